@@ -1,0 +1,59 @@
+/**
+ * Single-table design (docs/data-model.md explains every access pattern).
+ * The CDK construct and the local stack both build the table from TABLE_SCHEMA.
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: {
+    /** Sparse: only invoices that can still be chased carry gsi1 keys. Open invoices by due date. */
+    openByDue: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Invoices of one customer, by due date. */
+    byCustomer: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  },
+  stream: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+/** Open invoices are spread over a few partitions so 100k of them never share one hot key. */
+export const OPEN_SHARDS = 4;
+
+const shardOf = (invoiceId: string): number => {
+  let h = 0;
+  for (let i = 0; i < invoiceId.length; i++) h = (h * 31 + invoiceId.charCodeAt(i)) >>> 0;
+  return h % OPEN_SHARDS;
+};
+
+export const keys = {
+  tenant: (t: string) => ({ pk: `T#${t}`, sk: 'TENANT' }),
+  invoice: (t: string, invoiceId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: 'INV' }),
+  /** Contact log: same partition as the invoice, so one Query returns the invoice and its whole history. */
+  logEvent: (t: string, invoiceId: string, at: string, eventId: string) => ({
+    pk: `T#${t}#INV#${invoiceId}`,
+    sk: `LOG#${at}#${eventId}`,
+  }),
+  /** Guard item: exists once a stage (or a one-off message) was claimed for sending. */
+  stageDone: (t: string, invoiceId: string, stage: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `STAGE#${stage}` }),
+  payment: (t: string, invoiceId: string, paymentId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `PAY#${paymentId}` }),
+  customer: (t: string, customerId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: 'CUST' }),
+  /** Uniqueness and lookup of a customer by VAT number or codice fiscale. */
+  customerByTaxId: (t: string, taxId: string) => ({ pk: `T#${t}#TAXID#${taxId.toUpperCase()}`, sk: 'TAXID' }),
+  /** Invoice number -> invoice id, so the same invoice in two files is recognised. */
+  invoiceByNumber: (t: string, customerId: string, number: string) => ({
+    pk: `T#${t}#NUM#${customerId}#${number}`,
+    sk: 'NUM',
+  }),
+  /** The finance team's call queue for one day. */
+  callTask: (t: string, day: string, customerId: string, invoiceId: string) => ({
+    pk: `T#${t}#CALLS#${day}`,
+    sk: `${customerId}#${invoiceId}`,
+  }),
+  openByDue: (t: string, invoiceId: string, dueDate: string) => ({
+    gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
+    gsi1sk: `${dueDate}#${invoiceId}`,
+  }),
+  openShardKeys: (t: string) => Array.from({ length: OPEN_SHARDS }, (_, i) => `T#${t}#OPEN#${i}`),
+  byCustomer: (t: string, customerId: string, invoiceId: string, dueDate: string) => ({
+    gsi2pk: `T#${t}#CUST#${customerId}`,
+    gsi2sk: `INV#${dueDate}#${invoiceId}`,
+  }),
+};

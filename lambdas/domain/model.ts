@@ -1,0 +1,259 @@
+// The vocabulary of the product. zod/mini keeps the Lambda bundles small (issue 9: < 700 KB).
+import * as z from 'zod/mini';
+import { isValidIBAN } from 'ibantools';
+import { STAGE_IDS, MESSAGE_KINDS } from './stages.js';
+
+export const LANGUAGES = ['it', 'en', 'ro'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
+
+const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
+export const Currency = z.string().check(
+  z.refine((c) => isoCurrencies.has(c), { message: 'not an ISO 4217 currency code (e.g. EUR, RON, GBP)' }),
+);
+export type Currency = z.infer<typeof Currency>;
+
+/** Integer minor units (cents). Never floats. */
+export const MinorUnits = z.int().check(z.refine(Number.isSafeInteger, { message: 'amount out of range' }));
+
+export const IsoDate = z.iso.date();
+export const IsoDateTime = z.iso.datetime({ offset: true });
+export const TimeZone = z.string().check(
+  z.refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, { message: 'not an IANA time zone (e.g. Europe/Rome)' }),
+);
+export const Country = z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. IT'));
+export const HourMinute = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM'));
+export const E164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'phone number in E.164 form, e.g. +393471234567'));
+export const Iban = z.string().check(z.refine((v) => isValidIBAN(v.replace(/\s+/g, '')), { message: 'not a valid IBAN' }));
+const Text = (max: number) => z.string().check(z.maxLength(max));
+const Name = z.string().check(z.minLength(1), z.maxLength(200));
+
+export const StageId = z.enum(STAGE_IDS);
+export type StageId = z.infer<typeof StageId>;
+export const MessageKind = z.enum(MESSAGE_KINDS);
+export type MessageKind = z.infer<typeof MessageKind>;
+
+export const TONES = ['gentle', 'standard', 'firm'] as const;
+export const Tone = z.enum(TONES);
+export type Tone = z.infer<typeof Tone>;
+
+export const POLICY_IDS = ['relationship', 'standard', 'firm'] as const;
+export const PolicyId = z.enum(POLICY_IDS);
+export type PolicyId = z.infer<typeof PolicyId>;
+
+export const StageRule = z.object({
+  enabled: z.boolean(),
+  /** Days from the anchor (issue date for receiptCheck, due date for every other stage). */
+  offsetDays: z.int(),
+  sms: z._default(z.boolean(), false),
+});
+export type StageRule = z.infer<typeof StageRule>;
+
+export const Policy = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  tone: Tone,
+  stages: z.record(StageId, StageRule),
+  /** Minimum gap between two contacts about one invoice (backlog rule). */
+  minGapDays: z._default(z.int().check(z.minimum(1)), 5),
+  sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
+  showInterest: z._default(z.boolean(), true),
+  emailsPerWeek: z._default(z.int().check(z.minimum(1)), 3),
+  smsPerWeek: z._default(z.int().check(z.minimum(0)), 1),
+  /** At escalation: send the dossier to the agency, or only prepare it for the finance team. */
+  escalation: z._default(z.enum(['send', 'prepare']), 'send'),
+});
+export type Policy = z.infer<typeof Policy>;
+
+export const OfficeHours = z.object({
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  days: z.array(z.int().check(z.minimum(1), z.maximum(7))),
+  from: HourMinute,
+  to: HourMinute,
+});
+export type OfficeHours = z.infer<typeof OfficeHours>;
+
+export const ContactPerson = z.object({
+  name: Name,
+  email: z.optional(z.email()),
+  phone: z.optional(E164),
+  role: z.optional(Text(100)),
+});
+export type ContactPerson = z.infer<typeof ContactPerson>;
+
+export const Customer = z.object({
+  tenantId: Name,
+  customerId: z.string().check(z.minLength(1), z.maxLength(100)),
+  name: Name,
+  vatId: z.optional(Text(30)),
+  fiscalCode: z.optional(Text(30)),
+  country: Country,
+  language: Language,
+  timeZone: TimeZone,
+  email: z.optional(z.email()),
+  emailStatus: z._default(z.enum(['ok', 'bounced', 'complained']), 'ok'),
+  phone: z.optional(E164),
+  smsOptOut: z._default(z.boolean(), false),
+  billingContact: z.optional(ContactPerson),
+  salesRep: z.optional(ContactPerson),
+  officeHours: z._default(OfficeHours, { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }),
+  /** Days of the month this customer pays on (e.g. [10, 25]); empty = any day. */
+  paymentDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(31))), []),
+  paymentTermsDays: z._default(z.int().check(z.minimum(0), z.maximum(365)), 30),
+  policy: z.optional(PolicyId),
+  /** Keep the relationship first: shown to the collection agency and in call talking points. */
+  preserveRelationship: z._default(z.boolean(), false),
+  salesNotes: z._default(z.array(Text(2000)), []),
+  creditHold: z.optional(z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(500) })),
+  version: z._default(z.int(), 0),
+});
+export type Customer = z.infer<typeof Customer>;
+export type CustomerInput = z.input<typeof Customer>;
+
+export const INVOICE_STATUSES = [
+  'open',
+  'promised',
+  'disputed',
+  'paused',
+  'payment_claimed',
+  'paid',
+  'escalated',
+  'written_off',
+  'not_chased',
+] as const;
+export const InvoiceStatus = z.enum(INVOICE_STATUSES);
+export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
+/** Statuses where the timeline may still contact the customer or resume. */
+export const ACTIVE_STATUSES: readonly InvoiceStatus[] = ['open', 'promised', 'disputed', 'paused', 'payment_claimed'];
+
+export const Promise_ = z.object({
+  date: IsoDate,
+  amount: z.optional(MinorUnits),
+  by: z.optional(Text(200)),
+  note: z.optional(Text(2000)),
+  recordedAt: IsoDateTime,
+});
+export type PromiseToPay = z.infer<typeof Promise_>;
+
+export const DISPUTE_REASONS = ['goods', 'service', 'amount', 'invoice_details', 'other'] as const;
+export const Dispute = z.object({
+  reason: z.enum(DISPUTE_REASONS),
+  text: z._default(Text(4000), ''),
+  openedAt: IsoDateTime,
+});
+export type Dispute = z.infer<typeof Dispute>;
+
+export const Invoice = z.object({
+  tenantId: Name,
+  invoiceId: z.string().check(z.minLength(1), z.maxLength(128)),
+  number: z.string().check(z.minLength(1), z.maxLength(100)),
+  customerId: z.string().check(z.minLength(1), z.maxLength(100)),
+  issueDate: IsoDate,
+  dueDate: IsoDate,
+  currency: Currency,
+  /** Amount the customer owes on this invoice (or instalment), minor units. */
+  amount: MinorUnits,
+  amountPaid: z._default(MinorUnits, 0),
+  status: InvoiceStatus,
+  paymentReference: z.optional(Text(140)),
+  instalment: z.optional(z.object({ index: z.int(), count: z.int() })),
+  needsContact: z._default(z.boolean(), false),
+  /** Incremented when a corrected invoice supersedes this one. */
+  revision: z._default(z.int().check(z.minimum(1)), 1),
+  /** Incremented whenever the execution is restarted (promise, resume, broken promise). */
+  run: z._default(z.int().check(z.minimum(0)), 0),
+  source: z.optional(z.object({ key: Text(1024), format: z.enum(['csv', 'json', 'fatturapa', 'ubl', 'api']) })),
+  documentKey: z.optional(Text(1024)),
+  notChasedReason: z.optional(Text(500)),
+  promise: z.optional(Promise_),
+  dispute: z.optional(Dispute),
+  pause: z.optional(z.object({ until: z.optional(IsoDate), reason: Text(500) })),
+  lastContactAt: z.optional(IsoDateTime),
+  failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Invoice = z.infer<typeof Invoice>;
+export type InvoiceInput = z.input<typeof Invoice>;
+
+export const amountDue = (inv: Pick<Invoice, 'amount' | 'amountPaid'>): number => inv.amount - inv.amountPaid;
+
+export const CONTACT_EVENT_TYPES = [
+  'ingested',
+  'superseded',
+  'message',
+  'call_task',
+  'call_outcome',
+  'credit_hold',
+  'credit_hold_released',
+  'escalation',
+  'payment',
+  'payment_claimed',
+  'promise',
+  'promise_kept',
+  'promise_broken',
+  'dispute',
+  'dispute_resolved',
+  'pause',
+  'resume',
+  'write_off',
+  'note',
+  'link_view',
+  'link_click',
+  'delivery',
+  'deferred',
+  'failure',
+  'contact_added',
+] as const;
+export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
+export type ContactEventType = z.infer<typeof ContactEventType>;
+
+export const Channel = z.enum(['email', 'sms', 'phone', 'event', 'api', 'link', 'system']);
+export type Channel = z.infer<typeof Channel>;
+
+/** One append-only entry of an invoice's contact log. */
+export const ContactEvent = z.object({
+  tenantId: Name,
+  invoiceId: z.string(),
+  eventId: z.string(),
+  at: IsoDateTime,
+  type: ContactEventType,
+  channel: Channel,
+  /** 'system', 'customer', or the admin user's id. */
+  actor: Text(200),
+  stage: z.optional(z.union([StageId, MessageKind])),
+  to: z.optional(Text(320)),
+  messageId: z.optional(Text(200)),
+  outcome: z.optional(z.enum(['pending', 'sent', 'failed', 'delivered', 'bounced', 'complained', 'skipped', 'recorded'])),
+  details: z.optional(z.record(z.string(), z.unknown())),
+});
+export type ContactEvent = z.infer<typeof ContactEvent>;
+
+/** The supplier (tenant) on whose behalf Sollecito writes. */
+export const Tenant = z.object({
+  tenantId: Name,
+  name: Name,
+  vatId: z.optional(Text(30)),
+  address: z.optional(Text(400)),
+  email: z.email(),
+  phone: z.optional(E164),
+  website: z.optional(Text(200)),
+  iban: Iban,
+  bic: z.optional(Text(11)),
+  country: Country,
+  timeZone: TimeZone,
+  defaultPolicy: PolicyId,
+  /** Language of the finance team: internal notices, call sheets, reports. */
+  language: z._default(Language, 'en'),
+  /** Payment-claimed invoices wait this long for the finance team to confirm before the chase resumes. */
+  paymentClaimGraceDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 7),
+  financeInboxes: z.array(z.email()),
+  agency: z.optional(z.object({ name: Name, email: z.email() })),
+});
+export type Tenant = z.infer<typeof Tenant>;
