@@ -1,0 +1,118 @@
+/**
+ * Reads and plain writes of tenants, customers, invoices and the contact log.
+ * Guarded sends live in dynamo-guard.ts, finance-team commands in dynamo-commands.ts.
+ */
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactEvent, Customer, Invoice, Tenant } from '../domain/model.js';
+import type { StageDone } from '../domain/timeline.js';
+import { documentClient, tableName } from './clients.js';
+import {
+  customerToItem,
+  eventToItem,
+  invoiceToItem,
+  itemToCustomer,
+  itemToEvent,
+  itemToInvoice,
+  itemToTenant,
+  tenantToItem,
+} from './items.js';
+import { keys } from './table.js';
+
+export interface PaymentRecord {
+  paymentId: string;
+  amount: number;
+  currency: string;
+  date: string;
+  method?: string;
+  reference?: string;
+  recordedAt: string;
+  actor: string;
+}
+
+/** An invoice with everything its partition holds: the contact log, the guard items, the payments. */
+export interface InvoiceView {
+  invoice: Invoice;
+  events: ContactEvent[];
+  stagesDone: StageDone[];
+  payments: PaymentRecord[];
+  /** ISO instant until which a send holds the invoice (see dynamo-guard.ts), if any. */
+  sendingUntil?: string;
+}
+
+export class DynamoStore {
+  constructor(
+    readonly doc: DynamoDBDocumentClient = documentClient(),
+    readonly table: string = tableName(),
+  ) {}
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return out.Item;
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    const item = await this.get(keys.tenant(tenantId));
+    return item ? itemToTenant(item) : undefined;
+  }
+
+  async putTenant(t: Tenant): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: tenantToItem(t) }));
+  }
+
+  async getCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {
+    const item = await this.get(keys.customer(tenantId, customerId));
+    return item ? itemToCustomer(item) : undefined;
+  }
+
+  async putCustomer(c: Customer): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: customerToItem(c) }));
+  }
+
+  async getInvoice(tenantId: string, invoiceId: string): Promise<Invoice | undefined> {
+    const item = await this.get(keys.invoice(tenantId, invoiceId));
+    return item ? itemToInvoice(item) : undefined;
+  }
+
+  async putInvoice(inv: Invoice): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: invoiceToItem(inv) }));
+  }
+
+  /** The invoice and its whole history in one strongly consistent Query of its partition. */
+  async getInvoiceView(tenantId: string, invoiceId: string): Promise<InvoiceView | undefined> {
+    const { pk } = keys.invoice(tenantId, invoiceId);
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const meta = items.find((i) => i.sk === 'INV');
+    if (!meta) return undefined;
+    const sk = (i: Record<string, unknown>) => String(i.sk);
+    return {
+      invoice: itemToInvoice(meta),
+      events: items.filter((i) => sk(i).startsWith('LOG#')).map(itemToEvent),
+      stagesDone: items
+        .filter((i) => sk(i).startsWith('STAGE#'))
+        .map((i) => ({ stage: sk(i).slice('STAGE#'.length), at: String(i.at) })),
+      payments: items.filter((i) => sk(i).startsWith('PAY#')) as unknown as PaymentRecord[],
+      sendingUntil: typeof meta.sendingUntil === 'string' ? meta.sendingUntil : undefined,
+    };
+  }
+
+  /** Appends to the contact log; an event id is written once and never overwritten. */
+  async appendEvent(e: ContactEvent): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The local stack's virtual clock. Every handler reads it through lambdas/adapters/clock.ts,
+ * and every Wait state of a local execution sleeps on it.
+ *
+ * - scaled: virtual time runs `speed` times faster than real time (npm start).
+ * - discrete: virtual time stands still until the driver calls `advance()`, which jumps to the
+ *   next pending wake-up once nothing is in flight (npm run demo: deterministic).
+ */
+import type { Clock } from '../lambdas/adapters/clock.js';
+
+interface Sleeper {
+  at: number;
+  resolve: () => void;
+  timer?: NodeJS.Timeout;
+}
+
+export interface VirtualClockOptions {
+  start: Date;
+  mode: 'scaled' | 'discrete';
+  /** Virtual milliseconds per real millisecond (scaled mode). 86 400 = one day per second. */
+  speed?: number;
+}
+
+export class VirtualClock implements Clock {
+  readonly mode: 'scaled' | 'discrete';
+  private readonly speed: number;
+  private readonly realStart = Date.now();
+  private virtualStart: number;
+  private current: number;
+  private readonly sleepers = new Set<Sleeper>();
+
+  constructor(opts: VirtualClockOptions) {
+    this.mode = opts.mode;
+    this.speed = opts.speed ?? 86_400;
+    this.virtualStart = opts.start.getTime();
+    this.current = this.virtualStart;
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  nowMs(): number {
+    return this.mode === 'scaled' ? this.virtualStart + (Date.now() - this.realStart) * this.speed : this.current;
+  }
+
+  /** Resolves once virtual time reaches `at` (immediately if it already has), or when `signal` aborts. */
+  sleepUntil(at: Date | number, signal?: AbortSignal): Promise<void> {
+    const target = typeof at === 'number' ? at : at.getTime();
+    if (target <= this.nowMs() || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const sleeper: Sleeper = {
+        at: target,
+        resolve: () => {
+          this.sleepers.delete(sleeper);
+          if (sleeper.timer) clearTimeout(sleeper.timer);
+          signal?.removeEventListener('abort', sleeper.resolve);
+          resolve();
+        },
+      };
+      this.sleepers.add(sleeper);
+      signal?.addEventListener('abort', sleeper.resolve, { once: true });
+      if (this.mode === 'scaled') this.arm(sleeper);
+    });
+  }
+
+  /** Number of callers currently asleep on the clock. */
+  get sleeping(): number {
+    return this.sleepers.size;
+  }
+
+  /** The earliest pending wake-up, if any. */
+  nextWakeUp(): number | undefined {
+    let min: number | undefined;
+    for (const s of this.sleepers) if (min === undefined || s.at < min) min = s.at;
+    return min;
+  }
+
+  /** Discrete mode: moves virtual time to `to` and wakes every sleeper due by then. */
+  advanceTo(to: number): void {
+    if (this.mode !== 'discrete') throw new Error('advanceTo is for the discrete clock');
+    if (to < this.current) return;
+    this.current = to;
+    for (const s of [...this.sleepers]) if (s.at <= to) s.resolve();
+  }
+
+  private arm(s: Sleeper): void {
+    // setTimeout caps at ~24.8 days; re-arm until the virtual instant is reached.
+    const realMs = Math.min((s.at - this.nowMs()) / this.speed, 2 ** 31 - 1);
+    s.timer = setTimeout(() => (s.at <= this.nowMs() ? s.resolve() : this.arm(s)), Math.max(0, Math.ceil(realMs)));
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * A Step Functions API on a loopback port (StartExecution, StopExecution, DescribeExecution,
+ * GetExecutionHistory, ListExecutions) that runs the very ASL file with aws-local-stepfunctions.
+ * The production SfnWorkflow adapter talks to it unchanged.
+ *
+ * Wait states are run through a clock-aware local override: in memory (the file is untouched)
+ * each Wait becomes a Task of the same name whose local handler sleeps on the virtual clock until
+ * the Wait's Timestamp/TimestampPath/Seconds instant, so a 60-day timeline plays in seconds and
+ * the demo's discrete clock can jump from one wake-up to the next.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { JSONPath } from 'jsonpath-plus';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { VirtualClock } from '../clock.js';
+import type { Activity } from '../activity.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type TaskFn = (input: Json) => Promise<Json>;
+
+export interface HistoryEvent {
+  timestamp: string;
+  type: string;
+  state?: string;
+  error?: string;
+  cause?: string;
+}
+
+interface Execution {
+  name: string;
+  arn: string;
+  input: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  startDate: number;
+  stopDate?: number;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+  abort: () => void;
+  controller: AbortController;
+  /** True while the execution sleeps on the clock in one of its Wait states. */
+  parked: boolean;
+  done: Promise<void>;
+}
+
+export interface SfnEmulatorOptions {
+  definition: StateMachineDefinition;
+  stateMachineArn: string;
+  clock: VirtualClock;
+  activity: Activity;
+  /** The handler that serves a Task state (by its Resource placeholder and name). */
+  resolveTask: (stateName: string, resource: string) => TaskFn;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const WAIT_RESOURCE = 'arn:aws:states:::local:clock-wait';
+
+export class SfnEmulator {
+  private readonly executions = new Map<string, Execution>();
+  private readonly machine: StateMachine;
+  private readonly taskFns: Record<string, TaskFn> = {};
+  private server?: Server;
+
+  constructor(private readonly opts: SfnEmulatorOptions) {
+    const states: Record<string, unknown> = {};
+    for (const [name, state] of Object.entries(opts.definition.States)) {
+      if (state.Type === 'Wait') {
+        const { Type: _t, Seconds, Timestamp, SecondsPath, TimestampPath, ...rest } = state as unknown as Record<string, unknown>;
+        states[name] = { ...rest, Type: 'Task', Resource: WAIT_RESOURCE, TimeoutSeconds: 99_999_999 };
+        this.taskFns[name] = this.waitFn({ Seconds, Timestamp, SecondsPath, TimestampPath } as WaitSpec);
+      } else {
+        states[name] = state;
+        if (state.Type === 'Task') {
+          const fn = opts.resolveTask(name, state.Resource);
+          this.taskFns[name] = (input) => opts.activity.track(() => fn(input));
+        }
+      }
+    }
+    this.machine = new StateMachine(
+      { ...opts.definition, States: states } as StateMachineDefinition,
+      { validationOptions: { checkArn: false, checkPaths: true } },
+    );
+  }
+
+  /** Waits by the virtual clock. The sleeping execution is marked parked for the demo's settle check. */
+  private waitFn(spec: WaitSpec): TaskFn {
+    return async (input) => {
+      const exec = this.executionFor(input);
+      const at = waitInstant(spec, input, this.opts.clock.nowMs());
+      if (exec) exec.parked = true;
+      try {
+        await this.opts.clock.sleepUntil(at, exec?.controller.signal);
+      } finally {
+        if (exec) exec.parked = false;
+      }
+      return input;
+    };
+  }
+
+  // Tasks only see their input, so the execution is found by the tenant/invoice/run it carries.
+  private executionFor(input: Json): Execution | undefined {
+    const key = runKey(input);
+    if (!key) return undefined;
+    for (const e of this.executions.values()) if (e.status === 'RUNNING' && runKey(JSON.parse(e.input)) === key) return e;
+    return undefined;
+  }
+
+  start(name: string, input: string): { executionArn: string; startDate: number } {
+    const existing = this.executions.get(name);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn: existing.arn, startDate: existing.startDate / 1000 };
+      }
+      throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.arn}'`);
+    }
+    const arn = `${this.opts.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const controller = new AbortController();
+    const startDate = this.opts.clock.nowMs();
+    const exec: Execution = {
+      name,
+      arn,
+      input,
+      status: 'RUNNING',
+      startDate,
+      history: [],
+      controller,
+      parked: false,
+      abort: () => undefined,
+      done: Promise.resolve(),
+    };
+    this.executions.set(name, exec);
+    const run = this.machine.run(JSON.parse(input) as Json, {
+      overrides: {
+        taskResourceLocalHandlers: this.taskFns,
+        retryIntervalOverrides: Object.fromEntries(Object.keys(this.taskFns).map((k) => [k, 0])),
+      },
+      noThrowOnAbort: true,
+      context: { Execution: { Id: arn, Name: name, Input: JSON.parse(input) as Json, StartTime: new Date(startDate).toISOString() } },
+    });
+    exec.abort = run.abort;
+    this.record(exec, { type: 'ExecutionStarted' });
+    const logs = (async () => {
+      for await (const ev of run.eventLogs) {
+        const e = ev as { type: string; state?: { name: string }; Error?: string; Cause?: unknown };
+        if (e.type === 'ExecutionStarted') continue;
+        this.record(exec, {
+          type: e.type,
+          ...(e.state ? { state: e.state.name } : {}),
+          ...(e.Error ? { error: e.Error, cause: String(e.Cause ?? '') } : {}),
+        });
+      }
+    })();
+    exec.done = run.result.then(
+      (output) => {
+        if (exec.status !== 'RUNNING') return;
+        exec.status = 'SUCCEEDED';
+        exec.output = JSON.stringify(output ?? null);
+        exec.stopDate = this.opts.clock.nowMs();
+      },
+      (err: unknown) => {
+        if (exec.status !== 'RUNNING') return;
+        const e = err as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+        exec.status = 'FAILED';
+        exec.error = e.cause?.name ?? e.name ?? 'Error';
+        exec.cause = e.cause?.message ?? e.message ?? '';
+        exec.stopDate = this.opts.clock.nowMs();
+        this.record(exec, { type: 'ExecutionFailed', error: exec.error, cause: exec.cause });
+      },
+    ).then(() => logs);
+    return { executionArn: arn, startDate: startDate / 1000 };
+  }
+
+  stop(arn: string, error?: string, cause?: string): { stopDate: number } {
+    const exec = [...this.executions.values()].find((e) => e.arn === arn);
+    if (!exec) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    if (exec.status === 'RUNNING') {
+      exec.status = 'ABORTED';
+      exec.error = error;
+      exec.cause = cause;
+      exec.stopDate = this.opts.clock.nowMs();
+      this.record(exec, { type: 'ExecutionAborted', error, cause });
+      exec.controller.abort();
+      exec.abort();
+    }
+    return { stopDate: (exec.stopDate ?? this.opts.clock.nowMs()) / 1000 };
+  }
+
+  /** Every execution is either finished or asleep on the clock: nothing will happen until time moves. */
+  settled(): boolean {
+    for (const e of this.executions.values()) if (e.status === 'RUNNING' && !e.parked) return false;
+    return true;
+  }
+
+  list(): readonly Omit<Execution, 'abort' | 'controller' | 'done'>[] {
+    return [...this.executions.values()];
+  }
+
+  history(name: string): HistoryEvent[] {
+    return this.executions.get(name)?.history ?? [];
+  }
+
+  /** Stops every running execution (shutdown) and waits for them to unwind. */
+  async shutdown(): Promise<void> {
+    const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING');
+    for (const e of running) this.stop(e.arn, 'Shutdown', 'local stack stopped');
+    await Promise.allSettled(running.map((e) => e.done));
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private record(exec: Execution, e: Omit<HistoryEvent, 'timestamp'>): void {
+    exec.history.push({ timestamp: this.opts.clock.now().toISOString(), ...e });
+  }
+
+  /** Serves the Step Functions JSON 1.0 API on a loopback port. */
+  listen(port: number): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${port}`));
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
+    const reply = (status: number, body: unknown, type?: string) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...(type ? { 'x-amzn-errortype': type } : {}) });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>;
+      switch (target) {
+        case 'StartExecution':
+          return reply(200, this.start(body.name ?? crypto.randomUUID(), body.input ?? '{}'));
+        case 'StopExecution':
+          return reply(200, this.stop(body.executionArn ?? '', body.error, body.cause));
+        case 'DescribeExecution': {
+          const e = [...this.executions.values()].find((x) => x.arn === body.executionArn);
+          if (!e) throw new ApiError('ExecutionDoesNotExist', 'Execution Does Not Exist');
+          return reply(200, {
+            executionArn: e.arn,
+            stateMachineArn: this.opts.stateMachineArn,
+            name: e.name,
+            status: e.status,
+            startDate: e.startDate / 1000,
+            ...(e.stopDate ? { stopDate: e.stopDate / 1000 } : {}),
+            input: e.input,
+            ...(e.output ? { output: e.output } : {}),
+            ...(e.error ? { error: e.error } : {}),
+            ...(e.cause ? { cause: e.cause } : {}),
+          });
+        }
+        case 'ListExecutions':
+          return reply(200, {
+            executions: [...this.executions.values()]
+              .filter((e) => !body.statusFilter || e.status === body.statusFilter)
+              .map((e) => ({ executionArn: e.arn, stateMachineArn: this.opts.stateMachineArn, name: e.name, status: e.status, startDate: e.startDate / 1000 })),
+          });
+        case 'GetExecutionHistory': {
+          const e = [...this.executions.values()].find((x) => x.arn === body.executionArn);
+          if (!e) throw new ApiError('ExecutionDoesNotExist', 'Execution Does Not Exist');
+          return reply(200, {
+            events: e.history.map((h, i) => ({ id: i + 1, timestamp: Date.parse(h.timestamp) / 1000, type: h.type, details: h })),
+          });
+        }
+        default:
+          throw new ApiError('UnknownOperationException', `The local Step Functions does not implement ${target}`);
+      }
+    } catch (err) {
+      if (err instanceof ApiError) return reply(400, { __type: err.type, message: err.message }, err.type);
+      return reply(400, { __type: 'ValidationException', message: (err as Error).message }, 'ValidationException');
+    }
+  }
+}
+
+interface WaitSpec {
+  Seconds?: number;
+  Timestamp?: string;
+  SecondsPath?: string;
+  TimestampPath?: string;
+}
+
+const pick = (path: string, input: Json): Json => JSONPath({ path, json: input as object, wrap: false }) as Json;
+
+const waitInstant = (spec: WaitSpec, input: Json, nowMs: number): number => {
+  if (spec.Timestamp) return Date.parse(spec.Timestamp);
+  if (spec.TimestampPath) {
+    const v = pick(spec.TimestampPath, input);
+    const t = typeof v === 'string' ? Date.parse(v) : NaN;
+    if (Number.isNaN(t)) throw Object.assign(new Error(`${spec.TimestampPath} is not a timestamp`), { name: 'States.Runtime' });
+    return t;
+  }
+  const seconds = spec.Seconds ?? Number(spec.SecondsPath ? pick(spec.SecondsPath, input) : 0);
+  return nowMs + seconds * 1000;
+};
+
+const runKey = (input: Json): string | undefined => {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return undefined;
+  const { tenantId, invoiceId, revision, run } = input as Record<string, Json>;
+  return tenantId && invoiceId ? `${String(tenantId)}|${String(invoiceId)}|${String(revision)}|${String(run)}` : undefined;
+};
