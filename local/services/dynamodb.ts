@@ -35,7 +35,8 @@ export const startDynamo = async (opts: { dataDir?: string; port?: number } = {}
     );
   }
   const port = opts.port ?? (await freePort());
-  const child = spawnDynamo({ port, path: opts.dataDir ?? null, stdio: 'pipe' });
+  // sharedDb: one database whatever the credentials, as the local adapters and tools use different keys.
+  const child = spawnDynamo({ port, path: opts.dataDir ?? null, stdio: 'pipe', sharedDb: true });
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

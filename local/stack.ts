@@ -1,0 +1,247 @@
+/**
+ * Boots the whole product on one machine: DynamoDB Local, s3rver, SES v2 local, the SMS and
+ * EventBridge stand-ins, the Step Functions emulator running statemachines/dunning.asl.json, the
+ * HTTP API, the stream poller and the scheduled jobs. Every handler is the production module,
+ * called in-process with the production AWS adapters pointed at these endpoints.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { DynamoDBRecord, S3Event } from 'aws-lambda';
+import { useClock, useSystemClock } from '../lambdas/adapters/clock.js';
+import { VirtualClock } from './clock.js';
+import { Activity } from './activity.js';
+import { localContext } from './lambda-context.js';
+import { ensureTable, startDynamo } from './services/dynamodb.js';
+import { freePort, assertPortFree } from './services/ports.js';
+import { startS3, S3_LOCAL_CREDENTIALS } from './services/s3.js';
+import { startEventsSink } from './services/events-sink.js';
+import { SfnEmulator, type TaskFn } from './services/sfn-emulator.js';
+import { StreamPoller } from './services/stream-poller.js';
+import { LocalHttpApi, type HttpHandler } from './services/http-api.js';
+import { startSes } from './services/ses.js';
+import { startSmsSink } from './services/sms-sink.js';
+import { Scheduler } from './scheduler.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const TENANT_ID = 'demo';
+const REGION = 'eu-south-1';
+const TABLE = 'sollecito';
+const BUCKET = 'sollecito-documents';
+const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:000000000000:stateMachine:sollecito-dunning`;
+
+export interface StackOptions {
+  mode: 'scaled' | 'discrete';
+  today: string;
+  speed?: number;
+  /** Persist DynamoDB and S3 here; a throwaway directory otherwise. */
+  dataDir?: string;
+  /** The HTTP API port (admin + customer pages); a free one otherwise. */
+  port?: number;
+  /** Where SMS texts, call tasks and EventBridge events are written as JSONL. */
+  outDir: string;
+  onError?: (where: string, err: unknown) => void;
+}
+
+type Handler = (event: unknown, context: ReturnType<typeof localContext>) => Promise<unknown>;
+
+const handlerFile = (name: string) => join(ROOT, 'lambdas', 'handlers', `${name}.ts`);
+
+/** Imports a production handler module once; undefined when that handler does not exist (yet). */
+const handlers = new Map<string, Promise<Handler | undefined>>();
+export const loadHandler = (name: string): Promise<Handler | undefined> => {
+  if (!handlers.has(name)) {
+    handlers.set(
+      name,
+      existsSync(handlerFile(name))
+        ? import(handlerFile(name)).then((m: { handler: Handler }) => m.handler)
+        : Promise.resolve(undefined),
+    );
+  }
+  return handlers.get(name)!;
+};
+
+const kebab = (pascal: string) => pascal.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+
+export const polyfillWithResolvers = (): void => {
+  // aws-local-stepfunctions needs Promise.withResolvers (Node 22); these machines run Node 20.
+  const P = Promise as unknown as { withResolvers?: () => unknown };
+  P.withResolvers ??= function withResolvers<T>() {
+    let resolve!: (v: T) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  };
+};
+
+export type LocalStack = Awaited<ReturnType<typeof startStack>>;
+
+export const startStack = async (opts: StackOptions) => {
+  polyfillWithResolvers();
+  if (opts.port !== undefined) await assertPortFree(opts.port);
+  const clock = new VirtualClock({ start: new Date(`${opts.today}T07:00:00Z`), mode: opts.mode, speed: opts.speed });
+  useClock(clock);
+  const activity = new Activity();
+  const report = opts.onError ?? ((where, err) => console.error(`[${where}]`, err));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    useSystemClock();
+  };
+
+  try {
+    mkdirSync(opts.outDir, { recursive: true });
+    const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), 'sollecito-'));
+    if (!opts.dataDir) stops.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    mkdirSync(join(dataDir, 's3'), { recursive: true });
+    if (opts.dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+
+    const dynamo = await startDynamo(opts.dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+    stops.push(dynamo.stop);
+    await ensureTable(dynamo.endpoint, TABLE);
+
+    const pendingS3: Promise<unknown>[] = [];
+    const s3 = await startS3({
+      directory: join(dataDir, 's3'),
+      bucket: BUCKET,
+      onObjectCreated: (event: S3Event) => {
+        const p = activity.track(async () => {
+          const ingest = await loadHandler('ingest');
+          if (!ingest) return report('ingest', new Error('lambdas/handlers/ingest.ts is missing'));
+          await ingest(event, localContext('ingest')).catch((err: unknown) => report('ingest', err));
+        });
+        pendingS3.push(p);
+        void p.finally(() => pendingS3.splice(pendingS3.indexOf(p), 1));
+      },
+    });
+    stops.push(s3.stop);
+
+    const ses = await startSes();
+    stops.push(ses.stop);
+    const sms = await startSmsSink({ file: join(opts.outDir, 'sms.jsonl'), clock });
+    stops.push(sms.stop);
+    const events = await startEventsSink(await freePort(), clock, join(opts.outDir, 'events.jsonl'));
+    stops.push(events.stop);
+
+    const definition = JSON.parse(readFileSync(join(ROOT, 'statemachines', 'dunning.asl.json'), 'utf8')) as StateMachineDefinition;
+    const sfn = new SfnEmulator({
+      definition,
+      stateMachineArn: STATE_MACHINE_ARN,
+      clock,
+      activity,
+      resolveTask: (stateName, resource): TaskFn => {
+        const m = /^\$\{(\w+)FunctionArn\}$/.exec(resource);
+        if (!m) throw new Error(`Task ${stateName}: resource ${resource} is not a \${XxxFunctionArn} placeholder`);
+        const name = kebab(m[1]!);
+        return async (input) => {
+          const h = await loadHandler(name);
+          if (!h) throw Object.assign(new Error(`lambdas/handlers/${name}.ts is missing`), { name: 'Lambda.ResourceNotFoundException' });
+          return (await h(input, localContext(name))) as never;
+        };
+      },
+    });
+    const sfnEndpoint = await sfn.listen(await freePort());
+    stops.push(() => sfn.shutdown());
+
+    // The production adapters find the local services through the SDK's own endpoint variables.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      TABLE_NAME: TABLE,
+      BUCKET_NAME: BUCKET,
+      STATE_MACHINE_ARN,
+      TENANT_ID,
+      SENDER_EMAIL: 'crediti@officinerossi.example',
+      SES_CONFIGURATION_SET: 'sollecito-local',
+      SMS_ORIGINATION_IDENTITY: '+390000000000',
+      EVENT_BUS_NAME: 'sollecito-local',
+      POWERTOOLS_SERVICE_NAME: 'sollecito-local',
+      POWERTOOLS_METRICS_NAMESPACE: 'Sollecito',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_IDEMPOTENCY_DISABLED: process.env.POWERTOOLS_IDEMPOTENCY_DISABLED ?? 'false',
+      AWS_LAMBDA_FUNCTION_NAME: 'sollecito-local',
+    });
+
+    const poller = new StreamPoller({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      credentials: S3_LOCAL_CREDENTIALS,
+      tableName: TABLE,
+      activity,
+      // The same filter as the event source mapping in AWS: invoice items only.
+      filter: (r: DynamoDBRecord) => (r.dynamodb?.NewImage ?? r.dynamodb?.OldImage)?.entity?.S === 'invoice',
+      handler: async (event) => {
+        const h = await loadHandler('table-stream');
+        if (!h) throw new Error('lambdas/handlers/table-stream.ts is missing');
+        return (await h(event, localContext('table-stream'))) as never;
+      },
+      onError: (err) => report('table-stream', err),
+    });
+    await poller.init();
+    stops.push(() => poller.stop());
+
+    const api = new LocalHttpApi({
+      port: opts.port ?? (await freePort()),
+      clock,
+      activity,
+      admin: () => loadHandler('admin-api') as Promise<HttpHandler | undefined>,
+      customer: () => loadHandler('customer-pages') as Promise<HttpHandler | undefined>,
+      context: localContext,
+    });
+    const apiUrl = await api.listen();
+    stops.push(() => api.stop());
+    process.env.PUBLIC_BASE_URL = apiUrl;
+    const financeToken = api.issueToken({ sub: 'local-finance', email: 'finance@officinerossi.example', groups: ['finance'] });
+    const viewerToken = api.issueToken({ sub: 'local-viewer', email: 'viewer@officinerossi.example', groups: ['viewer'] });
+
+    const scheduler = new Scheduler(clock, activity, (name, err) => report(name, err));
+    stops.push(async () => scheduler.stop());
+
+    return {
+      clock,
+      activity,
+      sfn,
+      poller,
+      api,
+      apiUrl,
+      financeToken,
+      viewerToken,
+      ses,
+      sms,
+      events,
+      scheduler,
+      s3Endpoint: s3.endpoint,
+      dynamoEndpoint: dynamo.endpoint,
+      bucket: BUCKET,
+      tableName: TABLE,
+      pendingS3,
+      stop: stopAll,
+      /** Discrete mode: returns once every execution sleeps on the clock and nothing else is in flight. */
+      settle: async (): Promise<void> => {
+        for (let quiet = 0; quiet < 2; ) {
+          await new Promise((r) => setTimeout(r, 2));
+          if (activity.busy || !sfn.settled() || pendingS3.length > 0) {
+            quiet = 0;
+            continue;
+          }
+          if ((await poller.pollOnce()) > 0) quiet = 0;
+          else quiet++;
+        }
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+};

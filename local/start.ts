@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the whole product on this machine, on a virtual clock (one day per second by
+ * default), with the sample company unless --empty. Ctrl-C stops everything.
+ */
+import { parseArgs } from 'node:util';
+import { existsSync, mkdirSync, renameSync, statSync, watch } from 'node:fs';
+import { basename, join } from 'node:path';
+import { startStack, ROOT } from './stack.js';
+import { seedCompany, s3Client, upload } from './seed.js';
+import { StartupError } from './services/ports.js';
+
+const INBOX = join(ROOT, 'inbox');
+const SAMPLE_TODAY = '2026-01-12';
+
+const main = async () => {
+  const { values } = parseArgs({
+    options: {
+      speed: { type: 'string', default: '1' },
+      today: { type: 'string' },
+      data: { type: 'string' },
+      empty: { type: 'boolean', default: false },
+      port: { type: 'string' },
+    },
+  });
+  const daysPerSecond = Number(values.speed);
+  if (!(daysPerSecond > 0 && daysPerSecond <= 30)) throw new StartupError('--speed takes the number of virtual days per real second, from 0.001 to 30 (default 1).');
+  // The sample company's invoices fall due in January 2026: start there unless told otherwise.
+  values.today ??= values.empty ? new Date().toISOString().slice(0, 10) : SAMPLE_TODAY;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.today)) throw new StartupError('--today takes a date as YYYY-MM-DD.');
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new StartupError('--port takes a TCP port number.');
+
+  const outDir = join(ROOT, '.sollecito', 'out');
+  process.stdout.write('Starting Sollecito locally (DynamoDB Local, S3, SES, SMS, Step Functions)…\n');
+  const stack = await startStack({
+    mode: 'scaled',
+    speed: daysPerSecond * 86_400,
+    today: values.today!,
+    dataDir: values.data,
+    port,
+    outDir,
+    onError: (where, err) => process.stderr.write(`[${where}] ${(err as Error)?.message ?? String(err)}\n`),
+  });
+  stack.poller.startLoop(200);
+
+  const quiesce = async () => {
+    do await new Promise((r) => setTimeout(r, 50));
+    while (stack.activity.busy || stack.pendingS3.length > 0 || (await stack.poller.pollOnce()) > 0);
+  };
+  if (!values.empty) await seedCompany({ bucket: stack.bucket, settle: quiesce });
+
+  mkdirSync(join(INBOX, 'customers'), { recursive: true });
+  mkdirSync(join(INBOX, 'processed'), { recursive: true });
+  const s3 = s3Client();
+  const ingestFromInbox = async (dir: string, prefix: string, name: string) => {
+    const file = join(dir, name);
+    if (!existsSync(file) || !statSync(file).isFile()) return;
+    await upload(s3, stack.bucket, `${prefix}${basename(name)}`, file);
+    renameSync(file, join(INBOX, 'processed', `${Date.now()}-${basename(name)}`));
+    process.stdout.write(`inbox: ${name} uploaded to s3://${stack.bucket}/${prefix}${name}\n`);
+  };
+  const watchDir = (dir: string, prefix: string) =>
+    watch(dir, (_e, name) => {
+      if (name && !name.startsWith('.') && name !== 'customers' && name !== 'processed') {
+        // Give the writer a moment to finish the file.
+        setTimeout(() => void ingestFromInbox(dir, prefix, name).catch((err: unknown) => process.stderr.write(`inbox: ${(err as Error).message}\n`)), 300);
+      }
+    });
+  const watchers = [watchDir(INBOX, 'invoices/'), watchDir(join(INBOX, 'customers'), 'customers/')];
+
+  process.stdout.write(
+    [
+      '',
+      '  Sollecito is running on a virtual clock',
+      `  today ${stack.clock.now().toISOString().slice(0, 10)}, ${daysPerSecond} virtual day(s) per second${values.empty ? ', no sample data' : ', sample company loaded'}`,
+      '',
+      `  Admin API     ${stack.apiUrl}/v1/invoices   (OpenAPI: ${stack.apiUrl}/openapi.json)`,
+      `  Token         Authorization: Bearer ${stack.financeToken}`,
+      `                (read-only viewer: Bearer ${stack.viewerToken})`,
+      `  Try           curl -H 'Authorization: Bearer ${stack.financeToken}' ${stack.apiUrl}/v1/invoices`,
+      `  E-mail inbox  ${stack.ses.inboxUrl}`,
+      `  SMS           ${join(outDir, 'sms.jsonl')}`,
+      `  Call tasks    ${stack.apiUrl}/v1/calls   (the finance team's call queue)`,
+      `  ERP events    ${join(outDir, 'events.jsonl')}`,
+      `  Upload        drop invoice files into ${INBOX}/ (customer directories into ${INBOX}/customers/),`,
+      `                or put them in s3://${stack.bucket}/invoices/ at ${stack.s3Endpoint} (keys S3RVER/S3RVER)`,
+      '',
+      '  Stop          Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping…\n');
+    for (const w of watchers) w.close();
+    s3.destroy();
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof StartupError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
