@@ -31,7 +31,11 @@ if (!entry) {
   console.error('usage: node local/bootstrap.mjs start|demo [options]');
   process.exit(2);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
+});
 // Ctrl-C reaches the child through the terminal's process group; a signal sent to this process alone is passed on.
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -23,6 +23,7 @@ import { LocalHttpApi, type HttpHandler } from './services/http-api.js';
 import { startSes } from './services/ses.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
+import { polyfillWithResolvers } from './polyfills.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const TENANT_ID = 'demo';
@@ -63,17 +64,6 @@ export const loadHandler = (name: string): Promise<Handler | undefined> => {
 };
 
 const kebab = (pascal: string) => pascal.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-
-export const polyfillWithResolvers = (): void => {
-  // aws-local-stepfunctions needs Promise.withResolvers (Node 22); these machines run Node 20.
-  const P = Promise as unknown as { withResolvers?: () => unknown };
-  P.withResolvers ??= function withResolvers<T>() {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-    return { promise, resolve, reject };
-  };
-};
 
 export type LocalStack = Awaited<ReturnType<typeof startStack>>;
 

@@ -61,27 +61,34 @@ class ApiError extends Error {
   }
 }
 
-const WAIT_RESOURCE = 'arn:aws:states:::local:clock-wait';
+// The engine arms a real setTimeout for a Task's timeout: keep it within 32 bits of milliseconds.
+const MAX_REAL_TIMEOUT_SECONDS = 2_000_000;
+// Stand-in ARNs so the definition validates; every Task is served by a local handler anyway.
+const WAIT_RESOURCE = 'arn:aws:lambda:eu-south-1:000000000000:function:local-clock-wait';
+const localArn = (stateName: string) => `arn:aws:lambda:eu-south-1:000000000000:function:local-${stateName}`;
 
 export class SfnEmulator {
   private readonly executions = new Map<string, Execution>();
   private readonly machine: StateMachine;
   private readonly taskFns: Record<string, TaskFn> = {};
+  /** State types of the file as written (a Wait stays a Wait in the history). */
+  private readonly stateTypes = new Map<string, string>();
   private server?: Server;
 
   constructor(private readonly opts: SfnEmulatorOptions) {
     const states: Record<string, unknown> = {};
     for (const [name, state] of Object.entries(opts.definition.States)) {
+      this.stateTypes.set(name, state.Type);
       if (state.Type === 'Wait') {
         const { Type: _t, Seconds, Timestamp, SecondsPath, TimestampPath, ...rest } = state as unknown as Record<string, unknown>;
-        states[name] = { ...rest, Type: 'Task', Resource: WAIT_RESOURCE, TimeoutSeconds: 99_999_999 };
+        states[name] = { ...rest, Type: 'Task', Resource: WAIT_RESOURCE, TimeoutSeconds: MAX_REAL_TIMEOUT_SECONDS };
         this.taskFns[name] = this.waitFn({ Seconds, Timestamp, SecondsPath, TimestampPath } as WaitSpec);
+      } else if (state.Type === 'Task') {
+        const fn = opts.resolveTask(name, state.Resource);
+        this.taskFns[name] = (input) => opts.activity.track(() => fn(input));
+        states[name] = { ...state, Resource: localArn(name) };
       } else {
         states[name] = state;
-        if (state.Type === 'Task') {
-          const fn = opts.resolveTask(name, state.Resource);
-          this.taskFns[name] = (input) => opts.activity.track(() => fn(input));
-        }
       }
     }
     this.machine = new StateMachine(
@@ -172,7 +179,6 @@ export class SfnEmulator {
         exec.error = e.cause?.name ?? e.name ?? 'Error';
         exec.cause = e.cause?.message ?? e.message ?? '';
         exec.stopDate = this.opts.clock.nowMs();
-        this.record(exec, { type: 'ExecutionFailed', error: exec.error, cause: exec.cause });
       },
     ).then(() => logs);
     return { executionArn: arn, startDate: startDate / 1000 };
@@ -213,6 +219,29 @@ export class SfnEmulator {
     for (const e of running) this.stop(e.arn, 'Shutdown', 'local stack stopped');
     await Promise.allSettled(running.map((e) => e.done));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The history event as the Step Functions API shapes it (type names and *EventDetails). */
+  private toAwsHistoryEvent(h: HistoryEvent, id: number): Record<string, unknown> {
+    const base = { id, timestamp: Date.parse(h.timestamp) / 1000 };
+    const errorDetails = { ...(h.error ? { error: h.error } : {}), ...(h.cause ? { cause: h.cause } : {}) };
+    switch (h.type) {
+      case 'ExecutionStarted':
+      case 'ExecutionSucceeded':
+        return { ...base, type: h.type };
+      case 'ExecutionAborted':
+        return { ...base, type: h.type, executionAbortedEventDetails: errorDetails };
+      case 'ExecutionFailed':
+        return { ...base, type: h.type, executionFailedEventDetails: errorDetails };
+      case 'StateEntered':
+      case 'StateExited': {
+        const kind = this.stateTypes.get(h.state ?? '') ?? 'Task';
+        const detailsKey = h.type === 'StateEntered' ? 'stateEnteredEventDetails' : 'stateExitedEventDetails';
+        return { ...base, type: `${kind}${h.type}`, [detailsKey]: { name: h.state } };
+      }
+      default:
+        return { ...base, type: h.type === 'StateFailed' ? 'TaskFailed' : h.type, taskFailedEventDetails: { resourceType: 'lambda', resource: h.state, ...errorDetails } };
+    }
   }
 
   private record(exec: Execution, e: Omit<HistoryEvent, 'timestamp'>): void {
@@ -268,9 +297,7 @@ export class SfnEmulator {
         case 'GetExecutionHistory': {
           const e = [...this.executions.values()].find((x) => x.arn === body.executionArn);
           if (!e) throw new ApiError('ExecutionDoesNotExist', 'Execution Does Not Exist');
-          return reply(200, {
-            events: e.history.map((h, i) => ({ id: i + 1, timestamp: Date.parse(h.timestamp) / 1000, type: h.type, details: h })),
-          });
+          return reply(200, { events: e.history.map((h, i) => this.toAwsHistoryEvent(h, i + 1)) });
         }
         default:
           throw new ApiError('UnknownOperationException', `The local Step Functions does not implement ${target}`);

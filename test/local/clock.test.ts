@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../local/clock.js';
+import { Scheduler } from '../../local/scheduler.js';
+
+describe('virtual clock', () => {
+  it('discrete: stands still, then wakes exactly the sleepers due by the instant it jumps to', async () => {
+    const clock = new VirtualClock({ start: new Date('2026-01-12T07:00:00Z'), mode: 'discrete' });
+    const woke: string[] = [];
+    void clock.sleepUntil(new Date('2026-01-15T08:00:00Z')).then(() => woke.push('15th'));
+    void clock.sleepUntil(new Date('2026-01-13T08:00:00Z')).then(() => woke.push('13th'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now().toISOString()).toBe('2026-01-12T07:00:00.000Z');
+    expect(clock.nextWakeUp()).toBe(Date.parse('2026-01-13T08:00:00Z'));
+    clock.advanceTo(clock.nextWakeUp()!);
+    await Promise.resolve();
+    expect(woke).toEqual(['13th']);
+    expect(clock.sleeping).toBe(1);
+  });
+
+  it('scaled: one virtual day per real second by default', async () => {
+    const clock = new VirtualClock({ start: new Date('2026-01-12T07:00:00Z'), mode: 'scaled' });
+    const t0 = clock.nowMs();
+    await clock.sleepUntil(t0 + 3 * 3600_000); // three virtual hours = 125 ms
+    expect(clock.nowMs() - t0).toBeGreaterThanOrEqual(3 * 3600_000);
+    expect(clock.nowMs() - t0).toBeLessThan(24 * 3600_000);
+  });
+
+  it('an aborted sleep returns at once', async () => {
+    const clock = new VirtualClock({ start: new Date('2026-01-12T07:00:00Z'), mode: 'discrete' });
+    const ac = new AbortController();
+    const p = clock.sleepUntil(new Date('2027-01-01T00:00:00Z'), ac.signal);
+    ac.abort();
+    await p;
+    expect(clock.sleeping).toBe(0);
+  });
+});
+
+describe('local scheduler', () => {
+  const job = { weekday: 1, time: '08:00', timeZone: 'Europe/Rome' };
+  it('fires on Monday 08:00 Rome time, whatever the DST offset', () => {
+    expect(Scheduler.nextRun(job, new Date('2026-01-12T06:00:00Z')).toISOString()).toBe('2026-01-12T07:00:00.000Z');
+    expect(Scheduler.nextRun(job, new Date('2026-01-12T07:00:00Z')).toISOString()).toBe('2026-01-19T07:00:00.000Z');
+    // Summer time started on Sunday 29 March 2026: 08:00 in Rome is 06:00Z.
+    expect(Scheduler.nextRun(job, new Date('2026-03-28T12:00:00Z')).toISOString()).toBe('2026-03-30T06:00:00.000Z');
+  });
+});
