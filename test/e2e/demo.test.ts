@@ -1,0 +1,87 @@
+/**
+ * The demo end to end: the sample company, 75 virtual days, the scripted customers, through the
+ * whole local stack (S3 -> ingest -> DynamoDB stream -> Step Functions emulator -> handlers ->
+ * SES/SMS stand-ins, admin API over HTTP).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../local/demo.js';
+import type { DemoInvoice, DemoReport } from '../../local/report.js';
+
+let report: DemoReport & { problems: string[] };
+let second: DemoReport;
+
+const invoice = (customerId: string, number: string): DemoInvoice => {
+  const found = report.invoices.find((i) => i.customerId === customerId && i.number === number);
+  if (!found) throw new Error(`no invoice ${number} of ${customerId} in the demo`);
+  return found;
+};
+const stages = (inv: DemoInvoice) => inv.contacts.map((c) => `${c.stage}:${c.channel}`);
+const withoutMessageIds = (r: DemoReport) =>
+  JSON.stringify(r.invoices.map((i) => ({ ...i, contacts: i.contacts.map(({ messageId: _m, ...c }) => c) })));
+
+beforeAll(async () => {
+  report = await runDemo({ today: '2026-01-12', days: 75 });
+  second = await runDemo({ today: '2026-01-12', days: 75 });
+}, 300_000);
+
+describe('npm run demo', () => {
+  it('runs without a handler reporting a problem', () => {
+    expect(report.problems).toEqual([]);
+  });
+
+  it('chases the invoice that is never paid through every stage in order, with the policy channels', () => {
+    const inv = invoice('C-CARPATHIA', '2025/0388'); // firm policy: SMS from the due date
+    expect(inv.status).toBe('escalated');
+    const order = inv.contacts.map((c) => c.stage).filter((s, i, all) => all.indexOf(s) === i);
+    expect(order).toEqual(['preDue', 'dueDate', 'firstOverdue', 'secondOverdue', 'phoneCall', 'creditHold', 'escalation']);
+    expect(stages(inv)).toContain('dueDate:sms');
+    expect(stages(inv)).toContain('preDue:email');
+    expect(stages(inv)).not.toContain('preDue:sms');
+  });
+
+  it('sends nothing after a payment but the thank-you', () => {
+    for (const [customerId, number, paidAt] of [
+      ['C-BIANCHI', '2025/0412', '2026-01-19T10:00'],
+      ['C-THAMES', 'TVE-2025-118', '2026-02-12T13:00'],
+      ['C-VERDI', '2025/0398', '2026-01-30T11:00'],
+    ] as const) {
+      const inv = invoice(customerId, number);
+      expect(inv.status).toBe('paid');
+      expect(inv.amountDue).toBe(0);
+      const after = inv.contacts.filter((c) => c.at > paidAt);
+      expect(after.map((c) => c.stage)).toEqual(['thankYou']);
+    }
+  });
+
+  it('follows a broken promise with the broken-promise reminder, then resumes the timeline', () => {
+    const inv = invoice('C-ESPOSITO', '2025/0405');
+    const broken = inv.contacts.find((c) => c.stage === 'brokenPromise');
+    expect(broken?.at.slice(0, 10)).toBe('2026-02-03');
+    expect(inv.contacts.some((c) => c.at > broken!.at && c.stage !== 'brokenPromise')).toBe(true);
+  });
+
+  it('pauses the chase of a disputed invoice', () => {
+    const inv = invoice('C-TRANSILVANIA', '2025/0420');
+    expect(inv.status).toBe('disputed');
+    expect(inv.contacts.filter((c) => c.at > '2026-01-23T09:00')).toEqual([]);
+  });
+
+  it('keeps an invoice without a reachable contact open and flagged, with no contact attempted', () => {
+    const waiting = report.invoices.filter((i) => i.needsContact);
+    expect(waiting.map((i) => i.number)).toEqual(['2026/0001']);
+    expect(waiting[0]!.contacts).toEqual([]);
+    expect(waiting[0]!.status).toBe('open');
+  });
+
+  it('never contacts a customer twice about one invoice on the same day on the same channel', () => {
+    for (const inv of report.invoices) {
+      const days = inv.contacts.filter((c) => c.type === 'message').map((c) => `${c.at.slice(0, 10)}:${c.channel}`);
+      expect(new Set(days).size, `${inv.number}: ${days.join(', ')}`).toBe(days.length);
+    }
+  });
+
+  it('gives identical results on a second run (message ids aside)', () => {
+    expect(withoutMessageIds(second)).toBe(withoutMessageIds(report));
+    expect(second.totals).toEqual(report.totals);
+  });
+});
