@@ -2,8 +2,8 @@
  * Reads and plain writes of tenants, customers, invoices and the contact log.
  * Guarded sends live in dynamo-guard.ts, finance-team commands in dynamo-commands.ts.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ContactEvent, Customer, Invoice, Tenant } from '../domain/model.js';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactEvent, Customer, Invoice, OfficeHours, Tenant } from '../domain/model.js';
 import type { StageDone } from '../domain/timeline.js';
 import { documentClient, tableName } from './clients.js';
 import {
@@ -17,6 +17,16 @@ import {
   tenantToItem,
 } from './items.js';
 import { keys } from './table.js';
+import {
+  claimSend,
+  completeSend,
+  releaseSend,
+  type ClaimRequest,
+  type ClaimResult,
+  type SendLease,
+  type SendResult,
+  type TransactItem,
+} from './dynamo-guard.js';
 
 export interface PaymentRecord {
   paymentId: string;
@@ -37,6 +47,38 @@ export interface InvoiceView {
   payments: PaymentRecord[];
   /** ISO instant until which a send holds the invoice (see dynamo-guard.ts), if any. */
   sendingUntil?: string;
+}
+
+/** One call for the finance team's queue of a day (item keys.callTask; read by the admin API's call queue). */
+export interface CallTask {
+  tenantId: string;
+  /** The queue day, in the tenant's time zone. */
+  day: string;
+  customerId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  customerName: string;
+  contactName?: string;
+  phone?: string;
+  /** The customer's time zone and office hours: when someone answers. */
+  timeZone: string;
+  officeHours: OfficeHours;
+  /** The planned slot inside the office hours (UTC instant). */
+  callAt: string;
+  currency: string;
+  amountDue: number;
+  daysPastDue: number;
+  summary: string;
+  talkingPoints: string[];
+  salesNotes: string[];
+  createdAt: string;
+}
+
+export interface InvoiceFailure {
+  at: string;
+  state: string;
+  error: string;
+  cause: string;
 }
 
 export class DynamoStore {
@@ -113,6 +155,67 @@ export class DynamoStore {
   async appendEvent(e: ContactEvent): Promise<void> {
     await this.doc.send(
       new PutCommand({ TableName: this.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+
+  /** The send guard (dynamo-guard.ts): claim a stage or one-off message before anything leaves. */
+  claimSend(req: ClaimRequest): Promise<ClaimResult> {
+    return claimSend(this, req);
+  }
+
+  /** Completes a claim once the messages have left (or failed): lease cleared, log entries completed. */
+  completeSend(lease: SendLease, results: SendResult[]): Promise<void> {
+    return completeSend(this, lease, results);
+  }
+
+  /** Gives a claim back when nothing has left, so a retry can claim it again. */
+  releaseSend(lease: SendLease, reason: string): Promise<void> {
+    return releaseSend(this, lease, reason);
+  }
+
+  /** The call task, as a write that goes with the phoneCall stage's guard claim. */
+  callTaskWrite(task: CallTask): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.callTask(task.tenantId, task.day, task.customerId, task.invoiceId), entity: 'callTask', ...task },
+      },
+    };
+  }
+
+  /**
+   * Suspends the customer's credit line, as a write that goes with the creditHold stage's guard
+   * claim. A hold already in place (another invoice of the customer) is kept as it is.
+   */
+  creditHoldWrite(tenantId: string, customerId: string, hold: NonNullable<Customer['creditHold']>): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.customer(tenantId, customerId),
+        UpdateExpression: 'SET creditHold = if_not_exists(creditHold, :hold), version = if_not_exists(version, :zero) + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':hold': hold, ':zero': 0, ':one': 1 },
+      },
+    };
+  }
+
+  /** Writes why the timeline stopped on the invoice and in its contact log, in one transaction. */
+  async recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent): Promise<void> {
+    await this.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.invoice(tenantId, invoiceId),
+              UpdateExpression: 'SET failure = :f',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':f': failure },
+            },
+          },
+          { Put: { TableName: this.table, Item: eventToItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
     );
   }
 }

@@ -1,0 +1,331 @@
+/**
+ * The send guard: no reminder leaves twice, and none leaves once a payment (promise, dispute,
+ * pause…) has been recorded.
+ *
+ * Key facts (the admin API's commands rely on them; docs/data-model.md tells the same story):
+ * - claimSend is ONE TransactWriteItems:
+ *   1. Update of the invoice item with the condition
+ *      `#status = :required AND revision = :rev AND run = :run
+ *       AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)`
+ *      setting `sendingUntil = now + lease` (default 20 s, ISO instant by the clock in clock.ts);
+ *   2. Put of the stage guard item `keys.stageDone(t, id, guardKey)` with `attribute_not_exists(pk)`;
+ *      guardKey is a stage id or a one-off message key (`thankYou`, `brokenPromise#<date>`,
+ *      `instalmentMissed#<date>`, `creditHold#notice`, `escalation#notice`);
+ *   3. Put of the contact-log entries, outcome 'pending' for every message about to leave;
+ *   (+ optional writes that must happen exactly once with the claim, e.g. the customer's credit hold).
+ * - Only after the commit does a message leave. completeSend then clears the lease, sets
+ *   lastContactAt and completes each pending log entry in place (outcome 'sent' + messageId, or
+ *   'failed'). The log stays append-only in meaning: an entry is created once and never deleted;
+ *   the only change it ever sees is its outcome moving on from 'pending'.
+ * - If the claim fails because the invoice is gone, in another status, or in another revision or
+ *   run: InvoiceClosedError ('Sollecito.InvoiceClosed', the execution ends in Closed). If the guard
+ *   item exists: 'alreadyDone' (a Lambda retry after a crash never sends twice; the pending entry
+ *   stays as the trace). If only the lease is held by another send: wait shortly and retry, then
+ *   TransientError ('Sollecito.Transient') so the state machine retries with backoff.
+ * - A command (payment, promise, dispute, pause…) writes with the mirror condition
+ *   `attribute_not_exists(sendingUntil) OR sendingUntil < :now`, so once it has committed, every
+ *   later claim sees the new status and every claim before it has either sent or will not.
+ * - A send may start only while the lease still covers the call's whole deadline (`leaseAllows`),
+ *   measured on the real monotonic clock: the clock in clock.ts may be the local stack's virtual one.
+ *   If it does not, or the provider answers with a transient error before anything left,
+ *   releaseSend deletes the guard item, marks the pending entries 'skipped' and frees the lease.
+ */
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ACTIVE_STATUSES, type ContactEvent, type InvoiceStatus } from '../domain/model.js';
+import type { DynamoStore } from './dynamo-store.js';
+import { clock } from './clock.js';
+import { eventToItem } from './items.js';
+import { keys } from './table.js';
+import { InvoiceClosedError, TransientError, asTransient } from './workflow-errors.js';
+
+export const DEFAULT_LEASE_MS = 20_000;
+/** Kept free at the end of a lease: the completion write and clock skew between Lambdas. */
+export const LEASE_SAFETY_MS = 2_000;
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface ClaimRequest {
+  tenantId: string;
+  invoiceId: string;
+  /** The execution's revision and run: a newer one on the invoice means this execution is stale. */
+  revision: number;
+  run: number;
+  /** The status the invoice must still be in ('open' for the timeline, 'paid' for the thank-you). */
+  requiredStatus: InvoiceStatus;
+  /** Stage id or one-off message key; one claim per key and invoice, ever. */
+  guardKey: string;
+  /** Log entries written with the claim: 'pending' for each message about to leave, other outcomes for facts. */
+  events: ContactEvent[];
+  /** Writes that must happen exactly once together with the claim (e.g. the customer's credit hold). */
+  alsoWrite?: TransactItem[];
+  /**
+   * A status change made by the claim itself (escalated, promised -> open), with the invoice
+   * fields it ends. A retry that finds the guard item and the invoice already in this status is 'alreadyDone'.
+   */
+  thenStatus?: InvoiceStatus;
+  removeFields?: readonly ('promise' | 'plan' | 'pause')[];
+  leaseMs?: number;
+  /** How long to wait out another send's lease before giving up with a TransientError (real ms). */
+  maxLeaseWaitMs?: number;
+}
+
+export interface SendLease {
+  tenantId: string;
+  invoiceId: string;
+  guardKey: string;
+  /** The value written to the invoice's sendingUntil; only this holder clears it. */
+  sendingUntil: string;
+  events: ContactEvent[];
+  /** performance.now() value after which the lease no longer covers a send (safety margin taken off). */
+  deadline: number;
+}
+
+export type ClaimResult =
+  | { outcome: 'claimed'; lease: SendLease }
+  | { outcome: 'alreadyDone'; claimedAt?: string; eventIds: string[] };
+
+export interface SendResult {
+  eventId: string;
+  outcome: 'sent' | 'failed';
+  messageId?: string;
+  /** Why it failed (an error name); never personal data. */
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True while `callDeadlineMs` from now still ends inside the lease. */
+export const leaseAllows = (lease: SendLease, callDeadlineMs: number, nowMono: number = performance.now()): boolean =>
+  nowMono + callDeadlineMs <= lease.deadline;
+
+const guardItem = (req: ClaimRequest, at: string) => ({
+  ...keys.stageDone(req.tenantId, req.invoiceId, req.guardKey),
+  entity: 'stageDone',
+  tenantId: req.tenantId,
+  invoiceId: req.invoiceId,
+  stage: req.guardKey,
+  at,
+  revision: req.revision,
+  run: req.run,
+  eventIds: req.events.map((e) => e.eventId),
+});
+
+export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<ClaimResult> => {
+  const leaseMs = req.leaseMs ?? DEFAULT_LEASE_MS;
+  const waitUntil = performance.now() + (req.maxLeaseWaitMs ?? 3_000);
+  for (let attempt = 0; ; attempt++) {
+    const startedMono = performance.now();
+    const now = clock.now();
+    const sendingUntil = new Date(now.getTime() + leaseMs).toISOString();
+    try {
+      await store.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            claimUpdate(store, req, now.toISOString(), sendingUntil),
+            {
+              Put: {
+                TableName: store.table,
+                Item: guardItem(req, now.toISOString()),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...req.events.map(
+              (e): TransactItem => ({
+                Put: { TableName: store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
+              }),
+            ),
+            ...(req.alsoWrite ?? []),
+          ],
+        }),
+      );
+      return {
+        outcome: 'claimed',
+        lease: {
+          tenantId: req.tenantId,
+          invoiceId: req.invoiceId,
+          guardKey: req.guardKey,
+          sendingUntil,
+          events: req.events,
+          deadline: startedMono + leaseMs - LEASE_SAFETY_MS,
+        },
+      };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw asTransient('claimSend', err);
+      const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      const invoiceFailed = codes[0] === 'ConditionalCheckFailed';
+      const guardFailed = codes[1] === 'ConditionalCheckFailed';
+      const conflict = codes.some((c) => c === 'TransactionConflict');
+      if (invoiceFailed || guardFailed) {
+        // With the guard item present, the claim's own status change having happened is not a closure.
+        const reason = await closedReason(store, req, guardFailed ? req.thenStatus : undefined);
+        if (reason) throw new InvoiceClosedError(reason);
+        if (guardFailed) return alreadyDone(store, req);
+      } else if (!conflict) {
+        throw new Error(`claimSend ${req.guardKey}: transaction cancelled (${codes.join(', ')})`, { cause: err });
+      }
+      // Another send holds the lease, or a concurrent write touched the same items: wait it out briefly.
+      if (performance.now() >= waitUntil) {
+        throw new TransientError(`claimSend ${req.guardKey}: invoice busy (${conflict ? 'transaction conflict' : 'lease held'})`);
+      }
+      await sleep(Math.min(400, 25 * 2 ** attempt) * (0.5 + Math.random() / 2));
+    }
+  }
+};
+
+const claimUpdate = (store: DynamoStore, req: ClaimRequest, now: string, sendingUntil: string): TransactItem => {
+  const set = ['sendingUntil = :until'];
+  // Field names go through placeholders: `plan` is a DynamoDB reserved word.
+  const names: Record<string, string> = { '#status': 'status', '#revision': 'revision', '#run': 'run' };
+  const remove: string[] = (req.removeFields ?? []).map((f) => {
+    names[`#${f}`] = f;
+    return `#${f}`;
+  });
+  const values: Record<string, unknown> = {
+    ':until': sendingUntil,
+    ':required': req.requiredStatus,
+    ':rev': req.revision,
+    ':run': req.run,
+    ':now': now,
+  };
+  if (req.thenStatus) {
+    set.push('#status = :then', 'updatedAt = :now');
+    values[':then'] = req.thenStatus;
+    // Sparse open-by-due index (items.ts): an invoice that can no longer be chased leaves it.
+    if (!ACTIVE_STATUSES.includes(req.thenStatus)) remove.push('gsi1pk', 'gsi1sk');
+  }
+  return {
+    Update: {
+      TableName: store.table,
+      Key: keys.invoice(req.tenantId, req.invoiceId),
+      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression:
+        'attribute_exists(pk) AND #status = :required AND #revision = :rev AND #run = :run AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
+/** Why the invoice can no longer be chased by this claim, or undefined when it still can. */
+const closedReason = async (store: DynamoStore, req: ClaimRequest, alsoFine?: InvoiceStatus): Promise<string | undefined> => {
+  const out = await store.doc.send(
+    new GetCommand({ TableName: store.table, Key: keys.invoice(req.tenantId, req.invoiceId), ConsistentRead: true }),
+  );
+  const item = out.Item;
+  if (!item) return 'invoice not found';
+  if (item.status !== req.requiredStatus && item.status !== alsoFine) return `invoice is ${String(item.status)}, ${req.guardKey} needs ${req.requiredStatus}`;
+  if (item.revision !== req.revision) return `invoice is at revision ${String(item.revision)}, execution at ${req.revision}`;
+  if (item.run !== req.run) return `invoice is at run ${String(item.run)}, execution at ${req.run}`;
+  return undefined;
+};
+
+const alreadyDone = async (store: DynamoStore, req: ClaimRequest): Promise<ClaimResult> => {
+  const out = await store.doc.send(
+    new GetCommand({
+      TableName: store.table,
+      Key: keys.stageDone(req.tenantId, req.invoiceId, req.guardKey),
+      ConsistentRead: true,
+    }),
+  );
+  return {
+    outcome: 'alreadyDone',
+    ...(typeof out.Item?.at === 'string' ? { claimedAt: out.Item.at } : {}),
+    eventIds: Array.isArray(out.Item?.eventIds) ? out.Item.eventIds.map(String) : [],
+  };
+};
+
+const logKey = (e: ContactEvent) => keys.logEvent(e.tenantId, e.invoiceId, e.at, e.eventId);
+
+const invoiceUpdate = (store: DynamoStore, lease: SendLease, contactedAt: string | undefined, holderOnly: boolean): TransactItem => ({
+  Update: {
+    TableName: store.table,
+    Key: keys.invoice(lease.tenantId, lease.invoiceId),
+    UpdateExpression: holderOnly
+      ? contactedAt
+        ? 'SET lastContactAt = :at REMOVE sendingUntil'
+        : 'REMOVE sendingUntil'
+      : 'SET lastContactAt = :at',
+    ConditionExpression: holderOnly ? 'sendingUntil = :mine' : 'attribute_exists(pk)',
+    ExpressionAttributeValues: {
+      ...(holderOnly ? { ':mine': lease.sendingUntil } : {}),
+      ...(contactedAt ? { ':at': contactedAt } : {}),
+    },
+  },
+});
+
+const outcomeUpdate = (
+  store: DynamoStore,
+  e: ContactEvent,
+  r: { outcome: string; messageId?: string; note?: Record<string, string> },
+): TransactItem => ({
+  Update: {
+    TableName: store.table,
+    Key: logKey(e),
+    UpdateExpression: `SET outcome = :o${r.messageId ? ', messageId = :m' : ''}${r.note ? ', details = :d' : ''}`,
+    ConditionExpression: 'attribute_exists(pk) AND outcome = :pending',
+    ExpressionAttributeValues: {
+      ':o': r.outcome,
+      ':pending': 'pending',
+      ...(r.messageId ? { ':m': r.messageId } : {}),
+      ...(r.note ? { ':d': { ...e.details, ...r.note } } : {}),
+    },
+  },
+});
+
+/**
+ * After the sends: clears the lease (if still ours), sets lastContactAt when something left, and
+ * completes each pending log entry. If the lease had expired and someone else wrote the invoice in
+ * the meantime, the entries and lastContactAt are still written, without touching their lease.
+ */
+export const completeSend = async (store: DynamoStore, lease: SendLease, results: SendResult[]): Promise<void> => {
+  const byId = new Map(lease.events.map((e) => [e.eventId, e]));
+  const sentAt = results.some((r) => r.outcome === 'sent') ? clock.now().toISOString() : undefined;
+  const updates = results.map((r) => {
+    const e = byId.get(r.eventId);
+    if (!e) throw new Error(`completeSend: event ${r.eventId} is not part of this claim`);
+    return outcomeUpdate(store, e, {
+      outcome: r.outcome,
+      ...(r.messageId ? { messageId: r.messageId } : {}),
+      ...(r.error ? { note: { error: r.error } } : {}),
+    });
+  });
+  try {
+    await store.doc.send(new TransactWriteCommand({ TransactItems: [invoiceUpdate(store, lease, sentAt, true), ...updates] }));
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw asTransient('completeSend', err);
+    const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    if (codes[0] !== 'ConditionalCheckFailed' || codes.slice(1).some((c) => c !== 'None')) {
+      throw new TransientError(`completeSend ${lease.guardKey}: transaction cancelled (${codes.join(', ')})`);
+    }
+    const rest = [...(sentAt ? [invoiceUpdate(store, lease, sentAt, false)] : []), ...updates];
+    if (rest.length > 0) await store.doc.send(new TransactWriteCommand({ TransactItems: rest })).catch((e: unknown) => {
+      throw asTransient('completeSend', e);
+    });
+  }
+};
+
+/**
+ * Gives a claim back when nothing has left: deletes the guard item so a retry can claim again,
+ * marks the pending entries 'skipped' with the reason, and frees the lease if it is still ours.
+ */
+export const releaseSend = async (store: DynamoStore, lease: SendLease, reason: string): Promise<void> => {
+  const pending = lease.events.filter((e) => e.outcome === 'pending');
+  const items: TransactItem[] = [
+    {
+      Delete: {
+        TableName: store.table,
+        Key: keys.stageDone(lease.tenantId, lease.invoiceId, lease.guardKey),
+      },
+    },
+    ...pending.map((e) => outcomeUpdate(store, e, { outcome: 'skipped', note: { reason } })),
+  ];
+  try {
+    await store.doc.send(new TransactWriteCommand({ TransactItems: [invoiceUpdate(store, lease, undefined, true), ...items] }));
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw asTransient('releaseSend', err);
+    await store.doc.send(new TransactWriteCommand({ TransactItems: items })).catch((e: unknown) => {
+      throw asTransient('releaseSend', e);
+    });
+  }
+};

@@ -1,0 +1,54 @@
+/**
+ * Blobs port on S3: bucket from BUCKET_NAME, endpoint from AWS_ENDPOINT_URL_S3, path-style
+ * addressing when S3_FORCE_PATH_STYLE=true (s3rver locally).
+ */
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Blobs } from './ports.js';
+import { asTransient } from './workflow-errors.js';
+
+let shared: S3Client | undefined;
+const s3Client = (): S3Client =>
+  (shared ??= new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true', maxAttempts: 4 }));
+
+/** A key that does not exist in the bucket. */
+export class BlobNotFoundError extends Error {
+  override readonly name = 'BlobNotFound';
+  constructor(readonly key: string) {
+    super(`no object ${key}`);
+  }
+}
+
+export class S3Blobs implements Blobs {
+  constructor(
+    private readonly bucket: string = process.env.BUCKET_NAME ?? '',
+    private readonly client: S3Client = s3Client(),
+  ) {
+    if (!bucket) throw new Error('BUCKET_NAME is not set');
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) throw new BlobNotFoundError(key);
+      return await out.Body.transformToByteArray();
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as Error).name === 'NoSuchKey') throw new BlobNotFoundError(key);
+      throw asTransient('GetObject', err);
+    }
+  }
+
+  async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    } catch (err) {
+      throw asTransient('PutObject', err);
+    }
+  }
+
+  /** A time-limited GET link (SigV4 query string); ttlSeconds is capped at S3's 7-day maximum. */
+  presignGet(key: string, ttlSeconds: number): Promise<string> {
+    const expiresIn = Math.max(1, Math.min(Math.floor(ttlSeconds), 7 * 24 * 3600));
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+}

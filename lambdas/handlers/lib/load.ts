@@ -1,0 +1,46 @@
+/**
+ * Everything a timeline task reads about one invoice: the invoice with its whole partition (log,
+ * guard items, payments) in one Query, its customer, the supplier and the customer's policy.
+ */
+import type { Customer, Policy, Tenant } from '../../domain/model.js';
+import { policyFor } from '../../domain/policies.js';
+import { STAGE_IDS } from '../../domain/stages.js';
+import type { TimelinePlan } from '../../domain/timeline.js';
+import type { InvoiceView } from '../../adapters/dynamo-store.js';
+import { deps } from './deps.js';
+
+export interface InvoiceCase {
+  view: InvoiceView;
+  customer: Customer;
+  tenant: Tenant;
+  policy: Policy;
+}
+
+/** Data the invoice refers to is missing: a data problem for a person, not for a retry. */
+export class MissingDataError extends Error {
+  override readonly name = 'Sollecito.MissingData';
+}
+
+/** The invoice's case, or undefined when the invoice does not exist (any more). */
+export const loadCase = async (tenantId: string, invoiceId: string): Promise<InvoiceCase | undefined> => {
+  const store = deps.store();
+  const view = await store.getInvoiceView(tenantId, invoiceId);
+  if (!view) return undefined;
+  const [customer, tenant] = await Promise.all([store.getCustomer(tenantId, view.invoice.customerId), store.getTenant(tenantId)]);
+  if (!customer) throw new MissingDataError(`customer ${view.invoice.customerId} of invoice ${invoiceId} not found`);
+  if (!tenant) throw new MissingDataError(`tenant ${tenantId} not found`);
+  return { view, customer, tenant, policy: policyFor(customer, tenant) };
+};
+
+/** Whether the execution (revision, run) is still the invoice's current one. */
+export const isCurrent = (c: InvoiceCase, exec: { revision: number; run: number }): boolean =>
+  c.view.invoice.revision === exec.revision && c.view.invoice.run === exec.run;
+
+/** A plan that routes the execution to Closed. */
+export const closedPlan = (now: Date, reason: string): TimelinePlan => ({
+  mode: 'closed',
+  next: 'none',
+  at: Object.fromEntries(STAGE_IDS.map((s) => [s, now.toISOString()])) as TimelinePlan['at'],
+  skip: [...STAGE_IDS],
+  reason,
+});

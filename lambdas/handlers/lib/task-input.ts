@@ -1,0 +1,54 @@
+/**
+ * The inputs the state machine hands its Task states (statemachines/dunning.asl.json Parameters).
+ * Parsed with zod so a malformed input fails with the field and the reason, never a crash deeper in.
+ */
+import * as z from 'zod/mini';
+import { STAGE_IDS, type Stage } from '../../domain/stages.js';
+import type { TimelinePlan } from '../../domain/timeline.js';
+
+const Ids = {
+  tenantId: z.string().check(z.minLength(1)),
+  invoiceId: z.string().check(z.minLength(1)),
+  revision: z.int().check(z.minimum(1)),
+  run: z.int().check(z.minimum(0)),
+};
+
+const StageEnum = z.enum(STAGE_IDS);
+const Plan = z.object({
+  mode: z.enum(['timeline', 'promise', 'closed']),
+  next: z.union([StageEnum, z.literal('none')]),
+  at: z.record(StageEnum, z.string()),
+  skip: z.array(StageEnum),
+  checkAt: z.optional(z.string()),
+  reason: z.string(),
+});
+
+export const ExecutionInput = z.object(Ids);
+export type ExecutionInput = z.infer<typeof ExecutionInput>;
+
+export const StageTaskInput = z.object({ ...Ids, stage: StageEnum, plan: Plan });
+export type StageTaskInput = Omit<z.infer<typeof StageTaskInput>, 'plan'> & { plan: TimelinePlan };
+
+export const PromiseTaskInput = z.object({ ...Ids, plan: Plan });
+export type PromiseTaskInput = Omit<z.infer<typeof PromiseTaskInput>, 'plan'> & { plan: TimelinePlan };
+
+export const FailureTaskInput = z.object({
+  ...Ids,
+  error: z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
+});
+export type FailureTaskInput = z.infer<typeof FailureTaskInput>;
+
+/** A state-machine input that does not have the expected shape. */
+export class BadTaskInputError extends Error {
+  override readonly name = 'Sollecito.BadInput';
+}
+
+export const parseTaskInput = <S extends z.ZodMiniType>(schema: S, event: unknown): z.infer<S> => {
+  const out = z.safeParse(schema, event);
+  if (out.success) return out.data;
+  const issues = out.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+  throw new BadTaskInputError(`task input: ${issues}`);
+};
+
+/** True when the planner marked this stage as one that does not act (disabled, done, or past). */
+export const isSkipped = (input: { stage: Stage; plan: Pick<TimelinePlan, 'skip'> }): boolean => input.plan.skip.includes(input.stage);

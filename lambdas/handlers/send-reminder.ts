@@ -1,0 +1,77 @@
+/**
+ * The e-mail (and SMS) stages of the timeline: receiptCheck, preDue, dueDate, firstOverdue,
+ * secondOverdue. A stage the plan skips returns at once; otherwise the reminder goes out through
+ * the send guard, with a copy of the invoice attached when its document is stored.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Stage } from '../domain/stages.js';
+import { InvoiceClosedError } from '../adapters/workflow-errors.js';
+import type { OutgoingEmail } from '../adapters/ports.js';
+import { BlobNotFoundError } from '../adapters/s3-blobs.js';
+import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
+import { isCurrent, loadCase } from './lib/load.js';
+import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
+import { inTaskState, stageTaskState } from './lib/task-state.js';
+import { deps } from './lib/deps.js';
+import { logger, metrics } from './lib/powertools.js';
+
+export interface StageResult {
+  stage: Stage;
+  outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
+  channels: ChannelOutcome[];
+}
+
+const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+const CONTENT_TYPES: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', html: 'text/html', json: 'application/json' };
+
+/** The stored invoice document, attached to the reminder ("a copy of the invoice"); none when absent or too large. */
+export const invoiceAttachment = async (documentKey: string | undefined, number: string): Promise<OutgoingEmail['attachments']> => {
+  if (!documentKey) return undefined;
+  try {
+    const content = await deps.blobs().get(documentKey);
+    if (content.byteLength > MAX_ATTACHMENT_BYTES) return undefined;
+    const ext = documentKey.split('.').pop()?.toLowerCase() ?? '';
+    const safeNumber = number.replace(/[^A-Za-z0-9._-]/g, '-');
+    return [{ filename: `${safeNumber}.${ext || 'bin'}`, contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream', content }];
+  } catch (err) {
+    if (err instanceof BlobNotFoundError) return undefined;
+    throw err;
+  }
+};
+
+export const sendStageReminder = async (input: StageTaskInput): Promise<StageResult> => {
+  const ids = { tenantId: input.tenantId, invoiceId: input.invoiceId, stage: input.stage };
+  if (isSkipped(input)) {
+    logger.info('stage skipped by the plan', ids);
+    return { stage: input.stage, outcome: 'skipped', channels: [] };
+  }
+  const c = await loadCase(input.tenantId, input.invoiceId);
+  if (!c) throw new InvoiceClosedError('invoice not found');
+  const inv = c.view.invoice;
+  // Cheap early exit; the guard's transaction is what actually decides.
+  if (!isCurrent(c, input) || inv.status !== 'open') throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
+
+  const attachments = await invoiceAttachment(inv.documentKey, inv.number);
+  const out = await sendGuardedMessage({
+    invoice: inv,
+    customer: c.customer,
+    tenant: c.tenant,
+    policy: c.policy,
+    kind: input.stage,
+    guardKey: input.stage,
+    requiredStatus: 'open',
+    revision: input.revision,
+    run: input.run,
+    ...(attachments ? { attachments } : {}),
+  });
+  return { stage: input.stage, ...out };
+};
+
+export const run = (event: unknown): Promise<StageResult> => {
+  const input = parseTaskInput(StageTaskInput, event) as StageTaskInput;
+  return inTaskState(stageTaskState(input.stage), () => sendStageReminder(input));
+};
+
+export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));

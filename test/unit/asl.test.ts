@@ -1,0 +1,145 @@
+/**
+ * The shape of statemachines/dunning.asl.json: the contract the CDK stack, the local emulator,
+ * dashboards and the finance team's reading of an execution history rely on.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { STAGE_IDS, STAGE_ACTION, stateSuffix } from '../../lambdas/domain/stages.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+type State = Record<string, any>;
+const asl = JSON.parse(readFileSync(join(ROOT, 'statemachines/dunning.asl.json'), 'utf8')) as { StartAt: string; States: Record<string, State>; QueryLanguage?: string };
+const states = asl.States;
+const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+
+const TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Sollecito.Transient',
+];
+
+const nextOf = (s: State): string[] => [
+  ...(s.Next ? [s.Next] : []),
+  ...(s.Choices ?? []).map((c: State) => c.Next),
+  ...(s.Default ? [s.Default] : []),
+  ...(s.Catch ?? []).map((c: State) => c.Next),
+];
+
+describe('dunning.asl.json', () => {
+  it('is JSONPath and valid for the local engine', () => {
+    expect(asl.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    // As DefinitionSubstitutions fills them at deploy time.
+    const substituted = JSON.parse(
+      JSON.stringify(asl).replace(/\$\{(\w+)FunctionArn\}/g, (_m, fn: string) => `arn:aws:lambda:eu-south-1:123456789012:function:${fn}`),
+    ) as StateMachineDefinition;
+    expect(() => new StateMachine(substituted, { validationOptions: { checkPaths: true } })).not.toThrow();
+  });
+
+  it('plans first, then routes on the plan with one Choice only', () => {
+    expect(asl.StartAt).toBe('PlanTimeline');
+    expect(states.PlanTimeline).toMatchObject({ Type: 'Task', ResultPath: '$.plan', Next: 'Route' });
+    expect(Object.values(states).filter((s) => s.Type === 'Choice')).toHaveLength(1);
+    const route = states.Route!;
+    const target = (variable: string, value: string) =>
+      route.Choices.find((c: State) => c.Variable === variable && c.StringEquals === value)?.Next as string | undefined;
+    expect(target('$.plan.mode', 'closed')).toBe('Closed');
+    expect(target('$.plan.mode', 'promise')).toBe('WaitPromiseCheck');
+    for (const stage of STAGE_IDS) expect(target('$.plan.next', stage), stage).toBe(`Wait${stateSuffix(stage)}`);
+    // Mode is tested before the stage: a closed or promise plan never enters a stage.
+    const modeIdx = route.Choices.findIndex((c: State) => c.Variable === '$.plan.mode');
+    const stageIdx = route.Choices.findIndex((c: State) => c.Variable === '$.plan.next');
+    expect(modeIdx).toBeLessThan(stageIdx);
+    expect(route.Default).toBe('Closed');
+  });
+
+  it('waits for the promise check, then re-plans through Route', () => {
+    expect(states.WaitPromiseCheck).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.checkAt', Next: 'CheckPromise' });
+    expect(states.CheckPromise).toMatchObject({ Type: 'Task', ResultPath: '$.plan', Next: 'Route', Resource: '${CheckPromiseFunctionArn}' });
+  });
+
+  it('has one named Wait per stage, in timeline order, each followed by its action Task', () => {
+    const expectedTask: Record<string, string> = { phoneCall: 'PlacePhoneCall', creditHold: 'PlaceCreditHold', escalation: 'EscalateToAgency' };
+    const expectedResource = { email: '${SendReminderFunctionArn}', call: '${PlaceCallFunctionArn}', creditHold: '${CreditHoldFunctionArn}', escalation: '${EscalateFunctionArn}' };
+    STAGE_IDS.forEach((stage, i) => {
+      const wait = states[`Wait${stateSuffix(stage)}`];
+      const taskName = expectedTask[stage] ?? `Send${stateSuffix(stage)}`;
+      expect(wait, stage).toMatchObject({ Type: 'Wait', TimestampPath: `$.plan.at.${stage}`, Next: taskName });
+      const task = states[taskName]!;
+      expect(task.Type).toBe('Task');
+      expect(task.Resource).toBe(expectedResource[STAGE_ACTION[stage]]);
+      expect(task.ResultPath).toBe('$.last');
+      expect(task.Parameters).toEqual({
+        'tenantId.$': '$.tenantId',
+        'invoiceId.$': '$.invoiceId',
+        'revision.$': '$.revision',
+        'run.$': '$.run',
+        stage,
+        'plan.$': '$.plan',
+      });
+      const next = STAGE_IDS[i + 1];
+      expect(task.Next).toBe(next ? `Wait${stateSuffix(next)}` : 'Escalated');
+    });
+    expect(states.Escalated?.Type).toBe('Succeed');
+    expect(states.Closed?.Type).toBe('Succeed');
+  });
+
+  it('gives every Task the transient-only Retry and the Closed / RecordFailure Catch', () => {
+    for (const [name, task] of tasks) {
+      expect(task.Retry, name).toEqual([{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' }]);
+      for (const r of task.Retry) {
+        expect(r.ErrorEquals, name).not.toContain('States.ALL');
+        expect(r.ErrorEquals, name).not.toContain('States.TaskFailed');
+      }
+      if (name === 'RecordFailure') {
+        // Its own failure must not loop back into itself.
+        expect(task.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: 'Failed' }]);
+        expect(task.Next).toBe('Failed');
+        continue;
+      }
+      expect(task.Catch, name).toEqual([
+        { ErrorEquals: ['Sollecito.InvoiceClosed'], ResultPath: '$.closed', Next: 'Closed' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+      ]);
+    }
+    expect(states.Failed?.Type).toBe('Fail');
+  });
+
+  it('names every Task resource after an existing handler file', () => {
+    for (const [name, task] of tasks) {
+      const m = /^\$\{(\w+)FunctionArn\}$/.exec(task.Resource);
+      expect(m, name).not.toBeNull();
+      const file = m![1]!.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+      expect(existsSync(join(ROOT, 'lambdas/handlers', `${file}.ts`)), `${name} -> ${file}.ts`).toBe(true);
+    }
+  });
+
+  it('has no dangling or unreachable state', () => {
+    const seen = new Set<string>();
+    const stack = [asl.StartAt];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (seen.has(name)) continue;
+      expect(states[name], `target ${name}`).toBeDefined();
+      seen.add(name);
+      stack.push(...nextOf(states[name]!));
+    }
+    expect([...seen].sort()).toEqual(Object.keys(states).sort());
+  });
+
+  it('walks the full escalation path in fewer than 20 state transitions', () => {
+    const path: string[] = [];
+    let name: string | undefined = asl.StartAt;
+    while (name) {
+      path.push(name);
+      const s: State = states[name]!;
+      name = s.Type === 'Choice' ? `Wait${stateSuffix(STAGE_IDS[0])}` : s.Next;
+    }
+    expect(path.at(-1)).toBe('Escalated');
+    expect(path).toHaveLength(1 + 1 + 2 * STAGE_IDS.length + 1);
+    expect(path.length).toBeLessThan(20);
+  });
+});
