@@ -35,6 +35,11 @@ export const keys = {
   stageDone: (t: string, invoiceId: string, stage: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `STAGE#${stage}` }),
   payment: (t: string, invoiceId: string, paymentId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `PAY#${paymentId}` }),
   customer: (t: string, customerId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: 'CUST' }),
+  /** Customer-level log (contact changes, sales notes, credit hold released): same partition as the customer. */
+  customerLogEvent: (t: string, customerId: string, at: string, eventId: string) => ({
+    pk: `T#${t}#CUST#${customerId}`,
+    sk: `LOG#${at}#${eventId}`,
+  }),
   /** Uniqueness and lookup of a customer by VAT number or codice fiscale. */
   customerByTaxId: (t: string, taxId: string) => ({ pk: `T#${t}#TAXID#${taxId.toUpperCase()}`, sk: 'TAXID' }),
   /** Invoice number -> invoice id, so the same invoice in two files is recognised. */

@@ -138,6 +138,8 @@ export const Promise_ = z.object({
   by: z.optional(Text(200)),
   note: z.optional(Text(2000)),
   recordedAt: IsoDateTime,
+  /** amountPaid the invoice must reach by `date` for the promise (or instalment) to be kept. */
+  expectedPaid: z.optional(MinorUnits),
 });
 export type PromiseToPay = z.infer<typeof Promise_>;
 
@@ -148,6 +150,17 @@ export const Dispute = z.object({
   openedAt: IsoDateTime,
 });
 export type Dispute = z.infer<typeof Dispute>;
+
+/** An instalment plan agreed with the customer; the current instalment is also the invoice's `promise`. */
+export const InstalmentPlan = z.object({
+  instalments: z.array(z.object({ date: IsoDate, amount: MinorUnits })),
+  /** amountPaid when the plan was agreed: instalment i is kept once amountPaid >= paidBefore + the first i amounts. */
+  paidBefore: MinorUnits,
+  agreedAt: IsoDateTime,
+  by: z.optional(Text(200)),
+  note: z.optional(Text(2000)),
+});
+export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
 
 export const Invoice = z.object({
   tenantId: Name,
@@ -173,6 +186,7 @@ export const Invoice = z.object({
   notChasedReason: z.optional(Text(500)),
   promise: z.optional(Promise_),
   dispute: z.optional(Dispute),
+  plan: z.optional(InstalmentPlan),
   pause: z.optional(z.object({ until: z.optional(IsoDate), reason: Text(500) })),
   lastContactAt: z.optional(IsoDateTime),
   failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
@@ -210,6 +224,8 @@ export const CONTACT_EVENT_TYPES = [
   'deferred',
   'failure',
   'contact_added',
+  /** Customer-level: a finance user changed the customer's record (fields named in details). */
+  'customer_updated',
 ] as const;
 export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
 export type ContactEventType = z.infer<typeof ContactEventType>;

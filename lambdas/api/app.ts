@@ -1,0 +1,146 @@
+/**
+ * The admin API as one middy handler: header normaliser, error answers and the router at the top;
+ * per route the auth check, the JSON body parser and (POST) Powertools idempotency, then the
+ * route's function with its input validated by the route's zod schemas.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+import { clock } from '../adapters/clock.js';
+import type { Tenant } from '../domain/model.js';
+import { authorize, type User } from './auth.js';
+import { ApiError, errorResponses, validationError } from './errors.js';
+import { json, type ApiEvent } from './http.js';
+import type { AdminApiDeps, RouteDef } from './route.js';
+import { allRoutes } from './routes/index.js';
+
+// Field messages a person can read ("Too small: expected number to be >0") instead of "Invalid input".
+z.config(en());
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+const MAX_IDEMPOTENCY_KEY = 255;
+const TENANT_TTL_MS = 60_000;
+
+/** One idempotency record per key, user, method and path; the body must match on a replay. */
+const IDEMPOTENCY_KEY_PATH =
+  'headers."idempotency-key" && [headers."idempotency-key", requestContext.authorizer.jwt.claims.sub, requestContext.http.method, requestContext.http.path]';
+
+const users = new WeakMap<object, User>();
+
+const authMiddleware = (r: RouteDef): MiddlewareObj<Event, Result> => ({
+  before: (request) => {
+    if (r.access !== 'public') users.set(request.event, authorize(request.event, r.access));
+    const key = request.event.headers?.['idempotency-key'];
+    if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+      throw new ApiError(400, 'validation_failed', 'The Idempotency-Key header is invalid.', [
+        { field: 'Idempotency-Key', message: `1 to ${MAX_IDEMPOTENCY_KEY} characters` },
+      ]);
+    }
+  },
+});
+
+/** POSTs whose body is all optional may come without one: read an empty body as `{}`. */
+const emptyBodyIsEmptyObject: MiddlewareObj<Event, Result> = {
+  before: (request) => {
+    const e = request.event;
+    if (e.body === undefined || e.body === '') {
+      e.body = '{}';
+      e.isBase64Encoded = false;
+      e.headers = { ...e.headers, 'content-type': e.headers?.['content-type'] ?? 'application/json' };
+    }
+  },
+};
+
+/** Path parameters come from the router, decoded once; the gateway's copy is dropped to avoid decoding twice. */
+const dropGatewayPathParameters: MiddlewareObj<Event, Result> = {
+  before: (request) => {
+    delete request.event.pathParameters;
+  },
+};
+
+const decodeParams = (raw: Record<string, string | undefined> | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    let value: string;
+    try {
+      value = decodeURIComponent(v ?? '');
+    } catch {
+      throw new ApiError(400, 'validation_failed', 'The path has 1 invalid field.', [{ field: k, message: 'not a valid URL-encoded value' }]);
+    }
+    if (value.length === 0 || value.length > 128) {
+      throw new ApiError(400, 'validation_failed', 'The path has 1 invalid field.', [{ field: k, message: '1 to 128 characters' }]);
+    }
+    out[k] = value;
+  }
+  return out;
+};
+
+const parse = <S extends z.ZodMiniType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
+  const r = schema.safeParse(value);
+  if (!r.success) throw validationError(r.error.issues, where);
+  return r.data;
+};
+
+export const createAdminApi = (deps: AdminApiDeps) => {
+  let tenant: { value: Tenant; until: number } | undefined;
+  const loadTenant = async (): Promise<Tenant> => {
+    if (tenant && tenant.until > Date.now()) return tenant.value;
+    const value = await deps.store.getTenant(deps.tenantId);
+    if (!value) throw new Error(`tenant ${deps.tenantId} is not configured in the table`);
+    tenant = { value, until: Date.now() + TENANT_TTL_MS };
+    return value;
+  };
+
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
+    payloadValidationJmesPath: 'body',
+    expiresAfterSeconds: deps.idempotency?.expiresAfterSeconds ?? 24 * 3600,
+    responseHook: (response) => {
+      const r = response as unknown as Result;
+      return { ...r, headers: { ...r.headers, 'idempotent-replayed': 'true' } } as never;
+    },
+  });
+
+  const serve = (r: RouteDef) => async (event: Event, _context: Context): Promise<Result> => {
+    const e = event as unknown as ApiEvent;
+    const ctx = {
+      event: e,
+      params: decodeParams(event.pathParameters),
+      query: r.query ? parse(r.query, event.queryStringParameters ?? {}, 'query') : undefined,
+      body: r.body ? parse(r.body, e.body, 'body') : undefined,
+      user: users.get(event)!,
+      tenant: r.access === 'public' ? (undefined as unknown as Tenant) : await loadTenant(),
+      now: clock.now(),
+      deps,
+    };
+    return json(r.response.status, await r.handle(ctx));
+  };
+
+  const routes: Route<Event, Result>[] = allRoutes.map((r) => {
+    const chain = middy<Event, Result>().use(authMiddleware(r));
+    if (r.method !== 'GET') chain.use(emptyBodyIsEmptyObject).use(httpJsonBodyParser());
+    if (r.method === 'POST' && deps.idempotency) {
+      chain.use(makeHandlerIdempotent({ persistenceStore: deps.idempotency.persistenceStore, config: idempotencyConfig, keyPrefix: 'admin-api' }));
+    }
+    return { method: r.method, path: r.path, handler: chain.handler(serve(r)) as unknown as Route<Event, Result>['handler'] };
+  });
+
+  return middy<Event, Result>()
+    .use(injectLambdaContext(deps.logger))
+    .use(httpHeaderNormalizer())
+    .use(httpErrorHandler({ logger: false, fallbackMessage: JSON.stringify({ code: 'internal_error', message: 'Internal error' }) }))
+    .use(errorResponses(deps.logger))
+    .use(dropGatewayPathParameters)
+    // middy 7 types the router as a MiddyfiedHandler; it is a plain handler function (fixed in v8).
+    .handler(httpRouterHandler<Event, Result>({ routes }) as unknown as (event: Event, context: Context) => Promise<Result>);
+};

@@ -1,0 +1,121 @@
+/** /v1/customers/{id}: contacts and preferences, sales notes, releasing a credit hold. */
+import * as z from 'zod/mini';
+import { NotFoundError } from '../../adapters/dynamo-commands.js';
+import { addSalesNote, releaseCreditHold, updateCustomer } from '../../domain/commands.js';
+import type { Customer } from '../../domain/model.js';
+import { route, type RouteContext, type RouteDef } from '../route.js';
+import { CustomerDetail, CustomerPatchRequest, NoteRequest, ReasonRequest, responseSchemas } from '../schemas.js';
+import { commandContext } from './invoices.js';
+
+export const ReleaseHoldResult = z
+  .extend(CustomerDetail, {
+    /** False when the CreditHoldReleased event could not be published (the release itself is recorded). */
+    eventPublished: z.boolean(),
+  })
+  .register(responseSchemas, { id: 'ReleaseHoldResult', description: 'The customer after the release; the ERP hears of it through EventBridge.' });
+
+const detail = async (c: RouteContext<unknown, unknown>, customer: Customer): Promise<z.input<typeof CustomerDetail>> => ({
+  customer,
+  history: await c.deps.commands.customerLog(c.tenant.tenantId, customer.customerId),
+});
+
+/**
+ * After a customer change: invoices that waited for a reachable contact start their chase. The
+ * change is committed already, so a failure here is logged and left to the next change or retry.
+ */
+export const afterCustomerChange = async (c: RouteContext<unknown, unknown>, customerId: string, becameReachable: boolean): Promise<void> => {
+  if (!becameReachable) return;
+  try {
+    await c.deps.activateInvoicesNeedingContact(c.tenant.tenantId, customerId);
+  } catch (err) {
+    c.deps.logger.error('activating invoices that needed a contact failed', { errorName: (err as Error).name, customerId });
+  }
+};
+
+export const customerRoutes: RouteDef[] = [
+  route({
+    method: 'GET',
+    path: '/v1/customers/{id}',
+    operationId: 'getCustomer',
+    summary: 'One customer',
+    tag: 'customers',
+    access: 'read',
+    response: { status: 200, schema: CustomerDetail, description: 'The customer and its latest log entries.' },
+    errors: [404],
+    handle: async (c) => {
+      const customer = await c.deps.store.getCustomer(c.tenant.tenantId, c.params.id!);
+      if (!customer) throw new NotFoundError('customer', c.params.id!);
+      return detail(c, customer);
+    },
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/customers/{id}',
+    operationId: 'updateCustomer',
+    summary: 'Update contacts, language, time zone, office hours, payment days or policy',
+    description: 'Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one.',
+    tag: 'customers',
+    access: 'write',
+    body: CustomerPatchRequest,
+    response: { status: 200, schema: CustomerDetail, description: 'The customer after the change.' },
+    errors: [404, 503],
+    handle: async (c) => {
+      const ctx = commandContext(c);
+      const d = await c.deps.commands.onCustomer(c.tenant.tenantId, c.params.id!, (cust) => updateCustomer(cust, c.body, ctx));
+      await afterCustomerChange(c, c.params.id!, d.becameReachable);
+      return detail(c, d.customer);
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/customers/{id}/notes',
+    operationId: 'addSalesNote',
+    summary: 'Add a sales note (how to approach this customer)',
+    tag: 'customers',
+    access: 'write',
+    body: NoteRequest,
+    response: { status: 201, schema: CustomerDetail, description: 'The customer with the note added.' },
+    errors: [404, 503],
+    handle: async (c) => {
+      const ctx = commandContext(c);
+      const d = await c.deps.commands.onCustomer(c.tenant.tenantId, c.params.id!, (cust) => addSalesNote(cust, c.body, ctx));
+      return detail(c, d.customer);
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/customers/{id}/release-hold',
+    operationId: 'releaseCreditHold',
+    summary: 'Release the credit hold',
+    description: 'Recorded on the customer and in the log, then announced as CreditHoldReleased on EventBridge for the ERP and sales tools. 409 when there is no hold.',
+    tag: 'customers',
+    access: 'write',
+    body: ReasonRequest,
+    response: { status: 200, schema: ReleaseHoldResult, description: 'The customer without the hold.' },
+    errors: [404, 409, 503],
+    handle: async (c) => {
+      const ctx = commandContext(c);
+      const d = await c.deps.commands.onCustomer(c.tenant.tenantId, c.params.id!, (cust) => releaseCreditHold(cust, c.body, ctx));
+      let eventPublished = false;
+      for (let attempt = 0; attempt < 3 && !eventPublished; attempt++) {
+        try {
+          // Ids only: the event leaves our account, personal data does not.
+          await c.deps.events.publish('CreditHoldReleased', {
+            tenantId: c.tenant.tenantId,
+            customerId: d.customer.customerId,
+            invoiceId: d.released.invoiceId,
+            placedAt: d.released.placedAt,
+            releasedAt: c.now.toISOString(),
+            releasedBy: c.user.id,
+            manual: true,
+          });
+          eventPublished = true;
+        } catch (err) {
+          if (attempt === 2) c.deps.logger.error('CreditHoldReleased not published', { errorName: (err as Error).name, customerId: d.customer.customerId });
+          else await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        }
+      }
+      return { ...(await detail(c, d.customer)), eventPublished };
+    },
+  }),
+];

@@ -1,0 +1,271 @@
+/**
+ * The admin API's request and response shapes. These zod schemas validate every request and are
+ * the single source of the OpenAPI document (openapi.ts generates it with z.toJSONSchema), so the
+ * document cannot drift from what the API accepts.
+ *
+ * Amounts are integer minor units (cents) in the invoice's currency; dates are ISO (YYYY-MM-DD),
+ * instants ISO 8601 with an offset.
+ */
+import * as z from 'zod/mini';
+import { AGEING_BUCKETS } from '../domain/ageing.js';
+import { MAX_INSTALMENTS, PAYMENT_METHODS } from '../domain/commands.js';
+import {
+  ContactEvent,
+  ContactPerson,
+  Currency,
+  Customer,
+  DISPUTE_REASONS,
+  E164,
+  Invoice,
+  InvoiceStatus,
+  IsoDate,
+  IsoDateTime,
+  Language,
+  MinorUnits,
+  OfficeHours,
+  PolicyId,
+  StageId,
+  TimeZone,
+} from '../domain/model.js';
+
+/** Schemas of request bodies (documented as what a client sends). */
+export const requestSchemas = z.registry<{ id: string; description: string }>();
+/** Schemas of response bodies (documented as what the API returns). */
+export const responseSchemas = z.registry<{ id: string; description: string }>();
+
+const Text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+const PositiveAmount = MinorUnits.check(z.positive());
+
+// ---------------------------------------------------------------------------------------------
+// requests
+
+export const PaymentRequest = z
+  .strictObject({
+    amount: PositiveAmount,
+    date: IsoDate,
+    method: z.optional(z.enum(PAYMENT_METHODS)),
+    reference: z.optional(Text(1, 140)),
+    currency: z.optional(Currency),
+  })
+  .register(requestSchemas, { id: 'PaymentRequest', description: 'A payment received. A partial payment lowers the amount due; paying it all settles the invoice.' });
+
+const PromiseFields = {
+  date: IsoDate,
+  amount: z.optional(PositiveAmount),
+  by: z.optional(Text(1, 200)),
+  note: z.optional(Text(1, 2000)),
+};
+export const PromiseRequest = z
+  .strictObject(PromiseFields)
+  .register(requestSchemas, { id: 'PromiseRequest', description: 'A promise to pay on a date (today or later, within 90 days); without an amount, the whole amount due.' });
+
+export const InstalmentPlanRequest = z
+  .strictObject({
+    instalments: z.array(z.strictObject({ date: IsoDate, amount: PositiveAmount })).check(z.minLength(2), z.maxLength(MAX_INSTALMENTS)),
+    by: z.optional(Text(1, 200)),
+    note: z.optional(Text(1, 2000)),
+  })
+  .register(requestSchemas, { id: 'InstalmentPlanRequest', description: 'Instalments in date order that add up to the amount due.' });
+
+export const DisputeRequest = z
+  .strictObject({ reason: z.enum(DISPUTE_REASONS), text: z.optional(Text(0, 4000)) })
+  .register(requestSchemas, { id: 'DisputeRequest', description: 'The customer contests the invoice: the chase pauses until the dispute is resolved.' });
+
+export const DisputeResolutionRequest = z
+  .discriminatedUnion('outcome', [
+    z.strictObject({ outcome: z.literal('rejected'), note: z.optional(Text(1, 2000)) }),
+    z
+      .strictObject({
+        outcome: z.literal('upheld'),
+        creditNote: z.optional(z.strictObject({ amount: PositiveAmount, reference: z.optional(Text(1, 140)) })),
+        newAmount: z.optional(MinorUnits.check(z.nonnegative())),
+        note: z.optional(Text(1, 2000)),
+      })
+      .check(
+        z.refine((v) => (v.creditNote === undefined) !== (v.newAmount === undefined), {
+          message: 'an upheld dispute needs exactly one of creditNote or newAmount',
+          path: ['creditNote'],
+        }),
+      ),
+  ])
+  .register(requestSchemas, {
+    id: 'DisputeResolutionRequest',
+    description: 'Rejected: the chase resumes. Upheld: a credit note lowers the amount, or newAmount corrects it; what is still due is chased.',
+  });
+
+export const PauseRequest = z
+  .strictObject({ until: z.optional(IsoDate), reason: Text(1, 500) })
+  .register(requestSchemas, { id: 'PauseRequest', description: 'Pause the chase until a date (then it resumes by itself) or until resumed.' });
+
+export const ReasonRequest = z
+  .strictObject({ reason: z.optional(Text(1, 500)) })
+  .register(requestSchemas, { id: 'ReasonRequest', description: 'An optional reason, kept in the contact log.' });
+
+export const WriteOffRequest = z
+  .strictObject({ reason: Text(1, 500) })
+  .register(requestSchemas, { id: 'WriteOffRequest', description: 'Write the amount due off: the chase ends.' });
+
+export const NoteRequest = z
+  .strictObject({ text: Text(1, 4000) })
+  .register(requestSchemas, { id: 'NoteRequest', description: 'A note for the contact log.' });
+
+export const CallOutcomeRequest = z
+  .strictObject({
+    reached: z.boolean(),
+    note: z.optional(Text(1, 2000)),
+    promise: z.optional(z.strictObject(PromiseFields)),
+    newContact: z.optional(ContactPerson),
+    day: z.optional(IsoDate),
+  })
+  .register(requestSchemas, {
+    id: 'CallOutcomeRequest',
+    description: 'What a call achieved. A promise obtained is recorded like any promise; a new contact person becomes the billing contact. `day` is the queue day of the call task (today by default).',
+  });
+
+const nullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
+export const CustomerPatchRequest = z
+  .strictObject({
+    name: z.optional(Text(1, 200)),
+    email: nullable(z.email()),
+    phone: nullable(E164),
+    billingContact: nullable(ContactPerson),
+    salesRep: nullable(ContactPerson),
+    language: z.optional(Language),
+    timeZone: z.optional(TimeZone),
+    officeHours: z.optional(OfficeHours),
+    paymentDays: z.optional(z.array(z.int().check(z.minimum(1), z.maximum(31))).check(z.maxLength(31))),
+    paymentTermsDays: z.optional(z.int().check(z.minimum(0), z.maximum(365))),
+    policy: nullable(PolicyId),
+    preserveRelationship: z.optional(z.boolean()),
+  })
+  .register(requestSchemas, { id: 'CustomerPatchRequest', description: 'Fields to change; null removes an optional field.' });
+
+// ---------------------------------------------------------------------------------------------
+// query strings (documented as parameters, not components)
+
+export const InvoiceListQuery = z.strictObject({
+  status: z.optional(InvoiceStatus),
+  customerId: z.optional(Text(1, 100)),
+  bucket: z.optional(z.enum(AGEING_BUCKETS)),
+  dueBefore: z.optional(IsoDate),
+  dueAfter: z.optional(IsoDate),
+  needsContact: z.optional(z.stringbool()),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+});
+
+export const CallQueueQuery = z.strictObject({ day: z.optional(IsoDate) });
+
+// ---------------------------------------------------------------------------------------------
+// responses
+
+export const ErrorResponse = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+  })
+  .register(responseSchemas, { id: 'Error', description: 'What went wrong, for a person; `errors` names each invalid field.' });
+
+export const InvoiceResource = z
+  .extend(Invoice, {
+    amountDue: MinorUnits,
+    daysPastDue: z.int(),
+    bucket: z.enum(AGEING_BUCKETS),
+  })
+  .register(responseSchemas, { id: 'Invoice', description: 'An invoice with its amount due and ageing in the tenant time zone.' });
+
+export const InvoiceList = z
+  .object({ items: z.array(InvoiceResource), nextCursor: z.optional(z.string()) })
+  .register(responseSchemas, { id: 'InvoiceList', description: 'One page of invoices by due date; pass nextCursor as `cursor` for the next page.' });
+
+export const PaymentResource = z
+  .object({
+    paymentId: z.string(),
+    amount: MinorUnits,
+    currency: Currency,
+    date: IsoDate,
+    method: z.optional(z.string()),
+    reference: z.optional(z.string()),
+    recordedAt: IsoDateTime,
+    actor: z.string(),
+  })
+  .register(responseSchemas, { id: 'Payment', description: 'A recorded payment.' });
+
+export const LogEntry = ContactEvent.register(responseSchemas, { id: 'ContactEvent', description: 'One entry of the append-only contact log.' });
+
+export const NextStep = z
+  .object({
+    /** A stage, or 'promiseCheck' when the invoice waits for a promise, an instalment or a pause to end. */
+    step: z.union([StageId, z.literal('promiseCheck')]),
+    at: IsoDateTime,
+    reason: z.string(),
+  })
+  .register(responseSchemas, { id: 'NextStep', description: 'What the timeline does next, and when.' });
+
+export const InvoiceDetail = z
+  .object({
+    invoice: InvoiceResource,
+    customer: z.object({ customerId: z.string(), name: z.string() }),
+    /** A reminder is being sent right now. */
+    sending: z.boolean(),
+    next: z.nullable(NextStep),
+    log: z.array(LogEntry),
+    payments: z.array(PaymentResource),
+    promises: z.array(LogEntry),
+    disputes: z.array(LogEntry),
+    notes: z.array(LogEntry),
+    stagesDone: z.array(z.object({ stage: z.string(), at: z.string() })),
+  })
+  .register(responseSchemas, { id: 'InvoiceDetail', description: 'An invoice with its full timeline: log, payments, promises, disputes, notes and the next scheduled step.' });
+
+export const CommandResult = z
+  .object({
+    invoice: InvoiceResource,
+    events: z.array(LogEntry),
+    payment: z.optional(PaymentResource),
+    stoppedExecution: z.optional(z.string()),
+  })
+  .register(responseSchemas, { id: 'CommandResult', description: 'The invoice after the command, the log entries it wrote, and the execution it stopped.' });
+
+export const NoteResult = z
+  .object({ events: z.array(LogEntry) })
+  .register(responseSchemas, { id: 'NoteResult', description: 'The log entries written.' });
+
+export const CallTask = z
+  .object({
+    day: IsoDate,
+    customerId: z.string(),
+    invoiceId: z.string(),
+    customerName: z.optional(z.string()),
+    invoiceNumber: z.optional(z.string()),
+    phone: z.optional(z.string()),
+    contactName: z.optional(z.string()),
+    timeZone: z.optional(z.string()),
+    officeHours: z.optional(OfficeHours),
+    /** When to call, if the call-task writer chose a slot. */
+    callAt: z.optional(z.string()),
+    currency: z.optional(z.string()),
+    amountDue: z.optional(MinorUnits),
+    daysPastDue: z.optional(z.int()),
+    talkingPoints: z.array(z.string()),
+    salesNotes: z.array(z.string()),
+    outcome: z.optional(z.record(z.string(), z.unknown())),
+  })
+  .register(responseSchemas, { id: 'CallTask', description: 'Someone to call: when their office answers, the number, the amount, what to say.' });
+
+export const CallQueue = z
+  .object({ day: IsoDate, timeZone: z.string(), calls: z.array(CallTask) })
+  .register(responseSchemas, { id: 'CallQueue', description: "The finance team's calls for one day in the tenant time zone." });
+
+export const CallOutcomeResult = z
+  .object({ invoice: InvoiceResource, events: z.array(LogEntry), stoppedExecution: z.optional(z.string()), customerUpdated: z.boolean() })
+  .register(responseSchemas, { id: 'CallOutcomeResult', description: 'The invoice after the call outcome, and the log entries written.' });
+
+export const CustomerResource = Customer.register(responseSchemas, { id: 'Customer', description: 'A customer of the tenant.' });
+
+export const CustomerDetail = z
+  .object({ customer: CustomerResource, history: z.array(LogEntry) })
+  .register(responseSchemas, { id: 'CustomerDetail', description: 'A customer with the latest entries of its own log (contact changes, sales notes, credit holds).' });
+
+export const Health = z.object({ status: z.literal('ok') }).register(responseSchemas, { id: 'Health', description: 'The API answers.' });

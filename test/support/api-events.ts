@@ -1,0 +1,113 @@
+/**
+ * API Gateway HTTP API (payload 2.0) events as the JWT authorizer delivers them: claims flattened
+ * to strings, `cognito:groups` as "[finance viewer]". For handler tests of the admin API.
+ */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+export interface TestUser {
+  sub: string;
+  email?: string;
+  groups: string[];
+}
+
+export const financeUser: TestUser = { sub: 'u-finance-1', email: 'anna.rossi@officinerossi.example', groups: ['finance'] };
+export const viewerUser: TestUser = { sub: 'u-viewer-1', email: 'luca.bianchi@officinerossi.example', groups: ['viewer'] };
+export const outsider: TestUser = { sub: 'u-sales-1', email: 'sales@officinerossi.example', groups: ['sales'] };
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path with the query string, e.g. /v1/invoices?status=open. */
+  path: string;
+  body?: unknown;
+  /** Sent as is instead of JSON.stringify(body). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** null: no authorizer context at all (a route wired without the authorizer). */
+  user?: TestUser | null;
+  idempotencyKey?: string;
+}
+
+export const apiEvent = (req: ApiRequest): APIGatewayProxyEventV2 => {
+  const url = new URL(req.path, 'https://api.example');
+  const user = req.user === undefined ? financeUser : req.user;
+  const body = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
+  const headers: Record<string, string> = {
+    Host: 'api.example',
+    ...(body !== undefined && req.rawBody === undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...(user ? { Authorization: 'Bearer test-token' } : {}),
+    ...(req.idempotencyKey ? { 'Idempotency-Key': req.idempotencyKey } : {}),
+    ...req.headers,
+  };
+  const query = Object.fromEntries(url.searchParams);
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: `${req.method} ${url.pathname}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(url.search ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api1',
+      domainName: 'api.example',
+      domainPrefix: 'api',
+      http: { method: req.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      requestId: randomUUID(),
+      routeKey: `${req.method} ${url.pathname}`,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+      ...(user
+        ? {
+            authorizer: {
+              jwt: {
+                claims: {
+                  sub: user.sub,
+                  ...(user.email ? { email: user.email } : {}),
+                  'cognito:groups': `[${user.groups.join(' ')}]`,
+                  iss: 'https://cognito-idp.eu-south-1.amazonaws.com/eu-south-1_test',
+                  exp: String(Math.floor(now / 1000) + 3600),
+                },
+                scopes: [],
+              },
+            },
+          }
+        : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
+    isBase64Encoded: false,
+    ...(body !== undefined ? { body } : {}),
+  };
+};
+
+export const lambdaContext = (functionName = 'admin-api'): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:eu-south-1:123456789012:function:${functionName}`,
+  memoryLimitInMB: '512',
+  awsRequestId: randomUUID(),
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 29_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+
+/** Calls the handler the way API Gateway does and parses the JSON answer. */
+export const callApi = async <T = any>(handler: Handler, req: ApiRequest): Promise<ApiResponse<T>> => {
+  const out = (await handler(apiEvent(req), lambdaContext())) as APIGatewayProxyStructuredResultV2;
+  const headers = Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const text = out.body ?? '';
+  return { status: out.statusCode ?? 200, headers, body: (headers['content-type']?.includes('json') && text ? JSON.parse(text) : text) as T };
+};
