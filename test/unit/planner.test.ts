@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { Customer, Invoice, POLICY_IDS, type CustomerInput, type InvoiceInput, type PolicyId } from '../../lambdas/domain/model.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
+import { planTimeline } from '../../lambdas/domain/planner.js';
+import { isBusinessDay } from '../../lambdas/domain/calendar.js';
+import { STAGE_IDS, WRITTEN_STAGES, type Stage } from '../../lambdas/domain/stages.js';
+import type { StageDone, TimelinePlan } from '../../lambdas/domain/timeline.js';
+
+const customer = (over: Partial<CustomerInput> = {}) =>
+  Customer.parse({ tenantId: 't', customerId: 'C', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@c.example', ...over });
+
+const invoice = (over: Partial<InvoiceInput> = {}) =>
+  Invoice.parse({
+    tenantId: 't',
+    invoiceId: 'I',
+    number: '1',
+    customerId: 'C',
+    issueDate: '2026-01-15',
+    dueDate: '2026-02-16',
+    currency: 'EUR',
+    amount: 100_000,
+    status: 'open',
+    createdAt: '2026-01-15T09:00:00Z',
+    updatedAt: '2026-01-15T09:00:00Z',
+    ...over,
+  });
+
+const plan = (o: { policy?: PolicyId; inv?: Partial<InvoiceInput>; cust?: Partial<CustomerInput>; now: string; done?: StageDone[]; last?: string }) =>
+  planTimeline({
+    invoice: invoice(o.inv),
+    customer: customer(o.cust),
+    policy: BUILT_IN_POLICIES[o.policy ?? 'standard'],
+    stagesDone: o.done ?? [],
+    ...(o.last ? { lastContactAt: o.last } : {}),
+    now: new Date(o.now),
+  });
+
+/** The stages that will act, with their instants, in order. */
+const acting = (p: TimelinePlan): [Stage, string][] => STAGE_IDS.filter((s) => !p.skip.includes(s)).map((s) => [s, p.at[s]]);
+
+describe('the standard timeline from the issue date', () => {
+  it('places every stage at 09:00 Rome on its business day', () => {
+    const p = plan({ now: '2026-01-15T10:00:00Z' });
+    expect(p.mode).toBe('timeline');
+    expect(p.next).toBe('preDue');
+    expect(acting(p)).toEqual([
+      ['preDue', '2026-02-09T08:00:00.000Z'],
+      ['dueDate', '2026-02-16T08:00:00.000Z'],
+      ['firstOverdue', '2026-02-23T08:00:00.000Z'],
+      ['secondOverdue', '2026-03-02T08:00:00.000Z'],
+      ['phoneCall', '2026-03-03T08:00:00.000Z'],
+      ['creditHold', '2026-03-18T08:00:00.000Z'],
+      // +45 is Thursday 2 April, after the spring DST change: 09:00 Rome is 07:00Z.
+      ['escalation', '2026-04-02T07:00:00.000Z'],
+    ]);
+    expect(p.skip).toEqual(['receiptCheck']);
+  });
+
+  it('carries the previous instant on skipped stages so every Wait reads a valid, ordered timestamp', () => {
+    const p = plan({ now: '2026-01-15T10:00:00Z' });
+    expect(p.at.receiptCheck).toBe('2026-01-15T10:00:00.000Z');
+    const times = STAGE_IDS.map((s) => Date.parse(p.at[s]));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('moves a stage off a public holiday and a weekend', () => {
+    // Due on Easter Monday 2026-04-06: the due-date reminder goes on Tuesday.
+    const p = plan({ inv: { dueDate: '2026-04-06' }, now: '2026-03-01T10:00:00Z' });
+    expect(p.at.dueDate).toBe('2026-04-07T07:00:00.000Z');
+    // Due Saturday 7 March: Monday 9.
+    expect(plan({ inv: { dueDate: '2026-03-07' }, now: '2026-02-01T10:00:00Z' }).at.dueDate).toBe('2026-03-09T08:00:00.000Z');
+  });
+
+  it("uses the customer's country and time zone", () => {
+    const p = plan({ cust: { country: 'GB', timeZone: 'Europe/London', language: 'en' }, inv: { dueDate: '2026-08-31' }, now: '2026-08-01T10:00:00Z' });
+    // The summer bank holiday in England: Tuesday 1 September, 09:00 BST = 08:00Z.
+    expect(p.at.dueDate).toBe('2026-09-01T08:00:00.000Z');
+  });
+
+  it('aligns the due-date reminder to the next payment day', () => {
+    const p = plan({ cust: { paymentDays: [10, 25] }, now: '2026-01-15T10:00:00Z' });
+    expect(p.at.dueDate).toBe('2026-02-25T08:00:00.000Z');
+    expect(p.at.firstOverdue).toBe('2026-02-26T08:00:00.000Z');
+  });
+
+  it('places the call inside the accounts office days and hours', () => {
+    const p = plan({ cust: { officeHours: { days: [2, 4], from: '14:30', to: '16:00' } }, now: '2026-01-15T10:00:00Z' });
+    // +15 is Tuesday 3 March: 14:30 Rome = 13:30Z.
+    expect(p.at.phoneCall).toBe('2026-03-03T13:30:00.000Z');
+    const q = plan({ cust: { officeHours: { days: [4], from: '10:00', to: '12:00' } }, now: '2026-01-15T10:00:00Z' });
+    expect(q.at.phoneCall).toBe('2026-03-05T09:00:00.000Z');
+  });
+});
+
+describe('the three policies', () => {
+  it('relationship: gentle, no SMS anywhere, a call well before the credit hold', () => {
+    const p = BUILT_IN_POLICIES.relationship;
+    expect(p.tone).toBe('gentle');
+    expect(STAGE_IDS.some((s) => p.stages[s]!.sms)).toBe(false);
+    expect(p.stages.phoneCall!.offsetDays).toBeLessThan(p.stages.creditHold!.offsetDays);
+    const r = plan({ policy: 'relationship', now: '2026-01-15T10:00:00Z' });
+    expect(r.next).toBe('receiptCheck');
+    expect(r.at.receiptCheck).toBe('2026-01-19T08:00:00.000Z'); // issue +2 is Saturday 17
+  });
+  it('firm: SMS from the due date on and a credit hold at +15', () => {
+    const p = BUILT_IN_POLICIES.firm;
+    expect(STAGE_IDS.filter((s) => p.stages[s]!.sms)).toEqual(['dueDate', 'firstOverdue', 'secondOverdue', 'creditHold']);
+    expect(p.stages.creditHold!.offsetDays).toBe(15);
+    expect(plan({ policy: 'firm', now: '2026-01-15T10:00:00Z' }).at.creditHold).toBe('2026-03-03T08:00:00.000Z');
+  });
+  it('standard and firm gaps are shorter than relationship', () => {
+    const gap = (id: PolicyId) => BUILT_IN_POLICIES[id].stages.secondOverdue!.offsetDays - BUILT_IN_POLICIES[id].stages.firstOverdue!.offsetDays;
+    expect(gap('firm')).toBeLessThan(gap('standard'));
+    expect(gap('standard')).toBeLessThan(gap('relationship'));
+  });
+});
+
+describe('backlog arrivals', () => {
+  const ages = [3, 10, 20, 40, 90];
+  for (const policy of POLICY_IDS) {
+    for (const age of ages) {
+      it(`${policy}, ${age} days overdue: starts with the written reminder that fits, then keeps the gap`, () => {
+        const now = DateTime.fromISO('2026-02-16T10:00:00', { zone: 'Europe/Rome' }).plus({ days: age }).toUTC().toISO()!;
+        const p = plan({ policy, now });
+        const pol = BUILT_IN_POLICIES[policy];
+        const a = acting(p);
+        const first = a[0]![0];
+        expect(WRITTEN_STAGES).toContain(first);
+        // The latest written stage whose date has passed is the one that fits the age.
+        const fits = [...WRITTEN_STAGES].reverse().find((s) => pol.stages[s]!.enabled && s !== 'receiptCheck' && pol.stages[s]!.offsetDays <= age);
+        expect(first).toBe(fits);
+        expect(p.reason).toMatch(new RegExp(`backlog: ${age} days overdue, starting at ${fits}`));
+        // Sent at the next send moment: now is 10:00 Rome on a day that may be a weekend.
+        expect(Date.parse(a[0]![1]) - Date.parse(now)).toBeLessThan(4 * 86_400_000);
+        for (let i = 1; i < a.length; i++) {
+          expect(Date.parse(a[i]![1]) - Date.parse(a[i - 1]![1])).toBeGreaterThanOrEqual(pol.minGapDays * 86_400_000);
+        }
+        // Nothing before the catch-up is replayed.
+        const idx = STAGE_IDS.indexOf(first);
+        expect(STAGE_IDS.slice(0, idx).every((s) => p.skip.includes(s))).toBe(true);
+        // Later stages are pushed, never dropped.
+        expect(a.map(([s]) => s)).toEqual(STAGE_IDS.slice(idx).filter((s) => pol.stages[s]!.enabled));
+      });
+    }
+  }
+
+  it('a pre-due arrival a few days before the due date sends the courtesy note now', () => {
+    const p = plan({ now: '2026-02-12T10:00:00Z' });
+    expect(p.next).toBe('preDue');
+    expect(p.at.preDue).toBe('2026-02-12T10:00:00.000Z');
+    // The due-date reminder keeps the 5-day gap: 17 February.
+    expect(p.at.dueDate).toBe('2026-02-17T10:00:00.000Z');
+  });
+});
+
+describe('replanning mid-timeline', () => {
+  it('skips stages already done and never replays earlier ones', () => {
+    const p = plan({ now: '2026-02-20T10:00:00Z', done: [{ stage: 'dueDate', at: '2026-02-16T08:00:00Z' }] });
+    expect(p.skip).toContain('preDue');
+    expect(p.next).toBe('firstOverdue');
+    expect(p.at.firstOverdue).toBe('2026-02-23T08:00:00.000Z');
+  });
+
+  it('keeps the gap after the last contact (a broken-promise reminder sent today)', () => {
+    const p = plan({
+      now: '2026-03-04T08:05:00Z',
+      last: '2026-03-04T08:00:00Z',
+      done: ['preDue', 'dueDate', 'firstOverdue'].map((stage) => ({ stage, at: '2026-02-01T08:00:00Z' })),
+    });
+    expect(p.next).toBe('secondOverdue');
+    expect(Date.parse(p.at.secondOverdue)).toBeGreaterThanOrEqual(Date.parse('2026-03-09T08:00:00Z'));
+  });
+
+  it('closes when every stage is done', () => {
+    const p = plan({ now: '2026-05-01T10:00:00Z', done: STAGE_IDS.map((stage) => ({ stage, at: '2026-04-01T08:00:00Z' })) });
+    expect(p.mode).toBe('closed');
+    expect(p.next).toBe('none');
+  });
+});
+
+describe('promises, pauses, disputes and closed invoices', () => {
+  it('checks a promise the morning after its date', () => {
+    const p = plan({ inv: { status: 'promised', promise: { date: '2026-03-10', recordedAt: '2026-03-01T10:00:00Z' } }, now: '2026-03-01T10:00:00Z' });
+    expect(p).toMatchObject({ mode: 'promise', next: 'none', checkAt: '2026-03-11T08:00:00.000Z' });
+  });
+  it('checks a promise dated before a weekend on the next business morning', () => {
+    const p = plan({ inv: { status: 'promised', promise: { date: '2026-03-13', recordedAt: '2026-03-01T10:00:00Z' } }, now: '2026-03-01T10:00:00Z' });
+    expect(p.checkAt).toBe('2026-03-16T08:00:00.000Z');
+  });
+  it('resumes a pause with an end date on that date', () => {
+    const p = plan({ inv: { status: 'paused', pause: { until: '2026-04-01', reason: 'holiday' } }, now: '2026-03-01T10:00:00Z' });
+    expect(p).toMatchObject({ mode: 'promise', checkAt: '2026-04-01T07:00:00.000Z' });
+  });
+  it('waits for a person on an open-ended pause and on a dispute', () => {
+    expect(plan({ inv: { status: 'paused', pause: { reason: 'x' } }, now: '2026-03-01T10:00:00Z' }).mode).toBe('closed');
+    expect(plan({ inv: { status: 'disputed', dispute: { reason: 'goods', openedAt: '2026-03-01T10:00:00Z' } }, now: '2026-03-01T10:00:00Z' }).mode).toBe('closed');
+  });
+  it.each(['paid', 'escalated', 'written_off', 'not_chased'] as const)('closes a %s invoice', (status) => {
+    expect(plan({ inv: { status }, now: '2026-03-01T10:00:00Z' })).toMatchObject({ mode: 'closed', next: 'none' });
+  });
+});
+
+describe('invariants over arbitrary invoices, customers and arrival times', () => {
+  const places = [
+    { country: 'IT', timeZone: 'Europe/Rome' },
+    { country: 'RO', timeZone: 'Europe/Bucharest' },
+    { country: 'GB', timeZone: 'Europe/London' },
+    { country: 'US', timeZone: 'America/New_York' },
+    { country: 'DE', timeZone: 'Europe/Berlin' },
+  ];
+  it('acts only inside the window on business days, in order, never twice a day, never a hold first', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...POLICY_IDS),
+        fc.constantFrom(...places),
+        fc.integer({ min: 0, max: 360 }),
+        fc.integer({ min: 0, max: 90 }),
+        fc.integer({ min: -40, max: 120 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.subarray([1, 10, 15, 25, 31]),
+        (policyId, place, dueOffset, terms, arrival, hour, paymentDays) => {
+          const due = DateTime.fromISO('2026-01-01').plus({ days: dueOffset });
+          const now = due.plus({ days: arrival, hours: hour }).toJSDate();
+          const p = planTimeline({
+            invoice: invoice({ issueDate: due.minus({ days: terms }).toISODate()!, dueDate: due.toISODate()! }),
+            customer: customer({ ...place, paymentDays }),
+            policy: BUILT_IN_POLICIES[policyId],
+            stagesDone: [],
+            now,
+          });
+          const times = STAGE_IDS.map((s) => Date.parse(p.at[s]));
+          expect(times).toEqual([...times].sort((a, b) => a - b));
+          const a = acting(p);
+          if (a.length > 0) expect(['creditHold', 'escalation']).not.toContain(a[0]![0]);
+          const days = new Set<string>();
+          for (const [stage, iso] of a) {
+            const local = DateTime.fromISO(iso, { zone: place.timeZone });
+            expect(Date.parse(iso)).toBeGreaterThanOrEqual(now.getTime());
+            expect(isBusinessDay(local.toISODate()!, place.country)).toBe(true);
+            if (stage !== 'phoneCall') {
+              const hhmm = local.toFormat('HH:mm');
+              expect(hhmm >= '09:00' && hhmm < '18:00').toBe(true);
+            }
+            expect(days.has(local.toISODate()!)).toBe(false);
+            days.add(local.toISODate()!);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
