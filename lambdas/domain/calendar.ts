@@ -20,6 +20,16 @@ export interface CalendarContext {
   weekdays?: readonly number[];
 }
 
+export interface OfficeHours {
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  days: readonly number[];
+  from: string;
+  to: string;
+}
+
+export const DEFAULT_SEND_WINDOW: Window = { from: '09:00', to: '18:00' };
+export const DEFAULT_OFFICE_HOURS: OfficeHours = { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' };
+
 /** Regions whose national calendar is not the one a business there works by. */
 const REGION: Record<string, string> = { GB: 'ENG' };
 const WORKWEEK = [1, 2, 3, 4, 5] as const;
@@ -28,15 +38,25 @@ const WORKWEEK = [1, 2, 3, 4, 5] as const;
 const holidayCache = new Map<string, ReadonlySet<string>>();
 const calendars = new Map<string, Holidays>();
 
+let known: ReadonlySet<string> | undefined;
+
+const calendarOf = (country: string): Holidays => {
+  let hd = calendars.get(country);
+  if (!hd) {
+    known ??= new Set(Object.keys(new Holidays().getCountries()));
+    // An unknown code would silently give no holidays at all: a data error to surface, not to guess.
+    if (!known.has(country)) throw new RangeError(`country ${JSON.stringify(country)} has no public-holiday calendar (ISO 3166-1 alpha-2, e.g. IT)`);
+    hd = REGION[country] ? new Holidays(country, REGION[country]) : new Holidays(country);
+    calendars.set(country, hd);
+  }
+  return hd;
+};
+
 export const publicHolidays = (country: string, year: number): ReadonlySet<string> => {
   const key = `${country}:${year}`;
   let days = holidayCache.get(key);
   if (!days) {
-    let hd = calendars.get(country);
-    if (!hd) {
-      hd = REGION[country] ? new Holidays(country, REGION[country]) : new Holidays(country);
-      calendars.set(country, hd);
-    }
+    const hd = calendarOf(country);
     const list = hd.getHolidays(year) || [];
     days = new Set(list.filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
     holidayCache.set(key, days);
@@ -46,30 +66,44 @@ export const publicHolidays = (country: string, year: number): ReadonlySet<strin
 
 const isoDate = (d: DateTime): string => d.toISODate()!;
 
+const parseDate = (value: string, field: string): DateTime => {
+  const d = DateTime.fromISO(value, { zone: 'utc' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !d.isValid) throw new RangeError(`${field} must be an ISO date YYYY-MM-DD (got ${JSON.stringify(value)})`);
+  return d;
+};
+
 /** A local calendar date (YYYY-MM-DD) that is not a weekend day nor a public holiday of the country. */
 export const isBusinessDay = (localDate: string, country: string, weekdays: readonly number[] = WORKWEEK): boolean => {
-  const d = DateTime.fromISO(localDate);
+  const d = parseDate(localDate, 'localDate');
   return weekdays.includes(d.weekday) && !publicHolidays(country, d.year).has(localDate);
 };
 
 /** The first business day on or after `localDate`. */
 export const nextBusinessDay = (localDate: string, country: string, weekdays: readonly number[] = WORKWEEK): string => {
-  if (weekdays.length === 0) throw new Error('no working weekday configured');
-  let d = DateTime.fromISO(localDate);
+  if (weekdays.length === 0) throw new RangeError('weekdays must hold at least one ISO weekday (1 = Monday … 7 = Sunday)');
+  let d = parseDate(localDate, 'localDate');
   for (let i = 0; i < 366; i++, d = d.plus({ days: 1 })) {
     if (isBusinessDay(isoDate(d), country, weekdays)) return isoDate(d);
   }
   throw new Error(`no business day within a year of ${localDate} in ${country}`);
 };
 
-export const addDays = (localDate: string, days: number): string => isoDate(DateTime.fromISO(localDate).plus({ days }));
+export const addDays = (localDate: string, days: number): string => isoDate(parseDate(localDate, 'localDate').plus({ days }));
 
 /** The local calendar date of an instant in a time zone. */
 export const localDate = (instant: Date, timeZone: string): string => isoDate(DateTime.fromJSDate(instant, { zone: timeZone }));
 
+const checkContext = (ctx: CalendarContext): void => {
+  if (!DateTime.local({ zone: ctx.timeZone }).isValid) throw new RangeError(`timeZone ${JSON.stringify(ctx.timeZone)} is not an IANA time zone (e.g. Europe/Rome)`);
+  const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+  if (!hhmm.test(ctx.window.from) || !hhmm.test(ctx.window.to)) throw new RangeError(`window ${ctx.window.from}-${ctx.window.to} must be HH:MM-HH:MM`);
+  if (ctx.window.from >= ctx.window.to) throw new RangeError(`window ${ctx.window.from}-${ctx.window.to} is empty: it must end after it starts`);
+  if (ctx.weekdays && !ctx.weekdays.some((d) => Number.isInteger(d) && d >= 1 && d <= 7)) throw new RangeError('weekdays must hold at least one ISO weekday (1 = Monday … 7 = Sunday)');
+};
+
 const at = (date: string, hhmm: string, timeZone: string): Date => {
   const [hour, minute] = hhmm.split(':').map(Number);
-  return DateTime.fromISO(date, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  return parseDate(date, 'date').setZone(timeZone, { keepLocalTime: true }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
 };
 
 /**
@@ -77,6 +111,8 @@ const at = (date: string, hhmm: string, timeZone: string): Date => {
  * context's time zone (DST-correct: 09:00 Rome is 08:00Z in winter, 07:00Z in summer).
  */
 export const nextMoment = (instant: Date, ctx: CalendarContext): Date => {
+  if (Number.isNaN(instant.getTime())) throw new RangeError('instant is not a valid date');
+  checkContext(ctx);
   const weekdays = ctx.weekdays ?? WORKWEEK;
   let day = localDate(instant, ctx.timeZone);
   for (let i = 0; i < 400; i++, day = addDays(day, 1)) {
@@ -89,17 +125,47 @@ export const nextMoment = (instant: Date, ctx: CalendarContext): Date => {
   throw new Error(`no open moment within a year of ${instant.toISOString()}`);
 };
 
+/** The context in which messages to a customer may leave: its country and zone, the policy's send window. */
+export const sendContext = (customer: { timeZone: string; country: string }, sendWindow: Window = DEFAULT_SEND_WINDOW): CalendarContext => ({
+  timeZone: customer.timeZone,
+  country: customer.country,
+  window: sendWindow,
+});
+
+/** The context in which a customer's accounts office answers the phone: its days and hours, never a holiday. */
+export const officeContext = (customer: { timeZone: string; country: string; officeHours?: OfficeHours }): CalendarContext => {
+  const office = customer.officeHours ?? DEFAULT_OFFICE_HOURS;
+  return {
+    timeZone: customer.timeZone,
+    country: customer.country,
+    window: { from: office.from, to: office.to },
+    weekdays: office.days.length > 0 ? office.days : WORKWEEK,
+  };
+};
+
+/** The earliest moment at or after `instant` a message may leave (send window, business day, customer zone). */
+export const nextSendMoment = (instant: Date, customer: { timeZone: string; country: string; sendWindow?: Window }): Date =>
+  nextMoment(instant, sendContext(customer, customer.sendWindow));
+
+/** The earliest moment at or after `instant` the customer's accounts office can be called. */
+export const nextOfficeMoment = (instant: Date, customer: { timeZone: string; country: string; officeHours?: OfficeHours }): Date =>
+  nextMoment(instant, officeContext(customer));
+
 /** The window's opening on `localDate`, or on the next business day after it. */
-export const openingOn = (date: string, ctx: CalendarContext): Date =>
-  nextMoment(at(date, '00:00', ctx.timeZone), ctx);
+export const openingOn = (date: string, ctx: CalendarContext): Date => {
+  checkContext(ctx);
+  return nextMoment(at(date, '00:00', ctx.timeZone), ctx);
+};
 
 /**
  * The first of the customer's payment days on or after `date`. A payment day past the end of a
  * short month (31 in April, 30 in February) falls on that month's last day. No payment days: `date`.
  */
 export const nextPaymentDay = (date: string, paymentDays: readonly number[]): string => {
+  const start = parseDate(date, 'date');
   if (paymentDays.length === 0) return date;
-  const start = DateTime.fromISO(date);
+  const wrong = paymentDays.find((d) => !Number.isInteger(d) || d < 1 || d > 31);
+  if (wrong !== undefined) throw new RangeError(`paymentDays must be days of the month 1-31 (got ${wrong})`);
   for (let m = 0; m < 3; m++) {
     const month = start.startOf('month').plus({ months: m });
     const candidates = [...new Set(paymentDays.map((d) => Math.min(d, month.daysInMonth!)))].sort((a, b) => a - b);

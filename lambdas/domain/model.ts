@@ -188,6 +188,8 @@ export const Invoice = z.object({
   dispute: z.optional(Dispute),
   plan: z.optional(InstalmentPlan),
   pause: z.optional(z.object({ until: z.optional(IsoDate), reason: Text(500) })),
+  /** Status payment_claimed: when the customer reported paying (the grace period runs from `at`). */
+  paymentClaim: z.optional(z.object({ at: IsoDateTime, paidOn: z.optional(IsoDate), reference: z.optional(Text(140)), note: z.optional(Text(2000)) })),
   lastContactAt: z.optional(IsoDateTime),
   failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
   createdAt: IsoDateTime,
@@ -226,6 +228,10 @@ export const CONTACT_EVENT_TYPES = [
   'contact_added',
   /** Customer-level: a finance user changed the customer's record (fields named in details). */
   'customer_updated',
+  /** An e-mail to someone on the supplier's side about this invoice (the sales rep, at a credit hold). */
+  'internal_notice',
+  /** The collection dossier: prepared in S3 (outcome 'recorded') or sent to the agency (e-mail outcome). */
+  'dossier',
 ] as const;
 export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
 export type ContactEventType = z.infer<typeof ContactEventType>;

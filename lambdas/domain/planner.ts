@@ -7,24 +7,19 @@ import { DateTime } from 'luxon';
 import type { Customer, Invoice, Policy } from './model.js';
 import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 import type { PlanInput, TimelinePlan } from './timeline.js';
-import { addDays, localDate, nextMoment, nextPaymentDay, openingOn, type CalendarContext } from './calendar.js';
+import { addDays, localDate, nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
 
-const sendContext = (customer: Customer, policy: Policy): CalendarContext => ({
-  timeZone: customer.timeZone,
-  country: customer.country,
-  window: policy.sendWindow,
-});
+/** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
+export const DEFAULT_CLAIM_GRACE_DAYS = 7;
 
-/** Calls go when the accounts office answers: its own days and hours, never on a holiday. */
-const callContext = (customer: Customer): CalendarContext => ({
-  timeZone: customer.timeZone,
-  country: customer.country,
-  window: { from: customer.officeHours.from, to: customer.officeHours.to },
-  weekdays: customer.officeHours.days.length > 0 ? customer.officeHours.days : [1, 2, 3, 4, 5],
-});
+const DAY_MS = 86_400_000;
+const HOLD_STAGES: readonly Stage[] = ['creditHold', 'escalation'];
+/** One-off messages that, like a written stage, put the debt in writing before a hold. */
+const WRITTEN_MESSAGES: readonly string[] = ['brokenPromise', 'instalmentMissed'];
+const isWritten = (stage: string): boolean => (WRITTEN_STAGES as readonly string[]).includes(stage);
 
 const contextFor = (stage: Stage, customer: Customer, policy: Policy): CalendarContext =>
-  stage === 'phoneCall' ? callContext(customer) : sendContext(customer, policy);
+  stage === 'phoneCall' ? officeContext(customer) : sendContext(customer, policy.sendWindow);
 
 /** The local date a stage is meant for, before calendar adjustments. */
 const nominalDate = (stage: Stage, invoice: Invoice, customer: Customer, policy: Policy): string => {
@@ -40,11 +35,24 @@ const allAt = (instant: Date): TimelinePlan['at'] =>
 
 const closed = (now: Date, reason: string): TimelinePlan => ({ mode: 'closed', next: 'none', at: allAt(now), skip: [...STAGE_IDS], reason });
 
-/** Wait until `date` (the customer's local date), at the opening of the send window. */
+/** Wait until the send-window opening of `date` (the customer's local date, next business day), then check. */
 const check = (now: Date, date: string, customer: Customer, policy: Policy, reason: string): TimelinePlan => {
-  const checkAt = openingOn(date, sendContext(customer, policy));
+  const checkAt = openingOn(date, sendContext(customer, policy.sendWindow));
   const when = checkAt < now ? now : checkAt;
   return { mode: 'promise', next: 'none', at: allAt(now), skip: [...STAGE_IDS], checkAt: when.toISOString(), reason };
+};
+
+/** The date the customer promised to pay by: the promise, else the instalment plan's next unpaid instalment. */
+const promised = (invoice: Invoice): { date: string; what: string } | undefined => {
+  if (invoice.promise) return { date: invoice.promise.date, what: invoice.promise.note ? `promised (${invoice.promise.note})` : 'promised' };
+  const plan = invoice.plan;
+  if (!plan) return undefined;
+  let expected = plan.paidBefore;
+  for (const [i, inst] of plan.instalments.entries()) {
+    expected += inst.amount;
+    if (invoice.amountPaid < expected) return { date: inst.date, what: `instalment ${i + 1} of ${plan.instalments.length}` };
+  }
+  return undefined;
 };
 
 export const planTimeline = (input: PlanInput): TimelinePlan => {
@@ -53,13 +61,18 @@ export const planTimeline = (input: PlanInput): TimelinePlan => {
     case 'open':
       return timeline(input);
     case 'promised': {
-      const date = invoice.promise?.date;
-      if (!date) return timeline(input);
-      return check(now, addDays(date, 1), customer, policy, `promised for ${date}: checked the day after`);
+      const p = promised(invoice);
+      // A promise with no date left to wait for (plan fully paid, record missing): the chase goes on.
+      if (!p) return timeline(input);
+      return check(now, addDays(p.date, 1), customer, policy, `${p.what} for ${p.date}: checked the morning after`);
     }
     case 'payment_claimed': {
-      const until = invoice.pause?.until ?? addDays(invoice.updatedAt.slice(0, 10), 7);
-      return check(now, until, customer, policy, `payment claimed by the customer: waiting for it until ${until}`);
+      const grace = input.paymentClaimGraceDays ?? DEFAULT_CLAIM_GRACE_DAYS;
+      if (!Number.isInteger(grace) || grace < 0) throw new RangeError(`paymentClaimGraceDays must be a whole number of days >= 0 (got ${grace})`);
+      // The status change touches updatedAt: the best stand-in for a claim recorded without its date.
+      const claimedOn = localDate(new Date(invoice.paymentClaim?.at ?? invoice.updatedAt), customer.timeZone);
+      const until = addDays(claimedOn, grace);
+      return check(now, until, customer, policy, `payment claimed on ${claimedOn}: waiting ${grace} days for it, until ${until}`);
     }
     case 'paused':
       return invoice.pause?.until
@@ -72,47 +85,72 @@ export const planTimeline = (input: PlanInput): TimelinePlan => {
   }
 };
 
-const DAY_MS = 86_400_000;
+interface Slot {
+  stage: Stage;
+  ctx: CalendarContext;
+  /** The stage's own moment: its anchor + offset at the opening of its window, on a business day. */
+  nominal: Date;
+}
 
 const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }: PlanInput): TimelinePlan => {
   const done = new Set(stagesDone.map((d) => d.stage));
   const lastDone = Math.max(-1, ...STAGE_IDS.filter((s) => done.has(s)).map(stageIndex));
-  const writtenDone = WRITTEN_STAGES.some((s) => done.has(s));
-
-  // Enabled stages after the last one done; anything earlier that never ran is not replayed.
-  const candidates = STAGE_IDS.filter((s, i) => i > lastDone && policy.stages[s]?.enabled && !done.has(s)).map((stage) => {
+  const writtenBefore = stagesDone.some((d) => isWritten(d.stage) || WRITTEN_MESSAGES.includes(d.stage));
+  const slot = (stage: Stage): Slot => {
     const ctx = contextFor(stage, customer, policy);
     return { stage, ctx, nominal: openingOn(nominalDate(stage, invoice, customer, policy), ctx) };
-  });
+  };
+  const enabled = (s: Stage) => policy.stages[s]?.enabled === true && !done.has(s);
+
+  // Enabled stages after the last one done; anything earlier that never ran is not replayed.
+  const candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
 
   // Backlog: of the stages already due, only the latest written reminder is sent, and now.
-  const past = candidates.filter((c) => c.nominal < now);
-  const catchUp = [...past].reverse().find((c) => (WRITTEN_STAGES as readonly Stage[]).includes(c.stage));
-  const acting = candidates.filter((c) => c.nominal >= now || (catchUp ? stageIndex(c.stage) >= stageIndex(catchUp.stage) : true));
+  const catchUp = candidates.filter((c) => c.nominal < now && isWritten(c.stage)).at(-1);
+  let acting = candidates.filter((c) => c.nominal >= now || !catchUp || stageIndex(c.stage) >= stageIndex(catchUp.stage));
+  let opener = catchUp?.stage;
+
+  // A credit hold or an escalation never opens the conversation: the written reminder that fits
+  // the age goes first (even one before the last stage done, which the state machine still reaches).
+  const firstHold = acting.findIndex((c) => HOLD_STAGES.includes(c.stage));
+  if (!writtenBefore && firstHold >= 0 && !acting.slice(0, firstHold).some((c) => isWritten(c.stage))) {
+    const written = WRITTEN_STAGES.filter(enabled).map(slot);
+    const fit = written.filter((c) => c.nominal < now).at(-1) ?? written[0];
+    if (fit) {
+      acting = [fit, ...acting].sort((a, b) => stageIndex(a.stage) - stageIndex(b.stage));
+      opener = fit.stage;
+    }
+  }
 
   const minGapMs = policy.minGapDays * DAY_MS;
   const instants = new Map<Stage, Date>();
   let previous = lastContactAt ? new Date(lastContactAt) : undefined;
-  let written = writtenDone;
-  // Once a stage has moved off its nominal date, the ones after it keep the policy's gap.
-  let pushed = past.length > 0 || previous !== undefined;
+  let fromLastContact = previous !== undefined;
+  let written = writtenBefore;
+  // Off schedule (arrived late, or pushed by the gap after the last contact) every stage keeps the
+  // policy's gap after the one before it; on schedule the policy's own spacing stands.
+  let keepGap = acting.some((c) => c.nominal < now);
   for (const c of acting) {
     let earliest = c.nominal < now ? now : c.nominal;
     if (previous) {
-      const gapEnd = pushed ? new Date(previous.getTime() + minGapMs) : new Date(previous.getTime());
-      const notSameDay = openingOn(addDays(localDate(previous, c.ctx.timeZone), 1), c.ctx);
-      const floor = pushed ? new Date(Math.max(gapEnd.getTime(), notSameDay.getTime())) : notSameDay;
+      const gapEnd = new Date(previous.getTime() + minGapMs);
+      const gapApplies = keepGap || fromLastContact;
+      if (gapApplies && gapEnd > c.nominal) keepGap = true;
+      // Never two contacts on one local day, whatever the gap.
+      const nextDay = openingOn(addDays(localDate(previous, c.ctx.timeZone), 1), c.ctx);
+      const floor = gapApplies && gapEnd > nextDay ? gapEnd : nextDay;
       if (floor > earliest) earliest = floor;
     }
-    // A credit hold or an escalation is never the first contact: a written reminder and the gap come first.
-    if ((c.stage === 'creditHold' || c.stage === 'escalation') && !written && !previous) {
+    if (HOLD_STAGES.includes(c.stage) && !written && !previous) {
+      // No written reminder could be planned (a policy without one): at least leave the gap after now.
       earliest = new Date(Math.max(earliest.getTime(), now.getTime() + minGapMs));
+      keepGap = true;
     }
     const instant = nextMoment(earliest, c.ctx);
-    if (instant.getTime() !== c.nominal.getTime()) pushed = true;
     instants.set(c.stage, instant);
     previous = instant;
-    if ((WRITTEN_STAGES as readonly Stage[]).includes(c.stage)) written = true;
+    fromLastContact = false;
+    if (isWritten(c.stage)) written = true;
   }
 
   const at = {} as TimelinePlan['at'];
@@ -126,12 +164,13 @@ const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }:
   }
   const next = STAGE_IDS.find((s) => instants.has(s));
   if (!next) return { ...closed(now, 'every stage is done or disabled'), at };
-  return { mode: 'timeline', next, at, skip, reason: reasonFor(invoice, customer, now, catchUp?.stage, next) };
+  const late = acting.some((c) => c.nominal < now);
+  return { mode: 'timeline', next, at, skip, reason: reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next) };
 };
 
-const reasonFor = (invoice: Invoice, customer: Customer, now: Date, catchUp: Stage | undefined, next: Stage): string => {
-  if (!catchUp) return `on schedule: next is ${next}`;
+const reasonFor = (invoice: Invoice, customer: Customer, now: Date, start: Stage | undefined, next: Stage): string => {
+  if (!start) return `on schedule: next is ${next}`;
   const late = Math.round(DateTime.fromISO(localDate(now, customer.timeZone)).diff(DateTime.fromISO(invoice.dueDate), 'days').days);
   const age = late > 0 ? `${late} days overdue` : late === 0 ? 'due today' : `due in ${-late} days`;
-  return `backlog: ${age}, starting at ${catchUp}`;
+  return `backlog: ${age}, starting at ${start}`;
 };

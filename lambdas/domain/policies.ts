@@ -8,9 +8,20 @@ import { STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
 const on = (offsetDays: number, sms = false): StageRule => ({ enabled: true, offsetDays, sms });
 const off = (offsetDays: number): StageRule => ({ enabled: false, offsetDays, sms: false });
 
+/** Shared by every caller: frozen so that no caller can change another's policy. */
+const frozen = (p: Policy): Policy => {
+  for (const rule of Object.values(p.stages)) Object.freeze(rule);
+  Object.freeze(p.stages);
+  Object.freeze(p.sendWindow);
+  return Object.freeze(p);
+};
+
+/** Offsets further than this from their anchor are a typing error, not a policy. */
+export const MAX_OFFSET_DAYS = 366;
+
 export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
   /** Key accounts: gentler words, longer gaps, no SMS, a call well before any credit hold. */
-  relationship: Policy.parse({
+  relationship: frozen(Policy.parse({
     id: 'relationship',
     tone: 'gentle',
     minGapDays: 7,
@@ -26,8 +37,8 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
       creditHold: on(45),
       escalation: on(60),
     },
-  }),
-  standard: Policy.parse({
+  })),
+  standard: frozen(Policy.parse({
     id: 'standard',
     tone: 'standard',
     minGapDays: 5,
@@ -41,9 +52,9 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
       creditHold: on(30, true),
       escalation: on(45),
     },
-  }),
+  })),
   /** Chronic late payers: shorter gaps, SMS from the due date, credit hold at +15. */
-  firm: Policy.parse({
+  firm: frozen(Policy.parse({
     id: 'firm',
     tone: 'firm',
     minGapDays: 3,
@@ -59,7 +70,7 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
       creditHold: on(15, true),
       escalation: on(30),
     },
-  }),
+  })),
 };
 
 /** The customer's own policy, else the supplier's default. */
@@ -75,6 +86,12 @@ export const checkPolicy = (p: Policy): string[] => {
   const problems: string[] = [];
   const missing = STAGE_IDS.filter((s) => !p.stages[s]);
   if (missing.length > 0) problems.push(`stages missing: ${missing.join(', ')}`);
+  for (const s of STAGE_IDS) {
+    const offset = p.stages[s]?.offsetDays ?? 0;
+    if (Math.abs(offset) > MAX_OFFSET_DAYS) problems.push(`${s} at ${offset} days is more than ${MAX_OFFSET_DAYS} days from its anchor`);
+  }
+  const receipt = p.stages.receiptCheck;
+  if (receipt?.enabled && receipt.offsetDays < 0) problems.push(`receiptCheck at ${receipt.offsetDays} days comes before the invoice is issued`);
   let previous: { stage: Stage; offset: number } | undefined;
   for (const s of STAGE_IDS) {
     const rule = p.stages[s];

@@ -32,5 +32,7 @@ export interface PlanInput {
   stagesDone: StageDone[];
   /** Last time the customer was contacted about this invoice on any channel. */
   lastContactAt?: string;
+  /** Tenant.paymentClaimGraceDays: how long a payment_claimed invoice waits (7 when absent). */
+  paymentClaimGraceDays?: number;
   now: Date;
 }

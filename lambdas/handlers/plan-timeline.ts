@@ -25,6 +25,7 @@ export const planFor = async (input: ExecutionInput): Promise<TimelinePlan> => {
     policy: c.policy,
     stagesDone: c.view.stagesDone,
     ...(inv.lastContactAt ? { lastContactAt: inv.lastContactAt } : {}),
+    paymentClaimGraceDays: c.tenant.paymentClaimGraceDays,
     now,
   });
   logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip });
