@@ -20,6 +20,8 @@ export interface DemoOptions {
   days: number;
   invoicesDir?: string;
   script?: ScriptStep[];
+  /** Where SMS, call tasks and events are written; .sollecito/demo by default. */
+  outDir?: string;
   /** Called with every problem a handler reported (the demo still finishes). */
   onError?: (where: string, err: unknown) => void;
 }
@@ -31,7 +33,7 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoReport & { problem
   const stack = await startStack({
     mode: 'discrete',
     today: opts.today,
-    outDir: join(ROOT, '.sollecito', 'demo'),
+    outDir: opts.outDir ?? join(ROOT, '.sollecito', 'demo'),
     onError: (where, err) => {
       problems.push(`${where}: ${(err as Error)?.message ?? String(err)}`);
       opts.onError?.(where, err);
@@ -105,6 +107,7 @@ const main = async () => {
       days: { type: 'string', default: '75' },
       today: { type: 'string', default: '2026-01-12' },
       invoices: { type: 'string' },
+      out: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -116,6 +119,7 @@ const main = async () => {
     today: values.today!,
     days,
     invoicesDir: values.invoices,
+    ...(values.out ? { outDir: values.out } : {}),
     onError: (where, err) => process.stderr.write(`[${where}] ${(err as Error)?.message ?? String(err)}\n`),
   });
   if (values.json) {

@@ -28,7 +28,10 @@ polyfillWithResolvers();
 await useLocalTable();
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const definition = JSON.parse(readFileSync(join(ROOT, 'statemachines/dunning.asl.json'), 'utf8')) as StateMachineDefinition;
+// DefinitionSubstitutions, as the CDK does: the engine validates Task resources as ARNs.
+const definition = JSON.parse(
+  readFileSync(join(ROOT, 'statemachines/dunning.asl.json'), 'utf8').replace(/\$\{(\w+)FunctionArn\}/g, 'arn:aws:lambda:eu-south-1:000000000000:function:$1'),
+) as StateMachineDefinition;
 const T = 'walk-co';
 
 let now = new Date('2026-01-15T10:00:00Z');

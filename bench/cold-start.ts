@@ -1,0 +1,96 @@
+/**
+ * Cold start of every Lambda bundle: esbuild bundles each handler the way the CDK does (ESM,
+ * minified, AWS SDK bundled, node22 target), then a fresh Node process imports the bundle, ten
+ * times, and the median load time is compared with a floor bundle holding only a DynamoDB client.
+ */
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LAMBDA_ESBUILD_OPTIONS } from '../infra/bundling.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RUNS = 10;
+const SIZE_TARGET_KB = 700;
+const LOAD_TARGET_RATIO = 1.5;
+
+/** What the functions find in their environment in AWS (infra/), so module initialisation runs whole. */
+const LAMBDA_ENV = {
+  AWS_REGION: 'eu-south-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  TABLE_NAME: 'sollecito',
+  BUCKET_NAME: 'sollecito-documents',
+  TENANT_ID: 'bench',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:sollecito-dunning',
+  SENDER_EMAIL: 'crediti@example.com',
+  SES_CONFIGURATION_SET: 'sollecito',
+  SMS_ORIGINATION_IDENTITY: '+390000000000',
+  EVENT_BUS_NAME: 'sollecito',
+  POWERTOOLS_SERVICE_NAME: 'sollecito',
+  POWERTOOLS_METRICS_NAMESPACE: 'Sollecito',
+};
+
+const bundle = async (entry: string, outfile: string): Promise<number> => {
+  await build({ ...LAMBDA_ESBUILD_OPTIONS, entryPoints: [entry], outfile, sourcemap: false, logLevel: 'silent' });
+  return statSync(outfile).size;
+};
+
+/** Median wall time of `import(bundle)` in a fresh Node process. */
+const loadMs = (file: string): number => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...LAMBDA_ENV },
+      encoding: 'utf8',
+    });
+    times.push(Number(out));
+  }
+  times.sort((a, b) => a - b);
+  return (times[(RUNS - 1) >> 1]! + times[RUNS >> 1]!) / 2;
+};
+
+export const benchColdStart = async (): Promise<string[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'sollecito-cold-'));
+  try {
+    const floorEntry = join(dir, 'floor-entry.mjs');
+    writeFileSync(
+      floorEntry,
+      `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nconst c = new DynamoDBClient({});\nexport const handler = async () => c.config.region;\n`,
+    );
+    // The floor entry lives outside the project: resolve its import from the project's node_modules.
+    const floorFile = join(dir, 'floor.mjs');
+    const floorBytes = await build({
+      ...LAMBDA_ESBUILD_OPTIONS,
+      entryPoints: [floorEntry],
+      outfile: floorFile,
+      sourcemap: false,
+      logLevel: 'silent',
+      nodePaths: [join(ROOT, 'node_modules')],
+    }).then(() => statSync(floorFile).size);
+    const floorMs = loadMs(floorFile);
+    const lines = [`floor (DynamoDB client only): ${(floorBytes / 1024).toFixed(0)} KB, load ${floorMs.toFixed(1)} ms (median of ${RUNS})`];
+
+    const handlers = readdirSync(join(ROOT, 'lambdas/handlers')).filter((f) => f.endsWith('.ts'));
+    let failures = 0;
+    for (const f of handlers) {
+      const name = f.replace(/\.ts$/, '');
+      const out = join(dir, `${name}.mjs`);
+      const bytes = await bundle(join(ROOT, 'lambdas/handlers', f), out);
+      const ms = loadMs(out);
+      const kb = bytes / 1024;
+      const ratio = ms / floorMs;
+      const ok = kb < SIZE_TARGET_KB && ratio <= LOAD_TARGET_RATIO;
+      if (!ok) failures++;
+      lines.push(
+        `${name}: ${kb.toFixed(0)} KB, load ${ms.toFixed(1)} ms = ${ratio.toFixed(2)}x floor ${ok ? 'ok' : `MISSES target (<${SIZE_TARGET_KB} KB, <=${LOAD_TARGET_RATIO}x)`}`,
+      );
+    }
+    lines.push(`handlers within targets: ${handlers.length - failures}/${handlers.length}`);
+    return lines;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};

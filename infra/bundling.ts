@@ -1,0 +1,23 @@
+/**
+ * How every Lambda is bundled, shared by the CDK functions (infra/) and the cold-start bench so
+ * the figures describe what is deployed. The AWS SDK is bundled, not taken from the runtime:
+ * the version is pinned by the lockfile and tree-shaking keeps only the commands used.
+ */
+import type { BuildOptions } from 'esbuild';
+
+/** ESM output still meets CommonJS dependencies that call require(): give them one. */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __sollecitoRequire } from 'node:module';const require = __sollecitoRequire(import.meta.url);";
+
+export const LAMBDA_TARGET = 'node22';
+
+export const LAMBDA_ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: LAMBDA_TARGET,
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  legalComments: 'none',
+} satisfies BuildOptions;
