@@ -8,6 +8,8 @@ export interface CustomerLinks {
   plan?: string;
   contact?: string;
   view?: string;
+  /** A short URL (at most 40 characters) the SMS may carry; long signed links never go in an SMS. */
+  short?: string;
 }
 
 /** One invoice in a message. A consolidated message (one voice per customer) has several. */
