@@ -1,0 +1,160 @@
+/**
+ * What each Lambda may touch, read off its code (lambdas/handlers/<name>.ts and the adapters it
+ * reaches), and the one function that turns that into IAM grants and environment variables. A
+ * function gets an environment variable only with the permission that makes it useful.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { SollecitoConfig } from './config.js';
+import type { HandlerFunction } from './defaults.js';
+import type { Messaging } from './messaging.js';
+import { acknowledge, acknowledgeWildcardResources } from './nag.js';
+import { DOCUMENT_PREFIXES, type Storage } from './storage.js';
+
+export interface HandlerAccess {
+  /** DynamoDB: the contact log, send guards and idempotency records make most handlers writers. */
+  readonly table: 'read' | 'readWrite';
+  /** SES SendEmail as the sender through the configuration set. */
+  readonly mail?: boolean;
+  /** End User Messaging SendTextMessage from the origination identity (when one is configured). */
+  readonly sms?: boolean;
+  /** PutEvents on the domain event bus. */
+  readonly events?: boolean;
+  /** StartExecution on the dunning state machine, StopExecution on its executions. */
+  readonly workflow?: boolean;
+  /** GetSecretValue of the customer-link signing key. */
+  readonly linkSecret?: boolean;
+  /** Documents bucket prefixes read (GetObject) and written (PutObject). */
+  readonly read?: readonly string[];
+  readonly write?: readonly string[];
+}
+
+const { invoices, customers, config, rejected, dossiers } = DOCUMENT_PREFIXES;
+
+/** Sending a reminder: the guarded send (table), both channels, the signed links. */
+const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true };
+/** The collection dossier (lib/dossier-handover.ts): invoice copies in, the zip out, a presigned link to it. */
+const DOSSIER = { read: [invoices, dossiers], write: [dossiers] } as const;
+
+export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
+  'plan-timeline': { table: 'read' },
+  'send-reminder': { ...SENDS, read: [invoices] },
+  'place-call': { table: 'readWrite' },
+  'credit-hold': { ...SENDS, events: true },
+  escalate: { ...SENDS, events: true, ...DOSSIER },
+  'check-promise': SENDS,
+  'record-failure': { table: 'readWrite' },
+  // Starts and stops executions, thanks the customer, releases credit holds, hands over dossiers.
+  'table-stream': { ...SENDS, workflow: true, ...DOSSIER },
+  ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
+  'admin-api': { table: 'readWrite', workflow: true, events: true },
+  // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,
+  // a note to the finance inboxes.
+  'customer-pages': { table: 'readWrite', workflow: true, events: true, linkSecret: true, mail: true, read: [invoices] },
+  'ageing-report': { table: 'readWrite', mail: true },
+};
+
+/** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */
+export const DEFAULT_TASK_ACCESS: HandlerAccess = { table: 'readWrite' };
+
+export const accessOf = (handler: string, fallback: HandlerAccess = DEFAULT_TASK_ACCESS): HandlerAccess =>
+  HANDLER_ACCESS[handler] ?? fallback;
+
+export interface AccessResources {
+  readonly config: SollecitoConfig;
+  readonly storage: Storage;
+  readonly messaging: Messaging;
+  /** Absent while the state machine's own tasks are being built (they never start executions). */
+  readonly stateMachine?: { readonly stateMachine: sfn.IStateMachine; readonly name: string };
+}
+
+/** Grants `access` to `fn` and sets the environment variables its adapters read. */
+export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: AccessResources): void => {
+  const { storage, messaging, config } = res;
+  const env = (k: string, v: string) => fn.addEnvironment(k, v);
+  const wildcards: string[] = [];
+
+  env('TENANT_ID', config.tenantId);
+  env('TABLE_NAME', storage.table.tableName);
+  if (access.table === 'read') storage.table.grantReadData(fn);
+  else storage.table.grantReadWriteData(fn);
+  // The grant covers the table's own indexes as <table>/index/*: the GSIs are queried by name at runtime.
+  wildcards.push(`${storage.table.tableArn}/index/*`);
+
+  if (access.mail) {
+    messaging.grantSendEmail(fn);
+    env('SENDER_EMAIL', messaging.senderEmail);
+    env('SES_CONFIGURATION_SET', messaging.configurationSet.configurationSetName);
+  }
+  if (access.sms && messaging.grantSendSms(fn) && messaging.smsOriginationIdentity) {
+    env('SMS_ORIGINATION_IDENTITY', messaging.smsOriginationIdentity);
+  }
+  if (access.events) {
+    messaging.bus.grantPutEventsTo(fn);
+    env('EVENT_BUS_NAME', messaging.bus.eventBusName);
+  }
+  if (access.linkSecret) {
+    messaging.linkSecret.grantRead(fn);
+    env('LINK_SECRET_ARN', messaging.linkSecret.secretArn);
+  }
+  if (access.workflow) {
+    const sm = res.stateMachine;
+    if (!sm) throw new Error(`${fn.handlerName}: needs the state machine, which does not exist yet`);
+    sm.stateMachine.grantStartExecution(fn);
+    // Executions are named per invoice at runtime (executionName()): any execution of this state machine.
+    const executions = Stack.of(fn).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${sm.name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
+    env('STATE_MACHINE_ARN', sm.stateMachine.stateMachineArn);
+    wildcards.push(executions);
+  }
+
+  const bucket = storage.documents;
+  const read = access.read ?? [];
+  const write = access.write ?? [];
+  if (read.length || write.length) env('BUCKET_NAME', bucket.bucketName);
+  if (read.length) {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }));
+    // Without ListBucket a missing key answers 403 instead of 404 (BlobNotFound), and a missing
+    // invoice copy would look like an outage.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  }
+  if (write.length) {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: write.map((p) => bucket.arnForObjects(`${p}*`)) }));
+  }
+  for (const p of new Set([...read, ...write])) wildcards.push(bucket.arnForObjects(`${p}*`));
+
+  acknowledgeWildcards(fn, wildcards);
+};
+
+/**
+ * The API's base URL for the links in customer messages, set once the API exists (the task
+ * functions are built before it; only the Api resource is referenced, so no dependency cycle).
+ */
+export const setPublicBaseUrl = (fns: Iterable<HandlerFunction>, url: string): void => {
+  for (const fn of fns) if (accessOf(fn.handlerName).linkSecret) fn.addEnvironment('PUBLIC_BASE_URL', url);
+};
+
+const acknowledgeWildcards = (fn: HandlerFunction, wildcards: string[]): void => {
+  const role = fn.role!;
+  acknowledgeWildcardResources(
+    role,
+    `${fn.handlerName}: wildcards scoped to one resource each: the table's own GSIs (<table>/index/*), object keys under the documents-bucket prefixes this function reads or writes, executions of the one dunning state machine (named per invoice at runtime).`,
+    wildcards,
+  );
+  acknowledge(
+    role,
+    `${fn.handlerName}: Resource "*" only for actions that support no resource-level permission: X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) and, for the stream consumer, dynamodb:ListStreams.`,
+    'AwsSolutions-IAM5[Resource::*]',
+  );
+  acknowledge(
+    fn,
+    'nodejs22.x on purpose: the bundles target node22 (infra/bundling.ts), the cold-start bench measures that runtime, and it is a Lambda-supported LTS line. Move runtime and target together.',
+    'AwsSolutions-L1',
+  );
+};

@@ -1,0 +1,172 @@
+/**
+ * The HTTP API: the finance team's admin API behind Cognito (groups `finance` may change things,
+ * `viewer` may read; lambdas/api/auth.ts checks the group again), and the public customer-link
+ * pages, which carry no JWT because the signed link itself is the credential. Throttled per
+ * stage, access-logged by route key (never the raw path: it carries the customers' link tokens).
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { accessOf, applyAccess, type AccessResources } from './access.js';
+import { HandlerFunction, handlerExists } from './defaults.js';
+import { acknowledge } from './nag.js';
+
+export const ADMIN_GROUPS = ['finance', 'viewer'] as const;
+
+/** Route key -> authenticated by the JWT authorizer (true) or public (false). */
+export const ADMIN_ROUTES = [
+  { path: '/health', methods: [apigwv2.HttpMethod.GET], jwt: false },
+  { path: '/openapi.json', methods: [apigwv2.HttpMethod.GET], jwt: true },
+  { path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], jwt: true },
+] as const;
+export const CUSTOMER_ROUTES = [{ path: '/c/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST] }] as const;
+
+/** Steady requests per second and burst for the whole stage: a finance team and its customers' clicks. */
+export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+
+export interface ApiProps {
+  readonly resources: AccessResources;
+  readonly logRetention: logs.RetentionDays;
+}
+
+export class Api extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly adminFunction: HandlerFunction;
+  readonly customerFunction?: HandlerFunction;
+  readonly functions: HandlerFunction[] = [];
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.userPool,
+      'Essentials plan on purpose: threat protection (Plus plan, billed per user) adds little for a handful of invited finance users with mandatory TOTP MFA, no self sign-up and 14-character passwords. Switch featurePlan to PLUS if the user base grows or opens up.',
+      'AwsSolutions-COG8',
+    );
+    ADMIN_GROUPS.forEach((groupName, i) =>
+      this.userPool.addGroup(`Group-${groupName}`, {
+        groupName,
+        precedence: i,
+        description: groupName === 'finance' ? 'May record payments, promises, disputes and change customers' : 'Read-only access',
+      }),
+    );
+    this.userPoolClient = this.userPool.addClient('AdminClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+    });
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Sollecito admin API and customer-link pages',
+      createDefaultStage: false,
+      // Every route needs a JWT unless it opts out below.
+      defaultAuthorizer: new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, { userPoolClients: [this.userPoolClient] }),
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: STAGE_THROTTLE,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            user: '$context.authorizer.claims.sub',
+            sourceIp: '$context.identity.sourceIp',
+          }),
+        ),
+      },
+    });
+
+    this.adminFunction = new HandlerFunction(this, 'AdminApiFunction', {
+      handler: 'admin-api',
+      description: 'Admin API: invoices, payments, promises, disputes, customers, calls, reports',
+      logRetention: props.logRetention,
+      // API Gateway gives up after 30 s.
+      timeout: Duration.seconds(25),
+    });
+    applyAccess(this.adminFunction, accessOf('admin-api'), props.resources);
+    this.functions.push(this.adminFunction);
+    const adminIntegration = new HttpLambdaIntegration('AdminIntegration', this.adminFunction, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    const publicRoutes: apigwv2.HttpRoute[] = [];
+    for (const r of ADMIN_ROUTES) {
+      const routes = this.httpApi.addRoutes({
+        path: r.path,
+        methods: [...r.methods],
+        integration: adminIntegration,
+        ...(r.jwt ? {} : { authorizer: new apigwv2.HttpNoneAuthorizer() }),
+      });
+      if (!r.jwt) publicRoutes.push(...routes);
+    }
+
+    // The customer pages are their own function (public, no admin code), wired once its handler exists.
+    if (handlerExists('customer-pages')) {
+      this.customerFunction = new HandlerFunction(this, 'CustomerPagesFunction', {
+        handler: 'customer-pages',
+        description: 'Customer-link pages: pay, promise a date, raise a problem',
+        logRetention: props.logRetention,
+        timeout: Duration.seconds(15),
+      });
+      applyAccess(this.customerFunction, accessOf('customer-pages'), props.resources);
+      this.functions.push(this.customerFunction);
+      const customerIntegration = new HttpLambdaIntegration('CustomerIntegration', this.customerFunction, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      });
+      for (const r of CUSTOMER_ROUTES) {
+        publicRoutes.push(
+          ...this.httpApi.addRoutes({ path: r.path, methods: [...r.methods], integration: customerIntegration, authorizer: new apigwv2.HttpNoneAuthorizer() }),
+        );
+      }
+    }
+    for (const route of publicRoutes) {
+      acknowledge(
+        route,
+        'Public on purpose: GET /health is the unauthenticated health check; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user.',
+        'AwsSolutions-APIG4',
+      );
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * One stack per company (tenant): storage, messaging, the dunning workflow and its tasks, the
+ * table-stream consumer, ingest, the HTTP API, the weekly report and the alarms. Order matters
+ * only for references: the tasks exist before the state machine, the state machine before the
+ * functions that start it.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { setPublicBaseUrl, type AccessResources } from './constructs/access.js';
+import { Alarms } from './constructs/alarms.js';
+import { Api } from './constructs/api.js';
+import { loadConfig, type SollecitoConfig } from './constructs/config.js';
+import type { HandlerFunction } from './constructs/defaults.js';
+import { Ingest } from './constructs/ingest.js';
+import { Messaging } from './constructs/messaging.js';
+import { acknowledge } from './constructs/nag.js';
+import { ReportSchedule } from './constructs/schedule.js';
+import { Storage } from './constructs/storage.js';
+import { TableStream } from './constructs/stream.js';
+import { Workflow } from './constructs/workflow.js';
+
+export interface SollecitoStackProps extends StackProps {
+  /** Defaults to the CDK context (cdk.json, -c key=value) read by loadConfig. */
+  readonly config?: SollecitoConfig;
+}
+
+export class SollecitoStack extends Stack {
+  readonly config: SollecitoConfig;
+  readonly storage: Storage;
+  readonly messaging: Messaging;
+  readonly workflow: Workflow;
+  readonly tableStream: TableStream;
+  readonly ingest: Ingest;
+  readonly api: Api;
+  readonly report: ReportSchedule;
+  readonly alarms: Alarms;
+  /** Every function of the app, for alarms and tests. */
+  readonly functions: HandlerFunction[];
+
+  constructor(scope: Construct, id: string, props: SollecitoStackProps = {}) {
+    super(scope, id, props);
+    const config = (this.config = props.config ?? loadConfig(this.node));
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.storage = new Storage(this, 'Storage');
+    this.messaging = new Messaging(this, 'Messaging', { config });
+    const base: AccessResources = { config, storage: this.storage, messaging: this.messaging };
+
+    this.workflow = new Workflow(this, 'Workflow', { resources: base, logRetention });
+    const resources: AccessResources = {
+      ...base,
+      stateMachine: { stateMachine: this.workflow.stateMachine, name: this.workflow.stateMachineName },
+    };
+    this.tableStream = new TableStream(this, 'TableStream', { resources, logRetention });
+    this.ingest = new Ingest(this, 'Ingest', { resources, logRetention });
+    this.api = new Api(this, 'Api', { resources, logRetention });
+    this.report = new ReportSchedule(this, 'Report', { resources, logRetention });
+
+    this.functions = [
+      ...this.workflow.tasks.values(),
+      this.tableStream.fn,
+      this.ingest.fn,
+      ...this.api.functions,
+      ...(this.report.fn ? [this.report.fn] : []),
+    ];
+    setPublicBaseUrl(this.functions, this.api.httpApi.apiEndpoint);
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      stateMachine: this.workflow.stateMachine,
+      functions: this.functions,
+      deadLetterQueues: {
+        Ingest: this.ingest.deadLetters,
+        TableStream: this.tableStream.failures,
+        ...(this.report.deadLetters ? { Report: this.report.deadLetters } : {}),
+      },
+      streamConsumer: this.tableStream.fn,
+      httpApi: this.api.httpApi,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
+    this.acknowledgeCdkManagedResources();
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'Admin API and base of the customer links' });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Cognito user pool: put users in group finance or viewer' });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'DocumentsBucket', { value: this.storage.documents.bucketName, description: 'Upload invoices/, customers/ and config/tenant.json here' });
+    new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'LinkSigningKeyArn', { value: this.messaging.linkSecret.secretArn, description: 'Secret with the customer-link HMAC key' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+
+  /**
+   * Resources CDK itself adds: the Lambda that configures the bucket's S3 notifications
+   * (BucketNotificationsHandler) comes with the AWS managed basic execution role.
+   */
+  private acknowledgeCdkManagedResources(): void {
+    const handler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (!handler) return;
+    acknowledge(
+      handler,
+      'CDK-managed BucketNotificationsHandler (runs at deploy time to set the documents bucket notifications): CDK gives its role the AWS managed AWSLambdaBasicExecutionRole (CloudWatch Logs writes only) and offers no way to replace it.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    );
+  }
+}
