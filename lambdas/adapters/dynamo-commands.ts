@@ -20,6 +20,7 @@ import { clock } from './clock.js';
 import { DynamoStore } from './dynamo-store.js';
 import type { TransactItem } from './dynamo-guard.js';
 import { eventToItem, itemToCustomer, itemToEvent, itemToInvoice, openIndexUpdate } from './items.js';
+import { taskToItem } from './dynamo-tasks.js';
 import type { Workflow } from './ports.js';
 import { keys } from './table.js';
 
@@ -33,6 +34,16 @@ export class NotFoundError extends Error {
   ) {
     super(`${entity} ${id} not found`);
   }
+}
+
+/** The `once` item of a command already exists: the same answer was given before (a replayed form). */
+export class AlreadyDoneError extends Error {
+  override readonly name = 'AlreadyDoneError';
+}
+
+export interface InvoiceCommandOptions {
+  /** An item written with the command only if it does not exist yet (a link answer consumed once). */
+  once?: Item & { pk: string; sk: string };
 }
 
 /** A send kept holding the invoice longer than we may wait: the caller should retry shortly. */
@@ -143,7 +154,7 @@ export class DynamoCommands {
    * changed in between. Commands that leave the invoice as it is (notes, a call without a promise)
    * only append to the log.
    */
-  async onInvoice(tenantId: string, invoiceId: string, decide: (invoice: Invoice) => Decision): Promise<InvoiceCommandResult> {
+  async onInvoice(tenantId: string, invoiceId: string, decide: (invoice: Invoice) => Decision, options: InvoiceCommandOptions = {}): Promise<InvoiceCommandResult> {
     const deadline = performance.now() + this.maxWaitMs;
     for (let attempt = 0; ; attempt++) {
       const raw = await this.getRaw(keys.invoice(tenantId, invoiceId));
@@ -159,23 +170,25 @@ export class DynamoCommands {
         await sleep(this.leasePollMs);
         continue;
       }
+      const items: TransactItem[] = [
+        changes ? this.invoiceUpdate(raw, before, decision.invoice, now) : this.invoiceExists(tenantId, invoiceId),
+        ...(decision.payment
+          ? [{ Put: { TableName: this.store.table, Item: paymentItem(tenantId, invoiceId, decision.payment), ConditionExpression: 'attribute_not_exists(pk)' } }]
+          : []),
+        ...decision.events.map(
+          (e): TransactItem => ({ Put: { TableName: this.store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' } }),
+        ),
+        ...(decision.task
+          ? [{ Put: { TableName: this.store.table, Item: taskToItem(decision.task), ConditionExpression: 'attribute_not_exists(pk)' } }]
+          : []),
+      ];
+      const onceIndex = options.once ? items.push({ Put: { TableName: this.store.table, Item: options.once, ConditionExpression: 'attribute_not_exists(pk)' } }) - 1 : -1;
       try {
-        await this.store.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              changes ? this.invoiceUpdate(raw, before, decision.invoice, now) : this.invoiceExists(tenantId, invoiceId),
-              ...(decision.payment
-                ? [{ Put: { TableName: this.store.table, Item: paymentItem(tenantId, invoiceId, decision.payment), ConditionExpression: 'attribute_not_exists(pk)' } }]
-                : []),
-              ...decision.events.map(
-                (e): TransactItem => ({ Put: { TableName: this.store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' } }),
-              ),
-            ],
-          }),
-        );
+        await this.store.doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (err) {
         if (!isCancelled(err)) throw err;
         const codes = reasons(err);
+        if (onceIndex >= 0 && codes[onceIndex] === 'ConditionalCheckFailed') throw new AlreadyDoneError(`invoice ${invoiceId}: ${options.once!.sk} was already written`);
         const retryable = codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict');
         if (!retryable) throw new Error(`command on invoice ${invoiceId}: transaction cancelled (${codes.join(', ')})`, { cause: err });
         if (performance.now() > deadline) throw new InvoiceBusyError(`invoice ${invoiceId} kept changing while the command was applied`);

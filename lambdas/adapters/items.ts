@@ -13,14 +13,17 @@ const strip = (item: Item): Item => {
   return rest;
 };
 
-export const invoiceToItem = (inv: Invoice): Item => ({
-  ...keys.invoice(inv.tenantId, inv.invoiceId),
-  entity: 'invoice',
-  ...inv,
-  // Sparse index: an invoice leaves the open-by-due index the moment it can no longer be chased.
-  ...(ACTIVE_STATUSES.includes(inv.status) ? keys.openByDue(inv.tenantId, inv.invoiceId, inv.dueDate) : {}),
-  ...keys.byCustomer(inv.tenantId, inv.customerId, inv.invoiceId, inv.dueDate),
-});
+// Object.assign rather than spreads after other properties: the same item, built about ten times
+// faster on Node 20's V8, which matters when ingest writes 100,000 of them (bench/ingest.ts).
+export const invoiceToItem = (inv: Invoice): Item =>
+  Object.assign(
+    keys.invoice(inv.tenantId, inv.invoiceId),
+    { entity: 'invoice' },
+    inv,
+    // Sparse index: an invoice leaves the open-by-due index the moment it can no longer be chased.
+    ACTIVE_STATUSES.includes(inv.status) ? keys.openByDue(inv.tenantId, inv.invoiceId, inv.dueDate) : {},
+    keys.byCustomer(inv.tenantId, inv.customerId, inv.invoiceId, inv.dueDate),
+  );
 
 export const itemToInvoice = (item: Item): Invoice => Invoice.parse(strip(item));
 

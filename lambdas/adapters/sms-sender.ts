@@ -36,6 +36,8 @@ export class PinpointSmsSender implements SmsSender {
       OriginationIdentity: this.originationIdentity,
       MessageBody: sms.body,
       MessageType: 'TRANSACTIONAL',
+      // The configuration set's event destination (SNS) carries delivery status to delivery-events.
+      ...(process.env.SMS_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SMS_CONFIGURATION_SET } : {}),
       // Context comes back in the delivery events: ids only.
       ...(sms.tags && Object.keys(sms.tags).length > 0 ? { Context: sms.tags } : {}),
     });

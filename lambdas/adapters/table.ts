@@ -52,6 +52,18 @@ export const keys = {
     pk: `T#${t}#CALLS#${day}`,
     sk: `${customerId}#${invoiceId}`,
   }),
+  /**
+   * The tenant's activity feed (domain/activity.ts: issued, collected, promised, broken, closed),
+   * one partition per month of the tenant's local dates, sorted by day: what the weekly report
+   * and the outcome analytics read once paid invoices have left the open index.
+   */
+  activity: (t: string, date: string, id: string) => ({ pk: `T#${t}#ACT#${date.slice(0, 7)}`, sk: `${date}#${id}` }),
+  /** A customer link's answer, consumed once (domain/links.ts answerKey): a replayed form finds it taken. */
+  linkAnswer: (t: string, invoiceId: string, answerKey: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `ANSWER#${answerKey}` }),
+  /** An SMS we sent, by the provider's message id: what an inbound reply (STOP) refers to. */
+  smsMessage: (t: string, messageId: string) => ({ pk: `T#${t}#SMS#${messageId}`, sk: 'SMS' }),
+  /** The finance team's task list (domain/tasks.ts): plan requests, contact changes, contacts to fix. */
+  task: (t: string, taskId: string) => ({ pk: `T#${t}#TASKS`, sk: `TASK#${taskId}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

@@ -18,7 +18,7 @@ import { clock } from '../adapters/clock.js';
 import type { Tenant } from '../domain/model.js';
 import { authorize, type User } from './auth.js';
 import { ApiError, errorResponses, validationError } from './errors.js';
-import { json, type ApiEvent } from './http.js';
+import { RawResponse, json, type ApiEvent } from './http.js';
 import type { AdminApiDeps, RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
 
@@ -123,7 +123,8 @@ export const createAdminApi = (deps: AdminApiDeps) => {
       now: clock.now(),
       deps,
     };
-    return json(r.response.status, await r.handle(ctx));
+    const out: unknown = await r.handle(ctx);
+    return out instanceof RawResponse ? out.toResult() : json(r.response.status, out);
   };
 
   const routes: Route<Event, Result>[] = allRoutes.map((r) => {

@@ -11,3 +11,16 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
  * PATCH) and the router (path parameters).
  */
 export type ApiEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
+
+/** A route's answer that is not JSON (a CSV export): returned to the client as it is. */
+export class RawResponse {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly headers: Record<string, string>,
+  ) {}
+
+  toResult(): APIGatewayProxyStructuredResultV2 {
+    return { statusCode: this.status, headers: { 'cache-control': 'no-store', ...this.headers }, body: this.body };
+  }
+}

@@ -73,7 +73,13 @@ const operation = (r: RouteDef): Json => {
     500,
   ]);
   const responses: Json = {
-    [String(r.response.status)]: { description: r.response.description, content: { 'application/json': { schema: schemaOf(r.response.schema, 'output') } } },
+    [String(r.response.status)]: {
+      description: r.response.description,
+      content: {
+        'application/json': { schema: schemaOf(r.response.schema, 'output') },
+        ...(r.alternateContent ? { [r.alternateContent.contentType]: { schema: { type: 'string', description: r.alternateContent.description } } } : {}),
+      },
+    },
   };
   for (const code of [...errorCodes].sort()) {
     responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } };
@@ -107,6 +113,7 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
       { name: 'invoices', description: 'Invoices, their timeline, and the commands that steer the chase' },
       { name: 'calls', description: "The finance team's call queue" },
       { name: 'customers', description: 'Contacts, preferences, sales notes and credit holds' },
+      { name: 'reports', description: 'The ageing report and outcome analytics' },
       { name: 'meta', description: 'Health and this document' },
     ],
     security: [{ bearer: [] }],

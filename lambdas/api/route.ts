@@ -48,11 +48,13 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'meta' | 'invoices' | 'calls' | 'customers';
+  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports';
   access: Access;
   body?: B;
   query?: Q;
   response: { status: number; schema: R; description: string };
+  /** Another representation of the success answer (e.g. text/csv), returned by `handle` as a RawResponse. */
+  alternateContent?: { contentType: string; description: string };
   /** The error statuses this route may answer besides 400/401/403/500. */
   errors?: number[];
   handle: (ctx: RouteContext<z.output<B>, z.output<Q>>) => Promise<z.input<R>>;

@@ -27,6 +27,7 @@ import {
   type PolicyId,
   type PromiseToPay,
 } from './model.js';
+import type { FinanceTask } from './tasks.js';
 
 /** How far ahead a promise may be dated, and how long an instalment plan may run. */
 export const PROMISE_HORIZON_DAYS = 90;
@@ -74,6 +75,8 @@ export interface Decision {
   payment?: Payment;
   /** Stop the execution of the invoice's previous revision and run, with this cause for its history. */
   stopCause?: string;
+  /** Work for the finance team, written in the same transaction (customer requests). */
+  task?: FinanceTask;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -632,5 +635,134 @@ export const releaseCreditHold = (c: Customer, input: ReleaseHoldInput, ctx: Com
     ],
     becameReachable: false,
     released: hold,
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// customer answers (through the links in a reminder; actor 'customer', channel 'link')
+
+/** How far back a customer may date a payment they report. */
+export const CLAIM_LOOKBACK_DAYS = 120;
+export const MAX_REQUESTED_INSTALMENTS = 12;
+
+export interface PaymentClaimInput {
+  /** The day the customer says they paid; today when absent. */
+  paidOn?: string;
+  reference?: string;
+  note?: string;
+  /** Tenant.paymentClaimGraceDays: how long the chase waits for the money before it resumes. */
+  graceDays: number;
+}
+
+/**
+ * "I have paid": not a settlement. The chase waits `graceDays` for the finance team to see the
+ * money (they record the payment, which settles the invoice) and resumes by itself if nothing
+ * arrives (check-promise). A promise, plan or pause in place is replaced by the claim.
+ */
+export const claimPayment = (inv: Invoice, input: PaymentClaimInput, ctx: CommandContext): Decision => {
+  if (inv.status === 'payment_claimed') {
+    conflict('already_claimed', `A payment of invoice ${inv.number} was already reported on ${inv.paymentClaim?.at.slice(0, 10) ?? 'an earlier day'}.`);
+  }
+  requireStatus(inv, CHASEABLE, 'record a reported payment');
+  if (!Number.isInteger(input.graceDays) || input.graceDays < 1) throw new RangeError(`graceDays must be a whole number of days >= 1 (got ${input.graceDays})`);
+  const t = today(ctx);
+  if (input.paidOn !== undefined) {
+    const ago = daysBetween(input.paidOn, t);
+    if (ago < 0) unprocessable('date_in_future', `The payment date ${input.paidOn} is in the future (today is ${t}).`, 'paidOn');
+    if (ago > CLAIM_LOOKBACK_DAYS) unprocessable('date_too_old', `The payment date ${input.paidOn} is more than ${CLAIM_LOOKBACK_DAYS} days ago.`, 'paidOn');
+  }
+  const paymentClaim = {
+    at: ctx.now.toISOString(),
+    ...(input.paidOn ? { paidOn: input.paidOn } : {}),
+    ...(input.reference ? { reference: input.reference } : {}),
+    ...(input.note ? { note: input.note } : {}),
+  };
+  const until = addDays(t, input.graceDays);
+  return {
+    invoice: touched(without(inv, 'promise', 'plan', 'pause'), ctx, { status: 'payment_claimed', paymentClaim, ...bump(inv) }),
+    events: [
+      event(inv, ctx, 'payment_claimed', {
+        paidOn: input.paidOn,
+        reference: input.reference,
+        note: input.note,
+        amountDue: amountDue(inv),
+        currency: inv.currency,
+        waitUntil: until,
+        replaces: inv.status === 'open' ? undefined : inv.status,
+      }),
+    ],
+    stopCause: `payment reported by ${ctx.actor}: chase waits until ${until} for it to arrive`,
+  };
+};
+
+export interface PlanRequestInput {
+  /** Instalments the customer would like (2 to MAX_REQUESTED_INSTALMENTS); the team decides. */
+  instalments?: number;
+  note?: string;
+  /** Makes the task id unique per request (the link's nonce). */
+  ref: string;
+}
+
+/** "I would like a payment plan": a task for the finance team, who agree the plan (agreeInstalmentPlan). The chase goes on meanwhile. */
+export const requestInstalmentPlan = (inv: Invoice, input: PlanRequestInput, ctx: CommandContext): Decision => {
+  requireStatus(inv, CHASEABLE, 'ask for an instalment plan');
+  if (input.instalments !== undefined && (!Number.isInteger(input.instalments) || input.instalments < 2 || input.instalments > MAX_REQUESTED_INSTALMENTS)) {
+    unprocessable('instalment_count', `A plan has from 2 to ${MAX_REQUESTED_INSTALMENTS} instalments (got ${input.instalments}).`, 'instalments');
+  }
+  const plan = stripUndefined({ instalments: input.instalments, note: input.note }) as FinanceTask['plan'];
+  return {
+    invoice: inv,
+    events: [event(inv, ctx, 'plan_requested', { instalments: input.instalments, note: input.note, amountDue: amountDue(inv), currency: inv.currency })],
+    task: {
+      tenantId: inv.tenantId,
+      taskId: `planRequest#${inv.invoiceId}#${input.ref}`,
+      kind: 'planRequest',
+      status: 'open',
+      customerId: inv.customerId,
+      invoiceId: inv.invoiceId,
+      invoiceNumber: inv.number,
+      createdAt: ctx.now.toISOString(),
+      createdBy: ctx.actor,
+      plan,
+    },
+  };
+};
+
+export interface ContactChangeInput {
+  contact: ContactPerson;
+  note?: string;
+  ref: string;
+}
+
+/**
+ * "Please contact someone else": the proposed contact waits for the finance team, who apply it
+ * (updateCustomer with billingContact) when they confirm it; nothing changes before that, so a
+ * forwarded link cannot redirect the reminders on its own.
+ */
+export const requestContactChange = (inv: Invoice, input: ContactChangeInput, ctx: CommandContext): Decision => {
+  if (!input.contact.email && !input.contact.phone) unprocessable('contact_unreachable', 'A new contact needs an e-mail address or a phone number.', 'email');
+  return {
+    invoice: inv,
+    events: [
+      event(inv, ctx, 'contact_change_requested', {
+        name: input.contact.name,
+        email: input.contact.email,
+        phone: input.contact.phone,
+        note: input.note,
+      }),
+    ],
+    task: {
+      tenantId: inv.tenantId,
+      taskId: `contactChange#${inv.customerId}#${input.ref}`,
+      kind: 'contactChange',
+      status: 'open',
+      customerId: inv.customerId,
+      invoiceId: inv.invoiceId,
+      invoiceNumber: inv.number,
+      createdAt: ctx.now.toISOString(),
+      createdBy: ctx.actor,
+      contact: input.contact,
+      ...(input.note ? { note: input.note } : {}),
+    },
   };
 };

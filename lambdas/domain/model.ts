@@ -232,6 +232,12 @@ export const CONTACT_EVENT_TYPES = [
   'internal_notice',
   /** The collection dossier: prepared in S3 (outcome 'recorded') or sent to the agency (e-mail outcome). */
   'dossier',
+  /** The customer asked for an instalment plan (through a link): a task for the finance team. */
+  'plan_requested',
+  /** The customer named a new billing contact (through a link): applied once the finance team confirms. */
+  'contact_change_requested',
+  /** The customer opted out of SMS (STOP). */
+  'opt_out',
 ] as const;
 export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
 export type ContactEventType = z.infer<typeof ContactEventType>;

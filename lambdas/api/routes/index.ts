@@ -6,6 +6,8 @@ import { Health, responseSchemas } from '../schemas.js';
 import { callRoutes } from './calls.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
+import { reportRoutes } from './reports.js';
+import { taskRoutes } from './tasks.js';
 
 const OpenApiJson = z
   .record(z.string(), z.unknown())
@@ -38,4 +40,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...reportRoutes, ...taskRoutes];

@@ -10,6 +10,8 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Sollecito',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sollecito',
+  // Its own warnings (e.g. "no metrics to publish" on a quiet invocation) follow the log level.
+  logger,
 });
 
 /** Counts one business outcome (MessagesSent, CallTasksCreated, …) for the dashboards. */

@@ -1,0 +1,51 @@
+/**
+ * The finance team's task list for the admin API (GET /v1/tasks, POST /v1/tasks/{id}/complete):
+ * plan requests and contact changes from customer links, contacts to fix after a bounce.
+ * Registered for the OpenAPI document.
+ */
+import * as z from 'zod/mini';
+import { ContactPerson, IsoDateTime } from '../domain/model.js';
+import { TASK_KINDS } from '../domain/tasks.js';
+import { requestSchemas, responseSchemas } from './schemas.js';
+
+export const TaskListQuery = z.strictObject({
+  kind: z.optional(z.enum(TASK_KINDS)),
+  /** "true": done tasks as well. */
+  includeDone: z.optional(z.enum(['true', 'false'])),
+});
+
+export const TaskResource = z
+  .object({
+    taskId: z.string(),
+    kind: z.enum(TASK_KINDS),
+    status: z.enum(['open', 'done']),
+    customerId: z.string(),
+    invoiceId: z.optional(z.string()),
+    invoiceNumber: z.optional(z.string()),
+    createdAt: IsoDateTime,
+    createdBy: z.string(),
+    plan: z.optional(z.object({ instalments: z.optional(z.int()), note: z.optional(z.string()) })),
+    contact: z.optional(ContactPerson),
+    note: z.optional(z.string()),
+    failed: z.optional(z.object({ channel: z.enum(['email', 'sms']), address: z.string(), reason: z.string(), at: IsoDateTime })),
+    completedAt: z.optional(IsoDateTime),
+    completedBy: z.optional(z.string()),
+    resolution: z.optional(z.string()),
+  })
+  .register(responseSchemas, { id: 'Task', description: 'Work for the finance team: a plan request, a proposed contact, a contact to fix.' });
+
+export const TaskList = z
+  .object({ items: z.array(TaskResource) })
+  .register(responseSchemas, { id: 'TaskList', description: 'Tasks, oldest first.' });
+
+export const CompleteTaskRequest = z
+  .strictObject({
+    /** contactChange: make the proposed contact the customer's billing contact. */
+    apply: z.optional(z.boolean()),
+    resolution: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+  })
+  .register(requestSchemas, { id: 'CompleteTaskRequest', description: 'Close a task; for a proposed contact, `apply: true` confirms it (it becomes the billing contact).' });
+
+export const CompleteTaskResult = z
+  .object({ task: TaskResource, customerUpdated: z.boolean() })
+  .register(responseSchemas, { id: 'CompleteTaskResult', description: 'The closed task, and whether the customer record changed.' });

@@ -1,0 +1,37 @@
+/**
+ * The signed links one customer message carries for its invoice (domain/links.ts), with one fresh
+ * nonce per message so an answer says which reminder it came from. Links need the public base URL
+ * and the signing key: where neither is configured (a handler test that does not exercise links)
+ * the message goes out without them; a key that is configured but cannot be read fails the send
+ * before anything is claimed, so the state machine's retry sends it with its links.
+ */
+import type { Invoice } from '../../domain/model.js';
+import type { CustomerLinks } from '../../domain/rendering/types.js';
+import { linkExpiry, messageLinks, newNonce } from '../../domain/links.js';
+import { linkKeyring, linkLifetimeDays } from '../../adapters/link-key.js';
+
+export interface MessageLinks {
+  links: CustomerLinks;
+  nonce: string;
+}
+
+const configured = (): boolean => Boolean(process.env.PUBLIC_BASE_URL && (process.env.LINK_SECRET_ARN || process.env.LINK_SECRET));
+
+export const linksForMessage = async (invoice: Invoice, ref: string, now: Date): Promise<MessageLinks | undefined> => {
+  if (!configured()) return undefined;
+  const ring = await linkKeyring();
+  const nonce = newNonce();
+  const links = messageLinks(
+    {
+      baseUrl: process.env.PUBLIC_BASE_URL!,
+      tenantId: invoice.tenantId,
+      invoiceId: invoice.invoiceId,
+      nonce,
+      ref,
+      expiresAt: linkExpiry(now, linkLifetimeDays()),
+      hasDocument: Boolean(invoice.documentKey),
+    },
+    ring,
+  );
+  return { links, nonce };
+};
