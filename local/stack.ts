@@ -24,6 +24,8 @@ import { startSes } from './services/ses.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
 import { polyfillWithResolvers } from './polyfills.js';
+import { localLinkSecret } from './link-secret.js';
+import { REPORT_SCHEDULE } from '../lambdas/domain/report.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const TENANT_ID = 'demo';
@@ -161,6 +163,8 @@ export const startStack = async (opts: StackOptions) => {
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_IDEMPOTENCY_DISABLED: process.env.POWERTOOLS_IDEMPOTENCY_DISABLED ?? 'false',
       AWS_LAMBDA_FUNCTION_NAME: 'sollecito-local',
+      // The customer-link signing key (Secrets Manager in AWS), kept across restarts with the data.
+      LINK_SECRET: localLinkSecret(dataDir),
     });
 
     const poller = new StreamPoller({
@@ -197,6 +201,17 @@ export const startStack = async (opts: StackOptions) => {
 
     const scheduler = new Scheduler(clock, activity, (name, err) => report(name, err));
     stops.push(async () => scheduler.stop());
+    // EventBridge Scheduler's weekly ageing report, with the input the AWS schedule sends.
+    scheduler.weekly({
+      name: 'ageing-report',
+      weekday: REPORT_SCHEDULE.weekday,
+      time: REPORT_SCHEDULE.time,
+      timeZone: REPORT_SCHEDULE.timeZone,
+      run: async (at) => {
+        const h = await loadHandler('ageing-report');
+        if (h) await h({ scheduledTime: at.toISOString() }, localContext('ageing-report'));
+      },
+    });
 
     return {
       clock,

@@ -14,6 +14,7 @@ import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
+import { salesRepHoldNoticeFor } from './lib/sales-rep.js';
 import { deps } from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -63,13 +64,14 @@ export const placeCreditHold = async (input: StageTaskInput): Promise<CreditHold
     details: { customerId: inv.customerId, ...amounts },
   });
   const store = deps.store();
+  const salesRep = salesRepHoldNoticeFor({ invoice: inv, customer: c.customer, tenant: c.tenant, policy: c.policy }, now, amounts);
   const claim = await store.claimSend({
     tenantId: inv.tenantId,
     invoiceId: inv.invoiceId,
     ...exec,
     requiredStatus: 'open',
     guardKey: 'creditHold',
-    events: [holdEvent],
+    events: [holdEvent, ...(salesRep ? [salesRep.event] : [])],
     alsoWrite: [
       store.creditHoldWrite(inv.tenantId, inv.customerId, {
         placedAt: now.toISOString(),
@@ -79,7 +81,7 @@ export const placeCreditHold = async (input: StageTaskInput): Promise<CreditHold
     ],
   });
   if (claim.outcome === 'claimed') {
-    await store.completeSend(claim.lease, []);
+    await store.completeSend(claim.lease, salesRep ? [await salesRep.send()] : []);
     count('CreditHoldsPlaced');
   }
 

@@ -15,6 +15,7 @@ import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
+import { handOverDossier, type DossierHandover } from './lib/dossier-handover.js';
 import { deps } from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -35,6 +36,9 @@ export interface EscalationFile {
   contactEvents: number;
   salesNotes: number;
   preserveRelationship: boolean;
+  /** Where the assembled dossier is (lib/dossier-handover.ts) and how it went to the agency. */
+  dossierKey?: string;
+  dossierDelivery?: DossierHandover['delivery'];
 }
 
 export const escalationFile = (c: InvoiceCase): EscalationFile => ({
@@ -110,6 +114,8 @@ export const escalate = async (input: StageTaskInput): Promise<EscalationResult>
     count('InvoicesEscalated');
   }
 
+  const dossier = await handOverDossier({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, ...exec });
+
   await deps.events().publish('InvoiceEscalated', {
     tenantId: inv.tenantId,
     invoiceId: inv.invoiceId,
@@ -117,7 +123,7 @@ export const escalate = async (input: StageTaskInput): Promise<EscalationResult>
     escalationId: claim.outcome === 'claimed' ? event.eventId : (claim.eventIds[0] ?? `${inv.invoiceId}#escalation`),
     escalatedAt: claim.outcome === 'claimed' ? now.toISOString() : (claim.claimedAt ?? now.toISOString()),
     ...amounts,
-    file,
+    file: { ...file, dossierKey: dossier.key, dossierDelivery: dossier.delivery },
   });
   logger.info('escalated', { tenantId: inv.tenantId, invoiceId: inv.invoiceId, mode: file.mode, outcome: claim.outcome });
   return {

@@ -20,6 +20,7 @@ import { guardKeyFor, localDay } from '../domain/reminder.js';
 import { clock } from '../adapters/clock.js';
 import { loadCase } from './lib/load.js';
 import { sendGuardedMessage } from './lib/send-message.js';
+import { afterInvoiceChange } from './lib/invoice-activity.js';
 import { deps } from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -126,6 +127,8 @@ const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
         break;
     }
   }
+  // The report's activity feed and the automatic lift of a credit hold (idempotent, like the above).
+  await afterInvoiceChange(record);
 };
 
 export const run = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {

@@ -13,6 +13,9 @@ import { useLocalTable } from '../support/dynamo.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
+import { startS3, S3_LOCAL_CREDENTIALS, type RunningS3 } from '../../local/services/s3.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { freePort } from '../../local/services/ports.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { localContext } from '../../local/lambda-context.js';
@@ -39,6 +42,7 @@ useClock({ now: () => now });
 
 let ses: RunningSes;
 let sms: RunningSmsSink;
+let s3: RunningS3;
 let events: Awaited<ReturnType<typeof startEventsSink>>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const handlers: Record<string, Handler> = {};
@@ -100,11 +104,21 @@ const TASK_HANDLER: Record<string, string> = {
 const handlerOf = (state: string) => TASK_HANDLER[state] ?? 'send-reminder';
 
 beforeAll(async () => {
-  [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: () => now } }), freePort().then((p) => startEventsSink(p, { now: () => now }))]);
+  [ses, sms, events, s3] = await Promise.all([
+    startSes(),
+    startSmsSink({ clock: { now: () => now } }),
+    freePort().then((p) => startEventsSink(p, { now: () => now })),
+    // The escalation assembles the agency's dossier in the documents bucket.
+    startS3({ directory: mkdtempSync(join(tmpdir(), 'sollecito-walk-')), bucket: 'walk-documents', onObjectCreated: () => undefined }),
+  ]);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
     SENDER_EMAIL: 'crediti@officinerossi.example',
     SES_CONFIGURATION_SET: 'walk',
     SMS_ORIGINATION_IDENTITY: '+390200000000',
@@ -123,7 +137,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   useSystemClock();
-  await Promise.all([ses?.stop(), sms?.stop(), events?.stop()]);
+  await Promise.all([ses?.stop(), sms?.stop(), events?.stop(), s3?.stop()]);
 });
 
 type Json = Parameters<StateMachine['run']>[0];

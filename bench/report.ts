@@ -1,0 +1,196 @@
+/**
+ * The weekly ageing report at 10,000 and 100,000 open invoices, against DynamoDB Local: the
+ * product's read path (the sparse open-by-due index gsi1, four shards in parallel, plus the
+ * activity feed, call queues and customers) beside a Scan-based baseline that computes the same
+ * report from a parallel Scan of the table (4 segments, filtered to chaseable invoices). Both in
+ * the same run, on the same table, best of two runs each.
+ *
+ * The table holds what use leaves behind: for every open invoice half a paid one and a contact-log
+ * entry (so the Scan reads 2.5 items per open invoice; the index reads one). Best of two runs at
+ * 10,000, one run at 100,000 (keeps the whole bench near three minutes).
+ */
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startDynamo, ensureTable, localCredentials } from '../local/services/dynamodb.js';
+import { ACTIVE_STATUSES, Customer, Invoice, Tenant, type ContactEvent } from '../lambdas/domain/model.js';
+import { addDays } from '../lambdas/domain/ageing.js';
+import { buildAgeingReport } from '../lambdas/domain/report.js';
+import { customersCsv, invoicesCsv } from '../lambdas/domain/report-csv.js';
+import { renderReportEmail } from '../lambdas/domain/report-email.js';
+import type { ActivityItem } from '../lambdas/domain/activity.js';
+
+const T = 'bench';
+const NOW = new Date('2026-03-09T07:00:00Z');
+const CUSTOMERS = 500;
+/** BENCH_REPORT_SIZES=1000,5000 for a quick look. */
+const SIZES = (process.env.BENCH_REPORT_SIZES ?? '10000,100000').split(',').map(Number);
+const WRITE_CONCURRENCY = 24;
+
+type Item = Record<string, unknown>;
+
+export const benchReport = async (): Promise<string[]> => {
+  const dynamo = await startDynamo();
+  const table = `bench-report-${randomUUID().slice(0, 8)}`;
+  try {
+    await ensureTable(dynamo.endpoint, table);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'eu-south-1',
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      TABLE_NAME: table,
+    });
+    // Imported after the environment is set: the shared client reads it once.
+    const { DynamoStore } = await import('../lambdas/adapters/dynamo-store.js');
+    const { ReportReader } = await import('../lambdas/adapters/dynamo-report.js');
+    const { customerToItem, eventToItem, invoiceToItem, itemToInvoice, tenantToItem } = await import('../lambdas/adapters/items.js');
+    const { keys } = await import('../lambdas/adapters/table.js');
+    const { activityId } = await import('../lambdas/domain/activity.js');
+    const store = new DynamoStore();
+
+    const writeAll = async (items: Item[]) => {
+      let next = 0;
+      const worker = async () => {
+        for (;;) {
+          const start = next;
+          next += 25;
+          if (start >= items.length) return;
+          let pending: Item[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+          while (pending.length > 0) {
+            const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
+            pending = (out.UnprocessedItems?.[table] as Item[] | undefined) ?? [];
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+    };
+
+    const tenant = Tenant.parse({
+      tenantId: T,
+      name: 'Bench S.r.l.',
+      email: 'crediti@bench.example',
+      iban: 'IT60X0542811101000000123456',
+      country: 'IT',
+      timeZone: 'Europe/Rome',
+      defaultPolicy: 'standard',
+      financeInboxes: ['finance@bench.example'],
+    });
+    const customerItems = Array.from({ length: CUSTOMERS }, (_, i) =>
+      customerToItem(Customer.parse({ tenantId: T, customerId: `C${i}`, name: `Customer ${i} S.p.A.`, country: 'IT', language: 'it', timeZone: 'Europe/Rome' })),
+    );
+    await writeAll([tenantToItem(tenant), ...customerItems]);
+    // A week of activity: 300 payments and 100 promises.
+    const activity: ActivityItem[] = Array.from({ length: 400 }, (_, i) => {
+      const base = { tenantId: T, invoiceId: `P${i}`, number: `P/${i}`, customerId: `C${i % CUSTOMERS}`, dueDate: '2026-02-01', currency: 'EUR', amount: 10_000 + i, date: addDays('2026-03-02', i % 7) };
+      return i < 300
+        ? { ...base, kind: 'collected', paymentId: `p${i}`, valueDate: base.date, afterStage: 'firstOverdue', policy: 'standard' }
+        : { ...base, kind: 'promised', promiseDate: '2026-03-20', instalment: false };
+    });
+    await writeAll(activity.map((a) => ({ ...keys.activity(T, a.date, activityId(a)), entity: 'activity', ...a })));
+
+    let loaded = 0;
+    const load = async (upTo: number) => {
+      const items: Item[] = [];
+      for (let n = loaded; n < upTo; n++) {
+        const common = {
+          tenantId: T,
+          customerId: `C${n % CUSTOMERS}`,
+          issueDate: addDays('2025-09-01', n % 180),
+          currency: n % 10 === 0 ? 'RON' : 'EUR',
+          amount: 10_000 + (n % 5000) * 37,
+          createdAt: '2025-09-01T08:00:00Z',
+          updatedAt: '2026-03-01T08:00:00Z',
+        };
+        const open = Invoice.parse({ ...common, invoiceId: `O${n}`, number: `O/${n}`, dueDate: addDays('2025-10-01', n % 200), status: ACTIVE_STATUSES[n % 3 === 0 ? 1 : 0] });
+        items.push(invoiceToItem(open));
+        if (n % 2 === 0) {
+          items.push(invoiceToItem(Invoice.parse({ ...common, invoiceId: `X${n}`, number: `X/${n}`, dueDate: addDays('2025-09-01', n % 150), status: 'paid', amountPaid: common.amount })));
+        }
+        const e: ContactEvent = { tenantId: T, invoiceId: open.invoiceId, eventId: 'e0', at: '2026-02-01T08:00:00Z', type: 'message', channel: 'email', actor: 'system', stage: 'dueDate', outcome: 'sent' };
+        items.push(eventToItem(e));
+      }
+      const t = performance.now();
+      await writeAll(items);
+      const seconds = (performance.now() - t) / 1000;
+      loaded = upTo;
+      return { items: items.length, seconds };
+    };
+
+    /** The baseline: the same report, the open invoices found by a parallel Scan of the whole table. */
+    class ScanReportReader extends ReportReader {
+      override async openInvoices(tenantId: string, _today?: string): Promise<Invoice[]> {
+        const segments = await Promise.all(
+          Array.from({ length: 4 }, async (_, segment) => {
+            const out: Item[] = [];
+            let start: Item | undefined;
+            do {
+              const page = await store.doc.send(
+                new ScanCommand({
+                  TableName: table,
+                  Segment: segment,
+                  TotalSegments: 4,
+                  FilterExpression: 'entity = :inv AND tenantId = :t AND #s IN (:s0, :s1, :s2, :s3, :s4)',
+                  ExpressionAttributeNames: { '#s': 'status' },
+                  ExpressionAttributeValues: { ':inv': 'invoice', ':t': tenantId, ...Object.fromEntries(ACTIVE_STATUSES.map((s, i) => [`:s${i}`, s])) },
+                  ...(start ? { ExclusiveStartKey: start } : {}),
+                }),
+              );
+              out.push(...(page.Items ?? []));
+              start = page.LastEvaluatedKey;
+            } while (start);
+            return out;
+          }),
+        );
+        return segments.flat().map(itemToInvoice);
+      }
+    }
+
+    // Items DynamoDB examined per Query and Scan: what a read costs in AWS (read units follow items × size).
+    let examined = 0;
+    store.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const body = out.output as { ScannedCount?: number };
+        examined += body.ScannedCount ?? 0;
+        return out;
+      },
+      { step: 'initialize', name: 'countExaminedItems' },
+    );
+
+    const timeReport = async (reader: InstanceType<typeof ReportReader>, runs: number) => {
+      let best = Infinity;
+      let open = 0;
+      let items = 0;
+      for (let run = 0; run < runs; run++) {
+        examined = 0;
+        const t = performance.now();
+        const data = await reader.reportInput(tenant, NOW);
+        const report = buildAgeingReport(data);
+        renderReportEmail(report, 'it');
+        customersCsv(report, 'it');
+        invoicesCsv(data.open, data.customers, report.today, 'it');
+        best = Math.min(best, performance.now() - t);
+        open = data.open.length;
+        items = examined;
+      }
+      return { ms: best, open, items };
+    };
+
+    const lines: string[] = [];
+    for (const size of SIZES) {
+      const l = await load(size);
+      lines.push(`table loaded to ${size.toLocaleString('en')} open invoices: +${l.items.toLocaleString('en')} items in ${l.seconds.toFixed(1)} s (BatchWriteItem, ${WRITE_CONCURRENCY} in parallel)`);
+      const runs = size <= 10_000 ? 2 : 1;
+      const index = await timeReport(new ReportReader(store), runs);
+      const scan = await timeReport(new ScanReportReader(store), runs);
+      if (index.open !== size || scan.open !== size) throw new Error(`report read ${index.open} (index) / ${scan.open} (scan) open invoices, expected ${size}`);
+      const n = (x: number) => x.toLocaleString('en');
+      lines.push(
+        `ageing report, ${n(size)} open invoices: ${(index.ms / 1000).toFixed(2)} s, ${n(index.items)} items read via the sparse index (gsi1, 4 shards) | baseline ${(scan.ms / 1000).toFixed(2)} s, ${n(scan.items)} items read via a parallel Scan (4 segments) | ${(scan.ms / index.ms).toFixed(1)}x time, ${(scan.items / index.items).toFixed(1)}x items`,
+      );
+    }
+    return lines;
+  } finally {
+    await dynamo.stop();
+  }
+};

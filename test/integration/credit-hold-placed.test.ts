@@ -1,0 +1,134 @@
+/**
+ * PlaceCreditHold through its real handler module against DynamoDB Local, the local SES v2 server
+ * and the local EventBridge stand-in: the hold on the customer, CreditHoldPlaced, the final notice
+ * to the customer and the sales rep's notice, each once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalTable } from '../support/dynamo.js';
+import { lambdaContext } from '../support/api-events.js';
+import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
+import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
+import { STAGE_IDS } from '../../lambdas/domain/stages.js';
+import { startEventsSink } from '../../local/services/events-sink.js';
+import { freePort } from '../../local/services/ports.js';
+import { startSes } from '../../local/services/ses.js';
+
+await useLocalTable();
+const ses = await startSes();
+// 4 March 2026, 10:00 in Rome: 31 days after a 1 February due date.
+const NOW = new Date('2026-03-04T09:00:00Z');
+useClock({ now: () => NOW });
+const events = await startEventsSink(await freePort(), { now: () => NOW });
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
+  EVENT_BUS_NAME: 'sollecito-test',
+  SENDER_EMAIL: 'crediti@officinerossi.example',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+});
+const { handler } = await import('../../lambdas/handlers/credit-hold.js');
+
+const T = 'acme-placed';
+const REP = 'marco.neri@officinerossi.example';
+const store = new DynamoStore();
+
+afterAll(async () => {
+  useSystemClock();
+  await ses.stop();
+  await events.stop();
+});
+
+beforeAll(async () => {
+  await store.putTenant(
+    Tenant.parse({
+      tenantId: T,
+      name: 'Officine Rossi S.r.l.',
+      email: 'crediti@officinerossi.example',
+      iban: 'IT60X0542811101000000123456',
+      country: 'IT',
+      timeZone: 'Europe/Rome',
+      defaultPolicy: 'standard',
+      language: 'it',
+      financeInboxes: ['amministrazione@officinerossi.example'],
+    }),
+  );
+  await store.putCustomer(
+    Customer.parse({
+      tenantId: T,
+      customerId: 'C-1',
+      name: 'Alfa Meccanica S.p.A.',
+      country: 'IT',
+      language: 'it',
+      timeZone: 'Europe/Rome',
+      email: 'ap@alfa.example',
+      salesRep: { name: 'Marco Neri', email: REP },
+    }),
+  );
+  await store.putInvoice(
+    Invoice.parse({
+      tenantId: T,
+      invoiceId: 'CH-1',
+      number: '2026/77',
+      customerId: 'C-1',
+      issueDate: '2026-01-02',
+      dueDate: '2026-02-01',
+      currency: 'EUR',
+      amount: 150_000,
+      amountPaid: 30_000,
+      status: 'open',
+      createdAt: '2026-01-02T08:00:00Z',
+      updatedAt: '2026-01-02T08:00:00Z',
+    }),
+  );
+});
+
+const input = {
+  tenantId: T,
+  invoiceId: 'CH-1',
+  revision: 1,
+  run: 0,
+  stage: 'creditHold',
+  plan: { mode: 'timeline', next: 'creditHold', at: Object.fromEntries(STAGE_IDS.map((s) => [s, NOW.toISOString()])), skip: [], reason: 'test' },
+};
+
+describe('PlaceCreditHold', () => {
+  it('holds the customer, announces it, and tells the customer and the sales rep', async () => {
+    const out = await handler(input, lambdaContext('credit-hold'));
+    expect(out).toMatchObject({ stage: 'creditHold', outcome: 'placed' });
+
+    const customer = await store.getCustomer(T, 'C-1');
+    expect(customer?.creditHold).toMatchObject({ invoiceId: 'CH-1', placedAt: NOW.toISOString() });
+
+    const placed = events.events.filter((e) => e.detailType === 'CreditHoldPlaced');
+    expect(placed).toHaveLength(1);
+    expect(placed[0]!.detail).toMatchObject({ tenantId: T, customerId: 'C-1', invoiceId: 'CH-1', currency: 'EUR', amountDue: 120_000, daysPastDue: 31 });
+
+    const rep = ses.messages().filter((m) => m.destination.to.includes(REP));
+    expect(rep).toHaveLength(1);
+    expect(rep[0]!.subject).toContain('Alfa Meccanica S.p.A.');
+    expect(rep[0]!.body.text).toContain('2026/77');
+    expect(rep[0]!.body.text).toMatch(/1\.200,00\s€/);
+    expect(ses.messages().filter((m) => m.destination.to.includes('ap@alfa.example'))).toHaveLength(1);
+
+    const log = (await store.getInvoiceView(T, 'CH-1'))!.events;
+    expect(log.filter((e) => e.type === 'credit_hold')).toHaveLength(1);
+    expect(log.filter((e) => e.type === 'internal_notice')).toEqual([
+      expect.objectContaining({ channel: 'email', to: REP, outcome: 'sent', messageId: rep[0]!.messageId, stage: 'creditHold' }),
+    ]);
+  });
+
+  it('does not hold, notify or mail twice when the task is retried', async () => {
+    const mails = ses.messages().length;
+    const out = await handler(input, lambdaContext('credit-hold'));
+    expect(out).toMatchObject({ outcome: 'alreadyPlaced' });
+    expect(ses.messages().length).toBe(mails);
+    const log = (await store.getInvoiceView(T, 'CH-1'))!.events;
+    expect(log.filter((e) => e.type === 'internal_notice')).toHaveLength(1);
+    // The event goes out again (at least once) with the same hold id, for consumers to de-duplicate.
+    const ids = new Set(events.events.filter((e) => e.detailType === 'CreditHoldPlaced').map((e) => e.detail.holdId));
+    expect(ids.size).toBe(1);
+  });
+});

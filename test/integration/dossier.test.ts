@@ -1,0 +1,188 @@
+/**
+ * The dossier hand-over against DynamoDB Local, s3rver and the local SES v2 server: built from the
+ * invoice's real partition and its stored document, filed in S3, mailed to the agency (attached, or
+ * as a pre-signed link when too large) or only prepared, and recorded in the contact log once.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strFromU8, unzipSync } from 'fflate';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { useLocalTable } from '../support/dynamo.js';
+import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
+import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
+import { contactEvent } from '../../lambdas/domain/events.js';
+import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { STAGE_IDS } from '../../lambdas/domain/stages.js';
+import { lambdaContext } from '../support/api-events.js';
+import { S3_LOCAL_CREDENTIALS, startS3 } from '../../local/services/s3.js';
+import { startSes } from '../../local/services/ses.js';
+import { startEventsSink } from '../../local/services/events-sink.js';
+import { freePort } from '../../local/services/ports.js';
+
+await useLocalTable();
+const dir = mkdtempSync(join(tmpdir(), 'dossier-s3-'));
+const BUCKET = 'docs';
+const s3 = await startS3({ directory: dir, bucket: BUCKET, onObjectCreated: () => undefined });
+const ses = await startSes();
+const NOW = new Date('2026-03-17T08:00:00Z');
+useClock({ now: () => NOW });
+const sink = await startEventsSink(await freePort(), { now: () => NOW });
+Object.assign(process.env, {
+  AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
+  AWS_ENDPOINT_URL_S3: s3.endpoint,
+  S3_FORCE_PATH_STYLE: 'true',
+  BUCKET_NAME: BUCKET,
+  AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: sink.endpoint,
+  EVENT_BUS_NAME: 'test',
+  SENDER_EMAIL: 'crediti@officinerossi.example',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+});
+const { handOverDossier, dossierKey, MAX_ATTACHMENT_BYTES } = await import('../../lambdas/handlers/lib/dossier-handover.js');
+const { afterInvoiceChange } = await import('../../lambdas/handlers/lib/invoice-activity.js');
+const { handler: escalateHandler } = await import('../../lambdas/handlers/escalate.js');
+
+const T = 'acme-dossier';
+const store = new DynamoStore();
+const blobs = new S3Blobs();
+const AGENCY = 'pratiche@recuperoemilia.example';
+
+afterAll(async () => {
+  useSystemClock();
+  await ses.stop();
+  await s3.stop();
+  await sink.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const invoice = (id: string, over: Partial<InvoiceInput> = {}): Invoice =>
+  Invoice.parse({
+    tenantId: T,
+    invoiceId: id,
+    number: `2026/${id}`,
+    customerId: 'C-KEY',
+    issueDate: '2026-01-01',
+    dueDate: '2026-01-31',
+    currency: 'EUR',
+    amount: 250_000,
+    amountPaid: 50_000,
+    status: 'escalated',
+    documentKey: `documents/${T}/${id}.pdf`,
+    createdAt: '2026-01-01T08:00:00Z',
+    updatedAt: '2026-03-17T08:00:00Z',
+    ...over,
+  });
+
+beforeAll(async () => {
+  await store.putTenant(
+    Tenant.parse({
+      tenantId: T,
+      name: 'Officine Rossi S.r.l.',
+      email: 'crediti@officinerossi.example',
+      iban: 'IT60X0542811101000000123456',
+      country: 'IT',
+      timeZone: 'Europe/Rome',
+      defaultPolicy: 'standard',
+      language: 'it',
+      financeInboxes: ['amministrazione@officinerossi.example'],
+      agency: { name: 'Recupero Crediti Emilia S.r.l.', email: AGENCY },
+    }),
+  );
+  const customer = (customerId: string, over: Record<string, unknown>) =>
+    store.putCustomer(Customer.parse({ tenantId: T, customerId, name: `Cliente ${customerId}`, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
+  await customer('C-KEY', { preserveRelationship: true, salesNotes: ['Parlare con Giulia, mai prima delle 10'] });
+  await customer('C-REL', { policy: 'relationship' });
+});
+
+const unzipJson = (zip: Uint8Array) => JSON.parse(strFromU8(unzipSync(zip)['dossier.json']!));
+const mailsTo = (to: string) => ses.messages().filter((m) => m.destination.to.includes(to));
+
+describe('the dossier hand-over', () => {
+  it('files the zip in S3 and mails it to the agency, recorded in the contact log once', async () => {
+    const inv = invoice('D-1');
+    await store.putInvoice(inv);
+    await store.appendEvent(contactEvent({ tenantId: T, invoiceId: 'D-1', at: '2026-02-20T09:00:00Z', type: 'promise_broken', channel: 'system', actor: 'system' }));
+    await blobs.put(inv.documentKey!, '%PDF-1.4 fattura 2026/D-1', 'application/pdf');
+
+    const out = await handOverDossier({ tenantId: T, invoiceId: 'D-1', revision: 1, run: 0 });
+    expect(out).toMatchObject({ key: `dossiers/${T}/D-1.zip`, delivery: 'attached' });
+
+    const stored = await blobs.get(dossierKey(T, 'D-1'));
+    const files = unzipSync(stored);
+    expect(strFromU8(files['documents/1-D-1.pdf']!)).toBe('%PDF-1.4 fattura 2026/D-1');
+    const json = unzipJson(stored);
+    // 2,000.00 EUR still due; 45 days after 31 January in Rome (1 Feb - 17 Mar).
+    expect(json.claim).toMatchObject({ principal: 200_000, compensation: 4_000, asOf: '2026-03-17', interestDays: 45 });
+    expect(json.claim.total).toBe(json.claim.principal + json.claim.interest + json.claim.compensation);
+    expect(json.relationship.preserveRelationship).toBe(true);
+    expect(json.contactHistory.map((e: { type: string }) => e.type)).toEqual(['promise_broken']);
+
+    const mails = mailsTo(AGENCY);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('Nuova pratica di recupero: Cliente C-KEY, fattura 2026/D-1');
+    expect(mails[0]!.body.text).toContain('particolare tatto');
+    expect(mails[0]!.attachments.map((a) => a.filename)).toEqual(['dossier-2026-D-1.zip']);
+    expect(unzipJson(Buffer.from(mails[0]!.attachments[0]!.content, 'base64')).claim.total).toBe(json.claim.total);
+
+    const log = (await store.getInvoiceView(T, 'D-1'))!.events.filter((e) => e.type === 'dossier');
+    expect(log).toEqual([expect.objectContaining({ channel: 'email', to: AGENCY, outcome: 'sent', messageId: mails[0]!.messageId })]);
+
+    const again = await handOverDossier({ tenantId: T, invoiceId: 'D-1', revision: 1, run: 0 });
+    expect(again).toMatchObject({ delivery: 'attached', messageId: mails[0]!.messageId });
+    expect(mailsTo(AGENCY)).toHaveLength(1);
+  });
+
+  it('only prepares it under a policy that says so', async () => {
+    await store.putInvoice(invoice('D-2', { customerId: 'C-REL', documentKey: undefined }));
+    const before = mailsTo(AGENCY).length;
+    const out = await handOverDossier({ tenantId: T, invoiceId: 'D-2', revision: 1, run: 0 });
+    expect(out).toMatchObject({ delivery: 'prepared' });
+    expect(mailsTo(AGENCY)).toHaveLength(before);
+    expect(unzipJson(await blobs.get(dossierKey(T, 'D-2'))).invoice.policy).toBe('relationship');
+    const log = (await store.getInvoiceView(T, 'D-2'))!.events.filter((e) => e.type === 'dossier');
+    expect(log).toEqual([expect.objectContaining({ outcome: 'recorded', details: expect.objectContaining({ mode: 'prepare' }) })]);
+  });
+
+  it('sends a pre-signed link instead when the file is too large to attach', async () => {
+    const inv = invoice('D-3');
+    await store.putInvoice(inv);
+    await blobs.put(inv.documentKey!, randomBytes(MAX_ATTACHMENT_BYTES + 1024), 'application/pdf');
+    const out = await handOverDossier({ tenantId: T, invoiceId: 'D-3', revision: 1, run: 0 });
+    expect(out.delivery).toBe('link');
+    const mail = mailsTo(AGENCY).at(-1)!;
+    expect(mail.subject).toContain('2026/D-3');
+    expect(mail.attachments).toEqual([]);
+    const url = /https?:\/\/\S+/.exec(mail.body.text ?? '')![0];
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(unzipJson(new Uint8Array(await res.arrayBuffer())).invoice.number).toBe('2026/D-3');
+  });
+
+  it('is handed over by the timeline step EscalateToAgency, and InvoiceEscalated says where the file is', async () => {
+    await store.putInvoice(invoice('D-5', { status: 'open', documentKey: undefined }));
+    const plan = { mode: 'timeline', next: 'escalation', at: Object.fromEntries(STAGE_IDS.map((s) => [s, NOW.toISOString()])), skip: [], reason: 'test' };
+    const out = await escalateHandler({ tenantId: T, invoiceId: 'D-5', revision: 1, run: 0, stage: 'escalation', plan }, lambdaContext('escalate'));
+    expect(out).toMatchObject({ outcome: 'escalated' });
+    expect((await store.getInvoice(T, 'D-5'))?.status).toBe('escalated');
+    expect(mailsTo(AGENCY).at(-1)!.subject).toContain('2026/D-5');
+    const escalated = sink.events.find((e) => e.detailType === 'InvoiceEscalated' && e.detail.invoiceId === 'D-5');
+    expect(escalated?.detail.file).toMatchObject({ dossierKey: dossierKey(T, 'D-5'), dossierDelivery: 'attached' });
+  });
+
+  it('is handed over too when the finance team escalates by hand (through the table stream)', async () => {
+    const open = invoice('D-4', { status: 'open', documentKey: undefined });
+    const escalated = { ...open, status: 'escalated' as const };
+    await store.putInvoice(escalated);
+    const image = (i: Invoice) => marshall({ ...i, entity: 'invoice' }, { removeUndefinedValues: true }) as never;
+    await afterInvoiceChange({ eventName: 'MODIFY', dynamodb: { OldImage: image(open), NewImage: image(escalated) } });
+    expect(mailsTo(AGENCY).at(-1)!.subject).toContain('2026/D-4');
+    expect((await store.getInvoiceView(T, 'D-4'))!.events.map((e) => e.type)).toContain('dossier');
+  });
+});

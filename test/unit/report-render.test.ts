@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { Invoice, LANGUAGES, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { buildAgeingReport, type ReportInput } from '../../lambdas/domain/report.js';
+import { customersCsv, defuseCell, invoicesCsv } from '../../lambdas/domain/report-csv.js';
+import { renderReportEmail } from '../../lambdas/domain/report-email.js';
+import { decimalAmount, formatMoney } from '../../lambdas/domain/report-strings.js';
+
+let seq = 0;
+const inv = (over: Partial<InvoiceInput> = {}): Invoice =>
+  Invoice.parse({
+    tenantId: 'acme',
+    invoiceId: `I${++seq}`,
+    number: `2026/${seq}`,
+    customerId: 'C1',
+    issueDate: '2026-01-01',
+    dueDate: '2026-02-20',
+    currency: 'EUR',
+    amount: 123_456,
+    status: 'open',
+    createdAt: '2026-01-01T08:00:00Z',
+    updatedAt: '2026-01-01T08:00:00Z',
+    ...over,
+  });
+
+const input = (): ReportInput => ({
+  tenant: { tenantId: 'acme', name: 'Officine Rossi & Figli', timeZone: 'Europe/Rome', defaultPolicy: 'standard' },
+  now: new Date('2026-03-09T07:00:00Z'),
+  open: [
+    inv({ customerId: 'C1', amount: 123_456 }),
+    inv({ customerId: 'EVIL', number: '=HYPERLINK("http://x.example","click")', amount: 5_000, dueDate: '2026-03-20' }),
+    inv({ customerId: 'C3', currency: 'JPY', amount: 15_000, dueDate: '2025-10-01' }),
+  ],
+  customers: [
+    { customerId: 'C1', name: 'Rossi, Bianchi "e" Verdi S.p.A.', creditHold: { placedAt: '2026-03-02T09:00:00Z', invoiceId: 'I1', reason: 'unpaid' } },
+    { customerId: 'EVIL', name: '@SUM(1+1)*cmd|\' /C calc\'!A0' },
+    { customerId: 'C3', name: '<script>alert(1)</script> Tokyo K.K.' },
+  ],
+  activity: [],
+  calls: [],
+  reorders: [],
+});
+
+const rows = (csv: string) => parse(csv, { bom: true }) as string[][];
+
+describe('CSV export', () => {
+  it('is RFC 4180 with a BOM and CRLF, quotes what needs quoting and reads back the same', () => {
+    const data = input();
+    const csv = customersCsv(buildAgeingReport(data), 'en');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv).toContain('\r\n');
+    expect(csv).toContain('"Rossi, Bianchi ""e"" Verdi S.p.A."');
+    const table = rows(csv);
+    expect(table[0]).toEqual(['Customer id', 'Customer', 'Currency', 'Not yet due', '1-30 days', '31-60 days', '61-90 days', 'Over 90 days', 'Total', 'Invoices', 'Credit hold']);
+    const rossi = table.find((r) => r[0] === 'C1')!;
+    expect(rossi).toEqual(['C1', 'Rossi, Bianchi "e" Verdi S.p.A.', 'EUR', '0.00', '1234.56', '0.00', '0.00', '0.00', '1234.56', '1', 'yes']);
+    // JPY has no minor digits: 15000 yen stay 15000.
+    expect(table.find((r) => r[0] === 'C3')!.slice(2, 9)).toEqual(['JPY', '0', '0', '0', '0', '15000', '15000']);
+  });
+
+  it('defuses cells a spreadsheet would run as a formula', () => {
+    const data = input();
+    const table = rows(invoicesCsv(data.open, data.customers, '2026-03-09', 'it'));
+    const evil = table.find((r) => r[0] === 'EVIL')!;
+    expect(evil[1]).toBe("'@SUM(1+1)*cmd|' /C calc'!A0");
+    expect(evil[2]).toBe('\'=HYPERLINK("http://x.example","click")');
+    expect(evil[4]).toBe('-11'); // a number we computed: not a formula, left alone
+    for (const c of ['=1+1', '+1', '-1', '@x', '\tx', '\rx']) expect(defuseCell(c)).toBe(`'${c}`);
+    expect(defuseCell('Rossi')).toBe('Rossi');
+    expect(table[0]![0]).toBe('Codice cliente');
+  });
+});
+
+describe('the report e-mail', () => {
+  it('escapes names, formats money per locale and keeps currencies apart', () => {
+    const out = renderReportEmail(buildAgeingReport(input()), 'it');
+    expect(out.subject).toBe('Scadenziario crediti al 09/03/2026: Officine Rossi & Figli');
+    expect(out.html).not.toContain('<script>');
+    expect(out.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Tokyo K.K.');
+    expect(out.html).toContain('Officine Rossi &amp; Figli');
+    expect(out.html).toContain(escape(formatMoney(123_456, 'EUR', 'it-IT')));
+    expect(out.text).toContain(formatMoney(15_000, 'JPY', 'it-IT'));
+    expect(out.html).not.toMatch(/<style/);
+  });
+
+  it('renders every language without a missing label', () => {
+    for (const lang of LANGUAGES) {
+      const out = renderReportEmail(buildAgeingReport(input()), lang);
+      expect(out.html, lang).not.toMatch(/\{\{|undefined|NaN/);
+      expect(out.text, lang).not.toMatch(/\{\{|undefined|NaN/);
+    }
+  });
+
+  it('writes amounts exactly, whatever their size', () => {
+    expect(decimalAmount(5, 'EUR')).toBe('0.05');
+    expect(decimalAmount(900_719_925_474_099, 'EUR')).toBe('9007199254740.99');
+    expect(decimalAmount(1_234, 'JPY')).toBe('1234');
+    expect(decimalAmount(1_234, 'BHD')).toBe('1.234');
+  });
+});
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
