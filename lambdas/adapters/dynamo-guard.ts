@@ -68,6 +68,21 @@ export interface ClaimRequest {
   leaseMs?: number;
   /** How long to wait out another send's lease before giving up with a TransientError (real ms). */
   maxLeaseWaitMs?: number;
+  /**
+   * Other invoices of the same customer the same message covers (one voice per customer): each is
+   * claimed in the same transaction, under the same conditions, with its own guard item and log
+   * entries. A companion that can no longer be claimed (paid meanwhile, stage done, busy) is
+   * dropped and the claim retried without it; `claimed` tells which ones made it.
+   */
+  companions?: CompanionClaim[];
+}
+
+export interface CompanionClaim {
+  invoiceId: string;
+  revision: number;
+  run: number;
+  guardKey: string;
+  events: ContactEvent[];
 }
 
 export interface SendLease {
@@ -79,6 +94,8 @@ export interface SendLease {
   events: ContactEvent[];
   /** performance.now() value after which the lease no longer covers a send (safety margin taken off). */
   deadline: number;
+  /** Companion invoices claimed with this one, under the same sendingUntil. */
+  companions: CompanionClaim[];
 }
 
 export type ClaimResult =
@@ -99,7 +116,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const leaseAllows = (lease: SendLease, callDeadlineMs: number, nowMono: number = performance.now()): boolean =>
   nowMono + callDeadlineMs <= lease.deadline;
 
-const guardItem = (req: ClaimRequest, at: string) => ({
+type GuardTarget = Pick<ClaimRequest, 'tenantId' | 'invoiceId' | 'guardKey' | 'revision' | 'run' | 'events'>;
+
+const guardItem = (req: GuardTarget, at: string, sharedWith?: string) => ({
   ...keys.stageDone(req.tenantId, req.invoiceId, req.guardKey),
   entity: 'stageDone',
   tenantId: req.tenantId,
@@ -109,36 +128,46 @@ const guardItem = (req: ClaimRequest, at: string) => ({
   revision: req.revision,
   run: req.run,
   eventIds: req.events.map((e) => e.eventId),
+  // A companion's stage was done by the message of another invoice of the same customer.
+  ...(sharedWith ? { sharedWith } : {}),
+});
+
+const guardPut = (store: DynamoStore, target: GuardTarget, at: string, sharedWith?: string): TransactItem => ({
+  Put: { TableName: store.table, Item: guardItem(target, at, sharedWith), ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+const eventPut = (store: DynamoStore, e: ContactEvent): TransactItem => ({
+  Put: { TableName: store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
 });
 
 export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<ClaimResult> => {
   const leaseMs = req.leaseMs ?? DEFAULT_LEASE_MS;
   const waitUntil = performance.now() + (req.maxLeaseWaitMs ?? 3_000);
+  let companions = [...(req.companions ?? [])];
   for (let attempt = 0; ; attempt++) {
     const startedMono = performance.now();
     const now = clock.now();
     const sendingUntil = new Date(now.getTime() + leaseMs).toISOString();
+    // The claimed invoice's update and guard come first: the cancellation reasons are read by index.
+    const items: TransactItem[] = [
+      claimUpdate(store, req, now.toISOString(), sendingUntil),
+      guardPut(store, req, now.toISOString()),
+      ...req.events.map((e) => eventPut(store, e)),
+      ...(req.alsoWrite ?? []),
+    ];
+    const owner: number[] = items.map(() => -1);
+    companions.forEach((c, i) => {
+      const target = { ...c, tenantId: req.tenantId };
+      const own = [
+        claimUpdate(store, { ...target, requiredStatus: 'open' }, now.toISOString(), sendingUntil),
+        guardPut(store, target, now.toISOString(), req.invoiceId),
+        ...c.events.map((e) => eventPut(store, e)),
+      ];
+      items.push(...own);
+      owner.push(...own.map(() => i));
+    });
     try {
-      await store.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            claimUpdate(store, req, now.toISOString(), sendingUntil),
-            {
-              Put: {
-                TableName: store.table,
-                Item: guardItem(req, now.toISOString()),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...req.events.map(
-              (e): TransactItem => ({
-                Put: { TableName: store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
-              }),
-            ),
-            ...(req.alsoWrite ?? []),
-          ],
-        }),
-      );
+      await store.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return {
         outcome: 'claimed',
         lease: {
@@ -148,11 +177,19 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
           sendingUntil,
           events: req.events,
           deadline: startedMono + leaseMs - LEASE_SAFETY_MS,
+          companions,
         },
       };
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw asTransient('claimSend', err);
       const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      const failedCompanions = new Set(codes.flatMap((c, i) => (c !== 'None' && owner[i]! >= 0 ? [owner[i]!] : [])));
+      const mainCodes = codes.filter((_, i) => owner[i] === -1);
+      if (failedCompanions.size > 0 && mainCodes.every((c) => c === 'None')) {
+        // Only companions stood in the way: they go on their own timelines; this message goes without them.
+        companions = companions.filter((_, i) => !failedCompanions.has(i));
+        continue;
+      }
       const invoiceFailed = codes[0] === 'ConditionalCheckFailed';
       const guardFailed = codes[1] === 'ConditionalCheckFailed';
       const conflict = codes.some((c) => c === 'TransactionConflict');
@@ -173,7 +210,9 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
   }
 };
 
-const claimUpdate = (store: DynamoStore, req: ClaimRequest, now: string, sendingUntil: string): TransactItem => {
+type ClaimTarget = Pick<ClaimRequest, 'tenantId' | 'invoiceId' | 'revision' | 'run' | 'requiredStatus' | 'thenStatus' | 'removeFields'>;
+
+const claimUpdate = (store: DynamoStore, req: ClaimTarget, now: string, sendingUntil: string): TransactItem => {
   const set = ['sendingUntil = :until'];
   // Field names go through placeholders: `plan` is a DynamoDB reserved word.
   const names: Record<string, string> = { '#status': 'status', '#revision': 'revision', '#run': 'run' };
@@ -237,10 +276,13 @@ const alreadyDone = async (store: DynamoStore, req: ClaimRequest): Promise<Claim
 
 const logKey = (e: ContactEvent) => keys.logEvent(e.tenantId, e.invoiceId, e.at, e.eventId);
 
-const invoiceUpdate = (store: DynamoStore, lease: SendLease, contactedAt: string | undefined, holderOnly: boolean): TransactItem => ({
+/** The invoices a lease holds: the claimed one and its companions. */
+const leasedInvoices = (lease: SendLease): string[] => [lease.invoiceId, ...lease.companions.map((c) => c.invoiceId)];
+
+const invoiceUpdate = (store: DynamoStore, lease: SendLease, invoiceId: string, contactedAt: string | undefined, holderOnly: boolean): TransactItem => ({
   Update: {
     TableName: store.table,
-    Key: keys.invoice(lease.tenantId, lease.invoiceId),
+    Key: keys.invoice(lease.tenantId, invoiceId),
     UpdateExpression: holderOnly
       ? contactedAt
         ? 'SET lastContactAt = :at REMOVE sendingUntil'
@@ -279,7 +321,7 @@ const outcomeUpdate = (
  * the meantime, the entries and lastContactAt are still written, without touching their lease.
  */
 export const completeSend = async (store: DynamoStore, lease: SendLease, results: SendResult[]): Promise<void> => {
-  const byId = new Map(lease.events.map((e) => [e.eventId, e]));
+  const byId = new Map([...lease.events, ...lease.companions.flatMap((c) => c.events)].map((e) => [e.eventId, e]));
   const sentAt = results.some((r) => r.outcome === 'sent') ? clock.now().toISOString() : undefined;
   const updates = results.map((r) => {
     const e = byId.get(r.eventId);
@@ -290,15 +332,25 @@ export const completeSend = async (store: DynamoStore, lease: SendLease, results
       ...(r.error ? { note: { error: r.error } } : {}),
     });
   });
+  const invoices = leasedInvoices(lease);
   try {
-    await store.doc.send(new TransactWriteCommand({ TransactItems: [invoiceUpdate(store, lease, sentAt, true), ...updates] }));
+    await store.doc.send(
+      new TransactWriteCommand({ TransactItems: [...invoices.map((id) => invoiceUpdate(store, lease, id, sentAt, true)), ...updates] }),
+    );
   } catch (err) {
     if (!(err instanceof TransactionCanceledException)) throw asTransient('completeSend', err);
     const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-    if (codes[0] !== 'ConditionalCheckFailed' || codes.slice(1).some((c) => c !== 'None')) {
+    const onInvoices = codes.slice(0, invoices.length);
+    if (!onInvoices.includes('ConditionalCheckFailed') || codes.slice(invoices.length).some((c) => c !== 'None')) {
       throw new TransientError(`completeSend ${lease.guardKey}: transaction cancelled (${codes.join(', ')})`);
     }
-    const rest = [...(sentAt ? [invoiceUpdate(store, lease, sentAt, false)] : []), ...updates];
+    // A lease expired and someone else wrote meanwhile: complete without touching their lease.
+    const rest = [
+      ...invoices.map((id, i) =>
+        onInvoices[i] === 'ConditionalCheckFailed' ? (sentAt ? invoiceUpdate(store, lease, id, sentAt, false) : undefined) : invoiceUpdate(store, lease, id, sentAt, true),
+      ),
+      ...updates,
+    ].filter((x): x is TransactItem => x !== undefined);
     if (rest.length > 0) await store.doc.send(new TransactWriteCommand({ TransactItems: rest })).catch((e: unknown) => {
       throw asTransient('completeSend', e);
     });
@@ -306,22 +358,19 @@ export const completeSend = async (store: DynamoStore, lease: SendLease, results
 };
 
 /**
- * Gives a claim back when nothing has left: deletes the guard item so a retry can claim again,
- * marks the pending entries 'skipped' with the reason, and frees the lease if it is still ours.
+ * Gives a claim back when nothing has left: deletes the guard items so a retry can claim again,
+ * marks the pending entries 'skipped' with the reason, and frees the leases that are still ours.
  */
 export const releaseSend = async (store: DynamoStore, lease: SendLease, reason: string): Promise<void> => {
-  const pending = lease.events.filter((e) => e.outcome === 'pending');
-  const items: TransactItem[] = [
-    {
-      Delete: {
-        TableName: store.table,
-        Key: keys.stageDone(lease.tenantId, lease.invoiceId, lease.guardKey),
-      },
-    },
-    ...pending.map((e) => outcomeUpdate(store, e, { outcome: 'skipped', note: { reason } })),
-  ];
+  const targets = [{ invoiceId: lease.invoiceId, guardKey: lease.guardKey, events: lease.events }, ...lease.companions];
+  const items: TransactItem[] = targets.flatMap((t) => [
+    { Delete: { TableName: store.table, Key: keys.stageDone(lease.tenantId, t.invoiceId, t.guardKey) } },
+    ...t.events.filter((e) => e.outcome === 'pending').map((e) => outcomeUpdate(store, e, { outcome: 'skipped', note: { reason } })),
+  ]);
   try {
-    await store.doc.send(new TransactWriteCommand({ TransactItems: [invoiceUpdate(store, lease, undefined, true), ...items] }));
+    await store.doc.send(
+      new TransactWriteCommand({ TransactItems: [...leasedInvoices(lease).map((id) => invoiceUpdate(store, lease, id, undefined, true)), ...items] }),
+    );
   } catch (err) {
     if (!(err instanceof TransactionCanceledException)) throw asTransient('releaseSend', err);
     await store.doc.send(new TransactWriteCommand({ TransactItems: items })).catch((e: unknown) => {

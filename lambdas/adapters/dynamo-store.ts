@@ -16,7 +16,7 @@ import {
   itemToTenant,
   tenantToItem,
 } from './items.js';
-import { keys } from './table.js';
+import { TABLE_SCHEMA, keys } from './table.js';
 import {
   claimSend,
   completeSend,
@@ -149,6 +149,29 @@ export class DynamoStore {
       payments: items.filter((i) => sk(i).startsWith('PAY#')) as unknown as PaymentRecord[],
       sendingUntil: typeof meta.sendingUntil === 'string' ? meta.sendingUntil : undefined,
     };
+  }
+
+  /** A customer's invoices still being chased ('open'), through the by-customer index (gsi2), every page. */
+  async openInvoicesOfCustomer(tenantId: string, customerId: string): Promise<Invoice[]> {
+    const { gsi2pk } = keys.byCustomer(tenantId, customerId, '', '');
+    const out: Invoice[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: TABLE_SCHEMA.indexes.byCustomer.name,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          FilterExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pk': gsi2pk, ':open': 'open' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...(page.Items ?? []).map(itemToInvoice));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** Appends to the contact log; an event id is written once and never overwritten. */

@@ -65,6 +65,7 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     revision: input.revision,
     run: input.run,
     ...(attachments ? { attachments } : {}),
+    consolidate: true,
   });
   return { stage: input.stage, ...out };
 };

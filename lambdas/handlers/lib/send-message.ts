@@ -5,6 +5,8 @@
 import type { Customer, Invoice, InvoiceStatus, Policy, Tenant } from '../../domain/model.js';
 import { contactEvent } from '../../domain/events.js';
 import { decideReminder, type ReminderKind, type MessageChannel } from '../../domain/reminder.js';
+import { firmestStage } from '../../domain/consolidation.js';
+import type { Stage } from '../../domain/stages.js';
 import { renderMessage } from '../../domain/rendering/render.js';
 import type { CustomerLinks, RenderInput } from '../../domain/rendering/types.js';
 import type { ContactEvent } from '../../domain/model.js';
@@ -13,6 +15,8 @@ import { leaseAllows, type SendLease, type SendResult } from '../../adapters/dyn
 import { SendOutcomeUnknownError, TransientError } from '../../adapters/workflow-errors.js';
 import { clock } from '../../adapters/clock.js';
 import { deps } from './deps.js';
+import { linksForMessage } from './message-links.js';
+import { findCompanions, type CompanionLine } from './companions.js';
 import { count, logger } from './powertools.js';
 
 export interface MessageRequest {
@@ -31,6 +35,8 @@ export interface MessageRequest {
   facts?: RenderInput['facts'];
   links?: CustomerLinks;
   attachments?: OutgoingEmail['attachments'];
+  /** Timeline stages: also cover the customer's other invoices due for a written stage today (one voice per customer). */
+  consolidate?: boolean;
 }
 
 export interface ChannelOutcome {
@@ -48,23 +54,35 @@ export interface MessageOutcome {
 interface Delivery {
   channel: MessageChannel;
   event: ContactEvent;
+  /** The same contact, logged on each companion invoice the message also covers. */
+  companionEvents: ContactEvent[];
   deadlineMs: number;
   send: () => Promise<{ messageId: string }>;
 }
 
 export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOutcome> => {
   const now = clock.now();
-  const decision = decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind: req.kind, now });
-  const rendered = renderMessage({
-    kind: req.kind,
-    tone: decision.tone,
-    language: decision.language,
-    tenant: req.tenant,
-    customer: req.customer,
-    lines: [{ ...decision.line, ...(req.links ? { links: req.links } : {}) }],
-    now,
-    ...(req.facts ? { facts: req.facts } : {}),
-  });
+  const companions: CompanionLine[] = req.consolidate ? await findCompanions(req, now) : [];
+  const decide = (kind: ReminderKind) =>
+    decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind, now });
+  // The combined message speaks with the firmest stage among its invoices; its channels follow that stage.
+  const decision = decide(messageKind(req.kind, companions));
+  const ownLine = decision.kind === req.kind ? decision.line : decide(req.kind).line;
+  // Signed answer links (issue 6), one nonce per message: given by the caller, or made here.
+  const signed = req.links ? undefined : await linksForMessage(req.invoice, req.guardKey, now);
+  const links = req.links ?? signed?.links;
+  const render = (others: CompanionLine[]) =>
+    renderMessage({
+      kind: messageKind(req.kind, others),
+      tone: decision.tone,
+      language: decision.language,
+      tenant: req.tenant,
+      customer: req.customer,
+      lines: [{ ...ownLine, ...(links ? { links } : {}) }, ...others.map((c) => c.line)],
+      now,
+      ...(req.facts ? { facts: req.facts } : {}),
+    });
+  let rendered = render(companions);
 
   const base = {
     tenantId: req.invoice.tenantId,
@@ -77,30 +95,48 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   const amounts = {
     guardKey: req.guardKey,
     currency: req.invoice.currency,
-    amountDue: decision.line.amountDue,
-    daysLate: decision.line.daysLate,
-    ...(decision.line.interest !== undefined ? { interest: decision.line.interest, compensation: decision.line.compensation } : {}),
+    amountDue: ownLine.amountDue,
+    daysLate: ownLine.daysLate,
+    ...(ownLine.interest !== undefined ? { interest: ownLine.interest, compensation: ownLine.compensation } : {}),
+    ...(signed ? { linkNonce: signed.nonce } : {}),
+    ...(companions.length > 0 ? { coversInvoices: companions.map((c) => c.invoice.invoiceId) } : {}),
   };
   const tags = { tenant: req.invoice.tenantId, invoice: req.invoice.invoiceId, stage: req.kind };
+  /** The contact as each companion invoice logs it: its own stage and amounts, pointing at this invoice's message. */
+  const companionEvents = (channel: MessageChannel, to: string): ContactEvent[] =>
+    companions.map((c) =>
+      contactEvent({
+        ...base,
+        invoiceId: c.invoice.invoiceId,
+        stage: c.stage,
+        channel,
+        to,
+        outcome: 'pending',
+        details: { guardKey: c.stage, currency: c.invoice.currency, amountDue: c.line.amountDue, daysLate: c.line.daysLate, sentWith: req.invoice.invoiceId, ...(c.linkNonce ? { linkNonce: c.linkNonce } : {}) },
+      }),
+    );
 
   const deliveries: Delivery[] = [];
   if (decision.email) {
-    const mail: OutgoingEmail = {
-      from: deps.sender(),
-      to: [decision.email.to],
-      replyTo: req.tenant.email,
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      tags,
-      ...(req.attachments?.length ? { attachments: req.attachments } : {}),
-    };
+    const to = decision.email.to;
     const mailer = deps.mailer();
     deliveries.push({
       channel: 'email',
-      event: contactEvent({ ...base, channel: 'email', to: decision.email.to, outcome: 'pending', details: { ...amounts } }),
+      event: contactEvent({ ...base, channel: 'email', to, outcome: 'pending', details: { ...amounts } }),
+      companionEvents: companionEvents('email', to),
       deadlineMs: mailer.deadlineMs,
-      send: () => mailer.send(mail),
+      // Read at send time: the text is rendered again if a companion dropped out at the claim.
+      send: () =>
+        mailer.send({
+          from: deps.sender(),
+          to: [to],
+          replyTo: req.tenant.email,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          tags,
+          ...(req.attachments?.length ? { attachments: req.attachments } : {}),
+        }),
     });
   }
   if (decision.sms && rendered.sms) {
@@ -109,6 +145,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     deliveries.push({
       channel: 'sms',
       event: contactEvent({ ...base, channel: 'sms', to, outcome: 'pending', details: { ...amounts } }),
+      companionEvents: companionEvents('sms', to),
       deadlineMs: sms.deadlineMs,
       send: () => sms.send({ to, body: rendered.sms, tags }),
     });
@@ -126,6 +163,13 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     requiredStatus: req.requiredStatus,
     guardKey: req.guardKey,
     events: [...deliveries.map((d) => d.event), ...unreachable],
+    companions: companions.map((c, i) => ({
+      invoiceId: c.invoice.invoiceId,
+      revision: c.invoice.revision,
+      run: c.invoice.run,
+      guardKey: c.stage,
+      events: deliveries.map((d) => d.companionEvents[i]!),
+    })),
   });
   const ids = { tenantId: req.invoice.tenantId, invoiceId: req.invoice.invoiceId, guardKey: req.guardKey };
   if (claim.outcome === 'alreadyDone') {
@@ -133,8 +177,19 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     return { outcome: 'alreadyDone', channels: [] };
   }
 
+  const kept = new Set(claim.lease.companions.map((c) => c.invoiceId));
+  if (kept.size < companions.length) {
+    // A companion was paid, answered or reminded meanwhile: it stays out of this message.
+    logger.info('companions dropped at the claim', { ...ids, dropped: companions.length - kept.size });
+    rendered = render(companions.filter((c) => kept.has(c.invoice.invoiceId)));
+  }
   const results = await deliver(claim.lease, deliveries);
-  await store.completeSend(claim.lease, results);
+  // Each companion's log entry completes like this invoice's own: same outcome, same message id.
+  const companionResults = results.flatMap((r, i) =>
+    deliveries[i]!.companionEvents.filter((e) => kept.has(e.invoiceId)).map((e) => ({ ...r, eventId: e.eventId })),
+  );
+  await store.completeSend(claim.lease, [...results, ...companionResults]);
+  if (kept.size > 0) count('InvoicesConsolidated', kept.size);
 
   const channels: ChannelOutcome[] = [
     ...results.map((r, i) => ({ channel: deliveries[i]!.channel, outcome: r.outcome, ...(r.messageId ? { messageId: r.messageId } : {}) })),
@@ -146,6 +201,9 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   logger.info('message done', { ...ids, outcome, channels: channels.map((c) => `${c.channel}:${c.outcome}`) });
   return { outcome, channels };
 };
+
+const messageKind = (own: ReminderKind, companions: CompanionLine[]): ReminderKind =>
+  companions.length === 0 ? own : firmestStage([own as Stage, ...companions.map((c) => c.stage)]);
 
 /**
  * Sends each channel in turn while the lease covers the call. Before anything has left, a

@@ -1,0 +1,44 @@
+/**
+ * The other invoices of the customer that one reminder also covers (domain/consolidation.ts),
+ * each with the line it shows in the combined message and its own signed links.
+ */
+import type { MessageLine } from '../../domain/rendering/types.js';
+import { companionsFor, type Companion } from '../../domain/consolidation.js';
+import { decideReminder } from '../../domain/reminder.js';
+import { WRITTEN_STAGES, type Stage } from '../../domain/stages.js';
+import { deps } from './deps.js';
+import { linksForMessage } from './message-links.js';
+import type { MessageRequest } from './send-message.js';
+
+export interface CompanionLine extends Companion {
+  line: MessageLine;
+  /** The nonce of the links this invoice's line carries, logged with its contact. */
+  linkNonce?: string;
+}
+
+export const findCompanions = async (req: MessageRequest, now: Date): Promise<CompanionLine[]> => {
+  if (!(WRITTEN_STAGES as readonly string[]).includes(req.kind)) return [];
+  const store = deps.store();
+  const open = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
+    (i) => i.invoiceId !== req.invoice.invoiceId && !i.needsContact,
+  );
+  if (open.length === 0) return [];
+  const siblings = (await Promise.all(open.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) =>
+    v ? [{ invoice: v.invoice, stagesDone: v.stagesDone }] : [],
+  );
+  const companions = companionsFor({
+    trigger: req.invoice,
+    customer: req.customer,
+    policy: req.policy,
+    siblings,
+    now,
+    paymentClaimGraceDays: req.tenant.paymentClaimGraceDays,
+  });
+  return Promise.all(
+    companions.map(async (c) => {
+      const { line } = decideReminder({ invoice: c.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind: c.stage as Stage, now });
+      const signed = await linksForMessage(c.invoice, c.stage, now);
+      return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
+    }),
+  );
+};
