@@ -1,0 +1,101 @@
+/**
+ * XML for e-invoices, parsed by fast-xml-parser with the safety the web's XML needs: a DOCTYPE is
+ * refused outright (FatturaPA and UBL never carry one, and it is where entity-expansion "XML bombs"
+ * live), well-formedness is checked first so a truncated file gets its line and column, and
+ * namespace prefixes (p:, ns2:, cbc:, none) are dropped so every sender's document reads alike.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { FileRejected } from './types.js';
+
+export type XmlNode = Record<string, unknown>;
+
+/** Elements that may repeat: always arrays, so one and many read the same. */
+const REPEATED = new Set([
+  'FatturaElettronicaBody',
+  'DatiPagamento',
+  'DettaglioPagamento',
+  'DatiRitenuta',
+  'DatiRiepilogo',
+  'PartyTaxScheme',
+  'PartyIdentification',
+  'PaymentMeans',
+  'PaymentTerms',
+]);
+
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  // Only the predefined entities (&amp; &lt; …) and character references remain once DOCTYPEs are refused.
+  processEntities: true,
+  isArray: (name) => REPEATED.has(name),
+});
+
+export const parseXml = (doc: string): XmlNode => {
+  const head = doc.slice(0, 4096);
+  if (/<!DOCTYPE|<!ENTITY/i.test(head) || /<!ENTITY/i.test(doc)) {
+    throw new FileRejected('the XML declares a DOCTYPE or entities, which e-invoices never do: refused (protection against entity-expansion attacks)', {
+      field: 'DOCTYPE',
+    });
+  }
+  const valid = XMLValidator.validate(doc);
+  if (valid !== true) {
+    const { code, msg, line, col } = valid.err;
+    // The validator reports a document that stops early as the list of elements still open.
+    const open = code === 'InvalidXml' && /^Invalid '\[/.test(msg) ? [...msg.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) : undefined;
+    if (open || /^Unclosed tag/.test(msg)) {
+      const names = open ?? [/'([^']+)'/.exec(msg)?.[1] ?? '?'];
+      throw new FileRejected(`the XML is truncated: it ends inside <${names.join('>/<')}> (upload the complete file)`, {
+        element: names.join('/'),
+      });
+    }
+    throw new FileRejected(`the XML is not well-formed at line ${line}, column ${col}: ${msg}`, { element: `line ${line}` });
+  }
+  try {
+    return parser.parse(doc) as XmlNode;
+  } catch (err) {
+    throw new FileRejected(`the XML cannot be read: ${(err as Error).message.slice(0, 200)}`);
+  }
+};
+
+/** The text of an element, whether it has attributes (`{ '#text': … }`) or not. */
+export const textOf = (node: unknown): string | undefined => {
+  if (node === undefined || node === null) return undefined;
+  if (typeof node === 'string') return node.trim() === '' ? undefined : node.trim();
+  if (typeof node === 'number' || typeof node === 'boolean') return String(node);
+  if (Array.isArray(node)) return textOf(node[0]);
+  if (typeof node === 'object') return textOf((node as XmlNode)['#text']);
+  return undefined;
+};
+
+export const attrOf = (node: unknown, name: string): string | undefined => {
+  const n = Array.isArray(node) ? node[0] : node;
+  if (!n || typeof n !== 'object') return undefined;
+  const v = (n as XmlNode)[`@_${name}`];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/** Child element by path ("DatiGenerali/DatiGeneraliDocumento"); the first of repeated ones. */
+export const child = (node: unknown, path: string): unknown => {
+  let cur: unknown = node;
+  for (const name of path.split('/')) {
+    if (Array.isArray(cur)) cur = cur[0];
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as XmlNode)[name];
+  }
+  return cur;
+};
+
+export const list = (node: unknown): unknown[] => (node === undefined || node === null || node === '' ? [] : Array.isArray(node) ? node : [node]);
+
+/** The root element's local name and node. */
+export const rootOf = (doc: XmlNode): { name: string; node: XmlNode } | undefined => {
+  for (const [name, node] of Object.entries(doc)) {
+    if (name.startsWith('?') || name.startsWith('@_') || name === '#text') continue;
+    return { name, node: (node && typeof node === 'object' ? node : {}) as XmlNode };
+  }
+  return undefined;
+};

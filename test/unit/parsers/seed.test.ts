@@ -1,0 +1,37 @@
+/** The sample company's files (local/seed) ingest cleanly: the demo depends on it. */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SEED, fromDisk, invoices } from './read.js';
+
+describe('local/seed invoices', () => {
+  const files = readdirSync(join(SEED, 'invoices')).filter((f) => !f.startsWith('.'));
+
+  it.each(files)('%s parses without a rejection', async (file) => {
+    const out = await invoices(fromDisk(join(SEED, 'invoices', file)));
+    expect(out.fileError).toBeUndefined();
+    expect(out.rejections).toEqual([]);
+    expect(out.ok.length).toBeGreaterThan(0);
+  });
+
+  it('the Italian CSV reads its decimal comma and day-first dates', async () => {
+    const out = await invoices(fromDisk(join(SEED, 'invoices', '2026-01-fatture-italia.csv')));
+    expect(out.ok[0]).toMatchObject({ number: '2025/0412', customerId: 'C-BIANCHI', issueDate: '2025-12-21', dueDate: '2026-01-20', amount: 1_248_000, paymentReference: 'RF18 2025 0412' });
+  });
+
+  it('the Romanian JSON keeps each invoice in its currency', async () => {
+    const out = await invoices(fromDisk(join(SEED, 'invoices', '2026-01-romania.json')));
+    expect(out.ok.map((i) => [i.number, i.currency, i.amount])).toEqual([
+      ['2025/0420', 'EUR', 760_000],
+      ['2026/0003', 'RON', 1_500_000],
+      ['2025/0388', 'EUR', 345_000],
+      ['2025/0433', 'RON', 890_000],
+    ]);
+  });
+
+  it('the UK NDJSON has ten invoices and the FatturaPA names an unknown buyer by VAT', async () => {
+    expect((await invoices(fromDisk(join(SEED, 'invoices', '2026-01-uk.ndjson')))).ok).toHaveLength(10);
+    const xml = await invoices(fromDisk(join(SEED, 'invoices', 'IT01234567890_00042.xml')));
+    expect(xml.ok).toEqual([expect.objectContaining({ number: '2026/0001', amount: 488_000, dueDate: '2026-01-31', buyer: expect.objectContaining({ vatId: 'IT05678901234', name: 'Edilizia Moretti S.r.l.' }) })]);
+  });
+});
