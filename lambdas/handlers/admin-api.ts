@@ -6,7 +6,7 @@
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoCommands } from '../adapters/dynamo-commands.js';
-const activateInvoicesNeedingContact = async (_t: string, _c: string) => 0; // TEMP
+import { activateInvoicesNeedingContact } from '../adapters/dynamo-ingest.js';
 import { DynamoQueries } from '../adapters/dynamo-queries.js';
 import { DynamoStore } from '../adapters/dynamo-store.js';
 import { EventBridgeEvents } from '../adapters/eventbridge-events.js';

@@ -486,6 +486,17 @@ describe('customers', () => {
     expect((await api({ method: 'PATCH', path: '/v1/customers/NOPE', body: { language: 'en' } })).status).toBe(404);
   });
 
+  it('starts the invoices that waited for a contact once an e-mail address is added', async () => {
+    await store.putCustomer(customer('C-UNREACHABLE', { email: undefined }));
+    const waiting = invoice({ customerId: 'C-UNREACHABLE', needsContact: true });
+    await store.putInvoice(waiting);
+    const res = await api({ method: 'PATCH', path: '/v1/customers/C-UNREACHABLE', body: { email: 'ap@found.example' } });
+    expect(res.status).toBe(200);
+    const after = (await store.getInvoice(T, waiting.invoiceId))!;
+    expect(after.needsContact).toBe(false);
+    expect(after.status).toBe('open');
+  });
+
   it('adds sales notes in order', async () => {
     await store.putCustomer(customer('C-NOTES', { salesNotes: ['Key account'] }));
     const res = await api({ method: 'POST', path: '/v1/customers/C-NOTES/notes', body: { text: 'Talk to Giulia, not the CEO' } });
