@@ -19,12 +19,15 @@ export interface VirtualClockOptions {
   mode: 'scaled' | 'discrete';
   /** Virtual milliseconds per real millisecond (scaled mode). 86 400 = one day per second. */
   speed?: number;
+  /** Scaled mode: time stands still at `start` until release(), so booting and seeding take no virtual days. */
+  held?: boolean;
 }
 
 export class VirtualClock implements Clock {
   readonly mode: 'scaled' | 'discrete';
   private readonly speed: number;
-  private readonly realStart = Date.now();
+  private realStart = Date.now();
+  private held: boolean;
   private virtualStart: number;
   private current: number;
   private readonly sleepers = new Set<Sleeper>();
@@ -34,6 +37,15 @@ export class VirtualClock implements Clock {
     this.speed = opts.speed ?? 86_400;
     this.virtualStart = opts.start.getTime();
     this.current = this.virtualStart;
+    this.held = opts.held === true && opts.mode === 'scaled';
+  }
+
+  /** Scaled mode: lets a held clock run from its start instant. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.realStart = Date.now();
+    for (const s of this.sleepers) this.arm(s);
   }
 
   now(): Date {
@@ -41,7 +53,9 @@ export class VirtualClock implements Clock {
   }
 
   nowMs(): number {
-    return this.mode === 'scaled' ? this.virtualStart + (Date.now() - this.realStart) * this.speed : this.current;
+    if (this.mode === 'discrete') return this.current;
+    if (this.held) return this.virtualStart;
+    return this.virtualStart + (Date.now() - this.realStart) * this.speed;
   }
 
   /** Resolves once virtual time reaches `at` (immediately if it already has), or when `signal` aborts. */
@@ -60,7 +74,7 @@ export class VirtualClock implements Clock {
       };
       this.sleepers.add(sleeper);
       signal?.addEventListener('abort', sleeper.resolve, { once: true });
-      if (this.mode === 'scaled') this.arm(sleeper);
+      if (this.mode === 'scaled' && !this.held) this.arm(sleeper);
     });
   }
 
@@ -85,6 +99,7 @@ export class VirtualClock implements Clock {
   }
 
   private arm(s: Sleeper): void {
+    if (s.timer) clearTimeout(s.timer);
     // setTimeout caps at ~24.8 days; re-arm until the virtual instant is reached.
     const realMs = Math.min((s.at - this.nowMs()) / this.speed, 2 ** 31 - 1);
     s.timer = setTimeout(() => (s.at <= this.nowMs() ? s.resolve() : this.arm(s)), Math.max(0, Math.ceil(realMs)));

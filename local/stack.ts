@@ -72,12 +72,19 @@ export type LocalStack = Awaited<ReturnType<typeof startStack>>;
 export const startStack = async (opts: StackOptions) => {
   polyfillWithResolvers();
   if (opts.port !== undefined) await assertPortFree(opts.port);
-  const clock = new VirtualClock({ start: new Date(`${opts.today}T07:00:00Z`), mode: opts.mode, speed: opts.speed });
+  // npm start releases the clock once booted and seeded (clock.release()); the demo drives it itself.
+  const clock = new VirtualClock({ start: new Date(`${opts.today}T07:00:00Z`), mode: opts.mode, speed: opts.speed, held: opts.mode === 'scaled' });
   useClock(clock);
   const activity = new Activity();
-  const report = opts.onError ?? ((where, err) => console.error(`[${where}]`, err));
+  const onError = opts.onError ?? ((where, err) => console.error(`[${where}]`, err));
+  let stopping = false;
+  // Work cut off by the shutdown (a stream batch whose DynamoDB just went away) is not a problem to report.
+  const report = (where: string, err: unknown) => {
+    if (!stopping) onError(where, err);
+  };
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
+    stopping = true;
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     useSystemClock();
   };

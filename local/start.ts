@@ -48,6 +48,7 @@ const main = async () => {
     while (stack.activity.busy || stack.pendingS3.length > 0 || (await stack.poller.pollOnce()) > 0);
   };
   if (!values.empty) await seedCompany({ bucket: stack.bucket, settle: quiesce });
+  stack.clock.release();
 
   mkdirSync(join(INBOX, 'customers'), { recursive: true });
   mkdirSync(join(INBOX, 'processed'), { recursive: true });

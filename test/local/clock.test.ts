@@ -35,6 +35,22 @@ describe('virtual clock', () => {
   });
 });
 
+describe('held scaled clock', () => {
+  it('stands still while the stack boots and seeds, then runs from its start instant', async () => {
+    const start = new Date('2026-01-12T07:00:00Z');
+    const clock = new VirtualClock({ start, mode: 'scaled', speed: 86_400_000, held: true });
+    let woke = false;
+    const p = clock.sleepUntil(start.getTime() + 60_000).then(() => (woke = true));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(clock.now()).toEqual(start);
+    expect(woke).toBe(false);
+    clock.release();
+    await p;
+    expect(woke).toBe(true);
+    expect(clock.nowMs()).toBeGreaterThanOrEqual(start.getTime() + 60_000);
+  });
+});
+
 describe('local scheduler', () => {
   const job = { weekday: 1, time: '08:00', timeZone: 'Europe/Rome' };
   it('fires on Monday 08:00 Rome time, whatever the DST offset', () => {
