@@ -4,7 +4,7 @@
  */
 import { FileRejected } from './types.js';
 
-export type DetectedFormat = 'csv' | 'json' | 'ndjson' | 'xml';
+export type DetectedFormat = 'csv' | 'json' | 'ndjson' | 'xml' | 'p7m';
 
 const startsWith = (b: Uint8Array, ...sig: number[]) => sig.every((v, i) => b[i] === v);
 
@@ -34,9 +34,8 @@ const firstChar = (text: string): string => text.replace(/^\uFEFF/, '').trimStar
 export const detectFormat = (key: string, head: Uint8Array, complete: boolean): DetectedFormat => {
   const ext = extension(key);
   if (head.byteLength === 0) throw new FileRejected('the file is empty');
-  if (ext === 'p7m' || ext === 'xml.p7m' || ext === 'p7s') {
-    throw new FileRejected('signed .p7m files are not supported yet: upload the XML inside');
-  }
+  if (ext === 'p7m' || ext === 'xml.p7m') return 'p7m';
+  if (ext === 'p7s') throw new FileRejected('a .p7s file is a detached signature: upload the XML it signs');
   if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) {
     throw new FileRejected('this is a ZIP or Excel (.xlsx) file: export the sheet as "CSV UTF-8" and upload that');
   }
@@ -47,9 +46,7 @@ export const detectFormat = (key: string, head: Uint8Array, complete: boolean): 
     throw new FileRejected('the file is UTF-16 text: save it as UTF-8 (in Excel: "CSV UTF-8")');
   }
   // DER-encoded CMS (a .p7m renamed): SEQUENCE, then the signedData OID 1.2.840.113549.1.7.2 early on.
-  if (head[0] === 0x30 && indexOf(head.subarray(0, 64), [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]) >= 0) {
-    throw new FileRejected('signed .p7m files are not supported yet: upload the XML inside');
-  }
+  if (head[0] === 0x30 && indexOf(head.subarray(0, 64), [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]) >= 0) return 'p7m';
   let controls = 0;
   for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) controls++;
   if (controls > 0 && controls / head.byteLength > 0.001) throw new FileRejected('binary data, not a text file (CSV, JSON or XML)');

@@ -13,6 +13,7 @@ import { documentItems, invoicesFromJson, ndjsonItems } from './json.js';
 import { FileRejected, LIMITS, rejected, type Parsed, type ParsedInvoice } from './types.js';
 import { parseUbl } from './ubl.js';
 import { parseXml, rootOf } from './xml.js';
+import { unwrapSigned } from './p7m.js';
 
 export interface SourceFile {
   key: string;
@@ -49,6 +50,12 @@ const open = async (file: SourceFile): Promise<{ format: DetectedFormat; headTex
 };
 
 const document = (all: AsyncIterable<Uint8Array>) => readDocument(all, LIMITS.maxDocumentBytes);
+/** The raw bytes of a binary document (a signed envelope), under the same size limit. */
+const documentBytes = async (all: AsyncIterable<Uint8Array>): Promise<Uint8Array> => {
+  const chunks: Uint8Array[] = [];
+  for await (const c of limited(all, LIMITS.maxDocumentBytes, 'the document')) chunks.push(c);
+  return Buffer.concat(chunks);
+};
 const stream = (all: AsyncIterable<Uint8Array>) => utf8Text(limited(all, LIMITS.maxStreamBytes, 'the file'));
 
 /** Invoices of a file under `invoices/`; throws FileRejected when the file as a whole is unusable. */
@@ -64,8 +71,10 @@ export async function* readInvoiceFile(file: SourceFile, opts: ReadOptions = {})
     case 'json':
       yield* invoicesFromJson(documentItems(await document(all), 'invoices'), { mapping: opts.mapping });
       return;
-    case 'xml': {
-      const root = rootOf(parseXml(await document(all)));
+    case 'xml':
+    case 'p7m': {
+      const xml = format === 'p7m' ? new TextDecoder('utf-8').decode(unwrapSigned(await documentBytes(all))) : await document(all);
+      const root = rootOf(parseXml(xml));
       if (root?.name === 'FatturaElettronica') yield* parseFatturaPA(root.node);
       else if (root?.name === 'Invoice' || root?.name === 'CreditNote') yield* parseUbl(root.name, root.node);
       else throw new FileRejected(`the XML root element <${root?.name ?? '?'}> is neither a FatturaPA (FatturaElettronica) nor a UBL Invoice/CreditNote`, { element: root?.name });

@@ -43,13 +43,14 @@ describe('malformed files', () => {
     expect((await invoices(fromText('invoices/u16.csv', utf16))).fileError?.reason).toMatch(/UTF-16/);
   });
 
-  it('spreadsheets, PDFs, archives and signed .p7m files are named, not parsed', async () => {
+  it('spreadsheets, PDFs, archives and broken signed envelopes are named, not parsed', async () => {
     const cases: [string, number[], RegExp][] = [
       ['invoices/export.xlsx', [0x50, 0x4b, 0x03, 0x04, 1, 2], /Excel \(\.xlsx\)/],
       ['invoices/scan.pdf', [0x25, 0x50, 0x44, 0x46, 0x2d], /PDF/],
       ['invoices/a.csv.gz', [0x1f, 0x8b, 8, 0], /gzip/],
-      ['invoices/IT01234567890_1.xml.p7m', [0x30, 0x80, 0x06, 0x09], /signed \.p7m files are not supported yet: upload the XML inside/],
-      ['invoices/renamed.xml', [0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02], /signed \.p7m/],
+      ['invoices/IT01234567890_1.xml.p7m', [0x30, 0x80, 0x06, 0x09], /not a signed envelope \(\.p7m\)/],
+      ['invoices/renamed.xml', [0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02], /not a signed envelope \(\.p7m\)/],
+      ['invoices/IT01234567890_1.xml.p7s', [0x30, 0x80, 0x06, 0x09], /detached signature/],
     ];
     for (const [key, bytes, reason] of cases) expect((await invoices(fromText(key, new Uint8Array(bytes)))).fileError?.reason, key).toMatch(reason);
   });

@@ -6,7 +6,8 @@ import { FileRejected, type Parsed, type Rejection } from '../../../lambdas/doma
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const FIXTURES = join(ROOT, 'test/fixtures/ingest');
-export const CONFORMANCE = resolve(ROOT, '../shared/conformance');
+/** A copy of ../shared/conformance, kept in the repository so a clean clone tests them. */
+export const CONFORMANCE = join(ROOT, 'test/fixtures/conformance');
 export const SEED = join(ROOT, 'local/seed');
 
 export const fromDisk = (path: string, key = `invoices/${basename(path)}`): SourceFile => ({ key, size: statSync(path).size, body: createReadStream(path) });

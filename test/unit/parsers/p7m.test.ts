@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CONFORMANCE, FIXTURES, fromDisk, invoices } from './read.js';
+import { unwrapSigned } from '../../../lambdas/domain/parsers/p7m.js';
+
+// The FPR01 conformance sample signed with `openssl cms -sign -binary -nodetach -outform DER`, and its base64 form.
+const SIGNED = join(FIXTURES, 'signed');
+
+describe('signed FatturaPA (.xml.p7m)', () => {
+  it('returns the signed XML byte for byte, from DER and from base64', () => {
+    const original = readFileSync(join(CONFORMANCE, 'fatturapa/IT01234567890_FPR01.xml'));
+    for (const f of ['IT01234567890_FPR01.xml.p7m', 'IT01234567890_FPR01.b64.xml.p7m']) {
+      expect(Buffer.from(unwrapSigned(readFileSync(join(SIGNED, f)))).equals(original), f).toBe(true);
+    }
+  });
+
+  it('ingests the invoice inside exactly as the plain XML', async () => {
+    const plain = await invoices(fromDisk(join(CONFORMANCE, 'fatturapa/IT01234567890_FPR01.xml')));
+    for (const f of ['IT01234567890_FPR01.xml.p7m', 'IT01234567890_FPR01.b64.xml.p7m']) {
+      const signed = await invoices(fromDisk(join(SIGNED, f)));
+      expect(signed.fileError).toBeUndefined();
+      expect(signed.ok).toEqual(plain.ok);
+    }
+  });
+
+  it('rejects an envelope that is not SignedData or holds no document, with the reason', () => {
+    // ContentInfo with the id-data OID (1.2.840.113549.1.7.1) instead of signedData.
+    const data = Uint8Array.from([0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
+    expect(() => unwrapSigned(data)).toThrow(/not CMS SignedData/);
+    expect(() => unwrapSigned(Uint8Array.from([0x01, 0x02]))).toThrow(/not a signed envelope/);
+  });
+});
