@@ -14,6 +14,7 @@ import { keys } from '../../lambdas/adapters/table.js';
 import { executionName } from '../../lambdas/domain/execution-name.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { allRoutes } from '../../lambdas/api/routes/index.js';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { VirtualClock } from '../../local/clock.js';
 import { Activity } from '../../local/activity.js';
 import { SfnEmulator } from '../../local/services/sfn-emulator.js';
@@ -152,6 +153,9 @@ describe('auth', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toContain('/v1/invoices/{id}/payments');
+    // A valid OpenAPI 3.1 document (schema and $refs), every route of the router in it.
+    await expect(SwaggerParser.validate(structuredClone(res.body))).resolves.toBeDefined();
+    for (const r of allRoutes) expect(res.body.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
   });
 
   it('answers 404 for an unknown route', async () => {
