@@ -1,6 +1,7 @@
 /**
  * One stack per company (tenant): storage, messaging, the dunning workflow and its tasks, the
- * table-stream consumer, ingest, the HTTP API, the weekly report and the alarms. Order matters
+ * table-stream consumer, ingest, the delivery-feedback consumer, the HTTP API, the weekly report
+ * and the alarms. Order matters
  * only for references: the tasks exist before the state machine, the state machine before the
  * functions that start it.
  */
@@ -12,6 +13,7 @@ import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
 import { loadConfig, type SollecitoConfig } from './constructs/config.js';
 import type { HandlerFunction } from './constructs/defaults.js';
+import { DeliveryEvents } from './constructs/delivery.js';
 import { Ingest } from './constructs/ingest.js';
 import { Messaging } from './constructs/messaging.js';
 import { acknowledge } from './constructs/nag.js';
@@ -32,6 +34,7 @@ export class SollecitoStack extends Stack {
   readonly workflow: Workflow;
   readonly tableStream: TableStream;
   readonly ingest: Ingest;
+  readonly delivery: DeliveryEvents;
   readonly api: Api;
   readonly report: ReportSchedule;
   readonly alarms: Alarms;
@@ -54,6 +57,7 @@ export class SollecitoStack extends Stack {
     };
     this.tableStream = new TableStream(this, 'TableStream', { resources, logRetention });
     this.ingest = new Ingest(this, 'Ingest', { resources, logRetention });
+    this.delivery = new DeliveryEvents(this, 'DeliveryEvents', { resources, logRetention });
     this.api = new Api(this, 'Api', { resources, logRetention });
     this.report = new ReportSchedule(this, 'Report', { resources, logRetention });
 
@@ -61,6 +65,7 @@ export class SollecitoStack extends Stack {
       ...this.workflow.tasks.values(),
       this.tableStream.fn,
       this.ingest.fn,
+      this.delivery.fn,
       ...this.api.functions,
       ...(this.report.fn ? [this.report.fn] : []),
     ];
@@ -72,6 +77,7 @@ export class SollecitoStack extends Stack {
       deadLetterQueues: {
         Ingest: this.ingest.deadLetters,
         TableStream: this.tableStream.failures,
+        DeliveryEvents: this.delivery.deadLetters,
         ...(this.report.deadLetters ? { Report: this.report.deadLetters } : {}),
       },
       streamConsumer: this.tableStream.fn,
@@ -89,6 +95,11 @@ export class SollecitoStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'LinkSigningKeyArn', { value: this.messaging.linkSecret.secretArn, description: 'Secret with the customer-link HMAC key' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    const sms = this.messaging.smsFeedback;
+    if (sms) {
+      new CfnOutput(this, 'SmsEventsTopicArn', { value: sms.topic.topicArn, description: 'Set as the two-way SMS channel of the phone number (docs/deploy.md)' });
+      new CfnOutput(this, 'SmsConfigurationSetName', { value: sms.configurationSetName });
+    }
   }
 
   /**

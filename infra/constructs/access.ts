@@ -17,7 +17,7 @@ export interface HandlerAccess {
   readonly table: 'read' | 'readWrite';
   /** SES SendEmail as the sender through the configuration set. */
   readonly mail?: boolean;
-  /** End User Messaging SendTextMessage from the origination identity (when one is configured). */
+  /** End User Messaging SendTextMessage from the origination identity through the SMS configuration set (when one is configured). */
   readonly sms?: boolean;
   /** PutEvents on the domain event bus. */
   readonly events?: boolean;
@@ -45,14 +45,17 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   escalate: { ...SENDS, events: true, ...DOSSIER },
   'check-promise': SENDS,
   'record-failure': { table: 'readWrite' },
-  // Starts and stops executions, thanks the customer, releases credit holds, hands over dossiers.
-  'table-stream': { ...SENDS, workflow: true, ...DOSSIER },
+  // Starts and stops executions, thanks the customer, releases credit holds (CreditHoldReleased
+  // on the domain bus), hands over dossiers.
+  'table-stream': { ...SENDS, workflow: true, events: true, ...DOSSIER },
   ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
   'admin-api': { table: 'readWrite', workflow: true, events: true },
   // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,
   // a note to the finance inboxes.
   'customer-pages': { table: 'readWrite', workflow: true, events: true, linkSecret: true, mail: true, read: [invoices] },
   'ageing-report': { table: 'readWrite', mail: true },
+  // SES and SMS delivery feedback into the contact log, the customer record and the task list.
+  'delivery-events': { table: 'readWrite' },
 };
 
 /** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */
@@ -89,6 +92,8 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   }
   if (access.sms && messaging.grantSendSms(fn) && messaging.smsOriginationIdentity) {
     env('SMS_ORIGINATION_IDENTITY', messaging.smsOriginationIdentity);
+    // Without it the texts are sent but their delivery status never reaches delivery-events.
+    if (messaging.smsFeedback) env('SMS_CONFIGURATION_SET', messaging.smsFeedback.configurationSetName);
   }
   if (access.events) {
     messaging.bus.grantPutEventsTo(fn);

@@ -22,7 +22,7 @@ import type { HandlerFunction } from './defaults.js';
  * The account may administer and use the key through IAM, action by action (no kms:*): key
  * administration, and the data-key calls SNS makes for encrypted topics.
  */
-const KEY_ACCOUNT_ACTIONS = [
+export const KEY_ACCOUNT_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:CreateAlias',
   'kms:CreateGrant',

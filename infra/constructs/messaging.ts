@@ -1,15 +1,20 @@
 /**
  * Everything that leaves the company: the SES sender identity and configuration set (bounce,
  * complaint, delivery… events to the default EventBridge bus, the only bus SES delivers to), the
- * End User Messaging SMS origination identity, the domain event bus, and the key that signs the
- * customer links. Each is granted through a method that names the exact resource ARNs.
+ * End User Messaging SMS origination identity with its configuration set (every text status to an
+ * encrypted SNS topic, which also takes the inbound replies), the domain event bus, and the key
+ * that signs the customer links. Each is granted through a method that names the exact resource ARNs.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { KEY_ACCOUNT_ACTIONS } from './alarms.js';
 import type { SollecitoConfig } from './config.js';
 import { acknowledge } from './nag.js';
 
@@ -26,6 +31,18 @@ export const SES_EVENTS = [
   ses.EmailSendingEvent.DELIVERY_DELAY,
   ses.EmailSendingEvent.RENDERING_FAILURE,
 ];
+
+/** End User Messaging SMS event types sent to the SMS events topic: every status of every text. */
+export const SMS_EVENT_TYPES = ['TEXT_ALL'];
+
+/** The SMS configuration set and where its events (and the inbound replies) go. */
+export interface SmsFeedback {
+  readonly configurationSet: smsvoice.CfnConfigurationSet;
+  readonly configurationSetName: string;
+  readonly configurationSetArn: string;
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+}
 
 /** An origination identity from config (phone-number-…, pool-… or an ARN) as the ARN IAM evaluates. */
 export const smsIdentityArn = (stack: Stack, identity: string): string => {
@@ -45,6 +62,8 @@ export class Messaging extends Construct {
   readonly recipientIdentityArns: string[] = [];
   readonly smsOriginationIdentity?: string;
   readonly smsIdentityArn?: string;
+  /** Only with an origination identity: without one nothing is ever texted. */
+  readonly smsFeedback?: SmsFeedback;
   readonly bus: events.EventBus;
   readonly linkSecret: secretsmanager.Secret;
 
@@ -95,6 +114,7 @@ export class Messaging extends Construct {
     if (config.smsOriginationIdentity) {
       this.smsOriginationIdentity = config.smsOriginationIdentity;
       this.smsIdentityArn = smsIdentityArn(stack, config.smsOriginationIdentity);
+      this.smsFeedback = this.smsEvents(stack);
     }
 
     this.bus = new events.EventBus(this, 'DomainEvents', {
@@ -112,6 +132,50 @@ export class Messaging extends Construct {
     );
   }
 
+  /**
+   * The SMS configuration set publishing every text event to an SNS topic under its own key; the
+   * same topic is the two-way channel of the phone number (set by hand, docs/deploy.md), so STOP
+   * and replies arrive there too. End User Messaging may use the key and publish only on behalf
+   * of this account's SMS resources in this region: configuration-set events carry the
+   * configuration set as source, inbound messages the phone number or pool.
+   */
+  private smsEvents(stack: Stack): SmsFeedback {
+    const fromOurSms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'sms-voice', resource: '*' }) },
+    };
+    const smsVoice = new iam.ServicePrincipal('sms-voice.amazonaws.com');
+    const key = new kms.Key(this, 'SmsEventsKey', {
+      description: 'Sollecito SMS delivery events and replies (phone numbers, message text)',
+      enableKeyRotation: true,
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: KEY_ACCOUNT_ACTIONS, resources: ['*'] }),
+          new iam.PolicyStatement({ principals: [smsVoice], actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['*'], conditions: fromOurSms }),
+        ],
+      }),
+    });
+    const topic = new sns.Topic(this, 'SmsEvents', { displayName: 'Sollecito SMS delivery events and replies', masterKey: key, enforceSSL: true });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({ principals: [smsVoice], actions: ['sns:Publish'], resources: [topic.topicArn], conditions: fromOurSms }),
+    );
+
+    const configurationSet = new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {
+      eventDestinations: [
+        { eventDestinationName: 'DeliveryEvents', enabled: true, matchingEventTypes: SMS_EVENT_TYPES, snsDestination: { topicArn: topic.topicArn } },
+      ],
+    });
+    // The topic policy (a child of the topic) must let End User Messaging publish before the destination exists.
+    configurationSet.node.addDependency(topic);
+    return {
+      configurationSet,
+      configurationSetName: configurationSet.ref,
+      configurationSetArn: configurationSet.attrArn,
+      topic,
+      key,
+    };
+  }
+
   /** ses:SendEmail as the sender identity through the configuration set (the only resources SES checks here). */
   grantSendEmail(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
@@ -127,12 +191,15 @@ export class Messaging extends Construct {
     );
   }
 
-  /** sms-voice:SendTextMessage from the configured origination identity; nothing when SMS is not configured. */
+  /**
+   * sms-voice:SendTextMessage from the configured origination identity through the SMS
+   * configuration set (IAM evaluates the configuration set named in the call too); nothing when
+   * SMS is not configured.
+   */
   grantSendSms(grantee: iam.IGrantable): boolean {
     if (!this.smsIdentityArn) return false;
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [this.smsIdentityArn] }),
-    );
+    const resources = [this.smsIdentityArn, ...(this.smsFeedback ? [this.smsFeedback.configurationSetArn] : [])];
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources }));
     return true;
   }
 }

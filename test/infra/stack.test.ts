@@ -15,6 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_IDS, stateSuffix } from '../../lambdas/domain/stages.js';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table.js';
+import { HANDLER_ACCESS } from '../../infra/constructs/access.js';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../infra/constructs/config.js';
 import { HandlerFunction, REPO_ROOT, handlerExists } from '../../infra/constructs/defaults.js';
 import { Messaging } from '../../infra/constructs/messaging.js';
@@ -31,12 +32,23 @@ interface Statement {
   Condition?: unknown;
 }
 
+/** SES configuration-set event types and the EventBridge detail-type SES publishes each as (SES developer guide). */
+const SES_DETAIL_TYPES: Record<string, string> = {
+  delivery: 'Email Delivered',
+  bounce: 'Email Bounced',
+  complaint: 'Email Complaint Received',
+  deliveryDelay: 'Email Delivery Delayed',
+  reject: 'Email Rejected',
+  renderingFailure: 'Email Rendering Failed',
+};
+const SMS_POOL = 'pool-0123456789abcdef0123456789abcdef';
+
 let s: Synthesized;
 let stack: SollecitoStack;
 let template: Template;
 let resources: Record<string, Json>;
 
-const ofType = (type: string): [string, Json][] => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ofType = (type: string, res: Record<string, Json> = resources): [string, Json][] => Object.entries(res).filter(([, r]) => r.Type === type);
 const idOf = (c: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(c.node.defaultChild as CfnElement);
 const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 const refersTo = (value: unknown, logicalId: string): boolean => JSON.stringify(value).includes(`"${logicalId}"`);
@@ -51,8 +63,8 @@ const fnId = (handler: string): string => {
 const envOf = (handler: string): Record<string, unknown> => resources[fnId(handler)]!.Properties.Environment?.Variables ?? {};
 
 /** Every statement of the IAM policies attached to a role. */
-const policiesOfRole = (roleId: string): Statement[] =>
-  ofType('AWS::IAM::Policy')
+const policiesOfRole = (roleId: string, res: Record<string, Json> = resources): Statement[] =>
+  ofType('AWS::IAM::Policy', res)
     .filter(([, p]) => list(p.Properties.Roles).some((r) => refersTo(r, roleId)))
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
 const statementsOf = (handler: string): Statement[] =>
@@ -225,6 +237,24 @@ describe('functions', () => {
     expect(envOf('plan-timeline')).not.toHaveProperty('SENDER_EMAIL');
   });
 
+  it('table-stream may publish CreditHoldReleased on the domain bus, and only there', () => {
+    const bus = idOf(stack.messaging.bus);
+    expect(envOf('table-stream').EVENT_BUS_NAME).toEqual({ Ref: bus });
+    const puts = statementsOf('table-stream').filter((st) => list(st.Action).includes('events:PutEvents'));
+    expect(puts.flatMap((st) => list(st.Resource))).toEqual([{ 'Fn::GetAtt': [bus, 'Arn'] }]);
+  });
+
+  it('every function that queries the table may query its indexes too (send-reminder reads gsi2 by customer)', () => {
+    const table = idOf(stack.storage.table);
+    const indexes = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/*']] };
+    expect(actionsOf('send-reminder').has('dynamodb:Query')).toBe(true);
+    for (const handler of functionIds.keys()) {
+      const queries = statementsOf(handler).filter((st) => list(st.Action).includes('dynamodb:Query'));
+      expect(queries.length, handler).toBeGreaterThan(0);
+      for (const st of queries) expect(list(st.Resource), handler).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [table, 'Arn'] }, indexes]));
+    }
+  });
+
   it('ingest has a dead-letter queue for failed asynchronous invocations', () => {
     const dlq = resources[fnId('ingest')]!.Properties.DeadLetterConfig;
     expect(dlq).toEqual({ TargetArn: { 'Fn::GetAtt': [idOf(stack.ingest.deadLetters), 'Arn'] } });
@@ -345,11 +375,14 @@ describe('messaging', () => {
       },
     });
     const [, destination] = ofType('AWS::SES::ConfigurationSetEventDestination')[0]!;
-    expect(destination.Properties.EventDestination.MatchingEventTypes).toEqual(expect.arrayContaining(['bounce', 'complaint', 'delivery']));
+    // Every event delivery-events turns into a log entry, a customer change or a task.
+    expect([...(destination.Properties.EventDestination.MatchingEventTypes as string[])].sort()).toEqual(
+      Object.keys(SES_DETAIL_TYPES).sort(),
+    );
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: DEFAULT_CONFIG.senderEmail });
   });
 
-  it('with an origination identity, SendTextMessage is granted on that one phone number', () => {
+  it('with an origination identity, SendTextMessage is granted on that one phone number and the SMS configuration set', () => {
     const app = new App({ context: CDK_JSON_CONTEXT });
     const st = new Stack(app, 'SmsOnly', { env: TEST_ENV });
     const messaging = new Messaging(st, 'Messaging', {
@@ -363,7 +396,10 @@ describe('messaging', () => {
           {
             Action: 'sms-voice:SendTextMessage',
             Effect: 'Allow',
-            Resource: `arn:aws:sms-voice:${TEST_ENV.region}:${TEST_ENV.account}:phone-number/phone-number-0123456789abcdef0123456789abcdef`,
+            Resource: [
+              `arn:aws:sms-voice:${TEST_ENV.region}:${TEST_ENV.account}:phone-number/phone-number-0123456789abcdef0123456789abcdef`,
+              { 'Fn::GetAtt': [st.getLogicalId(messaging.smsFeedback!.configurationSet), 'Arn'] },
+            ],
           },
         ],
       },
@@ -383,6 +419,162 @@ describe('messaging', () => {
     t.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'files@agency.example' });
     const statement = Object.values(t.findResources('AWS::IAM::Policy'))[0]!.Properties.PolicyDocument.Statement[0];
     expect(statement.Resource).toHaveLength(4);
+  });
+});
+
+describe('delivery feedback', () => {
+  const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+  it('a rule on the default bus sends the SES events to delivery-events, with retries and a dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.EventPattern?.source) === '["aws.ses"]');
+    expect(rules).toHaveLength(1);
+    const [ruleId, rule] = rules[0]!;
+    // No EventBusName: the account's default bus, the only one SES publishes to.
+    expect(rule.Properties.EventBusName).toBeUndefined();
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.EventPattern.source).toEqual(['aws.ses']);
+    expect([...(rule.Properties.EventPattern['detail-type'] as string[])].sort()).toEqual(Object.values(SES_DETAIL_TYPES).sort());
+    const targets = rule.Properties.Targets as Json[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({
+      Arn: getAtt(fnId('delivery-events')),
+      DeadLetterConfig: { Arn: getAtt(idOf(stack.delivery.deadLetters)) },
+    });
+    expect(targets[0]!.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: getAtt(fnId('delivery-events')),
+      Principal: 'events.amazonaws.com',
+      SourceArn: getAtt(ruleId),
+    });
+  });
+
+  it('failed invocations of delivery-events land in its dead-letter queue, which EventBridge may write to from that rule only', () => {
+    const dlq = idOf(stack.delivery.deadLetters);
+    expect(resources[fnId('delivery-events')]!.Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(dlq) });
+    const allows = ofType('AWS::SQS::QueuePolicy')
+      .filter(([, p]) => refersTo(p.Properties.Queues, dlq))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => st.Effect === 'Allow');
+    expect(allows.length).toBeGreaterThan(0);
+    for (const st of allows) {
+      expect(list(st.Action)).toEqual(['sqs:SendMessage']);
+      expect(st.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': getAtt(idOf(stack.delivery.sesRule)) } });
+    }
+  });
+
+  it('delivery-events may touch the table and nothing else (besides its logs, traces and dead-letter queue)', () => {
+    const table = idOf(stack.storage.table);
+    const statements = statementsOf('delivery-events');
+    expect(statements.some((st) => list(st.Action).includes('dynamodb:PutItem'))).toBe(true);
+    for (const st of statements) {
+      const actions = list(st.Action);
+      const where = JSON.stringify(actions);
+      const services = new Set(actions.map((a) => a.split(':')[0]));
+      expect(services.size, where).toBe(1);
+      const resourcesOf = list(st.Resource);
+      if (services.has('dynamodb')) {
+        for (const r of resourcesOf) expect(refersTo(r, table), where).toBe(true);
+      } else if (services.has('logs')) {
+        expect(resourcesOf, where).toEqual([getAtt(idOf(stack.delivery.fn.logGroup))]);
+      } else if (services.has('xray')) {
+        expect(actions.sort(), where).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      } else {
+        expect({ actions, resourcesOf }).toEqual({ actions: ['sqs:SendMessage'], resourcesOf: [getAtt(idOf(stack.delivery.deadLetters))] });
+      }
+    }
+    expect(Object.keys(envOf('delivery-events')).filter((k) => !/^(POWERTOOLS_|NODE_OPTIONS$|AWS_)/.test(k)).sort()).toEqual(['TABLE_NAME', 'TENANT_ID']);
+  });
+
+  it('without an origination identity there is no SMS configuration set, topic or SMS_CONFIGURATION_SET', () => {
+    expect(ofType('AWS::SMSVOICE::ConfigurationSet')).toEqual([]);
+    expect(stack.messaging.smsFeedback).toBeUndefined();
+    for (const handler of functionIds.keys()) expect(envOf(handler), handler).not.toHaveProperty('SMS_CONFIGURATION_SET');
+  });
+});
+
+describe('delivery feedback with SMS configured', () => {
+  let sms: Synthesized;
+  let res: Record<string, Json>;
+  let topic: string;
+  let key: string;
+  let configSet: string;
+  const idIn = (c: { node: { defaultChild?: unknown } }) => sms.stack.getLogicalId(c.node.defaultChild as CfnElement);
+  const fnIdIn = (handler: string) => idIn(sms.stack.functions.find((f) => f.handlerName === handler)!);
+  const roleOf = (handler: string) => (res[fnIdIn(handler)]!.Properties.Role as Json)['Fn::GetAtt'][0] as string;
+
+  beforeAll(() => {
+    sms = synthStack({ bundle: false, context: { smsOriginationIdentity: SMS_POOL } });
+    res = sms.template.toJSON().Resources as Record<string, Json>;
+    const feedback = sms.stack.messaging.smsFeedback!;
+    topic = idIn(feedback.topic);
+    key = idIn(feedback.key);
+    configSet = sms.stack.getLogicalId(feedback.configurationSet);
+  }, 120_000);
+
+  it('the SMS configuration set publishes every text event (TEXT_ALL) to the SMS topic', () => {
+    expect(ofType('AWS::SMSVOICE::ConfigurationSet', res)).toHaveLength(1);
+    expect(res[configSet]!.Properties.EventDestinations).toEqual([
+      expect.objectContaining({ Enabled: true, MatchingEventTypes: ['TEXT_ALL'], SnsDestination: { TopicArn: { Ref: topic } } }),
+    ]);
+  });
+
+  it('the SMS topic is encrypted under a rotating key and refuses plain HTTP; End User Messaging of this account alone may publish', () => {
+    expect(res[topic]!.Properties.KmsMasterKeyId).toEqual(expect.objectContaining({ 'Fn::GetAtt': [key, 'Arn'] }));
+    expect(res[key]!.Properties.EnableKeyRotation).toBe(true);
+    const fromOurSms = {
+      StringEquals: { 'aws:SourceAccount': TEST_ENV.account },
+      ArnLike: { 'aws:SourceArn': `arn:aws:sms-voice:${TEST_ENV.region}:${TEST_ENV.account}:*` },
+    };
+    const keyStatements = res[key]!.Properties.KeyPolicy.Statement as (Statement & { Principal: Json })[];
+    const smsKeyUse = keyStatements.filter((st) => JSON.stringify(st.Principal).includes('sms-voice.amazonaws.com'));
+    expect(smsKeyUse).toHaveLength(1);
+    expect(smsKeyUse[0]!.Condition).toEqual(fromOurSms);
+    expect(list(smsKeyUse[0]!.Action).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+
+    const topicStatements = ofType('AWS::SNS::TopicPolicy', res)
+      .filter(([, p]) => refersTo(p.Properties.Topics, topic))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as (Statement & { Principal: Json })[]);
+    expect(topicStatements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }))).toBe(true);
+    const allows = topicStatements.filter((st) => st.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Action: 'sns:Publish', Principal: { Service: 'sms-voice.amazonaws.com' }, Condition: fromOurSms });
+    // The destination is created only once End User Messaging may publish.
+    const policyId = ofType('AWS::SNS::TopicPolicy', res).find(([, p]) => refersTo(p.Properties.Topics, topic))![0];
+    expect(sms.template.toJSON().Resources[configSet].DependsOn).toEqual(expect.arrayContaining([policyId]));
+  });
+
+  it('delivery-events is subscribed to the SMS topic, with the dead-letter queue for what SNS cannot hand over', () => {
+    const fn = { 'Fn::GetAtt': [fnIdIn('delivery-events'), 'Arn'] };
+    const dlq = idIn(sms.stack.delivery.deadLetters);
+    const subs = ofType('AWS::SNS::Subscription', res).filter(([, sub]) => refersTo(sub.Properties.TopicArn, topic));
+    expect(subs.map(([, sub]) => sub.Properties)).toEqual([
+      { Protocol: 'lambda', Endpoint: fn, TopicArn: { Ref: topic }, RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+    ]);
+    sms.template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: fn, Principal: 'sns.amazonaws.com', SourceArn: { Ref: topic } });
+    // Still nothing but the table: SNS decrypts for its subscribers, the function never sees the key.
+    const actions = policiesOfRole(roleOf('delivery-events'), res).flatMap((st) => list(st.Action));
+    expect(actions.filter((a) => !/^(dynamodb|logs|xray):/.test(a))).toEqual(['sqs:SendMessage']);
+  });
+
+  it('every function that texts sends through the configuration set, and may use only it and the pool', () => {
+    const texting = Object.entries(HANDLER_ACCESS).filter(([h, a]) => a.sms && handlerExists(h)).map(([h]) => h);
+    expect(texting).toEqual(expect.arrayContaining(['send-reminder']));
+    for (const fn of sms.stack.functions) {
+      const env = res[idIn(fn)]!.Properties.Environment.Variables as Json;
+      const smsStatements = policiesOfRole(roleOf(fn.handlerName), res).filter((st) => list(st.Action).some((a) => a.startsWith('sms-voice:')));
+      if (!texting.includes(fn.handlerName)) {
+        expect({ handler: fn.handlerName, env: 'SMS_CONFIGURATION_SET' in env, grants: smsStatements.length }).toEqual({ handler: fn.handlerName, env: false, grants: 0 });
+        continue;
+      }
+      expect(env.SMS_CONFIGURATION_SET, fn.handlerName).toEqual({ Ref: configSet });
+      expect(env.SMS_ORIGINATION_IDENTITY, fn.handlerName).toBe(SMS_POOL);
+      expect(smsStatements.map((st) => ({ action: st.Action, resources: list(st.Resource) })), fn.handlerName).toEqual([
+        {
+          action: 'sms-voice:SendTextMessage',
+          resources: [`arn:aws:sms-voice:${TEST_ENV.region}:${TEST_ENV.account}:pool/${SMS_POOL}`, { 'Fn::GetAtt': [configSet, 'Arn'] }],
+        },
+      ]);
+    }
   });
 });
 

@@ -23,6 +23,7 @@ export const stackHandlers = (): string[] => [
   'admin-api',
   'customer-pages',
   'ageing-report',
+  'delivery-events',
 ];
 
 export const missingHandlers = (): string[] => stackHandlers().filter((h) => !handlerExists(h));
