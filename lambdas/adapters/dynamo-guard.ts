@@ -60,6 +60,12 @@ export interface ClaimRequest {
   /** Writes that must happen exactly once together with the claim (e.g. the customer's credit hold). */
   alsoWrite?: TransactItem[];
   /**
+   * The customer's contact record (contact limits), written with an optimistic version: when
+   * another send for the same customer changed it meanwhile, the claim fails as transient and the
+   * state machine retries with the new record.
+   */
+  contactRecord?: TransactItem;
+  /**
    * A status change made by the claim itself (escalated, promised -> open), with the invoice
    * fields it ends. A retry that finds the guard item and the invoice already in this status is 'alreadyDone'.
    */
@@ -154,7 +160,9 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
       guardPut(store, req, now.toISOString()),
       ...req.events.map((e) => eventPut(store, e)),
       ...(req.alsoWrite ?? []),
+      ...(req.contactRecord ? [req.contactRecord] : []),
     ];
+    const contactRecordAt = req.contactRecord ? items.length - 1 : -1;
     const owner: number[] = items.map(() => -1);
     companions.forEach((c, i) => {
       const target = { ...c, tenantId: req.tenantId };
@@ -189,6 +197,9 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
         // Only companions stood in the way: they go on their own timelines; this message goes without them.
         companions = companions.filter((_, i) => !failedCompanions.has(i));
         continue;
+      }
+      if (contactRecordAt >= 0 && codes[contactRecordAt] === 'ConditionalCheckFailed' && codes[0] === 'None' && codes[1] === 'None') {
+        throw new TransientError(`claimSend ${req.guardKey}: the customer's contact record changed meanwhile`);
       }
       const invoiceFailed = codes[0] === 'ConditionalCheckFailed';
       const guardFailed = codes[1] === 'ConditionalCheckFailed';

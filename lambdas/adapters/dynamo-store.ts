@@ -17,6 +17,9 @@ import {
   tenantToItem,
 } from './items.js';
 import { TABLE_SCHEMA, keys } from './table.js';
+import { contactEvent } from '../domain/events.js';
+import type { Stage } from '../domain/stages.js';
+import { InvoiceClosedError } from './workflow-errors.js';
 import {
   claimSend,
   completeSend,
@@ -149,6 +152,61 @@ export class DynamoStore {
       payments: items.filter((i) => sk(i).startsWith('PAY#')) as unknown as PaymentRecord[],
       sendingUntil: typeof meta.sendingUntil === 'string' ? meta.sendingUntil : undefined,
     };
+  }
+
+  /** The claim's write of the customer's recent contacts, if its version is still `version`. */
+  contactRecordWrite(tenantId: string, customerId: string, version: number, recent: readonly { at: string; channel: string }[]): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.customer(tenantId, customerId),
+        UpdateExpression: 'SET recentContacts = :recent, contactsVersion = :next',
+        ConditionExpression: version === 0 ? 'attribute_exists(pk) AND (attribute_not_exists(contactsVersion) OR contactsVersion = :v)' : 'contactsVersion = :v',
+        ExpressionAttributeValues: { ':recent': recent, ':next': version + 1, ':v': version },
+      },
+    };
+  }
+
+  /**
+   * Holds a stage back until `until` (contact limits): the deferral on the invoice, for the planner,
+   * and its entry in the contact log, together. Only while the execution is still the invoice's own.
+   * A retry writes the same entry id, so it is logged once.
+   */
+  async deferStage(d: { tenantId: string; invoiceId: string; revision: number; run: number; stage: Stage; until: string; reason: string; at: string }): Promise<void> {
+    const event = contactEvent({
+      eventId: `deferred-${d.stage}-${d.until}`,
+      tenantId: d.tenantId,
+      invoiceId: d.invoiceId,
+      at: d.at,
+      type: 'deferred',
+      channel: 'system',
+      actor: 'system',
+      stage: d.stage,
+      outcome: 'recorded',
+      details: { until: d.until, reason: d.reason },
+    });
+    await this.doc
+      .send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.invoice(d.tenantId, d.invoiceId),
+                UpdateExpression: 'SET deferral = :d',
+                ConditionExpression: '#status = :open AND #revision = :rev AND #run = :run',
+                ExpressionAttributeNames: { '#status': 'status', '#revision': 'revision', '#run': 'run' },
+                ExpressionAttributeValues: { ':d': { stage: d.stage, until: d.until, reason: d.reason }, ':open': 'open', ':rev': d.revision, ':run': d.run },
+              },
+            },
+            { Put: { TableName: this.table, Item: eventToItem(event) } },
+          ],
+        }),
+      )
+      .catch((err: unknown) => {
+        if ((err as Error).name === 'TransactionCanceledException') throw new InvoiceClosedError('invoice changed while its stage was being deferred');
+        throw err;
+      });
   }
 
   /** A customer's invoices still being chased ('open'), through the by-customer index (gsi2), every page. */

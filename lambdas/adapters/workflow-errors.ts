@@ -12,6 +12,11 @@ export class TransientError extends Error {
 }
 
 /** The invoice may no longer be chased by this execution (paid, other status, newer revision or run). */
+/** A stage held back by the customer's contact limits: the state machine re-plans it (dunning.asl.json). */
+export class DeferredError extends Error {
+  override readonly name = 'Sollecito.Deferred';
+}
+
 export class InvoiceClosedError extends Error {
   override readonly name = 'Sollecito.InvoiceClosed';
   constructor(message: string) {

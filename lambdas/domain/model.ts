@@ -111,6 +111,9 @@ export const Customer = z.object({
   preserveRelationship: z._default(z.boolean(), false),
   salesNotes: z._default(z.array(Text(2000)), []),
   creditHold: z.optional(z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(500) })),
+  /** Messages that left for this customer lately, across its invoices (contact-limits.ts), and their write version. */
+  recentContacts: z._default(z.array(z.object({ at: IsoDateTime, channel: z.enum(['email', 'sms']) })), []),
+  contactsVersion: z._default(z.int(), 0),
   version: z._default(z.int(), 0),
 });
 export type Customer = z.infer<typeof Customer>;
@@ -191,6 +194,8 @@ export const Invoice = z.object({
   /** Status payment_claimed: when the customer reported paying (the grace period runs from `at`). */
   paymentClaim: z.optional(z.object({ at: IsoDateTime, paidOn: z.optional(IsoDate), reference: z.optional(Text(140)), note: z.optional(Text(2000)) })),
   lastContactAt: z.optional(IsoDateTime),
+  /** A stage held back by the customer's contact limits: the planner places it at `until` or later. */
+  deferral: z.optional(z.object({ stage: StageId, until: IsoDateTime, reason: Text(500) })),
   failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
@@ -230,6 +235,8 @@ export const CONTACT_EVENT_TYPES = [
   'customer_updated',
   /** An e-mail to someone on the supplier's side about this invoice (the sales rep, at a credit hold). */
   'internal_notice',
+  /** A stage held back by the customer's contact limits (details: until, reason). */
+  'deferred',
   /** The collection dossier: prepared in S3 (outcome 'recorded') or sent to the agency (e-mail outcome). */
   'dossier',
   /** The customer asked for an instalment plan (through a link): a task for the finance team. */

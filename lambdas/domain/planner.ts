@@ -141,6 +141,11 @@ const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }:
       const floor = gapApplies && gapEnd > nextDay ? gapEnd : nextDay;
       if (floor > earliest) earliest = floor;
     }
+    // Held back by the customer's contact limits: not before the moment they allow.
+    if (invoice.deferral?.stage === c.stage && Date.parse(invoice.deferral.until) > earliest.getTime()) {
+      earliest = new Date(invoice.deferral.until);
+      keepGap = true;
+    }
     if (HOLD_STAGES.includes(c.stage) && !written && !previous) {
       // No written reminder could be planned (a policy without one): at least leave the gap after now.
       earliest = new Date(Math.max(earliest.getTime(), now.getTime() + minGapMs));

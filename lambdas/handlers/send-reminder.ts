@@ -53,6 +53,12 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
   // Cheap early exit; the guard's transaction is what actually decides.
   if (!isCurrent(c, input) || inv.status !== 'open') throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
 
+  // Done already (by a message of another invoice of this customer, or before a crash): move on,
+  // before the contact limits would count it again. The guard's transaction stays the authority.
+  if (c.view.stagesDone.some((s) => s.stage === input.stage)) {
+    logger.info('stage already done', ids);
+    return { stage: input.stage, outcome: 'alreadyDone', channels: [] };
+  }
   const attachments = await invoiceAttachment(inv.documentKey, inv.number);
   const out = await sendGuardedMessage({
     invoice: inv,

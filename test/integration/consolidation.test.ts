@@ -180,3 +180,40 @@ describe('one voice per customer', () => {
     expect((await store.getInvoiceView(T, b.invoiceId))!.stagesDone.map((x) => x.stage)).toEqual(['preDue']);
   });
 });
+
+describe('contact limits across invoices', () => {
+  it('records each message on the customer, and defers a stage that would break the gap until the planner places it after', async () => {
+    const customer = newCustomer();
+    await store.putCustomer(customer);
+    const a = invoice(customer.customerId, 1);
+    const b = invoice(customer.customerId, 2, { dueDate: '2026-03-04' });
+    for (const inv of [a, b]) {
+      await store.putInvoice(inv);
+      await markDone(inv, ['preDue'], '2026-02-23T09:00:00Z');
+    }
+    expect((await sendStage(a, customer, 'dueDate')).outcome).toBe('sent');
+    const after = (await store.getCustomer(T, customer.customerId))!;
+    expect(after.recentContacts).toEqual([{ at: now.toISOString(), channel: 'email' }]);
+    expect(after.contactsVersion).toBe(1);
+
+    // B's due date two days later: within standard's 5-day gap on e-mail.
+    now = new Date('2026-03-04T09:00:00Z');
+    await expect(sendStage(b, after, 'dueDate')).rejects.toMatchObject({ name: 'Sollecito.Deferred' });
+    expect(mailsTo(customer.email!)).toHaveLength(1);
+    const view = (await store.getInvoiceView(T, b.invoiceId))!;
+    // 2 March + 5 days is Saturday 7: Monday 9 at 09:00 London.
+    expect(view.invoice.deferral).toMatchObject({ stage: 'dueDate', until: '2026-03-09T09:00:00.000Z' });
+    expect(view.events.filter((e) => e.type === 'deferred')).toEqual([expect.objectContaining({ stage: 'dueDate', details: expect.objectContaining({ until: '2026-03-09T09:00:00.000Z' }) })]);
+    expect(view.stagesDone.map((s) => s.stage)).toEqual(['preDue']);
+
+    // The state machine re-plans: the deferred stage comes at the allowed moment, not dropped.
+    const plan = planTimeline({ invoice: view.invoice, customer: after, policy: policyFor(after, tenant), stagesDone: view.stagesDone, now });
+    expect(plan).toMatchObject({ mode: 'timeline', next: 'dueDate' });
+    expect(plan.at.dueDate).toBe('2026-03-09T09:00:00.000Z');
+
+    now = new Date(plan.at.dueDate);
+    const later = (await store.getCustomer(T, customer.customerId))!;
+    expect((await sendStage(view.invoice, later, 'dueDate')).outcome).toBe('sent');
+    expect(mailsTo(customer.email!)).toHaveLength(2);
+  });
+});

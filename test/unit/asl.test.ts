@@ -100,7 +100,10 @@ describe('dunning.asl.json', () => {
         expect(task.Next).toBe('Failed');
         continue;
       }
+      // A written reminder held back by the customer's contact limits is re-planned, not failed.
+      const deferrable = task.Resource === '${SendReminderFunctionArn}';
       expect(task.Catch, name).toEqual([
+        ...(deferrable ? [{ ErrorEquals: ['Sollecito.Deferred'], ResultPath: '$.deferred', Next: 'PlanTimeline' }] : []),
         { ErrorEquals: ['Sollecito.InvoiceClosed'], ResultPath: '$.closed', Next: 'Closed' },
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
       ]);

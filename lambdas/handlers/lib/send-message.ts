@@ -4,7 +4,8 @@
  */
 import type { Customer, Invoice, InvoiceStatus, Policy, Tenant } from '../../domain/model.js';
 import { contactEvent } from '../../domain/events.js';
-import { decideReminder, type ReminderKind, type MessageChannel } from '../../domain/reminder.js';
+import { decideReminder, type ReminderKind, type MessageChannel, type ReminderDecision } from '../../domain/reminder.js';
+import { channelVerdict, rememberContacts, type LimitedChannel } from '../../domain/contact-limits.js';
 import { firmestStage } from '../../domain/consolidation.js';
 import type { Stage } from '../../domain/stages.js';
 import { renderMessage } from '../../domain/rendering/render.js';
@@ -12,7 +13,7 @@ import type { CustomerLinks, RenderInput } from '../../domain/rendering/types.js
 import type { ContactEvent } from '../../domain/model.js';
 import type { OutgoingEmail } from '../../adapters/ports.js';
 import { leaseAllows, type SendLease, type SendResult } from '../../adapters/dynamo-guard.js';
-import { SendOutcomeUnknownError, TransientError } from '../../adapters/workflow-errors.js';
+import { DeferredError, SendOutcomeUnknownError, TransientError } from '../../adapters/workflow-errors.js';
 import { clock } from '../../adapters/clock.js';
 import { deps } from './deps.js';
 import { linksForMessage } from './message-links.js';
@@ -66,7 +67,9 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   const decide = (kind: ReminderKind) =>
     decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind, now });
   // The combined message speaks with the firmest stage among its invoices; its channels follow that stage.
-  const decision = decide(messageKind(req.kind, companions));
+  const decided = decide(messageKind(req.kind, companions));
+  // Timeline stages respect the customer's contact limits: deferred (thrown), or the SMS left out.
+  const decision = req.consolidate ? await withinContactLimits(req, decided, now) : decided;
   const ownLine = decision.kind === req.kind ? decision.line : decide(req.kind).line;
   // Signed answer links (issue 6), one nonce per message: given by the caller, or made here.
   const signed = req.links ? undefined : await linksForMessage(req.invoice, req.guardKey, now);
@@ -163,6 +166,16 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     requiredStatus: req.requiredStatus,
     guardKey: req.guardKey,
     events: [...deliveries.map((d) => d.event), ...unreachable],
+    ...(NOT_COUNTED.has(req.kind) || deliveries.length === 0
+      ? {}
+      : {
+          contactRecord: store.contactRecordWrite(
+            req.customer.tenantId,
+            req.customer.customerId,
+            req.customer.contactsVersion,
+            rememberContacts(req.customer.recentContacts, deliveries.map((d) => ({ at: now.toISOString(), channel: d.channel })), now),
+          ),
+        }),
     companions: companions.map((c, i) => ({
       invoiceId: c.invoice.invoiceId,
       revision: c.invoice.revision,
@@ -201,6 +214,49 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   logger.info('message done', { ...ids, outcome, channels: channels.map((c) => `${c.channel}:${c.outcome}`) });
   return { outcome, channels };
 };
+
+/**
+ * The customer's contact limits (domain/contact-limits.ts) applied to a timeline stage: when its
+ * main channel may not be used now, the stage is deferred (logged, and the state machine re-plans
+ * it through Sollecito.Deferred); an SMS beside the e-mail that may not go is left out, with why.
+ */
+const withinContactLimits = async (req: MessageRequest, d: ReminderDecision, now: Date): Promise<ReminderDecision> => {
+  const main: LimitedChannel | undefined = d.email ? 'email' : d.sms ? 'sms' : undefined;
+  if (!main) return d;
+  const verdict = (channel: LimitedChannel) =>
+    channelVerdict({ channel, recent: req.customer.recentContacts, policy: req.policy, customer: req.customer, now });
+  const first = verdict(main);
+  if (!first.allowed && 'never' in first) {
+    const { [main]: _none, ...rest } = d;
+    return { ...rest, unreachable: [...d.unreachable, { channel: main, reason: first.reason }] };
+  }
+  if (!first.allowed) {
+    const until = first.notBefore.toISOString();
+    await deps.store().deferStage({
+      tenantId: req.invoice.tenantId,
+      invoiceId: req.invoice.invoiceId,
+      revision: req.revision,
+      run: req.run,
+      stage: req.kind as Stage,
+      until,
+      reason: first.reason,
+      at: now.toISOString(),
+    });
+    count('StagesDeferred');
+    throw new DeferredError(`${req.kind} deferred to ${until}: ${first.reason}`);
+  }
+  if (main === 'email' && d.sms) {
+    const sms = verdict('sms');
+    if (!sms.allowed) {
+      const { sms: _left, ...rest } = d;
+      return { ...rest, unreachable: [...d.unreachable, { channel: 'sms', reason: `SMS left out: ${sms.reason}` }] };
+    }
+  }
+  return d;
+};
+
+/** Messages that answer the customer rather than chase: they do not count against the contact limits. */
+const NOT_COUNTED: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['thankYou', 'paymentClaimAck']);
 
 const messageKind = (own: ReminderKind, companions: CompanionLine[]): ReminderKind =>
   companions.length === 0 ? own : firmestStage([own as Stage, ...companions.map((c) => c.stage)]);
