@@ -235,8 +235,6 @@ export const CONTACT_EVENT_TYPES = [
   'customer_updated',
   /** An e-mail to someone on the supplier's side about this invoice (the sales rep, at a credit hold). */
   'internal_notice',
-  /** A stage held back by the customer's contact limits (details: until, reason). */
-  'deferred',
   /** The collection dossier: prepared in S3 (outcome 'recorded') or sent to the agency (e-mail outcome). */
   'dossier',
   /** The customer asked for an instalment plan (through a link): a task for the finance team. */

@@ -4,7 +4,8 @@
  */
 import { DateTime } from 'luxon';
 import { amountDue, type Customer, type Invoice, type Language, type MessageKind, type Policy, type StageId, type Tenant, type Tone } from './model.js';
-import { STAGE_IDS } from './stages.js';
+import { STAGE_IDS, WRITTEN_STAGES } from './stages.js';
+import { IGNORED_EMAILS_BEFORE_SMS } from './engagement.js';
 import { claimAmount } from './interest.js';
 import type { MessageLine } from './rendering/types.js';
 
@@ -18,6 +19,8 @@ export interface ReminderInput {
   policy: Policy;
   kind: ReminderKind;
   now: Date;
+  /** E-mails about this invoice the customer ignored in a row (engagement.ts). */
+  ignoredEmails?: number;
 }
 
 export interface ReminderDecision {
@@ -79,7 +82,9 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
   const email = emailRoute(customer);
   if ('reason' in email) unreachable.push({ channel: 'email', reason: email.reason });
 
-  const wantsSms = isStage(kind) && policy.stages[kind]?.sms === true;
+  // Two e-mails in a row without any sign of life: the next stage also texts, if the policy texts at all.
+  const unheard = (input.ignoredEmails ?? 0) >= IGNORED_EMAILS_BEFORE_SMS && policy.smsPerWeek > 0 && WRITTEN_STAGES.includes(kind as StageId);
+  const wantsSms = isStage(kind) && (policy.stages[kind]?.sms === true || unheard);
   const sms = wantsSms ? smsRoute(customer) : undefined;
   if (sms && 'reason' in sms) unreachable.push({ channel: 'sms', reason: sms.reason });
 

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Stage } from '../domain/stages.js';
+import { ignoredEmailsInARow } from '../domain/engagement.js';
 import { InvoiceClosedError } from '../adapters/workflow-errors.js';
 import type { OutgoingEmail } from '../adapters/ports.js';
 import { BlobNotFoundError } from '../adapters/s3-blobs.js';
@@ -72,6 +73,7 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     run: input.run,
     ...(attachments ? { attachments } : {}),
     consolidate: true,
+    ignoredEmails: ignoredEmailsInARow(c.view.events),
   });
   return { stage: input.stage, ...out };
 };

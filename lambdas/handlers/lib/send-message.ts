@@ -38,6 +38,8 @@ export interface MessageRequest {
   attachments?: OutgoingEmail['attachments'];
   /** Timeline stages: also cover the customer's other invoices due for a written stage today (one voice per customer). */
   consolidate?: boolean;
+  /** E-mails about this invoice the customer ignored in a row (domain/engagement.ts). */
+  ignoredEmails?: number;
 }
 
 export interface ChannelOutcome {
@@ -65,7 +67,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   const now = clock.now();
   const companions: CompanionLine[] = req.consolidate ? await findCompanions(req, now) : [];
   const decide = (kind: ReminderKind) =>
-    decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind, now });
+    decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind, now, ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}) });
   // The combined message speaks with the firmest stage among its invoices; its channels follow that stage.
   const decided = decide(messageKind(req.kind, companions));
   // Timeline stages respect the customer's contact limits: deferred (thrown), or the SMS left out.
