@@ -14,7 +14,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LAMBDA_ESBUILD_OPTIONS } from '../bundling.js';
+import { LAMBDA_ALIASES, LAMBDA_ESBUILD_OPTIONS } from '../bundling.js';
 import { acknowledge } from './nag.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -94,7 +94,10 @@ export class HandlerFunction extends NodejsFunction {
         sourcesContent: false,
         // The SDK is bundled, not taken from the runtime: pinned by the lockfile, tree-shaken, faster to load.
         externalModules: [],
-        esbuildArgs: { '--legal-comments': LAMBDA_ESBUILD_OPTIONS.legalComments },
+        esbuildArgs: {
+          '--legal-comments': LAMBDA_ESBUILD_OPTIONS.legalComments,
+          ...Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+        },
       },
     });
     this.handlerName = props.handler;
