@@ -232,6 +232,28 @@ export class DynamoStore {
     return out;
   }
 
+  /**
+   * Appends to the contact log once per `onceKey` for the invoice (a marker item beside it, written
+   * in the same transaction): false when that key was used before and nothing was written.
+   */
+  async appendEventOnce(e: ContactEvent, onceKey: string): Promise<boolean> {
+    const { pk } = keys.invoice(e.tenantId, e.invoiceId);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { pk, sk: `ONCE#${onceKey}`, entity: 'once', at: e.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'TransactionCanceledException') return false;
+      throw err;
+    }
+  }
+
   /** Appends to the contact log; an event id is written once and never overwritten. */
   async appendEvent(e: ContactEvent): Promise<void> {
     await this.doc.send(

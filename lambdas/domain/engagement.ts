@@ -8,6 +8,7 @@ import type { ContactEvent } from './model.js';
 const ENGAGED: ReadonlySet<ContactEvent['type']> = new Set<ContactEvent['type']>([
   'link_view',
   'link_click',
+  'message_opened',
   'payment_claimed',
   'promise',
   'dispute',

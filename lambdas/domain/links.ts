@@ -16,7 +16,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CustomerLinks } from './rendering/types.js';
 
 export const LINK_ACTIONS = ['paid', 'promise', 'dispute', 'plan', 'contact', 'view'] as const;
+/** Signed like the others but never shown as a link: the open-tracking pixel. */
+export const PIXEL_ACTION = 'open' as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
+/** Every action a token may carry: the pages' and the pixel. */
+export type SignedAction = LinkAction | typeof PIXEL_ACTION;
+const SIGNED_ACTIONS: readonly string[] = [...LINK_ACTIONS, PIXEL_ACTION];
 
 export const DEFAULT_LINK_LIFETIME_DAYS = 60;
 /** Longest link accepted at all: anything longer is not one we issued. */
@@ -36,7 +41,7 @@ export interface LinkKeyring {
 export interface LinkClaims {
   tenantId: string;
   invoiceId: string;
-  action: LinkAction;
+  action: SignedAction;
   /** Epoch seconds after which the link no longer works. */
   expiresAt: number;
   /** One per message: which reminder the link came in, and what a POST consumes (once per action). */
@@ -86,7 +91,7 @@ export const linkExpiry = (now: Date, lifetimeDays: number = DEFAULT_LINK_LIFETI
 };
 
 export const signLink = (claims: LinkClaims, ring: LinkKeyring): string => {
-  if (!LINK_ACTIONS.includes(claims.action)) throw new RangeError(`not a link action: ${String(claims.action)}`);
+  if (!SIGNED_ACTIONS.includes(claims.action)) throw new RangeError(`not a link action: ${String(claims.action)}`);
   if (!Number.isSafeInteger(claims.expiresAt)) throw new RangeError('expiresAt must be whole epoch seconds');
   const payload = b64(JSON.stringify([VERSION, claims.tenantId, claims.invoiceId, claims.action, claims.expiresAt, claims.nonce, claims.ref]));
   const token = `${payload}.${b64(mac(ring.current, LINK_LABEL, payload))}`;
@@ -117,7 +122,7 @@ export const verifyLink = (token: string, ring: LinkKeyring, now: Date): LinkCla
     version !== VERSION ||
     !isStr(tenantId, 200) ||
     !isStr(invoiceId, 128) ||
-    !LINK_ACTIONS.includes(action as LinkAction) ||
+    !SIGNED_ACTIONS.includes(action as SignedAction) ||
     !Number.isSafeInteger(expiresAt) ||
     !isStr(nonce, 64) ||
     !isStr(ref, 200) ||
@@ -130,7 +135,7 @@ export const verifyLink = (token: string, ring: LinkKeyring, now: Date): LinkCla
 
   if (!macMatches(ring, LINK_LABEL, payload, presented)) throw new LinkError('tampered', 'signature does not match');
   if ((expiresAt as number) * 1000 <= now.getTime()) throw new LinkError('expired', 'link expired');
-  return { tenantId, invoiceId, action: action as LinkAction, expiresAt: expiresAt as number, nonce, ref };
+  return { tenantId, invoiceId, action: action as SignedAction, expiresAt: expiresAt as number, nonce, ref };
 };
 
 /** The CSRF token of the form behind `linkToken`: only the holder of the key can make it. */
@@ -163,6 +168,8 @@ export interface MessageLinksInput {
   expiresAt: number;
   /** 'view' is left out when there is no document to show. */
   hasDocument: boolean;
+  /** The open-tracking pixel (tenant.openTracking). */
+  openPixel?: boolean;
 }
 
 /** Every link one message carries for one invoice, as the renderer shows them. */
@@ -175,6 +182,10 @@ export const messageLinks = (input: MessageLinksInput, ring: LinkKeyring): Custo
       ring,
     );
     links[action] = linkUrl(input.baseUrl, token);
+  }
+  if (input.openPixel) {
+    const { tenantId, invoiceId, expiresAt, nonce, ref } = input;
+    links.open = linkUrl(input.baseUrl, signLink({ tenantId, invoiceId, action: PIXEL_ACTION, expiresAt, nonce, ref }, ring));
   }
   return links;
 };

@@ -226,6 +226,8 @@ export const CONTACT_EVENT_TYPES = [
   'write_off',
   'note',
   'link_view',
+  /** The open-tracking pixel of a message was fetched (only with tenant.openTracking). */
+  'message_opened',
   'link_click',
   'delivery',
   'deferred',
@@ -287,6 +289,8 @@ export const Tenant = z.object({
   /** Payment-claimed invoices wait this long for the finance team to confirm before the chase resumes. */
   paymentClaimGraceDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 7),
   financeInboxes: z.array(z.email()),
+  /** A 1x1 image in every e-mail that logs when it is opened. Off by default: opens are personal data and unreliable. */
+  openTracking: z._default(z.boolean(), false),
   agency: z.optional(z.object({ name: Name, email: z.email() })),
 });
 export type Tenant = z.infer<typeof Tenant>;

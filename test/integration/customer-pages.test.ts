@@ -211,6 +211,23 @@ describe('GET: the landing page', () => {
     expect(await tasks.answered({ tenantId: T, invoiceId: inv.invoiceId, action: 'promise', nonce, ref: '', expiresAt: 0 })).toBe(false);
   });
 
+  it('serves the open pixel only when signed for it, logging one open per message and changing nothing else', async () => {
+    const inv = invoice();
+    await store.putInvoice(inv);
+    const nonce = newNonce();
+    const base = { baseUrl: 'https://pay.example', tenantId: T, invoiceId: inv.invoiceId, nonce, ref: 'dueDate', expiresAt: linkExpiry(NOW), hasDocument: false };
+    expect(messageLinks(base, ring).open).toBeUndefined(); // off by default
+    const pixel = pathOf(messageLinks({ ...base, openPixel: true }, ring).open!);
+    for (let i = 0; i < 2; i++) {
+      const res = await page({ path: pixel });
+      expect(res.status).toBe(200);
+      expect(res.headers).toMatchObject({ 'content-type': 'image/gif', 'cache-control': 'no-store' });
+    }
+    const after = await view(inv.invoiceId);
+    expect(after.invoice).toEqual(inv);
+    expect(after.events).toEqual([expect.objectContaining({ type: 'message_opened', actor: 'customer', details: { ref: 'dueDate', nonce } })]);
+  });
+
   it('escapes every value (a customer name with markup)', async () => {
     await store.putCustomer(Customer.parse({ ...customer, customerId: 'C-XSS', name: '<script>alert(1)</script> & Co' }));
     const { path } = await chased({ customerId: 'C-XSS' });

@@ -270,6 +270,16 @@ describe('renderMessage: one invoice', () => {
   });
 });
 
+describe('open tracking', () => {
+  it('puts the 1x1 pixel in the HTML only when the links carry one, and never in the text', () => {
+    const plain = renderMessage(input({ lines: [line({ links: { paid: 'https://pay.example/c/p' } })] }));
+    expect(plain.html).not.toContain('width=\'1\' height=\'1\'');
+    const tracked = renderMessage(input({ lines: [line({ links: { paid: 'https://pay.example/c/p', open: 'https://pay.example/c/o' } })] }));
+    expect(tracked.html).toContain("<img src='https://pay.example/c/o' width='1' height='1' alt=''");
+    expect(tracked.text).not.toContain('https://pay.example/c/o');
+  });
+});
+
 describe('renderMessage: statement of several invoices', () => {
   const lines = [
     line({ kind: 'secondOverdue', amountDue: 100_000, daysLate: 34, interest: 900, compensation: 4_000 }, { number: 'A-1', dueDate: '2026-02-14', amount: 100_000 }),

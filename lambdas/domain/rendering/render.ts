@@ -187,6 +187,8 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     terms: { title: L.terms.title, lines: [fill(L.terms.paymentTerms, vars), fill(L.terms.consequences, vars)] },
     contacts: contactsBlock(ctx, input),
     footer: fill(L.footer, vars),
+    // Off unless the supplier turned open tracking on (tenant.openTracking): then the links carry it.
+    openPixelUrl: safeUrl(links.open) ?? false,
   };
 
   const short = links.short && links.short.length <= SHORT_LINK_MAX ? safeUrl(links.short) : undefined;

@@ -8,6 +8,8 @@ export interface CustomerLinks {
   plan?: string;
   contact?: string;
   view?: string;
+  /** The open-tracking pixel, only when the supplier turned it on (off by default). */
+  open?: string;
   /** A short URL (at most 40 characters) the SMS may carry; long signed links never go in an SMS. */
   short?: string;
 }

@@ -37,7 +37,7 @@ export const findCompanions = async (req: MessageRequest, now: Date): Promise<Co
   return Promise.all(
     companions.map(async (c) => {
       const { line } = decideReminder({ invoice: c.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind: c.stage as Stage, now });
-      const signed = await linksForMessage(c.invoice, c.stage, now);
+      const signed = await linksForMessage(c.invoice, c.stage, now, req.tenant.openTracking);
       return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
     }),
   );

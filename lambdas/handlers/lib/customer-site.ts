@@ -35,7 +35,7 @@ import {
   type SupplierInfo,
 } from '../../domain/customer-pages.js';
 import { contactEvent } from '../../domain/events.js';
-import { LINK_ACTIONS, LinkError, csrfToken, signLink, verifyCsrf, verifyLink, type LinkClaims, type LinkKeyring } from '../../domain/links.js';
+import { LINK_ACTIONS, LinkError, PIXEL_ACTION, csrfToken, signLink, verifyCsrf, verifyLink, type LinkClaims, type LinkKeyring } from '../../domain/links.js';
 import { amountDue, type Customer, type Invoice, type Language, type Tenant } from '../../domain/model.js';
 import { formatDate, formatMoney } from '../../domain/money.js';
 import { escapeHtml, fillText } from '../../domain/report-strings.js';
@@ -207,10 +207,35 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
       ...over,
     });
 
+  /** A transparent 1x1 GIF. */
+  const PIXEL_GIF = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
   const get = async (event: Event, token: string): Promise<Result> => {
     const l = await load(event, token);
     if (!('claims' in l)) return l;
     const ids = { tenantId: l.claims.tenantId, invoiceId: l.claims.invoiceId, action: l.claims.action };
+    if (l.claims.action === PIXEL_ACTION) {
+      try {
+        // One entry per message (its nonce): a mail client fetching the image again writes nothing new.
+        const first = await deps.store.appendEventOnce(
+          contactEvent({
+            tenantId: l.claims.tenantId,
+            invoiceId: l.claims.invoiceId,
+            at: deps.now().toISOString(),
+            type: 'message_opened',
+            channel: 'email',
+            actor: 'customer',
+            outcome: 'recorded',
+            details: { ref: l.claims.ref, nonce: l.claims.nonce },
+          }),
+          `opened#${l.claims.nonce}`,
+        );
+        if (first) count('MessagesOpened');
+      } catch (err) {
+        log.warn('open not logged', { invoiceId: l.claims.invoiceId, error: (err as Error).name });
+      }
+      return { statusCode: 200, isBase64Encoded: true, body: PIXEL_GIF, headers: { 'content-type': 'image/gif', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+    }
     if (l.claims.action === 'view') {
       if (!l.invoice.documentKey) {
         await appendView(l, { document: false });

@@ -17,7 +17,7 @@ export interface MessageLinks {
 
 const configured = (): boolean => Boolean(process.env.PUBLIC_BASE_URL && (process.env.LINK_SECRET_ARN || process.env.LINK_SECRET));
 
-export const linksForMessage = async (invoice: Invoice, ref: string, now: Date): Promise<MessageLinks | undefined> => {
+export const linksForMessage = async (invoice: Invoice, ref: string, now: Date, openPixel = false): Promise<MessageLinks | undefined> => {
   if (!configured()) return undefined;
   const ring = await linkKeyring();
   const nonce = newNonce();
@@ -30,6 +30,7 @@ export const linksForMessage = async (invoice: Invoice, ref: string, now: Date):
       ref,
       expiresAt: linkExpiry(now, linkLifetimeDays()),
       hasDocument: Boolean(invoice.documentKey),
+      openPixel,
     },
     ring,
   );

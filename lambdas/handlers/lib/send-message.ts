@@ -74,7 +74,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   const decision = req.consolidate ? await withinContactLimits(req, decided, now) : decided;
   const ownLine = decision.kind === req.kind ? decision.line : decide(req.kind).line;
   // Signed answer links (issue 6), one nonce per message: given by the caller, or made here.
-  const signed = req.links ? undefined : await linksForMessage(req.invoice, req.guardKey, now);
+  const signed = req.links ? undefined : await linksForMessage(req.invoice, req.guardKey, now, req.tenant.openTracking);
   const links = req.links ?? signed?.links;
   const render = (others: CompanionLine[]) =>
     renderMessage({
