@@ -24,6 +24,7 @@ import { startSes } from './services/ses.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
 import { polyfillWithResolvers } from './polyfills.js';
+import pLimit from 'p-limit';
 import { localLinkSecret } from './link-secret.js';
 import { REPORT_SCHEDULE } from '../lambdas/domain/report.js';
 
@@ -32,6 +33,8 @@ export const TENANT_ID = 'demo';
 const REGION = 'eu-south-1';
 const TABLE = 'sollecito';
 const BUCKET = 'sollecito-documents';
+/** Task invocations running at once in the local stack (a stand-in for the Lambda concurrency limit). */
+const LOCAL_TASK_CONCURRENCY = 32;
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:000000000000:stateMachine:sollecito-dunning`;
 
 export interface StackOptions {
@@ -124,6 +127,9 @@ export const startStack = async (opts: StackOptions) => {
     stops.push(events.stop);
 
     const definition = JSON.parse(readFileSync(join(ROOT, 'statemachines', 'dunning.asl.json'), 'utf8')) as StateMachineDefinition;
+    // In AWS every task is its own Lambda with its own connections; in one process, thousands of
+    // executions waking at 09:00 would queue on one socket pool. Cap the tasks running at once.
+    const lambdaSlots = pLimit(LOCAL_TASK_CONCURRENCY);
     const sfn = new SfnEmulator({
       definition,
       stateMachineArn: STATE_MACHINE_ARN,
@@ -133,11 +139,12 @@ export const startStack = async (opts: StackOptions) => {
         const m = /^\$\{(\w+)FunctionArn\}$/.exec(resource);
         if (!m) throw new Error(`Task ${stateName}: resource ${resource} is not a \${XxxFunctionArn} placeholder`);
         const name = kebab(m[1]!);
-        return async (input) => {
-          const h = await loadHandler(name);
-          if (!h) throw Object.assign(new Error(`lambdas/handlers/${name}.ts is missing`), { name: 'Lambda.ResourceNotFoundException' });
-          return (await h(input, localContext(name))) as never;
-        };
+        return (input) =>
+          lambdaSlots(async () => {
+            const h = await loadHandler(name);
+            if (!h) throw Object.assign(new Error(`lambdas/handlers/${name}.ts is missing`), { name: 'Lambda.ResourceNotFoundException' });
+            return (await h(input, localContext(name))) as never;
+          });
       },
     });
     const sfnEndpoint = await sfn.listen(await freePort());
