@@ -8,7 +8,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Stage } from '../domain/stages.js';
 import { ignoredEmailsInARow } from '../domain/engagement.js';
-import { InvoiceClosedError } from '../adapters/workflow-errors.js';
+import { DeferredError, InvoiceClosedError } from '../adapters/workflow-errors.js';
+import { clock } from '../adapters/clock.js';
+import { nextSendMoment } from '../domain/calendar.js';
+import type { TaskKind } from '../domain/tasks.js';
 import type { OutgoingEmail } from '../adapters/ports.js';
 import { BlobNotFoundError } from '../adapters/s3-blobs.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
@@ -23,6 +26,9 @@ export interface StageResult {
   outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
   channels: ChannelOutcome[];
 }
+
+/** Tasks a customer's answer through a link opens for the finance team. */
+const ANSWER_TASKS: readonly TaskKind[] = ['planRequest', 'contactChange'];
 
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', html: 'text/html', json: 'application/json' };
@@ -59,6 +65,15 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
   if (c.view.stagesDone.some((s) => s.stage === input.stage)) {
     logger.info('stage already done', ids);
     return { stage: input.stage, outcome: 'alreadyDone', channels: [] };
+  }
+  // The customer answered through a link (a plan request, another contact) and the finance team has
+  // not dealt with it yet: no next reminder before they have, checked again the next business morning.
+  const waiting = (await deps.tasks().list(inv.tenantId)).filter((t) => t.invoiceId === inv.invoiceId && ANSWER_TASKS.includes(t.kind));
+  if (waiting.length > 0) {
+    const now = clock.now();
+    const until = nextSendMoment(new Date(now.getTime() + 86_400_000), { timeZone: c.customer.timeZone, country: c.customer.country, sendWindow: c.policy.sendWindow });
+    await deps.store().deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: until.toISOString(), reason: `waiting for the finance team to see the customer's answer (${waiting.map((t) => t.kind).join(', ')})`, at: now.toISOString() });
+    throw new DeferredError(`${input.stage} held: the customer's answer is still with the finance team`);
   }
   const attachments = await invoiceAttachment(inv.documentKey, inv.number);
   const out = await sendGuardedMessage({

@@ -217,3 +217,38 @@ describe('contact limits across invoices', () => {
     expect(mailsTo(customer.email!)).toHaveLength(2);
   });
 });
+
+describe('an answer through a link waits for the finance team', () => {
+  it('holds the next reminder while the customer plan request is open, and sends once it is done', async () => {
+    const { DynamoTasks } = await import('../../lambdas/adapters/dynamo-tasks.js');
+    const tasks = new DynamoTasks(store);
+    const customer = newCustomer();
+    await store.putCustomer(customer);
+    const inv = invoice(customer.customerId, 1);
+    await store.putInvoice(inv);
+    await markDone(inv, ['preDue'], '2026-02-23T09:00:00Z');
+    const task = {
+      tenantId: T,
+      taskId: `planRequest#${inv.invoiceId}#n1`,
+      kind: 'planRequest' as const,
+      status: 'open' as const,
+      customerId: customer.customerId,
+      invoiceId: inv.invoiceId,
+      createdAt: '2026-02-27T15:00:00Z',
+      createdBy: 'customer',
+      plan: { instalments: 3 },
+    };
+    expect(await tasks.open(task)).toBe(true);
+
+    await expect(sendStage(inv, customer, 'dueDate')).rejects.toMatchObject({ name: 'Sollecito.Deferred' });
+    expect(mailsTo(customer.email!)).toHaveLength(0);
+    const held = (await store.getInvoiceView(T, inv.invoiceId))!;
+    // The next business morning: Tuesday 3 March, 09:00 London.
+    expect(held.invoice.deferral).toMatchObject({ stage: 'dueDate', until: '2026-03-03T09:00:00.000Z' });
+    expect(held.invoice.deferral?.reason).toMatch(/finance team/);
+
+    expect(await tasks.complete(T, task.taskId, 'u-finance-1', '2026-03-02T16:00:00Z', 'plan agreed by phone')).toBe(true);
+    now = new Date('2026-03-03T09:00:00Z');
+    expect((await sendStage(held.invoice, customer, 'dueDate')).outcome).toBe('sent');
+  });
+});

@@ -10,6 +10,7 @@ import { PinpointSmsSender } from '../../adapters/sms-sender.js';
 import { SfnWorkflow } from '../../adapters/sfn-workflow.js';
 import { EventBridgeEvents } from '../../adapters/eventbridge-events.js';
 import { S3Blobs } from '../../adapters/s3-blobs.js';
+import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
@@ -17,7 +18,8 @@ const once = <T>(make: () => T): (() => T) => {
 };
 
 export const deps = {
-  store: once(() => new DynamoStore()),
+  store: once((): DynamoStore => new DynamoStore()),
+  tasks: once((): DynamoTasks => new DynamoTasks(deps.store())),
   mailer: once(() => new SesMailer()),
   sms: once(() => new PinpointSmsSender()),
   workflow: once(() => new SfnWorkflow()),
