@@ -5,43 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { useLocalTable } from '../support/dynamo.js';
+import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callApi, type ApiRequest } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
 import { allRoutes } from '../../lambdas/api/routes/index.js';
-import { VirtualClock } from '../../local/clock.js';
-import { Activity } from '../../local/activity.js';
-import { SfnEmulator } from '../../local/services/sfn-emulator.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
-import { freePort } from '../../local/services/ports.js';
-import { polyfillWithResolvers } from '../../local/polyfills.js';
 
-polyfillWithResolvers();
 await useLocalTable();
 
 const T = 'fuzz-co';
 const NOW = new Date('2026-03-10T09:00:00Z');
 useClock({ now: () => NOW });
-const STATE_MACHINE_ARN = 'arn:aws:states:eu-south-1:000000000000:stateMachine:fuzz';
-const emulatorClock = new VirtualClock({ start: NOW, mode: 'discrete' });
-const emulator = new SfnEmulator({
-  definition: { StartAt: 'W', States: { W: { Type: 'Wait', Timestamp: '2099-01-01T00:00:00Z', End: true } } } as unknown as StateMachineDefinition,
-  stateMachineArn: STATE_MACHINE_ARN,
-  clock: emulatorClock,
-  activity: new Activity(),
-  resolveTask: () => async () => null,
-});
-const sfnEndpoint = await emulator.listen(await freePort());
-const eventsSink = await startEventsSink(await freePort(), emulatorClock);
+const workflow = await startStandInWorkflow('arn:aws:states:eu-south-1:000000000000:stateMachine:fuzz', NOW);
 Object.assign(process.env, {
   TENANT_ID: T,
-  STATE_MACHINE_ARN,
-  AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+  ...workflow.env,
   EVENT_BUS_NAME: 'fuzz',
-  AWS_ENDPOINT_URL_EVENTBRIDGE: eventsSink.endpoint,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'admin-api',
@@ -61,8 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   useSystemClock();
-  await emulator.shutdown();
-  await eventsSink.stop();
+  await workflow.stop();
 });
 
 const writes = allRoutes.filter((r) => r.method !== 'GET');

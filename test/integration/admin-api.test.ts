@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { useLocalTable } from '../support/dynamo.js';
+import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callApi, financeUser, outsider, viewerUser, type ApiRequest } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
@@ -15,14 +15,7 @@ import { executionName } from '../../lambdas/domain/execution-name.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { allRoutes } from '../../lambdas/api/routes/index.js';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { VirtualClock } from '../../local/clock.js';
-import { Activity } from '../../local/activity.js';
-import { SfnEmulator } from '../../local/services/sfn-emulator.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
-import { freePort } from '../../local/services/ports.js';
-import { polyfillWithResolvers } from '../../local/polyfills.js';
 
-polyfillWithResolvers();
 await useLocalTable();
 
 const T = 'acme';
@@ -33,23 +26,13 @@ let ticks = 0;
 useClock({ now: () => new Date(NOW.getTime() + ticks++) });
 
 // A stand-in timeline: one long Wait, so an execution is RUNNING until something stops it.
-const emulatorClock = new VirtualClock({ start: NOW, mode: 'discrete' });
-const emulator = new SfnEmulator({
-  definition: { StartAt: 'WaitForever', States: { WaitForever: { Type: 'Wait', Timestamp: '2099-01-01T00:00:00Z', End: true } } } as unknown as StateMachineDefinition,
-  stateMachineArn: STATE_MACHINE_ARN,
-  clock: emulatorClock,
-  activity: new Activity(),
-  resolveTask: () => async () => null,
-});
-const sfnEndpoint = await emulator.listen(await freePort());
-const eventsSink = await startEventsSink(await freePort(), emulatorClock);
+const workflow = await startStandInWorkflow(STATE_MACHINE_ARN, NOW);
+const { emulator, eventsSink } = workflow;
 
 Object.assign(process.env, {
   TENANT_ID: T,
-  STATE_MACHINE_ARN,
-  AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+  ...workflow.env,
   EVENT_BUS_NAME: 'sollecito-test',
-  AWS_ENDPOINT_URL_EVENTBRIDGE: eventsSink.endpoint,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_LAMBDA_FUNCTION_NAME: 'admin-api',
 });
@@ -59,8 +42,7 @@ const store = new DynamoStore();
 
 afterAll(async () => {
   useSystemClock();
-  await emulator.shutdown();
-  await eventsSink.stop();
+  await workflow.stop();
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { useLocalTable } from '../support/dynamo.js';
+import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callPage, csrfOf, pathOf, type PageRequest } from '../support/customer-pages.js';
 import { callApi } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
@@ -22,16 +22,9 @@ import { keys } from '../../lambdas/adapters/table.js';
 import { executionName } from '../../lambdas/domain/execution-name.js';
 import { LINK_ACTIONS, answerKey, linkExpiry, messageLinks, newNonce, signLink, type LinkAction } from '../../lambdas/domain/links.js';
 import { Customer, Invoice, Tenant, type ContactEvent, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { VirtualClock } from '../../local/clock.js';
-import { Activity } from '../../local/activity.js';
-import { SfnEmulator } from '../../local/services/sfn-emulator.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
 import { startSes } from '../../local/services/ses.js';
 import { startS3, S3_LOCAL_CREDENTIALS } from '../../local/services/s3.js';
-import { freePort } from '../../local/services/ports.js';
-import { polyfillWithResolvers } from '../../local/polyfills.js';
 
-polyfillWithResolvers();
 await useLocalTable();
 
 const T = 'acme';
@@ -44,26 +37,16 @@ const NOW = new Date('2026-03-10T09:00:00Z');
 let ticks = 0;
 useClock({ now: () => new Date(NOW.getTime() + ticks++) });
 
-const emulatorClock = new VirtualClock({ start: NOW, mode: 'discrete' });
-const emulator = new SfnEmulator({
-  definition: { StartAt: 'WaitForever', States: { WaitForever: { Type: 'Wait', Timestamp: '2099-01-01T00:00:00Z', End: true } } } as unknown as StateMachineDefinition,
-  stateMachineArn: STATE_MACHINE_ARN,
-  clock: emulatorClock,
-  activity: new Activity(),
-  resolveTask: () => async () => null,
-});
-const sfnEndpoint = await emulator.listen(await freePort());
-const eventsSink = await startEventsSink(await freePort(), emulatorClock);
+const workflow = await startStandInWorkflow(STATE_MACHINE_ARN, NOW);
+const { emulator, eventsSink } = workflow;
 const ses = await startSes();
 const s3Dir = mkdtempSync(join(tmpdir(), 'pages-s3-'));
 const s3 = await startS3({ directory: s3Dir, bucket: BUCKET, onObjectCreated: () => undefined });
 
 Object.assign(process.env, {
   TENANT_ID: T,
-  STATE_MACHINE_ARN,
-  AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+  ...workflow.env,
   EVENT_BUS_NAME: 'sollecito-test',
-  AWS_ENDPOINT_URL_EVENTBRIDGE: eventsSink.endpoint,
   AWS_ENDPOINT_URL_SESV2: ses.endpoint,
   AWS_ENDPOINT_URL_S3: s3.endpoint,
   S3_FORCE_PATH_STYLE: 'true',
@@ -85,8 +68,7 @@ const tasks = new DynamoTasks(store);
 
 afterAll(async () => {
   useSystemClock();
-  await emulator.shutdown();
-  await eventsSink.stop();
+  await workflow.stop();
   await ses.stop();
   await s3.stop();
   rmSync(s3Dir, { recursive: true, force: true });
