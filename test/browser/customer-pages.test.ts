@@ -88,7 +88,8 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
     await store.putInvoice(inv);
     const out = await sendGuardedMessage({
       invoice: inv,
-      customer,
+      // Read afresh, as each Lambda does: the send records itself on the customer (contact limits).
+      customer: (await store.getCustomer(T, customer.customerId))!,
       tenant,
       policy: policyFor(customer, tenant),
       kind: 'firstOverdue',

@@ -23,7 +23,8 @@ import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { keys } from '../../lambdas/adapters/table.js';
 import { Customer, Invoice, Tenant, type ContactEvent, type PolicyId } from '../../lambdas/domain/model.js';
-import { STAGE_ACTION, STAGE_IDS, type Stage } from '../../lambdas/domain/stages.js';
+import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, type Stage } from '../../lambdas/domain/stages.js';
+import { IGNORED_EMAILS_BEFORE_SMS } from '../../lambdas/domain/engagement.js';
 import { policyFor } from '../../lambdas/domain/policies.js';
 import { localDay } from '../../lambdas/domain/reminder.js';
 
@@ -224,7 +225,11 @@ describe.each([
 
   it('uses the channels of the policy', () => {
     const smsStages = log.filter((e) => e.type === 'message' && e.channel === 'sms').map((e) => e.stage);
-    expect(smsStages).toEqual(enabled.filter((s) => policy.stages[s]?.sms && SENDS_MESSAGE(s, policy.escalation)));
+    // The policy's SMS stages, plus (the customer never opens a link here) every written stage after
+    // two ignored e-mails, when the policy texts at all (domain/engagement.ts).
+    const written = enabled.filter((s) => (WRITTEN_STAGES as readonly string[]).includes(s));
+    const unheard = policy.smsPerWeek > 0 ? written.slice(IGNORED_EMAILS_BEFORE_SMS) : [];
+    expect(smsStages).toEqual(enabled.filter((s) => (policy.stages[s]?.sms || unheard.includes(s)) && SENDS_MESSAGE(s, policy.escalation)));
     const emailStages = log.filter((e) => e.type === 'message' && e.channel === 'email').map((e) => e.stage);
     expect(emailStages).toEqual(enabled.filter((s) => SENDS_MESSAGE(s, policy.escalation)));
     if (policyId === 'relationship') expect(smsStages).toEqual([]);
