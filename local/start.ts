@@ -51,23 +51,31 @@ const main = async () => {
   stack.clock.release();
 
   mkdirSync(join(INBOX, 'customers'), { recursive: true });
+  mkdirSync(join(INBOX, 'config'), { recursive: true });
   mkdirSync(join(INBOX, 'processed'), { recursive: true });
   const s3 = s3Client();
+  // fs.watch reports one file several times: each is uploaded once.
+  const busy = new Set<string>();
   const ingestFromInbox = async (dir: string, prefix: string, name: string) => {
     const file = join(dir, name);
-    if (!existsSync(file) || !statSync(file).isFile()) return;
-    await upload(s3, stack.bucket, `${prefix}${basename(name)}`, file);
-    renameSync(file, join(INBOX, 'processed', `${Date.now()}-${basename(name)}`));
-    process.stdout.write(`inbox: ${name} uploaded to s3://${stack.bucket}/${prefix}${name}\n`);
+    if (busy.has(file) || !existsSync(file) || !statSync(file).isFile()) return;
+    busy.add(file);
+    try {
+      await upload(s3, stack.bucket, `${prefix}${basename(name)}`, file);
+      renameSync(file, join(INBOX, 'processed', `${Date.now()}-${basename(name)}`));
+      process.stdout.write(`inbox: ${name} uploaded to s3://${stack.bucket}/${prefix}${name}\n`);
+    } finally {
+      busy.delete(file);
+    }
   };
   const watchDir = (dir: string, prefix: string) =>
     watch(dir, (_e, name) => {
-      if (name && !name.startsWith('.') && name !== 'customers' && name !== 'processed') {
+      if (name && !name.startsWith('.') && !['customers', 'config', 'processed'].includes(name)) {
         // Give the writer a moment to finish the file.
         setTimeout(() => void ingestFromInbox(dir, prefix, name).catch((err: unknown) => process.stderr.write(`inbox: ${(err as Error).message}\n`)), 300);
       }
     });
-  const watchers = [watchDir(INBOX, 'invoices/'), watchDir(join(INBOX, 'customers'), 'customers/')];
+  const watchers = [watchDir(INBOX, 'invoices/'), watchDir(join(INBOX, 'customers'), 'customers/'), watchDir(join(INBOX, 'config'), 'config/')];
 
   process.stdout.write(
     [
@@ -85,6 +93,9 @@ const main = async () => {
       `  ERP events    ${join(outDir, 'events.jsonl')}`,
       `  Upload        drop invoice files into ${INBOX}/ (customer directories into ${INBOX}/customers/),`,
       `                or put them in s3://${stack.bucket}/invoices/ at ${stack.s3Endpoint} (keys S3RVER/S3RVER)`,
+      ...(values.empty
+        ? [`  First         drop your company's settings (like local/seed/tenant.json) into ${INBOX}/config/tenant.json`]
+        : []),
       '',
       '  Stop          Ctrl-C',
       '',
