@@ -100,6 +100,27 @@ export class DynamoTasks {
     return items.map(itemToTask).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 
+  /**
+   * The open tasks whose ids start with one of `prefixes` (domain/tasks.ts): one Query per prefix on
+   * those keys only, never the tenant's whole task history.
+   */
+  async openWithPrefixes(tenantId: string, prefixes: readonly string[]): Promise<FinanceTask[]> {
+    const pages = await Promise.all(
+      prefixes.map((prefix) =>
+        this.store.doc.send(
+          new QueryCommand({
+            TableName: this.store.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            FilterExpression: '#s = :open',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':pk': keys.task(tenantId, '').pk, ':prefix': keys.task(tenantId, prefix).sk, ':open': 'open' },
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((p) => (p.Items ?? []).map(itemToTask));
+  }
+
   /** Marks an open task done; false when it does not exist or is done already. */
   async complete(tenantId: string, taskId: string, by: string, at: string, resolution?: string): Promise<boolean> {
     try {

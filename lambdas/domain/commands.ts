@@ -27,7 +27,7 @@ import {
   type PolicyId,
   type PromiseToPay,
 } from './model.js';
-import type { FinanceTask } from './tasks.js';
+import { contactChangeTaskId, planRequestTaskId, type FinanceTask } from './tasks.js';
 
 /** How far ahead a promise may be dated, and how long an instalment plan may run. */
 export const PROMISE_HORIZON_DAYS = 90;
@@ -715,7 +715,7 @@ export const requestInstalmentPlan = (inv: Invoice, input: PlanRequestInput, ctx
     events: [event(inv, ctx, 'plan_requested', { instalments: input.instalments, note: input.note, amountDue: amountDue(inv), currency: inv.currency })],
     task: {
       tenantId: inv.tenantId,
-      taskId: `planRequest#${inv.invoiceId}#${input.ref}`,
+      taskId: planRequestTaskId(inv.invoiceId, input.ref),
       kind: 'planRequest',
       status: 'open',
       customerId: inv.customerId,
@@ -753,7 +753,7 @@ export const requestContactChange = (inv: Invoice, input: ContactChangeInput, ct
     ],
     task: {
       tenantId: inv.tenantId,
-      taskId: `contactChange#${inv.customerId}#${input.ref}`,
+      taskId: contactChangeTaskId(inv.customerId, input.ref),
       kind: 'contactChange',
       status: 'open',
       customerId: inv.customerId,

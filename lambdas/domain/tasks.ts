@@ -9,6 +9,13 @@ import type { ContactPerson } from './model.js';
 export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
+/** Task ids: one task per customer answer (the link's nonce is the ref). */
+export const planRequestTaskId = (invoiceId: string, ref: string): string => `planRequest#${invoiceId}#${ref}`;
+export const contactChangeTaskId = (customerId: string, ref: string): string => `contactChange#${customerId}#${ref}`;
+
+/** Id prefixes of the open answers that hold an invoice's next reminder: its plan requests, its customer's contact changes. */
+export const answerTaskPrefixes = (invoiceId: string, customerId: string): string[] => [planRequestTaskId(invoiceId, ''), contactChangeTaskId(customerId, '')];
+
 export interface FinanceTask {
   tenantId: string;
   /** `<kind>#<customerId>` for fixContact (one open per customer), `<kind>#<invoiceId>#<ref>` otherwise. */

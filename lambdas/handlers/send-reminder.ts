@@ -11,7 +11,7 @@ import { ignoredEmailsInARow } from '../domain/engagement.js';
 import { DeferredError, InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { clock } from '../adapters/clock.js';
 import { nextSendMoment } from '../domain/calendar.js';
-import type { TaskKind } from '../domain/tasks.js';
+import { answerTaskPrefixes } from '../domain/tasks.js';
 import type { OutgoingEmail } from '../adapters/ports.js';
 import { BlobNotFoundError } from '../adapters/s3-blobs.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
@@ -26,9 +26,6 @@ export interface StageResult {
   outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
   channels: ChannelOutcome[];
 }
-
-/** Tasks a customer's answer through a link opens for the finance team. */
-const ANSWER_TASKS: readonly TaskKind[] = ['planRequest', 'contactChange'];
 
 const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', html: 'text/html', json: 'application/json' };
@@ -68,7 +65,7 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
   }
   // The customer answered through a link (a plan request, another contact) and the finance team has
   // not dealt with it yet: no next reminder before they have, checked again the next business morning.
-  const waiting = (await deps.tasks().list(inv.tenantId)).filter((t) => t.invoiceId === inv.invoiceId && ANSWER_TASKS.includes(t.kind));
+  const waiting = await deps.tasks().openWithPrefixes(inv.tenantId, answerTaskPrefixes(inv.invoiceId, inv.customerId));
   if (waiting.length > 0) {
     const now = clock.now();
     const until = nextSendMoment(new Date(now.getTime() + 86_400_000), { timeZone: c.customer.timeZone, country: c.customer.country, sendWindow: c.policy.sendWindow });
