@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { useLocalTable } from '../support/dynamo.js';
+import { supplier } from '../support/fixtures.js';
 import { callApi, lambdaContext } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { documentClient } from '../../lambdas/adapters/clients.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { recordActivity } from '../../lambdas/adapters/dynamo-report.js';
 import { keys } from '../../lambdas/adapters/table.js';
-import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { startSes } from '../../local/services/ses.js';
 
 await useLocalTable();
@@ -70,17 +71,7 @@ const invoice = (over: Partial<InvoiceInput>): Invoice =>
 
 beforeAll(async () => {
   await store.putTenant(
-    Tenant.parse({
-      tenantId: T,
-      name: 'Officine Rossi S.r.l.',
-      email: 'crediti@officinerossi.example',
-      iban: 'IT60X0542811101000000123456',
-      country: 'IT',
-      timeZone: 'Europe/Rome',
-      defaultPolicy: 'standard',
-      language: 'en',
-      financeInboxes: ['amministrazione@officinerossi.example', 'cfo@officinerossi.example'],
-    }),
+    supplier(T, { language: 'en', financeInboxes: ['amministrazione@officinerossi.example', 'cfo@officinerossi.example'] }),
   );
   const customer = (customerId: string, name: string, over: Record<string, unknown> = {}) =>
     store.putCustomer(Customer.parse({ tenantId: T, customerId, name, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));

@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
+import { supplier } from '../support/fixtures.js';
 import { lambdaContext } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
+import { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/stages.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
@@ -43,17 +44,7 @@ afterAll(async () => {
 
 beforeAll(async () => {
   await store.putTenant(
-    Tenant.parse({
-      tenantId: T,
-      name: 'Officine Rossi S.r.l.',
-      email: 'crediti@officinerossi.example',
-      iban: 'IT60X0542811101000000123456',
-      country: 'IT',
-      timeZone: 'Europe/Rome',
-      defaultPolicy: 'standard',
-      language: 'it',
-      financeInboxes: ['amministrazione@officinerossi.example'],
-    }),
+    supplier(T, { language: 'it' }),
   );
   await store.putCustomer(
     Customer.parse({

@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { useLocalTable } from '../support/dynamo.js';
+import { supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { ReportReader } from '../../lambdas/adapters/dynamo-report.js';
 import { keys } from '../../lambdas/adapters/table.js';
 import { recordPayment } from '../../lambdas/domain/commands.js';
-import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import type { Workflow } from '../../lambdas/adapters/ports.js';
 import { Activity } from '../../local/activity.js';
 import { localCredentials } from '../../local/services/dynamodb.js';
@@ -90,17 +91,7 @@ const customerLog = async () =>
 
 beforeAll(async () => {
   await store.putTenant(
-    Tenant.parse({
-      tenantId: T,
-      name: 'Officine Rossi S.r.l.',
-      email: 'crediti@officinerossi.example',
-      iban: 'IT60X0542811101000000123456',
-      country: 'IT',
-      timeZone: 'Europe/Rome',
-      defaultPolicy: 'standard',
-      language: 'it',
-      financeInboxes: ['amministrazione@officinerossi.example'],
-    }),
+    supplier(T, { language: 'it' }),
   );
   await store.putCustomer(
     Customer.parse({

@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
+import { supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { contactEvent } from '../../lambdas/domain/events.js';
-import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/stages.js';
 import { lambdaContext } from '../support/api-events.js';
 import { S3_LOCAL_CREDENTIALS, startS3 } from '../../local/services/s3.js';
@@ -82,18 +83,7 @@ const invoice = (id: string, over: Partial<InvoiceInput> = {}): Invoice =>
 
 beforeAll(async () => {
   await store.putTenant(
-    Tenant.parse({
-      tenantId: T,
-      name: 'Officine Rossi S.r.l.',
-      email: 'crediti@officinerossi.example',
-      iban: 'IT60X0542811101000000123456',
-      country: 'IT',
-      timeZone: 'Europe/Rome',
-      defaultPolicy: 'standard',
-      language: 'it',
-      financeInboxes: ['amministrazione@officinerossi.example'],
-      agency: { name: 'Recupero Crediti Emilia S.r.l.', email: AGENCY },
-    }),
+    supplier(T, { language: 'it', agency: { name: 'Recupero Crediti Emilia S.r.l.', email: AGENCY } }),
   );
   const customer = (customerId: string, over: Record<string, unknown>) =>
     store.putCustomer(Customer.parse({ tenantId: T, customerId, name: `Cliente ${customerId}`, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
+import { invoiceOf } from '../support/fixtures.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { LEASE_SAFETY_MS, leaseAllows, type ClaimRequest, type SendLease } from '../../lambdas/adapters/dynamo-guard.js';
 import { keys } from '../../lambdas/adapters/table.js';
@@ -25,20 +26,7 @@ afterEach(() => useSystemClock());
 
 let seq = 0;
 const newInvoice = async (over: Partial<Invoice> = {}): Promise<Invoice> => {
-  const inv = Invoice.parse({
-    tenantId: T,
-    invoiceId: `INV-${++seq}`,
-    number: `2026/${seq}`,
-    customerId: 'C-1',
-    issueDate: '2026-01-15',
-    dueDate: '2026-02-14',
-    currency: 'EUR',
-    amount: 120_000,
-    status: 'open',
-    createdAt: '2026-01-15T08:00:00Z',
-    updatedAt: '2026-01-15T08:00:00Z',
-    ...over,
-  });
+  const inv = invoiceOf({ tenantId: T, invoiceId: `INV-${++seq}`, number: `2026/${seq}`, ...over });
   await store.putInvoice(inv);
   return inv;
 };

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { useLocalTable } from '../support/dynamo.js';
+import { invoiceOf, supplier } from '../support/fixtures.js';
 import { callApi, financeUser, type ApiRequest } from '../support/api-events.js';
 import { clock, useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
@@ -20,7 +21,7 @@ import { createAdminApi } from '../../lambdas/api/app.js';
 import { contactEvent } from '../../lambdas/domain/events.js';
 import { executionName } from '../../lambdas/domain/execution-name.js';
 import { promiseKept } from '../../lambdas/domain/commands.js';
-import { Customer, Invoice, Tenant, type InvoiceInput, type InvoiceStatus } from '../../lambdas/domain/model.js';
+import { Customer, Invoice, type InvoiceInput, type InvoiceStatus } from '../../lambdas/domain/model.js';
 import { VirtualClock } from '../../local/clock.js';
 import { Activity } from '../../local/activity.js';
 import { SfnEmulator } from '../../local/services/sfn-emulator.js';
@@ -153,36 +154,14 @@ afterAll(async () => {
 
 beforeAll(async () => {
   await store.putTenant(
-    Tenant.parse({
-      tenantId: T,
-      name: 'Officine Rossi S.r.l.',
-      email: 'crediti@officinerossi.example',
-      iban: 'IT60X0542811101000000123456',
-      country: 'IT',
-      timeZone: 'Europe/Rome',
-      defaultPolicy: 'standard',
-      financeInboxes: ['amministrazione@officinerossi.example'],
-    }),
+    supplier(T),
   );
   await store.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Verdi Srl', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@verdi.example' }));
 });
 
 let seq = 0;
 const newInvoice = async (over: Partial<InvoiceInput> = {}): Promise<Invoice> => {
-  const inv = Invoice.parse({
-    tenantId: T,
-    invoiceId: `R-${++seq}`,
-    number: `2026/${seq}`,
-    customerId: 'C-1',
-    issueDate: '2026-01-15',
-    dueDate: '2026-02-14',
-    currency: 'EUR',
-    amount: 120_000,
-    status: 'open',
-    createdAt: '2026-01-15T08:00:00Z',
-    updatedAt: '2026-01-15T08:00:00Z',
-    ...over,
-  });
+  const inv = invoiceOf({ tenantId: T, invoiceId: `R-${++seq}`, number: `2026/${seq}`, ...over });
   await store.putInvoice(inv);
   return inv;
 };

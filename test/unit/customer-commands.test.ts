@@ -10,27 +10,14 @@ import {
   type CommandContext,
 } from '../../lambdas/domain/commands.js';
 import { Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { invoiceOf } from '../support/fixtures.js';
 import { planTimeline } from '../../lambdas/domain/planner.js';
 
 // 23:30 UTC on 9 March is already 10 March in Rome: "today" is judged in the tenant's zone.
 const ctx: CommandContext = { actor: 'customer', channel: 'link', now: new Date('2026-03-09T23:30:00Z'), timeZone: 'Europe/Rome' };
 
 const invoice = (over: Partial<InvoiceInput> = {}): Invoice =>
-  Invoice.parse({
-    tenantId: 't1',
-    invoiceId: 'inv-1',
-    number: '2026/0042',
-    customerId: 'C-1',
-    issueDate: '2026-01-15',
-    dueDate: '2026-02-14',
-    currency: 'EUR',
-    amount: 120_000,
-    status: 'open',
-    run: 2,
-    createdAt: '2026-01-15T10:00:00Z',
-    updatedAt: '2026-01-15T10:00:00Z',
-    ...over,
-  });
+  invoiceOf({ tenantId: 't1', invoiceId: 'inv-1', run: 2, createdAt: '2026-01-15T10:00:00Z', updatedAt: '2026-01-15T10:00:00Z', ...over });
 
 const rejection = (fn: () => unknown): { status: number; code: string; field?: string } => {
   try {
