@@ -23,7 +23,7 @@ import { ReportReader } from '../adapters/dynamo-report.js';
 import { tableName } from '../adapters/clients.js';
 import { MissingDataError } from './lib/load.js';
 import { BadTaskInputError, parseTaskInput } from './lib/task-input.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 export const ReportEvent = z.object({

@@ -18,7 +18,7 @@ import { closedPlan, isCurrent, loadCase, type InvoiceCase } from './lib/load.js
 import { sendGuardedMessage } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
 import { planFor } from './plan-timeline.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 /** model.ts: the promise is kept once amountPaid reaches its expectedPaid (everything, when it names no amount). */

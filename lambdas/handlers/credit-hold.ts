@@ -15,7 +15,7 @@ import { isCurrent, loadCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
 import { salesRepHoldNoticeFor } from './lib/sales-rep.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 export interface CreditHoldResult {

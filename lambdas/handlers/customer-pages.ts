@@ -15,7 +15,7 @@ import { DynamoCommands } from '../adapters/dynamo-commands.js';
 import { DynamoTasks } from '../adapters/dynamo-tasks.js';
 import { linkKeyring } from '../adapters/link-key.js';
 import { createCustomerSite } from './lib/customer-site.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { logger, metrics } from './lib/powertools.js';
 
 const tenantId = process.env.TENANT_ID;

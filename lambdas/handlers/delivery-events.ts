@@ -37,7 +37,7 @@ import { DynamoCommands } from '../adapters/dynamo-commands.js';
 import { DynamoTasks } from '../adapters/dynamo-tasks.js';
 import type { Workflow } from '../adapters/ports.js';
 import { keys } from '../adapters/table.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 const tenantId = process.env.TENANT_ID;

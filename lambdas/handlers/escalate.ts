@@ -16,7 +16,7 @@ import { isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
 import { handOverDossier, type DossierHandover } from './lib/dossier-handover.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 /**

@@ -16,7 +16,7 @@ import { InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase } from './lib/load.js';
 import { inTaskState } from './lib/task-state.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 export interface CallResult {

@@ -12,7 +12,7 @@ import { clock } from '../adapters/clock.js';
 import { asTransient } from '../adapters/workflow-errors.js';
 import { FailureTaskInput, parseTaskInput } from './lib/task-input.js';
 import { failedStateOf } from './lib/task-state.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 export interface FailureResult {

@@ -18,7 +18,7 @@ import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState, stageTaskState } from './lib/task-state.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { logger, metrics } from './lib/powertools.js';
 
 export interface StageResult {

@@ -21,7 +21,7 @@ import { clock } from '../adapters/clock.js';
 import { loadCase } from './lib/load.js';
 import { sendGuardedMessage } from './lib/send-message.js';
 import { afterInvoiceChange } from './lib/invoice-activity.js';
-import { deps } from './lib/deps.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 /** The few invoice fields the stream reacts to; the rest is read from the table when needed. */

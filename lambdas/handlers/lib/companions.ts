@@ -6,7 +6,7 @@ import type { MessageLine } from '../../domain/rendering/types.js';
 import { companionsFor, type Companion } from '../../domain/consolidation.js';
 import { decideReminder } from '../../domain/reminder.js';
 import { WRITTEN_STAGES, type Stage } from '../../domain/stages.js';
-import { deps } from './deps.js';
+import * as deps from './deps.js';
 import { linksForMessage } from './message-links.js';
 import type { MessageRequest } from './send-message.js';
 

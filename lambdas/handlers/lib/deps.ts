@@ -17,13 +17,13 @@ const once = <T>(make: () => T): (() => T) => {
   return () => (value ??= make());
 };
 
-export const deps = {
-  store: once((): DynamoStore => new DynamoStore()),
-  tasks: once((): DynamoTasks => new DynamoTasks(deps.store())),
-  mailer: once(() => new SesMailer()),
-  sms: once(() => new PinpointSmsSender()),
-  workflow: once(() => new SfnWorkflow()),
-  events: once(() => new EventBridgeEvents()),
-  blobs: once(() => new S3Blobs()),
-  sender: once(senderEmail),
-};
+// Separate exports, imported as a namespace (`import * as deps`), so a bundle keeps only the
+// adapters (and SDK clients) its handler reaches.
+export const store = /* @__PURE__ */ once((): DynamoStore => new DynamoStore());
+export const tasks = /* @__PURE__ */ once((): DynamoTasks => new DynamoTasks(store()));
+export const mailer = /* @__PURE__ */ once(() => new SesMailer());
+export const sms = /* @__PURE__ */ once(() => new PinpointSmsSender());
+export const workflow = /* @__PURE__ */ once(() => new SfnWorkflow());
+export const events = /* @__PURE__ */ once(() => new EventBridgeEvents());
+export const blobs = /* @__PURE__ */ once(() => new S3Blobs());
+export const sender = /* @__PURE__ */ once(senderEmail);

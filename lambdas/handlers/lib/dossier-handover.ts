@@ -16,7 +16,7 @@ import type { SendResult } from '../../adapters/dynamo-guard.js';
 import { BlobNotFoundError } from '../../adapters/s3-blobs.js';
 import { InvoiceClosedError, TransientError } from '../../adapters/workflow-errors.js';
 import { loadCase, type InvoiceCase } from './load.js';
-import { deps } from './deps.js';
+import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
 
 /** Larger zips go as a link: SES takes 40 MB per message, base64 adds a third. */

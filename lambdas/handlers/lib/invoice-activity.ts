@@ -22,7 +22,7 @@ import { customerInvoicesDueBy, forgetActivity, recordActivity } from '../../ada
 import { MissingDataError, loadCase, type InvoiceCase } from './load.js';
 import { tellSalesRepHoldReleased } from './sales-rep.js';
 import { handOverDossier } from './dossier-handover.js';
-import { deps } from './deps.js';
+import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'sendingUntil', 'ttl']);

@@ -7,7 +7,7 @@ import { policyFor } from '../../domain/policies.js';
 import { STAGE_IDS } from '../../domain/stages.js';
 import type { TimelinePlan } from '../../domain/timeline.js';
 import type { InvoiceView } from '../../adapters/dynamo-store.js';
-import { deps } from './deps.js';
+import * as deps from './deps.js';
 
 export interface InvoiceCase {
   view: InvoiceView;

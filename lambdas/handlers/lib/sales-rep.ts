@@ -11,7 +11,7 @@ import { holdThresholdDays } from '../../domain/credit-release.js';
 import { salesRepReleaseNotice, type RenderedNotice } from '../../domain/notices.js';
 import { renderNotice } from '../../domain/rendering/notice.js';
 import type { SendResult } from '../../adapters/dynamo-guard.js';
-import { deps } from './deps.js';
+import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
 
 export interface PreparedNotice {

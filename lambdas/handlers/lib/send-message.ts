@@ -15,7 +15,7 @@ import type { OutgoingEmail } from '../../adapters/ports.js';
 import { leaseAllows, type SendLease, type SendResult } from '../../adapters/dynamo-guard.js';
 import { DeferredError, SendOutcomeUnknownError, TransientError } from '../../adapters/workflow-errors.js';
 import { clock } from '../../adapters/clock.js';
-import { deps } from './deps.js';
+import * as deps from './deps.js';
 import { linksForMessage } from './message-links.js';
 import { findCompanions, type CompanionLine } from './companions.js';
 import { count, logger } from './powertools.js';
