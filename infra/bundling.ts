@@ -10,12 +10,7 @@ export const ESM_REQUIRE_BANNER = "import { createRequire as __sollecitoRequire 
 
 export const LAMBDA_TARGET = 'node22';
 
-/**
- * date-holidays reaches moment-timezone only for holidays computed from equinoxes and solstices
- * (none of the European or US calendars); its default entry carries every zone's full history
- * (~730 KB). The 10-year build (~40 KB) keeps those few holidays right for the years around now.
- */
-export const LAMBDA_ALIASES = { 'moment-timezone': 'moment-timezone/builds/moment-timezone-with-data-10-year-range.js' } as const;
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {};
 
 export const LAMBDA_ESBUILD_OPTIONS = {
   bundle: true,

@@ -1,10 +1,11 @@
 /**
  * The business calendar of a customer: working days (weekends and the public holidays of the
- * customer's country, from date-holidays), the hours messages may leave in the customer's time
+ * customer's country, from a table built out of date-holidays), the hours messages may leave in the customer's time
  * zone, the accounts office's days and hours for calls, and the days of the month it pays on.
  */
-import Holidays from 'date-holidays';
+import { brotliDecompressSync } from 'node:zlib';
 import { DateTime } from 'luxon';
+import { HOLIDAY_TABLE } from './holiday-table.js';
 
 export interface Window {
   from: string;
@@ -30,35 +31,28 @@ export interface OfficeHours {
 export const DEFAULT_SEND_WINDOW: Window = { from: '09:00', to: '18:00' };
 export const DEFAULT_OFFICE_HOURS: OfficeHours = { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' };
 
-/** Regions whose national calendar is not the one a business there works by. */
-const REGION: Record<string, string> = { GB: 'ENG' };
 const WORKWEEK = [1, 2, 3, 4, 5] as const;
 
-/** Public holidays per country and year as ISO dates; building a Holidays instance is costly, so cache. */
+let table: Readonly<Record<string, readonly string[]>> | undefined;
+const holidayRows = (): Readonly<Record<string, readonly string[]>> =>
+  (table ??= JSON.parse(brotliDecompressSync(Buffer.from(HOLIDAY_TABLE.data, 'base64')).toString('utf8')) as Record<string, string[]>);
+
 const holidayCache = new Map<string, ReadonlySet<string>>();
-const calendars = new Map<string, Holidays>();
 
-let known: ReadonlySet<string> | undefined;
-
-const calendarOf = (country: string): Holidays => {
-  let hd = calendars.get(country);
-  if (!hd) {
-    known ??= new Set(Object.keys(new Holidays().getCountries()));
-    // An unknown code would silently give no holidays at all: a data error to surface, not to guess.
-    if (!known.has(country)) throw new RangeError(`country ${JSON.stringify(country)} has no public-holiday calendar (ISO 3166-1 alpha-2, e.g. IT)`);
-    hd = REGION[country] ? new Holidays(country, REGION[country]) : new Holidays(country);
-    calendars.set(country, hd);
-  }
-  return hd;
-};
-
+/**
+ * The public and bank holidays of a country in a year, as ISO dates, from the table built out of
+ * date-holidays (scripts/holiday-table.ts); for GB, England's.
+ */
 export const publicHolidays = (country: string, year: number): ReadonlySet<string> => {
   const key = `${country}:${year}`;
   let days = holidayCache.get(key);
   if (!days) {
-    const hd = calendarOf(country);
-    const list = hd.getHolidays(year) || [];
-    days = new Set(list.filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
+    const years = holidayRows()[country];
+    // An unknown code would silently give no holidays at all: a data error to surface, not to guess.
+    if (!years) throw new RangeError(`country ${JSON.stringify(country)} has no public-holiday calendar (ISO 3166-1 alpha-2, e.g. IT)`);
+    const row = years[year - HOLIDAY_TABLE.from];
+    if (row === undefined) throw new RangeError(`public holidays are known for ${HOLIDAY_TABLE.from}-${HOLIDAY_TABLE.to}, not ${year} (npm run holidays:table widens the span)`);
+    days = new Set(row.match(/\d{4}/g)?.map((mmdd) => `${year}-${mmdd.slice(0, 2)}-${mmdd.slice(2)}`) ?? []);
     holidayCache.set(key, days);
   }
   return days;

@@ -1,0 +1,36 @@
+import { brotliDecompressSync } from 'node:zlib';
+import Holidays from 'date-holidays';
+import { describe, expect, it } from 'vitest';
+import { HOLIDAY_TABLE } from '../../lambdas/domain/holiday-table.js';
+import { isBusinessDay, publicHolidays } from '../../lambdas/domain/calendar.js';
+import { buildHolidayRows, TABLE_FROM, TABLE_TO } from '../../scripts/holiday-table.js';
+
+const committed = (): Record<string, string[]> => JSON.parse(brotliDecompressSync(Buffer.from(HOLIDAY_TABLE.data, 'base64')).toString('utf8'));
+
+describe('the holiday table the Lambdas carry', () => {
+  it('is what the installed date-holidays computes, for every country and year it covers (npm run holidays:table when not)', () => {
+    expect(HOLIDAY_TABLE.from).toBe(TABLE_FROM);
+    expect(HOLIDAY_TABLE.to).toBe(TABLE_TO);
+    expect(committed()).toEqual(buildHolidayRows());
+  }, 60_000);
+
+  it('answers like date-holidays itself for the markets the templates speak to', () => {
+    for (const [country, region] of [['IT'], ['RO'], ['GB', 'ENG'], ['DE'], ['FR'], ['ES'], ['US']] as const) {
+      const hd = region ? new Holidays(country, region) : new Holidays(country);
+      for (const year of [2026, 2031]) {
+        const expected = hd.getHolidays(year).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)).filter((d) => d.startsWith(`${year}-`));
+        expect([...publicHolidays(country, year)].sort(), `${country} ${year}`).toEqual([...new Set(expected)].sort());
+      }
+    }
+  });
+
+  it('refuses a year outside the table and an unknown country instead of guessing a working day', () => {
+    expect(() => isBusinessDay(`${TABLE_TO + 1}-03-01`, 'IT')).toThrow(/2024-2050/);
+    expect(() => isBusinessDay('2026-03-02', 'XX')).toThrow(/no public-holiday calendar/);
+  });
+
+  it('knows calendars that need astronomy (Japan\'s equinox days) and lunar calendars (Chinese New Year)', () => {
+    expect(publicHolidays('JP', 2026).has('2026-03-20')).toBe(true);
+    expect(publicHolidays('CN', 2026).has('2026-02-17')).toBe(true);
+  });
+});
