@@ -4,13 +4,17 @@
  * the version is pinned by the lockfile and tree-shaking keeps only the commands used.
  */
 import type { BuildOptions } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 
 /** ESM output still meets CommonJS dependencies that call require(): give them one. */
 export const ESM_REQUIRE_BANNER = "import { createRequire as __sollecitoRequire } from 'node:module';const require = __sollecitoRequire(import.meta.url);";
 
 export const LAMBDA_TARGET = 'node22';
 
-export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {};
+/** Lambda's credentials are in the environment: the rest of the SDK's default chain is dead weight there. */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../lambdas/adapters/lambda-credentials.ts', import.meta.url)),
+};
 
 export const LAMBDA_ESBUILD_OPTIONS = {
   bundle: true,

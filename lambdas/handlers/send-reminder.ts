@@ -1,7 +1,9 @@
 /**
  * The e-mail (and SMS) stages of the timeline: receiptCheck, preDue, dueDate, firstOverdue,
  * secondOverdue. A stage the plan skips returns at once; otherwise the reminder goes out through
- * the send guard, with a copy of the invoice attached when its document is stored.
+ * the send guard. The invoice's copy is not attached: each invoice's signed "view" link serves it
+ * (customer pages), which keeps reminders light for spam filters, lets the copy expire with the
+ * link instead of living on in forwarded mail, and keeps S3 out of this hot path's bundle.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -12,8 +14,6 @@ import { DeferredError, InvoiceClosedError } from '../adapters/workflow-errors.j
 import { clock } from '../adapters/clock.js';
 import { nextSendMoment } from '../domain/calendar.js';
 import { answerTaskPrefixes } from '../domain/tasks.js';
-import type { OutgoingEmail } from '../adapters/ports.js';
-import { BlobNotFoundError } from '../adapters/s3-blobs.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
@@ -26,24 +26,6 @@ export interface StageResult {
   outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
   channels: ChannelOutcome[];
 }
-
-const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
-const CONTENT_TYPES: Record<string, string> = { pdf: 'application/pdf', xml: 'application/xml', html: 'text/html', json: 'application/json' };
-
-/** The stored invoice document, attached to the reminder ("a copy of the invoice"); none when absent or too large. */
-export const invoiceAttachment = async (documentKey: string | undefined, number: string): Promise<OutgoingEmail['attachments']> => {
-  if (!documentKey) return undefined;
-  try {
-    const content = await deps.blobs().get(documentKey);
-    if (content.byteLength > MAX_ATTACHMENT_BYTES) return undefined;
-    const ext = documentKey.split('.').pop()?.toLowerCase() ?? '';
-    const safeNumber = number.replace(/[^A-Za-z0-9._-]/g, '-');
-    return [{ filename: `${safeNumber}.${ext || 'bin'}`, contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream', content }];
-  } catch (err) {
-    if (err instanceof BlobNotFoundError) return undefined;
-    throw err;
-  }
-};
 
 export const sendStageReminder = async (input: StageTaskInput): Promise<StageResult> => {
   const ids = { tenantId: input.tenantId, invoiceId: input.invoiceId, stage: input.stage };
@@ -72,7 +54,6 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     await deps.store().deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: until.toISOString(), reason: `waiting for the finance team to see the customer's answer (${waiting.map((t) => t.kind).join(', ')})`, at: now.toISOString() });
     throw new DeferredError(`${input.stage} held: the customer's answer is still with the finance team`);
   }
-  const attachments = await invoiceAttachment(inv.documentKey, inv.number);
   const out = await sendGuardedMessage({
     invoice: inv,
     customer: c.customer,
@@ -83,7 +64,6 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     requiredStatus: 'open',
     revision: input.revision,
     run: input.run,
-    ...(attachments ? { attachments } : {}),
     consolidate: true,
     ignoredEmails: ignoredEmailsInARow(c.view.events),
   });
