@@ -37,7 +37,7 @@ import type { DynamoStore } from './dynamo-store.js';
 import { clock } from './clock.js';
 import { eventToItem } from './items.js';
 import { keys } from './table.js';
-import { InvoiceClosedError, TransientError, asTransient } from './workflow-errors.js';
+import { InvoiceClosedError, TransientError, asTransient, isBusyTransaction } from './workflow-errors.js';
 
 export const DEFAULT_LEASE_MS = 20_000;
 /** Kept free at the end of a lease: the completion write and clock skew between Lambdas. */
@@ -89,6 +89,8 @@ export interface CompanionClaim {
   run: number;
   guardKey: string;
   events: ContactEvent[];
+  /** Writes that belong to this companion alone (its line of a customer's call): dropped with it. */
+  alsoWrite?: TransactItem[];
 }
 
 export interface SendLease {
@@ -170,6 +172,7 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
         claimUpdate(store, { ...target, requiredStatus: 'open' }, now.toISOString(), sendingUntil),
         guardPut(store, target, now.toISOString(), req.invoiceId),
         ...c.events.map((e) => eventPut(store, e)),
+        ...(c.alsoWrite ?? []),
       ];
       items.push(...own);
       owner.push(...own.map(() => i));
@@ -210,6 +213,8 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
         if (reason) throw new InvoiceClosedError(reason);
         if (guardFailed) return alreadyDone(store, req);
       } else if (!conflict) {
+        // Cancelled for throttling or a capacity error: the state machine's Retry is the right answer.
+        if (isBusyTransaction(err)) throw new TransientError(`claimSend ${req.guardKey}: transaction cancelled (${codes.join(', ')})`, { cause: err });
         throw new Error(`claimSend ${req.guardKey}: transaction cancelled (${codes.join(', ')})`, { cause: err });
       }
       // Another send holds the lease, or a concurrent write touched the same items: wait it out briefly.

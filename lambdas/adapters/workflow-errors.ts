@@ -49,15 +49,37 @@ const THROTTLING = new Set([
   'TransactionInProgressException',
 ]);
 
+/** Cancellation reasons of a DynamoDB transaction that say "too busy right now", not "the data said no". */
+const BUSY_CANCELLATION = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict']);
+
+/**
+ * A TransactionCanceledException cancelled only because of throttling or a concurrent
+ * transaction: a 400 the SDK does not retry, yet nothing about the request was wrong.
+ */
+export const isBusyTransaction = (err: unknown): boolean => {
+  const e = err as { name?: unknown; CancellationReasons?: { Code?: string }[] } | undefined;
+  if (e?.name !== 'TransactionCanceledException' || !Array.isArray(e.CancellationReasons)) return false;
+  const codes = e.CancellationReasons.map((r) => r.Code ?? 'None');
+  return codes.some((c) => BUSY_CANCELLATION.has(c)) && codes.every((c) => c === 'None' || BUSY_CANCELLATION.has(c));
+};
+
 /** True for SDK errors worth retrying later: throttling, 5xx, timeouts and dropped connections. */
 export const isTransientAwsError = (err: unknown): boolean => {
   if (!(err instanceof Error)) return false;
   const e = err as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string };
-  if (THROTTLING.has(e.name)) return true;
+  if (THROTTLING.has(e.name) || isBusyTransaction(e)) return true;
   if (e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
   return ['TimeoutError', 'RequestTimeout', 'AbortError'].includes(e.name) || ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'].includes(e.code ?? '');
+};
+
+/** True when `err`, or an error it wraps (its `cause` chain), is transient: worth the same request again shortly. */
+export const hasTransientCause = (err: unknown): boolean => {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof TransientError || isTransientAwsError(e)) return true;
+  }
+  return false;
 };
 
 /** Re-throws transient SDK errors as Sollecito.Transient so the state machine retries them; others pass unchanged. */

@@ -1,8 +1,8 @@
 /**
  * Every failure the admin API can report, and the middleware that turns thrown errors into JSON
  * answers: 400 with field-level messages for bad input, 401/403, 404, 409/422 with the business
- * reason, 503 when a send holds the invoice too long. Anything else is a 500 with no detail (the
- * log has the error name, never the request body).
+ * reason, 503 with Retry-After when a send holds the invoice too long or DynamoDB stays throttled.
+ * Anything else is a 500 with no detail (the log has the error name, never the request body).
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -12,6 +12,7 @@ import type * as z from 'zod/mini';
 import { CommandRejected } from '../domain/commands.js';
 import { InvoiceBusyError, NotFoundError } from '../adapters/dynamo-commands.js';
 import { InvalidCursorError, UnsupportedFilterError } from '../adapters/dynamo-queries.js';
+import { hasTransientCause } from '../adapters/workflow-errors.js';
 import { json } from './http.js';
 
 export interface FieldError {
@@ -58,6 +59,13 @@ export const toApiError = (err: unknown): ApiError | undefined => {
   if (err instanceof InvoiceBusyError) {
     return new ApiError(503, 'invoice_busy', 'A reminder for this invoice is being sent right now; nothing was recorded. Retry in a few seconds.', undefined, {
       'Retry-After': '5',
+    });
+  }
+  // DynamoDB throttling or a 5xx that outlasted the SDK's retries (also when wrapped by a command or
+  // by the idempotency layer): the client's retry is the remedy, so it is a 503 with Retry-After, not a 500.
+  if (hasTransientCause(err)) {
+    return new ApiError(503, 'service_busy', 'The service is busy right now. Retry in a few seconds (with the same Idempotency-Key for a POST).', undefined, {
+      'Retry-After': '2',
     });
   }
   if (err instanceof IdempotencyAlreadyInProgressError) {

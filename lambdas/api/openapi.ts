@@ -35,7 +35,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'The body is not sent as application/json.',
   422: 'Well formed but against a business rule (e.g. a promised date in the past, an overpayment).',
   500: 'Our fault; nothing was recorded unless the answer says so.',
-  503: 'A reminder for this invoice is being sent right now; nothing was recorded. Retry after Retry-After seconds.',
+  503: 'Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds.',
 };
 
 const operation = (r: RouteDef): Json => {
@@ -71,6 +71,8 @@ const operation = (r: RouteDef): Json => {
     ...(r.body ? [415] : []),
     ...(r.errors ?? []),
     500,
+    // Any route may meet a throttled table.
+    503,
   ]);
   const responses: Json = {
     [String(r.response.status)]: {

@@ -4,6 +4,7 @@
  * handler prefixes its error message with its state name ("SendDueDate: …").
  */
 import { stateSuffix, type Stage } from '../../domain/stages.js';
+import { TransientError, isTransientAwsError } from '../../adapters/workflow-errors.js';
 
 const ACTION_STATE: Partial<Record<Stage, string>> = {
   phoneCall: 'PlacePhoneCall',
@@ -13,13 +14,18 @@ const ACTION_STATE: Partial<Record<Stage, string>> = {
 
 export const stageTaskState = (stage: Stage): string => ACTION_STATE[stage] ?? `Send${stateSuffix(stage)}`;
 
-/** Runs a task body; an error leaves it with the state name in front of its message (name unchanged). */
+/**
+ * Runs a task body; an error leaves it with the state name in front of its message. An AWS error
+ * worth retrying (a throttled read before any claim, a 5xx) leaves as Sollecito.Transient, the
+ * name the state machine's Retry lists; any other keeps its name.
+ */
 export const inTaskState = async <T>(state: string, body: () => Promise<T>): Promise<T> => {
   try {
     return await body();
   } catch (err) {
-    if (err instanceof Error && !err.message.startsWith(`${state}: `)) err.message = `${state}: ${err.message}`;
-    throw err;
+    const out = err instanceof Error && !(err instanceof TransientError) && isTransientAwsError(err) ? new TransientError(`${err.name}: ${err.message}`, { cause: err }) : err;
+    if (out instanceof Error && !out.message.startsWith(`${state}: `)) out.message = `${state}: ${out.message}`;
+    throw out;
   }
 };
 
