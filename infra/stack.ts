@@ -1,6 +1,6 @@
 /**
  * One stack per company (tenant): storage, messaging, the dunning workflow and its tasks, the
- * table-stream consumer, ingest, the delivery-feedback consumer, the HTTP API, the weekly report
+ * table-stream consumer and the dossier hand-over beside it, ingest, the delivery-feedback consumer, the HTTP API, the weekly report
  * and the alarms. Order matters
  * only for references: the tasks exist before the state machine, the state machine before the
  * functions that start it.
@@ -14,6 +14,7 @@ import { Api } from './constructs/api.js';
 import { loadConfig, type SollecitoConfig } from './constructs/config.js';
 import type { HandlerFunction } from './constructs/defaults.js';
 import { DeliveryEvents } from './constructs/delivery.js';
+import { DossierHandOver } from './constructs/dossier.js';
 import { Ingest } from './constructs/ingest.js';
 import { Messaging } from './constructs/messaging.js';
 import { acknowledge } from './constructs/nag.js';
@@ -33,6 +34,7 @@ export class SollecitoStack extends Stack {
   readonly messaging: Messaging;
   readonly workflow: Workflow;
   readonly tableStream: TableStream;
+  readonly dossier: DossierHandOver;
   readonly ingest: Ingest;
   readonly delivery: DeliveryEvents;
   readonly api: Api;
@@ -56,6 +58,7 @@ export class SollecitoStack extends Stack {
       stateMachine: { stateMachine: this.workflow.stateMachine, name: this.workflow.stateMachineName },
     };
     this.tableStream = new TableStream(this, 'TableStream', { resources, logRetention });
+    this.dossier = new DossierHandOver(this, 'Dossier', { resources, logRetention });
     this.ingest = new Ingest(this, 'Ingest', { resources, logRetention });
     this.delivery = new DeliveryEvents(this, 'DeliveryEvents', { resources, logRetention });
     this.api = new Api(this, 'Api', { resources, logRetention });
@@ -64,6 +67,7 @@ export class SollecitoStack extends Stack {
     this.functions = [
       ...this.workflow.tasks.values(),
       this.tableStream.fn,
+      this.dossier.fn,
       this.ingest.fn,
       this.delivery.fn,
       ...this.api.functions,
@@ -77,6 +81,7 @@ export class SollecitoStack extends Stack {
       deadLetterQueues: {
         Ingest: this.ingest.deadLetters,
         TableStream: this.tableStream.failures,
+        Dossier: this.dossier.failures,
         DeliveryEvents: this.delivery.deadLetters,
         ...(this.report.deadLetters ? { Report: this.report.deadLetters } : {}),
       },

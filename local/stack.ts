@@ -199,6 +199,32 @@ export const startStack = async (opts: StackOptions) => {
     await poller.init();
     stops.push(() => poller.stop());
 
+    // The second consumer, as in AWS (infra/constructs/dossier.ts): escalated invoices only.
+    const dossiers = new StreamPoller({
+      endpoint: dynamo.endpoint,
+      region: REGION,
+      credentials: S3_LOCAL_CREDENTIALS,
+      tableName: TABLE,
+      activity,
+      filter: (r: DynamoDBRecord) => r.dynamodb?.NewImage?.entity?.S === 'invoice' && r.dynamodb?.NewImage?.status?.S === 'escalated',
+      handler: async (event) => {
+        const h = await loadHandler('hand-over-dossier');
+        if (!h) throw new Error('lambdas/handlers/hand-over-dossier.ts is missing');
+        return (await h(event, localContext('hand-over-dossier'))) as never;
+      },
+      onError: (err) => report('hand-over-dossier', err),
+    });
+    await dossiers.init();
+    stops.push(() => dossiers.stop());
+    /** Both stream consumers, polled together. */
+    const streams = {
+      pollOnce: async (): Promise<number> => (await poller.pollOnce()) + (await dossiers.pollOnce()),
+      startLoop: (intervalMs?: number): void => {
+        poller.startLoop(intervalMs);
+        dossiers.startLoop(intervalMs);
+      },
+    };
+
     const api = new LocalHttpApi({
       port: opts.port ?? (await freePort()),
       clock,
@@ -231,7 +257,7 @@ export const startStack = async (opts: StackOptions) => {
       clock,
       activity,
       sfn,
-      poller,
+      poller: streams,
       api,
       apiUrl,
       financeToken,
@@ -254,7 +280,7 @@ export const startStack = async (opts: StackOptions) => {
             quiet = 0;
             continue;
           }
-          if ((await poller.pollOnce()) > 0) quiet = 0;
+          if ((await streams.pollOnce()) > 0) quiet = 0;
           else quiet++;
         }
       },

@@ -34,7 +34,7 @@ const { invoices, customers, config, rejected, dossiers } = DOCUMENT_PREFIXES;
 
 /** Sending a reminder: the guarded send (table), both channels, the signed links. */
 const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true };
-/** The collection dossier (lib/dossier-handover.ts): invoice copies in, the zip out, a presigned link to it. */
+/** The collection dossier (hand-over-dossier): invoice copies in, the zip out, a presigned link to it. */
 const DOSSIER = { read: [invoices, dossiers], write: [dossiers] } as const;
 
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
@@ -42,12 +42,14 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'send-reminder': { ...SENDS, read: [invoices] },
   'place-call': { table: 'readWrite' },
   'credit-hold': { ...SENDS, events: true },
-  escalate: { ...SENDS, events: true, ...DOSSIER },
+  escalate: { ...SENDS, events: true },
   'check-promise': SENDS,
   'record-failure': { table: 'readWrite' },
   // Starts and stops executions, thanks the customer, releases credit holds (CreditHoldReleased
-  // on the domain bus), hands over dossiers.
-  'table-stream': { ...SENDS, workflow: true, events: true, ...DOSSIER },
+  // on the domain bus).
+  'table-stream': { ...SENDS, workflow: true, events: true },
+  // Reads the case, files the zip, mails the agency, publishes DossierHandedOver.
+  'hand-over-dossier': { table: 'readWrite', mail: true, events: true, ...DOSSIER },
   ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
   'admin-api': { table: 'readWrite', workflow: true, events: true },
   // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,

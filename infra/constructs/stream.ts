@@ -36,8 +36,6 @@ export class TableStream extends Construct {
       handler: 'table-stream',
       description: 'Starts, stops and closes invoice timelines from the table stream',
       logRetention: props.logRetention,
-      // A paid invoice may hand over a dossier (zip of invoice copies) besides the thank-you.
-      memorySize: 1024,
       timeout: Duration.seconds(60),
     });
     applyAccess(this.fn, accessOf('table-stream'), props.resources);

@@ -28,7 +28,7 @@ export const taskPlaceholders = (definition: string): string[] => [...new Set([.
 /** Memory and time beyond the defaults, where a task does more than a few reads and one send. */
 const TASK_SIZING: Readonly<Record<string, { memorySize?: number; timeout?: Duration }>> = {
   // Builds the collection dossier (zip with the invoice copies) before the hand-over e-mail.
-  escalate: { memorySize: 1024, timeout: Duration.seconds(60) },
+  escalate: { timeout: Duration.seconds(60) },
 };
 
 export const pascal = (handler: string): string => handler.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());

@@ -15,7 +15,7 @@ import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
-import { handOverDossier, type DossierHandover } from './lib/dossier-handover.js';
+import { dossierKey } from '../domain/dossier-location.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -36,9 +36,8 @@ export interface EscalationFile {
   contactEvents: number;
   salesNotes: number;
   preserveRelationship: boolean;
-  /** Where the assembled dossier is (lib/dossier-handover.ts) and how it went to the agency. */
+  /** Where the dossier is filed: hand-over-dossier.ts assembles it once the invoice is escalated. */
   dossierKey?: string;
-  dossierDelivery?: DossierHandover['delivery'];
 }
 
 export const escalationFile = (c: InvoiceCase): EscalationFile => ({
@@ -114,8 +113,6 @@ export const escalate = async (input: StageTaskInput): Promise<EscalationResult>
     count('InvoicesEscalated');
   }
 
-  const dossier = await handOverDossier({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, ...exec });
-
   await deps.events().publish('InvoiceEscalated', {
     tenantId: inv.tenantId,
     invoiceId: inv.invoiceId,
@@ -123,7 +120,7 @@ export const escalate = async (input: StageTaskInput): Promise<EscalationResult>
     escalationId: claim.outcome === 'claimed' ? event.eventId : (claim.eventIds[0] ?? `${inv.invoiceId}#escalation`),
     escalatedAt: claim.outcome === 'claimed' ? now.toISOString() : (claim.claimedAt ?? now.toISOString()),
     ...amounts,
-    file: { ...file, dossierKey: dossier.key, dossierDelivery: dossier.delivery },
+    file: { ...file, dossierKey: dossierKey(inv.tenantId, inv.invoiceId) },
   });
   logger.info('escalated', { tenantId: inv.tenantId, invoiceId: inv.invoiceId, mode: file.mode, outcome: claim.outcome });
   return {

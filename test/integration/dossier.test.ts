@@ -47,7 +47,7 @@ Object.assign(process.env, {
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
 const { handOverDossier, dossierKey, MAX_ATTACHMENT_BYTES } = await import('../../lambdas/handlers/lib/dossier-handover.js');
-const { afterInvoiceChange } = await import('../../lambdas/handlers/lib/invoice-activity.js');
+const { run: dossierConsumer, escalationIn } = await import('../../lambdas/handlers/hand-over-dossier.js');
 const { handler: escalateHandler } = await import('../../lambdas/handlers/escalate.js');
 
 const T = 'acme-dossier';
@@ -155,24 +155,62 @@ describe('the dossier hand-over', () => {
     expect(unzipJson(new Uint8Array(await res.arrayBuffer())).invoice.number).toBe('2026/D-3');
   });
 
-  it('is handed over by the timeline step EscalateToAgency, and InvoiceEscalated says where the file is', async () => {
-    await store.putInvoice(invoice('D-5', { status: 'open', documentKey: undefined }));
+  const image = (i: Invoice) => marshall({ ...i, entity: 'invoice' }, { removeUndefinedValues: true }) as never;
+  const change = (before: Invoice | undefined, after: Invoice, seq: string) => ({
+    eventName: before ? ('MODIFY' as const) : ('INSERT' as const),
+    dynamodb: { SequenceNumber: seq, ...(before ? { OldImage: image(before) } : {}), NewImage: image(after) },
+  });
+
+  it('is handed over once the timeline step EscalateToAgency has escalated the invoice; InvoiceEscalated says where the file goes', async () => {
+    const open = invoice('D-5', { status: 'open', documentKey: undefined });
+    await store.putInvoice(open);
     const plan = { mode: 'timeline', next: 'escalation', at: Object.fromEntries(STAGE_IDS.map((s) => [s, NOW.toISOString()])), skip: [], reason: 'test' };
     const out = await escalateHandler({ tenantId: T, invoiceId: 'D-5', revision: 1, run: 0, stage: 'escalation', plan }, lambdaContext('escalate'));
     expect(out).toMatchObject({ outcome: 'escalated' });
-    expect((await store.getInvoice(T, 'D-5'))?.status).toBe('escalated');
-    expect(mailsTo(AGENCY).at(-1)!.subject).toContain('2026/D-5');
-    const escalated = sink.events.find((e) => e.detailType === 'InvoiceEscalated' && e.detail.invoiceId === 'D-5');
-    expect(escalated?.detail.file).toMatchObject({ dossierKey: dossierKey(T, 'D-5'), dossierDelivery: 'attached' });
+    const escalated = (await store.getInvoice(T, 'D-5'))!;
+    expect(escalated.status).toBe('escalated');
+    expect(sink.events.find((e) => e.detailType === 'InvoiceEscalated' && e.detail.invoiceId === 'D-5')?.detail.file).toMatchObject({ dossierKey: dossierKey(T, 'D-5') });
+    // EscalateToAgency itself builds no PDF: the stream consumer does, on the status change.
+    expect(mailsTo(AGENCY).some((m) => m.subject.includes('2026/D-5'))).toBe(false);
+
+    const res = await dossierConsumer({ Records: [change(open, escalated, '1')] });
+    expect(res.batchItemFailures).toEqual([]);
+    expect(mailsTo(AGENCY).filter((m) => m.subject.includes('2026/D-5'))).toHaveLength(1);
+    expect(unzipJson(await blobs.get(dossierKey(T, 'D-5'))).invoice.number).toBe('2026/D-5');
+    expect(sink.events.find((e) => e.detailType === 'DossierHandedOver' && e.detail.invoiceId === 'D-5')?.detail).toMatchObject({ key: dossierKey(T, 'D-5'), delivery: 'attached' });
+
+    // The stream delivers at least once: a replayed record mails nothing more.
+    await dossierConsumer({ Records: [change(open, escalated, '1')] });
+    expect(mailsTo(AGENCY).filter((m) => m.subject.includes('2026/D-5'))).toHaveLength(1);
   });
 
-  it('is handed over too when the finance team escalates by hand (through the table stream)', async () => {
+  it('is handed over too when the finance team escalates by hand', async () => {
     const open = invoice('D-4', { status: 'open', documentKey: undefined });
     const escalated = { ...open, status: 'escalated' as const };
     await store.putInvoice(escalated);
-    const image = (i: Invoice) => marshall({ ...i, entity: 'invoice' }, { removeUndefinedValues: true }) as never;
-    await afterInvoiceChange({ eventName: 'MODIFY', dynamodb: { OldImage: image(open), NewImage: image(escalated) } });
+    await dossierConsumer({ Records: [change(open, escalated, '2')] });
     expect(mailsTo(AGENCY).at(-1)!.subject).toContain('2026/D-4');
     expect((await store.getInvoiceView(T, 'D-4'))!.events.map((e) => e.type)).toContain('dossier');
+  });
+
+  it('wakes only for an invoice becoming escalated, not for later changes of an escalated one', () => {
+    const open = invoice('D-6', { status: 'open' });
+    const escalated = { ...open, status: 'escalated' as const };
+    expect(escalationIn(change(open, escalated, '3'))).toEqual({ tenantId: T, invoiceId: 'D-6', revision: 1, run: 0 });
+    expect(escalationIn(change(escalated, { ...escalated, amountPaid: 60_000 }, '4'))).toBeUndefined();
+    expect(escalationIn(change(escalated, { ...escalated, status: 'paid' as const }, '5'))).toBeUndefined();
+  });
+
+  it('reports a hand-over that fails alone, so the mapping retries that record and parks it after the retries', async () => {
+    // An escalated invoice of a company whose settings are missing cannot be assembled.
+    const orphan = Invoice.parse({ ...invoice('D-7', { documentKey: undefined }), tenantId: 'no-such-company' });
+    await store.putInvoice(orphan);
+    const fine = invoice('D-8', { documentKey: undefined });
+    await store.putInvoice(fine);
+    const res = await dossierConsumer({
+      Records: [change({ ...orphan, status: 'open' }, orphan, '6'), change({ ...fine, status: 'open' }, fine, '7')],
+    });
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '6' }]);
+    expect(mailsTo(AGENCY).at(-1)!.subject).toContain('2026/D-8');
   });
 });

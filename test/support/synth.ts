@@ -19,6 +19,7 @@ export const TEST_ENV = { account: '123456789012', region: 'eu-south-1' };
 export const stackHandlers = (): string[] => [
   ...taskPlaceholders(readFileSync(ASL_PATH, 'utf8')).map(handlerOfPlaceholder),
   'table-stream',
+  'hand-over-dossier',
   'ingest',
   'admin-api',
   'customer-pages',

@@ -1,11 +1,12 @@
 /**
- * At escalation: the collection dossier is assembled and stored at dossiers/<tenant>/<invoice>.zip,
+ * At escalation (hand-over-dossier.ts, on the table stream): the collection dossier is assembled and stored at dossiers/<tenant>/<invoice>.zip,
  * then (policy escalation 'send', an agency configured) e-mailed to the agency with the zip
  * attached, or a 7-day pre-signed link when it is too large to attach. With 'prepare' (or no
  * agency) it is only filed for the finance team. Either way the contact log says so, through the
  * send guard (key `escalation#dossier`): a retry rebuilds the file but never mails it twice.
  */
 import { buildDossier, type DossierDocument } from '../../domain/dossier.js';
+import { dossierKey } from '../../domain/dossier-location.js';
 import { contactEvent } from '../../domain/events.js';
 import type { ContactEvent } from '../../domain/model.js';
 import { agencyDossierMail, noticeStrings } from '../../domain/notices.js';
@@ -24,7 +25,7 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const LINK_TTL_SECONDS = 7 * 24 * 3600;
 export const DOSSIER_GUARD_KEY = 'escalation#dossier';
 
-export const dossierKey = (tenantId: string, invoiceId: string): string => `dossiers/${tenantId}/${invoiceId}.zip`;
+export { dossierKey };
 
 export interface DossierHandover {
   key: string;

@@ -21,7 +21,6 @@ import { DynamoCommands } from '../../adapters/dynamo-commands.js';
 import { customerInvoicesDueBy, forgetActivity, recordActivity } from '../../adapters/dynamo-report.js';
 import { MissingDataError, loadCase, type InvoiceCase } from './load.js';
 import { tellSalesRepHoldReleased } from './sales-rep.js';
-import { handOverDossier } from './dossier-handover.js';
 import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
 
@@ -84,10 +83,6 @@ export const afterInvoiceChange = async (record: DynamoDBRecord): Promise<{ acti
   if (items.length > 0) await recordActivity(deps.store(), items);
   if (before && before.issueDate !== after.issueDate) {
     await forgetActivity(deps.store(), before.tenantId, before.issueDate, activityId({ ...before, kind: 'issued', date: before.issueDate }));
-  }
-  // Escalated by the finance team (the timeline's EscalateToAgency hands the dossier over itself).
-  if (after.status === 'escalated' && before?.status !== 'escalated' && !c.view.stagesDone.some((s) => s.stage === 'escalation')) {
-    await handOverDossier(after);
   }
   const hold = c.customer.creditHold && mayLiftHold(before, after) ? await liftHoldIfClear(c) : undefined;
   return { activity: items.length, ...(hold ? { hold } : {}) };

@@ -1,0 +1,62 @@
+/**
+ * The collection dossier, off the hot paths: a second consumer of the table's stream that the event
+ * filter (infra/constructs/dossier.ts) only wakes for invoices that are escalated, whether by the
+ * timeline's EscalateToAgency or by the finance team. It assembles the dossier and hands it over
+ * (lib/dossier-handover.ts: through the send guard, so a replayed record never mails it twice) and
+ * publishes DossierHandedOver. The PDF library lives in this function alone: the stream consumer
+ * and the timeline's tasks, which run far more often, do not load it.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { handOverDossier } from './lib/dossier-handover.js';
+import * as deps from './lib/deps.js';
+import { logger, metrics } from './lib/powertools.js';
+
+export interface Escalation {
+  tenantId: string;
+  invoiceId: string;
+  revision: number;
+  run: number;
+}
+
+const imageOf = (raw: Record<string, unknown> | undefined): Record<string, unknown> | undefined =>
+  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
+
+/** The invoice a record shows becoming escalated; undefined for any other change (pure). */
+export const escalationIn = (record: DynamoDBRecord): Escalation | undefined => {
+  const after = imageOf(record.dynamodb?.NewImage);
+  const before = imageOf(record.dynamodb?.OldImage);
+  if (after?.entity !== 'invoice' || after.status !== 'escalated' || before?.status === 'escalated') return undefined;
+  if (typeof after.tenantId !== 'string' || typeof after.invoiceId !== 'string') return undefined;
+  return {
+    tenantId: after.tenantId,
+    invoiceId: after.invoiceId,
+    revision: typeof after.revision === 'number' ? after.revision : 1,
+    run: typeof after.run === 'number' ? after.run : 0,
+  };
+};
+
+export const run = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    const escalation = escalationIn(record);
+    if (!escalation) continue;
+    try {
+      const out = await handOverDossier(escalation);
+      if (out.delivery !== 'skipped') {
+        await deps.events().publish('DossierHandedOver', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, key: out.key, delivery: out.delivery });
+      }
+      logger.info('dossier', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, delivery: out.delivery });
+    } catch (err) {
+      logger.error('dossier hand-over failed', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, error: (err as Error).name, message: (err as Error).message });
+      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
+    }
+  }
+  return { batchItemFailures };
+};
+
+export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));
