@@ -107,7 +107,8 @@ export const collectReport = async (tableName: string, tenantId: string, bucket:
     totals: {
       emails: uniqueMessages('email'),
       sms: uniqueMessages('sms'),
-      calls: all.filter((c) => c.type === 'call_task').length,
+      // One call per customer and day covers several invoices: count the calls, not their log entries.
+      calls: new Set(all.filter((c) => c.type === 'call_task').map((c) => c.messageId ?? `${c.at}|${c.to}`)).size,
       creditHolds: all.filter((c) => c.type === 'credit_hold').length,
       escalations: all.filter((c) => c.type === 'escalation').length,
     },

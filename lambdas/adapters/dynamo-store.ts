@@ -2,7 +2,8 @@
  * Reads and plain writes of tenants, customers, invoices and the contact log.
  * Guarded sends live in dynamo-guard.ts, finance-team commands in dynamo-commands.ts.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ContactEvent, Customer, Invoice, OfficeHours, Tenant } from '../domain/model.js';
 import type { StageDone } from '../domain/timeline.js';
 import { documentClient, tableName } from './clients.js';
@@ -74,6 +75,43 @@ export interface CallTask {
   summary: string;
   talkingPoints: string[];
   salesNotes: string[];
+  createdAt: string;
+  /** The customer's call of the day this invoice is on (domain/tasks.ts callTaskId); absent on tasks written before calls were shared. */
+  callId?: string;
+}
+
+/** An overdue invoice the call mentions without covering it (its own call is not due yet). */
+export interface CallMention {
+  invoiceId: string;
+  invoiceNumber: string;
+  currency: string;
+  amountDue: number;
+  daysPastDue: number;
+}
+
+/**
+ * A customer's one call of a day (item keys.customerCall), beside one CallTask item per invoice it
+ * covers. Written by the first claim of the day; an invoice that joins later adds its CallTask only.
+ */
+export interface CustomerCall {
+  tenantId: string;
+  day: string;
+  customerId: string;
+  callId: string;
+  /** The invoice whose phoneCall stage placed the call. */
+  leadInvoiceId: string;
+  customerName: string;
+  contactName?: string;
+  phone?: string;
+  timeZone: string;
+  officeHours: OfficeHours;
+  callAt: string;
+  summary: string;
+  talkingPoints: string[];
+  salesNotes: string[];
+  alsoOverdue: CallMention[];
+  /** Owed on the invoices on the call and the ones it mentions, per currency. */
+  totals: { currency: string; amount: number }[];
   createdAt: string;
 }
 
@@ -284,6 +322,90 @@ export class DynamoStore {
         Item: { ...keys.callTask(task.tenantId, task.day, task.customerId, task.invoiceId), entity: 'callTask', ...task },
       },
     };
+  }
+
+  /**
+   * The customer's call of the day, as a write that goes with a phoneCall stage's guard claim:
+   * created by the first claim, left as it is by an invoice that joins the call later the same day.
+   */
+  customerCallWrite(call: CustomerCall): TransactItem {
+    const fields = Object.entries({ entity: 'customerCall', ...call }).filter(([, v]) => v !== undefined);
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.customerCall(call.tenantId, call.day, call.customerId),
+        UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = if_not_exists(#f${i}, :v${i})`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(fields.map(([k], i) => [`#f${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(fields.map(([, v], i) => [`:v${i}`, v])),
+      },
+    };
+  }
+
+  /** The call's sheet again, when invoices it was written with dropped out at the claim; only the claim that created it may. */
+  async rewriteCallSheet(call: Pick<CustomerCall, 'tenantId' | 'day' | 'customerId' | 'leadInvoiceId' | 'summary' | 'talkingPoints' | 'alsoOverdue' | 'totals'>): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.customerCall(call.tenantId, call.day, call.customerId),
+          UpdateExpression: 'SET summary = :s, talkingPoints = :p, alsoOverdue = :o, totals = :t',
+          ConditionExpression: 'leadInvoiceId = :lead',
+          ExpressionAttributeValues: { ':s': call.summary, ':p': call.talkingPoints, ':o': call.alsoOverdue, ':t': call.totals, ':lead': call.leadInvoiceId },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  /**
+   * Marks a customer's call of a day done: the CustomerCall item and the CallTask item of each of
+   * `invoiceIds` get the outcome. Items that do not exist are left out; returns the invoices marked.
+   */
+  async completeCustomerCall(tenantId: string, day: string, customerId: string, invoiceIds: readonly string[], outcome: Record<string, unknown>): Promise<string[]> {
+    const mark = async (key: { pk: string; sk: string }): Promise<boolean> => {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: 'SET outcome = :o',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':o': outcome },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      }
+    };
+    const [, ...marked] = await Promise.all([
+      mark(keys.customerCall(tenantId, day, customerId)),
+      ...invoiceIds.map((id) => mark(keys.callTask(tenantId, day, customerId, id))),
+    ]);
+    return invoiceIds.filter((_, i) => marked[i]);
+  }
+
+  /** A customer's call of a day: its CustomerCall item (sk `<customerId>#`) and the CallTask item of each invoice on it. */
+  async customerCallItems(tenantId: string, day: string, customerId: string): Promise<Record<string, unknown>[]> {
+    const key = keys.customerCall(tenantId, day, customerId);
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': key.pk, ':sk': key.sk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   /**

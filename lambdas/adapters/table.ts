@@ -47,10 +47,15 @@ export const keys = {
     pk: `T#${t}#NUM#${customerId}#${number}`,
     sk: 'NUM',
   }),
-  /** The finance team's call queue for one day. */
+  /** The finance team's call queue for one day: one invoice on a customer's call. */
   callTask: (t: string, day: string, customerId: string, invoiceId: string) => ({
     pk: `T#${t}#CALLS#${day}`,
     sk: `${customerId}#${invoiceId}`,
+  }),
+  /** The customer's one call of the day (who, when, what to say), sorted just before its invoices. */
+  customerCall: (t: string, day: string, customerId: string) => ({
+    pk: `T#${t}#CALLS#${day}`,
+    sk: `${customerId}#`,
   }),
   /**
    * The tenant's activity feed (domain/activity.ts: issued, collected, promised, broken, closed),

@@ -232,11 +232,35 @@ export const NoteResult = z
   .object({ events: z.array(LogEntry) })
   .register(responseSchemas, { id: 'NoteResult', description: 'The log entries written.' });
 
+const CallInvoice = z.object({
+  invoiceId: z.string(),
+  invoiceNumber: z.optional(z.string()),
+  currency: z.optional(z.string()),
+  /** Today's amount due (live), minor units. */
+  amountDue: z.optional(MinorUnits),
+  daysPastDue: z.optional(z.int()),
+  status: z.optional(z.string()),
+  /** What the call achieved for this invoice, once logged. */
+  outcome: z.optional(z.record(z.string(), z.unknown())),
+});
+
 export const CallTask = z
   .object({
     day: IsoDate,
     customerId: z.string(),
+    /** The call's first invoice (the one whose stage placed it); `invoices` lists all of them. */
     invoiceId: z.string(),
+    /** One call per customer per day: every invoice on it logs this id. */
+    callId: z.optional(z.string()),
+    summary: z.optional(z.string()),
+    /** The invoices the call is about (their call stage is done by it), oldest due date first. */
+    invoices: z.optional(z.array(CallInvoice)),
+    /** The customer's other overdue invoices, to mention on the call. */
+    alsoOverdue: z.optional(z.array(CallInvoice)),
+    /** Owed on `invoices` and `alsoOverdue`, per currency (never summed across currencies). */
+    totals: z.optional(z.array(z.object({ currency: z.string(), amountDue: MinorUnits }))),
+    /** An outcome was logged for every invoice on the call. */
+    done: z.optional(z.boolean()),
     customerName: z.optional(z.string()),
     invoiceNumber: z.optional(z.string()),
     phone: z.optional(z.string()),
@@ -259,7 +283,18 @@ export const CallQueue = z
   .register(responseSchemas, { id: 'CallQueue', description: "The finance team's calls for one day in the tenant time zone." });
 
 export const CallOutcomeResult = z
-  .object({ invoice: InvoiceResource, events: z.array(LogEntry), stoppedExecution: z.optional(z.string()), customerUpdated: z.boolean() })
+  .object({
+    invoice: InvoiceResource,
+    events: z.array(LogEntry),
+    stoppedExecution: z.optional(z.string()),
+    customerUpdated: z.boolean(),
+    /** The customer's call of the day the outcome completed. */
+    callId: z.optional(z.string()),
+    /** The other invoices on the same call: the outcome (and a promise obtained) applies to each. */
+    otherInvoices: z.optional(z.array(z.object({ invoice: InvoiceResource, events: z.array(LogEntry), stoppedExecution: z.optional(z.string()) }))),
+    /** Invoices on the call the outcome could not be applied to (paid meanwhile, busy), with why. */
+    notApplied: z.optional(z.array(z.object({ invoiceId: z.string(), reason: z.string() }))),
+  })
   .register(responseSchemas, { id: 'CallOutcomeResult', description: 'The invoice after the call outcome, and the log entries written.' });
 
 export const CustomerResource = Customer.register(responseSchemas, { id: 'Customer', description: 'A customer of the tenant.' });

@@ -2,7 +2,7 @@
  * How the customer engages with the reminders of one invoice, read off its contact log: a link
  * opened or an answer given counts; delivery alone does not. Pure.
  */
-import type { ContactEvent } from './model.js';
+import type { ContactEvent, Customer, Policy } from './model.js';
 
 /** Log entries that show the customer read or answered. */
 const ENGAGED: ReadonlySet<ContactEvent['type']> = new Set<ContactEvent['type']>([
@@ -30,3 +30,19 @@ export const ignoredEmailsInARow = (events: readonly ContactEvent[]): number => 
   }
   return ignored;
 };
+
+/** Whether the customer can be texted at all: the policy sends SMS, and there is a number that did not opt out. */
+export const canText = (policy: Pick<Policy, 'smsPerWeek'>, customer: Pick<Customer, 'phone' | 'smsOptOut'>): boolean =>
+  policy.smsPerWeek > 0 && Boolean(customer.phone) && !customer.smsOptOut;
+
+/**
+ * What the e-mails ignored in a row change about the next stage: nothing yet; an SMS beside the
+ * next written reminder where the customer can be texted; otherwise the phone call comes forward.
+ */
+export type UnheardEscalation = 'none' | 'addSms' | 'callForward';
+
+export const unheardEscalation = (
+  ignoredEmails: number,
+  policy: Pick<Policy, 'smsPerWeek'>,
+  customer: Pick<Customer, 'phone' | 'smsOptOut'>,
+): UnheardEscalation => (ignoredEmails < IGNORED_EMAILS_BEFORE_SMS ? 'none' : canText(policy, customer) ? 'addSms' : 'callForward');

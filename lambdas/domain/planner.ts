@@ -8,6 +8,7 @@ import type { Customer, Invoice, Policy } from './model.js';
 import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 import type { PlanInput, TimelinePlan } from './timeline.js';
 import { addDays, localDate, nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
+import { unheardEscalation } from './engagement.js';
 
 /** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
 export const DEFAULT_CLAIM_GRACE_DAYS = 7;
@@ -92,7 +93,23 @@ interface Slot {
   nominal: Date;
 }
 
-const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }: PlanInput): TimelinePlan => {
+/**
+ * Two e-mails in a row ignored, no SMS possible (engagement.ts), the invoice overdue, the debt put
+ * in writing and its call still ahead: the call comes forward to the accounts office's next
+ * business day (never later than its own date), and the written reminders still pending before it
+ * are left out: a third ignored e-mail would only delay the conversation.
+ */
+const forwardedCall = (input: PlanInput, phoneCallAhead: boolean, writtenBefore: boolean): Date | undefined => {
+  const { invoice, customer, policy, now } = input;
+  if (!phoneCallAhead || !writtenBefore || unheardEscalation(input.ignoredEmails ?? 0, policy, customer) !== 'callForward') return undefined;
+  const ctx = officeContext(customer);
+  const today = localDate(now, ctx.timeZone);
+  if (today <= invoice.dueDate) return undefined;
+  return openingOn(addDays(today, 1), ctx);
+};
+
+const timeline = (input: PlanInput): TimelinePlan => {
+  const { invoice, customer, policy, stagesDone, lastContactAt, now } = input;
   const done = new Set(stagesDone.map((d) => d.stage));
   const lastDone = Math.max(-1, ...STAGE_IDS.filter((s) => done.has(s)).map(stageIndex));
   const writtenBefore = stagesDone.some((d) => isWritten(d.stage) || WRITTEN_MESSAGES.includes(d.stage));
@@ -103,7 +120,14 @@ const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }:
   const enabled = (s: Stage) => policy.stages[s]?.enabled === true && !done.has(s);
 
   // Enabled stages after the last one done; anything earlier that never ran is not replayed.
-  const candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
+  let candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
+
+  const forward = forwardedCall(input, candidates.some((c) => c.stage === 'phoneCall'), writtenBefore);
+  if (forward) {
+    candidates = candidates
+      .filter((c) => !isWritten(c.stage))
+      .map((c) => (c.stage === 'phoneCall' && forward < c.nominal ? { ...c, nominal: forward } : c));
+  }
 
   // Backlog: of the stages already due, only the latest written reminder is sent, and now.
   const catchUp = candidates.filter((c) => c.nominal < now && isWritten(c.stage)).at(-1);
@@ -134,7 +158,8 @@ const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }:
     let earliest = c.nominal < now ? now : c.nominal;
     if (previous) {
       const gapEnd = new Date(previous.getTime() + minGapMs);
-      const gapApplies = keepGap || fromLastContact;
+      // A call brought forward is another channel: the next business day, not the e-mail spacing.
+      const gapApplies = !(forward && c.stage === 'phoneCall') && (keepGap || fromLastContact);
       if (gapApplies && gapEnd > c.nominal) keepGap = true;
       // Never two contacts on one local day, whatever the gap.
       const nextDay = openingOn(addDays(localDate(previous, c.ctx.timeZone), 1), c.ctx);
@@ -170,7 +195,14 @@ const timeline = ({ invoice, customer, policy, stagesDone, lastContactAt, now }:
   const next = STAGE_IDS.find((s) => instants.has(s));
   if (!next) return { ...closed(now, 'every stage is done or disabled'), at };
   const late = acting.some((c) => c.nominal < now);
-  return { mode: 'timeline', next, at, skip, reason: reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next) };
+  const reason = reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next);
+  return {
+    mode: 'timeline',
+    next,
+    at,
+    skip,
+    reason: forward ? `${reason}; two e-mails ignored and no SMS possible: the call comes forward` : reason,
+  };
 };
 
 const reasonFor = (invoice: Invoice, customer: Customer, now: Date, start: Stage | undefined, next: Stage): string => {

@@ -13,6 +13,13 @@ export type TaskKind = (typeof TASK_KINDS)[number];
 export const planRequestTaskId = (invoiceId: string, ref: string): string => `planRequest#${invoiceId}#${ref}`;
 export const contactChangeTaskId = (customerId: string, ref: string): string => `contactChange#${customerId}#${ref}`;
 
+/**
+ * The finance team's call of one customer on one day (the tenant's local date): one per customer
+ * and day, whatever the number of invoices it covers (domain/calls.ts). Each invoice's contact log
+ * points at it.
+ */
+export const callTaskId = (customerId: string, day: string): string => `call#${customerId}#${day}`;
+
 /** Id prefixes of the open answers that hold an invoice's next reminder: its plan requests, its customer's contact changes. */
 export const answerTaskPrefixes = (invoiceId: string, customerId: string): string[] => [planRequestTaskId(invoiceId, ''), contactChangeTaskId(customerId, '')];
 

@@ -34,5 +34,10 @@ export interface PlanInput {
   lastContactAt?: string;
   /** Tenant.paymentClaimGraceDays: how long a payment_claimed invoice waits (7 when absent). */
   paymentClaimGraceDays?: number;
+  /**
+   * E-mails about this invoice the customer ignored in a row (engagement.ts). From two on, where the
+   * customer cannot be texted, the phone call comes forward. Absent: 0.
+   */
+  ignoredEmails?: number;
   now: Date;
 }

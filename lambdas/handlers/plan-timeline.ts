@@ -1,11 +1,13 @@
 /**
  * PlanTimeline: the instants of every stage of this execution, from the invoice, its contact
- * history, the customer's policy and business calendar (domain/planner.ts), as of clock.now().
+ * history (the engagement it shows), the customer's policy and business calendar
+ * (domain/planner.ts), as of clock.now().
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { planTimeline } from '../domain/planner.js';
+import { ignoredEmailsInARow } from '../domain/engagement.js';
 import type { TimelinePlan } from '../domain/timeline.js';
 import { clock } from '../adapters/clock.js';
 import { ExecutionInput, parseTaskInput } from './lib/task-input.js';
@@ -26,6 +28,8 @@ export const planFor = async (input: ExecutionInput): Promise<TimelinePlan> => {
     stagesDone: c.view.stagesDone,
     ...(inv.lastContactAt ? { lastContactAt: inv.lastContactAt } : {}),
     paymentClaimGraceDays: c.tenant.paymentClaimGraceDays,
+    // Two e-mails ignored and no SMS possible: the call comes forward (domain/engagement.ts).
+    ignoredEmails: ignoredEmailsInARow(c.view.events),
     now,
   });
   logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip });

@@ -9,13 +9,14 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Stage } from '../domain/stages.js';
-import { ignoredEmailsInARow } from '../domain/engagement.js';
+import { ignoredEmailsInARow, unheardEscalation } from '../domain/engagement.js';
+import { localDay } from '../domain/reminder.js';
 import { DeferredError, InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { clock } from '../adapters/clock.js';
 import { nextSendMoment } from '../domain/calendar.js';
 import { answerTaskPrefixes } from '../domain/tasks.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
-import { isCurrent, loadCase } from './lib/load.js';
+import { isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState, stageTaskState } from './lib/task-state.js';
 import * as deps from './lib/deps.js';
@@ -26,6 +27,19 @@ export interface StageResult {
   outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
   channels: ChannelOutcome[];
 }
+
+const CALL_FORWARD = 'two e-mails ignored and no SMS possible: the phone call comes forward';
+
+/**
+ * The conditions under which the planner brings the call forward (overdue, call still ahead, nobody
+ * to text). Once per stage: should the plan still name this stage, it is sent rather than deferred again.
+ */
+const callComesForward = (c: InvoiceCase, stage: Stage, ignoredEmails: number): boolean =>
+  !c.view.events.some((e) => e.type === 'deferred' && e.stage === stage && e.details?.reason === CALL_FORWARD) &&
+  c.policy.stages.phoneCall?.enabled === true &&
+  !c.view.stagesDone.some((s) => s.stage === 'phoneCall') &&
+  localDay(clock.now(), c.customer.timeZone) > c.view.invoice.dueDate &&
+  unheardEscalation(ignoredEmails, c.policy, c.customer) === 'callForward';
 
 export const sendStageReminder = async (input: StageTaskInput): Promise<StageResult> => {
   const ids = { tenantId: input.tenantId, invoiceId: input.invoiceId, stage: input.stage };
@@ -54,6 +68,14 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     await deps.store().deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: until.toISOString(), reason: `waiting for the finance team to see the customer's answer (${waiting.map((t) => t.kind).join(', ')})`, at: now.toISOString() });
     throw new DeferredError(`${input.stage} held: the customer's answer is still with the finance team`);
   }
+  // Two e-mails ignored in a row and no SMS possible: this written reminder gives way to the phone
+  // call, which PlanTimeline brings forward (domain/planner.ts); the deferral says why in the log.
+  const ignoredEmails = ignoredEmailsInARow(c.view.events);
+  if (callComesForward(c, input.stage, ignoredEmails)) {
+    const now = clock.now();
+    await deps.store().deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: now.toISOString(), reason: CALL_FORWARD, at: now.toISOString() });
+    throw new DeferredError(`${input.stage} gives way to the phone call: two e-mails ignored, no SMS possible`);
+  }
   const out = await sendGuardedMessage({
     invoice: inv,
     customer: c.customer,
@@ -65,7 +87,7 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     revision: input.revision,
     run: input.run,
     consolidate: true,
-    ignoredEmails: ignoredEmailsInARow(c.view.events),
+    ignoredEmails,
   });
   return { stage: input.stage, ...out };
 };

@@ -93,6 +93,14 @@ describe('npm run demo', () => {
     }
   });
 
+  it('calls the customer with eight overdue invoices once: every invoice logs the same call task id', () => {
+    const calls = report.invoices.filter((i) => i.customerId === 'C-BRIGHTON').map((i) => i.contacts.filter((c) => c.type === 'call_task'));
+    expect(calls).toHaveLength(8);
+    for (const c of calls) expect(c).toHaveLength(1);
+    const callIds = [...new Set(calls.map((c) => c[0]!.messageId))];
+    expect(callIds).toEqual([expect.stringMatching(/^call#C-BRIGHTON#2026-\d\d-\d\d$/)]);
+  });
+
   it('gives identical results on a second run (message ids aside)', () => {
     expect(withoutMessageIds(second)).toBe(withoutMessageIds(report));
     expect(second.totals).toEqual(report.totals);

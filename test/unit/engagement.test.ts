@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ignoredEmailsInARow } from '../../lambdas/domain/engagement.js';
+import { canText, ignoredEmailsInARow, unheardEscalation } from '../../lambdas/domain/engagement.js';
 import { Customer, Invoice, Tenant, type ContactEvent } from '../../lambdas/domain/model.js';
 import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
 import { decideReminder } from '../../lambdas/domain/reminder.js';
@@ -42,5 +42,18 @@ describe('engagement', () => {
     expect(decide('standard', 1).sms).toBeUndefined(); // standard texts from the second overdue only
     expect(decide('standard', 2).sms).toEqual({ to: '+393470000001' });
     expect(decide('relationship', 5).sms).toBeUndefined(); // relationship never texts
+  });
+
+  it('after two ignored e-mails: an SMS where the customer can be texted, otherwise the call comes forward', () => {
+    const mobile = { phone: '+393470000001', smsOptOut: false };
+    expect(unheardEscalation(1, BUILT_IN_POLICIES.standard, mobile)).toBe('none');
+    expect(unheardEscalation(2, BUILT_IN_POLICIES.standard, mobile)).toBe('addSms');
+    expect(unheardEscalation(3, BUILT_IN_POLICIES.firm, mobile)).toBe('addSms');
+    // The policy never texts, no number, or the number opted out.
+    expect(unheardEscalation(2, BUILT_IN_POLICIES.relationship, mobile)).toBe('callForward');
+    expect(unheardEscalation(2, BUILT_IN_POLICIES.standard, { smsOptOut: false })).toBe('callForward');
+    expect(unheardEscalation(2, BUILT_IN_POLICIES.standard, { ...mobile, smsOptOut: true })).toBe('callForward');
+    expect(canText(BUILT_IN_POLICIES.standard, mobile)).toBe(true);
+    expect(canText({ smsPerWeek: 0 }, mobile)).toBe(false);
   });
 });

@@ -27,13 +27,14 @@ const invoice = (over: Partial<InvoiceInput> = {}) =>
     ...over,
   });
 
-const plan = (o: { policy?: PolicyId; inv?: Partial<InvoiceInput>; cust?: Partial<CustomerInput>; now: string; done?: StageDone[]; last?: string }) =>
+const plan = (o: { policy?: PolicyId; inv?: Partial<InvoiceInput>; cust?: Partial<CustomerInput>; now: string; done?: StageDone[]; last?: string; ignored?: number }) =>
   planTimeline({
     invoice: invoice(o.inv),
     customer: customer(o.cust),
     policy: BUILT_IN_POLICIES[o.policy ?? 'standard'],
     stagesDone: o.done ?? [],
     ...(o.last ? { lastContactAt: o.last } : {}),
+    ...(o.ignored !== undefined ? { ignoredEmails: o.ignored } : {}),
     now: new Date(o.now),
   });
 
@@ -255,6 +256,104 @@ describe('replanning mid-timeline', () => {
     const p = plan({ now: '2026-05-01T10:00:00Z', done: STAGE_IDS.map((stage) => ({ stage, at: '2026-04-01T08:00:00Z' })) });
     expect(p.mode).toBe('closed');
     expect(p.next).toBe('none');
+  });
+});
+
+describe('two e-mails ignored in a row and no SMS possible: the call comes forward', () => {
+  // Due Monday 16 February; preDue and dueDate sent and ignored. Thursday 26 February, 11:00 Rome.
+  const done = [
+    { stage: 'preDue', at: '2026-02-06T08:00:00Z' },
+    { stage: 'dueDate', at: '2026-02-16T08:00:00Z' },
+  ];
+  const unheard = { done, last: '2026-02-16T08:00:00Z', now: '2026-02-26T10:00:00Z', ignored: 2 };
+
+  it('relationship (never texts): the call is on the next business day in office hours, the e-mails before it are left out', () => {
+    const p = plan({ ...unheard, policy: 'relationship' });
+    expect(p.next).toBe('phoneCall');
+    expect(acting(p)).toEqual([
+      ['phoneCall', '2026-02-27T08:00:00.000Z'], // Friday 09:00 Rome instead of +25 (13 March)
+      ['creditHold', '2026-04-02T07:00:00.000Z'],
+      ['escalation', '2026-04-17T07:00:00.000Z'],
+    ]);
+    expect(p.reason).toContain('call comes forward');
+  });
+
+  it("uses the accounts office's days and hours, never a weekend", () => {
+    // Friday 27 February: the next business day the office works is Monday, from 14:00.
+    const p = plan({ ...unheard, now: '2026-02-27T10:00:00Z', policy: 'relationship', cust: { officeHours: { days: [1, 2], from: '14:00', to: '17:00' } } });
+    expect(p.at.phoneCall).toBe('2026-03-02T13:00:00.000Z');
+  });
+
+  it('a policy that texts, to a customer with no mobile or opted out: the call comes forward too', () => {
+    expect(plan({ ...unheard }).at.phoneCall).toBe('2026-02-27T08:00:00.000Z');
+    expect(plan({ ...unheard, cust: { phone: '+393470000001', smsOptOut: true } }).at.phoneCall).toBe('2026-02-27T08:00:00.000Z');
+  });
+
+  it('keeps the policy course when the customer can be texted (the next reminder adds an SMS), engaged, or after one ignored e-mail', () => {
+    const scheduled = plan({ done, last: unheard.last, now: unheard.now, policy: 'relationship' });
+    expect(scheduled.next).toBe('firstOverdue');
+    expect(plan({ ...unheard, cust: { phone: '+393470000001' } }).next).toBe('firstOverdue');
+    expect(plan({ ...unheard, policy: 'relationship', ignored: 1 })).toEqual(scheduled);
+    expect(plan({ ...unheard, policy: 'relationship', ignored: 0 })).toEqual(scheduled);
+  });
+
+  it('never calls before the due date, and never later than the call would have been', () => {
+    // Receipt check and pre-due note ignored: the invoice is not due yet, the timeline stands.
+    const early = plan({ policy: 'relationship', done: [{ stage: 'preDue', at: '2026-02-06T08:00:00Z' }], now: '2026-02-10T10:00:00Z', ignored: 2 });
+    expect(early.next).toBe('dueDate');
+    // Its own call date (3 March) already past when re-planned: the office is open, the call is now, not tomorrow.
+    const late = plan({ ...unheard, now: '2026-03-05T10:00:00Z', done: [...done, { stage: 'firstOverdue', at: '2026-02-23T08:00:00Z' }], last: '2026-02-23T08:00:00Z' });
+    expect(late.next).toBe('phoneCall');
+    expect(late.at.phoneCall).toBe('2026-03-05T10:00:00.000Z');
+  });
+
+  it('is not on the same local day as the last contact', () => {
+    const p = plan({ ...unheard, policy: 'relationship', last: '2026-02-27T09:00:00Z' });
+    expect(p.at.phoneCall).toBe('2026-03-02T08:00:00.000Z');
+  });
+
+  it('over arbitrary histories: no written reminder before the call, the call no later than planned without it, in office hours, ordered', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.subarray([...STAGE_IDS]),
+        fc.integer({ min: 1, max: 20 * 24 }),
+        (dueOffset, arrival, hour, doneStages, hoursSinceContact) => {
+          const due = DateTime.fromISO('2026-01-01').plus({ days: dueOffset });
+          const now = due.plus({ days: arrival, hours: hour }).toJSDate();
+          const last = new Date(now.getTime() - hoursSinceContact * 3_600_000);
+          const input = {
+            invoice: invoice({ issueDate: due.minus({ days: 30 }).toISODate()!, dueDate: due.toISODate()! }),
+            customer: customer(),
+            policy: BUILT_IN_POLICIES.relationship,
+            stagesDone: doneStages.map((stage) => ({ stage, at: last.toISOString() })),
+            lastContactAt: last.toISOString(),
+            now,
+          };
+          const forward = planTimeline({ ...input, ignoredEmails: 2 });
+          const usual = planTimeline(input);
+          const times = STAGE_IDS.map((st) => Date.parse(forward.at[st]));
+          expect(times).toEqual([...times].sort((x, y) => x - y));
+          const a = acting(forward);
+          const written = doneStages.some((st) => (WRITTEN_STAGES as readonly string[]).includes(st));
+          // Nothing to bring forward (no call ahead, not overdue, nothing in writing yet): the usual plan.
+          if (!a.some(([st]) => st === 'phoneCall') || !written || due.toISODate()! >= DateTime.fromJSDate(now, { zone: 'Europe/Rome' }).toISODate()!) {
+            expect(forward).toEqual(usual);
+            return;
+          }
+          expect(a[0]![0]).toBe('phoneCall');
+          const call = DateTime.fromISO(forward.at.phoneCall, { zone: 'Europe/Rome' });
+          expect(Date.parse(forward.at.phoneCall)).toBeLessThanOrEqual(Date.parse(usual.at.phoneCall));
+          expect(Date.parse(forward.at.phoneCall)).toBeGreaterThanOrEqual(now.getTime());
+          expect(isBusinessDay(call.toISODate()!, 'IT')).toBe(true);
+          expect(call.toFormat('HH:mm') >= '09:00' && call.toFormat('HH:mm') < '17:00').toBe(true);
+          expect(call.toISODate()).not.toBe(DateTime.fromJSDate(last, { zone: 'Europe/Rome' }).toISODate());
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 

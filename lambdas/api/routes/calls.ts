@@ -1,13 +1,101 @@
-/** /v1/calls: the finance team's call queue, and what each call achieved. */
-import { NotFoundError } from '../../adapters/dynamo-commands.js';
+/**
+ * /v1/calls: the finance team's call queue, one call per customer per day with every invoice it
+ * covers, and what each call achieved (applied to all its invoices).
+ */
+import type * as z from 'zod/mini';
+import { AlreadyDoneError, InvoiceBusyError, NotFoundError } from '../../adapters/dynamo-commands.js';
 import { clock } from '../../adapters/clock.js';
-import { localDate } from '../../domain/ageing.js';
-import { recordCallOutcome, updateCustomer } from '../../domain/commands.js';
-import { route, type RouteDef } from '../route.js';
-import { CallOutcomeRequest, CallOutcomeResult, CallQueue, CallQueueQuery } from '../schemas.js';
+import { daysPastDue, localDate } from '../../domain/ageing.js';
+import { CommandRejected, recordCallOutcome, updateCustomer } from '../../domain/commands.js';
+import { ACTIVE_STATUSES, amountDue, type Invoice } from '../../domain/model.js';
+import { totalsByCurrency } from '../../domain/money.js';
+import { route, type RouteContext, type RouteDef } from '../route.js';
+import { CallOutcomeRequest, CallOutcomeResult, CallQueue, CallQueueQuery, type CallTask } from '../schemas.js';
 import { callTask, invoiceResource } from '../views.js';
 import { commandContext } from './invoices.js';
 import { afterCustomerChange } from './customers.js';
+
+type Item = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** A CALLS item: the customer's call (sk `<customerId>#`) or one invoice on it (sk `<customerId>#<invoiceId>`). */
+const itemIds = (item: Item): { customerId: string; invoiceId?: string } => {
+  const sk = String(item.sk ?? '');
+  const cut = sk.indexOf('#');
+  const customerId = str(item.customerId) ?? (cut >= 0 ? sk.slice(0, cut) : sk);
+  if (item.entity === 'customerCall') return { customerId };
+  const invoiceId = str(item.invoiceId) ?? (cut >= 0 ? sk.slice(cut + 1) : '');
+  return invoiceId ? { customerId, invoiceId } : { customerId };
+};
+
+interface CallItems {
+  customerId: string;
+  call?: Item;
+  lines: Item[];
+}
+
+/** The queue's items, one entry per customer call; a call written before calls were shared is its invoice's line alone. */
+export const groupCalls = (items: readonly Item[]): CallItems[] => {
+  const calls = new Map<string, CallItems>();
+  for (const item of items) {
+    const { customerId, invoiceId } = itemIds(item);
+    const entry = calls.get(customerId) ?? { customerId, lines: [] };
+    if (invoiceId) entry.lines.push(item);
+    else entry.call = item;
+    calls.set(customerId, entry);
+  }
+  return [...calls.values()].filter((c) => c.lines.length > 0);
+};
+
+const objectOr = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+/** One row of the queue: the call, its invoices with today's amounts, the other overdue ones, the totals. */
+const callRow = async (c: RouteContext<unknown, unknown>, day: string, entry: CallItems): Promise<z.input<typeof CallTask>> => {
+  const t = c.tenant.tenantId;
+  const lineIds = entry.lines.map((l) => itemIds(l).invoiceId!);
+  const mentions = (Array.isArray(entry.call?.alsoOverdue) ? (entry.call.alsoOverdue as Item[]) : []).filter(
+    (m) => typeof m.invoiceId === 'string' && !lineIds.includes(m.invoiceId),
+  );
+  const [customer, onCall, mentioned] = await Promise.all([
+    c.deps.store.getCustomer(t, entry.customerId),
+    Promise.all(lineIds.map((id) => c.deps.store.getInvoice(t, id))),
+    Promise.all(mentions.map((m) => c.deps.store.getInvoice(t, String(m.invoiceId)))),
+  ]);
+  const late = (inv: Invoice) => daysPastDue(inv.dueDate, localDate(c.now, c.tenant.timeZone));
+  const live = (inv: Invoice) => ({ invoiceId: inv.invoiceId, invoiceNumber: inv.number, currency: inv.currency, amountDue: amountDue(inv), daysPastDue: late(inv), status: inv.status });
+  const invoices = entry.lines
+    .map((line, i) => {
+      const inv = onCall[i];
+      const outcome = objectOr(line.outcome);
+      const base = inv ? live(inv) : { invoiceId: lineIds[i]! };
+      return { ...base, ...(outcome ? { outcome } : {}), due: inv?.dueDate ?? '' };
+    })
+    .sort((a, b) => a.due.localeCompare(b.due) || a.invoiceId.localeCompare(b.invoiceId))
+    .map(({ due: _due, ...rest }) => rest);
+  // Still owed: an invoice paid or written off since the call was placed is no longer a talking point, nor in the totals.
+  const owed = (inv: Invoice | undefined): inv is Invoice => inv !== undefined && ACTIVE_STATUSES.includes(inv.status) && amountDue(inv) > 0;
+  const alsoOverdue = mentioned.filter(owed).map(live);
+  const totals = totalsByCurrency([...onCall, ...mentioned].filter(owed).map((inv) => ({ currency: inv.currency, amount: amountDue(inv) })));
+  const leadId = str(entry.call?.leadInvoiceId);
+  const lead = Math.max(0, leadId ? lineIds.indexOf(leadId) : 0);
+  const base = callTask(day, { ...entry.lines[lead], ...(entry.call ?? {}), sk: entry.lines[lead]!.sk }, customer, onCall[lead], c.now, c.tenant.timeZone);
+  const callId = str(entry.call?.callId) ?? str(entry.lines[lead]!.callId);
+  const summary = str(entry.call?.summary) ?? str(entry.lines[lead]!.summary);
+  return {
+    ...base,
+    ...(callId ? { callId } : {}),
+    ...(summary ? { summary } : {}),
+    invoices,
+    alsoOverdue,
+    totals: totals.map((x) => ({ currency: x.currency, amountDue: x.amount })),
+    done: invoices.every((i) => i.outcome !== undefined),
+  };
+};
+
+/** Errors that keep an outcome from one of the call's other invoices without failing the request. */
+const notApplicable = (err: unknown): string | undefined =>
+  err instanceof CommandRejected || err instanceof NotFoundError || err instanceof InvoiceBusyError || err instanceof AlreadyDoneError ? err.message : undefined;
 
 export const callRoutes: RouteDef[] = [
   route({
@@ -15,7 +103,8 @@ export const callRoutes: RouteDef[] = [
     path: '/v1/calls',
     operationId: 'getCallQueue',
     summary: "A day's call queue",
-    description: 'Who to call, when their office answers, the number, the amount due, talking points and sales notes. `day` defaults to today in the tenant time zone.',
+    description:
+      'One call per customer: who to call, when their office answers, the number, the invoices the call is about (amount due today, days late), the other overdue invoices to mention, the totals per currency, talking points and sales notes. `day` defaults to today in the tenant time zone.',
     tag: 'calls',
     access: 'read',
     query: CallQueueQuery,
@@ -23,13 +112,7 @@ export const callRoutes: RouteDef[] = [
     handle: async (c) => {
       const day = c.query.day ?? localDate(c.now, c.tenant.timeZone);
       const items = await c.deps.queries.callQueue(c.tenant.tenantId, day);
-      const ids = (i: Record<string, unknown>) => String(i.sk ?? '').split('#');
-      const customerIds = [...new Set(items.map((i) => ids(i)[0]!))];
-      const customers = new Map(
-        await Promise.all(customerIds.map(async (id) => [id, await c.deps.store.getCustomer(c.tenant.tenantId, id)] as const)),
-      );
-      const invoices = await Promise.all(items.map((i) => c.deps.store.getInvoice(c.tenant.tenantId, ids(i)[1] ?? '')));
-      const calls = items.map((item, n) => callTask(day, item, customers.get(ids(item)[0]!), invoices[n], c.now, c.tenant.timeZone));
+      const calls = await Promise.all(groupCalls(items).map((entry) => callRow(c, day, entry)));
       return { day, timeZone: c.tenant.timeZone, calls };
     },
   }),
@@ -38,38 +121,73 @@ export const callRoutes: RouteDef[] = [
     path: '/v1/calls/{customerId}/{invoiceId}/outcome',
     operationId: 'recordCallOutcome',
     summary: 'Log the outcome of a call',
-    description: 'Reached or not, a promise obtained (recorded like any promise), a new contact person (becomes the billing contact).',
+    description:
+      'Reached or not, a promise obtained (recorded like any promise), a new contact person (becomes the billing contact). `invoiceId` is any invoice on the call: the outcome, and a promise obtained, apply to every invoice on that customer call; the call is marked done.',
     tag: 'calls',
     access: 'write',
     body: CallOutcomeRequest,
-    response: { status: 200, schema: CallOutcomeResult, description: 'The invoice after the call and the log entries written.' },
+    response: { status: 200, schema: CallOutcomeResult, description: 'The invoice after the call, the other invoices on the same call, and the log entries written.' },
     errors: [404, 409, 422, 503],
     handle: async (c) => {
       const ctx = commandContext(c);
+      const t = c.tenant.tenantId;
       const { customerId, invoiceId } = c.params as { customerId: string; invoiceId: string };
       const { day, ...input } = c.body;
-      const result = await c.deps.commands.onInvoice(c.tenant.tenantId, invoiceId, (inv) => {
-        if (inv.customerId !== customerId) throw new NotFoundError('invoice', `${invoiceId} of customer ${customerId}`);
-        return recordCallOutcome(inv, input, { ...ctx, now: clock.now() });
-      });
+      const queueDay = day ?? localDate(c.now, c.tenant.timeZone);
+      const items = await c.deps.store.customerCallItems(t, queueDay, customerId);
+      const onCall = items.flatMap((i) => itemIds(i).invoiceId ?? []);
+      const apply = (id: string) =>
+        c.deps.commands.onInvoice(t, id, (inv) => {
+          if (inv.customerId !== customerId) throw new NotFoundError('invoice', `${id} of customer ${customerId}`);
+          return recordCallOutcome(inv, input, { ...ctx, now: clock.now() });
+        });
+      // The invoice named in the path first: its refusal is the request's.
+      const result = await apply(invoiceId);
+      const otherInvoices: z.input<typeof CallOutcomeResult>['otherInvoices'] = [];
+      const notApplied: { invoiceId: string; reason: string }[] = [];
+      for (const id of onCall.includes(invoiceId) ? onCall.filter((x) => x !== invoiceId) : []) {
+        try {
+          const r = await apply(id);
+          otherInvoices.push({
+            invoice: invoiceResource(r.invoice, c.now, c.tenant.timeZone),
+            events: r.events,
+            ...(r.stoppedExecution ? { stoppedExecution: r.stoppedExecution } : {}),
+          });
+        } catch (err) {
+          const reason = notApplicable(err);
+          if (reason === undefined) throw err;
+          notApplied.push({ invoiceId: id, reason });
+        }
+      }
       let customerUpdated = false;
       if (input.newContact) {
         const contact = input.newContact;
-        const d = await c.deps.commands.onCustomer(c.tenant.tenantId, customerId, (cust) => updateCustomer(cust, { billingContact: contact }, ctx));
+        const d = await c.deps.commands.onCustomer(t, customerId, (cust) => updateCustomer(cust, { billingContact: contact }, ctx));
         customerUpdated = d.events.length > 0;
         await afterCustomerChange(c, customerId, d.becameReachable);
       }
-      await c.deps.commands.completeCallTask(c.tenant.tenantId, day ?? localDate(c.now, c.tenant.timeZone), customerId, invoiceId, {
+      const outcome = {
         reached: input.reached,
         ...(input.promise ? { promiseDate: input.promise.date } : {}),
         by: ctx.actor,
         at: c.now.toISOString(),
-      });
+      };
+      if (onCall.includes(invoiceId)) {
+        const applied = onCall.filter((id) => !notApplied.some((n) => n.invoiceId === id));
+        await c.deps.store.completeCustomerCall(t, queueDay, customerId, applied, outcome);
+      } else {
+        // An invoice the day's call was not about (a call the team made on its own): its own task, if any.
+        await c.deps.commands.completeCallTask(t, queueDay, customerId, invoiceId, outcome);
+      }
+      const callId = str(items.find((i) => i.entity === 'customerCall')?.callId);
       return {
         invoice: invoiceResource(result.invoice, c.now, c.tenant.timeZone),
         events: result.events,
         ...(result.stoppedExecution ? { stoppedExecution: result.stoppedExecution } : {}),
         customerUpdated,
+        ...(callId ? { callId } : {}),
+        ...(otherInvoices.length > 0 ? { otherInvoices } : {}),
+        ...(notApplied.length > 0 ? { notApplied } : {}),
       };
     },
   }),

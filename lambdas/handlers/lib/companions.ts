@@ -1,8 +1,12 @@
 /**
- * The other invoices of the customer that one reminder also covers (domain/consolidation.ts),
- * each with the line it shows in the combined message and its own signed links.
+ * The other invoices of the customer that one reminder (domain/consolidation.ts) or one call
+ * (domain/calls.ts) also covers, each with the line it shows in the combined message and its own
+ * signed links.
  */
 import type { MessageLine } from '../../domain/rendering/types.js';
+import type { Customer, Invoice, Policy, Tenant } from '../../domain/model.js';
+import { callGroupFor, type CallGroup } from '../../domain/calls.js';
+import { localDate } from '../../domain/calendar.js';
 import { companionsFor, type Companion } from '../../domain/consolidation.js';
 import { decideReminder } from '../../domain/reminder.js';
 import { WRITTEN_STAGES, type Stage } from '../../domain/stages.js';
@@ -41,4 +45,35 @@ export const findCompanions = async (req: MessageRequest, now: Date): Promise<Co
       return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
     }),
   );
+};
+
+/**
+ * The customer's other open invoices, sorted for one call (domain/calls.ts): those whose call is
+ * due by the end of `day` ride on it, the other overdue ones are only talked about. Only invoices
+ * past their due date are read in full: nothing else can be on a call or overdue.
+ */
+export const findCallGroup = async (
+  req: { invoice: Invoice; customer: Customer; policy: Policy; tenant: Tenant },
+  now: Date,
+  day: string,
+): Promise<CallGroup> => {
+  const store = deps.store();
+  const customerToday = localDate(now, req.customer.timeZone);
+  const others = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
+    (i) => i.invoiceId !== req.invoice.invoiceId && i.dueDate < customerToday,
+  );
+  if (others.length === 0) return { onCall: [], alsoOverdue: [] };
+  const siblings = (await Promise.all(others.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) =>
+    v ? [{ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }] : [],
+  );
+  return callGroupFor({
+    trigger: req.invoice,
+    customer: req.customer,
+    policy: req.policy,
+    siblings,
+    now,
+    day,
+    timeZone: req.tenant.timeZone,
+    paymentClaimGraceDays: req.tenant.paymentClaimGraceDays,
+  });
 };
