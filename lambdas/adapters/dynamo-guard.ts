@@ -65,6 +65,8 @@ export interface ClaimRequest {
    * state machine retries with the new record.
    */
   contactRecord?: TransactItem;
+  /** The contacts `contactRecord` adds to the customer's record: taken off again if the claim is given back. */
+  contactsAdded?: ContactsAdded;
   /**
    * A status change made by the claim itself (escalated, promised -> open), with the invoice
    * fields it ends. A retry that finds the guard item and the invoice already in this status is 'alreadyDone'.
@@ -93,6 +95,11 @@ export interface CompanionClaim {
   alsoWrite?: TransactItem[];
 }
 
+export interface ContactsAdded {
+  customerId: string;
+  added: { at: string; channel: string }[];
+}
+
 export interface SendLease {
   tenantId: string;
   invoiceId: string;
@@ -104,6 +111,7 @@ export interface SendLease {
   deadline: number;
   /** Companion invoices claimed with this one, under the same sendingUntil. */
   companions: CompanionClaim[];
+  contactsAdded?: ContactsAdded;
 }
 
 export type ClaimResult =
@@ -189,6 +197,7 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
           events: req.events,
           deadline: startedMono + leaseMs - LEASE_SAFETY_MS,
           companions,
+          ...(req.contactsAdded ? { contactsAdded: req.contactsAdded } : {}),
         },
       };
     } catch (err) {
@@ -393,4 +402,35 @@ export const releaseSend = async (store: DynamoStore, lease: SendLease, reason: 
       throw asTransient('releaseSend', e);
     });
   }
+  if (lease.contactsAdded) await forgetContacts(store, lease.tenantId, lease.contactsAdded);
+};
+
+/**
+ * Takes a given-back claim's contacts off the customer's record, so that the retry (or another
+ * invoice's reminder) is not held back by a message that never left. Optimistic like the claim's
+ * own write: re-read and try again when another send changed the record meanwhile.
+ */
+const forgetContacts = async (store: DynamoStore, tenantId: string, { customerId, added }: ContactsAdded): Promise<void> => {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.customer(tenantId, customerId), ConsistentRead: true }));
+    if (!Item) return;
+    const recent = [...((Item.recentContacts as { at: string; channel: string }[] | undefined) ?? [])];
+    let removed = 0;
+    for (const a of added) {
+      const i = recent.findIndex((r) => r.at === a.at && r.channel === a.channel);
+      if (i >= 0) {
+        recent.splice(i, 1);
+        removed++;
+      }
+    }
+    if (removed === 0) return;
+    const version = typeof Item.contactsVersion === 'number' ? Item.contactsVersion : 0;
+    try {
+      await store.doc.send(new TransactWriteCommand({ TransactItems: [store.contactRecordWrite(tenantId, customerId, version, recent)] }));
+      return;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw asTransient('releaseSend', err);
+    }
+  }
+  throw new TransientError(`releaseSend: the contact record of ${customerId} kept changing`);
 };

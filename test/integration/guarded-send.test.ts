@@ -3,7 +3,7 @@
  * stale revision/run, one winner under contention, and no second send after a crash.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { invoiceOf } from '../support/fixtures.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
@@ -11,7 +11,7 @@ import { LEASE_SAFETY_MS, leaseAllows, type ClaimRequest, type SendLease } from 
 import { keys } from '../../lambdas/adapters/table.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { contactEvent } from '../../lambdas/domain/events.js';
-import { Invoice, type InvoiceStatus } from '../../lambdas/domain/model.js';
+import { Customer, Invoice, type InvoiceStatus } from '../../lambdas/domain/model.js';
 
 await useLocalTable();
 const store = new DynamoStore();
@@ -188,6 +188,28 @@ describe('claimSend / completeSend', () => {
     const view = await store.getInvoiceView(T, inv.invoiceId);
     expect(view?.events.map((e) => e.outcome).sort()).toEqual(['sent', 'skipped']);
     expect(view?.events.find((e) => e.outcome === 'skipped')?.details).toMatchObject({ reason: 'SES throttled' });
+  });
+
+  it('takes a given-back claim\'s contact off the customer\'s record, keeping what another send added meanwhile', async () => {
+    const inv = await newInvoice();
+    const customer = Customer.parse({ tenantId: T, customerId: inv.customerId, name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@cliente.example' });
+    await store.putCustomer(customer);
+    const at = '2026-03-02T08:00:00.000Z';
+    const mine = [{ at, channel: 'email' }];
+    const claim = await store.claimSend(
+      claimFor(inv, 'dueDate', {
+        contactRecord: store.contactRecordWrite(T, customer.customerId, 0, mine),
+        contactsAdded: { customerId: customer.customerId, added: mine },
+      }),
+    );
+    if (claim.outcome !== 'claimed') throw new Error('expected a claim');
+    // Another invoice's message to the same customer left meanwhile.
+    const theirs = { at: '2026-03-02T08:00:01.000Z', channel: 'sms' };
+    await store.doc.send(new TransactWriteCommand({ TransactItems: [store.contactRecordWrite(T, customer.customerId, 1, [...mine, theirs])] }));
+    await store.releaseSend(claim.lease, 'lease too short for the call');
+    const after = (await store.getCustomer(T, customer.customerId))!;
+    expect(after.recentContacts).toEqual([theirs]);
+    expect(after.contactsVersion).toBe(3);
   });
 
   it('treats a retry of a claim that changed the status itself as done, not as closed', async () => {

@@ -177,6 +177,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
             req.customer.contactsVersion,
             rememberContacts(req.customer.recentContacts, deliveries.map((d) => ({ at: now.toISOString(), channel: d.channel })), now),
           ),
+          contactsAdded: { customerId: req.customer.customerId, added: deliveries.map((d) => ({ at: now.toISOString(), channel: d.channel })) },
         }),
     companions: companions.map((c, i) => ({
       invoiceId: c.invoice.invoiceId,
