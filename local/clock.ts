@@ -10,6 +10,8 @@ import type { Clock } from '../lambdas/adapters/clock.js';
 
 interface Sleeper {
   at: number;
+  /** Orders sleepers due at the same instant when they wake one at a time (an execution's name). */
+  key: string;
   resolve: () => void;
   timer?: NodeJS.Timeout;
 }
@@ -31,6 +33,12 @@ export class VirtualClock implements Clock {
   private virtualStart: number;
   private current: number;
   private readonly sleepers = new Set<Sleeper>();
+  /**
+   * Discrete mode: advanceTo() wakes one sleeper at a time, the earliest by instant then key, so
+   * that executions due at the same instant (two invoices of one customer) take turns in the same
+   * order on every run instead of racing (npm run demo: reproducible).
+   */
+  wakeOneAtATime = false;
 
   constructor(opts: VirtualClockOptions) {
     this.mode = opts.mode;
@@ -59,12 +67,13 @@ export class VirtualClock implements Clock {
   }
 
   /** Resolves once virtual time reaches `at` (immediately if it already has), or when `signal` aborts. */
-  sleepUntil(at: Date | number, signal?: AbortSignal): Promise<void> {
+  sleepUntil(at: Date | number, signal?: AbortSignal, key = ''): Promise<void> {
     const target = typeof at === 'number' ? at : at.getTime();
     if (target <= this.nowMs() || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const sleeper: Sleeper = {
         at: target,
+        key,
         resolve: () => {
           this.sleepers.delete(sleeper);
           if (sleeper.timer) clearTimeout(sleeper.timer);
@@ -90,12 +99,20 @@ export class VirtualClock implements Clock {
     return min;
   }
 
-  /** Discrete mode: moves virtual time to `to` and wakes every sleeper due by then. */
-  advanceTo(to: number): void {
+  /**
+   * Discrete mode: moves virtual time to `to` (never back) and wakes every sleeper due by then, or
+   * with wakeOneAtATime only the first of them; with `wake` false, none yet.
+   */
+  advanceTo(to: number, wake = true): void {
     if (this.mode !== 'discrete') throw new Error('advanceTo is for the discrete clock');
-    if (to < this.current) return;
-    this.current = to;
-    for (const s of [...this.sleepers]) if (s.at <= to) s.resolve();
+    if (to > this.current) this.current = to;
+    if (!wake) return;
+    const due = [...this.sleepers].filter((s) => s.at <= this.current);
+    if (!this.wakeOneAtATime) {
+      for (const s of due) s.resolve();
+      return;
+    }
+    due.sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))[0]?.resolve();
   }
 
   private arm(s: Sleeper): void {

@@ -46,23 +46,29 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoReport & { problem
       .map((s) => ({ ...s, ms: DateTime.fromISO(s.at, { zone: SCRIPT_ZONE }).toMillis(), done: false }))
       .filter((s) => s.ms <= end)
       .sort((a, b) => a.ms - b.ms);
+    // Executions due at the same instant take turns in a fixed order (local/clock.ts): the run is reproducible.
+    stack.clock.wakeOneAtATime = true;
     for (;;) {
       await stack.settle();
       const now = stack.clock.nowMs();
+      // The finance team's scripted actions of this instant come before the timelines due at it.
+      const due = steps.find((s) => !s.done && s.ms <= now);
+      if (due) {
+        due.done = true;
+        await perform(stack, due).catch((err: unknown) => problems.push(`script ${due.customerId} ${due.number}: ${(err as Error).message}`));
+        continue;
+      }
       const nextStep = steps.find((s) => !s.done);
-      const candidates = [stack.clock.nextWakeUp(), nextStep && Math.max(nextStep.ms, now)].filter((t): t is number => t !== undefined && t <= end);
+      const wake = stack.clock.nextWakeUp();
+      const candidates = [wake, nextStep?.ms].filter((t): t is number => t !== undefined && t <= end);
       if (candidates.length === 0) {
         stack.clock.advanceTo(end);
         await stack.settle();
         break;
       }
-      stack.clock.advanceTo(Math.min(...candidates));
-      for (const s of steps) {
-        if (s.ms <= stack.clock.nowMs() && !s.done) {
-          s.done = true;
-          await perform(stack, s).catch((err: unknown) => problems.push(`script ${s.customerId} ${s.number}: ${(err as Error).message}`));
-        }
-      }
+      const to = Math.min(...candidates);
+      // A step at the instant runs (next turn) before the timelines due at it wake.
+      stack.clock.advanceTo(to, !(nextStep && nextStep.ms === to));
     }
     const report = await collectReport(stack.tableName, TENANT_ID, stack.bucket);
     return { ...report, problems };

@@ -104,7 +104,7 @@ export class SfnEmulator {
       const at = waitInstant(spec, input, this.opts.clock.nowMs());
       if (exec) exec.parked = true;
       try {
-        await this.opts.clock.sleepUntil(at, exec?.controller.signal);
+        await this.opts.clock.sleepUntil(at, exec?.controller.signal, exec?.name ?? '');
       } finally {
         if (exec) exec.parked = false;
       }

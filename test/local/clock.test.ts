@@ -17,6 +17,23 @@ describe('virtual clock', () => {
     expect(clock.sleeping).toBe(1);
   });
 
+  it('discrete, one at a time: sleepers due at the same instant wake in key order, one per advance', async () => {
+    const clock = new VirtualClock({ start: new Date('2026-01-12T07:00:00Z'), mode: 'discrete' });
+    clock.wakeOneAtATime = true;
+    const woke: string[] = [];
+    const at = Date.parse('2026-01-13T08:00:00Z');
+    for (const key of ['inv-b', 'inv-a', 'inv-c']) void clock.sleepUntil(at, undefined, key).then(() => woke.push(key));
+    clock.advanceTo(at, false);
+    await Promise.resolve();
+    expect(woke).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      clock.advanceTo(clock.nextWakeUp()!);
+      await Promise.resolve();
+    }
+    expect(woke).toEqual(['inv-a', 'inv-b', 'inv-c']);
+    expect(clock.now().toISOString()).toBe('2026-01-13T08:00:00.000Z');
+  });
+
   it('scaled: one virtual day per real second by default', async () => {
     const clock = new VirtualClock({ start: new Date('2026-01-12T07:00:00Z'), mode: 'scaled' });
     const t0 = clock.nowMs();
