@@ -26,5 +26,7 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_BANNER },
   legalComments: 'none',
+  // Accented letters of the it/ro templates as UTF-8 (2 bytes), not \uXXXX escapes (6).
+  charset: 'utf8',
   alias: LAMBDA_ALIASES,
 } satisfies BuildOptions;

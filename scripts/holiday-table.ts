@@ -1,7 +1,7 @@
 /**
  * Builds lambdas/domain/holiday-table.ts: the public and bank holidays date-holidays computes for
  * every country it knows, over a fixed span of years, brotli-compressed. The Lambdas then carry a
- * ~50 KB table instead of date-holidays' rule engine and all-country rule data (~750 KB with
+ * ~40 KB table instead of date-holidays' rule engine and all-country rule data (~750 KB with
  * astronomia and moment-timezone), the same trade moment-timezone makes with its year-range builds.
  * `npm run holidays:table` rewrites the file; test/unit/holiday-table.test.ts fails when the table
  * no longer matches the installed date-holidays (a new holiday, a version bump).
@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const TABLE_FROM = 2024;
-export const TABLE_TO = 2050;
+export const TABLE_TO = 2045;
 
 /** Regions whose national calendar is not the one a business there works by. */
 export const WORKING_REGION: Readonly<Record<string, string>> = { GB: 'ENG' };

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -89,6 +89,7 @@ export class HandlerFunction extends NodejsFunction {
         mainFields: [...LAMBDA_ESBUILD_OPTIONS.mainFields],
         banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
         minify: LAMBDA_ESBUILD_OPTIONS.minify,
+        charset: LAMBDA_ESBUILD_OPTIONS.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         sourceMap: LAMBDA_ESBUILD_OPTIONS.sourcemap,
         // Mappings only: a map without the sources is a fraction of the size Node parses at cold start.
         sourcesContent: false,

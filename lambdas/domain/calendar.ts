@@ -50,7 +50,9 @@ export const publicHolidays = (country: string, year: number): ReadonlySet<strin
     const years = holidayRows()[country];
     // An unknown code would silently give no holidays at all: a data error to surface, not to guess.
     if (!years) throw new RangeError(`country ${JSON.stringify(country)} has no public-holiday calendar (ISO 3166-1 alpha-2, e.g. IT)`);
-    const row = years[year - HOLIDAY_TABLE.from];
+    // Before the table, a date is in the past of every plan (a stage due then is sent now, as
+    // backlog): weekends alone are enough there. After it, the table needs widening, not a guess.
+    const row = year < HOLIDAY_TABLE.from ? '' : years[year - HOLIDAY_TABLE.from];
     if (row === undefined) throw new RangeError(`public holidays are known for ${HOLIDAY_TABLE.from}-${HOLIDAY_TABLE.to}, not ${year} (npm run holidays:table widens the span)`);
     days = new Set(row.match(/\d{4}/g)?.map((mmdd) => `${year}-${mmdd.slice(0, 2)}-${mmdd.slice(2)}`) ?? []);
     holidayCache.set(key, days);

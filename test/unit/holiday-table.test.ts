@@ -24,9 +24,14 @@ describe('the holiday table the Lambdas carry', () => {
     }
   });
 
-  it('refuses a year outside the table and an unknown country instead of guessing a working day', () => {
-    expect(() => isBusinessDay(`${TABLE_TO + 1}-03-01`, 'IT')).toThrow(/2024-2050/);
+  it('refuses a year after the table and an unknown country instead of guessing a working day', () => {
+    expect(() => isBusinessDay(`${TABLE_TO + 1}-03-01`, 'IT')).toThrow(new RegExp(`${TABLE_FROM}-${TABLE_TO}`));
     expect(() => isBusinessDay('2026-03-02', 'XX')).toThrow(/no public-holiday calendar/);
+  });
+
+  it('takes a date before the table (an old invoice\'s past stages) by its weekdays alone', () => {
+    expect(isBusinessDay(`${TABLE_FROM - 1}-12-25`, 'IT')).toBe(true); // a Monday in 2023
+    expect(isBusinessDay(`${TABLE_FROM - 1}-12-24`, 'IT')).toBe(false); // a Sunday
   });
 
   it('knows calendars that need astronomy (Japan\'s equinox days) and lunar calendars (Chinese New Year)', () => {
