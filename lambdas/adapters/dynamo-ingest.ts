@@ -8,11 +8,15 @@
  *   (domain/ingest-rules.ts);
  * - invoices found absent are created with BatchWriteItem (25 a request, unprocessed items retried):
  *   the fast path that keeps 100,000 rows within one Lambda. A write that races it can only be
- *   another ingest of the same invoice: within one file (and one Lambda) a second row waits for the
- *   first's write and is decided against it; duplicate deliveries of one S3 event are kept apart by
- *   the handler's idempotency record; two different files holding the same new invoice at the same
- *   instant both write it, the last one's content stays, and the stream still starts one timeline
- *   (the second write is a MODIFY with the same revision and run);
+ *   another ingest of the same invoice: within one file (and one Lambda) batches claim their
+ *   invoices in file order before reading them, and a later row of a claimed invoice waits for
+ *   that batch and is decided against what it stored; duplicate deliveries of one S3 event are kept
+ *   apart by the handler's idempotency record; two different files holding the same new invoice at
+ *   the same instant both write it, the last one's content stays, and the stream still starts one
+ *   timeline (the second write is a MODIFY with the same revision and run);
+ * - memory per file is bounded whatever its length: the customer cache is an LRU, claims and
+ *   customer creations in progress live only as long as the batches in flight, and every batch
+ *   returns counts and its own rejections (the handler caps the report);
  * - corrections, amendments and the slow path: UpdateItem / conditional PutItem, conditioned on
  *   what the decision read (revision, run, status, amounts), retried after a fresh read.
  */
@@ -28,6 +32,8 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { LRUCache } from 'lru-cache';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { ACTIVE_STATUSES, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
 import { contactEvent } from '../domain/events.js';
 import { isReachable } from '../domain/commands.js';
@@ -44,7 +50,7 @@ import {
   type IngestDecision,
 } from '../domain/ingest-rules.js';
 import type { DirectoryCustomer } from '../domain/parsers/customers.js';
-import type { ParsedInvoice, Rejection } from '../domain/parsers/types.js';
+import type { ParsedInvoice, RecordLocation, Rejection } from '../domain/parsers/types.js';
 import { clock } from './clock.js';
 import { documentClient, tableName } from './clients.js';
 import { customerToItem, eventToItem, invoiceToItem, itemToCustomer, itemToInvoice, openIndexUpdate } from './items.js';
@@ -55,10 +61,12 @@ type Key = { pk: string; sk: string };
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface IngestOptions {
-  /** Reads, transactions and updates in flight at once. */
+  /** Reads, transactions and updates in flight at once (per batch). */
   concurrency?: number;
-  /** BatchWriteItem requests (25 new invoices each) in flight at once. */
+  /** BatchWriteItem requests (25 new invoices each) in flight at once, across every batch of this instance. */
   writeConcurrency?: number;
+  /** Customers (and tax ids) kept between batches of one file; the least recently used go first. */
+  customerCacheSize?: number;
 }
 
 export interface InvoiceBatchOutcome {
@@ -117,34 +125,111 @@ const cancelCodes = (err: unknown): string[] | undefined =>
 const isConditionFailure = (err: unknown) =>
   err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException' || (cancelCodes(err)?.includes('ConditionalCheckFailed') ?? false);
 
-/** Per file: customers and tax ids seen so far, so 100,000 rows of 2,000 customers read each once. */
-class CustomerCache {
-  private readonly byId = new Map<string, Customer>();
-  private readonly idByTaxKey = new Map<string, string | null>();
-  private static readonly MAX = 50_000;
-
+/** A map that keeps the `max` most recently used entries (Map iterates in insertion order). */
+/**
+ * Per file: customers and tax ids seen so far, so 100,000 rows of 2,000 customers read each once.
+ * Bounded (LRU): a file naming more customers than the cap reads the evicted ones again, it does
+ * not grow. A batch never depends on an entry staying here (resolveCustomers keeps its own).
+ */
+export class CustomerCache {
+  private readonly byId: LRUCache<string, Customer>;
+  /** Tax key -> customer id, or '' for a tax id known to match no customer. */
+  private readonly idByTaxKey: LRUCache<string, string>;
+  constructor(max: number) {
+    this.byId = new LRUCache({ max: Math.max(1, max) });
+    this.idByTaxKey = new LRUCache({ max: Math.max(1, max) });
+  }
   get(id: string) {
     return this.byId.get(id);
   }
   set(c: Customer) {
-    if (this.byId.size >= CustomerCache.MAX) this.byId.clear();
     this.byId.set(c.customerId, c);
   }
-  taxKey(k: string) {
-    return this.idByTaxKey.get(k);
+  taxKey(k: string): string | null | undefined {
+    const id = this.idByTaxKey.get(k);
+    return id === undefined ? undefined : id || null;
   }
   setTaxKey(k: string, id: string | null) {
-    if (this.idByTaxKey.size >= CustomerCache.MAX) this.idByTaxKey.clear();
-    this.idByTaxKey.set(k, id);
+    this.idByTaxKey.set(k, id ?? '');
+  }
+  get size(): number {
+    return this.byId.size;
   }
 }
 
+type CreatedCustomer = { customer: Customer | undefined; created: boolean };
+type CustomerCreation = Promise<CreatedCustomer>;
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (err: unknown) => void;
+}
+const deferred = <T>(): Deferred<T> => {
+  let resolve!: (v: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => undefined); // whoever awaits it sees the rejection; this only keeps Node from reporting it unhandled
+  return { promise, resolve, reject };
+};
+
+type Candidate = { rec: ParsedInvoice; invoice: Invoice };
+
+/** A batch's invoices once claimed: first rows, later rows (with the batch they wait for), and how to let go. */
+interface ClaimedBatch {
+  first: Candidate[];
+  repeats: Map<string, { after?: Promise<void>; rows: Candidate[] }>;
+  /** Customers that got an e-mail address from this batch's e-invoices. */
+  gotAddress: string[];
+  release: () => void;
+}
+
+const at = (rec: RecordLocation): RecordLocation => ({
+  ...(rec.row !== undefined ? { row: rec.row } : {}),
+  ...(rec.element !== undefined ? { element: rec.element } : {}),
+});
+
+/** Counts a decision in the batch's outcome; a closed invoice re-uploaded with other content is a rejection. */
+const tally = (o: InvoiceBatchOutcome, d: IngestDecision, rec: ParsedInvoice): void => {
+  switch (d.action) {
+    case 'create':
+      o.created++;
+      if (d.invoice.status === 'not_chased') o.notChased++;
+      if (d.invoice.needsContact) o.needsContact++;
+      break;
+    case 'supersede':
+      o.superseded++;
+      break;
+    case 'amend':
+      o.amended++;
+      break;
+    case 'unchanged':
+      o.unchanged++;
+      break;
+    case 'closed':
+      o.rejections.push({ ...at(rec), field: 'number', value: rec.number, reason: d.reason });
+      break;
+  }
+};
+
+/** Keys per BatchGetItem request, and items per BatchWriteItem request (the API's limits). */
+const GET_CHUNK = 100;
+const PUT_CHUNK = 25;
+
 export class DynamoIngest {
   private readonly concurrency: number;
-  private readonly writeConcurrency: number;
-  private readonly cache = new CustomerCache();
-  /** Invoice ids a batch of this instance is creating right now, with the promise of their write. */
-  private readonly creating = new Map<string, Promise<void>>();
+  private readonly writes: LimitFunction;
+  private readonly cache: CustomerCache;
+  /**
+   * Invoice ids a batch of this instance is deciding right now, with a promise that settles when
+   * that batch is done with them. Taken in file order and before the batch reads anything, so two
+   * batches never both create one invoice; bounded by the batches in flight.
+   */
+  private readonly claims = new Map<string, Promise<void>>();
+  /** Settles once the latest batch has taken its claims: batches claim in the order they were handed in (file order). */
+  private claimTurn: Promise<void> = Promise.resolve();
+  /** Customers a batch of this instance is creating right now: a concurrent batch waits for that one write. */
+  private readonly creatingCustomers = new Map<string, CustomerCreation>();
 
   constructor(
     readonly doc: DynamoDBDocumentClient = documentClient(),
@@ -152,7 +237,8 @@ export class DynamoIngest {
     opts: IngestOptions = {},
   ) {
     this.concurrency = opts.concurrency ?? 8;
-    this.writeConcurrency = opts.writeConcurrency ?? 16;
+    this.writes = pLimit(Math.max(1, opts.writeConcurrency ?? 16));
+    this.cache = new CustomerCache(opts.customerCacheSize ?? 5_000);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -162,7 +248,7 @@ export class DynamoIngest {
   async batchGet(keyList: Key[]): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-    await mapLimit(chunks(unique, 100), this.concurrency, async (chunk) => {
+    await mapLimit(chunks(unique, GET_CHUNK), this.concurrency, async (chunk) => {
       let pending: Key[] = chunk;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 0) await backoff(attempt);
@@ -200,40 +286,58 @@ export class DynamoIngest {
    * only for invoices a strongly consistent read found absent a moment before (see ingestInvoices).
    */
   private async batchPut(items: Item[]): Promise<void> {
-    await mapLimit(chunks(items, 25), this.writeConcurrency, async (chunk) => {
-      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-        pending = (out.UnprocessedItems?.[this.table] as typeof pending | undefined) ?? [];
-      }
-    });
+    await Promise.all(
+      chunks(items, PUT_CHUNK).map((chunk) =>
+        this.writes(async () => {
+          let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+          for (let attempt = 0; pending.length > 0; attempt++) {
+            if (attempt > 0) await backoff(attempt);
+            if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
+            const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+            pending = (out.UnprocessedItems?.[this.table] as typeof pending | undefined) ?? [];
+          }
+        }),
+      ),
+    );
   }
 
   // ------------------------------------------------------------------------------------------
   // customers of invoice records
 
-  /** Finds the customer of every record (creating the ones the directory does not know). */
+  /**
+   * Finds the customer of every record (creating the ones the directory does not know). What this
+   * batch learns is kept in batch-local maps until the batch is done; the file's cache only saves reads.
+   */
   private async resolveCustomers(
     records: ParsedInvoice[],
     ctx: InvoiceIngestContext,
     outcome: InvoiceBatchOutcome,
   ): Promise<{ customers: (Customer | undefined)[]; gotAddress: string[] }> {
     // 1. Tax-id lookups for e-invoice buyers (and CSV rows that name the customer only by VAT number).
-    const taxKeys = new Set<string>();
-    for (const r of records) if (!r.customerId) for (const k of r.buyer?.taxIds ?? []) if (this.cache.taxKey(k) === undefined) taxKeys.add(k);
-    if (taxKeys.size > 0) {
-      const items = await this.batchGet([...taxKeys].map((k) => keys.customerByTaxId(ctx.tenantId, k)));
-      for (const k of taxKeys) {
+    const idByTaxKey = new Map<string, string | null>();
+    const toLookUp: string[] = [];
+    for (const r of records) {
+      if (r.customerId) continue;
+      for (const k of r.buyer?.taxIds ?? []) {
+        if (idByTaxKey.has(k)) continue;
+        const cached = this.cache.taxKey(k);
+        if (cached === undefined) toLookUp.push(k);
+        idByTaxKey.set(k, cached ?? null);
+      }
+    }
+    if (toLookUp.length > 0) {
+      const items = await this.batchGet(toLookUp.map((k) => keys.customerByTaxId(ctx.tenantId, k)));
+      for (const k of toLookUp) {
         const item = items.get(`${keys.customerByTaxId(ctx.tenantId, k).pk}\u0000TAXID`);
-        this.cache.setTaxKey(k, item ? String(item.customerId) : null);
+        const id = item ? String(item.customerId) : null;
+        idByTaxKey.set(k, id);
+        this.cache.setTaxKey(k, id);
       }
     }
     const idOf = (r: ParsedInvoice): string | undefined => {
       if (r.customerId) return r.customerId;
       for (const k of r.buyer?.taxIds ?? []) {
-        const id = this.cache.taxKey(k);
+        const id = idByTaxKey.get(k);
         if (id) return id;
       }
       return r.buyer ? customerIdForBuyer(r.buyer) : undefined;
@@ -241,40 +345,70 @@ export class DynamoIngest {
     const ids = records.map(idOf);
 
     // 2. The customers themselves.
-    const missing = [...new Set(ids.filter((id): id is string => Boolean(id) && !this.cache.get(id!)))];
-    if (missing.length > 0) {
-      const items = await this.batchGet(missing.map((id) => keys.customer(ctx.tenantId, id)));
-      for (const item of items.values()) this.cache.set(itemToCustomer(item));
+    const known = new Map<string, Customer>();
+    const missing = new Set<string>();
+    for (const id of ids) {
+      if (!id || known.has(id) || missing.has(id)) continue;
+      const cached = this.cache.get(id);
+      if (cached) known.set(id, cached);
+      else missing.add(id);
+    }
+    if (missing.size > 0) {
+      const items = await this.batchGet([...missing].map((id) => keys.customer(ctx.tenantId, id)));
+      for (const item of items.values()) {
+        const c = itemToCustomer(item);
+        known.set(c.customerId, c);
+        this.cache.set(c);
+      }
     }
 
-    // 3. Create the unknown ones, once each.
-    const toCreate = new Map<string, ParsedInvoice>();
+    // 3. Create the unknown ones, once each. Every creation is registered before the first starts,
+    // so a concurrent batch naming the same new customers waits for these writes instead of racing them.
+    const others: CustomerCreation[] = [];
+    const mine: { id: string; rec: ParsedInvoice; creation: Deferred<CreatedCustomer> }[] = [];
+    const handled = new Set<string>();
     ids.forEach((id, i) => {
-      if (id && !this.cache.get(id) && !toCreate.has(id)) toCreate.set(id, records[i]!);
+      if (!id || known.has(id) || handled.has(id)) return;
+      handled.add(id);
+      const pending = this.creatingCustomers.get(id);
+      if (pending) return void others.push(pending);
+      const creation = deferred<CreatedCustomer>();
+      this.creatingCustomers.set(id, creation.promise);
+      mine.push({ id, rec: records[i]!, creation });
     });
-    await mapLimit([...toCreate], this.concurrency, async ([id, rec]) => {
-      const created = await this.createCustomer(newCustomer(ctx.tenantId, id, rec.buyer, ctx.defaults));
-      if (created) outcome.customersCreated++;
-    });
+    try {
+      await mapLimit(mine, this.concurrency, async ({ id, rec, creation }) => {
+        const result = await this.createCustomer(newCustomer(ctx.tenantId, id, rec.buyer, ctx.defaults));
+        if (result.created) outcome.customersCreated++;
+        if (result.customer) known.set(id, result.customer);
+        creation.resolve(result);
+      });
+    } catch (err) {
+      for (const { creation } of mine) creation.reject(err); // no-op for those already settled
+      throw err;
+    } finally {
+      for (const { id, creation } of mine) if (this.creatingCustomers.get(id) === creation.promise) this.creatingCustomers.delete(id);
+    }
+    for (const { customer } of await Promise.all(others)) if (customer) known.set(customer.customerId, customer);
 
     // 4. An e-invoice's buyer e-mail becomes the customer's address when it has none.
     const fill = new Map<string, string>();
     records.forEach((r, i) => {
-      const c = ids[i] ? this.cache.get(ids[i]!) : undefined;
+      const c = ids[i] ? known.get(ids[i]!) : undefined;
       if (c && r.buyer?.email && !c.email && !fill.has(c.customerId)) fill.set(c.customerId, r.buyer.email);
     });
     const gotAddress: string[] = [];
     await mapLimit([...fill], this.concurrency, async ([id, email]) => {
-      const before = this.cache.get(id);
-      await this.fillEmail(ctx.tenantId, id, email);
-      const after = this.cache.get(id);
+      const before = known.get(id);
+      const after = await this.fillEmail(ctx.tenantId, id, email);
+      if (after) known.set(id, after);
       if (before && after && !isReachable(before) && isReachable(after)) gotAddress.push(id);
     });
-    return { customers: ids.map((id) => (id ? this.cache.get(id) : undefined)), gotAddress };
+    return { customers: ids.map((id) => (id ? known.get(id) : undefined)), gotAddress };
   }
 
-  /** Creates a customer with its tax-id items; false when another writer created it first. */
-  private async createCustomer(c: Customer): Promise<boolean> {
+  /** Creates a customer with its tax-id items; `created` false when another writer created it first. */
+  private async createCustomer(c: Customer): Promise<CreatedCustomer> {
     const taxItems = (cust: Customer): TransactItem[] =>
       taxKeysOf(cust).map((k) => ({
         Put: {
@@ -286,18 +420,22 @@ export class DynamoIngest {
     const put = (cust: Customer): TransactItem => ({
       Put: { TableName: this.table, Item: customerToItem(cust), ConditionExpression: 'attribute_not_exists(pk)' },
     });
+    const found = async (): Promise<Customer | undefined> => {
+      const item = await this.getItem(keys.customer(c.tenantId, c.customerId));
+      const stored = item ? itemToCustomer(item) : undefined;
+      if (stored) this.cache.set(stored);
+      return stored;
+    };
     try {
       await this.transact([put(c), ...taxItems(c)]);
       this.cache.set(c);
-      return true;
+      for (const k of taxKeysOf(c)) this.cache.setTaxKey(k, c.customerId);
+      return { customer: c, created: true };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
-    const existing = await this.getItem(keys.customer(c.tenantId, c.customerId));
-    if (existing) {
-      this.cache.set(itemToCustomer(existing));
-      return false;
-    }
+    const existing = await found();
+    if (existing) return { customer: existing, created: false };
     // Its tax id already points at another customer (a row naming its own customer code, or a
     // race with another file): the tax id stays with the customer that had it first.
     const { vatId: _v, fiscalCode: _f, ...bare } = c;
@@ -305,16 +443,16 @@ export class DynamoIngest {
     try {
       await this.transact([put(plain)]);
       this.cache.set(plain);
-      return true;
+      return { customer: plain, created: true };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      const again = await this.getItem(keys.customer(c.tenantId, c.customerId));
-      if (again) this.cache.set(itemToCustomer(again));
-      return false;
+      return { customer: await found(), created: false };
     }
   }
 
-  private async fillEmail(tenantId: string, customerId: string, email: string): Promise<void> {
+  /** Sets the address of a customer that has none; the customer as stored afterwards. */
+  private async fillEmail(tenantId: string, customerId: string, email: string): Promise<Customer | undefined> {
+    let stored: Item | undefined;
     try {
       const out = await this.doc.send(
         new UpdateCommand({
@@ -326,102 +464,120 @@ export class DynamoIngest {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (out.Attributes) this.cache.set(itemToCustomer(out.Attributes));
+      stored = out.Attributes;
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      const item = await this.getItem(keys.customer(tenantId, customerId));
-      if (item) this.cache.set(itemToCustomer(item));
+      stored = await this.getItem(keys.customer(tenantId, customerId));
     }
+    if (!stored) return undefined;
+    const c = itemToCustomer(stored);
+    this.cache.set(c);
+    return c;
   }
 
   // ------------------------------------------------------------------------------------------
   // invoices
 
-  /** Stores one batch of parsed invoices: identity, dedupe, supersede, not_chased, needsContact. */
+  /**
+   * Stores one batch of parsed invoices: identity, dedupe, supersede, not_chased, needsContact.
+   * The batch claims its invoices (in file order with the other batches in flight), then goes
+   * through in slices of 100: each slice is read (one BatchGetItem), decided, and its new invoices
+   * written (BatchWriteItem, bounded across batches by `writeConcurrency`) while the next slices are
+   * read. A later row of a claimed invoice is decided after that, against what was stored.
+   */
   async ingestInvoices(records: ParsedInvoice[], ctx: InvoiceIngestContext): Promise<InvoiceBatchOutcome> {
     const outcome: InvoiceBatchOutcome = { created: 0, unchanged: 0, superseded: 0, amended: 0, notChased: 0, needsContact: 0, customersCreated: 0, rejections: [] };
     if (records.length === 0) return outcome;
-    const { customers, gotAddress } = await this.resolveCustomers(records, ctx, outcome);
+    const batch = await this.claim(records, ctx, outcome);
+    try {
+      const retry: Candidate[] = [];
+      await mapLimit(chunks(batch.first, GET_CHUNK), this.concurrency, (slice) => this.storeSlice(slice, ctx, outcome, retry));
+      await mapLimit(retry, this.concurrency, async (c) => tally(outcome, await this.upsertOne(c.invoice, ctx, at(c.rec)), c.rec));
+      await mapLimit([...batch.repeats.values()], this.concurrency, async ({ after, rows }) => {
+        await after;
+        for (const c of rows) tally(outcome, await this.upsertOne(c.invoice, ctx, at(c.rec)), c.rec);
+      });
+    } finally {
+      batch.release();
+    }
+    // Invoices stored before this batch, of customers that just got an address from an e-invoice.
+    for (const id of batch.gotAddress) await this.activateInvoicesNeedingContact(ctx.tenantId, id);
+    return outcome;
+  }
 
-    type Candidate = { rec: ParsedInvoice; invoice: Invoice };
-    const first: Candidate[] = [];
-    const repeats: Candidate[] = [];
-    const seen = new Set<string>();
-    records.forEach((rec, i) => {
-      const customer = customers[i];
-      if (!customer) {
-        outcome.rejections.push({ ...at(rec), field: 'customerId', reason: 'no customer could be found or created for this record' });
-        return;
-      }
-      const invoice = invoiceFromRecord(rec, customer, ctx);
-      // A second row for the same invoice (in this batch, or in a batch still being written)
-      // is decided once the first is stored, against what was stored.
-      const busy = seen.has(invoice.invoiceId) || this.creating.has(invoice.invoiceId);
-      (busy ? repeats : first).push({ rec, invoice });
-      seen.add(invoice.invoiceId);
-    });
+  /**
+   * Finds each record's customer, then claims its invoice for this batch. Customer lookups of two
+   * batches may finish in any order; the claims are taken in the order the batches came in.
+   */
+  private async claim(records: ParsedInvoice[], ctx: InvoiceIngestContext, outcome: InvoiceBatchOutcome): Promise<ClaimedBatch> {
+    const earlier = this.claimTurn;
+    let passTurn = () => {};
+    this.claimTurn = new Promise<void>((resolve) => (passTurn = resolve));
+    const done = deferred<void>();
+    const claimed: string[] = [];
+    const batch: ClaimedBatch = {
+      first: [],
+      repeats: new Map(),
+      gotAddress: [],
+      release: () => {
+        for (const id of claimed) if (this.claims.get(id) === done.promise) this.claims.delete(id);
+        done.resolve();
+      },
+    };
+    try {
+      const { customers, gotAddress } = await this.resolveCustomers(records, ctx, outcome);
+      batch.gotAddress = gotAddress;
+      await earlier;
+      // No await while claiming: a later batch sees every claim of this one before it reads.
+      records.forEach((rec, i) => {
+        const customer = customers[i];
+        if (!customer) {
+          outcome.rejections.push({ ...at(rec), field: 'customerId', reason: 'no customer could be found or created for this record' });
+          return;
+        }
+        const invoice = invoiceFromRecord(rec, customer, ctx);
+        const id = invoice.invoiceId;
+        const holder = this.claims.get(id);
+        if (holder === undefined) batch.first.push({ rec, invoice });
+        else {
+          const later = batch.repeats.get(id) ?? { ...(holder !== done.promise ? { after: holder } : {}), rows: [] };
+          later.rows.push({ rec, invoice });
+          batch.repeats.set(id, later);
+        }
+        if (holder !== done.promise) {
+          this.claims.set(id, done.promise);
+          claimed.push(id);
+        }
+      });
+      return batch;
+    } catch (err) {
+      batch.release();
+      throw err;
+    } finally {
+      passTurn();
+    }
+  }
 
-    const stored = await this.batchGet(first.map((c) => keys.invoice(ctx.tenantId, c.invoice.invoiceId)));
+  /** Reads up to 100 claimed invoices at once, decides each, creates the new ones and applies the rest. */
+  private async storeSlice(slice: Candidate[], ctx: InvoiceIngestContext, outcome: InvoiceBatchOutcome, retry: Candidate[]): Promise<void> {
+    const stored = await this.batchGet(slice.map((c) => keys.invoice(ctx.tenantId, c.invoice.invoiceId)));
     const creates: Candidate[] = [];
     const updates: { c: Candidate; d: IngestDecision; existing: Invoice }[] = [];
-    for (const c of first) {
+    for (const c of slice) {
       const item = stored.get(`${keys.invoice(ctx.tenantId, c.invoice.invoiceId).pk}\u0000INV`);
       const existing = item ? itemToInvoice(item) : undefined;
       const d = decide(existing, c.invoice, ctx, at(c.rec));
       if (d.action === 'create') creates.push(c);
-      else if (d.action === 'closed') count(outcome, d, c.rec);
-      else if (d.action !== 'unchanged') updates.push({ c, d, existing: existing! });
-      else count(outcome, d, c.rec);
+      else if (d.action === 'supersede' || d.action === 'amend') updates.push({ c, d, existing: existing! });
+      else tally(outcome, d, c.rec);
     }
-
-    const retry: Candidate[] = [];
-    let release = () => {};
-    const written = new Promise<void>((resolve) => (release = resolve));
-    for (const c of creates) this.creating.set(c.invoice.invoiceId, written);
-    try {
-      await this.batchPut(creates.map((c) => invoiceToItem(c.invoice)));
-      for (const c of creates) count(outcome, { action: 'create', invoice: c.invoice }, c.rec);
-    } finally {
-      for (const c of creates) this.creating.delete(c.invoice.invoiceId);
-      release();
-    }
+    // Absent a moment ago and claimed by this batch: nothing in this process writes them meanwhile.
+    await this.batchPut(creates.map((c) => invoiceToItem(c.invoice)));
+    for (const c of creates) tally(outcome, { action: 'create', invoice: c.invoice }, c.rec);
     await mapLimit(updates, this.concurrency, async ({ c, d, existing }) => {
-      if (await this.apply(d, existing)) count(outcome, d, c.rec);
+      if (await this.apply(d, existing)) tally(outcome, d, c.rec);
       else retry.push(c);
     });
-    for (const c of [...retry, ...repeats]) {
-      await this.creating.get(c.invoice.invoiceId);
-      count(outcome, await this.upsertOne(c.invoice, ctx, at(c.rec)), c.rec);
-    }
-
-    // Invoices stored before this batch, of customers that just got an address from an e-invoice.
-    for (const id of gotAddress) await this.activateInvoicesNeedingContact(ctx.tenantId, id);
-    return outcome;
-
-    function count(o: InvoiceBatchOutcome, d: IngestDecision, rec: ParsedInvoice) {
-      switch (d.action) {
-        case 'create':
-          o.created++;
-          if (d.invoice.status === 'not_chased') o.notChased++;
-          if (d.invoice.needsContact) o.needsContact++;
-          break;
-        case 'supersede':
-          o.superseded++;
-          break;
-        case 'amend':
-          o.amended++;
-          break;
-        case 'unchanged':
-          o.unchanged++;
-          break;
-        case 'closed':
-          o.rejections.push({ ...at(rec), field: 'number', value: rec.number, reason: d.reason });
-          break;
-      }
-    }
-    function at(rec: ParsedInvoice) {
-      return { ...(rec.row !== undefined ? { row: rec.row } : {}), ...(rec.element !== undefined ? { element: rec.element } : {}) };
-    }
   }
 
   /** One invoice, read-decide-write until the conditional write holds (or the lease of a send is too long held). */
@@ -557,7 +713,7 @@ export class DynamoIngest {
     for (const r of records) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
     await mapLimit([...byCustomer.values()], this.concurrency, async (recs) => {
       for (const rec of recs) {
-        const where = { ...(rec.row !== undefined ? { row: rec.row } : {}), ...(rec.element !== undefined ? { element: rec.element } : {}) };
+        const where = at(rec);
         try {
           const result = await this.upsertCustomer(rec, current.get(rec.customerId), ctx);
           current.set(rec.customerId, result.customer);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
@@ -14,7 +15,7 @@ import { useLocalTable } from '../support/dynamo.js';
 import { startS3, S3_LOCAL_CREDENTIALS, type RunningS3 } from '../../local/services/s3.js';
 import { localContext } from '../../local/lambda-context.js';
 import { invoiceIdFor } from '../../lambdas/domain/ingest-rules.js';
-import type { Invoice } from '../../lambdas/domain/model.js';
+import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 
 await useLocalTable();
 
@@ -379,6 +380,58 @@ describe('conformance samples (test/fixtures/conformance) end up as their README
   it('Allowance-example: chased for the payable amount after allowances, charges and prepayment', async () => {
     const t = await ingestSample('ubl', 'Allowance-example.xml');
     expect(await invoice(t, 'SE4598375937', 'Snippet1')).toMatchObject({ status: 'open', amount: 612_500 });
+  });
+});
+
+describe('one file at a time: bounded memory, nothing lost, nothing twice', () => {
+  const ingestText = (t: string, key: string, text: string, opts: Partial<Parameters<typeof ingest.ingestFile>[1]> = {}) =>
+    ingest.ingestFile({ key, body: Readable.from([Buffer.from(text)]) }, { tenantId: t, store, ...opts });
+  const HEADER = 'Invoice number,Customer code,Date,Due date,Amount,Currency\n';
+
+  it('the customer cache keeps only the most recently used entries, and remembers a tax id that matches nobody', async () => {
+    const { CustomerCache } = await import('../../lambdas/adapters/dynamo-ingest.js');
+    const cache = new CustomerCache(2);
+    const customer = (customerId: string) => ({ customerId }) as Customer;
+    cache.set(customer('a'));
+    cache.set(customer('b'));
+    expect(cache.get('a')?.customerId).toBe('a'); // a is now the most recent
+    cache.set(customer('c'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a')?.customerId, cache.get('c')?.customerId]).toEqual(['a', 'c']);
+    cache.setTaxKey('IT:00000000000', null);
+    expect(cache.taxKey('IT:00000000000')).toBeNull();
+    expect(cache.taxKey('IT:11111111111')).toBeUndefined();
+  });
+
+
+  it('a file naming far more customers than the cache holds puts every invoice on its customer, each new customer created once', async () => {
+    const { DynamoIngest } = await import('../../lambdas/adapters/dynamo-ingest.js');
+    const ctx = { tenantId: 'lru', now: new Date(), sourceKey: 'customers/lru.json', defaults: { country: 'IT', timeZone: 'Europe/Rome' } };
+    await new DynamoIngest(store.doc, store.table).upsertCustomers(
+      Array.from({ length: 20 }, (_, i) => ({ customerId: `K-${i}`, fields: { name: `Known ${i}`, email: `ap@k${i}.example` } })),
+      ctx,
+    );
+    // 600 rows (two batches, written at once) over 60 customers, 40 of them new, while the cache holds 3.
+    const rows = Array.from({ length: 600 }, (_, i) => `M-${i},K-${i % 60},2026-01-05,2026-02-04,10.00,EUR`);
+    const { summary, report } = await ingestText('lru', 'invoices/many-customers.csv', HEADER + rows.join('\n'), {
+      ingest: new DynamoIngest(store.doc, store.table, { customerCacheSize: 3 }),
+    });
+    expect(report.errors).toEqual([]);
+    expect(summary.invoices).toMatchObject({ created: 600, customersCreated: 40, needsContact: 400 });
+    expect(await invoice('lru', 'K-7', 'M-547')).toMatchObject({ customerId: 'K-7', needsContact: false });
+    expect(await invoice('lru', 'K-59', 'M-599')).toMatchObject({ customerId: 'K-59', needsContact: true });
+  });
+
+  it('the same new invoice heading two batches written at once: the later row supersedes the first, never overwrites it blindly', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => `P-${i},C-PAIR,2026-01-05,2026-02-04,10.00,EUR`);
+    rows[500] = 'P-0,C-PAIR,2026-01-05,2026-02-04,12.00,EUR'; // the first row of the second batch of 500
+    const { summary, report } = await ingestText('pair', 'invoices/pair.csv', HEADER + rows.join('\n'));
+    expect(report.errors).toEqual([]);
+    expect(summary.invoices).toMatchObject({ created: 999, superseded: 1 });
+    const v = await view('pair', 'C-PAIR', 'P-0');
+    expect(v?.invoice).toMatchObject({ revision: 2, amount: 1200 });
+    expect(v?.events.map((e) => e.type)).toEqual(['superseded']);
   });
 });
 

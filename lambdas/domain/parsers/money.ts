@@ -21,6 +21,9 @@ export type AmountResult = { ok: true; minor: number } | { ok: false; reason: st
 
 const fail = (reason: string): AmountResult => ({ ok: false, reason });
 
+/** Groups of three digits after the first one to three: 1.234.567 or 1,234,567 (built once, not per row). */
+const GROUPED: Record<DecimalMark, RegExp> = { '.': /^\d{1,3}(\.\d{3})*$/, ',': /^\d{1,3}(,\d{3})*$/ };
+
 /**
  * Parses "12.480,00", "1,234.56", "7600.00", "-12,5", "€ 1 234,00", "(250.00)" or a JSON number.
  * With both marks present the last one is the decimal mark. With one mark seen once and followed by
@@ -81,7 +84,7 @@ export const parseAmount = (raw: unknown, currency: string, decimalMark: Decimal
   } else if (thousands) {
     if (intPart.includes(mark!)) return fail('misplaced separator');
     if (intPart.includes(thousands)) {
-      if (!new RegExp(`^\\d{1,3}(\\${thousands}\\d{3})*$`).test(intPart)) return fail('misplaced thousands separator');
+      if (!GROUPED[thousands].test(intPart)) return fail('misplaced thousands separator');
       intPart = intPart.split(thousands).join('');
     }
   }
