@@ -52,7 +52,8 @@ export const run = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResp
       }
       logger.info('dossier', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, delivery: out.delivery });
     } catch (err) {
-      logger.error('dossier hand-over failed', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, error: (err as Error).name, message: (err as Error).message });
+      // The error's name only: a provider's message can quote the agency's address.
+      logger.error('dossier hand-over failed', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, error: (err as Error).name });
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
     }
   }
