@@ -11,8 +11,8 @@
  * when the API answers no reminder can leave. Only then is the running execution stopped, with a
  * cause that says why; commands that need a new branch bump `run` and the table stream starts it.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CustomerDecision, Decision, Payment } from '../domain/commands.js';
 import { executionName } from '../domain/execution-name.js';
 import { ACTIVE_STATUSES, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
@@ -293,22 +293,9 @@ export class DynamoCommands {
 
   /** Marks the day's call task with its outcome; false when there was no task for that call. */
   async completeCallTask(tenantId: string, day: string, customerId: string, invoiceId: string, outcome: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.store.doc.send(
-        new UpdateCommand({
-          TableName: this.store.table,
-          Key: keys.callTask(tenantId, day, customerId, invoiceId),
-          UpdateExpression: 'SET outcome = :o',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':o': outcome },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return this.store.completeCallItem(keys.callTask(tenantId, day, customerId, invoiceId), outcome);
   }
+
 
   /** The customer's own log, oldest first. */
   async customerLog(tenantId: string, customerId: string, limit = 200): Promise<ContactEvent[]> {

@@ -2,7 +2,7 @@
  * Reads and plain writes of tenants, customers, invoices and the contact log.
  * Guarded sends live in dynamo-guard.ts, finance-team commands in dynamo-commands.ts.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ContactEvent, Customer, Invoice, OfficeHours, Tenant } from '../domain/model.js';
 import type { StageDone } from '../domain/timeline.js';
@@ -163,21 +163,7 @@ export class DynamoStore {
   /** The invoice and its whole history in one strongly consistent Query of its partition. */
   async getInvoiceView(tenantId: string, invoiceId: string): Promise<InvoiceView | undefined> {
     const { pk } = keys.invoice(tenantId, invoiceId);
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
     const meta = items.find((i) => i.sk === 'INV');
     if (!meta) return undefined;
     const sk = (i: Record<string, unknown>) => String(i.sk);
@@ -363,23 +349,7 @@ export class DynamoStore {
    * `invoiceIds` get the outcome. Items that do not exist are left out; returns the invoices marked.
    */
   async completeCustomerCall(tenantId: string, day: string, customerId: string, invoiceIds: readonly string[], outcome: Record<string, unknown>): Promise<string[]> {
-    const mark = async (key: { pk: string; sk: string }): Promise<boolean> => {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: key,
-            UpdateExpression: 'SET outcome = :o',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':o': outcome },
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return false;
-        throw err;
-      }
-    };
+    const mark = (key: { pk: string; sk: string }) => this.completeCallItem(key, outcome);
     const [, ...marked] = await Promise.all([
       mark(keys.customerCall(tenantId, day, customerId)),
       ...invoiceIds.map((id) => mark(keys.callTask(tenantId, day, customerId, id))),
@@ -387,24 +357,39 @@ export class DynamoStore {
     return invoiceIds.filter((_, i) => marked[i]);
   }
 
+  /** Logs the outcome on one item of the call queue; false when there is no such item. */
+  async completeCallItem(key: { pk: string; sk: string }, outcome: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET outcome = :o',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':o': outcome },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
   /** A customer's call of a day: its CustomerCall item (sk `<customerId>#`) and the CallTask item of each invoice on it. */
   async customerCallItems(tenantId: string, day: string, customerId: string): Promise<Record<string, unknown>[]> {
     const key = keys.customerCall(tenantId, day, customerId);
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': key.pk, ':sk': key.sk },
+      ConsistentRead: true,
+    });
+  }
+
+  /** Every item a Query of this table answers, page after page. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-          ExpressionAttributeValues: { ':pk': key.pk, ':sk': key.sk },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateQuery({ client: this.doc }, { ...input, TableName: this.table })) items.push(...(page.Items ?? []));
     return items;
   }
 

@@ -4,23 +4,17 @@
  * is done by that call), with the customer's other overdue invoices and the totals per currency
  * as talking points. Pure: the siblings and `now` come in.
  */
-import type { ContactEvent, Customer, Invoice, Policy, Tenant } from './model.js';
+import type { Customer, Invoice, Policy, Tenant } from './model.js';
 import type { CallSheet, MessageLine } from './rendering/types.js';
-import type { StageDone } from './timeline.js';
-import { planTimeline } from './planner.js';
 import { localDate } from './calendar.js';
 import { ignoredEmailsInARow, unheardEscalation } from './engagement.js';
-import { MAX_COMPANIONS } from './consolidation.js';
+import { MAX_COMPANIONS, siblingPlan, type SiblingCase } from './consolidation.js';
 import { renderCallSheet } from './rendering/call-sheet.js';
 import { fill, localeStrings } from './rendering/strings.js';
 import { formatMoney, localeFor, totalsByCurrency, type CurrencyTotal } from './money.js';
 
-export interface CallSibling {
-  invoice: Invoice;
-  stagesDone: StageDone[];
-  /** Its contact log: the engagement that may have brought its call forward. */
-  events: readonly ContactEvent[];
-}
+/** Another open invoice of the customer, with its contact log (the engagement that may bring its call forward). */
+export type CallSibling = SiblingCase;
 
 export interface CallGroup {
   /**
@@ -58,19 +52,9 @@ export const callGroupFor = (input: {
     if (inv.invoiceId === trigger.invoiceId || inv.customerId !== trigger.customerId || inv.status !== 'open') continue;
     const isOverdue = inv.dueDate < customerToday;
     if (!inv.needsContact) {
-      const ignoredEmails = ignoredEmailsInARow(s.events);
-      const plan = planTimeline({
-        invoice: inv,
-        customer,
-        policy,
-        stagesDone: s.stagesDone,
-        ...(inv.lastContactAt ? { lastContactAt: inv.lastContactAt } : {}),
-        ...(input.paymentClaimGraceDays ? { paymentClaimGraceDays: input.paymentClaimGraceDays } : {}),
-        ignoredEmails,
-        now,
-      });
+      const plan = siblingPlan(s, input);
       // A call brought forward (unheard, cannot be texted) is wanted as soon as possible: this one is it.
-      const forward = unheardEscalation(ignoredEmails, policy, customer) === 'callForward';
+      const forward = unheardEscalation(ignoredEmailsInARow(s.events), policy, customer) === 'callForward';
       if (plan.mode === 'timeline' && plan.next === 'phoneCall' && (forward || localDate(new Date(plan.at.phoneCall), input.timeZone) <= input.day)) {
         due.push(inv);
         continue;

@@ -3,16 +3,35 @@
  * same customer whose next written stage falls on the same local day rides in the same message.
  * Pure: the siblings and `now` come in.
  */
-import type { Customer, Invoice, Policy } from './model.js';
+import type { ContactEvent, Customer, Invoice, Policy } from './model.js';
+import { ignoredEmailsInARow } from './engagement.js';
 import { planTimeline } from './planner.js';
 import { localDate } from './calendar.js';
 import { WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
-import type { StageDone } from './timeline.js';
+import type { StageDone, TimelinePlan } from './timeline.js';
 
 export interface SiblingCase {
   invoice: Invoice;
   stagesDone: StageDone[];
+  /** Its contact log: the engagement PlanTimeline reads (two ignored e-mails bring the call forward). */
+  events: readonly ContactEvent[];
 }
+
+/** Another open invoice of the customer planned as its own PlanTimeline would plan it now. */
+export const siblingPlan = (
+  s: SiblingCase,
+  ctx: { customer: Customer; policy: Policy; now: Date; paymentClaimGraceDays?: number | undefined },
+): TimelinePlan =>
+  planTimeline({
+    invoice: s.invoice,
+    customer: ctx.customer,
+    policy: ctx.policy,
+    stagesDone: s.stagesDone,
+    ...(s.invoice.lastContactAt ? { lastContactAt: s.invoice.lastContactAt } : {}),
+    ...(ctx.paymentClaimGraceDays ? { paymentClaimGraceDays: ctx.paymentClaimGraceDays } : {}),
+    ignoredEmails: ignoredEmailsInARow(s.events),
+    now: ctx.now,
+  });
 
 export interface Companion {
   invoice: Invoice;
@@ -38,15 +57,7 @@ export const companionsFor = (input: {
   for (const s of input.siblings) {
     const inv = s.invoice;
     if (inv.invoiceId === trigger.invoiceId || inv.customerId !== trigger.customerId || inv.status !== 'open' || inv.needsContact) continue;
-    const plan = planTimeline({
-      invoice: inv,
-      customer,
-      policy,
-      stagesDone: s.stagesDone,
-      ...(inv.lastContactAt ? { lastContactAt: inv.lastContactAt } : {}),
-      ...(input.paymentClaimGraceDays ? { paymentClaimGraceDays: input.paymentClaimGraceDays } : {}),
-      now,
-    });
+    const plan = siblingPlan(s, input);
     if (plan.mode !== 'timeline' || !isWritten(plan.next)) continue;
     if (localDate(new Date(plan.at[plan.next]), customer.timeZone) > today) continue;
     out.push({ invoice: inv, stage: plan.next });

@@ -8,12 +8,13 @@
  * timeline is not stopped for a command that did not commit; and the retry with the same
  * Idempotency-Key applies it once.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
 import { invoiceOf, supplier } from '../support/fixtures.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callApi, type ApiRequest } from '../support/api-events.js';
 import { THROTTLED, startFaultProxy, type AwsFault } from './fault-proxy.js';
+import { useFixedBackoff } from './cases.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
@@ -50,13 +51,7 @@ afterAll(async () => {
   await proxy.stop();
   await workflow.stop();
 });
-beforeEach(() => {
-  vi.spyOn(Math, 'random').mockReturnValue(0.05);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  proxy.reset();
-});
+useFixedBackoff(proxy);
 
 let seq = 0;
 /** An open invoice with its timeline running, as the stream would have started it. */

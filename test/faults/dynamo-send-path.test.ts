@@ -8,15 +8,16 @@
  * in dunning.asl.json), with nothing sent and nothing claimed, and the retry sends exactly once;
  * a completion that cannot be written after the message left never causes a second message.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { THROTTLED, gaps, startFaultProxy, throttlingBackoffFloor, type AwsFault } from './fault-proxy.js';
+import { FIXED_RANDOM, caseMaker, useFixedBackoff } from './cases.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { Customer, Invoice } from '../../lambdas/domain/model.js';
+import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/stages.js';
 
 const { endpoint } = await useLocalTable();
@@ -46,47 +47,10 @@ afterAll(async () => {
   await proxy.stop();
   await ses.stop();
 });
-// The SDK's backoff is `random × base × 2^retry`: a fixed random makes the waits measurable.
-const RANDOM = 0.05;
-beforeEach(() => {
-  vi.spyOn(Math, 'random').mockReturnValue(RANDOM);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  proxy.reset();
-});
+useFixedBackoff(proxy);
 
-let seq = 0;
 /** One customer with one open invoice due today: the dueDate stage sends one e-mail. */
-const newCase = async () => {
-  const n = ++seq;
-  const customer = Customer.parse({
-    tenantId: T,
-    customerId: `C-${n}`,
-    name: `Cliente ${n} S.p.A.`,
-    country: 'IT',
-    language: 'it',
-    timeZone: 'Europe/Rome',
-    email: `ap-${n}@cliente.example`,
-    policy: 'standard',
-  });
-  const invoice = Invoice.parse({
-    tenantId: T,
-    invoiceId: `SEND-${n}`,
-    number: `2026/${n}`,
-    customerId: customer.customerId,
-    issueDate: '2026-01-16',
-    dueDate: '2026-02-16',
-    currency: 'EUR',
-    amount: 150_000,
-    status: 'open',
-    createdAt: '2026-01-16T09:00:00Z',
-    updatedAt: '2026-01-16T09:00:00Z',
-  });
-  await store.putCustomer(customer);
-  await store.putInvoice(invoice);
-  return { customer, invoice };
-};
+const newCase = caseMaker(store, T, 'SEND', 150_000);
 
 /** What the state machine hands SendDueDate. */
 const taskInput = (inv: Invoice) => ({
@@ -136,7 +100,7 @@ describe('the claim cannot be written', () => {
     expect(attempts).toHaveLength(5);
     if (fault.status === 400) {
       // Throttling waits double from one retry to the next (exponential backoff).
-      gaps(attempts).forEach((wait, i) => expect(wait, `wait before retry ${i + 1}`).toBeGreaterThanOrEqual(throttlingBackoffFloor(i, RANDOM)));
+      gaps(attempts).forEach((wait, i) => expect(wait, `wait before retry ${i + 1}`).toBeGreaterThanOrEqual(throttlingBackoffFloor(i, FIXED_RANDOM)));
     }
     expect(mailsTo(customer)).toEqual([]);
     await expectUntouched(invoice);

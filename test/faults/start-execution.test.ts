@@ -9,13 +9,14 @@
  * stays stored and open, and the redelivery starts its timeline exactly once; a name that already
  * ran is "already started", never a second timeline.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { useLocalTable } from '../support/dynamo.js';
 import { invoiceOf } from '../support/fixtures.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { THROTTLED, gaps, startFaultProxy, throttlingBackoffFloor } from './fault-proxy.js';
+import { FIXED_RANDOM, useFixedBackoff } from './cases.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { invoiceToItem } from '../../lambdas/adapters/items.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
@@ -42,15 +43,7 @@ afterAll(async () => {
   await standIn.stop();
 });
 
-// The SDK's backoff is `random × base × 2^retry`: a fixed random makes the waits measurable.
-const RANDOM = 0.05;
-beforeEach(() => {
-  vi.spyOn(Math, 'random').mockReturnValue(RANDOM);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  proxy.reset();
-});
+useFixedBackoff(proxy);
 
 let seq = 0;
 const newInvoice = async (over: Partial<Invoice> = {}): Promise<Invoice> => {
@@ -90,7 +83,7 @@ describe('StartExecution throttled on the table stream', () => {
     const attempts = proxy.attempts('StartExecution', forInvoice(inv));
     expect(attempts.map((a) => a.fault ?? 'ok')).toEqual(['ThrottlingException', 'ThrottlingException', 'ok']);
     // Throttling waits double from one retry to the next (exponential backoff).
-    gaps(attempts).forEach((wait, i) => expect(wait, `wait before retry ${i + 1}`).toBeGreaterThanOrEqual(throttlingBackoffFloor(i, RANDOM)));
+    gaps(attempts).forEach((wait, i) => expect(wait, `wait before retry ${i + 1}`).toBeGreaterThanOrEqual(throttlingBackoffFloor(i, FIXED_RANDOM)));
     expect(executionsOf(inv)).toHaveLength(1);
     expect(executionsOf(inv)[0]).toMatchObject({ status: 'RUNNING' });
   });

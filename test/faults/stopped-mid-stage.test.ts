@@ -16,6 +16,7 @@ import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { callApi } from '../support/api-events.js';
 import { startFaultProxy } from './fault-proxy.js';
+import { caseMaker } from './cases.js';
 import { startSes } from '../../local/services/ses.js';
 import { SfnEmulator } from '../../local/services/sfn-emulator.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
@@ -29,7 +30,7 @@ import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { keys } from '../../lambdas/adapters/table.js';
 import { executionName } from '../../lambdas/domain/execution-name.js';
-import { Customer, Invoice } from '../../lambdas/domain/model.js';
+import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/stages.js';
 
 polyfillWithResolvers();
@@ -113,36 +114,7 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, ms =
   }
 };
 
-let seq = 0;
-const newCase = async () => {
-  const n = ++seq;
-  const customer = Customer.parse({
-    tenantId: T,
-    customerId: `C-${n}`,
-    name: `Cliente ${n} S.p.A.`,
-    country: 'IT',
-    language: 'it',
-    timeZone: 'Europe/Rome',
-    email: `ap-${n}@cliente.example`,
-    policy: 'standard',
-  });
-  const invoice = Invoice.parse({
-    tenantId: T,
-    invoiceId: `STOP-${n}`,
-    number: `2026/${n}`,
-    customerId: customer.customerId,
-    issueDate: '2026-01-16',
-    dueDate: '2026-02-16',
-    currency: 'EUR',
-    amount: 98_000,
-    status: 'open',
-    createdAt: '2026-01-16T09:00:00Z',
-    updatedAt: '2026-01-16T09:00:00Z',
-  });
-  await store.putCustomer(customer);
-  await store.putInvoice(invoice);
-  return { customer, invoice };
-};
+const newCase = caseMaker(store, T, 'STOP', 98_000);
 
 const startTimeline = async (inv: Pick<Invoice, 'invoiceId' | 'revision' | 'run'>) => {
   const name = executionName(T, inv.invoiceId, inv.revision, inv.run);

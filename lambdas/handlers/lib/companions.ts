@@ -28,7 +28,7 @@ export const findCompanions = async (req: MessageRequest, now: Date): Promise<Co
   );
   if (open.length === 0) return [];
   const siblings = (await Promise.all(open.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) =>
-    v ? [{ invoice: v.invoice, stagesDone: v.stagesDone }] : [],
+    v ? [{ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }] : [],
   );
   const companions = companionsFor({
     trigger: req.invoice,

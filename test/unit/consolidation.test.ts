@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { companionsFor, type SiblingCase } from '../../lambdas/domain/consolidation.js';
+import { Customer, Invoice, type ContactEvent, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
+import type { Stage } from '../../lambdas/domain/stages.js';
+
+// A landline only: the customer cannot be texted, so two ignored e-mails bring the call forward.
+const customer = Customer.parse({
+  tenantId: 't',
+  customerId: 'C',
+  name: 'Ferramenta Emiliana S.p.A.',
+  country: 'IT',
+  language: 'it',
+  timeZone: 'Europe/Rome',
+  email: 'ap@fe.example',
+  billingContact: { name: 'Giulia Neri', phone: '+390512345678' },
+});
+// Tuesday 3 March 2026, 09:00 Rome.
+const now = new Date('2026-03-03T08:00:00Z');
+
+let n = 0;
+const invoice = (over: Partial<InvoiceInput> = {}) =>
+  Invoice.parse({
+    tenantId: 't',
+    invoiceId: `I-${++n}`,
+    number: `2026/${n}`,
+    customerId: 'C',
+    issueDate: '2026-01-16',
+    dueDate: '2026-02-16',
+    currency: 'EUR',
+    amount: 100_000,
+    status: 'open',
+    createdAt: '2026-01-16T08:00:00Z',
+    updatedAt: '2026-01-16T08:00:00Z',
+    ...over,
+  });
+const sibling = (inv: Invoice, done: Stage[], events: ContactEvent[] = []): SiblingCase => ({
+  invoice: inv,
+  stagesDone: done.map((stage) => ({ stage, at: '2026-02-20T08:00:00Z' })),
+  events,
+});
+const mail = (inv: Invoice, at: string): ContactEvent => ({ tenantId: 't', invoiceId: inv.invoiceId, eventId: at, at, type: 'message', channel: 'email', actor: 'system', outcome: 'sent' });
+const companions = (trigger: Invoice, siblings: SiblingCase[]) =>
+  companionsFor({ trigger, customer, policy: BUILT_IN_POLICIES.standard, siblings, now }).map((c) => [c.invoice.invoiceId, c.stage]);
+
+describe('which invoices ride in a reminder', () => {
+  it('takes along a sibling whose written reminder is due today, at its own stage', () => {
+    const trigger = invoice();
+    const due = invoice({ dueDate: '2026-02-20' }); // first overdue reminder on 27 February, not sent yet
+    expect(companions(trigger, [sibling(due, ['preDue', 'dueDate'])])).toEqual([[due.invoiceId, 'firstOverdue']]);
+  });
+
+  it('leaves out a sibling whose own timeline skips its e-mails for a call (two ignored, cannot be texted)', () => {
+    const trigger = invoice();
+    const unheard = invoice({ dueDate: '2026-02-20' });
+    const ignored = [mail(unheard, '2026-02-13T08:00:00Z'), mail(unheard, '2026-02-20T08:00:00Z')];
+    expect(companions(trigger, [sibling(unheard, ['preDue', 'dueDate'], ignored)])).toEqual([]);
+  });
+});
