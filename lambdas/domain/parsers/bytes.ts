@@ -70,8 +70,7 @@ export async function* limited(source: AsyncIterable<Uint8Array>, max: number, w
  * UTF-8 text, the BOM dropped. Invalid bytes become U+FFFD, so the record holding them is
  * rejected (docs/ingest.md) while the others go on: the head was checked to be UTF-8 already.
  */
-export async function* utf8Text(source: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
+export async function* utf8Text(source: AsyncIterable<Uint8Array>, decoder = new TextDecoder('utf-8')): AsyncGenerator<string> {
   for await (const chunk of source) {
     const s = decoder.decode(chunk, { stream: true });
     if (s) yield s;
@@ -80,10 +79,10 @@ export async function* utf8Text(source: AsyncIterable<Uint8Array>): AsyncGenerat
   if (rest) yield rest;
 }
 
-/** A whole document as text, refusing more than `max` bytes. */
-export const readDocument = async (source: AsyncIterable<Uint8Array>, max: number = LIMITS.maxDocumentBytes): Promise<string> => {
+/** A whole document as text (UTF-8 unless another decoder is given), refusing more than `max` bytes. */
+export const readDocument = async (source: AsyncIterable<Uint8Array>, max: number = LIMITS.maxDocumentBytes, decoder?: InstanceType<typeof TextDecoder>): Promise<string> => {
   let out = '';
-  for await (const s of utf8Text(limited(source, max, 'the document'))) out += s;
+  for await (const s of utf8Text(limited(source, max, 'the document'), decoder)) out += s;
   return out;
 };
 

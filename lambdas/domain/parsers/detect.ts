@@ -3,6 +3,7 @@
  * wrong encodings and signed envelopes are turned away here with a reason a person can act on.
  */
 import { FileRejected } from './types.js';
+import { declaresLegacyEncoding } from './xml-encoding.js';
 
 export type DetectedFormat = 'csv' | 'json' | 'ndjson' | 'xml' | 'p7m';
 
@@ -50,6 +51,8 @@ export const detectFormat = (key: string, head: Uint8Array, complete: boolean): 
   let controls = 0;
   for (const b of head) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) controls++;
   if (controls > 0 && controls / head.byteLength > 0.001) throw new FileRejected('binary data, not a text file (CSV, JSON or XML)');
+  // An XML document may declare a legacy encoding (ISO-8859-1, Windows-1252): it is read in that encoding.
+  if (ext !== 'csv' && ext !== 'json' && ext !== 'ndjson' && ext !== 'jsonl' && declaresLegacyEncoding(head)) return 'xml';
   if (!isUtf8(head)) {
     throw new FileRejected('the file is not UTF-8 text (it looks like Windows-1252/Latin-1): save it as UTF-8 (in Excel: "CSV UTF-8")');
   }

@@ -5,6 +5,7 @@
 import type { InvoiceField } from './columns.js';
 import { parseAmount, type DecimalMark } from './money.js';
 import { parseDate } from './dates.js';
+import { isIsoCurrency } from '../model.js';
 import { normaliseTaxId, taxIdKeys } from './tax-ids.js';
 import { accepted, rejected, type InvoiceFormat, type ParsedInvoice, type RecordLocation, type Rejection, type Parsed } from './types.js';
 
@@ -15,7 +16,6 @@ export interface InvoiceFieldOptions {
   defaultCurrency?: string;
 }
 
-const isoCurrencies = new Set(Intl.supportedValuesOf('currency'));
 const CURRENCY_SYMBOLS: Record<string, string> = { '€': 'EUR', '£': 'GBP', $: 'USD', LEI: 'RON', 'CHF.': 'CHF' };
 
 const CREDIT_NOTE = /^(td04|td08|381|cn|nc|credit|credit ?note|nota (di )?credito|nota de credit|storno)$/i;
@@ -38,7 +38,7 @@ export const parseCurrency = (raw: string | undefined): string | undefined => {
   if (!raw) return undefined;
   const up = raw.trim().toUpperCase();
   const c = CURRENCY_SYMBOLS[up] ?? up;
-  return isoCurrencies.has(c) ? c : undefined;
+  return isIsoCurrency(c) ? c : undefined;
 };
 
 export const invoiceFromFields = (

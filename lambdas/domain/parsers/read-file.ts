@@ -14,6 +14,7 @@ import { FileRejected, LIMITS, rejected, type Parsed, type ParsedInvoice } from 
 import { parseUbl } from './ubl.js';
 import { parseXml, rootOf } from './xml.js';
 import { unwrapSigned } from './p7m.js';
+import { xmlDecoder } from './xml-encoding.js';
 
 export interface SourceFile {
   key: string;
@@ -35,7 +36,7 @@ const refuseLargeDocument = (file: SourceFile) => {
   }
 };
 
-const open = async (file: SourceFile): Promise<{ format: DetectedFormat; headText: string; all: AsyncIterable<Uint8Array> }> => {
+const open = async (file: SourceFile): Promise<{ format: DetectedFormat; head: Uint8Array; headText: string; all: AsyncIterable<Uint8Array> }> => {
   refuseLargeDocument(file);
   const { head, complete, all } = await peek(file.body);
   let format: DetectedFormat;
@@ -46,7 +47,7 @@ const open = async (file: SourceFile): Promise<{ format: DetectedFormat; headTex
     await all[Symbol.asyncIterator]().return?.(undefined);
     throw err;
   }
-  return { format, headText: new TextDecoder('utf-8').decode(head), all };
+  return { format, head, headText: new TextDecoder('utf-8').decode(head), all };
 };
 
 const document = (all: AsyncIterable<Uint8Array>) => readDocument(all, LIMITS.maxDocumentBytes);
@@ -60,7 +61,7 @@ const stream = (all: AsyncIterable<Uint8Array>) => utf8Text(limited(all, LIMITS.
 
 /** Invoices of a file under `invoices/`; throws FileRejected when the file as a whole is unusable. */
 export async function* readInvoiceFile(file: SourceFile, opts: ReadOptions = {}): AsyncGenerator<Parsed<ParsedInvoice>> {
-  const { format, headText, all } = await open(file);
+  const { format, head, headText, all } = await open(file);
   switch (format) {
     case 'csv':
       yield* invoicesFromCsv(stream(all), { headText, mapping: opts.mapping });
@@ -73,7 +74,13 @@ export async function* readInvoiceFile(file: SourceFile, opts: ReadOptions = {})
       return;
     case 'xml':
     case 'p7m': {
-      const xml = format === 'p7m' ? new TextDecoder('utf-8').decode(unwrapSigned(await documentBytes(all))) : await document(all);
+      let xml: string;
+      if (format === 'p7m') {
+        const content = unwrapSigned(await documentBytes(all));
+        xml = xmlDecoder(content).decode(content);
+      } else {
+        xml = await readDocument(all, LIMITS.maxDocumentBytes, xmlDecoder(head));
+      }
       const root = rootOf(parseXml(xml));
       if (root?.name === 'FatturaElettronica') yield* parseFatturaPA(root.node);
       else if (root?.name === 'Invoice' || root?.name === 'CreditNote') yield* parseUbl(root.name, root.node);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE, FIXTURES, fromDisk, fromText, invoices } from './read.js';
@@ -38,6 +39,31 @@ describe('FatturaPA (conformance samples from italia/fatturapa-testsdi)', () => 
 });
 
 describe('FatturaPA variants', () => {
+  // FPR01 as older accounting software writes it: a legacy encoding declared, accented names in it.
+  const legacy = (encoding: string, buyer: string, bytes: (xml: string) => Uint8Array) => {
+    const xml = readFileSync(join(CONFORMANCE, 'fatturapa/IT01234567890_FPR01.xml'), 'utf8')
+      .replace('encoding="UTF-8"', `encoding="${encoding}"`)
+      .replace('<Denominazione>DITTA BETA</Denominazione>', `<Denominazione>${buyer}</Denominazione>`);
+    return fromText('invoices/IT01234567890_FPR01.xml', bytes(xml));
+  };
+
+  it('reads a file in the encoding it declares: ISO-8859-1 and Windows-1252 names come out whole', async () => {
+    const latin1 = await invoices(legacy('ISO-8859-1', 'Società Beta di Niccolò Caffè', (x) => Buffer.from(x, 'latin1')));
+    expect(latin1.fileError).toBeUndefined();
+    expect(latin1.ok.map((i) => [i.number, i.amount, i.buyer?.name])).toEqual([['123', 610, 'Società Beta di Niccolò Caffè']]);
+    // 0x80 is the euro sign in Windows-1252 (and in what the web calls ISO-8859-1).
+    const cp1252 = await invoices(legacy('windows-1252', 'Beta € Figli', (x) => Buffer.from(x.replace('€', '\x80'), 'latin1')));
+    expect(cp1252.ok.map((i) => i.buyer?.name)).toEqual(['Beta € Figli']);
+  });
+
+  it('refuses an encoding it cannot read, naming it; Latin-1 bytes in a file that says UTF-8 stay refused', async () => {
+    const unknown = await invoices(legacy('x-mac-klingon', 'DITTA BETA', (x) => new TextEncoder().encode(x)));
+    expect(unknown.ok).toEqual([]);
+    expect(unknown.fileError?.reason).toMatch(/declares encoding "x-mac-klingon", which cannot be read: save it as UTF-8/);
+    const mislabelled = await invoices(legacy('UTF-8', 'Società Beta', (x) => Buffer.from(x, 'latin1')));
+    expect(mislabelled.fileError?.reason).toMatch(/not UTF-8/);
+  });
+
   it('one record per instalment (DettaglioPagamento), each with its due date and amount; ns2: prefix and &amp; read', async () => {
     const out = await invoices(fromDisk(join(FIXTURES, 'fatturapa-instalments.xml')));
     expect(out.ok.map((i) => [i.number, i.instalment, i.dueDate, i.amount])).toEqual([
