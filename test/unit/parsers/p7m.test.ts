@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CONFORMANCE, FIXTURES, fromDisk, invoices } from './read.js';
 import { unwrapSigned } from '../../../lambdas/domain/parsers/p7m.js';
 
-// The FPR01 conformance sample signed with `openssl cms -sign -binary -nodetach -outform DER`, and its base64 form.
+// The FPR01 conformance sample signed with `openssl cms -sign -binary -nodetach -outform DER`, and its base64 form;
+// the latin1 one is FPR01 re-declared ISO-8859-1 with an accented buyer, signed the same way.
 const SIGNED = join(FIXTURES, 'signed');
 
 describe('signed FatturaPA (.xml.p7m)', () => {
@@ -22,6 +23,12 @@ describe('signed FatturaPA (.xml.p7m)', () => {
       expect(signed.fileError).toBeUndefined();
       expect(signed.ok).toEqual(plain.ok);
     }
+  });
+
+  it('reads the signed document in the encoding it declares (ISO-8859-1 inside the envelope)', async () => {
+    const out = await invoices(fromDisk(join(SIGNED, 'IT01234567890_FPR01.latin1.xml.p7m')));
+    expect(out.fileError).toBeUndefined();
+    expect(out.ok.map((i) => [i.number, i.buyer?.name])).toEqual([['123', 'Società Beta di Niccolò']]);
   });
 
   it('rejects an envelope that is not SignedData or holds no document, with the reason', () => {
