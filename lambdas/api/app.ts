@@ -10,11 +10,11 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { clock } from '../adapters/clock.js';
+import { idempotentHandler } from '../adapters/idempotent-middleware.js';
 import type { Tenant } from '../domain/model.js';
 import { authorize, type User } from './auth.js';
 import { ApiError, errorResponses, validationError } from './errors.js';
@@ -131,7 +131,7 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     const chain = middy<Event, Result>().use(authMiddleware(r));
     if (r.method !== 'GET') chain.use(emptyBodyIsEmptyObject).use(httpJsonBodyParser());
     if (r.method === 'POST' && deps.idempotency) {
-      chain.use(makeHandlerIdempotent({ persistenceStore: deps.idempotency.persistenceStore, config: idempotencyConfig, keyPrefix: 'admin-api' }));
+      chain.use(idempotentHandler<Event, Result>({ persistenceStore: deps.idempotency.persistenceStore, config: idempotencyConfig, keyPrefix: 'admin-api' }));
     }
     return { method: r.method, path: r.path, handler: chain.handler(serve(r)) as unknown as Route<Event, Result>['handler'] };
   });

@@ -12,13 +12,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import * as z from 'zod/mini';
 import { buildAgeingReport } from '../domain/report.js';
 import { customersCsv, invoicesCsv } from '../domain/report-csv.js';
 import { renderReportEmail } from '../domain/report-email.js';
 import { clock } from '../adapters/clock.js';
+import { idempotentHandler } from '../adapters/idempotent-middleware.js';
 import { ReportReader } from '../adapters/dynamo-report.js';
 import { tableName } from '../adapters/clients.js';
 import { MissingDataError } from './lib/load.js';
@@ -81,7 +81,7 @@ export const sendAgeingReport = async (event: unknown): Promise<ReportResult> =>
 };
 
 const idempotency = () =>
-  makeHandlerIdempotent({
+  idempotentHandler({
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: tableName(), keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }),
     config: new IdempotencyConfig({ eventKeyJmesPath: 'scheduledTime', throwOnNoIdempotencyKey: false, expiresAfterSeconds: 7 * 24 * 3600 }),
     keyPrefix: 'ageing-report',

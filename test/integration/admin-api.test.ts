@@ -226,6 +226,10 @@ describe('payments', () => {
 
     const reused = await api({ ...req, body: { amount: 99, date: '2026-03-09' } });
     expect(reused).toMatchObject({ status: 422, body: { code: 'idempotency_key_reused' } });
+    // The refusal leaves the first answer stored: the client's own retry is still a replay.
+    const retried = await api(req);
+    expect(retried.headers['idempotent-replayed']).toBe('true');
+    expect((await store.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(1);
     // Another user with the same key is another request.
     const other = await api({ ...req, user: { ...financeUser, sub: 'u-finance-2', email: 'marco@officinerossi.example' } });
     expect(other.status).toBe(201);
