@@ -12,7 +12,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ACTIVE_STATUSES, InvoiceStatus } from '../domain/model.js';
 import { executionName } from '../domain/execution-name.js';
@@ -131,9 +131,23 @@ const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
   await afterInvoiceChange(record);
 };
 
-export const run = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+/**
+ * Time kept back before the function's timeout: one record can take this long when StartExecution
+ * is throttled through every SDK retry. With less left, the records not reached are handed back.
+ */
+export const STREAM_TIME_RESERVE_MS = 15_000;
+
+export const run = async (event: DynamoDBStreamEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+  for (const [i, record] of event.Records.entries()) {
+    if (context && context.getRemainingTimeInMillis() < STREAM_TIME_RESERVE_MS) {
+      // A timeout would fail the whole batch, done records included; the mapping resumes from the first of these.
+      const left = event.Records.slice(i);
+      logger.warn('stream batch handed back for lack of time', { records: left.length });
+      count('StreamRecordsDeferred', left.length);
+      batchItemFailures.push(...left.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? '' })));
+      break;
+    }
     try {
       await handleRecord(record);
     } catch (err) {

@@ -34,7 +34,7 @@ Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
-const { run } = await import('../../lambdas/handlers/table-stream.js');
+const { run, STREAM_TIME_RESERVE_MS } = await import('../../lambdas/handlers/table-stream.js');
 const { metrics } = await import('../../lambdas/handlers/lib/powertools.js');
 const store = new DynamoStore();
 
@@ -112,6 +112,24 @@ describe('StartExecution throttled on the table stream', () => {
     expect(await run(batch(records[1]!, records[2]!))).toEqual({ batchItemFailures: [] });
     // …and a duplicate delivery of the whole batch changes nothing.
     expect(await run(batch(...records))).toEqual({ batchItemFailures: [] });
+    for (const inv of [a, b, c]) expect(executionsOf(inv), inv.invoiceId).toHaveLength(1);
+  });
+
+  it('a batch running out of time hands back the records it did not reach instead of timing out, and the redelivery starts them once', async () => {
+    const [a, b, c] = [await newInvoice(), await newInvoice(), await newInvoice()];
+    const records = [insert(a), insert(b), insert(c)];
+    // Throttled starts ate the time: after the first record, less than the reserve is left.
+    const left = [60_000, STREAM_TIME_RESERVE_MS - 1];
+    const context = { getRemainingTimeInMillis: () => left.shift() ?? 0 };
+
+    const out = await run(batch(...records), context);
+
+    expect(out.batchItemFailures).toEqual([records[1]!, records[2]!].map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber })));
+    expect(executionsOf(a)).toHaveLength(1);
+    expect(executionsOf(b)).toHaveLength(0);
+    expect(executionsOf(c)).toHaveLength(0);
+
+    expect(await run(batch(records[1]!, records[2]!), { getRemainingTimeInMillis: () => 60_000 })).toEqual({ batchItemFailures: [] });
     for (const inv of [a, b, c]) expect(executionsOf(inv), inv.invoiceId).toHaveLength(1);
   });
 
