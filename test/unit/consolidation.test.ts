@@ -1,39 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { companionsFor, type SiblingCase } from '../../lambdas/domain/consolidation.js';
-import { Customer, Invoice, type ContactEvent, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { Customer, type ContactEvent, type Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
 import type { Stage } from '../../lambdas/domain/stages.js';
+import { invoiceOf } from '../support/fixtures.js';
 
-// A landline only: the customer cannot be texted, so two ignored e-mails bring the call forward.
+// No phone number: the customer cannot be texted, so two ignored e-mails bring the call forward.
 const customer = Customer.parse({
   tenantId: 't',
   customerId: 'C',
-  name: 'Ferramenta Emiliana S.p.A.',
+  name: 'Cartiere Venete S.r.l.',
   country: 'IT',
   language: 'it',
   timeZone: 'Europe/Rome',
-  email: 'ap@fe.example',
-  billingContact: { name: 'Giulia Neri', phone: '+390512345678' },
+  email: 'contabilita@cartiere.example',
 });
 // Tuesday 3 March 2026, 09:00 Rome.
 const now = new Date('2026-03-03T08:00:00Z');
 
 let n = 0;
-const invoice = (over: Partial<InvoiceInput> = {}) =>
-  Invoice.parse({
-    tenantId: 't',
-    invoiceId: `I-${++n}`,
-    number: `2026/${n}`,
-    customerId: 'C',
-    issueDate: '2026-01-16',
-    dueDate: '2026-02-16',
-    currency: 'EUR',
-    amount: 100_000,
-    status: 'open',
-    createdAt: '2026-01-16T08:00:00Z',
-    updatedAt: '2026-01-16T08:00:00Z',
-    ...over,
-  });
+const invoice = (over: Partial<InvoiceInput> = {}) => invoiceOf({ tenantId: 't', invoiceId: `I-${++n}`, customerId: 'C', dueDate: '2026-02-16', ...over });
 const sibling = (inv: Invoice, done: Stage[], events: ContactEvent[] = []): SiblingCase => ({
   invoice: inv,
   stagesDone: done.map((stage) => ({ stage, at: '2026-02-20T08:00:00Z' })),
