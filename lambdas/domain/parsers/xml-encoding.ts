@@ -8,7 +8,8 @@ import { FileRejected } from './types.js';
 export type Decoder = InstanceType<typeof TextDecoder>;
 
 // The declaration is ASCII in every encoding a decoder here can read, so Latin-1 reads it safely.
-const DECLARATION = /^\uFEFF?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']/;
+// A file opening with a UTF-8 byte-order mark does not match: the mark decides (XML 1.0, appendix F).
+const DECLARATION = /^\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']/;
 
 /** The encoding the document declares in its first bytes, as written, or undefined. */
 export const declaredXmlEncoding = (head: Uint8Array): string | undefined =>
