@@ -11,8 +11,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { handOverDossier } from './lib/dossier-handover.js';
+import { processStreamBatch } from './lib/stream-batch.js';
 import * as deps from './lib/deps.js';
 import { logger, metrics } from './lib/powertools.js';
 
@@ -40,24 +41,26 @@ export const escalationIn = (record: DynamoDBRecord): Escalation | undefined => 
   };
 };
 
-export const run = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    const escalation = escalationIn(record);
-    if (!escalation) continue;
-    try {
-      const out = await handOverDossier(escalation);
-      if (out.delivery !== 'skipped') {
-        await deps.events().publish('DossierHandedOver', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, key: out.key, delivery: out.delivery });
-      }
-      logger.info('dossier', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, delivery: out.delivery });
-    } catch (err) {
-      // The error's name only: a provider's message can quote the agency's address.
-      logger.error('dossier hand-over failed', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, error: (err as Error).name });
-      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? '' });
-    }
+/** Time kept back before the function's timeout: one dossier (PDF, S3, SES with their retries) fits in it. */
+export const DOSSIER_TIME_RESERVE_MS = 20_000;
+
+const handOver = async (record: DynamoDBRecord): Promise<void> => {
+  const escalation = escalationIn(record);
+  if (!escalation) return;
+  const out = await handOverDossier(escalation);
+  if (out.delivery !== 'skipped') {
+    await deps.events().publish('DossierHandedOver', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, key: out.key, delivery: out.delivery });
   }
-  return { batchItemFailures };
+  logger.info('dossier', { tenantId: escalation.tenantId, invoiceId: escalation.invoiceId, delivery: out.delivery });
 };
+
+export const run = (event: DynamoDBStreamEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> =>
+  processStreamBatch(event, handOver, {
+    context,
+    reserveMs: DOSSIER_TIME_RESERVE_MS,
+    // The error's name only: a provider's message can quote the agency's address.
+    onFailure: (record, err) => logger.error('dossier hand-over failed', { ...escalationIn(record), error: err.name }),
+    onOutOfTime: (records) => logger.warn('dossier batch handed back for lack of time', { records }),
+  });
 
 export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));

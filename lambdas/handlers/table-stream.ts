@@ -21,6 +21,7 @@ import { clock } from '../adapters/clock.js';
 import { loadCase } from './lib/load.js';
 import { sendGuardedMessage } from './lib/send-message.js';
 import { afterInvoiceChange } from './lib/invoice-activity.js';
+import { processStreamBatch } from './lib/stream-batch.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -131,33 +132,21 @@ const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
   await afterInvoiceChange(record);
 };
 
-/**
- * Time kept back before the function's timeout: one record can take this long when StartExecution
- * is throttled through every SDK retry. With less left, the records not reached are handed back.
- */
+/** Time kept back before the function's timeout: one record can take this long when StartExecution is throttled through every SDK retry. */
 export const STREAM_TIME_RESERVE_MS = 15_000;
 
-export const run = async (event: DynamoDBStreamEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> => {
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const [i, record] of event.Records.entries()) {
-    if (context && context.getRemainingTimeInMillis() < STREAM_TIME_RESERVE_MS) {
-      // A timeout would fail the whole batch, done records included; the mapping resumes from the first of these.
-      const left = event.Records.slice(i);
-      logger.warn('stream batch handed back for lack of time', { records: left.length });
-      count('StreamRecordsDeferred', left.length);
-      batchItemFailures.push(...left.map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? '' })));
-      break;
-    }
-    try {
-      await handleRecord(record);
-    } catch (err) {
-      const id = record.dynamodb?.SequenceNumber ?? record.eventID ?? '';
-      logger.error('stream record failed', { eventId: record.eventID, error: (err as Error).name, message: (err as Error).message });
+export const run = (event: DynamoDBStreamEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<DynamoDBBatchResponse> =>
+  processStreamBatch(event, handleRecord, {
+    context,
+    reserveMs: STREAM_TIME_RESERVE_MS,
+    onFailure: (record, err) => {
+      logger.error('stream record failed', { eventId: record.eventID, error: err.name, message: err.message });
       count('StreamRecordsFailed');
-      batchItemFailures.push({ itemIdentifier: id });
-    }
-  }
-  return { batchItemFailures };
-};
+    },
+    onOutOfTime: (records) => {
+      logger.warn('stream batch handed back for lack of time', { records });
+      count('StreamRecordsDeferred', records);
+    },
+  });
 
 export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));
