@@ -67,6 +67,7 @@ export class SollecitoStack extends Stack {
     this.functions = [
       ...this.workflow.tasks.values(),
       this.tableStream.fn,
+      this.tableStream.failuresFn,
       this.dossier.fn,
       this.ingest.fn,
       this.delivery.fn,
@@ -81,9 +82,17 @@ export class SollecitoStack extends Stack {
       deadLetterQueues: {
         Ingest: this.ingest.deadLetters,
         TableStream: this.tableStream.failures,
+        TableStreamUnhandled: this.tableStream.unhandled,
         Dossier: this.dossier.failures,
         DeliveryEvents: this.delivery.deadLetters,
         ...(this.report.deadLetters ? { Report: this.report.deadLetters } : {}),
+      },
+      // Drained by stream-failures, so waiting messages are rare: every arrival is a batch abandoned.
+      arrivals: {
+        AbandonedStreamBatches: {
+          queue: this.tableStream.failures,
+          description: 'A table-stream batch failed every retry: its invoices carry the failure (state TableStream) in the API; their timelines may not run.',
+        },
       },
       streamConsumer: this.tableStream.fn,
       httpApi: this.api.httpApi,

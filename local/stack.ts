@@ -19,6 +19,7 @@ import { startS3, S3_LOCAL_CREDENTIALS } from './services/s3.js';
 import { startEventsSink } from './services/events-sink.js';
 import { SfnEmulator, type TaskFn } from './services/sfn-emulator.js';
 import { StreamPoller } from './services/stream-poller.js';
+import { streamFailureEvent } from './stream-failure-message.js';
 import { LocalHttpApi, type HttpHandler } from './services/http-api.js';
 import { startSes } from './services/ses.js';
 import { startSmsSink } from './services/sms-sink.js';
@@ -156,6 +157,7 @@ export const startStack = async (opts: StackOptions) => {
       AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
@@ -195,6 +197,13 @@ export const startStack = async (opts: StackOptions) => {
         return (await h(event, localContext('table-stream'))) as never;
       },
       onError: (err) => report('table-stream', err),
+      // As the StreamFailures queue feeds stream-failures in AWS: the invoices are marked failed.
+      onGiveUp: async (batch) => {
+        const h = await loadHandler('stream-failures');
+        if (!h) return;
+        const out = (await h(streamFailureEvent(batch, REGION, clock.now()), localContext('stream-failures'))) as { batchItemFailures?: unknown[] } | undefined;
+        if (out?.batchItemFailures?.length) report('stream-failures', new Error('the invoices of a failed stream batch could not be marked'));
+      },
     });
     await poller.init();
     stops.push(() => poller.stop());

@@ -25,6 +25,8 @@ export interface HandlerAccess {
   readonly workflow?: boolean;
   /** GetSecretValue of the customer-link signing key. */
   readonly linkSecret?: boolean;
+  /** Reads the table's stream (GetShardIterator, GetRecords on it). */
+  readonly stream?: boolean;
   /** Documents bucket prefixes read (GetObject) and written (PutObject). */
   readonly read?: readonly string[];
   readonly write?: readonly string[];
@@ -58,6 +60,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'ageing-report': { table: 'readWrite', mail: true },
   // SES and SMS delivery feedback into the contact log, the customer record and the task list.
   'delivery-events': { table: 'readWrite' },
+  // Reads a dead-lettered batch back from the stream, writes the failure on its invoices.
+  'stream-failures': { table: 'readWrite', stream: true },
 };
 
 /** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */
@@ -87,6 +91,11 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   // The grant covers the table's own indexes as <table>/index/*: the GSIs are queried by name at runtime.
   wildcards.push(`${storage.table.tableArn}/index/*`);
 
+  if (access.stream) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'], resources: [storage.table.tableStreamArn!] }),
+    );
+  }
   if (access.mail) {
     messaging.grantSendEmail(fn);
     env('SENDER_EMAIL', messaging.senderEmail);

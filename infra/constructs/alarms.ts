@@ -57,6 +57,8 @@ export interface AlarmsProps {
   readonly functions: readonly HandlerFunction[];
   /** Dead-letter queues by what they hold. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** Queues a function drains, where every message that arrives is worth a look. */
+  readonly arrivals?: Readonly<Record<string, { queue: sqs.IQueue; description: string }>>;
   /** The stream consumer whose IteratorAge tells how far behind the table it runs. */
   readonly streamConsumer: lambda.IFunction;
   readonly httpApi: apigwv2.HttpApi;
@@ -120,6 +122,9 @@ export class Alarms extends Construct {
         1,
         `Messages wait in the ${what} dead-letter queue: something was not processed.`,
       );
+    }
+    for (const [what, { queue, description }] of Object.entries(props.arrivals ?? {})) {
+      alarm(what, queue.metricNumberOfMessagesSent({ ...fiveMinutes, statistic: 'Sum' }), 1, description);
     }
     alarm(
       'StreamIteratorAge',

@@ -3,13 +3,15 @@
  * invoice, stops it when the invoice is paid and thanks the customer. Only invoice items reach the
  * function (event filter, the same one the local stream poller applies). A failing record is
  * reported alone (partial batch response) and, after the retries, parked in a queue with its
- * shard position, so one bad invoice never holds the others back.
+ * shard position, so one bad invoice never holds the others back. stream-failures reads that queue:
+ * it reads the parked records back from the stream and writes the failure on their invoices, so the
+ * finance team sees which invoices may have no running timeline.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accessOf, applyAccess, type AccessResources } from './access.js';
 import { HandlerFunction, deadLetterQueue } from './defaults.js';
@@ -27,8 +29,12 @@ export const INVOICE_FILTERS = [
 
 export class TableStream extends Construct {
   readonly fn: HandlerFunction;
-  /** Stream records that kept failing: their shard and sequence numbers, to replay by hand. */
+  /** Stream batches that kept failing: their shard and sequence numbers (the mapping's on-failure records). */
   readonly failures: sqs.Queue;
+  /** Reads those back from the stream and marks their invoices failed. */
+  readonly failuresFn: HandlerFunction;
+  /** On-failure records stream-failures could not act on (the stream had trimmed them, an outage). */
+  readonly unhandled: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: TableStreamProps) {
     super(scope, id);
@@ -40,7 +46,18 @@ export class TableStream extends Construct {
     });
     applyAccess(this.fn, accessOf('table-stream'), props.resources);
 
-    this.failures = deadLetterQueue(this, 'StreamFailures', 'table-stream records that failed every retry');
+    this.unhandled = deadLetterQueue(this, 'StreamFailuresUnhandled', 'table-stream failure records stream-failures could not act on');
+    const failuresTimeout = Duration.seconds(60);
+    this.failures = new sqs.Queue(this, 'StreamFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The stream keeps the records 24 hours: a message is only useful while they are there, but it stays
+      // for whoever replays by hand.
+      retentionPeriod: Duration.days(14),
+      // AWS's advice for a Lambda-drained queue: six times the function's timeout.
+      visibilityTimeout: Duration.seconds(failuresTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.unhandled, maxReceiveCount: 5 },
+    });
     this.fn.addEventSource(
       new sources.DynamoEventSource(props.resources.storage.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -54,5 +71,14 @@ export class TableStream extends Construct {
         onFailure: new sources.SqsDlq(this.failures),
       }),
     );
+
+    this.failuresFn = new HandlerFunction(this, 'StreamFailuresFunction', {
+      handler: 'stream-failures',
+      description: 'Marks the invoices of table-stream batches that failed every retry',
+      logRetention: props.logRetention,
+      timeout: failuresTimeout,
+    });
+    applyAccess(this.failuresFn, accessOf('stream-failures'), props.resources);
+    this.failuresFn.addEventSource(new sources.SqsEventSource(this.failures, { batchSize: 10, reportBatchItemFailures: true }));
   }
 }

@@ -410,7 +410,11 @@ export class DynamoStore {
   }
 
   /** Writes why the timeline stopped on the invoice and in its contact log, in one transaction. */
-  async recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent): Promise<void> {
+  /**
+   * Writes the failure on the invoice and in its log. `once`: not when the invoice already carries a
+   * failure of the same state (the transaction is cancelled with ConditionalCheckFailed).
+   */
+  async recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts: { once?: boolean } = {}): Promise<void> {
     await this.doc.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -419,8 +423,9 @@ export class DynamoStore {
               TableName: this.table,
               Key: keys.invoice(tenantId, invoiceId),
               UpdateExpression: 'SET failure = :f',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':f': failure },
+              ConditionExpression: opts.once ? 'attribute_exists(pk) AND (attribute_not_exists(failure) OR failure.#state <> :state)' : 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':f': failure, ...(opts.once ? { ':state': failure.state } : {}) },
+              ...(opts.once ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
             },
           },
           { Put: { TableName: this.table, Item: eventToItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },

@@ -26,6 +26,20 @@ export interface StreamPollerOptions {
   filter?: (r: DynamoDBRecord) => boolean;
   batchSize?: number;
   onError?: (err: unknown) => void;
+  /**
+   * Records that failed every attempt, as the mapping's on-failure destination describes them
+   * (in AWS: a message in the StreamFailures queue).
+   */
+  onGiveUp?: (batch: GivenUpBatch) => Promise<void>;
+}
+
+/** The DDBStreamBatchInfo of Lambda's on-failure record. */
+export interface GivenUpBatch {
+  streamArn: string;
+  shardId: string;
+  startSequenceNumber: string;
+  endSequenceNumber: string;
+  batchSize: number;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -81,7 +95,7 @@ export class StreamPoller {
         const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r)).filter((r) => this.opts.filter?.(r) ?? true);
         if (records.length > 0) {
           handled += records.length;
-          await this.opts.activity.track(() => this.deliver(records));
+          await this.opts.activity.track(() => this.deliver(shardId, records));
         }
         if ((out.Records ?? []).length === 0) break;
       }
@@ -89,19 +103,26 @@ export class StreamPoller {
     return handled;
   }
 
-  private async deliver(records: DynamoDBRecord[], attempt = 1): Promise<void> {
+  private async deliver(shardId: string, records: DynamoDBRecord[], attempt = 1): Promise<void> {
     try {
       const res = await this.opts.handler({ Records: records });
       const failed = new Set((res && res.batchItemFailures?.map((f) => f.itemIdentifier)) ?? []);
       if (failed.size === 0) return;
       // Like the event source mapping: retry from the first failed record on.
       const first = records.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
-      if (attempt < MAX_ATTEMPTS) await this.deliver(records.slice(first), attempt + 1);
-      else this.opts.onError?.(new Error(`${failed.size} stream record(s) failed ${MAX_ATTEMPTS} times`));
+      if (attempt < MAX_ATTEMPTS) await this.deliver(shardId, records.slice(first), attempt + 1);
+      else await this.giveUp(shardId, records.slice(first), new Error(`${failed.size} stream record(s) failed ${MAX_ATTEMPTS} times`));
     } catch (err) {
-      if (attempt < MAX_ATTEMPTS) await this.deliver(records, attempt + 1);
-      else this.opts.onError?.(err);
+      if (attempt < MAX_ATTEMPTS) await this.deliver(shardId, records, attempt + 1);
+      else await this.giveUp(shardId, records, err);
     }
+  }
+
+  private async giveUp(shardId: string, records: DynamoDBRecord[], err: unknown): Promise<void> {
+    this.opts.onError?.(err);
+    const seqs = records.map((r) => r.dynamodb?.SequenceNumber).filter((s): s is string => !!s);
+    if (!this.opts.onGiveUp || !this.streamArn || seqs.length === 0) return;
+    await this.opts.onGiveUp({ streamArn: this.streamArn, shardId, startSequenceNumber: seqs[0]!, endSequenceNumber: seqs.at(-1)!, batchSize: records.length });
   }
 
   private toLambdaRecord(r: _Record): DynamoDBRecord {

@@ -1,7 +1,7 @@
 /**
  * Where each fault that outlasts its retries ends up, in the synthesized template: someone is
- * told. A start that keeps failing parks its stream position in the TableStream dead-letter
- * queue; a stage that keeps failing ends the timeline in RecordFailure and Fail (ExecutionsFailed);
+ * told. A start that keeps failing parks its stream position in the StreamFailures queue, whose
+ * every arrival is alarmed (stream-failures then marks the invoice); a stage that keeps failing ends the timeline in RecordFailure and Fail (ExecutionsFailed);
  * an API that keeps answering 503/500 trips the 5xx alarm. Each alarm notifies the alarm topic.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ beforeAll(() => {
 }, 120_000);
 
 describe('StartExecution failing past its retries (test/faults/start-execution.test.ts)', () => {
-  it('the stream hands back only the failed record, retries it, then parks it in a queue whose depth is alarmed', () => {
+  it('the stream hands back only the failed record, retries it, then parks it in a queue whose every arrival is alarmed', () => {
     const fn = idOf(synth.stack.tableStream.fn);
     const queue = idOf(synth.stack.tableStream.failures);
     const mapping = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && refersTo(r.Properties.FunctionName, fn))?.Properties;
@@ -51,9 +51,14 @@ describe('StartExecution failing past its retries (test/faults/start-execution.t
     expect(mapping!.MaximumRetryAttempts).toBeGreaterThanOrEqual(3);
     expect(mapping!.MaximumRetryAttempts).toBeLessThan(100);
 
-    const depth = alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible').filter((a) => refersTo(a.Dimensions, queue));
-    expect(depth).toHaveLength(1);
-    expect(depth[0]!.Threshold).toBe(1);
+    // stream-failures drains the queue, so what arrives is alarmed, not only what waits.
+    const arrived = alarmsOn('AWS/SQS', 'NumberOfMessagesSent').filter((a) => refersTo(a.Dimensions, queue));
+    expect(arrived).toHaveLength(1);
+    expect(arrived[0]).toMatchObject({ Threshold: 1, Statistic: 'Sum' });
+    // What stream-failures cannot act on moves to a queue whose depth is alarmed.
+    const unhandled = idOf(synth.stack.tableStream.unhandled);
+    expect(resources[queue]!.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [unhandled, 'Arn'] });
+    expect(alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible').filter((a) => refersTo(a.Dimensions, unhandled))).toHaveLength(1);
     // While it retries, the stream falls behind: that is alarmed too.
     expect(alarmsOn('AWS/Lambda', 'IteratorAge').filter((a) => refersTo(a.Dimensions, fn))).toHaveLength(1);
   });

@@ -649,6 +649,47 @@ describe('table stream', () => {
   });
 });
 
+describe('stream failures', () => {
+  it('stream-failures drains the parked batches (partial batch response); what it cannot handle moves on after 5 receives', () => {
+    const failures = idOf(stack.tableStream.failures);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId('stream-failures') },
+      EventSourceArn: { 'Fn::GetAtt': [failures, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const timeout = resources[fnId('stream-failures')]!.Properties.Timeout as number;
+    expect(resources[failures]!.Properties).toMatchObject({
+      VisibilityTimeout: timeout * 6,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [idOf(stack.tableStream.unhandled), 'Arn'] }, maxReceiveCount: 5 },
+    });
+  });
+
+  it('stream-failures may read the table and its stream and write the table, nothing else (besides its logs, traces and queue)', () => {
+    const table = idOf(stack.storage.table);
+    const statements = statementsOf('stream-failures');
+    const streamRead = statements.find((st) => list(st.Action).includes('dynamodb:DescribeStream'));
+    expect(list(streamRead?.Resource)).toEqual([{ 'Fn::GetAtt': [table, 'StreamArn'] }]);
+    for (const st of statements) {
+      const actions = list(st.Action);
+      const services = new Set(actions.map((a) => a.split(':')[0]));
+      expect(services.size, JSON.stringify(actions)).toBe(1);
+      if (services.has('dynamodb')) for (const r of list(st.Resource)) expect(refersTo(r, table), JSON.stringify(actions)).toBe(true);
+      else if (services.has('sqs')) expect(list(st.Resource)).toEqual([{ 'Fn::GetAtt': [idOf(stack.tableStream.failures), 'Arn'] }]);
+      else expect(['logs', 'xray']).toContain([...services][0]);
+    }
+  });
+
+  it('every batch that arrives in the queue is alarmed, drained or not', () => {
+    const [arrived] = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties.MetricName === 'NumberOfMessagesSent');
+    expect(arrived?.[1].Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Sum',
+      Threshold: 1,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf(stack.tableStream.failures), 'QueueName'] } }],
+    });
+  });
+});
+
 describe('ingest', () => {
   it('is notified of new objects under invoices/, customers/ and config/ only', () => {
     const [, notifications] = ofType('Custom::S3BucketNotifications')[0]!;

@@ -11,6 +11,7 @@ import { SfnWorkflow } from '../../adapters/sfn-workflow.js';
 import { EventBridgeEvents } from '../../adapters/eventbridge-events.js';
 import { S3Blobs } from '../../adapters/s3-blobs.js';
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
+import { StreamReader } from '../../adapters/stream-reader.js';
 
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
@@ -27,3 +28,4 @@ export const workflow = /* @__PURE__ */ once(() => new SfnWorkflow());
 export const events = /* @__PURE__ */ once(() => new EventBridgeEvents());
 export const blobs = /* @__PURE__ */ once(() => new S3Blobs());
 export const sender = /* @__PURE__ */ once(senderEmail);
+export const streamReader = /* @__PURE__ */ once(() => new StreamReader());
