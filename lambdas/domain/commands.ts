@@ -490,11 +490,16 @@ export interface ResumeInput {
 }
 
 /** Resumes a paused chase, or one waiting for a claimed payment that did not arrive. */
+/**
+ * Resumes a paused chase or one whose claimed payment did not arrive, and restarts the timeline of
+ * an open invoice that carries a failure (RecordFailure's, or a stream batch's): a new run, the
+ * failure cleared.
+ */
 export const resumeChase = (inv: Invoice, input: ResumeInput, ctx: CommandContext): Decision => {
-  requireStatus(inv, ['paused', 'payment_claimed'], 'resume the chase');
+  if (!(inv.status === 'open' && inv.failure)) requireStatus(inv, ['paused', 'payment_claimed'], 'resume the chase');
   return {
-    invoice: touched(without(inv, 'pause'), ctx, { status: 'open', ...bump(inv) }),
-    events: [event(inv, ctx, 'resume', { reason: input.reason, from: inv.status })],
+    invoice: touched(without(inv, 'pause', 'failure'), ctx, { status: 'open', ...bump(inv) }),
+    events: [event(inv, ctx, 'resume', { reason: input.reason, from: inv.status, ...(inv.failure ? { failure: inv.failure.state } : {}) })],
     stopCause: `chase resumed by ${ctx.actor}`,
   };
 };

@@ -309,6 +309,21 @@ describe('promises, plans, disputes, pauses', () => {
     expect(new Set(log.map((e) => e.actor))).toEqual(new Set([financeUser.email]));
   });
 
+  it('resume restarts an open invoice whose timeline failed: the old execution stopped, a new run, the failure gone from the table', async () => {
+    const { inv, execution: name } = await chased();
+    const failure = { at: '2026-03-09T08:00:00.000Z', state: 'TableStream', error: 'RetryAttemptsExhausted', cause: 'the stream gave the batch up' };
+    await store.recordFailure(T, inv.invoiceId, failure, { tenantId: T, invoiceId: inv.invoiceId, eventId: 'f-1', at: failure.at, type: 'failure', channel: 'system', actor: 'system', outcome: 'recorded' });
+
+    const resumed = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/resume`, body: { reason: 'checked after the stream alarm' } });
+
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.invoice).toMatchObject({ status: 'open', run: inv.run + 1 });
+    expect(execution(name)?.status).toBe('ABORTED');
+    const stored = (await store.getInvoiceView(T, inv.invoiceId))!;
+    expect(stored.invoice.failure).toBeUndefined();
+    expect(stored.events.find((e) => e.type === 'resume')?.details).toMatchObject({ from: 'open', failure: 'TableStream' });
+  });
+
   it('a note is added to the log without touching the invoice', async () => {
     const { inv, execution: name } = await chased();
     const res = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'Called, will check with their bank' } });

@@ -251,6 +251,15 @@ describe('pause, resume, escalate, write off, calls', () => {
     expect(rejection(() => resumeChase(invoice(), {}, ctx)).status).toBe(409);
   });
 
+  it('resume restarts the timeline of an open invoice that carries a failure, on a new run, and clears the failure', () => {
+    const failure = { at: '2026-03-09T08:00:00Z', state: 'TableStream', error: 'RetryAttemptsExhausted', cause: 'the stream gave the batch up' };
+    const d = valid(resumeChase(invoice({ failure }), { reason: 'checked' }, ctx));
+    expect(d.invoice).toMatchObject({ status: 'open', run: 3 });
+    expect(d.invoice.failure).toBeUndefined();
+    expect(d.events[0]?.details).toMatchObject({ from: 'open', failure: 'TableStream' });
+    expect(d.stopCause).toBeDefined();
+  });
+
   it('escalate now and write off end the chase and leave the open statuses', () => {
     const e = valid(escalateNow(invoice(), { reason: 'no answer for weeks' }, ctx));
     expect(e.invoice.status).toBe('escalated');

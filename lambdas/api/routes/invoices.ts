@@ -185,8 +185,9 @@ export const invoiceRoutes: RouteDef[] = [
   invoiceCommand({
     action: 'resume',
     operationId: 'resumeChase',
-    summary: 'Resume a paused chase',
-    description: 'Also resumes an invoice whose claimed payment did not arrive.',
+    summary: 'Resume a paused chase, or restart a failed timeline',
+    description:
+      'Also resumes an invoice whose claimed payment did not arrive, and restarts the timeline of an open invoice that carries a failure (a step that failed past its retries, or a stream batch that did): a new run starts and the failure is cleared.',
     body: ReasonRequest,
     status: 200,
     decide: (inv, b, ctx) => resumeChase(inv, b, ctx),
