@@ -16,6 +16,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { contactEvent } from '../domain/events.js';
 import { clock } from '../adapters/clock.js';
+import type { StreamChange } from '../adapters/stream-reader.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -36,7 +37,7 @@ interface InvoiceRef {
   sequenceNumber: string;
 }
 
-const invoicesIn = (changes: Awaited<ReturnType<ReturnType<typeof deps.streamReader>['changesIn']>>): InvoiceRef[] => {
+const invoicesIn = (changes: readonly StreamChange[]): InvoiceRef[] => {
   const seen = new Map<string, InvoiceRef>();
   for (const c of changes) {
     const item = c.newImage ?? c.oldImage;
