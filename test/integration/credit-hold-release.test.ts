@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { useLocalTable } from '../support/dynamo.js';
+import { localStreamPoller, useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
@@ -16,12 +16,9 @@ import { keys } from '../../lambdas/adapters/table.js';
 import { recordPayment } from '../../lambdas/domain/commands.js';
 import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import type { Workflow } from '../../lambdas/adapters/ports.js';
-import { Activity } from '../../local/activity.js';
-import { localCredentials } from '../../local/services/dynamodb.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { startSes } from '../../local/services/ses.js';
-import { StreamPoller } from '../../local/services/stream-poller.js';
 
 const { endpoint, tableName } = await useLocalTable();
 const ses = await startSes();
@@ -46,12 +43,7 @@ const workflow: Workflow = { start: async () => ({ executionArn: 'x', alreadySta
 const commands = new DynamoCommands(workflow, store);
 
 const outcomes: unknown[] = [];
-const poller = new StreamPoller({
-  endpoint,
-  region: 'eu-south-1',
-  credentials: localCredentials,
-  tableName,
-  activity: new Activity(),
+const poller = localStreamPoller({ endpoint, tableName }, {
   filter: (r) => (r.dynamodb?.NewImage ?? r.dynamodb?.OldImage)?.entity?.S === 'invoice',
   handler: async (event: DynamoDBStreamEvent) => {
     for (const r of event.Records) outcomes.push(await afterInvoiceChange(r));

@@ -7,12 +7,10 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { useLocalTable } from '../support/dynamo.js';
+import { localStreamPoller, useLocalTable } from '../support/dynamo.js';
 import { invoiceOf } from '../support/fixtures.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { localCredentials } from '../../local/services/dynamodb.js';
-import { Activity } from '../../local/activity.js';
-import { StreamPoller, type GivenUpBatch } from '../../local/services/stream-poller.js';
+import type { GivenUpBatch } from '../../local/services/stream-poller.js';
 import { streamFailureEvent } from '../../local/stream-failure-message.js';
 
 const { endpoint, tableName } = await useLocalTable();
@@ -114,12 +112,7 @@ describe('a dead-lettered stream batch', () => {
   it('on the local stack too: the stream poller gives a hopeless record up as the mapping would, and the invoice is marked', async () => {
     const poison = invoiceOf({ tenantId: T, invoiceId: 'SF-poison' });
     const given: GivenUpBatch[] = [];
-    const poller = new StreamPoller({
-      endpoint,
-      region: 'eu-south-1',
-      credentials: localCredentials,
-      tableName,
-      activity: new Activity(),
+    const poller = localStreamPoller({ endpoint, tableName }, {
       // A consumer that can never handle this invoice's records.
       filter: (r) => r.dynamodb?.NewImage?.invoiceId?.S === poison.invoiceId,
       handler: async (event) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber! })) }),

@@ -1,6 +1,8 @@
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { ensureTable, localCredentials } from '../../local/services/dynamodb.js';
+import { Activity } from '../../local/activity.js';
+import { StreamPoller, type StreamPollerOptions } from '../../local/services/stream-poller.js';
 
 /**
  * Points the real adapters at DynamoDB Local with a fresh table for this test file.
@@ -17,3 +19,10 @@ export const useLocalTable = async (): Promise<{ endpoint: string; tableName: st
   await ensureTable(endpoint, tableName);
   return { endpoint, tableName };
 };
+
+/** The local stack's stream poller on a test's table (what `npm start` runs beside DynamoDB Local). */
+export const localStreamPoller = (
+  table: { endpoint: string; tableName: string },
+  opts: Pick<StreamPollerOptions, 'handler' | 'filter' | 'onError' | 'onGiveUp'>,
+): StreamPoller =>
+  new StreamPoller({ endpoint: table.endpoint, region: 'eu-south-1', credentials: localCredentials, tableName: table.tableName, activity: new Activity(), ...opts });
