@@ -32,7 +32,13 @@ const octets = (block: asn1js.AsnType): Uint8Array => {
 /** The document a `.p7m` envelope carries, or FileRejected with the reason. */
 export const unwrapSigned = (bytes: Uint8Array): Uint8Array => {
   const der = base64Body(bytes) ?? bytes;
-  const parsed = asn1js.fromBER(der);
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(der);
+  } catch (err) {
+    // asn1js throws, instead of reporting, on some malformed values (a GeneralizedTime it cannot read).
+    throw new FileRejected(`not a signed envelope (.p7m): ${(err as Error).message}`);
+  }
   if (parsed.offset === -1) throw new FileRejected(`not a signed envelope (.p7m): ${parsed.result.error || 'unreadable ASN.1'}`);
   const contentInfo = parsed.result;
   if (!(contentInfo instanceof asn1js.Sequence)) throw new FileRejected('not a signed envelope (.p7m): no CMS ContentInfo');
