@@ -53,14 +53,8 @@ export interface InvoiceView {
   sendingUntil?: string;
 }
 
-/** One call for the finance team's queue of a day (item keys.callTask; read by the admin API's call queue). */
-export interface CallTask {
-  tenantId: string;
-  /** The queue day, in the tenant's time zone. */
-  day: string;
-  customerId: string;
-  invoiceId: string;
-  invoiceNumber: string;
+/** Who the finance team calls, when, and what to say: the same on a customer's call and on each of its invoice tasks. */
+export interface CallBasis {
   customerName: string;
   contactName?: string;
   phone?: string;
@@ -69,12 +63,22 @@ export interface CallTask {
   officeHours: OfficeHours;
   /** The planned slot inside the office hours (UTC instant). */
   callAt: string;
-  currency: string;
-  amountDue: number;
-  daysPastDue: number;
   summary: string;
   talkingPoints: string[];
   salesNotes: string[];
+}
+
+/** One call for the finance team's queue of a day (item keys.callTask; read by the admin API's call queue). */
+export interface CallTask extends CallBasis {
+  tenantId: string;
+  /** The queue day, in the tenant's time zone. */
+  day: string;
+  customerId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  currency: string;
+  amountDue: number;
+  daysPastDue: number;
   createdAt: string;
   /** The customer's call of the day this invoice is on (domain/tasks.ts callTaskId); absent on tasks written before calls were shared. */
   callId?: string;
@@ -93,22 +97,13 @@ export interface CallMention {
  * A customer's one call of a day (item keys.customerCall), beside one CallTask item per invoice it
  * covers. Written by the first claim of the day; an invoice that joins later adds its CallTask only.
  */
-export interface CustomerCall {
+export interface CustomerCall extends CallBasis {
   tenantId: string;
   day: string;
   customerId: string;
   callId: string;
   /** The invoice whose phoneCall stage placed the call. */
   leadInvoiceId: string;
-  customerName: string;
-  contactName?: string;
-  phone?: string;
-  timeZone: string;
-  officeHours: OfficeHours;
-  callAt: string;
-  summary: string;
-  talkingPoints: string[];
-  salesNotes: string[];
   alsoOverdue: CallMention[];
   /** Owed on the invoices on the call and the ones it mentions, per currency. */
   totals: { currency: string; amount: number }[];

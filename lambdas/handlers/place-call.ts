@@ -17,7 +17,7 @@ import { customerCallSheet } from '../domain/calls.js';
 import { callTaskId } from '../domain/tasks.js';
 import type { MessageLine } from '../domain/rendering/types.js';
 import { clock } from '../adapters/clock.js';
-import type { CallTask, CustomerCall } from '../adapters/dynamo-store.js';
+import type { CallBasis, CallTask, CustomerCall } from '../adapters/dynamo-store.js';
 import { InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase } from './lib/load.js';
@@ -76,24 +76,27 @@ export const placeCall = async (input: StageTaskInput): Promise<CallResult> => {
   const contact = c.customer.billingContact;
   const phone = contact?.phone ?? c.customer.phone;
   const callAt = input.plan.at.phoneCall;
-  const lineTask = (l: MessageLine): CallTask => ({
-    tenantId: inv.tenantId,
-    day,
-    customerId: inv.customerId,
-    invoiceId: l.invoice.invoiceId,
-    invoiceNumber: l.invoice.number,
+  const basis: CallBasis = {
     customerName: c.customer.name,
     ...(contact ? { contactName: contact.name } : {}),
     ...(phone ? { phone } : {}),
     timeZone: c.customer.timeZone,
     officeHours: c.customer.officeHours,
     callAt,
-    currency: l.invoice.currency,
-    amountDue: l.amountDue,
-    daysPastDue: l.daysLate,
     summary: sheet.summary,
     talkingPoints: sheet.talkingPoints,
     salesNotes: c.customer.salesNotes,
+  };
+  const lineTask = (l: MessageLine): CallTask => ({
+    ...basis,
+    tenantId: inv.tenantId,
+    day,
+    customerId: inv.customerId,
+    invoiceId: l.invoice.invoiceId,
+    invoiceNumber: l.invoice.number,
+    currency: l.invoice.currency,
+    amountDue: l.amountDue,
+    daysPastDue: l.daysLate,
     createdAt: now.toISOString(),
     callId,
   });
@@ -105,20 +108,12 @@ export const placeCall = async (input: StageTaskInput): Promise<CallResult> => {
     daysPastDue: l.daysLate,
   }));
   const call: CustomerCall = {
+    ...basis,
     tenantId: inv.tenantId,
     day,
     customerId: inv.customerId,
     callId,
     leadInvoiceId: inv.invoiceId,
-    customerName: c.customer.name,
-    ...(contact ? { contactName: contact.name } : {}),
-    ...(phone ? { phone } : {}),
-    timeZone: c.customer.timeZone,
-    officeHours: c.customer.officeHours,
-    callAt,
-    summary: sheet.summary,
-    talkingPoints: sheet.talkingPoints,
-    salesNotes: c.customer.salesNotes,
     alsoOverdue: mentions,
     totals: sheet.totals,
     createdAt: now.toISOString(),

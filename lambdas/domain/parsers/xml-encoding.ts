@@ -32,14 +32,12 @@ export const xmlDecoder = (head: Uint8Array): Decoder => {
   return decoder;
 };
 
-/** True when the document declares a single-byte encoding other than UTF-8, which xmlDecoder reads. */
+/** True when the document declares an encoding other than UTF-8 that xmlDecoder reads. */
 export const declaresLegacyEncoding = (head: Uint8Array): boolean => {
-  const declared = declaredXmlEncoding(head);
-  if (declared === undefined) return false;
   try {
-    const encoding = new TextDecoder(declared).encoding;
-    return encoding !== 'utf-8' && !encoding.startsWith('utf-16');
+    return xmlDecoder(head).encoding !== 'utf-8';
   } catch {
+    // Not readable: left to the UTF-8 check, which names the problem.
     return false;
   }
 };
