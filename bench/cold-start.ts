@@ -51,7 +51,7 @@ const LIBRARY_PROBES: { name: string; usedBy: string; source: string }[] = [
   { name: 'luxon', usedBy: 'the business calendar: every handler that plans or sends', source: `import { DateTime } from 'luxon';\nexport const probe = DateTime;` },
   { name: 'libphonenumber-js', usedBy: 'ingest, customer-pages', source: `import { parsePhoneNumberWithError } from 'libphonenumber-js';\nexport const probe = parsePhoneNumberWithError;` },
   // The words of every customer message: loading them is cheap (strings), whatever their size.
-  { name: 'message templates (it/en/ro)', usedBy: 'every handler that writes to a customer', source: `export * from ${JSON.stringify(join(ROOT, 'lambdas/domain/rendering/strings.ts'))};` },
+  { name: 'message templates (it/en/ro)', usedBy: 'every handler that writes to a customer', source: `export * from ${JSON.stringify(join(ROOT, 'lambdas/domain/messages/rendering/strings.ts'))};` },
 ];
 
 /** Bundles an entry; returns its size and its heaviest packages (or project folders) by bytes in the output. */

@@ -252,7 +252,7 @@ export async function benchIngest(): Promise<string[]> {
     const { DynamoIngest } = await import('../lambdas/adapters/dynamo-ingest.js');
     const { DynamoStore } = await import('../lambdas/adapters/dynamo-store.js');
     const { invoiceToItem } = await import('../lambdas/adapters/items.js');
-    const { invoiceIdFor } = await import('../lambdas/domain/ingest-rules.js');
+    const { invoiceIdFor } = await import('../lambdas/domain/ingest/rules.js');
     const { keys } = await import('../lambdas/adapters/table.js');
     const store = new DynamoStore();
 

@@ -13,11 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamo, ensureTable, localCredentials } from '../local/services/dynamodb.js';
 import { ACTIVE_STATUSES, Customer, Invoice, Tenant, type ContactEvent } from '../lambdas/domain/model.js';
-import { addDays } from '../lambdas/domain/ageing.js';
-import { buildAgeingReport } from '../lambdas/domain/report.js';
-import { customersCsv, invoicesCsv } from '../lambdas/domain/report-csv.js';
-import { renderReportEmail } from '../lambdas/domain/report-email.js';
-import type { ActivityItem } from '../lambdas/domain/activity.js';
+import { buildAgeingReport } from '../lambdas/domain/reports/report.js';
+import { customersCsv, invoicesCsv } from '../lambdas/domain/reports/report-csv.js';
+import { renderReportEmail } from '../lambdas/domain/reports/report-email.js';
+import type { ActivityItem } from '../lambdas/domain/reports/activity.js';
+import { addDays } from '../lambdas/domain/shared/days.js';
 
 const T = 'bench';
 const NOW = new Date('2026-03-09T07:00:00Z');
@@ -45,7 +45,7 @@ export const benchReport = async (): Promise<string[]> => {
     const { ReportReader } = await import('../lambdas/adapters/dynamo-report.js');
     const { customerToItem, eventToItem, invoiceToItem, itemToInvoice, tenantToItem } = await import('../lambdas/adapters/items.js');
     const { keys } = await import('../lambdas/adapters/table.js');
-    const { activityId } = await import('../lambdas/domain/activity.js');
+    const { activityId } = await import('../lambdas/domain/reports/activity.js');
     const store = new DynamoStore();
 
     const writeAll = async (items: Item[]) => {

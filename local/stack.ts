@@ -27,7 +27,7 @@ import { Scheduler } from './scheduler.js';
 import { polyfillWithResolvers } from './polyfills.js';
 import pLimit from 'p-limit';
 import { localLinkSecret } from './link-secret.js';
-import { REPORT_SCHEDULE } from '../lambdas/domain/report.js';
+import { REPORT_SCHEDULE } from '../lambdas/domain/reports/report.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const TENANT_ID = 'demo';

@@ -20,7 +20,7 @@ export const WORKING_REGION: Readonly<Record<string, string>> = { GB: 'ENG' };
 /** Country -> one string per year from TABLE_FROM: that year's holidays as MMDD, concatenated, sorted. */
 export type HolidayRows = Record<string, string[]>;
 
-const OUT = fileURLToPath(new URL('../lambdas/domain/holiday-table.ts', import.meta.url));
+const OUT = fileURLToPath(new URL('../lambdas/domain/timeline/holiday-table.ts', import.meta.url));
 
 export const buildHolidayRows = (from = TABLE_FROM, to = TABLE_TO): HolidayRows => {
   const rows: HolidayRows = {};

@@ -13,8 +13,8 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { CustomerDecision, Decision, Payment } from '../domain/commands.js';
-import { executionName } from '../domain/execution-name.js';
+import type { CustomerDecision, Decision, Payment } from '../domain/commands/commands.js';
+import { executionName } from '../domain/timeline/execution-name.js';
 import { ACTIVE_STATUSES, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
 import { clock } from './clock.js';
 import { DynamoStore } from './dynamo-store.js';

@@ -35,8 +35,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { LRUCache } from 'lru-cache';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ACTIVE_STATUSES, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
-import { contactEvent } from '../domain/events.js';
-import { isReachable } from '../domain/commands.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
+import { isReachable } from '../domain/commands/commands.js';
 import {
   customerIdForBuyer,
   decide,
@@ -48,7 +48,7 @@ import {
   type CustomerDefaults,
   type IngestContext,
   type IngestDecision,
-} from '../domain/ingest-rules.js';
+} from '../domain/ingest/rules.js';
 import type { DirectoryCustomer } from '../domain/parsers/customers.js';
 import type { ParsedInvoice, RecordLocation, Rejection } from '../domain/parsers/types.js';
 import { clock } from './clock.js';

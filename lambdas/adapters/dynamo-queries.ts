@@ -11,11 +11,12 @@
 import { createHash } from 'node:crypto';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { addDays, dueDateRange, type AgeingBucket } from '../domain/ageing.js';
+import { dueDateRange, type AgeingBucket } from '../domain/reports/ageing.js';
 import { ACTIVE_STATUSES, type Invoice, type InvoiceStatus } from '../domain/model.js';
 import { DynamoStore } from './dynamo-store.js';
 import { itemToInvoice } from './items.js';
 import { TABLE_SCHEMA, keys } from './table.js';
+import { addDays } from '../domain/shared/days.js';
 
 type Item = Record<string, unknown>;
 type Key = Record<string, string>;

@@ -11,14 +11,14 @@
  * - whether an escalated customer ordered again: gsi2 (byCustomer) from the escalation day on.
  */
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { addDays, localDate } from '../domain/ageing.js';
-import { activityId, type ActivityItem } from '../domain/activity.js';
+import { activityId, type ActivityItem } from '../domain/reports/activity.js';
 import type { Invoice, Tenant } from '../domain/model.js';
-import { analyticsWindow, type Reorder } from '../domain/outcomes.js';
-import type { CallEntry, ReportCustomer, ReportInput } from '../domain/report.js';
+import { analyticsWindow, type Reorder } from '../domain/reports/outcomes.js';
+import type { CallEntry, ReportCustomer, ReportInput } from '../domain/reports/report.js';
 import { DynamoStore } from './dynamo-store.js';
 import { itemToCustomer, itemToInvoice } from './items.js';
 import { TABLE_SCHEMA, keys } from './table.js';
+import { addDays, localDay } from '../domain/shared/days.js';
 
 type Item = Record<string, unknown>;
 
@@ -178,7 +178,7 @@ export class ReportReader {
 
   /** Everything the report of `now` needs, read in parallel where the reads do not depend on each other. */
   async reportInput(tenant: Tenant, now: Date): Promise<ReportInput> {
-    const today = localDate(now, tenant.timeZone);
+    const today = localDay(now, tenant.timeZone);
     const window = analyticsWindow(today);
     const days = Array.from({ length: 8 }, (_, i) => addDays(today, i - 7));
     const [open, activity, calls] = await Promise.all([

@@ -5,7 +5,7 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ContactEvent, Customer, Invoice, OfficeHours, Tenant } from '../domain/model.js';
-import type { StageDone } from '../domain/timeline.js';
+import type { StageDone } from '../domain/timeline/plan.js';
 import { documentClient, tableName } from './clients.js';
 import {
   customerToItem,
@@ -18,8 +18,8 @@ import {
   tenantToItem,
 } from './items.js';
 import { TABLE_SCHEMA, keys } from './table.js';
-import { contactEvent } from '../domain/events.js';
-import type { Stage } from '../domain/stages.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
+import type { Stage } from '../domain/timeline/stages.js';
 import { InvoiceClosedError } from './workflow-errors.js';
 import {
   claimSend,

@@ -5,9 +5,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LinkClaims } from '../domain/links.js';
-import { answerKey } from '../domain/links.js';
-import type { FinanceTask, TaskKind } from '../domain/tasks.js';
+import type { LinkClaims } from '../domain/messages/links.js';
+import { answerKey } from '../domain/messages/links.js';
+import type { FinanceTask, TaskKind } from '../domain/commands/tasks.js';
 import { DynamoStore } from './dynamo-store.js';
 import { keys } from './table.js';
 

@@ -8,7 +8,7 @@
  * {"current": "...", "previous": ["..."]} while a rotation is under way (old links still verify).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { LinkKeyring } from '../domain/links.js';
+import type { LinkKeyring } from '../domain/messages/links.js';
 import { asTransient } from './workflow-errors.js';
 
 const MIN_SECRET_LENGTH = 32;

@@ -9,7 +9,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { IdempotencyAlreadyInProgressError, IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod/mini';
-import { CommandRejected } from '../domain/commands.js';
+import { CommandRejected } from '../domain/commands/commands.js';
+import { REJECTION_STATUS } from '../http/rejection-status.js';
 import { InvoiceBusyError, NotFoundError } from '../adapters/dynamo-commands.js';
 import { InvalidCursorError, UnsupportedFilterError } from '../adapters/dynamo-queries.js';
 import { hasTransientCause } from '../adapters/workflow-errors.js';
@@ -51,7 +52,7 @@ const problem = (e: ApiError): APIGatewayProxyStructuredResultV2 =>
 export const toApiError = (err: unknown): ApiError | undefined => {
   if (err instanceof ApiError) return err;
   if (err instanceof CommandRejected) {
-    return new ApiError(err.status, err.code, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined);
+    return new ApiError(REJECTION_STATUS[err.kind], err.code, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined);
   }
   if (err instanceof NotFoundError) return new ApiError(404, `${err.entity}_not_found`, `No ${err.entity} with id ${err.id}.`);
   if (err instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', err.message, [{ field: 'cursor', message: err.message }]);

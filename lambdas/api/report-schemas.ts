@@ -3,7 +3,7 @@
  * JSON answer, which is domain/report.ts's AgeingReport. Registered for the OpenAPI document.
  */
 import * as z from 'zod/mini';
-import { AGEING_BUCKETS } from '../domain/ageing.js';
+import { AGEING_BUCKETS } from '../domain/reports/ageing.js';
 import { Currency, IsoDate, IsoDateTime, Language, MinorUnits, StageId } from '../domain/model.js';
 import { responseSchemas } from './schemas.js';
 

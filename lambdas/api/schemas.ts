@@ -7,8 +7,8 @@
  * instants ISO 8601 with an offset.
  */
 import * as z from 'zod/mini';
-import { AGEING_BUCKETS } from '../domain/ageing.js';
-import { MAX_INSTALMENTS, PAYMENT_METHODS } from '../domain/commands.js';
+import { AGEING_BUCKETS } from '../domain/reports/ageing.js';
+import { MAX_INSTALMENTS, PAYMENT_METHODS } from '../domain/commands/commands.js';
 import {
   ContactEvent,
   ContactPerson,

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../domain/model.js';
-import { TASK_KINDS } from '../domain/tasks.js';
+import { TASK_KINDS } from '../domain/commands/tasks.js';
 import { requestSchemas, responseSchemas } from './schemas.js';
 
 export const TaskListQuery = z.strictObject({

@@ -1,12 +1,13 @@
 /** Domain records -> the API's response shapes (schemas.ts). */
 import type * as z from 'zod/mini';
 import type { InvoiceView } from '../adapters/dynamo-store.js';
-import { bucketFor, daysPastDue, localDate } from '../domain/ageing.js';
+import { bucketFor, daysPastDue } from '../domain/reports/ageing.js';
 import { amountDue, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
 import type { CallTask, InvoiceDetail, InvoiceResource, NextStep } from './schemas.js';
+import { localDay } from '../domain/shared/days.js';
 
 export const invoiceResource = (inv: Invoice, now: Date, timeZone: string): z.input<typeof InvoiceResource> => {
-  const late = daysPastDue(inv.dueDate, localDate(now, timeZone));
+  const late = daysPastDue(inv.dueDate, localDay(now, timeZone));
   return { ...inv, amountDue: amountDue(inv), daysPastDue: late, bucket: bucketFor(late) };
 };
 
@@ -56,7 +57,7 @@ export const callTask = (
     customerId: str(item.customerId) ?? customerId,
     invoiceId: str(item.invoiceId) ?? invoiceId,
     ...(customer ? { customerName: customer.name } : {}),
-    ...(invoice ? { invoiceNumber: invoice.number, currency: invoice.currency, amountDue: amountDue(invoice), daysPastDue: daysPastDue(invoice.dueDate, localDate(now, timeZone)) } : {}),
+    ...(invoice ? { invoiceNumber: invoice.number, currency: invoice.currency, amountDue: amountDue(invoice), daysPastDue: daysPastDue(invoice.dueDate, localDay(now, timeZone)) } : {}),
     ...(phone ? { phone } : {}),
     ...(contact?.name ? { contactName: contact.name } : {}),
     ...(timeZoneOfCustomer ? { timeZone: timeZoneOfCustomer } : {}),

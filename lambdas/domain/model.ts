@@ -1,7 +1,7 @@
 // The vocabulary of the product. zod/mini keeps the Lambda bundles small (issue 9: < 700 KB).
 import * as z from 'zod/mini';
 import { isValidIBAN } from 'ibantools';
-import { STAGE_IDS, MESSAGE_KINDS } from './stages.js';
+import { STAGE_IDS, MESSAGE_KINDS } from './timeline/stages.js';
 
 export const LANGUAGES = ['it', 'en', 'ro'] as const;
 export const Language = z.enum(LANGUAGES);

@@ -6,8 +6,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { contactEvent } from '../domain/events.js';
-import { decideReminder, guardKeyFor } from '../domain/reminder.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
+import { decideReminder, guardKeyFor } from '../domain/messages/reminder.js';
 import { clock } from '../adapters/clock.js';
 import { InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';

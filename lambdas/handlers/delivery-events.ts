@@ -16,8 +16,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
-import type { CommandContext, CustomerDecision } from '../domain/commands.js';
-import { contactEvent } from '../domain/events.js';
+import type { CommandContext, CustomerDecision } from '../domain/commands/commands.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
 import {
   deliveryEvent,
   emailProblem,
@@ -29,9 +29,9 @@ import {
   type Feedback,
   type InboundSms,
   type SmsStatusFeedback,
-} from '../domain/delivery.js';
+} from '../domain/messages/delivery.js';
 import type { Customer, Invoice } from '../domain/model.js';
-import { fixContactTask } from '../domain/tasks.js';
+import { fixContactTask } from '../domain/commands/tasks.js';
 import { clock } from '../adapters/clock.js';
 import { DynamoCommands } from '../adapters/dynamo-commands.js';
 import { DynamoTasks } from '../adapters/dynamo-tasks.js';

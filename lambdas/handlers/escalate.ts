@@ -7,15 +7,15 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { amountDue } from '../domain/model.js';
-import { contactEvent } from '../domain/events.js';
-import { daysLate, guardKeyFor } from '../domain/reminder.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
+import { daysLate, guardKeyFor } from '../domain/messages/reminder.js';
 import { clock } from '../adapters/clock.js';
 import { InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState } from './lib/task-state.js';
-import { dossierKey } from '../domain/dossier-location.js';
+import { dossierKey } from '../domain/reports/dossier-location.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 

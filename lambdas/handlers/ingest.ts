@@ -17,7 +17,7 @@ import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { Tenant } from '../domain/model.js';
-import { customerDefaults, type CustomerDefaults } from '../domain/ingest-rules.js';
+import { customerDefaults, type CustomerDefaults } from '../domain/ingest/rules.js';
 import { readDocument } from '../domain/parsers/bytes.js';
 import { CsvMappingConfig } from '../domain/parsers/columns.js';
 import { readCustomerFile, readInvoiceFile, type SourceFile } from '../domain/parsers/read-file.js';

@@ -11,11 +11,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { ContactEvent, Invoice } from '../domain/model.js';
-import { contactEvent } from '../domain/events.js';
-import { decideReminder, localDay } from '../domain/reminder.js';
-import { customerCallSheet } from '../domain/calls.js';
-import { callTaskId } from '../domain/tasks.js';
-import type { MessageLine } from '../domain/rendering/types.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
+import { decideReminder } from '../domain/messages/reminder.js';
+import { customerCallSheet } from '../domain/timeline/calls.js';
+import { callTaskId } from '../domain/commands/tasks.js';
+import type { MessageLine } from '../domain/messages/rendering/types.js';
 import { clock } from '../adapters/clock.js';
 import type { CallBasis, CallTask, CustomerCall } from '../adapters/dynamo-store.js';
 import { InvoiceClosedError } from '../adapters/workflow-errors.js';
@@ -25,6 +25,7 @@ import { inTaskState } from './lib/task-state.js';
 import { findCallGroup } from './lib/companions.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { localDay } from '../domain/shared/days.js';
 
 export interface CallResult {
   stage: 'phoneCall';

@@ -6,9 +6,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { planTimeline } from '../domain/planner.js';
-import { ignoredEmailsInARow } from '../domain/engagement.js';
-import type { TimelinePlan } from '../domain/timeline.js';
+import { planTimeline } from '../domain/timeline/planner.js';
+import { ignoredEmailsInARow } from '../domain/timeline/engagement.js';
+import type { TimelinePlan } from '../domain/timeline/plan.js';
 import { clock } from '../adapters/clock.js';
 import { ExecutionInput, parseTaskInput } from './lib/task-input.js';
 import { closedPlan, isCurrent, loadCase } from './lib/load.js';

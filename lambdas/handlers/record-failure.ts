@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { contactEvent } from '../domain/events.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
 import { clock } from '../adapters/clock.js';
 import { asTransient } from '../adapters/workflow-errors.js';
 import { FailureTaskInput, parseTaskInput } from './lib/task-input.js';

@@ -8,19 +8,19 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Stage } from '../domain/stages.js';
-import { ignoredEmailsInARow, unheardEscalation } from '../domain/engagement.js';
-import { localDay } from '../domain/reminder.js';
+import type { Stage } from '../domain/timeline/stages.js';
+import { ignoredEmailsInARow, unheardEscalation } from '../domain/timeline/engagement.js';
 import { DeferredError, InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { clock } from '../adapters/clock.js';
-import { nextSendMoment } from '../domain/calendar.js';
-import { answerTaskPrefixes } from '../domain/tasks.js';
+import { nextSendMoment } from '../domain/timeline/calendar.js';
+import { answerTaskPrefixes } from '../domain/commands/tasks.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage, type ChannelOutcome } from './lib/send-message.js';
 import { inTaskState, stageTaskState } from './lib/task-state.js';
 import * as deps from './lib/deps.js';
 import { logger, metrics } from './lib/powertools.js';
+import { localDay } from '../domain/shared/days.js';
 
 export interface StageResult {
   stage: Stage;

@@ -14,7 +14,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { contactEvent } from '../domain/events.js';
+import { contactEvent } from '../domain/shared/contact-event.js';
 import { clock } from '../adapters/clock.js';
 import type { StreamChange } from '../adapters/stream-reader.js';
 import * as deps from './lib/deps.js';

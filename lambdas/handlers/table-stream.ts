@@ -15,8 +15,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ACTIVE_STATUSES, InvoiceStatus } from '../domain/model.js';
-import { executionName } from '../domain/execution-name.js';
-import { guardKeyFor, localDay } from '../domain/reminder.js';
+import { executionName } from '../domain/timeline/execution-name.js';
+import { guardKeyFor } from '../domain/messages/reminder.js';
 import { clock } from '../adapters/clock.js';
 import { loadCase } from './lib/load.js';
 import { sendGuardedMessage } from './lib/send-message.js';
@@ -24,6 +24,7 @@ import { afterInvoiceChange } from './lib/invoice-activity.js';
 import { processStreamBatch } from './lib/stream-batch.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { localDay } from '../domain/shared/days.js';
 
 /** The few invoice fields the stream reacts to; the rest is read from the table when needed. */
 const InvoiceImage = z.object({

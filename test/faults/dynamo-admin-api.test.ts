@@ -20,7 +20,7 @@ import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { toApiError } from '../../lambdas/api/errors.js';
-import { executionName } from '../../lambdas/domain/execution-name.js';
+import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { Customer, type Invoice } from '../../lambdas/domain/model.js';
 
 const { endpoint } = await useLocalTable();

@@ -18,7 +18,7 @@ import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
-import { STAGE_IDS } from '../../lambdas/domain/stages.js';
+import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
 
 const { endpoint } = await useLocalTable();
 const proxy = await startFaultProxy(endpoint);

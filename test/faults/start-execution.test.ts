@@ -20,7 +20,7 @@ import { FIXED_RANDOM, useFixedBackoff } from './cases.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { invoiceToItem } from '../../lambdas/adapters/items.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
-import { executionName } from '../../lambdas/domain/execution-name.js';
+import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import type { Invoice } from '../../lambdas/domain/model.js';
 
 await useLocalTable();

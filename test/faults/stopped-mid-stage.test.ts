@@ -29,9 +29,9 @@ import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { keys } from '../../lambdas/adapters/table.js';
-import { executionName } from '../../lambdas/domain/execution-name.js';
+import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
-import { STAGE_IDS } from '../../lambdas/domain/stages.js';
+import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
 
 polyfillWithResolvers();
 await useLocalTable();

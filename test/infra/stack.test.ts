@@ -13,7 +13,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAGE_IDS, stateSuffix } from '../../lambdas/domain/stages.js';
+import { STAGE_IDS, stateSuffix } from '../../lambdas/domain/timeline/stages.js';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/table.js';
 import { HANDLER_ACCESS } from '../../infra/constructs/access.js';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../infra/constructs/config.js';

@@ -11,7 +11,7 @@ import { callApi, financeUser, outsider, viewerUser, type ApiRequest } from '../
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { keys } from '../../lambdas/adapters/table.js';
-import { executionName } from '../../lambdas/domain/execution-name.js';
+import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { allRoutes } from '../../lambdas/api/routes/index.js';
 import SwaggerParser from '@apidevtools/swagger-parser';

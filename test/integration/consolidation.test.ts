@@ -11,9 +11,9 @@ import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { planTimeline } from '../../lambdas/domain/planner.js';
-import { policyFor } from '../../lambdas/domain/policies.js';
-import type { Stage } from '../../lambdas/domain/stages.js';
+import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
+import { policyFor } from '../../lambdas/domain/timeline/policies.js';
+import type { Stage } from '../../lambdas/domain/timeline/stages.js';
 
 await useLocalTable();
 const T = 'voice-co';

@@ -10,7 +10,7 @@ import { lambdaContext } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { Customer, Invoice } from '../../lambdas/domain/model.js';
-import { STAGE_IDS } from '../../lambdas/domain/stages.js';
+import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { startSes } from '../../local/services/ses.js';

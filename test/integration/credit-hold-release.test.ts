@@ -13,7 +13,7 @@ import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { ReportReader } from '../../lambdas/adapters/dynamo-report.js';
 import { keys } from '../../lambdas/adapters/table.js';
-import { recordPayment } from '../../lambdas/domain/commands.js';
+import { recordPayment } from '../../lambdas/domain/commands/commands.js';
 import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import type { Workflow } from '../../lambdas/adapters/ports.js';
 import { startEventsSink } from '../../local/services/events-sink.js';

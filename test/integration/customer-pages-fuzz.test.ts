@@ -12,8 +12,8 @@ import { callPage, csrfOf, pathOf, type PageRequest } from '../support/customer-
 import { invoiceOf, supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { FORM_FIELDS } from '../../lambdas/domain/customer-forms.js';
-import { linkExpiry, messageLinks, newNonce } from '../../lambdas/domain/links.js';
+import { FORM_FIELDS } from '../../lambdas/domain/messages/customer-forms.js';
+import { linkExpiry, messageLinks, newNonce } from '../../lambdas/domain/messages/links.js';
 import { Customer } from '../../lambdas/domain/model.js';
 import { startSes } from '../../local/services/ses.js';
 

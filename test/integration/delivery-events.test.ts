@@ -13,8 +13,8 @@ import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { policyFor } from '../../lambdas/domain/policies.js';
-import { decideReminder } from '../../lambdas/domain/reminder.js';
+import { policyFor } from '../../lambdas/domain/timeline/policies.js';
+import { decideReminder } from '../../lambdas/domain/messages/reminder.js';
 
 await useLocalTable();
 const T = 'acme';

@@ -10,7 +10,7 @@ import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { LEASE_SAFETY_MS, leaseAllows, type ClaimRequest, type SendLease } from '../../lambdas/adapters/dynamo-guard.js';
 import { keys } from '../../lambdas/adapters/table.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { contactEvent } from '../../lambdas/domain/events.js';
+import { contactEvent } from '../../lambdas/domain/shared/contact-event.js';
 import { Customer, Invoice, type InvoiceStatus } from '../../lambdas/domain/model.js';
 
 await useLocalTable();

@@ -14,7 +14,7 @@ import type { S3Event } from 'aws-lambda';
 import { useLocalTable } from '../support/dynamo.js';
 import { startS3, S3_LOCAL_CREDENTIALS, type RunningS3 } from '../../local/services/s3.js';
 import { localContext } from '../../local/lambda-context.js';
-import { invoiceIdFor } from '../../lambdas/domain/ingest-rules.js';
+import { invoiceIdFor } from '../../lambdas/domain/ingest/rules.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 
 await useLocalTable();

@@ -18,9 +18,9 @@ import { leaseAllows, type ClaimRequest } from '../../lambdas/adapters/dynamo-gu
 import { InvoiceClosedError } from '../../lambdas/adapters/workflow-errors.js';
 import type { Workflow } from '../../lambdas/adapters/ports.js';
 import { createAdminApi } from '../../lambdas/api/app.js';
-import { contactEvent } from '../../lambdas/domain/events.js';
-import { executionName } from '../../lambdas/domain/execution-name.js';
-import { promiseKept } from '../../lambdas/domain/commands.js';
+import { contactEvent } from '../../lambdas/domain/shared/contact-event.js';
+import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
+import { promiseKept } from '../../lambdas/domain/commands/commands.js';
 import { Customer, Invoice, type InvoiceInput, type InvoiceStatus } from '../../lambdas/domain/model.js';
 import { VirtualClock } from '../../local/clock.js';
 import { Activity } from '../../local/activity.js';

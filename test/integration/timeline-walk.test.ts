@@ -23,10 +23,10 @@ import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
 import { keys } from '../../lambdas/adapters/table.js';
 import { Customer, Invoice, Tenant, type ContactEvent, type PolicyId } from '../../lambdas/domain/model.js';
-import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from '../../lambdas/domain/stages.js';
-import { IGNORED_EMAILS_BEFORE_SMS, canText } from '../../lambdas/domain/engagement.js';
-import { policyFor } from '../../lambdas/domain/policies.js';
-import { localDay } from '../../lambdas/domain/reminder.js';
+import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from '../../lambdas/domain/timeline/stages.js';
+import { IGNORED_EMAILS_BEFORE_SMS, canText } from '../../lambdas/domain/timeline/engagement.js';
+import { policyFor } from '../../lambdas/domain/timeline/policies.js';
+import { localDay } from '../../lambdas/domain/shared/days.js';
 
 polyfillWithResolvers();
 await useLocalTable();

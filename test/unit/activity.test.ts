@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { activityFromChange, activityId, stageBefore, type InvoiceChange } from '../../lambdas/domain/activity.js';
+import { activityFromChange, activityId, stageBefore, type InvoiceChange } from '../../lambdas/domain/reports/activity.js';
 
 const inv = (over: Partial<InvoiceInput> = {}): Invoice =>
   Invoice.parse({

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  AGEING_BUCKETS,
-  ageBalances,
-  ageingBucket,
-  addDays,
-  bucketFor,
-  daysPastDue,
-  dueDateRange,
-  localDate,
-} from '../../lambdas/domain/ageing.js';
+import { AGEING_BUCKETS, ageBalances, ageingBucket, bucketFor, daysPastDue, dueDateRange } from '../../lambdas/domain/reports/ageing.js';
+import { addDays, localDay } from '../../lambdas/domain/shared/days.js';
 
 describe('days past due', () => {
   it('is 0 on the due date, negative before it, and counts calendar days across a leap day', () => {
@@ -27,8 +19,8 @@ describe('days past due', () => {
 
   it('reads "today" in the tenant time zone, not in UTC', () => {
     const lateEveningUtc = new Date('2026-01-31T23:30:00Z');
-    expect(localDate(lateEveningUtc, 'Europe/Rome')).toBe('2026-02-01');
-    expect(localDate(lateEveningUtc, 'America/New_York')).toBe('2026-01-31');
+    expect(localDay(lateEveningUtc, 'Europe/Rome')).toBe('2026-02-01');
+    expect(localDay(lateEveningUtc, 'America/New_York')).toBe('2026-01-31');
     // Due 31 January: already 1 day late in Rome at that instant, still due today in New York.
     expect(ageingBucket('2026-01-31', lateEveningUtc, 'Europe/Rome')).toBe('1-30');
     expect(ageingBucket('2026-01-31', lateEveningUtc, 'America/New_York')).toBe('not_due');
@@ -85,6 +77,6 @@ describe('ageing buckets', () => {
 
   it('rejects a malformed date instead of ageing it', () => {
     expect(() => daysPastDue('2026-02-30', '2026-03-01')).toThrow(RangeError);
-    expect(() => localDate(new Date(), 'Mars/Olympus')).toThrow(RangeError);
+    expect(() => localDay(new Date(), 'Mars/Olympus')).toThrow(RangeError);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { STAGE_IDS, STAGE_ACTION, stateSuffix } from '../../lambdas/domain/stages.js';
+import { STAGE_IDS, STAGE_ACTION, stateSuffix } from '../../lambdas/domain/timeline/stages.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 type State = Record<string, any>;

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import {
-  isBusinessDay,
-  nextBusinessDay,
-  nextMoment,
-  nextOfficeMoment,
-  nextPaymentDay,
-  nextSendMoment,
-  openingOn,
-} from '../../lambdas/domain/calendar.js';
+import { isBusinessDay, nextBusinessDay, nextMoment, nextOfficeMoment, nextPaymentDay, nextSendMoment, openingOn } from '../../lambdas/domain/timeline/calendar.js';
 
 const rome = { timeZone: 'Europe/Rome', country: 'IT', window: { from: '09:00', to: '18:00' } };
 

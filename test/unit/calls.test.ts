@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { callGroupFor, customerCallSheet, type CallSibling } from '../../lambdas/domain/calls.js';
-import { MAX_COMPANIONS } from '../../lambdas/domain/consolidation.js';
+import { callGroupFor, customerCallSheet, type CallSibling } from '../../lambdas/domain/timeline/calls.js';
+import { MAX_COMPANIONS } from '../../lambdas/domain/timeline/consolidation.js';
 import { Customer, Invoice, type ContactEvent, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
-import { decideReminder } from '../../lambdas/domain/reminder.js';
-import type { Stage } from '../../lambdas/domain/stages.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
+import { decideReminder } from '../../lambdas/domain/messages/reminder.js';
+import type { Stage } from '../../lambdas/domain/timeline/stages.js';
 import { supplier } from '../support/fixtures.js';
 
 const tenant = supplier('t', { language: 'en' });

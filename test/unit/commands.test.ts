@@ -17,7 +17,7 @@ import {
   writeOff,
   type CommandContext,
   type Decision,
-} from '../../lambdas/domain/commands.js';
+} from '../../lambdas/domain/commands/commands.js';
 import { Customer, Invoice, amountDue, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { invoiceOf } from '../support/fixtures.js';
 
@@ -64,18 +64,18 @@ describe('payments', () => {
 
   it('refuses a payment on a settled invoice (409), an overpayment, a future date or another currency (422)', () => {
     expect(rejection(() => recordPayment(invoice({ status: 'paid', amountPaid: 120_000 }), { amount: 1, date: '2026-03-09' }, ctx))).toMatchObject({
-      status: 409,
+      kind: 'conflict',
       code: 'invoice_paid',
     });
     expect(rejection(() => recordPayment(invoice({ amountPaid: 100_000 }), { amount: 20_001, date: '2026-03-09' }, ctx))).toMatchObject({
-      status: 422,
+      kind: 'rule',
       field: 'amount',
     });
     // Today in Rome is 10 March: the 10th is fine, the 11th is the future.
     expect(() => recordPayment(invoice(), { amount: 1, date: '2026-03-10' }, ctx)).not.toThrow();
-    expect(rejection(() => recordPayment(invoice(), { amount: 1, date: '2026-03-11' }, ctx))).toMatchObject({ status: 422, field: 'date' });
+    expect(rejection(() => recordPayment(invoice(), { amount: 1, date: '2026-03-11' }, ctx))).toMatchObject({ kind: 'rule', field: 'date' });
     expect(rejection(() => recordPayment(invoice(), { amount: 1, date: '2026-03-09', currency: 'RON' }, ctx))).toMatchObject({
-      status: 422,
+      kind: 'rule',
       field: 'currency',
     });
   });
@@ -118,16 +118,16 @@ describe('promises', () => {
 
   it('accepts today (in the tenant zone) and rejects yesterday or beyond the horizon with the field named', () => {
     expect(recordPromise(invoice(), { date: '2026-03-10' }, ctx).invoice.status).toBe('promised');
-    expect(rejection(() => recordPromise(invoice(), { date: '2026-03-09' }, ctx))).toMatchObject({ status: 422, code: 'date_in_past', field: 'date' });
-    expect(rejection(() => recordPromise(invoice(), { date: '2026-06-09' }, ctx))).toMatchObject({ status: 422, code: 'date_too_far' });
+    expect(rejection(() => recordPromise(invoice(), { date: '2026-03-09' }, ctx))).toMatchObject({ kind: 'rule', code: 'date_in_past', field: 'date' });
+    expect(rejection(() => recordPromise(invoice(), { date: '2026-06-09' }, ctx))).toMatchObject({ kind: 'rule', code: 'date_too_far' });
   });
 
   it('refuses a promise on a disputed, paid or written-off invoice with a reason', () => {
     const disputed = rejection(() => recordPromise(invoice({ status: 'disputed' }), { date: '2026-03-20' }, ctx));
-    expect(disputed.status).toBe(409);
+    expect(disputed.kind).toBe('conflict');
     expect(disputed.message).toMatch(/resolve the dispute first/);
-    expect(rejection(() => recordPromise(invoice({ status: 'paid' }), { date: '2026-03-20' }, ctx)).status).toBe(409);
-    expect(rejection(() => recordPromise(invoice({ status: 'written_off' }), { date: '2026-03-20' }, ctx)).status).toBe(409);
+    expect(rejection(() => recordPromise(invoice({ status: 'paid' }), { date: '2026-03-20' }, ctx)).kind).toBe('conflict');
+    expect(rejection(() => recordPromise(invoice({ status: 'written_off' }), { date: '2026-03-20' }, ctx)).kind).toBe('conflict');
   });
 
   it('refuses a promised amount above what is due', () => {
@@ -229,7 +229,7 @@ describe('disputes', () => {
   it('refuses a correction below what was paid, a credit above what is due, or resolving an undisputed invoice', () => {
     expect(rejection(() => resolveDispute(disputed(), { outcome: 'upheld', newAmount: 19_999 }, ctx)).field).toBe('newAmount');
     expect(rejection(() => resolveDispute(disputed(), { outcome: 'upheld', creditNote: { amount: 100_001 } }, ctx)).field).toBe('creditNote.amount');
-    expect(rejection(() => resolveDispute(invoice(), { outcome: 'rejected' }, ctx))).toMatchObject({ status: 409, code: 'not_disputed' });
+    expect(rejection(() => resolveDispute(invoice(), { outcome: 'rejected' }, ctx))).toMatchObject({ kind: 'conflict', code: 'not_disputed' });
   });
 });
 
@@ -248,7 +248,7 @@ describe('pause, resume, escalate, write off, calls', () => {
     const d = valid(resumeChase(paused, {}, ctx));
     expect(d.invoice).toMatchObject({ status: 'open', run: 3 });
     expect(d.invoice.pause).toBeUndefined();
-    expect(rejection(() => resumeChase(invoice(), {}, ctx)).status).toBe(409);
+    expect(rejection(() => resumeChase(invoice(), {}, ctx)).kind).toBe('conflict');
   });
 
   it('resume restarts the timeline of an open invoice that carries a failure, on a new run, and clears the failure', () => {
@@ -267,7 +267,7 @@ describe('pause, resume, escalate, write off, calls', () => {
     const w = valid(writeOff(invoice({ amountPaid: 20_000 }), { reason: 'customer insolvent' }, ctx));
     expect(w.invoice.status).toBe('written_off');
     expect(w.events[0]?.details).toMatchObject({ amount: 100_000, currency: 'EUR' });
-    expect(rejection(() => writeOff(invoice({ status: 'paid' }), { reason: 'x' }, ctx)).status).toBe(409);
+    expect(rejection(() => writeOff(invoice({ status: 'paid' }), { reason: 'x' }, ctx)).kind).toBe('conflict');
   });
 
   it('a call that obtained a promise records both the call and the promise', () => {
@@ -308,7 +308,7 @@ describe('customers', () => {
 
   it('sales notes are kept in order; releasing a hold needs one and logs it on the customer and the invoice', () => {
     expect(addSalesNote(customer({ salesNotes: ['first'] }), { text: 'second' }, ctx).customer.salesNotes).toEqual(['first', 'second']);
-    expect(rejection(() => releaseCreditHold(customer(), {}, ctx))).toMatchObject({ status: 409, code: 'no_credit_hold' });
+    expect(rejection(() => releaseCreditHold(customer(), {}, ctx))).toMatchObject({ kind: 'conflict', code: 'no_credit_hold' });
     const held = customer({ creditHold: { placedAt: '2026-03-01T09:00:00Z', invoiceId: 'inv-9', reason: '30 days late' } });
     const d = releaseCreditHold(held, { reason: 'paid' }, ctx);
     expect(d.customer.creditHold).toBeUndefined();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { companionsFor, type SiblingCase } from '../../lambdas/domain/consolidation.js';
+import { companionsFor, type SiblingCase } from '../../lambdas/domain/timeline/consolidation.js';
 import { Customer, type ContactEvent, type Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
-import type { Stage } from '../../lambdas/domain/stages.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
+import type { Stage } from '../../lambdas/domain/timeline/stages.js';
 import { invoiceOf } from '../support/fixtures.js';
 
 // No phone number: the customer cannot be texted, so two ignored e-mails bring the call forward.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channelVerdict, rememberContacts, type RecentContact } from '../../lambdas/domain/contact-limits.js';
-import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
+import { channelVerdict, rememberContacts, type RecentContact } from '../../lambdas/domain/timeline/contact-limits.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
 
 const customer = { timeZone: 'Europe/Rome', country: 'IT' };
 const standard = BUILT_IN_POLICIES.standard; // 3 e-mails and 1 SMS a week, gap 5 days

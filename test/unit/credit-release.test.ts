@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { holdCutoffDueDate, holdThresholdDays, invoicesHoldingCredit } from '../../lambdas/domain/credit-release.js';
-import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
+import { holdCutoffDueDate, holdThresholdDays, invoicesHoldingCredit } from '../../lambdas/domain/timeline/credit-release.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
 import { Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 
 const inv = (over: Partial<InvoiceInput>): Invoice =>

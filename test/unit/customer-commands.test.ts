@@ -8,10 +8,10 @@ import {
   requestInstalmentPlan,
   resumeChase,
   type CommandContext,
-} from '../../lambdas/domain/commands.js';
+} from '../../lambdas/domain/commands/commands.js';
 import { Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { invoiceOf } from '../support/fixtures.js';
-import { planTimeline } from '../../lambdas/domain/planner.js';
+import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
 
 // 23:30 UTC on 9 March is already 10 March in Rome: "today" is judged in the tenant's zone.
 const ctx: CommandContext = { actor: 'customer', channel: 'link', now: new Date('2026-03-09T23:30:00Z'), timeZone: 'Europe/Rome' };
@@ -19,11 +19,11 @@ const ctx: CommandContext = { actor: 'customer', channel: 'link', now: new Date(
 const invoice = (over: Partial<InvoiceInput> = {}): Invoice =>
   invoiceOf({ tenantId: 't1', invoiceId: 'inv-1', run: 2, createdAt: '2026-01-15T10:00:00Z', updatedAt: '2026-01-15T10:00:00Z', ...over });
 
-const rejection = (fn: () => unknown): { status: number; code: string; field?: string } => {
+const rejection = (fn: () => unknown): { kind: string; code: string; field?: string } => {
   try {
     fn();
   } catch (err) {
-    if (err instanceof CommandRejected) return { status: err.status, code: err.code, ...(err.field ? { field: err.field } : {}) };
+    if (err instanceof CommandRejected) return { kind: err.kind, code: err.code, ...(err.field ? { field: err.field } : {}) };
     throw err;
   }
   throw new Error('expected a rejection');
@@ -66,10 +66,10 @@ describe('a customer reports a payment ("I have paid")', () => {
 
   it('is refused twice, on a settled or disputed invoice, and for dates in the future or too long ago', () => {
     const claimed = claimPayment(invoice(), { graceDays: 7 }, ctx).invoice;
-    expect(rejection(() => claimPayment(claimed, { graceDays: 7 }, ctx))).toMatchObject({ status: 409, code: 'already_claimed' });
-    expect(rejection(() => claimPayment(invoice({ status: 'paid', amountPaid: 120_000 }), { graceDays: 7 }, ctx))).toMatchObject({ status: 409, code: 'invoice_paid' });
-    expect(rejection(() => claimPayment(invoice({ status: 'disputed' }), { graceDays: 7 }, ctx))).toMatchObject({ status: 409, code: 'invoice_disputed' });
-    expect(rejection(() => claimPayment(invoice(), { paidOn: '2026-03-11', graceDays: 7 }, ctx))).toEqual({ status: 422, code: 'date_in_future', field: 'paidOn' });
+    expect(rejection(() => claimPayment(claimed, { graceDays: 7 }, ctx))).toMatchObject({ kind: 'conflict', code: 'already_claimed' });
+    expect(rejection(() => claimPayment(invoice({ status: 'paid', amountPaid: 120_000 }), { graceDays: 7 }, ctx))).toMatchObject({ kind: 'conflict', code: 'invoice_paid' });
+    expect(rejection(() => claimPayment(invoice({ status: 'disputed' }), { graceDays: 7 }, ctx))).toMatchObject({ kind: 'conflict', code: 'invoice_disputed' });
+    expect(rejection(() => claimPayment(invoice(), { paidOn: '2026-03-11', graceDays: 7 }, ctx))).toEqual({ kind: 'rule', code: 'date_in_future', field: 'paidOn' });
     // Today in Rome is 10 March although UTC is still on the 9th: the 10th is not "in the future".
     expect(claimPayment(invoice(), { paidOn: '2026-03-10', graceDays: 7 }, ctx).invoice.status).toBe('payment_claimed');
     const tooOld = new Date(Date.UTC(2026, 2, 10 - CLAIM_LOOKBACK_DAYS - 1)).toISOString().slice(0, 10);
@@ -105,7 +105,7 @@ describe('a customer asks for a payment plan', () => {
 
   it('refuses a count out of range and an invoice that is no longer chased', () => {
     for (const n of [1, 13, 2.5]) expect(rejection(() => requestInstalmentPlan(invoice(), { instalments: n, ref: 'r' }, ctx))).toMatchObject({ code: 'instalment_count', field: 'instalments' });
-    expect(rejection(() => requestInstalmentPlan(invoice({ status: 'written_off' }), { ref: 'r' }, ctx))).toMatchObject({ status: 409 });
+    expect(rejection(() => requestInstalmentPlan(invoice({ status: 'written_off' }), { ref: 'r' }, ctx))).toMatchObject({ kind: 'conflict' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnswer, type FieldError } from '../../lambdas/domain/customer-forms.js';
-import { PAGE_HEADERS, negotiateLanguage, pageStrings, renderPage, type LandingPage } from '../../lambdas/domain/customer-pages.js';
+import { parseAnswer, type FieldError } from '../../lambdas/domain/messages/customer-forms.js';
+import { PAGE_HEADERS, negotiateLanguage, pageStrings, renderPage, type LandingPage } from '../../lambdas/domain/messages/customer-pages.js';
 import { createHash } from 'node:crypto';
 
 const ctx = { today: '2026-03-10', country: 'IT' };

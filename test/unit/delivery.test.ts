@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailProblem, isOptOut, parseInboundSms, parseSesEvent, parseSmsStatus, smsOptOut } from '../../lambdas/domain/delivery.js';
+import { emailProblem, isOptOut, parseInboundSms, parseSesEvent, parseSmsStatus, smsOptOut } from '../../lambdas/domain/messages/delivery.js';
 import { Customer } from '../../lambdas/domain/model.js';
 
 const NOW = new Date('2026-03-10T09:00:00Z');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
 import { PDFDocument } from 'pdf-lib';
-import { buildDossier, type DossierInput } from '../../lambdas/domain/dossier.js';
-import { DEFAULT_RATES, STATUTORY_MARGIN } from '../../lambdas/domain/interest.js';
+import { buildDossier, type DossierInput } from '../../lambdas/domain/reports/dossier.js';
+import { DEFAULT_RATES, STATUTORY_MARGIN } from '../../lambdas/domain/money/interest.js';
 import { Customer, Invoice, Tenant, type ContactEvent } from '../../lambdas/domain/model.js';
 
 const tenant = Tenant.parse({

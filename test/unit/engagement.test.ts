@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canText, ignoredEmailsInARow, unheardEscalation } from '../../lambdas/domain/engagement.js';
+import { canText, ignoredEmailsInARow, unheardEscalation } from '../../lambdas/domain/timeline/engagement.js';
 import { Customer, Invoice, Tenant, type ContactEvent } from '../../lambdas/domain/model.js';
-import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
-import { decideReminder } from '../../lambdas/domain/reminder.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
+import { decideReminder } from '../../lambdas/domain/messages/reminder.js';
 
 const ev = (at: string, type: ContactEvent['type'], channel: ContactEvent['channel'] = 'email', outcome: ContactEvent['outcome'] = 'sent'): ContactEvent => ({
   tenantId: 't',

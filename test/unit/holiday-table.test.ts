@@ -1,8 +1,8 @@
 import { brotliDecompressSync } from 'node:zlib';
 import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
-import { HOLIDAY_TABLE } from '../../lambdas/domain/holiday-table.js';
-import { isBusinessDay, publicHolidays } from '../../lambdas/domain/calendar.js';
+import { HOLIDAY_TABLE } from '../../lambdas/domain/timeline/holiday-table.js';
+import { isBusinessDay, publicHolidays } from '../../lambdas/domain/timeline/calendar.js';
 import { buildHolidayRows, TABLE_FROM, TABLE_TO } from '../../scripts/holiday-table.js';
 
 const committed = (): Record<string, string[]> => JSON.parse(brotliDecompressSync(Buffer.from(HOLIDAY_TABLE.data, 'base64')).toString('utf8'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { claimAmount, fixedCompensation, lateInterest, type RateTable } from '../../lambdas/domain/interest.js';
+import { claimAmount, fixedCompensation, lateInterest, type RateTable } from '../../lambdas/domain/money/interest.js';
 
 describe('late-payment interest (ECB + 8 points, actual/365)', () => {
   it('is 8.34 EUR on 1,000.00 EUR for 30 days at 10.15%', () => {

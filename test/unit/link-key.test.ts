@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { LinkKeyError, linkKeyring, linkLifetimeDays, parseLinkSecret, resetLinkKeyCache } from '../../lambdas/adapters/link-key.js';
 import { TransientError } from '../../lambdas/adapters/workflow-errors.js';
-import { linkExpiry, signLink, verifyLink } from '../../lambdas/domain/links.js';
+import { linkExpiry, signLink, verifyLink } from '../../lambdas/domain/messages/links.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

@@ -15,7 +15,7 @@ import {
   type LinkClaims,
   type LinkKeyring,
   type LinkProblem,
-} from '../../lambdas/domain/links.js';
+} from '../../lambdas/domain/messages/links.js';
 
 const key = (s: string) => new TextEncoder().encode(s);
 const ring: LinkKeyring = { current: key('k1-0123456789abcdef0123456789abcdef') };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dayIn, formatDate, formatMoney, formatTotals, localeFor, toDecimalString, totalsByCurrency } from '../../lambdas/domain/money.js';
+import { formatDate, formatMoney, formatTotals, localeFor, toDecimalString, totalsByCurrency } from '../../lambdas/domain/shared/format.js';
+import { localDay } from '../../lambdas/domain/shared/days.js';
 
 // Intl separates amount and symbol with a no-break space; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -86,9 +87,9 @@ describe('dates', () => {
 
   it("takes today's date in the customer's time zone", () => {
     const instant = new Date('2026-03-19T23:30:00Z');
-    expect(dayIn(instant, 'Europe/Rome')).toBe('2026-03-20');
-    expect(dayIn(instant, 'Europe/London')).toBe('2026-03-19');
-    expect(dayIn(instant, 'Europe/Bucharest')).toBe('2026-03-20');
+    expect(localDay(instant, 'Europe/Rome')).toBe('2026-03-20');
+    expect(localDay(instant, 'Europe/London')).toBe('2026-03-19');
+    expect(localDay(instant, 'Europe/Bucharest')).toBe('2026-03-20');
   });
 
   it('maps product languages to locales, British English otherwise', () => {

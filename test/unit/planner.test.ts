@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { Customer, Invoice, POLICY_IDS, type CustomerInput, type InvoiceInput, type PolicyId } from '../../lambdas/domain/model.js';
-import { BUILT_IN_POLICIES } from '../../lambdas/domain/policies.js';
-import { planTimeline } from '../../lambdas/domain/planner.js';
-import { isBusinessDay } from '../../lambdas/domain/calendar.js';
-import { STAGE_IDS, WRITTEN_STAGES, type Stage } from '../../lambdas/domain/stages.js';
-import type { StageDone, TimelinePlan } from '../../lambdas/domain/timeline.js';
+import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
+import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
+import { isBusinessDay } from '../../lambdas/domain/timeline/calendar.js';
+import { STAGE_IDS, WRITTEN_STAGES, type Stage } from '../../lambdas/domain/timeline/stages.js';
+import type { StageDone, TimelinePlan } from '../../lambdas/domain/timeline/plan.js';
 
 const customer = (over: Partial<CustomerInput> = {}) =>
   Customer.parse({ tenantId: 't', customerId: 'C', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@c.example', ...over });

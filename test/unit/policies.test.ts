@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Policy, POLICY_IDS, type PolicyId } from '../../lambdas/domain/model.js';
-import { BUILT_IN_POLICIES, checkPolicy, policyFor } from '../../lambdas/domain/policies.js';
-import { STAGE_IDS, type Stage } from '../../lambdas/domain/stages.js';
+import { BUILT_IN_POLICIES, checkPolicy, policyFor } from '../../lambdas/domain/timeline/policies.js';
+import { STAGE_IDS, type Stage } from '../../lambdas/domain/timeline/stages.js';
 
 /** The schedules the product brief asks for: [enabled, offset, sms] per stage. */
 const SPEC: Record<PolicyId, { tone: string; minGapDays: number; escalation: string; stages: Record<Stage, [boolean, number, boolean]> }> = {

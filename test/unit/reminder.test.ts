@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Customer, Invoice, Tenant, type CustomerInput, type PolicyId } from '../../lambdas/domain/model.js';
-import { policyFor } from '../../lambdas/domain/policies.js';
-import { daysLate, decideReminder, guardKeyFor, type ReminderKind } from '../../lambdas/domain/reminder.js';
+import { policyFor } from '../../lambdas/domain/timeline/policies.js';
+import { daysLate, decideReminder, guardKeyFor, type ReminderKind } from '../../lambdas/domain/messages/reminder.js';
 
 const tenant = Tenant.parse({
   tenantId: 't1',

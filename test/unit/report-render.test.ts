@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { Invoice, LANGUAGES, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { buildAgeingReport, type ReportInput } from '../../lambdas/domain/report.js';
-import { customersCsv, defuseCell, invoicesCsv } from '../../lambdas/domain/report-csv.js';
-import { renderReportEmail } from '../../lambdas/domain/report-email.js';
-import { decimalAmount, formatMoney } from '../../lambdas/domain/report-strings.js';
+import { buildAgeingReport, type ReportInput } from '../../lambdas/domain/reports/report.js';
+import { customersCsv, defuseCell, invoicesCsv } from '../../lambdas/domain/reports/report-csv.js';
+import { renderReportEmail } from '../../lambdas/domain/reports/report-email.js';
+import { decimalAmount, formatMoney } from '../../lambdas/domain/reports/report-strings.js';
 
 let seq = 0;
 const inv = (over: Partial<InvoiceInput> = {}): Invoice =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
-import type { ActivityItem } from '../../lambdas/domain/activity.js';
-import { buildAgeingReport, type ReportInput } from '../../lambdas/domain/report.js';
-import { INDUSTRY_RECOVERY_90, median } from '../../lambdas/domain/outcomes.js';
+import type { ActivityItem } from '../../lambdas/domain/reports/activity.js';
+import { buildAgeingReport, type ReportInput } from '../../lambdas/domain/reports/report.js';
+import { INDUSTRY_RECOVERY_90, median } from '../../lambdas/domain/reports/outcomes.js';
 
 const T = 'acme';
 // Monday 9 March 2026, 08:00 in Rome.

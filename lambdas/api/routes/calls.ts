@@ -5,15 +5,16 @@
 import type * as z from 'zod/mini';
 import { AlreadyDoneError, InvoiceBusyError, NotFoundError } from '../../adapters/dynamo-commands.js';
 import { clock } from '../../adapters/clock.js';
-import { daysPastDue, localDate } from '../../domain/ageing.js';
-import { CommandRejected, recordCallOutcome, updateCustomer } from '../../domain/commands.js';
+import { daysPastDue } from '../../domain/reports/ageing.js';
+import { CommandRejected, recordCallOutcome, updateCustomer } from '../../domain/commands/commands.js';
 import { ACTIVE_STATUSES, amountDue, type Invoice } from '../../domain/model.js';
-import { totalsByCurrency } from '../../domain/money.js';
+import { totalsByCurrency } from '../../domain/shared/format.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
 import { CallOutcomeRequest, CallOutcomeResult, CallQueue, CallQueueQuery, type CallTask } from '../schemas.js';
 import { callTask, invoiceResource } from '../views.js';
 import { commandContext } from './invoices.js';
 import { afterCustomerChange } from './customers.js';
+import { localDay } from '../../domain/shared/days.js';
 
 type Item = Record<string, unknown>;
 
@@ -62,7 +63,7 @@ const callRow = async (c: RouteContext<unknown, unknown>, day: string, entry: Ca
     Promise.all(lineIds.map((id) => c.deps.store.getInvoice(t, id))),
     Promise.all(mentions.map((m) => c.deps.store.getInvoice(t, String(m.invoiceId)))),
   ]);
-  const late = (inv: Invoice) => daysPastDue(inv.dueDate, localDate(c.now, c.tenant.timeZone));
+  const late = (inv: Invoice) => daysPastDue(inv.dueDate, localDay(c.now, c.tenant.timeZone));
   const live = (inv: Invoice) => ({ invoiceId: inv.invoiceId, invoiceNumber: inv.number, currency: inv.currency, amountDue: amountDue(inv), daysPastDue: late(inv), status: inv.status });
   const invoices = entry.lines
     .map((line, i) => {
@@ -110,7 +111,7 @@ export const callRoutes: RouteDef[] = [
     query: CallQueueQuery,
     response: { status: 200, schema: CallQueue, description: 'The calls of the day.' },
     handle: async (c) => {
-      const day = c.query.day ?? localDate(c.now, c.tenant.timeZone);
+      const day = c.query.day ?? localDay(c.now, c.tenant.timeZone);
       const items = await c.deps.queries.callQueue(c.tenant.tenantId, day);
       const calls = await Promise.all(groupCalls(items).map((entry) => callRow(c, day, entry)));
       return { day, timeZone: c.tenant.timeZone, calls };
@@ -133,7 +134,7 @@ export const callRoutes: RouteDef[] = [
       const t = c.tenant.tenantId;
       const { customerId, invoiceId } = c.params as { customerId: string; invoiceId: string };
       const { day, ...input } = c.body;
-      const queueDay = day ?? localDate(c.now, c.tenant.timeZone);
+      const queueDay = day ?? localDay(c.now, c.tenant.timeZone);
       const items = await c.deps.store.customerCallItems(t, queueDay, customerId);
       const onCall = items.flatMap((i) => itemIds(i).invoiceId ?? []);
       const apply = (id: string) =>

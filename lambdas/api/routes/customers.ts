@@ -1,7 +1,7 @@
 /** /v1/customers/{id}: contacts and preferences, sales notes, releasing a credit hold. */
 import * as z from 'zod/mini';
 import { NotFoundError } from '../../adapters/dynamo-commands.js';
-import { addSalesNote, releaseCreditHold, updateCustomer } from '../../domain/commands.js';
+import { addSalesNote, releaseCreditHold, updateCustomer } from '../../domain/commands/commands.js';
 import type { Customer } from '../../domain/model.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
 import { CustomerDetail, CustomerPatchRequest, NoteRequest, ReasonRequest, responseSchemas } from '../schemas.js';

@@ -3,7 +3,6 @@ import * as z from 'zod/mini';
 import type { InvoiceCommandResult } from '../../adapters/dynamo-commands.js';
 import { NotFoundError } from '../../adapters/dynamo-commands.js';
 import { clock } from '../../adapters/clock.js';
-import { localDate } from '../../domain/ageing.js';
 import {
   addInvoiceNote,
   agreeInstalmentPlan,
@@ -18,7 +17,7 @@ import {
   type CommandContext,
   type Decision,
   type DisputeResolution,
-} from '../../domain/commands.js';
+} from '../../domain/commands/commands.js';
 import type { Invoice } from '../../domain/model.js';
 import { nextStep } from '../next-step.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
@@ -39,6 +38,7 @@ import {
   WriteOffRequest,
 } from '../schemas.js';
 import { invoiceDetail, invoiceResource } from '../views.js';
+import { localDay } from '../../domain/shared/days.js';
 
 export const commandContext = (c: RouteContext<unknown, unknown>): CommandContext => ({
   actor: c.user.actor,
@@ -103,7 +103,7 @@ export const invoiceRoutes: RouteDef[] = [
     response: { status: 200, schema: InvoiceList, description: 'One page of invoices.' },
     handle: async (c) => {
       const { limit = 50, cursor, ...filter } = c.query;
-      const today = localDate(c.now, c.tenant.timeZone);
+      const today = localDay(c.now, c.tenant.timeZone);
       const page = await c.deps.queries.listInvoices(c.tenant.tenantId, filter, { limit, ...(cursor ? { cursor } : {}) }, today);
       return {
         items: page.items.map((i) => invoiceResource(i, c.now, c.tenant.timeZone)),

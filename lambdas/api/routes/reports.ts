@@ -1,7 +1,7 @@
 /** /v1/reports: the ageing report the finance inboxes get every week, on demand, as JSON or CSV. */
 import { ReportReader } from '../../adapters/dynamo-report.js';
-import { buildAgeingReport } from '../../domain/report.js';
-import { customersCsv, invoicesCsv } from '../../domain/report-csv.js';
+import { buildAgeingReport } from '../../domain/reports/report.js';
+import { customersCsv, invoicesCsv } from '../../domain/reports/report-csv.js';
 import { RawResponse } from '../http.js';
 import { AgeingReportQuery, AgeingReportResource } from '../report-schemas.js';
 import { route, type RouteDef } from '../route.js';

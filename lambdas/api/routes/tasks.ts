@@ -1,6 +1,6 @@
 /** /v1/tasks: what customers asked for through their links, and contacts to fix after a bounce. */
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
-import { updateCustomer } from '../../domain/commands.js';
+import { updateCustomer } from '../../domain/commands/commands.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
 import { CompleteTaskRequest, CompleteTaskResult, TaskList, TaskListQuery } from '../task-schemas.js';

@@ -33,7 +33,3 @@ export const parseDate = (raw: unknown): DateResult => {
 };
 
 /** yyyy-mm-dd plus whole days, in the calendar (no time zone involved). */
-export const addDays = (isoDate: string, days: number): string => {
-  const t = Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-};

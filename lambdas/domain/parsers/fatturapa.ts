@@ -9,7 +9,8 @@
  * DatiRiepilogo (taxable + VAT) minus ritenuta.
  */
 import { parseAmount } from './money.js';
-import { addDays, parseDate } from './dates.js';
+import { parseDate } from './dates.js';
+import { addDays } from '../shared/days.js';
 import { parseCurrency } from './invoice-fields.js';
 import { normaliseTaxId, taxIdKeys } from './tax-ids.js';
 import { child, list, textOf, type XmlNode } from './xml.js';

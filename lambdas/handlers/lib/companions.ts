@@ -3,16 +3,16 @@
  * (domain/calls.ts) also covers, each with the line it shows in the combined message and its own
  * signed links.
  */
-import type { MessageLine } from '../../domain/rendering/types.js';
+import type { MessageLine } from '../../domain/messages/rendering/types.js';
 import type { Customer, Invoice, Policy, Tenant } from '../../domain/model.js';
-import { callGroupFor, type CallGroup } from '../../domain/calls.js';
-import { localDate } from '../../domain/calendar.js';
-import { companionsFor, type Companion } from '../../domain/consolidation.js';
-import { decideReminder } from '../../domain/reminder.js';
-import { WRITTEN_STAGES, type Stage } from '../../domain/stages.js';
+import { callGroupFor, type CallGroup } from '../../domain/timeline/calls.js';
+import { companionsFor, type Companion } from '../../domain/timeline/consolidation.js';
+import { decideReminder } from '../../domain/messages/reminder.js';
+import { WRITTEN_STAGES, type Stage } from '../../domain/timeline/stages.js';
 import * as deps from './deps.js';
 import { linksForMessage } from './message-links.js';
 import type { MessageRequest } from './send-message.js';
+import { localDay } from '../../domain/shared/days.js';
 
 export interface CompanionLine extends Companion {
   line: MessageLine;
@@ -58,7 +58,7 @@ export const findCallGroup = async (
   day: string,
 ): Promise<CallGroup> => {
   const store = deps.store();
-  const customerToday = localDate(now, req.customer.timeZone);
+  const customerToday = localDay(now, req.customer.timeZone);
   const others = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && i.dueDate < customerToday,
   );

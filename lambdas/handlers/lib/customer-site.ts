@@ -11,7 +11,6 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { localDate, addDays } from '../../domain/ageing.js';
 import {
   CommandRejected,
   claimPayment,
@@ -21,8 +20,8 @@ import {
   requestInstalmentPlan,
   type CommandContext,
   type Decision,
-} from '../../domain/commands.js';
-import { ANSWER_ACTIONS, FORM_FIELDS, parseAnswer, type Answer, type AnswerAction, type FieldError } from '../../domain/customer-forms.js';
+} from '../../domain/commands/commands.js';
+import { ANSWER_ACTIONS, FORM_FIELDS, parseAnswer, type Answer, type AnswerAction, type FieldError } from '../../domain/messages/customer-forms.js';
 import {
   PAGE_HEADERS,
   negotiateLanguage,
@@ -33,17 +32,20 @@ import {
   type Page,
   type Problem,
   type SupplierInfo,
-} from '../../domain/customer-pages.js';
-import { contactEvent } from '../../domain/events.js';
-import { LINK_ACTIONS, LinkError, PIXEL_ACTION, csrfToken, signLink, verifyCsrf, verifyLink, type LinkClaims, type LinkKeyring } from '../../domain/links.js';
+} from '../../domain/messages/customer-pages.js';
+import { contactEvent } from '../../domain/shared/contact-event.js';
+import { LINK_ACTIONS, LinkError, PIXEL_ACTION, csrfToken, signLink, verifyCsrf, verifyLink, type LinkClaims, type LinkKeyring } from '../../domain/messages/links.js';
 import { amountDue, type Customer, type Invoice, type Language, type Tenant } from '../../domain/model.js';
-import { formatDate, formatMoney } from '../../domain/money.js';
-import { escapeHtml, fillText } from '../../domain/report-strings.js';
+import { formatDate, formatMoney } from '../../domain/shared/format.js';
+import { fillText } from '../../domain/reports/report-strings.js';
 import { AlreadyDoneError, InvoiceBusyError, type DynamoCommands } from '../../adapters/dynamo-commands.js';
 import type { DynamoStore } from '../../adapters/dynamo-store.js';
 import type { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import type { Blobs, DomainEvents, Mailer } from '../../adapters/ports.js';
 import { count } from './powertools.js';
+import { REJECTION_STATUS } from '../../http/rejection-status.js';
+import { escapeHtml } from '../../domain/shared/html.js';
+import { addDays, localDay } from '../../domain/shared/days.js';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -201,7 +203,7 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
       invoice: invoiceInfo(l.invoice, l.customer),
       action,
       csrf: csrfToken(token, l.ring),
-      today: localDate(deps.now(), l.customer.timeZone),
+      today: localDay(deps.now(), l.customer.timeZone),
       customerCountry: l.customer.country,
       others: others(l, action),
       ...over,
@@ -286,7 +288,7 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
       return problemPage(event, 409, 'answered', l.customer.language);
     }
     const values = Object.fromEntries(FORM_FIELDS[answerAction].map((f) => [f, form[f] ?? '']));
-    const parsed = parseAnswer(answerAction, form, { today: localDate(deps.now(), l.customer.timeZone), country: l.customer.country });
+    const parsed = parseAnswer(answerAction, form, { today: localDay(deps.now(), l.customer.timeZone), country: l.customer.country });
     if (!parsed.ok) {
       log.info('customer answer incomplete', { ...ids, fields: parsed.errors.map((e) => `${e.field}:${e.code}`) });
       return html(422, landing(l, answerAction, token, { values, errors: parsed.errors }));
@@ -316,7 +318,7 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
         log.info('customer answer refused', { ...ids, code: err.code });
         const onField = err.field && FORM_FIELDS[answerAction].includes(err.field);
         const errors: FieldError[] | undefined = onField ? [{ field: err.field!, code: err.code }] : undefined;
-        return html(err.status, landing(l, answerAction, token, { values, ...(errors ? { errors } : { refusal: err.code }) }));
+        return html(REJECTION_STATUS[err.kind], landing(l, answerAction, token, { values, ...(errors ? { errors } : { refusal: err.code }) }));
       }
       if (err instanceof InvoiceBusyError) {
         log.warn('customer answer: invoice busy', ids);
@@ -358,7 +360,7 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
     let note: string | undefined;
     switch (answer.action) {
       case 'paid':
-        line = fillText(n.paid, { paidOn: day(answer.input.paidOn), reference: answer.input.reference ?? '', waitUntil: day(addDays(localDate(deps.now(), tenant.timeZone), tenant.paymentClaimGraceDays)) });
+        line = fillText(n.paid, { paidOn: day(answer.input.paidOn), reference: answer.input.reference ?? '', waitUntil: day(addDays(localDay(deps.now(), tenant.timeZone), tenant.paymentClaimGraceDays)) });
         note = answer.input.note;
         break;
       case 'promise':

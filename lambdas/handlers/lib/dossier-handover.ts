@@ -5,13 +5,12 @@
  * agency) it is only filed for the finance team. Either way the contact log says so, through the
  * send guard (key `escalation#dossier`): a retry rebuilds the file but never mails it twice.
  */
-import { buildDossier, type DossierDocument } from '../../domain/dossier.js';
-import { dossierKey } from '../../domain/dossier-location.js';
-import { contactEvent } from '../../domain/events.js';
+import { buildDossier, type DossierDocument } from '../../domain/reports/dossier.js';
+import { dossierKey } from '../../domain/reports/dossier-location.js';
+import { contactEvent } from '../../domain/shared/contact-event.js';
 import type { ContactEvent } from '../../domain/model.js';
-import { agencyDossierMail, noticeStrings } from '../../domain/notices.js';
-import { localDay } from '../../domain/reminder.js';
-import { formatDate, formatMoney } from '../../domain/report-strings.js';
+import { agencyDossierMail, noticeStrings } from '../../domain/messages/notices.js';
+import { formatDate, formatMoney } from '../../domain/reports/report-strings.js';
 import { clock } from '../../adapters/clock.js';
 import type { SendResult } from '../../adapters/dynamo-guard.js';
 import { BlobNotFoundError } from '../../adapters/s3-blobs.js';
@@ -19,6 +18,7 @@ import { InvoiceClosedError, TransientError } from '../../adapters/workflow-erro
 import { loadCase, type InvoiceCase } from './load.js';
 import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
+import { localDay } from '../../domain/shared/days.js';
 
 /** Larger zips go as a link: SES takes 40 MB per message, base64 adds a third. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;

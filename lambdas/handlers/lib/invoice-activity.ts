@@ -11,11 +11,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { activityFromChange, activityId } from '../../domain/activity.js';
-import { CommandRejected, releaseCreditHold } from '../../domain/commands.js';
-import { holdCutoffDueDate, holdThresholdDays, invoicesHoldingCredit } from '../../domain/credit-release.js';
+import { activityFromChange, activityId } from '../../domain/reports/activity.js';
+import { CommandRejected, releaseCreditHold } from '../../domain/commands/commands.js';
+import { holdCutoffDueDate, holdThresholdDays, invoicesHoldingCredit } from '../../domain/timeline/credit-release.js';
 import { Invoice } from '../../domain/model.js';
-import { localDay } from '../../domain/reminder.js';
 import { clock } from '../../adapters/clock.js';
 import { DynamoCommands } from '../../adapters/dynamo-commands.js';
 import { customerInvoicesDueBy, forgetActivity, recordActivity } from '../../adapters/dynamo-report.js';
@@ -23,6 +22,7 @@ import { MissingDataError, loadCase, type InvoiceCase } from './load.js';
 import { tellSalesRepHoldReleased } from './sales-rep.js';
 import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
+import { localDay } from '../../domain/shared/days.js';
 
 const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'sendingUntil', 'ttl']);
 

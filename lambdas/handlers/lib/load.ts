@@ -3,9 +3,9 @@
  * guard items, payments) in one Query, its customer, the supplier and the customer's policy.
  */
 import type { Customer, Policy, Tenant } from '../../domain/model.js';
-import { policyFor } from '../../domain/policies.js';
-import { STAGE_IDS } from '../../domain/stages.js';
-import type { TimelinePlan } from '../../domain/timeline.js';
+import { policyFor } from '../../domain/timeline/policies.js';
+import { STAGE_IDS } from '../../domain/timeline/stages.js';
+import type { TimelinePlan } from '../../domain/timeline/plan.js';
 import type { InvoiceView } from '../../adapters/dynamo-store.js';
 import * as deps from './deps.js';
 

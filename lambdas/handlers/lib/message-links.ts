@@ -6,8 +6,8 @@
  * before anything is claimed, so the state machine's retry sends it with its links.
  */
 import type { Invoice } from '../../domain/model.js';
-import type { CustomerLinks } from '../../domain/rendering/types.js';
-import { linkExpiry, messageLinks, newNonce } from '../../domain/links.js';
+import type { CustomerLinks } from '../../domain/messages/rendering/types.js';
+import { linkExpiry, messageLinks, newNonce } from '../../domain/messages/links.js';
 import { linkKeyring, linkLifetimeDays } from '../../adapters/link-key.js';
 
 export interface MessageLinks {

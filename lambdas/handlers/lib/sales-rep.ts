@@ -6,10 +6,10 @@
  */
 import type { Customer, Invoice, Policy, Tenant } from '../../domain/model.js';
 import type { ContactEvent } from '../../domain/model.js';
-import { contactEvent } from '../../domain/events.js';
-import { holdThresholdDays } from '../../domain/credit-release.js';
-import { salesRepReleaseNotice, type RenderedNotice } from '../../domain/notices.js';
-import { renderNotice } from '../../domain/rendering/notice.js';
+import { contactEvent } from '../../domain/shared/contact-event.js';
+import { holdThresholdDays } from '../../domain/timeline/credit-release.js';
+import { salesRepReleaseNotice, type RenderedNotice } from '../../domain/messages/notices.js';
+import { renderNotice } from '../../domain/messages/rendering/notice.js';
 import type { SendResult } from '../../adapters/dynamo-guard.js';
 import * as deps from './deps.js';
 import { count, logger } from './powertools.js';

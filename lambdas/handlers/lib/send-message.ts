@@ -3,13 +3,13 @@
  * claim, send by e-mail and SMS, complete. Shared by every handler that writes to a customer.
  */
 import type { Customer, Invoice, InvoiceStatus, Policy, Tenant } from '../../domain/model.js';
-import { contactEvent } from '../../domain/events.js';
-import { decideReminder, type ReminderKind, type MessageChannel, type ReminderDecision } from '../../domain/reminder.js';
-import { channelVerdict, rememberContacts, type LimitedChannel } from '../../domain/contact-limits.js';
-import { firmestStage } from '../../domain/consolidation.js';
-import type { Stage } from '../../domain/stages.js';
-import { renderMessage } from '../../domain/rendering/render.js';
-import type { CustomerLinks, RenderInput } from '../../domain/rendering/types.js';
+import { contactEvent } from '../../domain/shared/contact-event.js';
+import { decideReminder, type ReminderKind, type MessageChannel, type ReminderDecision } from '../../domain/messages/reminder.js';
+import { channelVerdict, rememberContacts, type LimitedChannel } from '../../domain/timeline/contact-limits.js';
+import { firmestStage } from '../../domain/timeline/consolidation.js';
+import type { Stage } from '../../domain/timeline/stages.js';
+import { renderMessage } from '../../domain/messages/rendering/render.js';
+import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
 import type { ContactEvent } from '../../domain/model.js';
 import type { OutgoingEmail } from '../../adapters/ports.js';
 import { leaseAllows, type SendLease, type SendResult } from '../../adapters/dynamo-guard.js';

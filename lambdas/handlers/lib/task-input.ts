@@ -3,8 +3,8 @@
  * Parsed with zod so a malformed input fails with the field and the reason, never a crash deeper in.
  */
 import * as z from 'zod/mini';
-import { STAGE_IDS, type Stage } from '../../domain/stages.js';
-import type { TimelinePlan } from '../../domain/timeline.js';
+import { STAGE_IDS, type Stage } from '../../domain/timeline/stages.js';
+import type { TimelinePlan } from '../../domain/timeline/plan.js';
 
 const Ids = {
   tenantId: z.string().check(z.minLength(1)),

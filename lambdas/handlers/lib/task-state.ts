@@ -3,7 +3,7 @@
  * RecordFailure tell which state failed: a Catch hands on only {Error, Cause}, so every task
  * handler prefixes its error message with its state name ("SendDueDate: …").
  */
-import { stateSuffix, type Stage } from '../../domain/stages.js';
+import { stateSuffix, type Stage } from '../../domain/timeline/stages.js';
 import { TransientError, isTransientAwsError } from '../../adapters/workflow-errors.js';
 
 const ACTION_STATE: Partial<Record<Stage, string>> = {

@@ -8,7 +8,7 @@ import {
   newCustomer,
   notChasedReason,
   type IngestContext,
-} from '../../../lambdas/domain/ingest-rules.js';
+} from '../../../lambdas/domain/ingest/rules.js';
 import { Customer, type Invoice } from '../../../lambdas/domain/model.js';
 import type { ParsedInvoice } from '../../../lambdas/domain/parsers/types.js';
 

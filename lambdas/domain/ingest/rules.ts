@@ -1,0 +1,313 @@
+/**
+ * The ingest decisions, pure: which invoice a record is (its identity), whether it is new, the same,
+ * a correction or something that must not be touched; how it is chased (open, not_chased,
+ * needsContact); the due date when the document has none; customers created from an e-invoice's
+ * buyer; a directory record merged into the stored customer.
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import { ACTIVE_STATUSES, Customer, type ContactEvent, type Invoice, type InvoiceStatus, type Language, type Tenant } from '../model.js';
+import { contactEvent } from '../shared/contact-event.js';
+import { isReachable } from '../commands/commands.js';
+import { addDays } from '../shared/days.js';
+import type { DirectoryCustomer, DirectoryFields } from '../parsers/customers.js';
+import type { BuyerParty, InvoiceFormat, ParsedInvoice } from '../parsers/types.js';
+
+export interface IngestContext {
+  tenantId: string;
+  now: Date;
+  /** The S3 key of the file being ingested. */
+  sourceKey: string;
+}
+
+/** Statuses a re-upload never reopens or changes. */
+export const CLOSED_STATUSES: readonly InvoiceStatus[] = ['paid', 'escalated', 'written_off'];
+
+/** "  2025/ 0412 " and "2025/ 0412" are the same number; case does not make another invoice. */
+export const normaliseNumber = (n: string): string => n.trim().replace(/\s+/g, ' ').toUpperCase();
+
+/**
+ * The invoice id: a pure function of tenant, customer, document kind, number and instalment, so a
+ * duplicate S3 event, a re-upload or the same invoice in two files (CSV and FatturaPA alike) all
+ * land on the same item. A credit note numbered like an invoice is another document.
+ */
+export const invoiceIdFor = (
+  tenantId: string,
+  customerId: string,
+  number: string,
+  kind: ParsedInvoice['documentKind'] = 'invoice',
+  instalmentIndex?: number,
+): string => {
+  const key = [tenantId, customerId, kind, normaliseNumber(number), instalmentIndex ?? ''].join('\u0000');
+  return `inv_${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+};
+
+/** Directive 2011/7: without an agreed date, payment is due `paymentTermsDays` (default 30) after the issue date. */
+export const dueDateFor = (rec: Pick<ParsedInvoice, 'dueDate' | 'issueDate'>, customer: Pick<Customer, 'paymentTermsDays'>): string =>
+  rec.dueDate ?? addDays(rec.issueDate, customer.paymentTermsDays);
+
+/** Why a document is stored but never chased; undefined when it is chased. */
+export const notChasedReason = (rec: Pick<ParsedInvoice, 'documentKind' | 'documentType' | 'amount'>): string | undefined => {
+  if (rec.documentKind === 'credit_note') return `credit note${rec.documentType ? ` (${rec.documentType})` : ''}: nothing to collect`;
+  if (rec.amount <= 0) return 'the amount payable is zero or negative: nothing to collect';
+  return undefined;
+};
+
+const LANGUAGE_BY_COUNTRY: Record<string, Language> = { IT: 'it', SM: 'it', VA: 'it', RO: 'ro', MD: 'ro' };
+export const languageFor = (country: string): Language => LANGUAGE_BY_COUNTRY[country] ?? 'en';
+
+// A table rather than date-holidays' zone list: the ingest bundle stays small (issue 9), and these
+// are the countries a European supplier invoices; others take the tenant's zone.
+const ZONE_BY_COUNTRY: Record<string, string> = {
+  IT: 'Europe/Rome', SM: 'Europe/San_Marino', VA: 'Europe/Vatican', RO: 'Europe/Bucharest', MD: 'Europe/Chisinau',
+  GB: 'Europe/London', IE: 'Europe/Dublin', FR: 'Europe/Paris', DE: 'Europe/Berlin', ES: 'Europe/Madrid',
+  PT: 'Europe/Lisbon', NL: 'Europe/Amsterdam', BE: 'Europe/Brussels', LU: 'Europe/Luxembourg', AT: 'Europe/Vienna',
+  CH: 'Europe/Zurich', LI: 'Europe/Vaduz', MC: 'Europe/Monaco', SE: 'Europe/Stockholm', DK: 'Europe/Copenhagen',
+  NO: 'Europe/Oslo', FI: 'Europe/Helsinki', IS: 'Atlantic/Reykjavik', PL: 'Europe/Warsaw', CZ: 'Europe/Prague',
+  SK: 'Europe/Bratislava', HU: 'Europe/Budapest', SI: 'Europe/Ljubljana', HR: 'Europe/Zagreb', RS: 'Europe/Belgrade',
+  BA: 'Europe/Sarajevo', ME: 'Europe/Podgorica', MK: 'Europe/Skopje', AL: 'Europe/Tirane', GR: 'Europe/Athens',
+  BG: 'Europe/Sofia', CY: 'Asia/Nicosia', MT: 'Europe/Malta', EE: 'Europe/Tallinn', LV: 'Europe/Riga',
+  LT: 'Europe/Vilnius', UA: 'Europe/Kyiv', TR: 'Europe/Istanbul',
+};
+export const timeZoneFor = (country: string, fallback: string): string => ZONE_BY_COUNTRY[country] ?? fallback;
+
+/** What a new customer takes when its record says nothing: the tenant's country and zone. */
+export interface CustomerDefaults {
+  country: string;
+  timeZone: string;
+}
+export const customerDefaults = (tenant: Pick<Tenant, 'country' | 'timeZone'> | undefined): CustomerDefaults => ({
+  country: tenant?.country ?? 'IT',
+  timeZone: tenant?.timeZone ?? 'Europe/Rome',
+});
+
+/** A record whose result is not a valid customer: the field and why, for the rejection report. */
+export class InvalidRecord extends Error {
+  override readonly name = 'InvalidRecord';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+const parseCustomer = (input: unknown): Customer => {
+  const out = z.safeParse(Customer, input);
+  if (out.success) return out.data;
+  const issue = out.error.issues[0];
+  throw new InvalidRecord(issue?.path.join('.') || 'customer', issue?.message ?? 'not a valid customer');
+};
+
+/** The customer id given to a buyer first seen on an e-invoice: its VAT number, else its first tax id. */
+export const customerIdForBuyer = (buyer: BuyerParty): string | undefined => buyer.vatId ?? buyer.taxIds[0];
+
+const countryOf = (buyer: BuyerParty | undefined, defaults: CustomerDefaults): string => {
+  if (buyer?.country) return buyer.country;
+  const prefix = buyer?.vatId?.slice(0, 2);
+  if (prefix && /^[A-Z]{2}$/.test(prefix)) return prefix === 'EL' ? 'GR' : prefix;
+  return defaults.country;
+};
+
+/**
+ * A customer the directory does not know yet: from the e-invoice's buyer (name, country, VAT,
+ * language and zone from the country, its e-mail when the document has one), or a bare record
+ * for a code seen only on a CSV/JSON row. With no address it waits for one: its invoices are
+ * stored open with needsContact.
+ */
+export const newCustomer = (tenantId: string, customerId: string, buyer: BuyerParty | undefined, defaults: CustomerDefaults): Customer => {
+  const country = countryOf(buyer, defaults);
+  return parseCustomer({
+    tenantId,
+    customerId,
+    name: buyer?.name ?? customerId,
+    ...(buyer?.vatId ? { vatId: buyer.vatId } : {}),
+    ...(buyer?.fiscalCode && buyer.fiscalCode !== buyer.vatId ? { fiscalCode: buyer.fiscalCode } : {}),
+    country,
+    language: languageFor(country),
+    timeZone: timeZoneFor(country, defaults.timeZone),
+    ...(buyer?.email ? { email: buyer.email } : {}),
+  });
+};
+
+/** The tax-id lookup keys a customer is found by (written next to it). */
+export const taxKeysOf = (c: Pick<Customer, 'vatId' | 'fiscalCode'>): string[] =>
+  [...new Set([c.vatId, c.fiscalCode].filter((k): k is string => Boolean(k)).map((k) => k.toUpperCase()))];
+
+/** The invoice a record describes, before comparing it with what is stored. */
+export const invoiceFromRecord = (rec: ParsedInvoice, customer: Customer, ctx: IngestContext): Invoice => {
+  const reason = notChasedReason(rec);
+  const now = ctx.now.toISOString();
+  const format: InvoiceFormat = rec.format;
+  return {
+    tenantId: ctx.tenantId,
+    invoiceId: invoiceIdFor(ctx.tenantId, customer.customerId, rec.number, rec.documentKind, rec.instalment?.index),
+    number: rec.number.trim(),
+    customerId: customer.customerId,
+    issueDate: rec.issueDate,
+    dueDate: dueDateFor(rec, customer),
+    currency: rec.currency,
+    amount: rec.amount,
+    amountPaid: 0,
+    status: reason ? 'not_chased' : 'open',
+    ...(rec.paymentReference ? { paymentReference: rec.paymentReference } : {}),
+    ...(rec.instalment ? { instalment: rec.instalment } : {}),
+    needsContact: !reason && !isReachable(customer),
+    revision: 1,
+    run: 0,
+    source: { key: ctx.sourceKey.slice(0, 1024), format },
+    ...(reason ? { notChasedReason: reason } : {}),
+    createdAt: now,
+    updatedAt: now,
+  };
+};
+
+export type IngestDecision =
+  /** Not stored yet: create it (revision 1, run 0; `source` and `createdAt` tell where it came from). */
+  | { action: 'create'; invoice: Invoice }
+  /** The same invoice again (duplicate event, re-upload, second file): nothing to write. */
+  | { action: 'unchanged' }
+  /** Same amount, currency and due date; a detail changed, or it can now reach the customer (run + 1). */
+  | { action: 'amend'; invoice: Invoice; fields: string[] }
+  /** A corrected invoice: revision + 1, so the running timeline ends and a new one starts. */
+  | { action: 'supersede'; invoice: Invoice; event: ContactEvent }
+  /** Paid, escalated or written off: a different re-upload is reported, never applied. */
+  | { action: 'closed'; status: InvoiceStatus; reason: string };
+
+const event = (inv: Invoice, ctx: IngestContext, type: 'superseded', details: Record<string, unknown>): ContactEvent =>
+  contactEvent({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, at: ctx.now.toISOString(), type, channel: 'system', actor: 'system', details });
+
+const chaseFields = (i: Invoice) => `${i.amount}|${i.currency}|${i.dueDate}`;
+
+/** Compares what is stored with what the file says. `existing` undefined: the invoice is new. */
+export const decide = (existing: Invoice | undefined, candidate: Invoice, ctx: IngestContext, at: { row?: number; element?: string } = {}): IngestDecision => {
+  if (!existing) return { action: 'create', invoice: candidate };
+  const sameChase = chaseFields(existing) === chaseFields(candidate) && (existing.status === 'not_chased') === (candidate.status === 'not_chased');
+  if (CLOSED_STATUSES.includes(existing.status)) {
+    if (sameChase) return { action: 'unchanged' };
+    return {
+      action: 'closed',
+      status: existing.status,
+      reason: `invoice ${existing.number} is already ${existing.status.replace('_', ' ')}: a re-upload never reopens it (stored ${existing.amount} ${existing.currency} due ${existing.dueDate})`,
+    };
+  }
+  const now = ctx.now.toISOString();
+  if (!sameChase) {
+    // Open and not-chased documents follow the file; a promise, dispute, pause or claim stays as it is.
+    const followsFile = existing.status === 'open' || existing.status === 'not_chased';
+    let status: InvoiceStatus = followsFile ? candidate.status : existing.status;
+    if (ACTIVE_STATUSES.includes(status) && candidate.amount > 0 && existing.amountPaid >= candidate.amount) status = 'paid';
+    const invoice: Invoice = {
+      ...existing,
+      issueDate: candidate.issueDate,
+      dueDate: candidate.dueDate,
+      currency: candidate.currency,
+      amount: candidate.amount,
+      status,
+      needsContact: status === 'open' && candidate.needsContact && existing.needsContact,
+      revision: existing.revision + 1,
+      source: candidate.source,
+      updatedAt: now,
+    };
+    if (candidate.paymentReference) invoice.paymentReference = candidate.paymentReference;
+    if (status === 'not_chased') invoice.notChasedReason = candidate.notChasedReason;
+    else delete invoice.notChasedReason;
+    return {
+      action: 'supersede',
+      invoice,
+      event: event(invoice, ctx, 'superseded', {
+        source: candidate.source?.key,
+        ...at,
+        revision: invoice.revision,
+        previous: {
+          revision: existing.revision,
+          amount: existing.amount,
+          currency: existing.currency,
+          dueDate: existing.dueDate,
+          issueDate: existing.issueDate,
+          status: existing.status,
+          source: existing.source?.key,
+        },
+        amount: invoice.amount,
+        currency: invoice.currency,
+        dueDate: invoice.dueDate,
+      }),
+    };
+  }
+  const fields: string[] = [];
+  const invoice: Invoice = { ...existing };
+  if (candidate.issueDate !== existing.issueDate) {
+    invoice.issueDate = candidate.issueDate;
+    fields.push('issueDate');
+  }
+  if (candidate.paymentReference && candidate.paymentReference !== existing.paymentReference) {
+    invoice.paymentReference = candidate.paymentReference;
+    fields.push('paymentReference');
+  }
+  if (existing.needsContact && !candidate.needsContact) {
+    // The customer can be reached now: the stream starts the timeline on the raised run.
+    invoice.needsContact = false;
+    invoice.run = existing.run + 1;
+    fields.push('needsContact');
+  }
+  if (fields.length === 0) return { action: 'unchanged' };
+  invoice.updatedAt = now;
+  return { action: 'amend', invoice, fields };
+};
+
+export interface DirectoryMerge {
+  customer: Customer;
+  created: boolean;
+  /** Names of the fields the record changed (empty: nothing to write). */
+  changed: string[];
+  /** It had no address to write to and has one now: its waiting invoices can start. */
+  becameReachable: boolean;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A directory record over the stored customer. Fields the record sets replace the stored ones,
+ * except sales notes, which are added (notes the finance team wrote are never lost); what the
+ * record leaves out stays. Runtime state (credit hold, e-mail status unless the address changed)
+ * is kept. Throws InvalidRecord when the result is not a valid customer.
+ */
+export const mergeDirectoryRecord = (
+  existing: Customer | undefined,
+  rec: DirectoryCustomer,
+  tenantId: string,
+  defaults: CustomerDefaults,
+): DirectoryMerge => {
+  const f: DirectoryFields = rec.fields;
+  if (!existing) {
+    const country = f.country ?? defaults.country;
+    const customer = parseCustomer({
+      ...f,
+      tenantId,
+      customerId: rec.customerId,
+      country,
+      language: f.language ?? languageFor(country),
+      timeZone: f.timeZone ?? timeZoneFor(country, defaults.timeZone),
+    });
+    return { customer, created: true, changed: Object.keys(f), becameReachable: false };
+  }
+  const next: Record<string, unknown> = { ...existing };
+  const changed: string[] = [];
+  for (const [k, v] of Object.entries(f) as [keyof DirectoryFields, unknown][]) {
+    if (k === 'salesNotes') {
+      const add = (v as string[]).filter((n) => !existing.salesNotes.includes(n));
+      if (add.length > 0) {
+        next.salesNotes = [...existing.salesNotes, ...add];
+        changed.push(k);
+      }
+      continue;
+    }
+    if (same(next[k], v)) continue;
+    next[k] = v;
+    changed.push(k);
+  }
+  if (changed.includes('email')) next.emailStatus = 'ok';
+  if (changed.length === 0) return { customer: existing, created: false, changed, becameReachable: false };
+  const customer = parseCustomer({ ...next, version: existing.version + 1 });
+  return { customer, created: false, changed, becameReachable: !isReachable(existing) && isReachable(customer) };
+};

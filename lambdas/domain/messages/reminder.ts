@@ -1,0 +1,129 @@
+/**
+ * What one reminder says and where it goes, decided from the invoice, the customer, the supplier
+ * (tenant), the policy and the stage (or one-off message). Pure: no I/O, `now` comes in.
+ */
+import { DateTime } from 'luxon';
+import { amountDue, type Customer, type Invoice, type Language, type MessageKind, type Policy, type StageId, type Tenant, type Tone } from '../model.js';
+import { STAGE_IDS, WRITTEN_STAGES } from '../timeline/stages.js';
+import { IGNORED_EMAILS_BEFORE_SMS } from '../timeline/engagement.js';
+import { claimAmount } from '../money/interest.js';
+import type { MessageLine } from './rendering/types.js';
+import { localDay } from '../shared/days.js';
+
+export type ReminderKind = StageId | MessageKind;
+export type MessageChannel = 'email' | 'sms';
+
+export interface ReminderInput {
+  invoice: Invoice;
+  customer: Customer;
+  tenant: Tenant;
+  policy: Policy;
+  kind: ReminderKind;
+  now: Date;
+  /** E-mails about this invoice the customer ignored in a row (engagement.ts). */
+  ignoredEmails?: number;
+}
+
+export interface ReminderDecision {
+  kind: ReminderKind;
+  tone: Tone;
+  language: Language;
+  /** Present when the message goes out by e-mail. */
+  email?: { to: string };
+  /** Present when it also goes out as an SMS. */
+  sms?: { to: string };
+  /** Channels the policy wanted that cannot reach the customer, and why. */
+  unreachable: { channel: MessageChannel; reason: string }[];
+  /** The invoice as the message shows it: amount due, days late, interest and compensation where shown. */
+  line: MessageLine;
+}
+
+/** Messages that state the late-payment interest and the fixed compensation, when the policy shows them. */
+const SHOWS_INTEREST: ReadonlySet<ReminderKind> = new Set<ReminderKind>([
+  'secondOverdue',
+  'creditHold',
+  'escalation',
+  'brokenPromise',
+  'instalmentMissed',
+]);
+
+const isStage = (kind: ReminderKind): kind is StageId => (STAGE_IDS as readonly string[]).includes(kind);
+
+/** The customer's calendar day at `now`, as an ISO date. */
+
+/** Whole days after the due date, in the customer's time zone (0 on or before the due date). */
+export const daysLate = (dueDate: string, now: Date, timeZone: string): number => {
+  const days = DateTime.fromISO(localDay(now, timeZone)).diff(DateTime.fromISO(dueDate), 'days').days;
+  return Math.max(0, Math.round(days));
+};
+
+const emailRoute = (c: Customer): { to: string } | { reason: string } => {
+  if (!c.email) return { reason: 'no e-mail address' };
+  if (c.emailStatus !== 'ok') return { reason: `e-mail address ${c.emailStatus}` };
+  return { to: c.email };
+};
+
+const smsRoute = (c: Customer): { to: string } | { reason: string } => {
+  if (!c.phone) return { reason: 'no mobile number' };
+  if (c.smsOptOut) return { reason: 'opted out of SMS' };
+  return { to: c.phone };
+};
+
+/**
+ * Channels: e-mail whenever the customer has a working address; SMS in addition on the stages
+ * where the policy says so (never for one-off messages), when there is a number and no opt-out.
+ * Amounts: what is due, plus interest to date and the fixed compensation on the firm messages
+ * when the policy shows them (claimAmount, Directive 2011/7/EU).
+ */
+export const decideReminder = (input: ReminderInput): ReminderDecision => {
+  const { invoice, customer, policy, kind, now } = input;
+  const unreachable: ReminderDecision['unreachable'] = [];
+
+  const email = emailRoute(customer);
+  if ('reason' in email) unreachable.push({ channel: 'email', reason: email.reason });
+
+  // Two e-mails in a row without any sign of life: the next stage also texts, if the policy texts at all.
+  const unheard = (input.ignoredEmails ?? 0) >= IGNORED_EMAILS_BEFORE_SMS && policy.smsPerWeek > 0 && WRITTEN_STAGES.includes(kind as StageId);
+  const wantsSms = isStage(kind) && (policy.stages[kind]?.sms === true || unheard);
+  const sms = wantsSms ? smsRoute(customer) : undefined;
+  if (sms && 'reason' in sms) unreachable.push({ channel: 'sms', reason: sms.reason });
+
+  const due = amountDue(invoice);
+  const late = daysLate(invoice.dueDate, now, customer.timeZone);
+  const line: MessageLine = { invoice, kind, amountDue: due, daysLate: late };
+  if (policy.showInterest && SHOWS_INTEREST.has(kind) && late > 0 && due > 0) {
+    const claim = claimAmount({ principal: due, currency: invoice.currency, dueDate: invoice.dueDate, asOf: localDay(now, customer.timeZone) });
+    line.interest = claim.interest;
+    line.compensation = claim.compensation;
+  }
+
+  return {
+    kind,
+    tone: policy.tone,
+    language: customer.language,
+    ...('to' in email ? { email } : {}),
+    ...(sms && 'to' in sms ? { sms } : {}),
+    unreachable,
+    line,
+  };
+};
+
+/**
+ * The send-guard key of a message (dynamo-guard.ts): a stage once per invoice; a one-off message
+ * once per occasion (the broken promise's date); a stage's notice next to its action.
+ */
+export const guardKeyFor = (kind: ReminderKind | 'creditHoldNotice' | 'escalationNotice', occasion?: string): string => {
+  switch (kind) {
+    case 'creditHoldNotice':
+      return 'creditHold#notice';
+    case 'escalationNotice':
+      return 'escalation#notice';
+    case 'brokenPromise':
+    case 'instalmentMissed':
+    case 'paymentClaimAck':
+      if (!occasion) throw new Error(`guardKeyFor ${kind}: the occasion (a date) is required`);
+      return `${kind}#${occasion}`;
+    default:
+      return kind;
+  }
+};

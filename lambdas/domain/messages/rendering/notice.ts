@@ -1,0 +1,95 @@
+/**
+ * Short internal notices to the supplier's own people, in the finance team's language: a credit
+ * hold placed (to the sales rep), a customer's answer through a reminder link (to finance), a
+ * contact that bounced (to finance, to fix the record). Words in templates/<lang>.json "internal".
+ */
+import { DateTime } from 'luxon';
+import { formatDate, formatMoney, localeFor } from '../../shared/format.js';
+import { daysText } from './context.js';
+import { LAYOUT, cleanSubject, entry, fill, localeStrings, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
+
+export type CustomerAnswer = 'paid' | 'promise' | 'dispute' | 'plan' | 'contact';
+
+export interface NoticeFacts {
+  creditHold: {
+    /** Whom the notice greets: the sales rep. */
+    recipient: string;
+    customerName: string;
+    invoiceNumber: string;
+    currency: string;
+    /** Minor units. */
+    amountDue: number;
+    daysLate: number;
+    financeEmail: string;
+  };
+  customerAnswered: {
+    customerName: string;
+    invoiceNumber: string;
+    answer: CustomerAnswer;
+    /** When the customer answered (ISO date-time), shown in `timeZone`. */
+    at: string;
+    timeZone: string;
+    /** The promised date (ISO), for answer 'promise'. */
+    promiseDate?: string;
+    /** The customer's own words, if any. */
+    detail?: string;
+    /** Where the finance team opens the invoice. */
+    url?: string;
+  };
+  contactBounced: {
+    customerName: string;
+    channel: 'email' | 'sms';
+    address: string;
+    reason: string;
+    invoiceNumber?: string;
+  };
+}
+export type NoticeKind = keyof NoticeFacts;
+
+export interface RenderedNotice {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const varsFor = (kind: NoticeKind, facts: NoticeFacts[NoticeKind], language: string): Vars => {
+  const strings = localeStrings(language);
+  const locale = localeFor(language);
+  switch (kind) {
+    case 'creditHold': {
+      const f = facts as NoticeFacts['creditHold'];
+      return { ...f, amountDue: formatMoney(f.amountDue, f.currency, locale), daysLateText: daysText(strings, locale, f.daysLate) };
+    }
+    case 'customerAnswered': {
+      const f = facts as NoticeFacts['customerAnswered'];
+      const at = DateTime.fromISO(f.at, { zone: f.timeZone });
+      if (!at.isValid) throw new RangeError(`renderNotice customerAnswered: at must be an ISO date-time and timeZone an IANA zone (${at.invalidExplanation})`);
+      const answerTemplate = entry<string>(strings, ['internal', 'customerAnswered', 'answers', f.answer]);
+      if (f.answer === 'promise' && !f.promiseDate) throw new RangeError('renderNotice customerAnswered: answer promise needs promiseDate');
+      const { url, ...rest } = f;
+      return {
+        ...rest,
+        at: at.setLocale(locale).toLocaleString(DateTime.DATETIME_MED),
+        answer: fill(answerTemplate, { date: f.promiseDate ? formatDate(f.promiseDate, locale) : undefined }),
+        url: safeUrl(url),
+      };
+    }
+    case 'contactBounced': {
+      const f = facts as NoticeFacts['contactBounced'];
+      return { ...f, channel: entry<string>(strings, ['internal', 'contactBounced', 'channels', f.channel]) };
+    }
+  }
+};
+
+export const renderNotice = <K extends NoticeKind>(kind: K, language: string, facts: NoticeFacts[K]): RenderedNotice => {
+  const strings = localeStrings(language);
+  const t = entry<{ subject: string; body: string[] }>(strings, ['internal', kind]);
+  const vars = varsFor(kind, facts, language);
+  const subject = cleanSubject(fill(t.subject, vars));
+  const paragraphs = t.body.map((p) => fill(p, vars).trim()).filter((p) => p !== '');
+  return {
+    subject,
+    html: renderHtml(LAYOUT.noticeHtml, { lang: templateLanguage(language), subject, paragraphs }),
+    text: renderText(LAYOUT.noticeText, { paragraphs }),
+  };
+};

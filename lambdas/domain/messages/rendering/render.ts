@@ -1,0 +1,201 @@
+/**
+ * Customer messages: subject, HTML and plain-text e-mail, and SMS, from templates/<lang>.json
+ * (words per kind and tone) and templates/layout.json (the shared layout). Pure: `now` comes in.
+ *
+ * One line renders as a letter about one invoice with its details block; several lines render
+ * as a statement (overdue first, then coming due) with totals per currency. Every value reaches
+ * the HTML through the layout's escaped {{ }}; the subject is stripped of control characters.
+ */
+import { friendlyFormatIBAN, electronicFormatIBAN } from 'ibantools';
+import { STAGE_IDS, MESSAGE_KINDS } from '../../timeline/stages.js';
+import { formatDate, formatMoney } from '../../shared/format.js';
+import type { CustomerLinks, MessageLine, RenderInput, RenderedMessage } from './types.js';
+import { buildContext, claimOf, sum, type MessageContext } from './context.js';
+import { composeSms } from './sms.js';
+import { LAYOUT, cleanSubject, entry, fill, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
+
+export { renderCallSheet } from './call-sheet.js';
+export { renderNotice, type NoticeKind, type NoticeFacts, type RenderedNotice } from './notice.js';
+
+type Kind = RenderInput['kind'];
+
+/** Every kind that writes to the customer: the timeline's stages but the phone call, and the one-off messages. */
+export const CUSTOMER_MESSAGE_KINDS: readonly Kind[] = [...STAGE_IDS.filter((s) => s !== 'phoneCall'), ...MESSAGE_KINDS];
+
+/** Kinds that may cover several invoices at once (a statement); one-off messages answer one invoice's event. */
+const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>(STAGE_IDS.filter((s) => s !== 'phoneCall'));
+
+/** Kinds whose wording cites a promised date. */
+const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instalmentMissed']);
+
+/** The answer links in the order the layout shows them; `view` goes with the invoice details. */
+const ANSWER_LINKS = ['paid', 'promise', 'dispute', 'plan', 'contact'] as const;
+
+const SHORT_LINK_MAX = 40;
+
+interface Variant {
+  subject: string;
+  body: string[];
+  sms: string;
+}
+
+interface Row {
+  label: string;
+  value: string;
+  strong?: boolean;
+}
+
+const fillAll = (templates: readonly string[], vars: Vars): string[] => templates.map((t) => fill(t, vars).trim()).filter((p) => p !== '');
+
+const formatIban = (iban: string): string => friendlyFormatIBAN(electronicFormatIBAN(iban) ?? iban) ?? iban;
+
+const present = (...values: (string | undefined)[]): string[] => values.filter((v): v is string => Boolean(v && v.trim()));
+
+/** The links of the first line that has any: a customer answers once for the whole message. */
+const answerLinks = (lines: readonly MessageLine[]): CustomerLinks => lines.find((l) => l.links && Object.keys(l.links).length > 0)?.links ?? {};
+
+const detailsBlock = (ctx: MessageContext, links: CustomerLinks) => {
+  const { strings, locale, lead } = ctx;
+  const L = strings.labels;
+  const inv = lead.invoice;
+  const money = (m: number) => formatMoney(m, inv.currency, locale);
+  const rows: Row[] = [
+    { label: L.invoiceNumber, value: inv.number },
+    { label: L.issueDate, value: formatDate(inv.issueDate, locale) },
+    { label: L.dueDate, value: formatDate(inv.dueDate, locale) },
+  ];
+  if (inv.instalment) rows.push({ label: fill(L.instalment, { index: inv.instalment.index, count: inv.instalment.count }), value: money(inv.amount) });
+  else if (inv.amountPaid > 0) rows.push({ label: L.invoiceAmount, value: money(inv.amount) });
+  if (inv.amountPaid > 0) rows.push({ label: L.amountPaid, value: money(inv.amountPaid) });
+  rows.push({ label: L.amountDue, value: money(lead.amountDue), strong: true });
+  if (lead.daysLate > 0) rows.push({ label: L.daysLate, value: String(lead.daysLate) });
+  const claimed = (lead.interest ?? 0) > 0 || (lead.compensation ?? 0) > 0;
+  if ((lead.interest ?? 0) > 0) rows.push({ label: fill(L.interest, ctx.vars), value: money(lead.interest!) });
+  if ((lead.compensation ?? 0) > 0) rows.push({ label: L.compensation, value: money(lead.compensation!) });
+  if (claimed) rows.push({ label: L.totalClaim, value: money(claimOf(lead)), strong: true });
+  const viewUrl = safeUrl(links.view);
+  return { title: L.invoiceDetails, rows, ...(viewUrl ? { viewUrl, viewLabel: L.links.view } : {}) };
+};
+
+const statementBlock = (ctx: MessageContext) => {
+  const { strings, locale, lines } = ctx;
+  const L = strings.labels;
+  const row = (l: MessageLine) => ({
+    number: l.invoice.number,
+    viewUrl: safeUrl(l.links?.view),
+    issueDate: formatDate(l.invoice.issueDate, locale, 'short'),
+    dueDate: formatDate(l.invoice.dueDate, locale, 'short'),
+    amountDue: formatMoney(l.amountDue, l.invoice.currency, locale),
+    daysLate: l.daysLate > 0 ? String(l.daysLate) : '',
+  });
+  // Overdue means past the due date; everything else (pre-due reminders, due today) is coming due.
+  const overdue = lines.filter((l) => l.daysLate > 0);
+  const coming = lines.filter((l) => l.daysLate <= 0);
+  const sections = [
+    ...(overdue.length ? [{ heading: L.overdue, rows: overdue.map(row) }] : []),
+    ...(coming.length ? [{ heading: L.comingDue, rows: coming.map(row) }] : []),
+  ];
+  const totals: Row[] = [];
+  const interest = new Map(sum(lines, (l) => l.interest).map((t) => [t.currency, t.amount]));
+  const compensation = new Map(sum(lines, (l) => l.compensation).map((t) => [t.currency, t.amount]));
+  const claim = new Map(sum(lines, claimOf).map((t) => [t.currency, t.amount]));
+  for (const { currency, amount } of sum(lines, (l) => l.amountDue)) {
+    const money = (m: number) => formatMoney(m, currency, locale);
+    totals.push({ label: fill(L.totalIn, { currency }), value: money(amount), strong: true });
+    const i = interest.get(currency) ?? 0;
+    const c = compensation.get(currency) ?? 0;
+    if (i > 0) totals.push({ label: fill(L.interest, ctx.vars), value: money(i) });
+    if (c > 0) totals.push({ label: L.compensation, value: money(c) });
+    if (i > 0 || c > 0) totals.push({ label: L.totalClaim, value: money(claim.get(currency)!), strong: true });
+  }
+  return {
+    title: L.statement,
+    columns: { number: L.invoiceNumber, issueDate: L.issueDate, dueDate: L.dueDate, amountDue: L.amountDue, daysLate: L.daysLate },
+    sections,
+    totalsTitle: L.totals,
+    totals,
+  };
+};
+
+const payBlock = (ctx: MessageContext, input: RenderInput) => {
+  const L = ctx.strings.labels;
+  const refs = [...new Set(ctx.lines.map((l) => l.invoice.paymentReference ?? l.invoice.number))];
+  const rows: Row[] = [
+    { label: L.beneficiary, value: input.tenant.name },
+    { label: L.iban, value: formatIban(input.tenant.iban) },
+    ...(input.tenant.bic ? [{ label: L.bic, value: input.tenant.bic }] : []),
+    { label: L.paymentReference, value: refs.join(', ') },
+  ];
+  return { title: L.howToPay, rows, hint: L.referenceHint };
+};
+
+const contactsBlock = (ctx: MessageContext, input: RenderInput) => {
+  const C = ctx.strings.labels.contacts;
+  const { tenant, customer } = input;
+  const vat = (v: string | undefined) => (v ? fill(C.vat, { vatId: v }) : undefined);
+  const contact = customer.billingContact;
+  const blocks = [
+    { label: C.supplier, lines: present(tenant.name, tenant.address, tenant.email, tenant.phone, vat(tenant.vatId)) },
+    { label: C.customer, lines: present(customer.name, vat(customer.vatId)) },
+    ...(contact ? [{ label: C.billingContact, lines: present(contact.name, contact.role, contact.email, contact.phone) }] : []),
+  ].map((b) => ({ ...b, joined: b.lines.join(', ') }));
+  return { title: C.title, blocks, questions: fill(C.questions, ctx.vars) };
+};
+
+const variantFor = (ctx: MessageContext, kind: Kind, tone: string): Variant => {
+  const v = entry<Variant>(ctx.strings, ['messages', kind, tone]);
+  if (!ctx.many) return v;
+  // A statement replaces the single-invoice subject, opening paragraph and SMS.
+  const s = entry<{ subject: string; intro: string; sms: string }>(ctx.strings, ['statement', kind]);
+  return { subject: s.subject, body: [s.intro, ...v.body.slice(1)], sms: s.sms };
+};
+
+export const renderMessage = (input: RenderInput): RenderedMessage => {
+  if (!CUSTOMER_MESSAGE_KINDS.includes(input.kind)) throw new RangeError(`renderMessage: ${input.kind} has no customer message (use renderCallSheet)`);
+  if (input.lines.length > 1 && !STATEMENT_KINDS.has(input.kind)) {
+    throw new RangeError(`renderMessage: ${input.kind} is about one invoice (got ${input.lines.length} lines)`);
+  }
+  const ctx = buildContext(input);
+  if (NEEDS_PROMISE.has(input.kind) && !ctx.vars.promiseDate) {
+    throw new RangeError(`renderMessage: ${input.kind} needs facts.promiseDate (or the invoice's promise)`);
+  }
+  const { strings, vars } = ctx;
+  const L = strings.labels;
+  const variant = variantFor(ctx, input.kind, input.tone);
+  const subject = cleanSubject(fill(variant.subject, vars));
+  const paragraphs = fillAll(variant.body, vars);
+  const links = answerLinks(ctx.lines);
+  const answer = ANSWER_LINKS.flatMap((k) => {
+    const url = safeUrl(links[k]);
+    return url ? [{ label: L.links[k], url }] : [];
+  });
+  const owes = input.kind !== 'thankYou' && ctx.lines.some((l) => l.amountDue > 0);
+
+  const view = {
+    lang: templateLanguage(input.language),
+    subject,
+    preheader: paragraphs[0] ?? '',
+    supplierName: input.tenant.name,
+    greeting: fill(entry<string>(strings, ['labels', 'greeting', input.tone]), vars),
+    paragraphs,
+    signoff: entry<string>(strings, ['labels', 'signoff', input.tone]),
+    signature: fill(L.signature, vars),
+    single: ctx.many ? false : detailsBlock(ctx, links),
+    statement: ctx.many ? statementBlock(ctx) : false,
+    answer: answer.length && input.kind !== 'thankYou' ? { title: L.answerTitle, links: answer } : false,
+    pay: owes ? payBlock(ctx, input) : false,
+    terms: { title: L.terms.title, lines: [fill(L.terms.paymentTerms, vars), fill(L.terms.consequences, vars)] },
+    contacts: contactsBlock(ctx, input),
+    footer: fill(L.footer, vars),
+    // Off unless the supplier turned open tracking on (tenant.openTracking): then the links carry it.
+    openPixelUrl: safeUrl(links.open) ?? false,
+  };
+
+  const short = links.short && links.short.length <= SHORT_LINK_MAX ? safeUrl(links.short) : undefined;
+  return {
+    subject,
+    html: renderHtml(LAYOUT.html, view),
+    text: renderText(LAYOUT.text, view),
+    sms: composeSms(fill(variant.sms, vars), short),
+  };
+};

@@ -1,0 +1,99 @@
+/**
+ * The words of every customer message, call sheet and internal notice, per language
+ * (templates/<lang>.json), and the Mustache helpers that fill them. English is the fallback
+ * for a language without its own file; a key missing from a file that exists is an error,
+ * never a silent switch to English.
+ */
+import Mustache from 'mustache';
+import en from '../../../../templates/en.json' with { type: 'json' };
+import it from '../../../../templates/it.json' with { type: 'json' };
+import ro from '../../../../templates/ro.json' with { type: 'json' };
+import layout from '../../../../templates/layout.json' with { type: 'json' };
+import { escapeHtml } from '../../shared/html.js';
+
+export type LocaleStrings = typeof en;
+
+// Type-checked: each language file has every key the English one has.
+const LOCALES: Readonly<Record<string, LocaleStrings>> = { en, it, ro };
+
+export const FALLBACK_LANGUAGE = 'en';
+
+/** The strings of a language, English when the language has no file. */
+export const localeStrings = (language: string): LocaleStrings => LOCALES[templateLanguage(language)]!;
+
+/** The language whose file a message is written in: the language itself, or the fallback. */
+export const templateLanguage = (language: string): string => (Object.hasOwn(LOCALES, language) ? language : FALLBACK_LANGUAGE);
+
+/** Languages with their own template file. */
+export const TEMPLATE_LANGUAGES = Object.keys(LOCALES);
+
+export const LAYOUT = {
+  html: layout.html.join('\n'),
+  text: layout.text.join('\n'),
+  noticeHtml: layout.noticeHtml.join('\n'),
+  noticeText: layout.noticeText.join('\n'),
+};
+
+export class MissingTemplateError extends Error {
+  override readonly name = 'MissingTemplateError';
+  constructor(readonly locale: string, readonly path: string) {
+    super(`template ${path} is missing for locale ${locale}`);
+  }
+}
+
+/** A nested entry of a template object, or MissingTemplateError naming it. */
+export const entry = <T>(strings: LocaleStrings, path: readonly string[]): T => {
+  let node: unknown = strings;
+  for (const key of path) {
+    node = node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+    if (node === undefined) throw new MissingTemplateError(strings.locale, path.join('.'));
+  }
+  return node as T;
+};
+
+export type Vars = Record<string, string | number | boolean | undefined>;
+
+const asIs = (v: unknown): string => String(v);
+
+/**
+ * A template filled with values as they are (subjects, plain text, SMS). Values are never
+ * re-parsed as Mustache, so a name holding "{{x}}" stays literal.
+ */
+export const fill = (template: string, vars: Vars): string => Mustache.render(template, vars, {}, { escape: asIs });
+
+
+/** A layout rendered to HTML: every {{value}} escaped. The layouts use no triple mustaches. */
+export const renderHtml = (template: string, view: object): string => Mustache.render(template, view, {}, { escape: escapeHtml });
+
+/** A layout rendered to plain text, blank-line runs folded. */
+export const renderText = (template: string, view: object): string =>
+  Mustache.render(template, view, {}, { escape: asIs })
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim() + '\n';
+
+/**
+ * A header-safe subject: CR, LF and every other control or line-separator character become a
+ * space (no header injection), runs of spaces fold to one, and the result is cut at 250 chars.
+ */
+export const cleanSubject = (s: string): string =>
+  s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 250);
+
+/** A value shortened to `max` characters for an SMS or a subject ("Very Long Compa..."). */
+export const shorten = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 3).trimEnd()}...`);
+
+/** An http(s) URL as the layout may link it, or undefined for anything else (javascript:, data:, junk). */
+export const safeUrl = (raw: string | undefined): string | undefined => {
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+};

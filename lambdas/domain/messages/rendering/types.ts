@@ -1,0 +1,54 @@
+import type { Customer, Invoice, Language, MessageKind, StageId, Tenant, Tone } from '../../model.js';
+
+/** Signed links the customer can answer with (issue 6). Absent links are simply not shown. */
+export interface CustomerLinks {
+  paid?: string;
+  promise?: string;
+  dispute?: string;
+  plan?: string;
+  contact?: string;
+  view?: string;
+  /** The open-tracking pixel, only when the supplier turned it on (off by default). */
+  open?: string;
+  /** A short URL (at most 40 characters) the SMS may carry; long signed links never go in an SMS. */
+  short?: string;
+}
+
+/** One invoice in a message. A consolidated message (one voice per customer) has several. */
+export interface MessageLine {
+  invoice: Invoice;
+  /** The stage or message this invoice is at; decides its wording in a statement table. */
+  kind: StageId | MessageKind;
+  amountDue: number;
+  /** Late-payment interest to date and the fixed compensation, minor units, when the stage shows them. */
+  interest?: number;
+  compensation?: number;
+  daysLate: number;
+  links?: CustomerLinks;
+}
+
+export interface RenderInput {
+  kind: StageId | MessageKind;
+  tone: Tone;
+  language: Language;
+  tenant: Tenant;
+  customer: Customer;
+  lines: MessageLine[];
+  now: Date;
+  /** Extra facts some messages need: the broken promise's date, the payment just received. */
+  facts?: { promiseDate?: string; paymentAmount?: number; paymentDate?: string };
+}
+
+export interface RenderedMessage {
+  subject: string;
+  html: string;
+  text: string;
+  /** One SMS text (GSM-friendly, at most 3 segments); empty when the message has no SMS form. */
+  sms: string;
+}
+
+export interface CallSheet {
+  /** Talking points in the finance team's language. */
+  talkingPoints: string[];
+  summary: string;
+}

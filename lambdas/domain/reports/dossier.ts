@@ -1,0 +1,317 @@
+/**
+ * The collection dossier handed to the agency at escalation: everything about one unpaid invoice
+ * in one zip (fflate) holding
+ * - dossier.pdf: a summary for people (pdf-lib, standard Helvetica: no font file to ship);
+ * - dossier.json: the same data for the agency's systems;
+ * - documents/…: the original invoice document(s) as stored.
+ * The amount claimed is principal still due + late-payment interest to the customer's today +
+ * the fixed recovery compensation (interest.ts claimAmount, Directive 2011/7/EU). Pure: the
+ * documents' bytes and `now` come in.
+ */
+import { zipSync } from 'fflate';
+import { DateTime } from 'luxon';
+import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { claimAmount, type Claim } from '../money/interest.js';
+import { amountDue, type ContactEvent, type Customer, type Invoice, type Language, type Policy, type Tenant } from '../model.js';
+import { noticeStrings } from '../messages/notices.js';
+import { daysLate } from '../messages/reminder.js';
+import { fillText, formatDate, formatMoney } from './report-strings.js';
+import { localDay } from '../shared/days.js';
+
+export interface DossierPayment {
+  paymentId: string;
+  amount: number;
+  currency: string;
+  date: string;
+  method?: string;
+  reference?: string;
+  recordedAt: string;
+}
+
+export interface DossierDocument {
+  /** File name inside the zip's documents/ folder. */
+  name: string;
+  key: string;
+  /** Undefined when the stored object could not be found. */
+  content?: Uint8Array;
+}
+
+export interface DossierInput {
+  tenant: Tenant;
+  customer: Customer;
+  invoice: Invoice;
+  policy: Pick<Policy, 'id' | 'escalation'>;
+  events: readonly ContactEvent[];
+  payments: readonly DossierPayment[];
+  documents: readonly DossierDocument[];
+  now: Date;
+}
+
+const PROMISE_EVENTS = new Set(['promise', 'promise_kept', 'promise_broken']);
+const DISPUTE_EVENTS = new Set(['dispute', 'dispute_resolved']);
+
+/** The machine-readable dossier (dossier.json). Amounts in minor units with their currency. */
+export const dossierData = (input: DossierInput) => {
+  const { tenant, customer, invoice, now } = input;
+  const asOf = localDay(now, customer.timeZone);
+  const claim: Claim = claimAmount({ principal: amountDue(invoice), currency: invoice.currency, dueDate: invoice.dueDate, asOf });
+  const byTime = [...input.events].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return {
+    version: 1 as const,
+    generatedAt: now.toISOString(),
+    creditor: {
+      name: tenant.name,
+      vatId: tenant.vatId,
+      address: tenant.address,
+      email: tenant.email,
+      phone: tenant.phone,
+      iban: tenant.iban,
+      bic: tenant.bic,
+      country: tenant.country,
+    },
+    debtor: {
+      customerId: customer.customerId,
+      name: customer.name,
+      vatId: customer.vatId,
+      fiscalCode: customer.fiscalCode,
+      country: customer.country,
+      language: customer.language,
+      timeZone: customer.timeZone,
+      email: customer.email,
+      phone: customer.phone,
+      billingContact: customer.billingContact,
+      officeHours: customer.officeHours,
+    },
+    invoice: {
+      invoiceId: invoice.invoiceId,
+      number: invoice.number,
+      issueDate: invoice.issueDate,
+      dueDate: invoice.dueDate,
+      currency: invoice.currency,
+      amount: invoice.amount,
+      amountPaid: invoice.amountPaid,
+      paymentReference: invoice.paymentReference,
+      status: invoice.status,
+      daysPastDue: daysLate(invoice.dueDate, now, customer.timeZone),
+      policy: input.policy.id,
+    },
+    claim: {
+      currency: invoice.currency,
+      asOf,
+      principal: claim.principal,
+      interest: claim.interest,
+      compensation: claim.compensation,
+      total: claim.total,
+      interestDays: claim.days,
+      interestSegments: claim.segments,
+    },
+    relationship: { preserveRelationship: customer.preserveRelationship },
+    salesNotes: customer.salesNotes,
+    payments: [...input.payments].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
+    promises: { current: invoice.promise, plan: invoice.plan, history: byTime.filter((e) => PROMISE_EVENTS.has(e.type)) },
+    disputes: { current: invoice.dispute, history: byTime.filter((e) => DISPUTE_EVENTS.has(e.type)) },
+    contactHistory: byTime,
+    documents: input.documents.map((d) => ({ name: d.name, key: d.key, included: d.content !== undefined })),
+  };
+};
+
+export type DossierData = ReturnType<typeof dossierData>;
+
+// ---------------------------------------------------------------------------------------------
+// PDF
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 50;
+const SIZE = 10;
+const LEADING = 14;
+
+/**
+ * The standard fonts speak WinAnsi only: a letter outside it (ș, ț, ă, Cyrillic…) is written
+ * without its accent, or as '?', instead of failing the whole file. dossier.json keeps the originals.
+ */
+const printable = (font: PDFFont, text: string): string => {
+  const known = new Set(font.getCharacterSet());
+  let out = '';
+  for (const ch of text.replace(/[\r\n\t]+/g, ' ')) {
+    if (known.has(ch.codePointAt(0)!)) out += ch;
+    else {
+      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+      out += [...base].every((c) => known.has(c.codePointAt(0)!)) && base ? base : '?';
+    }
+  }
+  return out;
+};
+
+class PdfWriter {
+  private page!: PDFPage;
+  private y = 0;
+
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly font: PDFFont,
+    private readonly bold: PDFFont,
+  ) {
+    this.newPage();
+  }
+
+  private newPage() {
+    this.page = this.doc.addPage(A4);
+    this.y = A4[1] - MARGIN;
+  }
+
+  private ensure(height: number) {
+    if (this.y - height < MARGIN) this.newPage();
+  }
+
+  private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+    const lines: string[] = [];
+    let line = '';
+    for (const word of printable(font, text).split(' ')) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
+      else {
+        lines.push(line);
+        line = word;
+      }
+    }
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  text(text: string, opts: { bold?: boolean; size?: number; indent?: number } = {}) {
+    const font = opts.bold ? this.bold : this.font;
+    const size = opts.size ?? SIZE;
+    const x = MARGIN + (opts.indent ?? 0);
+    for (const line of this.wrap(text, font, size, A4[0] - MARGIN - x)) {
+      this.ensure(size + 4);
+      this.page.drawText(line, { x, y: this.y - size, size, font, color: rgb(0.12, 0.16, 0.2) });
+      this.y -= size + 4;
+    }
+  }
+
+  heading(text: string) {
+    this.ensure(LEADING * 3);
+    this.y -= LEADING / 2;
+    this.text(text, { bold: true, size: 12 });
+    this.y -= 2;
+  }
+
+  /** Label on the left, value on the right column. */
+  row(label: string, value: string) {
+    const labelWidth = 210;
+    const labels = this.wrap(label, this.font, SIZE, labelWidth - 10);
+    const values = this.wrap(value, this.bold, SIZE, A4[0] - 2 * MARGIN - labelWidth);
+    const n = Math.max(labels.length, values.length);
+    this.ensure(n * LEADING);
+    for (let i = 0; i < n; i++) {
+      if (labels[i]) this.page.drawText(labels[i]!, { x: MARGIN, y: this.y - SIZE, size: SIZE, font: this.font });
+      if (values[i]) this.page.drawText(values[i]!, { x: MARGIN + labelWidth, y: this.y - SIZE, size: SIZE, font: this.bold });
+      this.y -= LEADING;
+    }
+  }
+}
+
+const eventLine = (e: ContactEvent, timeZone: string): string => {
+  const at = DateTime.fromISO(e.at, { zone: timeZone }).toFormat('yyyy-LL-dd HH:mm');
+  const parts = [at, e.type, e.stage, e.channel, e.to, e.outcome, typeof e.details?.text === 'string' ? `"${e.details.text}"` : undefined];
+  return parts.filter(Boolean).join(' · ');
+};
+
+/** The PDF summary in the finance team's language (the agency is usually local to the supplier). */
+export const dossierPdf = async (data: DossierData, lang: Language): Promise<Uint8Array> => {
+  const s = noticeStrings(lang).dossier;
+  const L = noticeStrings(lang).locale;
+  const doc = await PDFDocument.create();
+  doc.setTitle(`${s.title}: ${data.invoice.number}`);
+  doc.setAuthor(data.creditor.name);
+  doc.setCreationDate(new Date(data.generatedAt));
+  doc.setModificationDate(new Date(data.generatedAt));
+  const w = new PdfWriter(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  const money = (minor: number) => formatMoney(minor, data.claim.currency, L);
+  const date = (d: string) => formatDate(d, L);
+  const none = () => w.text(s.none, { indent: 10 });
+
+  w.text(`${s.title}: ${data.debtor.name}, ${s.invoice} ${data.invoice.number}`, { bold: true, size: 16 });
+  w.text(fillText(s.generated, { date: date(data.generatedAt.slice(0, 10)) }));
+
+  w.heading(s.creditor);
+  w.text([data.creditor.name, data.creditor.vatId && `${s.vat} ${data.creditor.vatId}`, data.creditor.address].filter(Boolean).join(', '));
+  w.text([data.creditor.email, data.creditor.phone, `IBAN ${data.creditor.iban}`].filter(Boolean).join(' · '));
+
+  w.heading(s.debtor);
+  w.text([data.debtor.name, data.debtor.vatId && `${s.vat} ${data.debtor.vatId}`, data.debtor.fiscalCode, data.debtor.country].filter(Boolean).join(', '));
+
+  w.heading(s.invoice);
+  w.row(s.invoice, data.invoice.number);
+  w.row(s.issueDate, date(data.invoice.issueDate));
+  w.row(s.dueDate, date(data.invoice.dueDate));
+  w.row(s.daysLate, String(data.invoice.daysPastDue));
+  w.row(s.amountInvoiced, money(data.invoice.amount));
+  w.row(s.amountPaid, money(data.invoice.amountPaid));
+
+  w.heading(s.amounts);
+  w.row(s.principal, money(data.claim.principal));
+  w.row(fillText(s.interest, { asOf: date(data.claim.asOf) }), money(data.claim.interest));
+  w.row(s.compensation, money(data.claim.compensation));
+  w.row(s.total, money(data.claim.total));
+
+  w.heading(s.relationship);
+  w.text(data.relationship.preserveRelationship ? s.preserveYes : s.preserveNo, { bold: data.relationship.preserveRelationship });
+
+  w.heading(s.contacts);
+  const bc = data.debtor.billingContact;
+  const contacts = [
+    bc && [bc.name, bc.role, bc.email, bc.phone].filter(Boolean).join(' · '),
+    [data.debtor.email, data.debtor.phone].filter(Boolean).join(' · '),
+    `${data.debtor.officeHours.from}-${data.debtor.officeHours.to} (${data.debtor.timeZone})`,
+  ].filter(Boolean) as string[];
+  for (const c of contacts) w.text(c, { indent: 10 });
+
+  w.heading(s.salesNotes);
+  if (data.salesNotes.length === 0) none();
+  for (const n of data.salesNotes) w.text(`• ${n}`, { indent: 10 });
+
+  w.heading(s.payments);
+  if (data.payments.length === 0) none();
+  for (const p of data.payments) w.text(`${date(p.date)} · ${formatMoney(p.amount, p.currency, L)}${p.reference ? ` · ${p.reference}` : ''}`, { indent: 10 });
+
+  w.heading(s.promises);
+  if (data.promises.history.length === 0) none();
+  for (const e of data.promises.history) w.text(eventLine(e, data.debtor.timeZone), { indent: 10 });
+
+  w.heading(s.disputes);
+  if (data.disputes.history.length === 0) none();
+  for (const e of data.disputes.history) w.text(eventLine(e, data.debtor.timeZone), { indent: 10 });
+
+  w.heading(s.history);
+  if (data.contactHistory.length === 0) none();
+  for (const e of data.contactHistory) w.text(eventLine(e, data.debtor.timeZone), { indent: 10 });
+
+  w.heading(s.documents);
+  if (data.documents.length === 0) none();
+  for (const d of data.documents) w.text(d.included ? `documents/${d.name}` : fillText(s.missingDocument, { key: d.name }), { indent: 10 });
+
+  return doc.save();
+};
+
+export interface Dossier {
+  filename: string;
+  zip: Uint8Array;
+  data: DossierData;
+}
+
+/** The whole dossier, zipped. Entries carry `now` as their time, so the same input gives the same bytes. */
+export const buildDossier = async (input: DossierInput, lang: Language): Promise<Dossier> => {
+  const data = dossierData(input);
+  const pdf = await dossierPdf(data, lang);
+  const mtime = input.now;
+  const enc = new TextEncoder();
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = {
+    'dossier.pdf': [pdf, { mtime }],
+    'dossier.json': [enc.encode(`${JSON.stringify(data, null, 2)}\n`), { mtime }],
+  };
+  for (const d of input.documents) if (d.content) files[`documents/${d.name}`] = [d.content, { mtime }];
+  const safeNumber = input.invoice.number.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return { filename: `dossier-${safeNumber}.zip`, zip: zipSync(files, { level: 6 }), data };
+};
+

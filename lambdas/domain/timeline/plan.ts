@@ -1,0 +1,43 @@
+import type { Customer, Invoice, Policy } from '../model.js';
+import type { Stage } from './stages.js';
+
+/**
+ * What the planner hands the state machine. The ASL reads `at.<stage>` in each Wait state's
+ * TimestampPath and routes on `mode` and `next` (statemachines/dunning.asl.json).
+ */
+export interface TimelinePlan {
+  /** timeline: walk the stages from `next`; promise: wait for `checkAt` then check; closed: nothing left to do. */
+  mode: 'timeline' | 'promise' | 'closed';
+  /** The stage the execution enters first; 'none' when every stage is done or skipped. */
+  next: Stage | 'none';
+  /** UTC ISO instant for every stage. Stages that will not act carry the previous instant and are listed in skip. */
+  at: Record<Stage, string>;
+  skip: Stage[];
+  /** mode 'promise': when the promise (or instalment, or pause) is checked. */
+  checkAt?: string;
+  /** Why the plan is what it is, for the execution history. */
+  reason: string;
+}
+
+export interface StageDone {
+  stage: string;
+  at: string;
+}
+
+export interface PlanInput {
+  invoice: Invoice;
+  customer: Customer;
+  policy: Policy;
+  /** Stages (and one-off messages) already claimed for this invoice, from the guard items. */
+  stagesDone: StageDone[];
+  /** Last time the customer was contacted about this invoice on any channel. */
+  lastContactAt?: string;
+  /** Tenant.paymentClaimGraceDays: how long a payment_claimed invoice waits (7 when absent). */
+  paymentClaimGraceDays?: number;
+  /**
+   * E-mails about this invoice the customer ignored in a row (engagement.ts). From two on, where the
+   * customer cannot be texted, the phone call comes forward. Absent: 0.
+   */
+  ignoredEmails?: number;
+  now: Date;
+}

@@ -1,0 +1,214 @@
+/**
+ * The planner: from the invoice, its customer's policy and business calendar, what was already
+ * done and `now`, the instant of every stage of the execution (statemachines/dunning.asl.json).
+ * Pure: `now` comes in, nothing is read from the clock or the network.
+ */
+import { DateTime } from 'luxon';
+import type { Customer, Invoice, Policy } from '../model.js';
+import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
+import type { PlanInput, TimelinePlan } from './plan.js';
+import { nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
+import { unheardEscalation } from './engagement.js';
+import { addDays, localDay } from '../shared/days.js';
+
+/** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
+export const DEFAULT_CLAIM_GRACE_DAYS = 7;
+
+const DAY_MS = 86_400_000;
+const HOLD_STAGES: readonly Stage[] = ['creditHold', 'escalation'];
+/** One-off messages that, like a written stage, put the debt in writing before a hold. */
+const WRITTEN_MESSAGES: readonly string[] = ['brokenPromise', 'instalmentMissed'];
+const isWritten = (stage: string): boolean => (WRITTEN_STAGES as readonly string[]).includes(stage);
+
+const contextFor = (stage: Stage, customer: Customer, policy: Policy): CalendarContext =>
+  stage === 'phoneCall' ? officeContext(customer) : sendContext(customer, policy.sendWindow);
+
+/** The local date a stage is meant for, before calendar adjustments. */
+const nominalDate = (stage: Stage, invoice: Invoice, customer: Customer, policy: Policy): string => {
+  const offset = policy.stages[stage]!.offsetDays;
+  if (stage === 'receiptCheck') return addDays(invoice.issueDate, offset);
+  const date = addDays(invoice.dueDate, offset);
+  // A customer that pays only on given days hears about the due date on its next payment run.
+  return stage === 'dueDate' ? nextPaymentDay(date, customer.paymentDays) : date;
+};
+
+const allAt = (instant: Date): TimelinePlan['at'] =>
+  Object.fromEntries(STAGE_IDS.map((s) => [s, instant.toISOString()])) as TimelinePlan['at'];
+
+const closed = (now: Date, reason: string): TimelinePlan => ({ mode: 'closed', next: 'none', at: allAt(now), skip: [...STAGE_IDS], reason });
+
+/** Wait until the send-window opening of `date` (the customer's local date, next business day), then check. */
+const check = (now: Date, date: string, customer: Customer, policy: Policy, reason: string): TimelinePlan => {
+  const checkAt = openingOn(date, sendContext(customer, policy.sendWindow));
+  const when = checkAt < now ? now : checkAt;
+  return { mode: 'promise', next: 'none', at: allAt(now), skip: [...STAGE_IDS], checkAt: when.toISOString(), reason };
+};
+
+/** The date the customer promised to pay by: the promise, else the instalment plan's next unpaid instalment. */
+const promised = (invoice: Invoice): { date: string; what: string } | undefined => {
+  if (invoice.promise) return { date: invoice.promise.date, what: invoice.promise.note ? `promised (${invoice.promise.note})` : 'promised' };
+  const plan = invoice.plan;
+  if (!plan) return undefined;
+  let expected = plan.paidBefore;
+  for (const [i, inst] of plan.instalments.entries()) {
+    expected += inst.amount;
+    if (invoice.amountPaid < expected) return { date: inst.date, what: `instalment ${i + 1} of ${plan.instalments.length}` };
+  }
+  return undefined;
+};
+
+export const planTimeline = (input: PlanInput): TimelinePlan => {
+  const { invoice, customer, policy, now } = input;
+  switch (invoice.status) {
+    case 'open':
+      return timeline(input);
+    case 'promised': {
+      const p = promised(invoice);
+      // A promise with no date left to wait for (plan fully paid, record missing): the chase goes on.
+      if (!p) return timeline(input);
+      return check(now, addDays(p.date, 1), customer, policy, `${p.what} for ${p.date}: checked the morning after`);
+    }
+    case 'payment_claimed': {
+      const grace = input.paymentClaimGraceDays ?? DEFAULT_CLAIM_GRACE_DAYS;
+      if (!Number.isInteger(grace) || grace < 0) throw new RangeError(`paymentClaimGraceDays must be a whole number of days >= 0 (got ${grace})`);
+      // The status change touches updatedAt: the best stand-in for a claim recorded without its date.
+      const claimedOn = localDay(new Date(invoice.paymentClaim?.at ?? invoice.updatedAt), customer.timeZone);
+      const until = addDays(claimedOn, grace);
+      return check(now, until, customer, policy, `payment claimed on ${claimedOn}: waiting ${grace} days for it, until ${until}`);
+    }
+    case 'paused':
+      return invoice.pause?.until
+        ? check(now, invoice.pause.until, customer, policy, `paused until ${invoice.pause.until}`)
+        : closed(now, 'paused without an end date: the finance team resumes it');
+    case 'disputed':
+      return closed(now, 'disputed: the chase waits for the dispute to be resolved');
+    default:
+      return closed(now, `invoice is ${invoice.status}`);
+  }
+};
+
+interface Slot {
+  stage: Stage;
+  ctx: CalendarContext;
+  /** The stage's own moment: its anchor + offset at the opening of its window, on a business day. */
+  nominal: Date;
+}
+
+/**
+ * Two e-mails in a row ignored, no SMS possible (engagement.ts), the invoice overdue, the debt put
+ * in writing and its call still ahead: the call comes forward to the accounts office's next
+ * business day (never later than its own date), and the written reminders still pending before it
+ * are left out: a third ignored e-mail would only delay the conversation.
+ */
+const forwardedCall = (input: PlanInput, phoneCallAhead: boolean, writtenBefore: boolean): Date | undefined => {
+  const { invoice, customer, policy, now } = input;
+  if (!phoneCallAhead || !writtenBefore || unheardEscalation(input.ignoredEmails ?? 0, policy, customer) !== 'callForward') return undefined;
+  const ctx = officeContext(customer);
+  const today = localDay(now, ctx.timeZone);
+  if (today <= invoice.dueDate) return undefined;
+  return openingOn(addDays(today, 1), ctx);
+};
+
+const timeline = (input: PlanInput): TimelinePlan => {
+  const { invoice, customer, policy, stagesDone, lastContactAt, now } = input;
+  const done = new Set(stagesDone.map((d) => d.stage));
+  const lastDone = Math.max(-1, ...STAGE_IDS.filter((s) => done.has(s)).map(stageIndex));
+  const writtenBefore = stagesDone.some((d) => isWritten(d.stage) || WRITTEN_MESSAGES.includes(d.stage));
+  const slot = (stage: Stage): Slot => {
+    const ctx = contextFor(stage, customer, policy);
+    return { stage, ctx, nominal: openingOn(nominalDate(stage, invoice, customer, policy), ctx) };
+  };
+  const enabled = (s: Stage) => policy.stages[s]?.enabled === true && !done.has(s);
+
+  // Enabled stages after the last one done; anything earlier that never ran is not replayed.
+  let candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
+
+  const forward = forwardedCall(input, candidates.some((c) => c.stage === 'phoneCall'), writtenBefore);
+  if (forward) {
+    candidates = candidates
+      .filter((c) => !isWritten(c.stage))
+      .map((c) => (c.stage === 'phoneCall' && forward < c.nominal ? { ...c, nominal: forward } : c));
+  }
+
+  // Backlog: of the stages already due, only the latest written reminder is sent, and now.
+  const catchUp = candidates.filter((c) => c.nominal < now && isWritten(c.stage)).at(-1);
+  let acting = candidates.filter((c) => c.nominal >= now || !catchUp || stageIndex(c.stage) >= stageIndex(catchUp.stage));
+  let opener = catchUp?.stage;
+
+  // A credit hold or an escalation never opens the conversation: the written reminder that fits
+  // the age goes first (even one before the last stage done, which the state machine still reaches).
+  const firstHold = acting.findIndex((c) => HOLD_STAGES.includes(c.stage));
+  if (!writtenBefore && firstHold >= 0 && !acting.slice(0, firstHold).some((c) => isWritten(c.stage))) {
+    const written = WRITTEN_STAGES.filter(enabled).map(slot);
+    const fit = written.filter((c) => c.nominal < now).at(-1) ?? written[0];
+    if (fit) {
+      acting = [fit, ...acting].sort((a, b) => stageIndex(a.stage) - stageIndex(b.stage));
+      opener = fit.stage;
+    }
+  }
+
+  const minGapMs = policy.minGapDays * DAY_MS;
+  const instants = new Map<Stage, Date>();
+  let previous = lastContactAt ? new Date(lastContactAt) : undefined;
+  let fromLastContact = previous !== undefined;
+  let written = writtenBefore;
+  // Off schedule (arrived late, or pushed by the gap after the last contact) every stage keeps the
+  // policy's gap after the one before it; on schedule the policy's own spacing stands.
+  let keepGap = acting.some((c) => c.nominal < now);
+  for (const c of acting) {
+    let earliest = c.nominal < now ? now : c.nominal;
+    if (previous) {
+      const gapEnd = new Date(previous.getTime() + minGapMs);
+      // A call brought forward is another channel: the next business day, not the e-mail spacing.
+      const gapApplies = !(forward && c.stage === 'phoneCall') && (keepGap || fromLastContact);
+      if (gapApplies && gapEnd > c.nominal) keepGap = true;
+      // Never two contacts on one local day, whatever the gap.
+      const nextDay = openingOn(addDays(localDay(previous, c.ctx.timeZone), 1), c.ctx);
+      const floor = gapApplies && gapEnd > nextDay ? gapEnd : nextDay;
+      if (floor > earliest) earliest = floor;
+    }
+    // Held back by the customer's contact limits: not before the moment they allow.
+    if (invoice.deferral?.stage === c.stage && Date.parse(invoice.deferral.until) > earliest.getTime()) {
+      earliest = new Date(invoice.deferral.until);
+      keepGap = true;
+    }
+    if (HOLD_STAGES.includes(c.stage) && !written && !previous) {
+      // No written reminder could be planned (a policy without one): at least leave the gap after now.
+      earliest = new Date(Math.max(earliest.getTime(), now.getTime() + minGapMs));
+      keepGap = true;
+    }
+    const instant = nextMoment(earliest, c.ctx);
+    instants.set(c.stage, instant);
+    previous = instant;
+    fromLastContact = false;
+    if (isWritten(c.stage)) written = true;
+  }
+
+  const at = {} as TimelinePlan['at'];
+  const skip: Stage[] = [];
+  let carry = now;
+  for (const s of STAGE_IDS) {
+    const instant = instants.get(s);
+    if (instant) carry = instant;
+    else skip.push(s);
+    at[s] = carry.toISOString();
+  }
+  const next = STAGE_IDS.find((s) => instants.has(s));
+  if (!next) return { ...closed(now, 'every stage is done or disabled'), at };
+  const late = acting.some((c) => c.nominal < now);
+  const reason = reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next);
+  return {
+    mode: 'timeline',
+    next,
+    at,
+    skip,
+    reason: forward ? `${reason}; two e-mails ignored and no SMS possible: the call comes forward` : reason,
+  };
+};
+
+const reasonFor = (invoice: Invoice, customer: Customer, now: Date, start: Stage | undefined, next: Stage): string => {
+  if (!start) return `on schedule: next is ${next}`;
+  const late = Math.round(DateTime.fromISO(localDay(now, customer.timeZone)).diff(DateTime.fromISO(invoice.dueDate), 'days').days);
+  const age = late > 0 ? `${late} days overdue` : late === 0 ? 'due today' : `due in ${-late} days`;
+  return `backlog: ${age}, starting at ${start}`;
+};
