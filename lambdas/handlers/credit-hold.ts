@@ -104,6 +104,6 @@ export const placeCreditHold = async (input: StageTaskInput): Promise<CreditHold
 };
 
 export const run = (event: unknown): Promise<CreditHoldResult> =>
-  inTaskState('PlaceCreditHold', () => placeCreditHold(parseTaskInput(StageTaskInput, event) as StageTaskInput));
+  inTaskState('PlaceCreditHold', () => placeCreditHold(parseTaskInput(StageTaskInput, event)));
 
 export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -132,6 +132,6 @@ export const escalate = async (input: StageTaskInput): Promise<EscalationResult>
 };
 
 export const run = (event: unknown): Promise<EscalationResult> =>
-  inTaskState('EscalateToAgency', () => escalate(parseTaskInput(StageTaskInput, event) as StageTaskInput));
+  inTaskState('EscalateToAgency', () => escalate(parseTaskInput(StageTaskInput, event)));
 
 export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));

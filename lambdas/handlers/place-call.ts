@@ -178,6 +178,6 @@ export const placeCall = async (input: StageTaskInput): Promise<CallResult> => {
 };
 
 export const run = (event: unknown): Promise<CallResult> =>
-  inTaskState('PlacePhoneCall', () => placeCall(parseTaskInput(StageTaskInput, event) as StageTaskInput));
+  inTaskState('PlacePhoneCall', () => placeCall(parseTaskInput(StageTaskInput, event)));
 
 export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));

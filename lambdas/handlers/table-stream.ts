@@ -1,9 +1,7 @@
 /**
  * The table's stream (NEW_AND_OLD_IMAGES, filtered to invoice items by the event source mapping):
- * - a new chaseable invoice, or a higher revision or run: start its execution (named by
- *   executionName, so a duplicate start is a no-op) and stop the one it replaces;
- * - an invoice that became paid: stop its execution and thank the customer, through the send guard.
- * Invoices flagged needsContact are not started: ingest bumps `run` once a contact is added.
+ * what each change asks for is domain/timeline/invoice-reactions.ts; executions are named by
+ * executionName, so a duplicate start is a no-op; the thank-you goes through the send guard.
  * Failed records are reported one by one (partial batch response), so a poison record does not
  * hold the shard back; the mapping's retry limit and on-failure destination take it from there.
  */
@@ -14,7 +12,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ACTIVE_STATUSES, InvoiceStatus } from '../domain/model.js';
+import { InvoiceStatus } from '../domain/model.js';
+import { reactionsTo, type InvoiceImage } from '../domain/timeline/invoice-reactions.js';
 import { executionName } from '../domain/timeline/execution-name.js';
 import { guardKeyFor } from '../domain/messages/reminder.js';
 import { clock } from '../adapters/clock.js';
@@ -27,7 +26,7 @@ import { count, logger, metrics } from './lib/powertools.js';
 import { localDay } from '../domain/shared/days.js';
 
 /** The few invoice fields the stream reacts to; the rest is read from the table when needed. */
-const InvoiceImage = z.object({
+const InvoiceImageSchema = z.object({
   entity: z.literal('invoice'),
   tenantId: z.string(),
   invoiceId: z.string(),
@@ -37,37 +36,14 @@ const InvoiceImage = z.object({
   needsContact: z._default(z.boolean(), false),
   amountPaid: z._default(z.int(), 0),
 });
-type InvoiceImage = z.infer<typeof InvoiceImage>;
 
 const image = (raw: Record<string, unknown> | undefined): InvoiceImage | undefined => {
   if (!raw) return undefined;
-  const out = z.safeParse(InvoiceImage, unmarshall(raw as Record<string, AttributeValue>));
+  const out = z.safeParse(InvoiceImageSchema, unmarshall(raw as Record<string, AttributeValue>));
   return out.success ? out.data : undefined;
 };
 
-const chaseable = (i: InvoiceImage) => ACTIVE_STATUSES.includes(i.status) && !i.needsContact;
 const nameOf = (i: InvoiceImage) => executionName(i.tenantId, i.invoiceId, i.revision, i.run);
-
-const RESTART_CAUSE: Partial<Record<InvoiceStatus, string>> = {
-  promised: 'promise',
-  paused: 'pause',
-  payment_claimed: 'payment claimed',
-  disputed: 'dispute',
-  open: 'resume',
-};
-
-export type StreamAction = 'start' | 'restart' | 'stop' | 'thankYou';
-
-/** What one record asks for (pure, exported for tests). */
-export const actionsFor = (eventName: DynamoDBRecord['eventName'], oldI: InvoiceImage | undefined, newI: InvoiceImage | undefined): StreamAction[] => {
-  if (!newI) return [];
-  if (eventName === 'INSERT') return chaseable(newI) ? ['start'] : [];
-  if (eventName !== 'MODIFY' || !oldI) return [];
-  const actions: StreamAction[] = [];
-  if (newI.revision > oldI.revision || newI.run > oldI.run) actions.push(chaseable(newI) ? 'restart' : 'stop');
-  if (newI.status === 'paid' && oldI.status !== 'paid') actions.push('stop', 'thankYou');
-  return [...new Set(actions)];
-};
 
 const startFor = async (i: InvoiceImage) => {
   const out = await deps.workflow().start(nameOf(i), { tenantId: i.tenantId, invoiceId: i.invoiceId, revision: i.revision, run: i.run });
@@ -75,11 +51,10 @@ const startFor = async (i: InvoiceImage) => {
   logger.info('execution started', { tenantId: i.tenantId, invoiceId: i.invoiceId, revision: i.revision, run: i.run, alreadyStarted: out.alreadyStarted });
 };
 
-const thankYou = async (oldI: InvoiceImage, newI: InvoiceImage) => {
+const thankYou = async (newI: InvoiceImage, paid: number) => {
   const c = await loadCase(newI.tenantId, newI.invoiceId);
   if (!c || c.view.invoice.status !== 'paid') return;
   const now = clock.now();
-  const paid = newI.amountPaid - oldI.amountPaid;
   await sendGuardedMessage({
     invoice: c.view.invoice,
     customer: c.customer,
@@ -105,27 +80,21 @@ const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
     count('StreamRecordsRejected');
     return;
   }
-  for (const action of actionsFor(record.eventName, oldI, newI)) {
-    switch (action) {
+  for (const reaction of reactionsTo(record.eventName, oldI, newI)) {
+    switch (reaction.action) {
       case 'start':
         await startFor(newI!);
         break;
-      case 'restart': {
-        const cause =
-          newI!.revision > oldI!.revision ? `superseded by revision ${newI!.revision}` : `restarted: ${RESTART_CAUSE[newI!.status] ?? newI!.status}`;
-        await deps.workflow().stop(nameOf(oldI!), cause);
+      case 'restart':
+        await deps.workflow().stop(nameOf(oldI!), reaction.stopCause);
         await startFor(newI!);
         break;
-      }
-      case 'stop': {
-        const paidNow = newI!.status === 'paid' && oldI!.status !== 'paid';
-        const cause = paidNow ? 'paid' : newI!.revision > oldI!.revision ? `superseded by revision ${newI!.revision}` : `no longer chased: ${newI!.status}`;
-        await deps.workflow().stop(nameOf(oldI!), cause);
-        if (nameOf(newI!) !== nameOf(oldI!)) await deps.workflow().stop(nameOf(newI!), cause);
+      case 'stop':
+        await deps.workflow().stop(nameOf(oldI!), reaction.cause);
+        if (nameOf(newI!) !== nameOf(oldI!)) await deps.workflow().stop(nameOf(newI!), reaction.cause);
         break;
-      }
       case 'thankYou':
-        await thankYou(oldI!, newI!);
+        await thankYou(newI!, reaction.paidNow);
         break;
     }
   }

@@ -15,6 +15,7 @@ import { activityFromChange, activityId } from '../../domain/reports/activity.js
 import { CommandRejected, releaseCreditHold } from '../../domain/commands/commands.js';
 import { holdCutoffDueDate, holdThresholdDays, invoicesHoldingCredit } from '../../domain/timeline/credit-release.js';
 import { Invoice } from '../../domain/model.js';
+import { mayLiftHold, mayMoveActivity } from '../../domain/timeline/invoice-reactions.js';
 import { clock } from '../../adapters/clock.js';
 import { DynamoCommands } from '../../adapters/dynamo-commands.js';
 import { customerInvoicesDueBy, forgetActivity, recordActivity } from '../../adapters/dynamo-report.js';
@@ -33,28 +34,13 @@ const invoiceOf = (raw: Record<string, unknown> | undefined): Invoice | undefine
   return out.success ? out.data : undefined;
 };
 
-/** Changes that can add to the activity feed; anything else (a lease, lastContactAt) costs no read. */
-const mayMatter = (before: Invoice | undefined, after: Invoice): boolean =>
-  !before ||
-  before.revision !== after.revision ||
-  before.amount !== after.amount ||
-  before.amountPaid !== after.amountPaid ||
-  before.status !== after.status ||
-  before.dueDate !== after.dueDate ||
-  before.promise?.recordedAt !== after.promise?.recordedAt;
-
-/** Changes after which the invoice may have stopped holding its customer's credit. */
-const mayLiftHold = (before: Invoice | undefined, after: Invoice): boolean =>
-  before !== undefined &&
-  (after.amountPaid > before.amountPaid || before.status !== after.status || after.revision > before.revision || after.dueDate !== before.dueDate);
-
 export type HoldCheck = 'noHold' | 'kept' | 'released' | 'alreadyReleased';
 
 export const afterInvoiceChange = async (record: DynamoDBRecord): Promise<{ activity: number; hold?: HoldCheck }> => {
   const after = invoiceOf(record.dynamodb?.NewImage);
   if (!after) return { activity: 0 };
   const before = invoiceOf(record.dynamodb?.OldImage);
-  if (!mayMatter(before, after)) return { activity: 0 };
+  if (!mayMoveActivity(before, after)) return { activity: 0 };
   if (!before && after.status === 'open' && after.amountPaid === 0) {
     // A new invoice: only its issue, which needs nothing but the image (ingest writes thousands at once).
     const items = activityFromChange({ after, stagesDone: [], payments: [], policy: '', timeZone: 'UTC' });

@@ -21,16 +21,16 @@ const Plan = z.object({
   skip: z.array(StageEnum),
   checkAt: z.optional(z.string()),
   reason: z.string(),
-});
+}) satisfies z.ZodMiniType<TimelinePlan>;
 
 export const ExecutionInput = z.object(Ids);
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 export const StageTaskInput = z.object({ ...Ids, stage: StageEnum, plan: Plan });
-export type StageTaskInput = Omit<z.infer<typeof StageTaskInput>, 'plan'> & { plan: TimelinePlan };
+export type StageTaskInput = z.infer<typeof StageTaskInput>;
 
 export const PromiseTaskInput = z.object({ ...Ids, plan: Plan });
-export type PromiseTaskInput = Omit<z.infer<typeof PromiseTaskInput>, 'plan'> & { plan: TimelinePlan };
+export type PromiseTaskInput = z.infer<typeof PromiseTaskInput>;
 
 export const FailureTaskInput = z.object({
   ...Ids,

@@ -1,0 +1,94 @@
+/**
+ * What CheckPromise finds on the day after a promised date, the end of a dated pause, or the end
+ * of the grace given to a payment the customer says they made. Pure: the invoice and the day in,
+ * the status change to make (once, under the send guard) and the message it calls for out.
+ *  - promised and kept (the payments reach what was promised): closed as paid, or back to open;
+ *  - promised and broken: back to open, `promise_broken` in the log, and the broken-promise
+ *    reminder (the missed-instalment one for a plan) whose argument is the date they gave;
+ *  - a claimed payment that has not arrived within the grace: back to open;
+ *  - a dated pause that has ended: back to open.
+ * Whatever changes, the planner decides what comes next.
+ */
+import { amountDue, type ContactEventType, type Invoice, type InvoiceStatus } from '../model.js';
+import { expectedPaid, promiseKept } from '../commands/commands.js';
+import { guardKeyFor } from '../messages/reminder.js';
+
+/** One guarded status change in the execution's own run: done once, a retry finds it done. */
+export interface StatusTransition {
+  guardKey: string;
+  from: InvoiceStatus;
+  to: InvoiceStatus;
+  remove: ('promise' | 'plan' | 'pause')[];
+  event: ContactEventType;
+  details: Record<string, unknown>;
+}
+
+export type PromiseCheck =
+  | { outcome: 'kept' | 'claimExpired' | 'pauseEnded'; transition: StatusTransition }
+  | {
+      outcome: 'broken';
+      transition: StatusTransition;
+      reminder: { kind: 'brokenPromise' | 'instalmentMissed'; guardKey: string; promiseDate: string };
+    }
+  | { outcome: 'nothingDue' };
+
+/** `checkDay`: the day the check was planned for (the plan's checkAt), for the guard keys. */
+export const checkPromiseDue = (inv: Invoice, checkDay: string): PromiseCheck => {
+  if (inv.status === 'promised') {
+    const promise = inv.promise;
+    const promisedDate = promise?.date ?? checkDay;
+    if (promise && promiseKept(inv)) {
+      return {
+        outcome: 'kept',
+        transition: {
+          guardKey: `promiseKept#${promisedDate}`,
+          from: 'promised',
+          to: amountDue(inv) <= 0 ? 'paid' : 'open',
+          remove: ['promise'],
+          event: 'promise_kept',
+          details: { promisedDate, amountPaid: inv.amountPaid },
+        },
+      };
+    }
+    const kind = inv.plan ? 'instalmentMissed' : 'brokenPromise';
+    return {
+      outcome: 'broken',
+      transition: {
+        guardKey: `promiseBroken#${promisedDate}`,
+        from: 'promised',
+        to: 'open',
+        remove: ['promise', 'plan'],
+        event: 'promise_broken',
+        details: { promisedDate, expectedPaid: promise ? expectedPaid(inv, promise) : inv.amount, amountPaid: inv.amountPaid, currency: inv.currency },
+      },
+      reminder: { kind, guardKey: guardKeyFor(kind, promisedDate), promiseDate: promisedDate },
+    };
+  }
+  if (inv.status === 'payment_claimed') {
+    return {
+      outcome: 'claimExpired',
+      transition: {
+        guardKey: `claimExpired#${checkDay}`,
+        from: 'payment_claimed',
+        to: 'open',
+        remove: [],
+        event: 'resume',
+        details: { reason: 'the payment the customer reported has not arrived within the grace period' },
+      },
+    };
+  }
+  if (inv.status === 'paused' && inv.pause?.until) {
+    return {
+      outcome: 'pauseEnded',
+      transition: {
+        guardKey: `pauseEnded#${inv.pause.until}`,
+        from: 'paused',
+        to: 'open',
+        remove: ['pause'],
+        event: 'resume',
+        details: { reason: `pause ended on ${inv.pause.until}` },
+      },
+    };
+  }
+  return { outcome: 'nothingDue' };
+};
