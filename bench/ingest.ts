@@ -147,14 +147,14 @@ interface ChildResult {
 const childRun = async (job: ChildJob): Promise<ChildResult> => {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   const { ingestFile } = await import('../lambdas/handlers/ingest.js');
-  const { DynamoStore } = await import('../lambdas/adapters/dynamo-store.js');
-  const store = new DynamoStore();
+  const { dynamoRepositories } = await import('../lambdas/adapters/dynamo-repositories.js');
+  const store = dynamoRepositories();
   const ingest = async (tenantId: string, rows: number, prefix: string, measure?: () => void) => {
     const path = join(job.dir, `invoices-${prefix}${rows}.csv`);
     await writeCsv(path, rows, prefix);
     measure?.();
     const started = performance.now();
-    const { summary, report } = await ingestFile({ key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId, store });
+    const { summary, report } = await ingestFile({ key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId, tenants: store.tenants });
     const ms = performance.now() - started;
     if (report.total > 0 || summary.invoices?.created !== rows) {
       throw new Error(`ingest of ${rows} rows: created ${summary.invoices?.created}, rejected ${report.total}`);
@@ -249,15 +249,15 @@ export async function benchIngest(): Promise<string[]> {
     await ensureTable(dynamo.endpoint, 'bench-ingest');
     // Imported once the environment points at DynamoDB Local (the SDK clients read it when built).
     const { ingestFile } = await import('../lambdas/handlers/ingest.js');
-    const { DynamoIngest } = await import('../lambdas/adapters/dynamo-ingest.js');
-    const { DynamoStore } = await import('../lambdas/adapters/dynamo-store.js');
-    const { invoiceToItem } = await import('../lambdas/adapters/items.js');
+    const { DynamoCustomerDirectory } = await import('../lambdas/adapters/dynamo-customer-directory.js');
+    const { dynamoRepositories } = await import('../lambdas/adapters/dynamo-repositories.js');
+    const { invoiceToItem } = await import('../lambdas/adapters/dynamo/items.js');
     const { invoiceIdFor } = await import('../lambdas/domain/ingest/rules.js');
-    const { keys } = await import('../lambdas/adapters/table.js');
-    const store = new DynamoStore();
+    const { keys } = await import('../lambdas/adapters/dynamo/keys.js');
+    const store = dynamoRepositories();
 
     const seedCustomers = async (tenantId: string) => {
-      const ingest = new DynamoIngest(store.doc, store.table);
+      const ingest = new DynamoCustomerDirectory(store);
       const records = Array.from({ length: CUSTOMERS }, (_, i) => ({
         customerId: customerId(i),
         fields: { name: `Cliente ${i}`, country: 'IT', email: `ap${i}@cliente.example` },
@@ -270,7 +270,7 @@ export async function benchIngest(): Promise<string[]> {
         let start: Record<string, unknown> | undefined;
         do {
           const out = await store.doc.send(
-            new QueryCommand({ TableName: store.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk }, Select: 'COUNT', ExclusiveStartKey: start }),
+            new QueryCommand({ TableName: store.name, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': pk }, Select: 'COUNT', ExclusiveStartKey: start }),
           );
           total += out.Count ?? 0;
           start = out.LastEvaluatedKey;
@@ -287,7 +287,7 @@ export async function benchIngest(): Promise<string[]> {
     const warm = async (rows: number, prefix: string) => {
       const path = join(dir, `invoices-${prefix}${rows}.csv`);
       await writeCsv(path, rows, prefix);
-      const { summary } = await ingestFile({ key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId: TENANT, store });
+      const { summary } = await ingestFile({ key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId: TENANT, tenants: store.tenants });
       if (summary.invoices?.created !== rows) throw new Error(`warm-up: created ${summary.invoices?.created} of ${rows}`);
     };
 
@@ -308,7 +308,7 @@ export async function benchIngest(): Promise<string[]> {
         const invoiceId = invoiceIdFor(tenantId, customer, number);
         await store.doc.send(
           new PutCommand({
-            TableName: store.table,
+            TableName: store.name,
             Item: invoiceToItem({
               tenantId,
               invoiceId,
@@ -368,16 +368,16 @@ export async function benchIngest(): Promise<string[]> {
       const write = async (batch: Record<string, unknown>[]) => {
         let pending = batch.map((Item) => ({ PutRequest: { Item } }));
         while (pending.length > 0) {
-          const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending } }));
-          pending = (out.UnprocessedItems?.[store.table] as typeof pending | undefined) ?? [];
+          const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.name]: pending } }));
+          pending = (out.UnprocessedItems?.[store.name] as typeof pending | undefined) ?? [];
         }
       };
       const readThenWrite = async (group: Record<string, unknown>[]) => {
         let keys: Record<string, unknown>[] = group.map((i) => ({ pk: i.pk, sk: i.sk }));
         while (keys.length > 0) {
-          const out = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.table]: { Keys: keys, ConsistentRead: true } } }));
-          if ((out.Responses?.[store.table]?.length ?? 0) > 0) throw new Error('the ceiling items exist already');
-          keys = out.UnprocessedKeys?.[store.table]?.Keys ?? [];
+          const out = await store.doc.send(new BatchGetCommand({ RequestItems: { [store.name]: { Keys: keys, ConsistentRead: true } } }));
+          if ((out.Responses?.[store.name]?.length ?? 0) > 0) throw new Error('the ceiling items exist already');
+          keys = out.UnprocessedKeys?.[store.name]?.Keys ?? [];
         }
         await Promise.all(Array.from({ length: Math.ceil(group.length / 25) }, (_, b) => write(group.slice(b * 25, b * 25 + 25))));
       };

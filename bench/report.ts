@@ -41,12 +41,12 @@ export const benchReport = async (): Promise<string[]> => {
       TABLE_NAME: table,
     });
     // Imported after the environment is set: the shared client reads it once.
-    const { DynamoStore } = await import('../lambdas/adapters/dynamo-store.js');
-    const { ReportReader } = await import('../lambdas/adapters/dynamo-report.js');
-    const { customerToItem, eventToItem, invoiceToItem, itemToInvoice, tenantToItem } = await import('../lambdas/adapters/items.js');
-    const { keys } = await import('../lambdas/adapters/table.js');
+    const { dynamoRepositories } = await import('../lambdas/adapters/dynamo-repositories.js');
+    const { DynamoReports } = await import('../lambdas/adapters/dynamo-reports.js');
+    const { customerToItem, eventToItem, invoiceToItem, itemToInvoice, tenantToItem } = await import('../lambdas/adapters/dynamo/items.js');
+    const { keys } = await import('../lambdas/adapters/dynamo/keys.js');
     const { activityId } = await import('../lambdas/domain/reports/activity.js');
-    const store = new DynamoStore();
+    const store = dynamoRepositories();
 
     const writeAll = async (items: Item[]) => {
       let next = 0;
@@ -117,7 +117,7 @@ export const benchReport = async (): Promise<string[]> => {
     };
 
     /** The baseline: the same report, the open invoices found by a parallel Scan of the whole table. */
-    class ScanReportReader extends ReportReader {
+    class ScanReportReader extends DynamoReports {
       override async openInvoices(tenantId: string, _today?: string): Promise<Invoice[]> {
         const segments = await Promise.all(
           Array.from({ length: 4 }, async (_, segment) => {
@@ -157,7 +157,7 @@ export const benchReport = async (): Promise<string[]> => {
       { step: 'initialize', name: 'countExaminedItems' },
     );
 
-    const timeReport = async (reader: InstanceType<typeof ReportReader>, runs: number) => {
+    const timeReport = async (reader: InstanceType<typeof DynamoReports>, runs: number) => {
       let best = Infinity;
       let open = 0;
       let items = 0;
@@ -181,7 +181,7 @@ export const benchReport = async (): Promise<string[]> => {
       const l = await load(size);
       lines.push(`table loaded to ${size.toLocaleString('en')} open invoices: +${l.items.toLocaleString('en')} items in ${l.seconds.toFixed(1)} s (BatchWriteItem, ${WRITE_CONCURRENCY} in parallel)`);
       const runs = size <= 10_000 ? 2 : 1;
-      const index = await timeReport(new ReportReader(store), runs);
+      const index = await timeReport(store.reports, runs);
       const scan = await timeReport(new ScanReportReader(store), runs);
       if (index.open !== size || scan.open !== size) throw new Error(`report read ${index.open} (index) / ${scan.open} (scan) open invoices, expected ${size}`);
       const n = (x: number) => x.toLocaleString('en');

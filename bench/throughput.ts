@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack, ROOT, TENANT_ID } from '../local/stack.js';
-import { DynamoStore } from '../lambdas/adapters/dynamo-store.js';
-import { customerToItem, invoiceToItem } from '../lambdas/adapters/items.js';
-import { keys } from '../lambdas/adapters/table.js';
+import { dynamoRepositories } from '../lambdas/adapters/dynamo-repositories.js';
+import { customerToItem, invoiceToItem } from '../lambdas/adapters/dynamo/items.js';
+import { keys } from '../lambdas/adapters/dynamo/keys.js';
 import { Customer, Invoice, Tenant } from '../lambdas/domain/model.js';
 
 const N = Number(process.env.BENCH_THROUGHPUT_INVOICES ?? 10_000);
@@ -25,8 +25,8 @@ const batches = <T>(items: T[], size: number): T[][] => Array.from({ length: Mat
 export const benchThroughput = async (): Promise<string[]> => {
   const stack = await startStack({ mode: 'discrete', today: TODAY, outDir: join(tmpdir(), 'sollecito-bench-throughput') });
   try {
-    const store = new DynamoStore();
-    await store.putTenant(Tenant.parse(JSON.parse(readFileSync(join(ROOT, 'local/seed/tenant.json'), 'utf8'))));
+    const store = dynamoRepositories();
+    await store.tenants.putTenant(Tenant.parse(JSON.parse(readFileSync(join(ROOT, 'local/seed/tenant.json'), 'utf8'))));
     const items: Record<string, unknown>[] = [];
     for (let i = 0; i < N; i++) {
       const customerId = `C-${String(i).padStart(6, '0')}`;
@@ -53,7 +53,7 @@ export const benchThroughput = async (): Promise<string[]> => {
     }
     const loadStarted = performance.now();
     for (const group of batches(batches(items, 25), 16)) {
-      await Promise.all(group.map((b) => store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: b.map((Item) => ({ PutRequest: { Item } })) } }))));
+      await Promise.all(group.map((b) => store.doc.send(new BatchWriteCommand({ RequestItems: { [store.name]: b.map((Item) => ({ PutRequest: { Item } })) } }))));
     }
     // Every execution planned and asleep on its first Wait.
     await stack.settle();
@@ -76,7 +76,7 @@ export const benchThroughput = async (): Promise<string[]> => {
         group.map(async (i) => {
           const out = await store.doc.send(
             new QueryCommand({
-              TableName: store.table,
+              TableName: store.name,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :log)',
               ExpressionAttributeValues: { ':pk': keys.invoice(TENANT_ID, `INV-${i}`).pk, ':log': 'LOG#' },
             }),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { startStack, TENANT_ID, type LocalStack } from '../local/stack.js';
-import { DynamoStore } from '../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../lambdas/adapters/dynamo-repositories.js';
 import { Customer, Invoice, Tenant } from '../lambdas/domain/model.js';
 import { readFileSync } from 'node:fs';
 import { ROOT } from '../local/stack.js';
@@ -52,9 +52,9 @@ const play = async (stack: LocalStack, untilMs: number, at: Map<number, () => Pr
 export const benchTransitions = async (): Promise<string[]> => {
   const stack = await startStack({ mode: 'discrete', today: '2026-01-12', outDir: join(tmpdir(), 'sollecito-bench-transitions') });
   try {
-    const store = new DynamoStore();
-    await store.putTenant(Tenant.parse(JSON.parse(readFileSync(join(ROOT, 'local/seed/tenant.json'), 'utf8'))));
-    await store.putCustomer(
+    const store = dynamoRepositories();
+    await store.tenants.putTenant(Tenant.parse(JSON.parse(readFileSync(join(ROOT, 'local/seed/tenant.json'), 'utf8'))));
+    await store.customers.putCustomer(
       Customer.parse({
         tenantId: TENANT_ID,
         customerId: 'C-BENCH',
@@ -73,7 +73,7 @@ export const benchTransitions = async (): Promise<string[]> => {
       { id: 'INV-ESCALATED', path: 'full escalation (never paid)', payOn: undefined },
     ];
     for (const p of paths) {
-      await store.putInvoice(
+      await store.invoices.putInvoice(
         Invoice.parse({
           tenantId: TENANT_ID,
           invoiceId: p.id,
@@ -115,7 +115,7 @@ export const benchTransitions = async (): Promise<string[]> => {
         f.transitions += h.filter((ev) => STATE_ENTERED.test(ev.type ?? '')).length;
         f.lambdaInvocations += h.filter((ev) => ev.type === 'TaskStateEntered').length;
       }
-      const log = (await store.getInvoiceView(TENANT_ID, p.id))!.events.filter((ev) => ev.type === 'message' && ev.outcome === 'sent');
+      const log = (await store.invoices.getInvoiceView(TENANT_ID, p.id))!.events.filter((ev) => ev.type === 'message' && ev.outcome === 'sent');
       f.emails = log.filter((ev) => ev.channel === 'email').length;
       f.sms = log.filter((ev) => ev.channel === 'sms').length;
       figures.push(f);

@@ -11,7 +11,7 @@ import { startStack, ROOT, TENANT_ID, type LocalStack } from './stack.js';
 import { seedCompany } from './seed.js';
 import { DEMO_SCRIPT, type ScriptStep } from './demo-script.js';
 import { collectReport, formatReport, type DemoReport } from './report.js';
-import { DynamoStore } from '../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../lambdas/adapters/dynamo-repositories.js';
 import { amountDue } from '../lambdas/domain/model.js';
 import { StartupError } from './services/ports.js';
 
@@ -79,7 +79,7 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoReport & { problem
 
 /** A scripted customer behaviour, recorded by the finance team through the admin API. */
 const perform = async (stack: LocalStack, step: ScriptStep): Promise<void> => {
-  const store = new DynamoStore();
+  const store = dynamoRepositories();
   const out = await store.doc.send(
     new ScanCommand({
       TableName: stack.tableName,
@@ -90,7 +90,7 @@ const perform = async (stack: LocalStack, step: ScriptStep): Promise<void> => {
   );
   const id = out.Items?.[0]?.invoiceId as string | undefined;
   if (!id) throw new Error('invoice not found');
-  const invoice = (await store.getInvoice(TENANT_ID, id))!;
+  const invoice = (await store.invoices.getInvoice(TENANT_ID, id))!;
   const day = stack.clock.now().toISOString().slice(0, 10);
   const a = step.action;
   const [path, body] =

@@ -5,7 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DynamoStore } from '../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../lambdas/adapters/dynamo-repositories.js';
 import { amountDue } from '../lambdas/domain/model.js';
 import { s3Client } from './seed.js';
 
@@ -41,7 +41,7 @@ export interface DemoReport {
 const CONTACT_TYPES = new Set(['message', 'call_task', 'credit_hold', 'escalation']);
 
 export const collectReport = async (tableName: string, tenantId: string, bucket: string): Promise<DemoReport> => {
-  const store = new DynamoStore();
+  const store = dynamoRepositories();
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -59,7 +59,7 @@ export const collectReport = async (tableName: string, tenantId: string, bucket:
 
   const invoices: DemoInvoice[] = [];
   for (const id of ids) {
-    const view = await store.getInvoiceView(tenantId, id);
+    const view = await store.invoices.getInvoiceView(tenantId, id);
     if (!view) continue;
     const inv = view.invoice;
     invoices.push({

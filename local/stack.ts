@@ -28,6 +28,7 @@ import { polyfillWithResolvers } from './polyfills.js';
 import pLimit from 'p-limit';
 import { localLinkSecret } from './link-secret.js';
 import { REPORT_SCHEDULE } from '../lambdas/domain/reports/report.js';
+import { dunningTaskOf } from '../statemachines/dunning.tasks.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const TENANT_ID = 'demo';
@@ -68,8 +69,6 @@ export const loadHandler = (name: string): Promise<Handler | undefined> => {
   }
   return handlers.get(name)!;
 };
-
-const kebab = (pascal: string) => pascal.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
 export type LocalStack = Awaited<ReturnType<typeof startStack>>;
 
@@ -137,9 +136,10 @@ export const startStack = async (opts: StackOptions) => {
       clock,
       activity,
       resolveTask: (stateName, resource): TaskFn => {
-        const m = /^\$\{(\w+)FunctionArn\}$/.exec(resource);
-        if (!m) throw new Error(`Task ${stateName}: resource ${resource} is not a \${XxxFunctionArn} placeholder`);
-        const name = kebab(m[1]!);
+        const task = dunningTaskOf(stateName);
+        if (!task) throw new Error(`Task ${stateName} is not listed in statemachines/dunning.tasks.ts`);
+        if (resource !== `\${${task.substitution}}`) throw new Error(`Task ${stateName}: resource ${resource} is not \${${task.substitution}} (statemachines/dunning.tasks.ts)`);
+        const name = task.handler;
         return (input) =>
           lambdaSlots(async () => {
             const h = await loadHandler(name);

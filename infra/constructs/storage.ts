@@ -8,7 +8,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../../lambdas/adapters/table.js';
+import { TABLE_SCHEMA } from '../../lambdas/adapters/dynamo/schema.js';
 
 /** Where things live in the documents bucket. The ingest Lambda is notified for the first three. */
 export const DOCUMENT_PREFIXES = {

@@ -11,45 +11,27 @@
  * when the API answers no reminder can leave. Only then is the running execution stopped, with a
  * cause that says why; commands that need a new branch bump `run` and the table stream starts it.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { CustomerDecision, Decision, Payment } from '../domain/commands/commands.js';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { CustomerDecision, Decision } from '../domain/commands/commands.js';
 import { executionName } from '../domain/timeline/execution-name.js';
-import { ACTIVE_STATUSES, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
+import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js';
+import {
+  AlreadyDoneError,
+  InvoiceBusyError,
+  NotFoundError,
+  type Commands,
+  type InvoiceCommandOptions,
+  type InvoiceCommandResult,
+} from '../app/ports/commands.js';
+import type { Workflow } from '../app/ports/workflow.js';
 import { clock } from './clock.js';
-import { DynamoStore } from './dynamo-store.js';
-import type { TransactItem } from './dynamo-guard.js';
-import { eventToItem, itemToCustomer, itemToEvent, itemToInvoice, openIndexUpdate } from './items.js';
-import { taskToItem } from './dynamo-tasks.js';
-import type { Workflow } from './ports.js';
-import { keys } from './table.js';
-
-type Item = Record<string, unknown>;
-
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  constructor(
-    readonly entity: 'invoice' | 'customer',
-    readonly id: string,
-  ) {
-    super(`${entity} ${id} not found`);
-  }
-}
-
-/** The `once` item of a command already exists: the same answer was given before (a replayed form). */
-export class AlreadyDoneError extends Error {
-  override readonly name = 'AlreadyDoneError';
-}
-
-export interface InvoiceCommandOptions {
-  /** An item written with the command only if it does not exist yet (a link answer consumed once). */
-  once?: Item & { pk: string; sk: string };
-}
-
-/** A send kept holding the invoice longer than we may wait: the caller should retry shortly. */
-export class InvoiceBusyError extends Error {
-  override readonly name = 'InvoiceBusyError';
-}
+import type { Table } from './dynamo/client.js';
+import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js';
+import { cancellationCodes } from './dynamo/errors.js';
+import { customerEventToItem, eventToItem, itemToCustomer, itemToInvoice, openIndexUpdate, paymentToItem, sendingUntilOf, taskToItem } from './dynamo/items.js';
+import { keys, type ItemKey } from './dynamo/keys.js';
+import type { Item } from './dynamo/query.js';
+import { transactItemOf, type TransactItem } from './dynamo/transaction-part.js';
 
 export interface CommandsOptions {
   /** Longest real time to wait for a send's lease or for concurrent writers (ms). */
@@ -58,11 +40,6 @@ export interface CommandsOptions {
   leasePollMs?: number;
   /** Reports a stop that failed after the commit (the stream and the guard still end the chase). */
   onStopFailed?: (err: unknown, executionName: string) => void;
-}
-
-export interface InvoiceCommandResult extends Decision {
-  /** The execution that was asked to stop, if any. */
-  stoppedExecution?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,38 +90,21 @@ const unchangedCondition = (raw: Item, fields: readonly string[], names: Record<
     })
     .join(' AND ');
 
-const paymentItem = (tenantId: string, invoiceId: string, p: Payment): Item => ({
-  ...keys.payment(tenantId, invoiceId, p.paymentId),
-  entity: 'payment',
-  tenantId,
-  invoiceId,
-  ...p,
-});
-
-const customerEventItem = (customerId: string, e: ContactEvent): Item => ({
-  ...keys.customerLogEvent(e.tenantId, customerId, e.at, e.eventId),
-  entity: 'customerEvent',
-  ...e,
-});
-
-const isCancelled = (err: unknown): err is TransactionCanceledException => err instanceof TransactionCanceledException;
-const reasons = (err: TransactionCanceledException) => (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-
-export class DynamoCommands {
+export class DynamoCommands implements Commands {
   private readonly maxWaitMs: number;
   private readonly leasePollMs: number;
 
   constructor(
     private readonly workflow: Workflow,
-    readonly store: DynamoStore = new DynamoStore(),
+    private readonly table: Table,
     private readonly opts: CommandsOptions = {},
   ) {
     this.maxWaitMs = opts.maxWaitMs ?? 25_000;
     this.leasePollMs = opts.leasePollMs ?? 100;
   }
 
-  private async getRaw(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const out = await this.store.doc.send(new GetCommand({ TableName: this.store.table, Key: key, ConsistentRead: true }));
+  private async getRaw(key: ItemKey): Promise<Item | undefined> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }));
     return out.Item;
   }
 
@@ -163,7 +123,8 @@ export class DynamoCommands {
       const decision = decide(before);
       const now = clock.now().toISOString();
       const changes = decision.invoice !== before;
-      const leaseHeld = typeof raw.sendingUntil === 'string' && raw.sendingUntil >= now;
+      const sendingUntil = sendingUntilOf(raw);
+      const leaseHeld = sendingUntil !== undefined && sendingUntil >= now;
       if (changes && leaseHeld) {
         // A reminder is being sent right now: let it finish (or its lease run out) first.
         if (performance.now() > deadline) throw new InvoiceBusyError(`invoice ${invoiceId} is held by a send in progress`);
@@ -173,22 +134,23 @@ export class DynamoCommands {
       const items: TransactItem[] = [
         changes ? this.invoiceUpdate(raw, before, decision.invoice, now) : this.invoiceExists(tenantId, invoiceId),
         ...(decision.payment
-          ? [{ Put: { TableName: this.store.table, Item: paymentItem(tenantId, invoiceId, decision.payment), ConditionExpression: 'attribute_not_exists(pk)' } }]
+          ? [{ Put: { TableName: this.table.name, Item: paymentToItem(tenantId, invoiceId, decision.payment), ConditionExpression: itemIsNew } }]
           : []),
         ...decision.events.map(
-          (e): TransactItem => ({ Put: { TableName: this.store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' } }),
+          (e): TransactItem => ({ Put: { TableName: this.table.name, Item: eventToItem(e), ConditionExpression: itemIsNew } }),
         ),
         ...(decision.task
-          ? [{ Put: { TableName: this.store.table, Item: taskToItem(decision.task), ConditionExpression: 'attribute_not_exists(pk)' } }]
+          ? [{ Put: { TableName: this.table.name, Item: taskToItem(decision.task), ConditionExpression: itemIsNew } }]
           : []),
       ];
-      const onceIndex = options.once ? items.push({ Put: { TableName: this.store.table, Item: options.once, ConditionExpression: 'attribute_not_exists(pk)' } }) - 1 : -1;
+      const once = options.once ? transactItemOf(options.once) : undefined;
+      const onceIndex = once ? items.push(once) - 1 : -1;
       try {
-        await this.store.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (err) {
-        if (!isCancelled(err)) throw err;
-        const codes = reasons(err);
-        if (onceIndex >= 0 && codes[onceIndex] === 'ConditionalCheckFailed') throw new AlreadyDoneError(`invoice ${invoiceId}: ${options.once!.sk} was already written`);
+        const codes = cancellationCodes(err);
+        if (!codes) throw err;
+        if (onceIndex >= 0 && codes[onceIndex] === 'ConditionalCheckFailed') throw new AlreadyDoneError(`invoice ${invoiceId}: ${String(once?.Put?.Item?.sk)} was already written`);
         const retryable = codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict');
         if (!retryable) throw new Error(`command on invoice ${invoiceId}: transaction cancelled (${codes.join(', ')})`, { cause: err });
         if (performance.now() > deadline) throw new InvoiceBusyError(`invoice ${invoiceId} kept changing while the command was applied`);
@@ -202,7 +164,7 @@ export class DynamoCommands {
 
   private invoiceExists(tenantId: string, invoiceId: string): TransactItem {
     return {
-      ConditionCheck: { TableName: this.store.table, Key: keys.invoice(tenantId, invoiceId), ConditionExpression: 'attribute_exists(pk)' },
+      ConditionCheck: { TableName: this.table.name, Key: keys.invoice(tenantId, invoiceId), ConditionExpression: itemExists },
     };
   }
 
@@ -210,15 +172,15 @@ export class DynamoCommands {
     const wasActive = ACTIVE_STATUSES.includes(before.status);
     const isActive = ACTIVE_STATUSES.includes(after.status);
     const index = wasActive === isActive ? { set: {}, remove: [] as string[] } : openIndexUpdate(after, isActive);
-    const { expr, names, values } = diffUpdate(before as unknown as Item, after as unknown as Item, index.set, index.remove);
+    const { expr, names, values } = diffUpdate(before, after, index.set, index.remove);
     values[':now'] = now;
     const unchanged = unchangedCondition(raw, GUARDED_FIELDS, names, values);
     return {
       Update: {
-        TableName: this.store.table,
+        TableName: this.table.name,
         Key: keys.invoice(after.tenantId, after.invoiceId),
         UpdateExpression: expr,
-        ConditionExpression: `attribute_exists(pk) AND ${unchanged} AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)`,
+        ConditionExpression: all(itemExists, unchanged, leaseIsFree),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
@@ -249,27 +211,27 @@ export class DynamoCommands {
       const before = itemToCustomer(raw);
       const decision = decide(before);
       if (decision.customer === before && decision.events.length === 0) return decision;
-      const { expr, names, values } = diffUpdate(before as unknown as Item, decision.customer as unknown as Item);
+      const { expr, names, values } = diffUpdate(before, decision.customer);
       const unchanged = unchangedCondition(raw, ['version'], names, values);
       const logItems = decision.events.map(
         (e): TransactItem => ({
           Put: {
-            TableName: this.store.table,
-            Item: e.invoiceId === '' ? customerEventItem(customerId, e) : eventToItem(e),
-            ConditionExpression: 'attribute_not_exists(pk)',
+            TableName: this.table.name,
+            Item: e.invoiceId === '' ? customerEventToItem(customerId, e) : eventToItem(e),
+            ConditionExpression: itemIsNew,
           },
         }),
       );
       try {
-        await this.store.doc.send(
+        await this.table.doc.send(
           new TransactWriteCommand({
             TransactItems: [
               {
                 Update: {
-                  TableName: this.store.table,
+                  TableName: this.table.name,
                   Key: keys.customer(tenantId, customerId),
                   UpdateExpression: expr,
-                  ConditionExpression: `attribute_exists(pk) AND ${unchanged}`,
+                  ConditionExpression: all(itemExists, unchanged),
                   ExpressionAttributeNames: names,
                   ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
                 },
@@ -280,8 +242,8 @@ export class DynamoCommands {
         );
         return decision;
       } catch (err) {
-        if (!isCancelled(err)) throw err;
-        const codes = reasons(err);
+        const codes = cancellationCodes(err);
+        if (!codes) throw err;
         if (codes[0] !== 'ConditionalCheckFailed' && !codes.includes('TransactionConflict')) {
           throw new Error(`command on customer ${customerId}: transaction cancelled (${codes.join(', ')})`, { cause: err });
         }
@@ -289,25 +251,5 @@ export class DynamoCommands {
         await sleep(10 * 2 ** Math.min(attempt, 4));
       }
     }
-  }
-
-  /** Marks the day's call task with its outcome; false when there was no task for that call. */
-  async completeCallTask(tenantId: string, day: string, customerId: string, invoiceId: string, outcome: Record<string, unknown>): Promise<boolean> {
-    return this.store.completeCallItem(keys.callTask(tenantId, day, customerId, invoiceId), outcome);
-  }
-
-
-  /** The customer's own log, oldest first. */
-  async customerLog(tenantId: string, customerId: string, limit = 200): Promise<ContactEvent[]> {
-    const out = await this.store.doc.send(
-      new QueryCommand({
-        TableName: this.store.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :log)',
-        ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':log': 'LOG#' },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map(itemToEvent).reverse();
   }
 }

@@ -30,107 +30,24 @@
  *   If it does not, or the provider answers with a transient error before anything left,
  *   releaseSend deletes the guard item, marks the pending entries 'skipped' and frees the lease.
  */
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_STATUSES, type ContactEvent, type InvoiceStatus } from '../domain/model.js';
-import type { DynamoStore } from './dynamo-store.js';
+import type { ClaimRequest, ClaimResult, ContactsAdded, SendGuard, SendLease, SendResult } from '../app/ports/send-guard.js';
 import { clock } from './clock.js';
-import { eventToItem } from './items.js';
-import { keys } from './table.js';
+import type { Table } from './dynamo/client.js';
+import { all, entryIsPending, executionIsCurrent, itemExists, itemIsNew, leaseIsFree, leaseIsMine } from './dynamo/conditions.js';
+import { cancellationCodes } from './dynamo/errors.js';
+import { eventToItem } from './dynamo/items.js';
+import { keys } from './dynamo/keys.js';
+import { transactItemOf, type TransactItem } from './dynamo/transaction-part.js';
+import { contactRecordUpdate } from './dynamo-customers.js';
 import { InvoiceClosedError, TransientError, asTransient, isBusyTransaction } from './workflow-errors.js';
 
 export const DEFAULT_LEASE_MS = 20_000;
 /** Kept free at the end of a lease: the completion write and clock skew between Lambdas. */
 export const LEASE_SAFETY_MS = 2_000;
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export interface ClaimRequest {
-  tenantId: string;
-  invoiceId: string;
-  /** The execution's revision and run: a newer one on the invoice means this execution is stale. */
-  revision: number;
-  run: number;
-  /** The status the invoice must still be in ('open' for the timeline, 'paid' for the thank-you). */
-  requiredStatus: InvoiceStatus;
-  /** Stage id or one-off message key; one claim per key and invoice, ever. */
-  guardKey: string;
-  /** Log entries written with the claim: 'pending' for each message about to leave, other outcomes for facts. */
-  events: ContactEvent[];
-  /** Writes that must happen exactly once together with the claim (e.g. the customer's credit hold). */
-  alsoWrite?: TransactItem[];
-  /**
-   * The customer's contact record (contact limits), written with an optimistic version: when
-   * another send for the same customer changed it meanwhile, the claim fails as transient and the
-   * state machine retries with the new record.
-   */
-  contactRecord?: TransactItem;
-  /** The contacts `contactRecord` adds to the customer's record: taken off again if the claim is given back. */
-  contactsAdded?: ContactsAdded;
-  /**
-   * A status change made by the claim itself (escalated, promised -> open), with the invoice
-   * fields it ends. A retry that finds the guard item and the invoice already in this status is 'alreadyDone'.
-   */
-  thenStatus?: InvoiceStatus;
-  removeFields?: readonly ('promise' | 'plan' | 'pause')[];
-  leaseMs?: number;
-  /** How long to wait out another send's lease before giving up with a TransientError (real ms). */
-  maxLeaseWaitMs?: number;
-  /**
-   * Other invoices of the same customer the same message covers (one voice per customer): each is
-   * claimed in the same transaction, under the same conditions, with its own guard item and log
-   * entries. A companion that can no longer be claimed (paid meanwhile, stage done, busy) is
-   * dropped and the claim retried without it; `claimed` tells which ones made it.
-   */
-  companions?: CompanionClaim[];
-}
-
-export interface CompanionClaim {
-  invoiceId: string;
-  revision: number;
-  run: number;
-  guardKey: string;
-  events: ContactEvent[];
-  /** Writes that belong to this companion alone (its line of a customer's call): dropped with it. */
-  alsoWrite?: TransactItem[];
-}
-
-export interface ContactsAdded {
-  customerId: string;
-  added: { at: string; channel: string }[];
-}
-
-export interface SendLease {
-  tenantId: string;
-  invoiceId: string;
-  guardKey: string;
-  /** The value written to the invoice's sendingUntil; only this holder clears it. */
-  sendingUntil: string;
-  events: ContactEvent[];
-  /** performance.now() value after which the lease no longer covers a send (safety margin taken off). */
-  deadline: number;
-  /** Companion invoices claimed with this one, under the same sendingUntil. */
-  companions: CompanionClaim[];
-  contactsAdded?: ContactsAdded;
-}
-
-export type ClaimResult =
-  | { outcome: 'claimed'; lease: SendLease }
-  | { outcome: 'alreadyDone'; claimedAt?: string; eventIds: string[] };
-
-export interface SendResult {
-  eventId: string;
-  outcome: 'sent' | 'failed';
-  messageId?: string;
-  /** Why it failed (an error name); never personal data. */
-  error?: string;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** True while `callDeadlineMs` from now still ends inside the lease. */
-export const leaseAllows = (lease: SendLease, callDeadlineMs: number, nowMono: number = performance.now()): boolean =>
-  nowMono + callDeadlineMs <= lease.deadline;
 
 type GuardTarget = Pick<ClaimRequest, 'tenantId' | 'invoiceId' | 'guardKey' | 'revision' | 'run' | 'events'>;
 
@@ -148,15 +65,15 @@ const guardItem = (req: GuardTarget, at: string, sharedWith?: string) => ({
   ...(sharedWith ? { sharedWith } : {}),
 });
 
-const guardPut = (store: DynamoStore, target: GuardTarget, at: string, sharedWith?: string): TransactItem => ({
-  Put: { TableName: store.table, Item: guardItem(target, at, sharedWith), ConditionExpression: 'attribute_not_exists(pk)' },
+const guardPut = (table: Table, target: GuardTarget, at: string, sharedWith?: string): TransactItem => ({
+  Put: { TableName: table.name, Item: guardItem(target, at, sharedWith), ConditionExpression: itemIsNew },
 });
 
-const eventPut = (store: DynamoStore, e: ContactEvent): TransactItem => ({
-  Put: { TableName: store.table, Item: eventToItem(e), ConditionExpression: 'attribute_not_exists(pk)' },
+const eventPut = (table: Table, e: ContactEvent): TransactItem => ({
+  Put: { TableName: table.name, Item: eventToItem(e), ConditionExpression: itemIsNew },
 });
 
-export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<ClaimResult> => {
+const claimSend = async (table: Table, req: ClaimRequest): Promise<ClaimResult> => {
   const leaseMs = req.leaseMs ?? DEFAULT_LEASE_MS;
   const waitUntil = performance.now() + (req.maxLeaseWaitMs ?? 3_000);
   let companions = [...(req.companions ?? [])];
@@ -166,27 +83,27 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
     const sendingUntil = new Date(now.getTime() + leaseMs).toISOString();
     // The claimed invoice's update and guard come first: the cancellation reasons are read by index.
     const items: TransactItem[] = [
-      claimUpdate(store, req, now.toISOString(), sendingUntil),
-      guardPut(store, req, now.toISOString()),
-      ...req.events.map((e) => eventPut(store, e)),
-      ...(req.alsoWrite ?? []),
-      ...(req.contactRecord ? [req.contactRecord] : []),
+      claimUpdate(table, req, now.toISOString(), sendingUntil),
+      guardPut(table, req, now.toISOString()),
+      ...req.events.map((e) => eventPut(table, e)),
+      ...(req.alsoWrite ?? []).map(transactItemOf),
+      ...(req.contactRecord ? [transactItemOf(req.contactRecord)] : []),
     ];
     const contactRecordAt = req.contactRecord ? items.length - 1 : -1;
     const owner: number[] = items.map(() => -1);
     companions.forEach((c, i) => {
       const target = { ...c, tenantId: req.tenantId };
       const own = [
-        claimUpdate(store, { ...target, requiredStatus: 'open' }, now.toISOString(), sendingUntil),
-        guardPut(store, target, now.toISOString(), req.invoiceId),
-        ...c.events.map((e) => eventPut(store, e)),
-        ...(c.alsoWrite ?? []),
+        claimUpdate(table, { ...target, requiredStatus: 'open' }, now.toISOString(), sendingUntil),
+        guardPut(table, target, now.toISOString(), req.invoiceId),
+        ...c.events.map((e) => eventPut(table, e)),
+        ...(c.alsoWrite ?? []).map(transactItemOf),
       ];
       items.push(...own);
       owner.push(...own.map(() => i));
     });
     try {
-      await store.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return {
         outcome: 'claimed',
         lease: {
@@ -201,8 +118,8 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
         },
       };
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException)) throw asTransient('claimSend', err);
-      const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      const codes = cancellationCodes(err);
+      if (!codes) throw asTransient('claimSend', err);
       const failedCompanions = new Set(codes.flatMap((c, i) => (c !== 'None' && owner[i]! >= 0 ? [owner[i]!] : [])));
       const mainCodes = codes.filter((_, i) => owner[i] === -1);
       if (failedCompanions.size > 0 && mainCodes.every((c) => c === 'None')) {
@@ -218,9 +135,9 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
       const conflict = codes.some((c) => c === 'TransactionConflict');
       if (invoiceFailed || guardFailed) {
         // With the guard item present, the claim's own status change having happened is not a closure.
-        const reason = await closedReason(store, req, guardFailed ? req.thenStatus : undefined);
+        const reason = await closedReason(table, req, guardFailed ? req.thenStatus : undefined);
         if (reason) throw new InvoiceClosedError(reason);
-        if (guardFailed) return alreadyDone(store, req);
+        if (guardFailed) return alreadyDone(table, req);
       } else if (!conflict) {
         // Cancelled for throttling or a capacity error: the state machine's Retry is the right answer.
         if (isBusyTransaction(err)) throw new TransientError(`claimSend ${req.guardKey}: transaction cancelled (${codes.join(', ')})`, { cause: err });
@@ -237,7 +154,7 @@ export const claimSend = async (store: DynamoStore, req: ClaimRequest): Promise<
 
 type ClaimTarget = Pick<ClaimRequest, 'tenantId' | 'invoiceId' | 'revision' | 'run' | 'requiredStatus' | 'thenStatus' | 'removeFields'>;
 
-const claimUpdate = (store: DynamoStore, req: ClaimTarget, now: string, sendingUntil: string): TransactItem => {
+const claimUpdate = (table: Table, req: ClaimTarget, now: string, sendingUntil: string): TransactItem => {
   const set = ['sendingUntil = :until'];
   // Field names go through placeholders: `plan` is a DynamoDB reserved word.
   const names: Record<string, string> = { '#status': 'status', '#revision': 'revision', '#run': 'run' };
@@ -260,11 +177,10 @@ const claimUpdate = (store: DynamoStore, req: ClaimTarget, now: string, sendingU
   }
   return {
     Update: {
-      TableName: store.table,
+      TableName: table.name,
       Key: keys.invoice(req.tenantId, req.invoiceId),
       UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ConditionExpression:
-        'attribute_exists(pk) AND #status = :required AND #revision = :rev AND #run = :run AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)',
+      ConditionExpression: all(itemExists, executionIsCurrent, leaseIsFree),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
@@ -272,9 +188,9 @@ const claimUpdate = (store: DynamoStore, req: ClaimTarget, now: string, sendingU
 };
 
 /** Why the invoice can no longer be chased by this claim, or undefined when it still can. */
-const closedReason = async (store: DynamoStore, req: ClaimRequest, alsoFine?: InvoiceStatus): Promise<string | undefined> => {
-  const out = await store.doc.send(
-    new GetCommand({ TableName: store.table, Key: keys.invoice(req.tenantId, req.invoiceId), ConsistentRead: true }),
+const closedReason = async (table: Table, req: ClaimRequest, alsoFine?: InvoiceStatus): Promise<string | undefined> => {
+  const out = await table.doc.send(
+    new GetCommand({ TableName: table.name, Key: keys.invoice(req.tenantId, req.invoiceId), ConsistentRead: true }),
   );
   const item = out.Item;
   if (!item) return 'invoice not found';
@@ -284,10 +200,10 @@ const closedReason = async (store: DynamoStore, req: ClaimRequest, alsoFine?: In
   return undefined;
 };
 
-const alreadyDone = async (store: DynamoStore, req: ClaimRequest): Promise<ClaimResult> => {
-  const out = await store.doc.send(
+const alreadyDone = async (table: Table, req: ClaimRequest): Promise<ClaimResult> => {
+  const out = await table.doc.send(
     new GetCommand({
-      TableName: store.table,
+      TableName: table.name,
       Key: keys.stageDone(req.tenantId, req.invoiceId, req.guardKey),
       ConsistentRead: true,
     }),
@@ -304,16 +220,16 @@ const logKey = (e: ContactEvent) => keys.logEvent(e.tenantId, e.invoiceId, e.at,
 /** The invoices a lease holds: the claimed one and its companions. */
 const leasedInvoices = (lease: SendLease): string[] => [lease.invoiceId, ...lease.companions.map((c) => c.invoiceId)];
 
-const invoiceUpdate = (store: DynamoStore, lease: SendLease, invoiceId: string, contactedAt: string | undefined, holderOnly: boolean): TransactItem => ({
+const invoiceUpdate = (table: Table, lease: SendLease, invoiceId: string, contactedAt: string | undefined, holderOnly: boolean): TransactItem => ({
   Update: {
-    TableName: store.table,
+    TableName: table.name,
     Key: keys.invoice(lease.tenantId, invoiceId),
     UpdateExpression: holderOnly
       ? contactedAt
         ? 'SET lastContactAt = :at REMOVE sendingUntil'
         : 'REMOVE sendingUntil'
       : 'SET lastContactAt = :at',
-    ConditionExpression: holderOnly ? 'sendingUntil = :mine' : 'attribute_exists(pk)',
+    ConditionExpression: holderOnly ? leaseIsMine : itemExists,
     ExpressionAttributeValues: {
       ...(holderOnly ? { ':mine': lease.sendingUntil } : {}),
       ...(contactedAt ? { ':at': contactedAt } : {}),
@@ -322,15 +238,15 @@ const invoiceUpdate = (store: DynamoStore, lease: SendLease, invoiceId: string, 
 });
 
 const outcomeUpdate = (
-  store: DynamoStore,
+  table: Table,
   e: ContactEvent,
   r: { outcome: string; messageId?: string; note?: Record<string, string> },
 ): TransactItem => ({
   Update: {
-    TableName: store.table,
+    TableName: table.name,
     Key: logKey(e),
     UpdateExpression: `SET outcome = :o${r.messageId ? ', messageId = :m' : ''}${r.note ? ', details = :d' : ''}`,
-    ConditionExpression: 'attribute_exists(pk) AND outcome = :pending',
+    ConditionExpression: all(itemExists, entryIsPending),
     ExpressionAttributeValues: {
       ':o': r.outcome,
       ':pending': 'pending',
@@ -345,13 +261,13 @@ const outcomeUpdate = (
  * completes each pending log entry. If the lease had expired and someone else wrote the invoice in
  * the meantime, the entries and lastContactAt are still written, without touching their lease.
  */
-export const completeSend = async (store: DynamoStore, lease: SendLease, results: SendResult[]): Promise<void> => {
+const completeSend = async (table: Table, lease: SendLease, results: SendResult[]): Promise<void> => {
   const byId = new Map([...lease.events, ...lease.companions.flatMap((c) => c.events)].map((e) => [e.eventId, e]));
   const sentAt = results.some((r) => r.outcome === 'sent') ? clock.now().toISOString() : undefined;
   const updates = results.map((r) => {
     const e = byId.get(r.eventId);
     if (!e) throw new Error(`completeSend: event ${r.eventId} is not part of this claim`);
-    return outcomeUpdate(store, e, {
+    return outcomeUpdate(table, e, {
       outcome: r.outcome,
       ...(r.messageId ? { messageId: r.messageId } : {}),
       ...(r.error ? { note: { error: r.error } } : {}),
@@ -359,12 +275,12 @@ export const completeSend = async (store: DynamoStore, lease: SendLease, results
   });
   const invoices = leasedInvoices(lease);
   try {
-    await store.doc.send(
-      new TransactWriteCommand({ TransactItems: [...invoices.map((id) => invoiceUpdate(store, lease, id, sentAt, true)), ...updates] }),
+    await table.doc.send(
+      new TransactWriteCommand({ TransactItems: [...invoices.map((id) => invoiceUpdate(table, lease, id, sentAt, true)), ...updates] }),
     );
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw asTransient('completeSend', err);
-    const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    const codes = cancellationCodes(err);
+    if (!codes) throw asTransient('completeSend', err);
     const onInvoices = codes.slice(0, invoices.length);
     if (!onInvoices.includes('ConditionalCheckFailed') || codes.slice(invoices.length).some((c) => c !== 'None')) {
       throw new TransientError(`completeSend ${lease.guardKey}: transaction cancelled (${codes.join(', ')})`);
@@ -372,11 +288,11 @@ export const completeSend = async (store: DynamoStore, lease: SendLease, results
     // A lease expired and someone else wrote meanwhile: complete without touching their lease.
     const rest = [
       ...invoices.map((id, i) =>
-        onInvoices[i] === 'ConditionalCheckFailed' ? (sentAt ? invoiceUpdate(store, lease, id, sentAt, false) : undefined) : invoiceUpdate(store, lease, id, sentAt, true),
+        onInvoices[i] === 'ConditionalCheckFailed' ? (sentAt ? invoiceUpdate(table, lease, id, sentAt, false) : undefined) : invoiceUpdate(table, lease, id, sentAt, true),
       ),
       ...updates,
     ].filter((x): x is TransactItem => x !== undefined);
-    if (rest.length > 0) await store.doc.send(new TransactWriteCommand({ TransactItems: rest })).catch((e: unknown) => {
+    if (rest.length > 0) await table.doc.send(new TransactWriteCommand({ TransactItems: rest })).catch((e: unknown) => {
       throw asTransient('completeSend', e);
     });
   }
@@ -386,23 +302,23 @@ export const completeSend = async (store: DynamoStore, lease: SendLease, results
  * Gives a claim back when nothing has left: deletes the guard items so a retry can claim again,
  * marks the pending entries 'skipped' with the reason, and frees the leases that are still ours.
  */
-export const releaseSend = async (store: DynamoStore, lease: SendLease, reason: string): Promise<void> => {
+const releaseSend = async (table: Table, lease: SendLease, reason: string): Promise<void> => {
   const targets = [{ invoiceId: lease.invoiceId, guardKey: lease.guardKey, events: lease.events }, ...lease.companions];
   const items: TransactItem[] = targets.flatMap((t) => [
-    { Delete: { TableName: store.table, Key: keys.stageDone(lease.tenantId, t.invoiceId, t.guardKey) } },
-    ...t.events.filter((e) => e.outcome === 'pending').map((e) => outcomeUpdate(store, e, { outcome: 'skipped', note: { reason } })),
+    { Delete: { TableName: table.name, Key: keys.stageDone(lease.tenantId, t.invoiceId, t.guardKey) } },
+    ...t.events.filter((e) => e.outcome === 'pending').map((e) => outcomeUpdate(table, e, { outcome: 'skipped', note: { reason } })),
   ]);
   try {
-    await store.doc.send(
-      new TransactWriteCommand({ TransactItems: [...leasedInvoices(lease).map((id) => invoiceUpdate(store, lease, id, undefined, true)), ...items] }),
+    await table.doc.send(
+      new TransactWriteCommand({ TransactItems: [...leasedInvoices(lease).map((id) => invoiceUpdate(table, lease, id, undefined, true)), ...items] }),
     );
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw asTransient('releaseSend', err);
-    await store.doc.send(new TransactWriteCommand({ TransactItems: items })).catch((e: unknown) => {
+    if (!cancellationCodes(err)) throw asTransient('releaseSend', err);
+    await table.doc.send(new TransactWriteCommand({ TransactItems: items })).catch((e: unknown) => {
       throw asTransient('releaseSend', e);
     });
   }
-  if (lease.contactsAdded) await forgetContacts(store, lease.tenantId, lease.contactsAdded);
+  if (lease.contactsAdded) await forgetContacts(table, lease.tenantId, lease.contactsAdded);
 };
 
 /**
@@ -410,11 +326,11 @@ export const releaseSend = async (store: DynamoStore, lease: SendLease, reason: 
  * invoice's reminder) is not held back by a message that never left. Optimistic like the claim's
  * own write: re-read and try again when another send changed the record meanwhile.
  */
-const forgetContacts = async (store: DynamoStore, tenantId: string, { customerId, added }: ContactsAdded): Promise<void> => {
+const forgetContacts = async (table: Table, tenantId: string, { customerId, added }: ContactsAdded): Promise<void> => {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.customer(tenantId, customerId), ConsistentRead: true }));
+    const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: keys.customer(tenantId, customerId), ConsistentRead: true }));
     if (!Item) return;
-    const recent = [...((Item.recentContacts as { at: string; channel: string }[] | undefined) ?? [])];
+    const recent = recentContactsOf(Item);
     let removed = 0;
     for (const a of added) {
       const i = recent.findIndex((r) => r.at === a.at && r.channel === a.channel);
@@ -426,11 +342,36 @@ const forgetContacts = async (store: DynamoStore, tenantId: string, { customerId
     if (removed === 0) return;
     const version = typeof Item.contactsVersion === 'number' ? Item.contactsVersion : 0;
     try {
-      await store.doc.send(new TransactWriteCommand({ TransactItems: [store.contactRecordWrite(tenantId, customerId, version, recent)] }));
+      await table.doc.send(new TransactWriteCommand({ TransactItems: [contactRecordUpdate(table, tenantId, customerId, version, recent)] }));
       return;
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException)) throw asTransient('releaseSend', err);
+      if (!cancellationCodes(err)) throw asTransient('releaseSend', err);
     }
   }
   throw new TransientError(`releaseSend: the contact record of ${customerId} kept changing`);
 };
+
+/** The contacts recorded on a customer item (Customer.recentContacts). */
+const recentContactsOf = (item: Record<string, unknown>): { at: string; channel: string }[] =>
+  Array.isArray(item.recentContacts)
+    ? item.recentContacts.flatMap((r: unknown) =>
+        r && typeof r === 'object' && 'at' in r && 'channel' in r && typeof r.at === 'string' && typeof r.channel === 'string' ? [{ at: r.at, channel: r.channel }] : [],
+      )
+    : [];
+
+/** The send guard over the table: claim, complete, release (the protocol above). */
+export class DynamoSendGuard implements SendGuard {
+  constructor(private readonly table: Table) {}
+
+  claimSend(req: ClaimRequest): Promise<ClaimResult> {
+    return claimSend(this.table, req);
+  }
+
+  completeSend(lease: SendLease, results: SendResult[]): Promise<void> {
+    return completeSend(this.table, lease, results);
+  }
+
+  releaseSend(lease: SendLease, reason: string): Promise<void> {
+    return releaseSend(this.table, lease, reason);
+  }
+}

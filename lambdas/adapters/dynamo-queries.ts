@@ -3,55 +3,24 @@
  * - invoices of one customer: gsi2 (byCustomer), ordered by due date;
  * - invoices that can still be chased: gsi1 (openByDue), OPEN_SHARDS partitions queried side by
  *   side and merged by due date, the cursor remembering where each shard stopped;
- * - the call queue of a day: the CALLS partition of that day.
  * Filters that no key can express (status, needs-contact) are FilterExpressions on top.
  * Cursors are opaque to clients but validated on the way back in: a cursor names only keys of the
  * partitions the same filters read.
  */
 import { createHash } from 'node:crypto';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { dueDateRange, type AgeingBucket } from '../domain/reports/ageing.js';
-import { ACTIVE_STATUSES, type Invoice, type InvoiceStatus } from '../domain/model.js';
-import { DynamoStore } from './dynamo-store.js';
-import { itemToInvoice } from './items.js';
-import { TABLE_SCHEMA, keys } from './table.js';
+import { dueDateRange } from '../domain/reports/ageing.js';
+import { ACTIVE_STATUSES, type Invoice } from '../domain/model.js';
 import { addDays } from '../domain/shared/days.js';
+import { InvalidCursorError, UnsupportedFilterError, type InvoiceFilter, type InvoiceList, type Page } from '../app/ports/invoice-list.js';
+import type { Table } from './dynamo/client.js';
+import { itemToInvoice } from './dynamo/items.js';
+import { keys } from './dynamo/keys.js';
+import type { Item } from './dynamo/query.js';
+import { TABLE_SCHEMA } from './dynamo/schema.js';
 
-type Item = Record<string, unknown>;
 type Key = Record<string, string>;
-
-export interface InvoiceFilter {
-  status?: InvoiceStatus;
-  customerId?: string;
-  bucket?: AgeingBucket;
-  /** Due strictly before this date. */
-  dueBefore?: string;
-  /** Due strictly after this date. */
-  dueAfter?: string;
-  needsContact?: boolean;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-/** A cursor that does not belong to this query (tampered, or from other filters). */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
-
-/** Filters that only a Scan could answer. */
-export class UnsupportedFilterError extends Error {
-  override readonly name = 'UnsupportedFilterError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const KeySchema = z.record(z.string(), z.string());
 const CursorSchema = z.object({
@@ -61,6 +30,9 @@ const CursorSchema = z.object({
   k: z.array(z.union([KeySchema, z.null(), z.literal('done')])),
 });
 type Cursor = z.infer<typeof CursorSchema>;
+
+/** A key as the cursor holds it (every key attribute of this table is a string). */
+const stringKey = (k: Record<string, unknown>): Key => Object.fromEntries(Object.entries(k).map(([name, v]) => [name, String(v)]));
 
 const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
 const decodeCursor = (s: string): Cursor => {
@@ -92,8 +64,8 @@ interface Plan {
   filter?: { expr: string; names: Record<string, string>; values: Record<string, unknown> };
 }
 
-export class DynamoQueries {
-  constructor(readonly store: DynamoStore = new DynamoStore()) {}
+export class DynamoQueries implements InvoiceList {
+  constructor(private readonly table: Table) {}
 
   /**
    * Invoices matching `filter`, by due date (then id), `limit` per page. `today` is the tenant's
@@ -228,25 +200,25 @@ export class DynamoQueries {
       values[':prefix'] = plan.skPrefix;
     }
     if (keyCond.includes('#sk')) names['#sk'] = plan.skName;
+    const input: QueryCommandInput = {
+      TableName: this.table.name,
+      IndexName: plan.index,
+      KeyConditionExpression: keyCond,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(plan.filter ? { FilterExpression: plan.filter.expr } : {}),
+      Limit: Math.max(limit + 1, 25),
+    };
     const items: Item[] = [];
     let lastKey: Key | undefined = start;
     let read = 0;
-    do {
-      const input: QueryCommandInput = {
-        TableName: this.store.table,
-        IndexName: plan.index,
-        KeyConditionExpression: keyCond,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...(plan.filter ? { FilterExpression: plan.filter.expr } : {}),
-        ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
-        Limit: Math.max(limit + 1, 25),
-      };
-      const out = await this.store.doc.send(new QueryCommand(input));
+    // The cursor's key is where this partition resumes; from there the paginator follows the pages.
+    for await (const out of paginateQuery({ client: this.table.doc, ...(start ? { startingToken: start } : {}) }, input)) {
       items.push(...(out.Items ?? []));
       read += out.ScannedCount ?? 0;
-      lastKey = out.LastEvaluatedKey as Key | undefined;
-    } while (lastKey && items.length < limit && read < MAX_READ_PER_PARTITION);
+      lastKey = out.LastEvaluatedKey ? stringKey(out.LastEvaluatedKey) : undefined;
+      if (!lastKey || items.length >= limit || read >= MAX_READ_PER_PARTITION) break;
+    }
     return { items: items.slice(0, limit), exhausted: !lastKey && items.length <= limit, lastKey: items.length > limit ? this.keyOf(items[limit - 1]!, plan) : lastKey };
   }
 
@@ -263,24 +235,5 @@ export class DynamoQueries {
     const fields = Object.keys(k).sort().join(',');
     const expected = ['pk', 'sk', plan.pkName, plan.skName].sort().join(',');
     return fields === expected && k[plan.pkName] === partition && k.pk!.startsWith(`T#${tenantId}#INV#`) && k.sk === 'INV';
-  }
-
-  /** The call queue of one local day, as the call-task writer stored it. */
-  async callQueue(tenantId: string, day: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.store.doc.send(
-        new QueryCommand({
-          TableName: this.store.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.callTask(tenantId, day, '', '').pk },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }

@@ -3,7 +3,7 @@
  * AWS_ENDPOINT_URL_EVENTBRIDGE. Details carry ids and amounts, never names, e-mails or phones.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { DomainEvents } from './ports.js';
+import type { DomainEvents } from '../app/ports/domain-events.js';
 import { TransientError, asTransient } from './workflow-errors.js';
 
 export const EVENT_SOURCE = 'sollecito';

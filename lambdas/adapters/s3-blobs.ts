@@ -4,7 +4,7 @@
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Blobs } from './ports.js';
+import type { Blobs } from '../app/ports/blobs.js';
 import { asTransient } from './workflow-errors.js';
 
 let shared: S3Client | undefined;

@@ -5,7 +5,7 @@
  * from SES_CONFIGURATION_SET, endpoint from AWS_ENDPOINT_URL_SESV2.
  */
 import { SESv2Client, SendEmailCommand, type MessageTag } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingEmail } from './ports.js';
+import type { Mailer, OutgoingEmail } from '../app/ports/mailer.js';
 import { classifySendError } from './workflow-errors.js';
 
 const CONNECT_TIMEOUT_MS = 1_000;

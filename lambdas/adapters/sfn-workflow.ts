@@ -4,7 +4,7 @@
  * Endpoint from AWS_ENDPOINT_URL_SFN (the local stack's emulator), state machine from STATE_MACHINE_ARN.
  */
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Workflow } from './ports.js';
+import type { Workflow } from '../app/ports/workflow.js';
 import { asTransient } from './workflow-errors.js';
 
 let shared: SFNClient | undefined;

@@ -4,7 +4,7 @@
  * AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2.
  */
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import type { SmsSender } from './ports.js';
+import type { SmsSender } from '../app/ports/sms-sender.js';
 import { classifySendError } from './workflow-errors.js';
 
 const CONNECT_TIMEOUT_MS = 1_000;

@@ -16,6 +16,7 @@ import en from 'zod/v4/locales/en.js';
 import { clock } from '../adapters/clock.js';
 import { idempotentHandler } from '../adapters/idempotent-middleware.js';
 import type { Tenant } from '../domain/model.js';
+import { cachedTenant } from '../http/tenant-cache.js';
 import { authorize, type User } from './auth.js';
 import { ApiError, errorResponses, validationError } from './errors.js';
 import { RawResponse, json, type ApiEvent } from './http.js';
@@ -29,7 +30,6 @@ type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
 const MAX_IDEMPOTENCY_KEY = 255;
-const TENANT_TTL_MS = 60_000;
 
 /** One idempotency record per key, user, method and path; the body must match on a replay. */
 const IDEMPOTENCY_KEY_PATH =
@@ -92,12 +92,10 @@ const parse = <S extends z.ZodMiniType>(schema: S, value: unknown, where: 'body'
 };
 
 export const createAdminApi = (deps: AdminApiDeps) => {
-  let tenant: { value: Tenant; until: number } | undefined;
+  const deploymentTenant = cachedTenant(() => deps.tenants.getTenant(deps.tenantId));
   const loadTenant = async (): Promise<Tenant> => {
-    if (tenant && tenant.until > Date.now()) return tenant.value;
-    const value = await deps.store.getTenant(deps.tenantId);
+    const value = await deploymentTenant();
     if (!value) throw new Error(`tenant ${deps.tenantId} is not configured in the table`);
-    tenant = { value, until: Date.now() + TENANT_TTL_MS };
     return value;
   };
 

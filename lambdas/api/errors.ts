@@ -11,8 +11,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod/mini';
 import { CommandRejected } from '../domain/commands/commands.js';
 import { REJECTION_STATUS } from '../http/rejection-status.js';
-import { InvoiceBusyError, NotFoundError } from '../adapters/dynamo-commands.js';
-import { InvalidCursorError, UnsupportedFilterError } from '../adapters/dynamo-queries.js';
+import { InvoiceBusyError, NotFoundError } from '../app/ports/commands.js';
+import { InvalidCursorError, UnsupportedFilterError } from '../app/ports/invoice-list.js';
 import { hasTransientCause } from '../adapters/workflow-errors.js';
 import { json } from './http.js';
 

@@ -6,22 +6,30 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type * as z from 'zod/mini';
-import type { DynamoCommands } from '../adapters/dynamo-commands.js';
-import type { DynamoQueries } from '../adapters/dynamo-queries.js';
-import type { DynamoStore } from '../adapters/dynamo-store.js';
-import type { DomainEvents } from '../adapters/ports.js';
+import type { CallQueueRepository } from '../app/ports/call-queue.js';
+import type { Commands } from '../app/ports/commands.js';
+import type { CustomerRepository } from '../app/ports/customers.js';
+import type { DomainEvents } from '../app/ports/domain-events.js';
+import type { InvoiceList } from '../app/ports/invoice-list.js';
+import type { InvoiceRepository } from '../app/ports/invoices.js';
+import type { ReportRepository } from '../app/ports/reports.js';
+import type { TaskRepository } from '../app/ports/tasks.js';
+import type { TenantRepository } from '../app/ports/tenants.js';
 import type { Tenant } from '../domain/model.js';
 import type { Access, User } from './auth.js';
 import type { ApiEvent } from './http.js';
 
 export interface AdminApiDeps {
   tenantId: string;
-  store: DynamoStore;
-  commands: DynamoCommands;
-  queries: DynamoQueries;
+  tenants: TenantRepository;
+  customers: CustomerRepository;
+  invoices: InvoiceRepository;
+  callQueue: CallQueueRepository;
+  tasks: TaskRepository;
+  reports: ReportRepository;
+  commands: Commands;
+  queries: InvoiceList;
   events: DomainEvents;
-  /** Starts the chase of invoices that waited for a reachable contact (dynamo-ingest.ts). */
-  activateInvoicesNeedingContact: (tenantId: string, customerId: string) => Promise<unknown>;
   /** Powertools idempotency for POSTs carrying an Idempotency-Key; off when absent. */
   idempotency?: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds?: number };
   logger: Logger;

@@ -1,6 +1,6 @@
 /** Domain records -> the API's response shapes (schemas.ts). */
 import type * as z from 'zod/mini';
-import type { InvoiceView } from '../adapters/dynamo-store.js';
+import type { InvoiceView } from '../app/ports/invoices.js';
 import { bucketFor, daysPastDue } from '../domain/reports/ageing.js';
 import { amountDue, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
 import type { CallTask, InvoiceDetail, InvoiceResource, NextStep } from './schemas.js';

@@ -273,6 +273,21 @@ export const ContactEvent = z.object({
 });
 export type ContactEvent = z.infer<typeof ContactEvent>;
 
+/** A payment recorded on an invoice (the admin API's payments, the dossier's history). */
+export const Payment = z.object({
+  paymentId: z.string(),
+  /** Minor units. */
+  amount: z.number(),
+  currency: z.string(),
+  /** The day the customer paid (value date). */
+  date: z.string(),
+  method: z.optional(z.string()),
+  reference: z.optional(z.string()),
+  recordedAt: z.string(),
+  actor: z.string(),
+});
+export type Payment = z.infer<typeof Payment>;
+
 /** The supplier (tenant) on whose behalf Sollecito writes. */
 export const Tenant = z.object({
   tenantId: Name,

@@ -6,32 +6,31 @@
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoCommands } from '../adapters/dynamo-commands.js';
-import { activateInvoicesNeedingContact } from '../adapters/dynamo-ingest.js';
-import { DynamoQueries } from '../adapters/dynamo-queries.js';
-import { DynamoStore } from '../adapters/dynamo-store.js';
-import { EventBridgeEvents } from '../adapters/eventbridge-events.js';
-import { SfnWorkflow } from '../adapters/sfn-workflow.js';
 import { createAdminApi } from '../api/app.js';
+import * as deps from './lib/deps.js';
 import { logger } from './lib/powertools.js';
 
 const tenantId = process.env.TENANT_ID;
 if (!tenantId) throw new Error('TENANT_ID is not set');
 
-const store = new DynamoStore();
-
 export const handler = createAdminApi({
   tenantId,
-  store,
-  commands: new DynamoCommands(new SfnWorkflow(), store, {
+  tenants: deps.tenants(),
+  customers: deps.customers(),
+  invoices: deps.invoices(),
+  callQueue: deps.callQueue(),
+  tasks: deps.tasks(),
+  reports: deps.reports(),
+  // deps.commands() without the hook: a failed stop is worth a warning here.
+  commands: new DynamoCommands(deps.workflow(), deps.table(), {
     // The commit already ended the chase (the guard refuses every later send); the stream stops it too.
     onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: (err as Error).name }),
   }),
-  queries: new DynamoQueries(store),
-  events: new EventBridgeEvents(),
-  activateInvoicesNeedingContact,
+  queries: deps.invoiceList(),
+  events: deps.events(),
   idempotency: {
     persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: store.table,
+      tableName: deps.table().name,
       keyAttr: 'pk',
       sortKeyAttr: 'sk',
       expiryAttr: 'ttl',

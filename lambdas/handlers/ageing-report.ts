@@ -19,8 +19,7 @@ import { customersCsv, invoicesCsv } from '../domain/reports/report-csv.js';
 import { renderReportEmail } from '../domain/reports/report-email.js';
 import { clock } from '../adapters/clock.js';
 import { idempotentHandler } from '../adapters/idempotent-middleware.js';
-import { ReportReader } from '../adapters/dynamo-report.js';
-import { tableName } from '../adapters/clients.js';
+import { tableName } from '../adapters/dynamo/client.js';
 import { MissingDataError } from './lib/load.js';
 import { BadTaskInputError, parseTaskInput } from './lib/task-input.js';
 import * as deps from './lib/deps.js';
@@ -44,12 +43,11 @@ export const sendAgeingReport = async (event: unknown): Promise<ReportResult> =>
   const input = parseTaskInput(ReportEvent, event ?? {});
   const tenantId = input.tenantId ?? process.env.TENANT_ID;
   if (!tenantId) throw new BadTaskInputError('report input: tenantId missing and TENANT_ID is not set');
-  const store = deps.store();
-  const tenant = await store.getTenant(tenantId);
+  const tenant = await deps.tenants().getTenant(tenantId);
   if (!tenant) throw new MissingDataError(`tenant ${tenantId} not found`);
 
   const now = clock.now();
-  const data = await new ReportReader(store).reportInput(tenant, now);
+  const data = await deps.reports().reportInput(tenant, now);
   const report = buildAgeingReport(data);
   const base = { tenantId, today: report.today, openInvoices: data.open.length };
   if (tenant.financeInboxes.length === 0) {

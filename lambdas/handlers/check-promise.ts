@@ -11,7 +11,7 @@ import { checkPromiseDue, type StatusTransition } from '../domain/timeline/promi
 import { contactEvent } from '../domain/shared/contact-event.js';
 import type { TimelinePlan } from '../domain/timeline/plan.js';
 import { clock } from '../adapters/clock.js';
-import type { ClaimRequest } from '../adapters/dynamo-guard.js';
+import type { ClaimRequest } from '../app/ports/send-guard.js';
 import { PromiseTaskInput, parseTaskInput } from './lib/task-input.js';
 import { closedPlan, isCurrent, loadCase, type InvoiceCase } from './lib/load.js';
 import { sendGuardedMessage } from './lib/send-message.js';
@@ -44,7 +44,7 @@ const transition = async (c: InvoiceCase, exec: { revision: number; run: number 
       }),
     ],
   };
-  const store = deps.store();
+  const store = deps.sendGuard();
   const claim = await store.claimSend(req);
   if (claim.outcome === 'claimed') await store.completeSend(claim.lease, []);
 };

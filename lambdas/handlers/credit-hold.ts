@@ -63,7 +63,7 @@ export const placeCreditHold = async (input: StageTaskInput): Promise<CreditHold
     outcome: 'recorded',
     details: { customerId: inv.customerId, ...amounts },
   });
-  const store = deps.store();
+  const store = deps.sendGuard();
   const salesRep = salesRepHoldNoticeFor({ invoice: inv, customer: c.customer, tenant: c.tenant, policy: c.policy }, now, amounts);
   const claim = await store.claimSend({
     tenantId: inv.tenantId,
@@ -73,7 +73,7 @@ export const placeCreditHold = async (input: StageTaskInput): Promise<CreditHold
     guardKey: 'creditHold',
     events: [holdEvent, ...(salesRep ? [salesRep.event] : [])],
     alsoWrite: [
-      store.creditHoldWrite(inv.tenantId, inv.customerId, {
+      deps.customers().creditHoldWrite(inv.tenantId, inv.customerId, {
         placedAt: now.toISOString(),
         invoiceId: inv.invoiceId,
         reason: `invoice ${inv.number} unpaid ${line.daysLate} days after its due date`,

@@ -1,45 +1,64 @@
 /**
- * The public pages behind the links in customer messages (API Gateway HTTP API, routes
- * GET and POST /c/{proxy+}, no authorizer: the signed link is the credential). Wiring only:
- * the flow lives in lib/customer-site.ts, the signing in domain/links.ts, the answers are the
- * admin API's commands (domain/commands.ts, adapters/dynamo-commands.ts).
+ * The public pages behind the links in customer messages (API Gateway HTTP API, routes GET and
+ * POST /c/{proxy+}, no authorizer: the signed link is the credential).
+ * (adapter) --> use case --> domain: wiring only. The HTTP app is lambdas/site (middy), the use
+ * cases lambdas/app/customer-answers, the signing domain/messages/links.ts; the answers run the
+ * admin API's commands (domain/commands/commands.ts, adapters/dynamo-commands.ts).
  * Config: TENANT_ID, TABLE_NAME, STATE_MACHINE_ARN, BUCKET_NAME, SENDER_EMAIL, SES_CONFIGURATION_SET,
  * LINK_SECRET_ARN (LINK_SECRET locally), EVENT_BUS_NAME (optional).
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clock } from '../adapters/clock.js';
 import { DynamoCommands } from '../adapters/dynamo-commands.js';
-import { DynamoTasks } from '../adapters/dynamo-tasks.js';
 import { linkKeyring } from '../adapters/link-key.js';
-import { createCustomerSite } from './lib/customer-site.js';
+import { createCustomerSite } from '../site/app.js';
+import type { CustomerSiteDeps } from '../site/deps.js';
 import * as deps from './lib/deps.js';
-import { logger, metrics } from './lib/powertools.js';
+import { count, logger, metrics } from './lib/powertools.js';
 
-const tenantId = process.env.TENANT_ID;
-if (!tenantId) throw new Error('TENANT_ID is not set');
+export interface CustomerPagesDeps extends CustomerSiteDeps {
+  logger: Logger;
+  metrics: Metrics;
+}
 
-const store = deps.store();
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const site = createCustomerSite({
-  store,
-  commands: new DynamoCommands(deps.workflow(), store, {
-    // The commit already ended the chase (the guard refuses every later send); the stream stops it too.
-    onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: (err as Error).name }),
-  }),
-  tasks: new DynamoTasks(store),
-  blobs: deps.blobs,
-  mailer: deps.mailer,
-  sender: deps.sender,
-  ...(process.env.EVENT_BUS_NAME ? { events: deps.events } : {}),
-  keyring: linkKeyring,
-  tenantId,
-  now: () => clock.now(),
-  logger,
-});
+/** The Lambda handler over any dependencies: tests pass theirs, the deployed function those of its environment. */
+export const makeCustomerPagesHandler = (d: CustomerPagesDeps): Handler =>
+  middy(createCustomerSite(d)).use(injectLambdaContext(d.logger)).use(logMetrics(d.metrics));
 
-export const run = (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => site(event);
+const fromEnvironment = (): CustomerPagesDeps => {
+  const tenantId = process.env.TENANT_ID;
+  if (!tenantId) throw new Error('TENANT_ID is not set');
+  return {
+    tenantId,
+    tenants: deps.tenants(),
+    invoices: deps.invoices(),
+    customers: deps.customers(),
+    answers: deps.tasks(),
+    // deps.commands() without the hook: a failed stop is worth a warning here.
+    commands: new DynamoCommands(deps.workflow(), deps.table(), {
+      // The commit already ended the chase (the guard refuses every later send); the stream stops it too.
+      onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: (err as Error).name }),
+    }),
+    documents: deps.blobs,
+    mailer: deps.mailer,
+    sender: deps.sender,
+    ...(process.env.EVENT_BUS_NAME ? { events: deps.events } : {}),
+    keyring: linkKeyring,
+    now: () => clock.now(),
+    logger,
+    metrics,
+    count,
+  };
+};
 
-export const handler = middy(run).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+let deployed: Handler | undefined;
+
+/** Built on the first request, so importing this module for its factory needs no environment. */
+export const handler: Handler = (event, context) => (deployed ??= makeCustomerPagesHandler(fromEnvironment()))(event, context);

@@ -34,9 +34,8 @@ import type { Customer, Invoice } from '../domain/model.js';
 import { fixContactTask } from '../domain/commands/tasks.js';
 import { clock } from '../adapters/clock.js';
 import { DynamoCommands } from '../adapters/dynamo-commands.js';
-import { DynamoTasks } from '../adapters/dynamo-tasks.js';
-import type { Workflow } from '../adapters/ports.js';
-import { keys } from '../adapters/table.js';
+import type { Workflow } from '../app/ports/workflow.js';
+import { keys } from '../adapters/dynamo/keys.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
@@ -49,9 +48,11 @@ const noWorkflow: Workflow = {
   stop: () => Promise.reject(new Error('delivery-events stops no execution')),
 };
 
-const store = deps.store();
-const commands = new DynamoCommands(noWorkflow, store);
-const tasks = new DynamoTasks(store);
+const table = deps.table();
+const invoices = deps.invoices();
+const customers = deps.customers();
+const commands = new DynamoCommands(noWorkflow, table);
+const tasks = deps.tasks();
 const SMS_REF_TTL_SECONDS = 120 * 86_400;
 
 type Input = EventBridgeEvent<string, unknown> | SNSEvent;
@@ -85,9 +86,9 @@ export const feedbackOf = (event: Input, now: Date): Feedback[] => {
 const context = (): CommandContext => ({ actor: 'system', channel: 'system', now: clock.now(), timeZone: 'UTC' });
 
 /** Appends a log entry once: a redelivered event finds its entry written. */
-const appendOnce = async (e: Parameters<typeof store.appendEvent>[0]): Promise<boolean> => {
+const appendOnce = async (e: Parameters<typeof invoices.appendEvent>[0]): Promise<boolean> => {
   try {
-    await store.appendEvent(e);
+    await invoices.appendEvent(e);
     return true;
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
@@ -108,7 +109,7 @@ const applyToCustomer = async (customerId: string, decide: (c: Customer) => Cust
 /** The invoice the message was about, from our tags; undefined for mail that is not ours or not about an invoice. */
 const invoiceOf = async (tags: Record<string, string | undefined>): Promise<Invoice | undefined> => {
   if (tags.tenant !== tenantId || !tags.invoice) return undefined;
-  return store.getInvoice(tenantId, tags.invoice);
+  return invoices.getInvoice(tenantId, tags.invoice);
 };
 
 const onEmail = async (f: EmailFeedback): Promise<void> => {
@@ -121,7 +122,7 @@ const onEmail = async (f: EmailFeedback): Promise<void> => {
   if (await appendOnce(deliveryEvent(f, tenantId, invoice.invoiceId))) count(`Email${f.outcome[0]!.toUpperCase()}${f.outcome.slice(1)}`);
   if (f.outcome !== 'complained' && !(f.outcome === 'bounced' && f.permanent)) return;
 
-  const customer = await store.getCustomer(tenantId, invoice.customerId);
+  const customer = await customers.getCustomer(tenantId, invoice.customerId);
   // Only the customer's own address: a bounce of the finance team's notification changes nothing.
   if (!customer?.email || !f.recipients.some((r) => r.toLowerCase() === customer.email!.toLowerCase())) {
     logger.info('e-mail problem not about the customer address', ids);
@@ -151,9 +152,9 @@ const onSmsStatus = async (f: SmsStatusFeedback): Promise<void> => {
   }
   await appendOnce(deliveryEvent(f, tenantId, invoice.invoiceId));
   // What a STOP or a reply to this SMS will refer to.
-  await store.doc.send(
+  await table.doc.send(
     new PutCommand({
-      TableName: store.table,
+      TableName: table.name,
       Item: {
         ...keys.smsMessage(tenantId, f.messageId),
         entity: 'smsMessage',
@@ -166,7 +167,7 @@ const onSmsStatus = async (f: SmsStatusFeedback): Promise<void> => {
     }),
   );
   if (f.invalidNumber) {
-    const customer = await store.getCustomer(tenantId, invoice.customerId);
+    const customer = await customers.getCustomer(tenantId, invoice.customerId);
     if (customer?.phone && (!f.to || f.to === customer.phone)) {
       const opened = await tasks.open(
         fixContactTask({ tenantId, customerId: customer.customerId, invoiceId: invoice.invoiceId, channel: 'sms', address: customer.phone, reason: `SMS ${f.status.toLowerCase()}`, at: f.at }),
@@ -179,7 +180,7 @@ const onSmsStatus = async (f: SmsStatusFeedback): Promise<void> => {
 
 const onInbound = async (f: InboundSms): Promise<void> => {
   const ref = f.inReplyTo
-    ? (await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.smsMessage(tenantId, f.inReplyTo), ConsistentRead: true }))).Item
+    ? (await table.doc.send(new GetCommand({ TableName: table.name, Key: keys.smsMessage(tenantId, f.inReplyTo), ConsistentRead: true }))).Item
     : undefined;
   if (!ref) {
     // End User Messaging's own opt-out list already refuses further SMS to this number.

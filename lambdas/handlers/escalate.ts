@@ -98,7 +98,7 @@ export const escalate = async (input: StageTaskInput): Promise<EscalationResult>
     outcome: 'recorded',
     details: { mode: file.mode, ...(file.agency ? { agency: file.agency } : {}), ...amounts },
   });
-  const store = deps.store();
+  const store = deps.sendGuard();
   const claim = await store.claimSend({
     tenantId: inv.tenantId,
     invoiceId: inv.invoiceId,

@@ -22,11 +22,12 @@ import { readDocument } from '../domain/parsers/bytes.js';
 import { CsvMappingConfig } from '../domain/parsers/columns.js';
 import { readCustomerFile, readInvoiceFile, type SourceFile } from '../domain/parsers/read-file.js';
 import { FileRejected, LIMITS, type Parsed, type Rejection } from '../domain/parsers/types.js';
-import { DynamoIngest, type CustomerBatchOutcome, type InvoiceBatchOutcome } from '../adapters/dynamo-ingest.js';
-import { DynamoStore } from '../adapters/dynamo-store.js';
-import { tableName } from '../adapters/clients.js';
+import type { CustomerBatchOutcome, CustomerDirectory, InvoiceBatchOutcome, InvoiceIngest } from '../app/ports/ingest.js';
+import type { TenantRepository } from '../app/ports/tenants.js';
+import { tableName } from '../adapters/dynamo/client.js';
 import { S3Blobs } from '../adapters/s3-blobs.js';
 import { clock } from '../adapters/clock.js';
+import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
 const S3Event = z.object({
@@ -176,7 +177,7 @@ const add = <T extends Record<string, number>>(into: T, from: T) => {
   for (const k of Object.keys(into) as (keyof T)[]) (into[k] as number) += from[k] as number;
 };
 
-const defaultsFor = async (store: DynamoStore, t: string): Promise<CustomerDefaults> => customerDefaults(await store.getTenant(t));
+const defaultsFor = async (store: TenantRepository, t: string): Promise<CustomerDefaults> => customerDefaults(await store.getTenant(t));
 
 export const kindOf = (key: string): IngestSummary['kind'] =>
   key.startsWith('invoices/')
@@ -195,8 +196,10 @@ export interface IngestFileOptions {
   mapping?: () => Promise<CsvMappingConfig | undefined>;
   /** True when the Lambda must stop taking new batches. */
   deadline?: () => boolean;
-  store?: DynamoStore;
-  ingest?: DynamoIngest;
+  tenants?: TenantRepository;
+  /** Writers for this file alone (deps.invoiceWriter(), deps.customerDirectory() when absent). */
+  invoiceWriter?: InvoiceIngest;
+  customerDirectory?: CustomerDirectory;
 }
 
 /**
@@ -210,8 +213,7 @@ export const ingestFile = async (file: SourceFile, opts: IngestFileOptions): Pro
   const report = new Report();
   const summary: IngestSummary = { key, kind, records: 0, rejected: 0, fileRejected: false };
   const deadline = opts.deadline ?? (() => false);
-  const store = opts.store ?? new DynamoStore();
-  const ingest = opts.ingest ?? new DynamoIngest(store.doc, store.table);
+  const store = opts.tenants ?? deps.tenants();
   const mapping = opts.mapping ?? (async () => undefined);
   const ctx = { tenantId: t, now: clock.now(), sourceKey: key };
   try {
@@ -242,11 +244,12 @@ export const ingestFile = async (file: SourceFile, opts: IngestFileOptions): Pro
         const csvMapping = key.toLowerCase().endsWith('.xml') ? undefined : await mapping();
         const defaults = await defaultsFor(store, t);
         const totals = emptyInvoiceOutcome();
+        const writer = opts.invoiceWriter ?? deps.invoiceWriter();
         const out = await pump(
           readInvoiceFile(file, { mapping: csvMapping }),
           report,
           async (batch) => {
-            const { rejections, ...counts } = await ingest.ingestInvoices(batch, { ...ctx, defaults });
+            const { rejections, ...counts } = await writer.ingestInvoices(batch, { ...ctx, defaults });
             add(totals, counts);
             return rejections;
           },
@@ -264,11 +267,12 @@ export const ingestFile = async (file: SourceFile, opts: IngestFileOptions): Pro
         const csvMapping = await mapping();
         const defaults = await defaultsFor(store, t);
         const totals = { created: 0, updated: 0, unchanged: 0, activated: 0 };
+        const directory = opts.customerDirectory ?? deps.customerDirectory();
         const out = await pump(
           readCustomerFile(file, { mapping: csvMapping }),
           report,
           async (batch) => {
-            const { rejections, ...counts } = await ingest.upsertCustomers(batch, { ...ctx, defaults });
+            const { rejections, ...counts } = await directory.upsertCustomers(batch, { ...ctx, defaults });
             add(totals, counts);
             return rejections;
           },

@@ -17,7 +17,7 @@ import { customerCallSheet } from '../domain/timeline/calls.js';
 import { callTaskId } from '../domain/commands/tasks.js';
 import type { MessageLine } from '../domain/messages/rendering/types.js';
 import { clock } from '../adapters/clock.js';
-import type { CallBasis, CallTask, CustomerCall } from '../adapters/dynamo-store.js';
+import type { CallBasis, CallTask, CustomerCall } from '../domain/timeline/call-records.js';
 import { InvoiceClosedError } from '../adapters/workflow-errors.js';
 import { StageTaskInput, isSkipped, parseTaskInput } from './lib/task-input.js';
 import { isCurrent, loadCase } from './lib/load.js';
@@ -135,7 +135,7 @@ export const placeCall = async (input: StageTaskInput): Promise<CallResult> => {
       details: { day, callId, callAt, currency: l.invoice.currency, amountDue: l.amountDue, daysLate: l.daysLate, ...extra, ...(phone ? {} : { warning: 'no phone number on file' }) },
     });
 
-  const store = deps.store();
+  const store = deps.sendGuard();
   const claim = await store.claimSend({
     ...ids,
     revision: input.revision,
@@ -143,14 +143,14 @@ export const placeCall = async (input: StageTaskInput): Promise<CallResult> => {
     requiredStatus: 'open',
     guardKey: 'phoneCall',
     events: [logEntry(own, companions.length > 0 ? { coversInvoices: companions.map((l) => l.invoice.invoiceId) } : {})],
-    alsoWrite: [store.customerCallWrite(call), store.callTaskWrite(lineTask(own))],
+    alsoWrite: [deps.callQueue().customerCallWrite(call), deps.callQueue().callTaskWrite(lineTask(own))],
     companions: companions.map((l) => ({
       invoiceId: l.invoice.invoiceId,
       revision: l.invoice.revision,
       run: l.invoice.run,
       guardKey: 'phoneCall',
       events: [logEntry(l, { sentWith: inv.invoiceId })],
-      alsoWrite: [store.callTaskWrite(lineTask(l))],
+      alsoWrite: [deps.callQueue().callTaskWrite(lineTask(l))],
     })),
   });
   if (claim.outcome !== 'claimed') {
@@ -163,11 +163,11 @@ export const placeCall = async (input: StageTaskInput): Promise<CallResult> => {
     // A companion that could not be claimed with this call: still open (busy, or its own execution
     // claimed it at the same moment), it joins the call by itself and stays on the sheet; paid,
     // promised or disputed meanwhile, the sheet no longer talks about it.
-    const fresh = await Promise.all(dropped.map((l) => store.getInvoice(l.invoice.tenantId, l.invoice.invoiceId)));
+    const fresh = await Promise.all(dropped.map((l) => deps.invoices().getInvoice(l.invoice.tenantId, l.invoice.invoiceId)));
     const gone = new Set(dropped.filter((l, i) => fresh[i]?.status !== 'open' || fresh[i]?.run !== l.invoice.run).map((l) => l.invoice.invoiceId));
     if (gone.size > 0) {
       const rewritten = sheetWith(companions.filter((l) => !gone.has(l.invoice.invoiceId)));
-      await store.rewriteCallSheet({ ...call, summary: rewritten.summary, talkingPoints: rewritten.talkingPoints, totals: rewritten.totals });
+      await deps.callQueue().rewriteCallSheet({ ...call, summary: rewritten.summary, talkingPoints: rewritten.talkingPoints, totals: rewritten.totals });
     }
   }
   await store.completeSend(claim.lease, []);

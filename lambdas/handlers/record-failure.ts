@@ -27,7 +27,7 @@ export const recordFailure = async (input: FailureTaskInput): Promise<FailureRes
   const error = (input.error.Error ?? 'Unknown').slice(0, 200);
   const cause = (input.error.Cause ?? '').slice(0, 2000);
   try {
-    await deps.store().recordFailure(
+    await deps.invoices().recordFailure(
       input.tenantId,
       input.invoiceId,
       { at, state, error, cause },

@@ -61,7 +61,7 @@ export const sendStageReminder = async (input: StageTaskInput): Promise<StageRes
     now,
   });
   if (hold) {
-    await deps.store().deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: hold.until.toISOString(), reason: hold.reason, at: now.toISOString() });
+    await deps.invoices().deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: hold.until.toISOString(), reason: hold.reason, at: now.toISOString() });
     throw new DeferredError(
       hold.hold === 'waitingForFinance'
         ? `${input.stage} held: the customer's answer is still with the finance team`

@@ -60,7 +60,7 @@ const markInvoices = async (record: SQSRecord): Promise<void> => {
   let marked = 0;
   for (const inv of invoices) {
     try {
-      await deps.store().recordFailure(
+      await deps.invoices().recordFailure(
         inv.tenantId,
         inv.invoiceId,
         { at, state: FAILED_STATE, error: condition, cause: CAUSE },

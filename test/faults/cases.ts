@@ -3,12 +3,12 @@
  * dueDate stage sends one e-mail), stored; and the SDK's backoff made measurable.
  */
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import type { DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { Customer, Invoice } from '../../lambdas/domain/model.js';
 import type { FaultProxy } from './fault-proxy.js';
 
 /** Returns a function that stores a new customer (C-<n>) and its invoice (<prefix>-<n>) each call. */
-export const caseMaker = (store: DynamoStore, tenantId: string, prefix: string, amount: number) => {
+export const caseMaker = (store: DynamoRepositories, tenantId: string, prefix: string, amount: number) => {
   let seq = 0;
   return async (): Promise<{ customer: Customer; invoice: Invoice }> => {
     const n = ++seq;
@@ -35,8 +35,8 @@ export const caseMaker = (store: DynamoStore, tenantId: string, prefix: string, 
       createdAt: '2026-01-16T09:00:00Z',
       updatedAt: '2026-01-16T09:00:00Z',
     });
-    await store.putCustomer(customer);
-    await store.putInvoice(invoice);
+    await store.customers.putCustomer(customer);
+    await store.invoices.putInvoice(invoice);
     return { customer, invoice };
   };
 };

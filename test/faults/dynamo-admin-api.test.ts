@@ -16,7 +16,7 @@ import { callApi, type ApiRequest } from '../support/api-events.js';
 import { THROTTLED, startFaultProxy, type AwsFault } from './fault-proxy.js';
 import { useFixedBackoff } from './cases.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { toApiError } from '../../lambdas/api/errors.js';
@@ -39,12 +39,12 @@ Object.assign(process.env, {
 });
 const { handler } = await import('../../lambdas/handlers/admin-api.js');
 const api = (req: ApiRequest) => callApi(handler, req);
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 beforeAll(async () => {
   useClock({ now: () => NOW });
-  await store.putTenant(supplier(T));
-  await store.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Cliente S.p.A.', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@cliente.example' }));
+  await store.tenants.putTenant(supplier(T));
+  await store.customers.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Cliente S.p.A.', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@cliente.example' }));
 });
 afterAll(async () => {
   useSystemClock();
@@ -58,7 +58,7 @@ let seq = 0;
 const chased = async () => {
   const n = ++seq;
   const inv = invoiceOf({ tenantId: T, invoiceId: `API-${n}`, number: `2026/A${n}`, customerId: 'C-1' });
-  await store.putInvoice(inv);
+  await store.invoices.putInvoice(inv);
   const name = executionName(T, inv.invoiceId, inv.revision, inv.run);
   workflow.emulator.start(name, JSON.stringify({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }));
   return { inv, name };
@@ -95,7 +95,7 @@ describe('a payment while DynamoDB throttles', () => {
     expect(JSON.stringify(res.body)).not.toContain(fault.type);
     expect(proxy.attempts(op, onInvoice(inv))).toHaveLength(attempts);
     // All or nothing: no payment, no log entry, the invoice as it was, its timeline still running.
-    const view = await store.getInvoiceView(T, inv.invoiceId);
+    const view = await store.invoices.getInvoiceView(T, inv.invoiceId);
     expect(view?.invoice).toMatchObject({ status: 'open', amountPaid: 0, revision: 1, run: 0 });
     expect(view?.payments).toEqual([]);
     expect(view?.events).toEqual([]);
@@ -105,7 +105,7 @@ describe('a payment while DynamoDB throttles', () => {
     const again = await pay(inv, `pay-${inv.invoiceId}`);
     expect(again.status).toBe(201);
     expect(again.body.invoice).toMatchObject({ status: 'paid', amountDue: 0 });
-    const after = await store.getInvoiceView(T, inv.invoiceId);
+    const after = await store.invoices.getInvoiceView(T, inv.invoiceId);
     expect(after?.payments).toHaveLength(1);
     expect(after?.events.filter((e) => e.type === 'payment')).toHaveLength(1);
     expect(execution(name)).toMatchObject({ status: 'ABORTED', error: 'Sollecito.Stopped' });
@@ -128,7 +128,7 @@ describe('a command meeting a TransactionConflict that does not clear', () => {
 
     expect(proxy.attempts('TransactWriteItems', onInvoice(inv)).length).toBeGreaterThan(2);
     expect(toApiError(err)).toMatchObject({ status: 503, code: 'invoice_busy', headers: { 'Retry-After': expect.stringMatching(/^\d+$/) } });
-    expect((await store.getInvoice(T, inv.invoiceId))?.status).toBe('open');
+    expect((await store.invoices.getInvoice(T, inv.invoiceId))?.status).toBe('open');
     expect(execution(name)?.status).toBe('RUNNING');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * DynamoDB throttling, 5xx and cancelled transactions on the send path: the send-reminder handler
- * (claim in dynamo-guard.ts through DynamoStore, SES v2 local, completion) with the production
+ * (claim in dynamo-guard.ts through DynamoRepositories, SES v2 local, completion) with the production
  * DynamoDB client (maxAttempts 5) reaching DynamoDB Local through a fault proxy, so the SDK's own
  * retries run and are counted.
  *
@@ -16,7 +16,7 @@ import { FIXED_RANDOM, caseMaker, useFixedBackoff } from './cases.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
 
@@ -32,7 +32,7 @@ Object.assign(process.env, {
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
 const { handler } = await import('../../lambdas/handlers/send-reminder.js');
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 const T = 'send-faults';
 const NOW = new Date('2026-02-16T09:00:00Z'); // a Monday, 10:00 in Rome: inside every send window
@@ -40,7 +40,7 @@ const tenant = supplier(T);
 
 beforeAll(async () => {
   useClock({ now: () => NOW });
-  await store.putTenant(tenant);
+  await store.tenants.putTenant(tenant);
 });
 afterAll(async () => {
   useSystemClock();
@@ -73,7 +73,7 @@ const forInvoice = (inv: Invoice) => (body: string) => body.includes(`INV#${inv.
 
 /** Nothing of the stage was claimed or logged, and no lease is left on the invoice. */
 const expectUntouched = async (inv: Invoice) => {
-  const view = await store.getInvoiceView(T, inv.invoiceId);
+  const view = await store.invoices.getInvoiceView(T, inv.invoiceId);
   expect(view?.stagesDone).toEqual([]);
   expect(view?.events).toEqual([]);
   expect(view?.sendingUntil).toBeUndefined();
@@ -109,7 +109,7 @@ describe('the claim cannot be written', () => {
     proxy.reset();
     expect(await sendDueDate(invoice)).toMatchObject({ outcome: 'sent' });
     expect(mailsTo(customer)).toHaveLength(1);
-    const view = await store.getInvoiceView(T, invoice.invoiceId);
+    const view = await store.invoices.getInvoiceView(T, invoice.invoiceId);
     expect(view?.events.map((e) => [e.channel, e.outcome])).toEqual([['email', 'sent']]);
   });
 
@@ -186,7 +186,7 @@ describe('the completion cannot be written after the message left', () => {
     proxy.reset();
     expect(await sendDueDate(invoice)).toMatchObject({ outcome: 'alreadyDone' });
     expect(mailsTo(customer)).toHaveLength(1);
-    const view = await store.getInvoiceView(T, invoice.invoiceId);
+    const view = await store.invoices.getInvoiceView(T, invoice.invoiceId);
     expect(view?.stagesDone.map((s) => s.stage)).toEqual(['dueDate']);
     expect(view?.events.map((e) => [e.channel, e.outcome])).toEqual([['email', 'pending']]);
   });

@@ -17,8 +17,8 @@ import { invoiceOf } from '../support/fixtures.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { THROTTLED, gaps, startFaultProxy, throttlingBackoffFloor } from './fault-proxy.js';
 import { FIXED_RANDOM, useFixedBackoff } from './cases.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { invoiceToItem } from '../../lambdas/adapters/items.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { invoiceToItem } from '../../lambdas/adapters/dynamo/items.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import type { Invoice } from '../../lambdas/domain/model.js';
@@ -36,7 +36,7 @@ Object.assign(process.env, {
 });
 const { run, STREAM_TIME_RESERVE_MS } = await import('../../lambdas/handlers/table-stream.js');
 const { metrics } = await import('../../lambdas/handlers/lib/powertools.js');
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 afterAll(async () => {
   await proxy.stop();
@@ -49,7 +49,7 @@ let seq = 0;
 const newInvoice = async (over: Partial<Invoice> = {}): Promise<Invoice> => {
   const n = ++seq;
   const inv = invoiceOf({ tenantId: T, invoiceId: `START-${n}`, number: `2026/S${n}`, ...over });
-  await store.putInvoice(inv);
+  await store.invoices.putInvoice(inv);
   return inv;
 };
 
@@ -105,7 +105,7 @@ describe('StartExecution throttled on the table stream', () => {
     expect(executionsOf(b)).toHaveLength(0);
     expect(executionsOf(c)).toHaveLength(1);
     // Nothing lost: the invoice is stored, open, and the record is still the stream's to redeliver.
-    expect(await store.getInvoice(T, b.invoiceId)).toMatchObject({ status: 'open', revision: 1, run: 0 });
+    expect(await store.invoices.getInvoice(T, b.invoiceId)).toMatchObject({ status: 'open', revision: 1, run: 0 });
 
     proxy.reset();
     // The mapping redelivers from the failed record on: b and everything after it.
@@ -137,7 +137,7 @@ describe('StartExecution throttled on the table stream', () => {
     const before = await newInvoice();
     await run(batch(insert(before)));
     const after: Invoice = { ...before, revision: 2, amount: before.amount - 10_000 };
-    await store.putInvoice(after);
+    await store.invoices.putInvoice(after);
     proxy.inject({ op: 'StartExecution', when: forInvoice(after), fail: THROTTLED() });
     const record = modify(before, after);
 

@@ -9,10 +9,11 @@
  * claim covered leaves once and is logged; the stopped execution goes no further; a restarted
  * timeline does not send the stage again; a payment waits out the send and is logged after it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { useLocalTable } from '../support/dynamo.js';
+import { until } from '../support/until.js';
 import { supplier } from '../support/fixtures.js';
 import { callApi } from '../support/api-events.js';
 import { startFaultProxy } from './fault-proxy.js';
@@ -26,9 +27,9 @@ import { Activity } from '../../local/activity.js';
 import { localContext } from '../../local/lambda-context.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
@@ -91,11 +92,11 @@ Object.assign(process.env, {
 });
 sendReminder = ((await import('../../lambdas/handlers/send-reminder.js')) as { handler: Handler }).handler;
 const adminApi = ((await import('../../lambdas/handlers/admin-api.js')) as { handler: Parameters<typeof callApi>[0] }).handler;
-const store = new DynamoStore();
+const store = dynamoRepositories();
 const workflow = new SfnWorkflow();
 
 beforeAll(async () => {
-  await store.putTenant(supplier(T));
+  await store.tenants.putTenant(supplier(T));
 });
 afterAll(async () => {
   useSystemClock();
@@ -104,14 +105,17 @@ afterAll(async () => {
 });
 
 const SEND_EMAIL = 'POST /v2/email/outbound-emails';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Polls `check` until it holds, for at most `ms`. */
-const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 10_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
+/** Counts the consistent reads of one invoice from now on: a command looking at the send's lease. */
+const watchInvoiceReads = (invoiceId: string) => {
+  const key = JSON.stringify(keys.invoice(T, invoiceId));
+  const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, ...args: unknown[]) => Promise<unknown>;
+  let reads = 0;
+  const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, ...args: unknown[]) {
+    const [command] = args;
+    if (command instanceof GetCommand && command.input.ConsistentRead && JSON.stringify(command.input.Key) === key) reads++;
+    return send.apply(this, args) as never;
+  });
+  return { reads: () => reads, stop: () => spy.mockRestore() };
 };
 
 const newCase = caseMaker(store, T, 'STOP', 98_000);
@@ -131,7 +135,7 @@ const holdNextEmail = () => {
   const released = new Promise<void>((resolve) => (release = resolve));
   const seen = sesProxy.attempts(SEND_EMAIL).length;
   sesProxy.inject({ op: SEND_EMAIL, times: 1, hold: () => released });
-  return { arrived: () => until('the e-mail call', () => sesProxy.attempts(SEND_EMAIL).length > seen), release };
+  return { arrived: () => until(() => sesProxy.attempts(SEND_EMAIL).length > seen, { what: 'the e-mail call' }), release };
 };
 
 describe('an execution stopped between the claim and the send', () => {
@@ -142,7 +146,7 @@ describe('an execution stopped between the claim and the send', () => {
     await email.arrived();
 
     // Mid-stage: the guard's claim is written, the e-mail is not at SES yet.
-    const mid = await store.getInvoiceView(T, invoice.invoiceId);
+    const mid = await store.invoices.getInvoiceView(T, invoice.invoiceId);
     expect(mid?.stagesDone.map((s) => s.stage)).toEqual(['dueDate']);
     expect(mid?.events.map((e) => e.outcome)).toEqual(['pending']);
     expect(mid?.sendingUntil).toBeDefined();
@@ -154,10 +158,10 @@ describe('an execution stopped between the claim and the send', () => {
     // The Lambda runs on, as on AWS: its send goes out once and is completed.
     const done = taskResults.length;
     email.release();
-    await until('the stage to finish', () => taskResults.length > done);
+    await until(() => taskResults.length > done, { what: 'the stage to finish' });
     expect(taskResults.at(-1)).toMatchObject({ stage: 'dueDate', outcome: 'sent' });
     expect(mailsTo(customer)).toHaveLength(1);
-    const after = await store.getInvoiceView(T, invoice.invoiceId);
+    const after = await store.invoices.getInvoiceView(T, invoice.invoiceId);
     expect(after?.events.map((e) => [e.stage, e.channel, e.outcome])).toEqual([['dueDate', 'email', 'sent']]);
     expect(after?.sendingUntil).toBeUndefined();
     // The stopped execution stays stopped, with why in its history, and never reached the next state.
@@ -168,13 +172,13 @@ describe('an execution stopped between the claim and the send', () => {
 
     // A restarted timeline (run + 1, as a resume does) finds the stage done: nothing is sent again.
     await store.doc.send(
-      new UpdateCommand({ TableName: store.table, Key: keys.invoice(T, invoice.invoiceId), UpdateExpression: 'SET #run = :one', ExpressionAttributeNames: { '#run': 'run' }, ExpressionAttributeValues: { ':one': 1 } }),
+      new UpdateCommand({ TableName: store.name, Key: keys.invoice(T, invoice.invoiceId), UpdateExpression: 'SET #run = :one', ExpressionAttributeNames: { '#run': 'run' }, ExpressionAttributeValues: { ':one': 1 } }),
     );
     const restarted = await startTimeline({ ...invoice, run: 1 });
-    await until('the restarted stage', () => emulator.history(restarted).some((h) => h.state === 'WaitFirstOverdue'));
+    await until(() => emulator.history(restarted).some((h) => h.state === 'WaitFirstOverdue'), { what: 'the restarted stage' });
     expect(taskResults.at(-1)).toMatchObject({ stage: 'dueDate', outcome: 'alreadyDone' });
     expect(mailsTo(customer)).toHaveLength(1);
-    expect((await store.getInvoiceView(T, invoice.invoiceId))?.events).toHaveLength(1);
+    expect((await store.invoices.getInvoiceView(T, invoice.invoiceId))?.events).toHaveLength(1);
   });
 
   it('a payment recorded mid-stage waits for the send, then commits and stops the execution: one e-mail, logged before the payment', async () => {
@@ -183,14 +187,15 @@ describe('an execution stopped between the claim and the send', () => {
     const name = await startTimeline(invoice);
     await email.arrived();
 
+    const looks = watchInvoiceReads(invoice.invoiceId);
     const payment = callApi(adminApi, {
       method: 'POST',
       path: `/v1/invoices/${invoice.invoiceId}/payments`,
       body: { amount: invoice.amount, date: '2026-02-16', reference: 'CRO 12' },
     });
-    // The command sees the lease and waits: nothing recorded, the execution untouched.
-    await sleep(300);
-    expect((await store.getInvoice(T, invoice.invoiceId))?.status).toBe('open');
+    // The command sees the lease and waits (a second look means it went round): nothing recorded, the execution untouched.
+    await until(() => looks.reads() >= 2, { what: 'the payment command to look at the held lease twice' }).finally(looks.stop);
+    expect((await store.invoices.getInvoice(T, invoice.invoiceId))?.status).toBe('open');
     expect(execution(name).status).toBe('RUNNING');
 
     email.release();
@@ -200,7 +205,7 @@ describe('an execution stopped between the claim and the send', () => {
     expect(execution(name)).toMatchObject({ status: 'ABORTED', error: 'Sollecito.Stopped' });
     expect(mailsTo(customer)).toHaveLength(1);
 
-    const log = (await store.getInvoiceView(T, invoice.invoiceId))!.events;
+    const log = (await store.invoices.getInvoiceView(T, invoice.invoiceId))!.events;
     expect(log.map((e) => [e.type, e.outcome])).toEqual([
       ['message', 'sent'],
       ['payment', 'recorded'],

@@ -9,7 +9,7 @@ import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callApi, type ApiRequest } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
 import { allRoutes } from '../../lambdas/api/routes/index.js';
 
@@ -29,14 +29,14 @@ Object.assign(process.env, {
 });
 const { handler } = await import('../../lambdas/handlers/admin-api.js');
 const api = (req: ApiRequest) => callApi<unknown>(handler, req);
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 beforeAll(async () => {
-  await store.putTenant(
+  await store.tenants.putTenant(
     Tenant.parse({ tenantId: T, name: 'Fuzz S.r.l.', email: 'f@fuzz.example', iban: 'IT60X0542811101000000123456', country: 'IT', timeZone: 'Europe/Rome', defaultPolicy: 'standard', financeInboxes: ['f@fuzz.example'] }),
   );
-  await store.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'c@c.example' }));
-  await store.putInvoice(
+  await store.customers.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'c@c.example' }));
+  await store.invoices.putInvoice(
     Invoice.parse({ tenantId: T, invoiceId: 'INV-1', number: '1', customerId: 'C-1', issueDate: '2026-02-01', dueDate: '2026-03-01', currency: 'EUR', amount: 100_000, status: 'open', createdAt: '2026-02-01T08:00:00Z', updatedAt: '2026-02-01T08:00:00Z' }),
   );
 });

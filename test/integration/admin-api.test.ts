@@ -9,8 +9,8 @@ import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callApi, financeUser, outsider, viewerUser, type ApiRequest } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { allRoutes } from '../../lambdas/api/routes/index.js';
@@ -38,7 +38,7 @@ Object.assign(process.env, {
 });
 const { handler } = await import('../../lambdas/handlers/admin-api.js');
 const api = <T = any>(req: ApiRequest) => callApi<T>(handler, req);
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 afterAll(async () => {
   useSystemClock();
@@ -91,7 +91,7 @@ const invoice = (over: Partial<InvoiceInput> = {}): Invoice =>
 /** An invoice in the table with its execution running, as the stream would have started it. */
 const chased = async (over: Partial<InvoiceInput> = {}) => {
   const inv = invoice(over);
-  await store.putInvoice(inv);
+  await store.invoices.putInvoice(inv);
   const name = executionName(T, inv.invoiceId, inv.revision, inv.run);
   emulator.start(name, JSON.stringify({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }));
   return { inv, execution: name };
@@ -100,9 +100,9 @@ const chased = async (over: Partial<InvoiceInput> = {}) => {
 const execution = (name: string) => emulator.list().find((e) => e.name === name);
 
 beforeAll(async () => {
-  await store.putTenant(tenant);
-  await store.putCustomer(customer('C-MAIN', { salesNotes: ['Ask for Giulia, never before 10:00'], phone: '+393471234567' }));
-  await store.putCustomer(customer('C-OTHER'));
+  await store.tenants.putTenant(tenant);
+  await store.customers.putCustomer(customer('C-MAIN', { salesNotes: ['Ask for Giulia, never before 10:00'], phone: '+393471234567' }));
+  await store.customers.putCustomer(customer('C-OTHER'));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ describe('auth', () => {
     const write = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'hi' }, user: viewerUser });
     expect(write).toMatchObject({ status: 403, body: { code: 'forbidden' } });
     expect((await api({ method: 'GET', path: '/v1/invoices', user: outsider })).status).toBe(403);
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.events).toEqual([]);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events).toEqual([]);
   });
 
   it('serves its OpenAPI document to signed-in users', async () => {
@@ -159,7 +159,7 @@ describe('payments', () => {
     expect(res.body.stoppedExecution).toBeUndefined();
     expect(execution(name)?.status).toBe('RUNNING');
 
-    const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+    const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(view.payments).toEqual([expect.objectContaining({ amount: 20_000, reference: 'CRO 0042', actor: financeUser.email })]);
     expect(view.events).toEqual([expect.objectContaining({ type: 'payment', actor: financeUser.email, channel: 'api' })]);
   });
@@ -173,7 +173,7 @@ describe('payments', () => {
     expect(execution(name)).toMatchObject({ status: 'ABORTED', error: 'Sollecito.Stopped' });
     expect(execution(name)?.cause).toContain(financeUser.email);
 
-    const item = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.invoice(T, inv.invoiceId) }));
+    const item = await store.doc.send(new GetCommand({ TableName: store.name, Key: keys.invoice(T, inv.invoiceId) }));
     expect(item.Item?.gsi1pk).toBeUndefined();
     const list = await api({ method: 'GET', path: '/v1/invoices?limit=100' });
     expect(list.body.items.map((i: Invoice) => i.invoiceId)).not.toContain(inv.invoiceId);
@@ -181,7 +181,7 @@ describe('payments', () => {
 
   it('refuses a payment on a settled invoice (409), an overpayment (422) and an unknown invoice (404)', async () => {
     const paid = invoice({ status: 'paid', amountPaid: 120_000 });
-    await store.putInvoice(paid);
+    await store.invoices.putInvoice(paid);
     const again = await api({ method: 'POST', path: `/v1/invoices/${paid.invoiceId}/payments`, body: { amount: 100, date: '2026-03-09' } });
     expect(again).toMatchObject({ status: 409, body: { code: 'invoice_paid' } });
     expect(again.body.message).toMatch(/already paid/);
@@ -192,7 +192,7 @@ describe('payments', () => {
 
     const unknown = await api({ method: 'POST', path: '/v1/invoices/NOPE/payments', body: { amount: 1, date: '2026-03-09' } });
     expect(unknown).toMatchObject({ status: 404, body: { code: 'invoice_not_found' } });
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.payments).toEqual([]);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.payments).toEqual([]);
   });
 
   it('names every invalid field (400), refuses malformed JSON (400) and a non-JSON body (415)', async () => {
@@ -222,18 +222,18 @@ describe('payments', () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(1);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(1);
 
     const reused = await api({ ...req, body: { amount: 99, date: '2026-03-09' } });
     expect(reused).toMatchObject({ status: 422, body: { code: 'idempotency_key_reused' } });
     // The refusal leaves the first answer stored: the client's own retry is still a replay.
     const retried = await api(req);
     expect(retried.headers['idempotent-replayed']).toBe('true');
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(1);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(1);
     // Another user with the same key is another request.
     const other = await api({ ...req, user: { ...financeUser, sub: 'u-finance-2', email: 'marco@officinerossi.example' } });
     expect(other.status).toBe(201);
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(2);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.payments).toHaveLength(2);
   });
 });
 
@@ -304,7 +304,7 @@ describe('promises, plans, disputes, pauses', () => {
     const written = await api({ method: 'POST', path: `/v1/invoices/${other.invoiceId}/write-off`, body: { reason: 'customer insolvent' } });
     expect(written.body.invoice.status).toBe('written_off');
 
-    const log = (await store.getInvoiceView(T, inv.invoiceId))!.events;
+    const log = (await store.invoices.getInvoiceView(T, inv.invoiceId))!.events;
     expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(['pause', 'resume']));
     expect(new Set(log.map((e) => e.actor))).toEqual(new Set([financeUser.email]));
   });
@@ -312,14 +312,14 @@ describe('promises, plans, disputes, pauses', () => {
   it('resume restarts an open invoice whose timeline failed: the old execution stopped, a new run, the failure gone from the table', async () => {
     const { inv, execution: name } = await chased();
     const failure = { at: '2026-03-09T08:00:00.000Z', state: 'TableStream', error: 'RetryAttemptsExhausted', cause: 'the stream gave the batch up' };
-    await store.recordFailure(T, inv.invoiceId, failure, { tenantId: T, invoiceId: inv.invoiceId, eventId: 'f-1', at: failure.at, type: 'failure', channel: 'system', actor: 'system', outcome: 'recorded' });
+    await store.invoices.recordFailure(T, inv.invoiceId, failure, { tenantId: T, invoiceId: inv.invoiceId, eventId: 'f-1', at: failure.at, type: 'failure', channel: 'system', actor: 'system', outcome: 'recorded' });
 
     const resumed = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/resume`, body: { reason: 'checked after the stream alarm' } });
 
     expect(resumed.status).toBe(200);
     expect(resumed.body.invoice).toMatchObject({ status: 'open', run: inv.run + 1 });
     expect(execution(name)?.status).toBe('ABORTED');
-    const stored = (await store.getInvoiceView(T, inv.invoiceId))!;
+    const stored = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(stored.invoice.failure).toBeUndefined();
     expect(stored.events.find((e) => e.type === 'resume')?.details).toMatchObject({ from: 'open', failure: 'TableStream' });
   });
@@ -328,7 +328,7 @@ describe('promises, plans, disputes, pauses', () => {
     const { inv, execution: name } = await chased();
     const res = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'Called, will check with their bank' } });
     expect(res.status).toBe(201);
-    const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+    const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(view.invoice).toEqual(inv);
     expect(view.events).toEqual([expect.objectContaining({ type: 'note', details: { text: 'Called, will check with their bank' } })]);
     expect(execution(name)?.status).toBe('RUNNING');
@@ -358,15 +358,15 @@ describe('listing invoices', () => {
   const C = 'C-LIST';
   const ids: string[] = [];
   beforeAll(async () => {
-    await store.putCustomer(customer(C));
+    await store.customers.putCustomer(customer(C));
     // Due dates spread over every ageing bucket (today is 2026-03-10 in Rome).
     const dues = ['2026-03-20', '2026-03-10', '2026-03-09', '2026-02-08', '2026-02-07', '2026-01-09', '2025-12-10', '2025-12-09', '2025-11-01'];
     for (const [n, dueDate] of dues.entries()) {
       const inv = invoice({ customerId: C, dueDate, issueDate: '2025-10-01', needsContact: n === 0 });
       ids.push(inv.invoiceId);
-      await store.putInvoice(inv);
+      await store.invoices.putInvoice(inv);
     }
-    await store.putInvoice(invoice({ customerId: C, dueDate: '2025-12-01', issueDate: '2025-10-01', status: 'paid', amountPaid: 120_000 }));
+    await store.invoices.putInvoice(invoice({ customerId: C, dueDate: '2025-12-01', issueDate: '2025-10-01', status: 'paid', amountPaid: 120_000 }));
   });
 
   const list = async (query: string) => {
@@ -430,7 +430,7 @@ describe('calls', () => {
     const { inv } = await chased({ amountPaid: 20_000 });
     await store.doc.send(
       new PutCommand({
-        TableName: store.table,
+        TableName: store.name,
         Item: { ...keys.callTask(T, '2026-03-10', 'C-MAIN', inv.invoiceId), entity: 'callTask', talkingPoints: ['Work delivered as agreed', 'Terms were 30 days'] },
       }),
     );
@@ -454,7 +454,7 @@ describe('calls', () => {
 
   it('logs a call that got a promise and a new contact: promise recorded, contact saved, task completed', async () => {
     const { inv, execution: name } = await chased();
-    await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...keys.callTask(T, '2026-03-10', 'C-MAIN', inv.invoiceId), entity: 'callTask' } }));
+    await store.doc.send(new PutCommand({ TableName: store.name, Item: { ...keys.callTask(T, '2026-03-10', 'C-MAIN', inv.invoiceId), entity: 'callTask' } }));
     const res = await api({
       method: 'POST',
       path: `/v1/calls/C-MAIN/${inv.invoiceId}/outcome`,
@@ -465,8 +465,8 @@ describe('calls', () => {
     expect(res.body.customerUpdated).toBe(true);
     expect(res.body.events.map((e: { type: string; channel: string }) => `${e.type}/${e.channel}`)).toEqual(['call_outcome/phone', 'promise/phone']);
     expect(execution(name)?.status).toBe('ABORTED');
-    expect((await store.getCustomer(T, 'C-MAIN'))?.billingContact).toMatchObject({ name: 'Sara Neri' });
-    const task = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.callTask(T, '2026-03-10', 'C-MAIN', inv.invoiceId) }));
+    expect((await store.customers.getCustomer(T, 'C-MAIN'))?.billingContact).toMatchObject({ name: 'Sara Neri' });
+    const task = await store.doc.send(new GetCommand({ TableName: store.name, Key: keys.callTask(T, '2026-03-10', 'C-MAIN', inv.invoiceId) }));
     expect(task.Item?.outcome).toMatchObject({ reached: true, promiseDate: '2026-03-18', by: financeUser.email });
 
     const wrongCustomer = await api({ method: 'POST', path: `/v1/calls/C-OTHER/${inv.invoiceId}/outcome`, body: { reached: false } });
@@ -476,7 +476,7 @@ describe('calls', () => {
 
 describe('customers', () => {
   it('reads and updates a customer, logging the change with the user', async () => {
-    await store.putCustomer(customer('C-EDIT'));
+    await store.customers.putCustomer(customer('C-EDIT'));
     const bad = await api({ method: 'PATCH', path: '/v1/customers/C-EDIT', body: { email: 'not-an-address', timeZone: 'Mars/Base', officeHours: { days: [8], from: '9', to: '17:00' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'officeHours.days.0', 'officeHours.from', 'timeZone']);
@@ -492,25 +492,25 @@ describe('customers', () => {
   });
 
   it('starts the invoices that waited for a contact once an e-mail address is added', async () => {
-    await store.putCustomer(customer('C-UNREACHABLE', { email: undefined }));
+    await store.customers.putCustomer(customer('C-UNREACHABLE', { email: undefined }));
     const waiting = invoice({ customerId: 'C-UNREACHABLE', needsContact: true });
-    await store.putInvoice(waiting);
+    await store.invoices.putInvoice(waiting);
     const res = await api({ method: 'PATCH', path: '/v1/customers/C-UNREACHABLE', body: { email: 'ap@found.example' } });
     expect(res.status).toBe(200);
-    const after = (await store.getInvoice(T, waiting.invoiceId))!;
+    const after = (await store.invoices.getInvoice(T, waiting.invoiceId))!;
     expect(after.needsContact).toBe(false);
     expect(after.status).toBe('open');
   });
 
   it('adds sales notes in order', async () => {
-    await store.putCustomer(customer('C-NOTES', { salesNotes: ['Key account'] }));
+    await store.customers.putCustomer(customer('C-NOTES', { salesNotes: ['Key account'] }));
     const res = await api({ method: 'POST', path: '/v1/customers/C-NOTES/notes', body: { text: 'Talk to Giulia, not the CEO' } });
     expect(res.status).toBe(201);
     expect(res.body.customer.salesNotes).toEqual(['Key account', 'Talk to Giulia, not the CEO']);
   });
 
   it('releases a credit hold, tells the ERP through EventBridge, and refuses when there is none', async () => {
-    await store.putCustomer(customer('C-HOLD', { creditHold: { placedAt: '2026-03-01T08:00:00Z', invoiceId: 'INV-HOLD', reason: '30 days late' } }));
+    await store.customers.putCustomer(customer('C-HOLD', { creditHold: { placedAt: '2026-03-01T08:00:00Z', invoiceId: 'INV-HOLD', reason: '30 days late' } }));
     const res = await api({ method: 'POST', path: '/v1/customers/C-HOLD/release-hold', body: { reason: 'paid by bank transfer' } });
     expect(res.status).toBe(200);
     expect(res.body.customer.creditHold).toBeUndefined();
@@ -523,7 +523,7 @@ describe('customers', () => {
     const again = await api({ method: 'POST', path: '/v1/customers/C-HOLD/release-hold', body: {} });
     expect(again).toMatchObject({ status: 409, body: { code: 'no_credit_hold' } });
     const invoiceLog = await store.doc.send(
-      new QueryCommand({ TableName: store.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.invoice(T, 'INV-HOLD').pk } }),
+      new QueryCommand({ TableName: store.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.invoice(T, 'INV-HOLD').pk } }),
     );
     expect(invoiceLog.Items?.map((i) => i.type)).toEqual(['credit_hold_released']);
   });

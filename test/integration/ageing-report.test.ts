@@ -9,10 +9,9 @@ import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { callApi, lambdaContext } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { documentClient } from '../../lambdas/adapters/clients.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { recordActivity } from '../../lambdas/adapters/dynamo-report.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { documentClient } from '../../lambdas/adapters/dynamo/client.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { startSes } from '../../local/services/ses.js';
 
@@ -35,7 +34,7 @@ useClock({ now: () => NOW });
 
 const { handler } = await import('../../lambdas/handlers/ageing-report.js');
 const { handler: adminApi } = await import('../../lambdas/handlers/admin-api.js');
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 // Every command the shared document client sends, to prove the report never scans.
 const commands: string[] = [];
@@ -70,28 +69,28 @@ const invoice = (over: Partial<InvoiceInput>): Invoice =>
   });
 
 beforeAll(async () => {
-  await store.putTenant(
+  await store.tenants.putTenant(
     supplier(T, { language: 'en', financeInboxes: ['amministrazione@officinerossi.example', 'cfo@officinerossi.example'] }),
   );
   const customer = (customerId: string, name: string, over: Record<string, unknown> = {}) =>
-    store.putCustomer(Customer.parse({ tenantId: T, customerId, name, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
+    store.customers.putCustomer(Customer.parse({ tenantId: T, customerId, name, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
   await customer('C-ALFA', 'Alfa Meccanica S.p.A.', { creditHold: { placedAt: '2026-03-06T09:00:00Z', invoiceId: 'R-1', reason: 'invoice 2026/1 unpaid 31 days' } });
   await customer('C-BETA', '=cmd|Beta');
   await customer('C-RO', 'Gamma S.R.L.', { country: 'RO', language: 'ro', timeZone: 'Europe/Bucharest' });
 
-  await store.putInvoice(invoice({ customerId: 'C-ALFA', amount: 100_000, amountPaid: 25_000, dueDate: '2026-02-06' })); // 31 days late
-  await store.putInvoice(invoice({ customerId: 'C-BETA', amount: 40_000, dueDate: '2026-03-09', needsContact: true })); // due today
-  await store.putInvoice(invoice({ customerId: 'C-RO', currency: 'RON', amount: 500_000, dueDate: '2025-11-01' })); // 128 days late
+  await store.invoices.putInvoice(invoice({ customerId: 'C-ALFA', amount: 100_000, amountPaid: 25_000, dueDate: '2026-02-06' })); // 31 days late
+  await store.invoices.putInvoice(invoice({ customerId: 'C-BETA', amount: 40_000, dueDate: '2026-03-09', needsContact: true })); // due today
+  await store.invoices.putInvoice(invoice({ customerId: 'C-RO', currency: 'RON', amount: 500_000, dueDate: '2025-11-01' })); // 128 days late
   const disputed = invoice({ customerId: 'C-BETA', amount: 7_000, dueDate: '2026-02-20', status: 'disputed', dispute: { reason: 'goods', text: '', openedAt: '2026-03-03T10:00:00Z' } });
-  await store.putInvoice(disputed);
+  await store.invoices.putInvoice(disputed);
   // Paid: not in the open index, so not in the ageing; its payment this week is in the results.
-  await store.putInvoice(invoice({ customerId: 'C-BETA', amount: 12_345, amountPaid: 12_345, status: 'paid' }));
-  await recordActivity(store, [
+  await store.invoices.putInvoice(invoice({ customerId: 'C-BETA', amount: 12_345, amountPaid: 12_345, status: 'paid' }));
+  await store.reports.recordActivity([
     { kind: 'collected', tenantId: T, invoiceId: 'R-5', number: '2026/5', customerId: 'C-BETA', dueDate: '2026-02-04', currency: 'EUR', amount: 12_345, date: '2026-03-04', paymentId: 'p1', valueDate: '2026-03-03', afterStage: 'phoneCall', policy: 'standard' },
     { kind: 'issued', tenantId: T, invoiceId: 'R-1', number: '2026/1', customerId: 'C-ALFA', dueDate: '2026-02-06', currency: 'EUR', amount: 150_000, date: '2026-01-07' },
   ]);
   await store.doc.send(
-    new PutCommand({ TableName: store.table, Item: { ...keys.callTask(T, '2026-03-06', 'C-RO', 'R-3'), entity: 'callTask', invoiceId: 'R-3' } }),
+    new PutCommand({ TableName: store.name, Item: { ...keys.callTask(T, '2026-03-06', 'C-RO', 'R-3'), entity: 'callTask', invoiceId: 'R-3' } }),
   );
 });
 

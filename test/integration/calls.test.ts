@@ -11,9 +11,9 @@ import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callApi, lambdaContext } from '../support/api-events.js';
 import { supplier } from '../support/fixtures.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { contactEvent } from '../../lambdas/domain/shared/contact-event.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { Customer, Invoice, type CustomerInput, type InvoiceInput, type PolicyId } from '../../lambdas/domain/model.js';
@@ -46,7 +46,7 @@ const planTimelineHandler = await import('../../lambdas/handlers/plan-timeline.j
 const { sendStageReminder } = await import('../../lambdas/handlers/send-reminder.js');
 const api = <R = any>(req: Parameters<typeof callApi>[1]) => callApi<R>(adminApi.handler, req);
 
-const store = new DynamoStore();
+const store = dynamoRepositories();
 const tenant = supplier(T, { language: 'en' });
 
 let customerN = 0;
@@ -64,7 +64,7 @@ const newCustomer = async (over: Partial<CustomerInput> = {}) => {
     salesNotes: ['Ask for Giulia, never before 10:00'],
     ...over,
   });
-  await store.putCustomer(c);
+  await store.customers.putCustomer(c);
   return c;
 };
 
@@ -86,17 +86,17 @@ const newInvoice = async (customer: Customer, over: Partial<InvoiceInput> = {}, 
     updatedAt: '2026-01-16T08:00:00Z',
     ...over,
   });
-  await store.putInvoice(inv);
+  await store.invoices.putInvoice(inv);
   for (const stage of done) {
     await store.doc.send(
-      new PutCommand({ TableName: store.table, Item: { ...keys.stageDone(T, inv.invoiceId, stage), entity: 'stageDone', stage, at: '2026-03-02T08:00:00Z', revision: inv.revision, run: inv.run } }),
+      new PutCommand({ TableName: store.name, Item: { ...keys.stageDone(T, inv.invoiceId, stage), entity: 'stageDone', stage, at: '2026-03-02T08:00:00Z', revision: inv.revision, run: inv.run } }),
     );
   }
   return inv;
 };
 
 const planOf = async (inv: Invoice, customer: Customer): Promise<TimelinePlan> => {
-  const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+  const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
   return planTimeline({ invoice: view.invoice, customer, policy: policyFor(customer, tenant), stagesDone: view.stagesDone, now });
 };
 
@@ -106,14 +106,14 @@ const call = async (inv: Invoice, customer: Customer) =>
 const callItems = async (day: string) =>
   (
     await store.doc.send(
-      new QueryCommand({ TableName: store.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.callTask(T, day, '', '').pk } }),
+      new QueryCommand({ TableName: store.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.callTask(T, day, '', '').pk } }),
     )
   ).Items ?? [];
 
-const callLog = async (inv: Invoice) => (await store.getInvoiceView(T, inv.invoiceId))!.events.filter((e) => e.type === 'call_task');
+const callLog = async (inv: Invoice) => (await store.invoices.getInvoiceView(T, inv.invoiceId))!.events.filter((e) => e.type === 'call_task');
 
 beforeAll(async () => {
-  await store.putTenant(tenant);
+  await store.tenants.putTenant(tenant);
 });
 afterAll(async () => {
   useSystemClock();
@@ -148,7 +148,7 @@ describe('one call per customer per day', () => {
 
     // Both stages are done by the one call; the mentioned invoice keeps its own timeline.
     for (const inv of [a, b]) {
-      const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+      const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
       expect(view.stagesDone.map((s) => s.stage)).toContain('phoneCall');
       expect(view.sendingUntil).toBeUndefined();
       const logged = await callLog(inv);
@@ -156,7 +156,7 @@ describe('one call per customer per day', () => {
       expect(logged[0]).toMatchObject({ messageId: first.callId, outcome: 'recorded', details: { callId: first.callId, day: CALL_DAY } });
     }
     expect((await callLog(b))[0]!.details).toMatchObject({ sentWith: a.invoiceId, amountDue: 80_000 });
-    expect((await store.getInvoiceView(T, c.invoiceId))!.stagesDone.map((s) => s.stage)).not.toContain('phoneCall');
+    expect((await store.invoices.getInvoiceView(T, c.invoiceId))!.stagesDone.map((s) => s.stage)).not.toContain('phoneCall');
 
     // B's execution reaches its call a moment later and moves on; nothing is written twice.
     now = new Date('2026-03-03T08:00:05Z');
@@ -206,7 +206,7 @@ describe('one call per customer per day', () => {
     const hold = (until: string | null) =>
       store.doc.send(
         new UpdateCommand({
-          TableName: store.table,
+          TableName: store.name,
           Key: keys.invoice(T, b.invoiceId),
           UpdateExpression: until ? 'SET sendingUntil = :u' : 'REMOVE sendingUntil',
           ...(until ? { ExpressionAttributeValues: { ':u': until } } : {}),
@@ -272,12 +272,12 @@ describe('one call per customer per day', () => {
     expect(res.body.callId).toBe(callTaskId(customer.customerId, CALL_DAY));
     expect(res.body.otherInvoices.map((o: { invoice: { invoiceId: string; status: string } }) => [o.invoice.invoiceId, o.invoice.status])).toEqual([[a.invoiceId, 'promised']]);
     for (const inv of [a, b]) {
-      const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+      const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
       expect(view.invoice.promise?.date).toBe('2026-03-10');
       expect(view.events.filter((e) => e.type === 'call_outcome')).toHaveLength(1);
     }
     // The mentioned invoice is not on the call: untouched.
-    expect((await store.getInvoiceView(T, c.invoiceId))!.events.filter((e) => e.type === 'call_outcome')).toEqual([]);
+    expect((await store.invoices.getInvoiceView(T, c.invoiceId))!.events.filter((e) => e.type === 'call_outcome')).toEqual([]);
 
     const after = await api({ method: 'GET', path: `/v1/calls?day=${CALL_DAY}` });
     const row = after.body.calls.find((r: { customerId: string }) => r.customerId === customer.customerId);
@@ -295,10 +295,10 @@ describe('two ignored e-mails and no SMS: the call comes forward', () => {
     // Relationship never texts; standard texts, but this customer has no mobile.
     const customer = await newCustomer({ policy, phone: undefined });
     const inv = await newInvoice(customer, { lastContactAt: '2026-02-16T08:00:00Z' }, ['preDue', 'dueDate']);
-    await store.appendEvent(sentEmail(inv, 'preDue', '2026-02-06T08:00:00Z'));
-    await store.appendEvent(sentEmail(inv, 'dueDate', '2026-02-16T08:00:00Z'));
+    await store.invoices.appendEvent(sentEmail(inv, 'preDue', '2026-02-06T08:00:00Z'));
+    await store.invoices.appendEvent(sentEmail(inv, 'dueDate', '2026-02-16T08:00:00Z'));
     if (engaged) {
-      await store.appendEvent(contactEvent({ tenantId: T, invoiceId: inv.invoiceId, at: '2026-02-17T10:00:00Z', type: 'link_view', channel: 'link', actor: 'customer', outcome: 'recorded' }));
+      await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: inv.invoiceId, at: '2026-02-17T10:00:00Z', type: 'link_view', channel: 'link', actor: 'customer', outcome: 'recorded' }));
     }
     return (await planTimelineHandler.handler({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }, lambdaContext('plan-timeline'))) as TimelinePlan;
   };
@@ -332,12 +332,12 @@ describe('two ignored e-mails and no SMS: the call comes forward', () => {
     try {
       const customer = await newCustomer({ policy: 'relationship', phone: undefined });
       const inv = await newInvoice(customer, { lastContactAt: '2026-02-16T08:00:00Z' }, ['preDue', 'dueDate']);
-      await store.appendEvent(sentEmail(inv, 'preDue', '2026-02-06T08:00:00Z'));
-      await store.appendEvent(sentEmail(inv, 'dueDate', '2026-02-16T08:00:00Z'));
+      await store.invoices.appendEvent(sentEmail(inv, 'preDue', '2026-02-06T08:00:00Z'));
+      await store.invoices.appendEvent(sentEmail(inv, 'dueDate', '2026-02-16T08:00:00Z'));
       const plan = await planOf(inv, customer);
       const send = () => sendStageReminder({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run, stage: 'firstOverdue', plan });
       await expect(send()).rejects.toMatchObject({ name: 'Sollecito.Deferred' });
-      const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+      const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
       expect(view.events.filter((e) => e.type === 'deferred').map((e) => [e.stage, e.details?.reason])).toEqual([['firstOverdue', expect.stringContaining('call comes forward')]]);
       expect(view.events.filter((e) => e.type === 'message' && e.stage === 'firstOverdue')).toEqual([]);
       // Back in PlanTimeline (the Catch on Sollecito.Deferred): the call is next, the e-mail left out.

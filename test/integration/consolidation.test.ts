@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories, type DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
 import { policyFor } from '../../lambdas/domain/timeline/policies.js';
@@ -21,7 +21,7 @@ let now = new Date('2026-03-02T09:00:00Z');
 useClock({ now: () => now });
 
 let ses: RunningSes;
-let store: DynamoStore;
+let store: DynamoRepositories;
 let sendStageReminder: typeof import('../../lambdas/handlers/send-reminder.js').sendStageReminder;
 
 const tenant = Tenant.parse({
@@ -66,7 +66,7 @@ const invoice = (customerId: string, n: number, over: Partial<InvoiceInput> = {}
 const markDone = async (inv: Invoice, stages: Stage[], at: string) => {
   for (const stage of stages) {
     await store.doc.send(
-      new PutCommand({ TableName: store.table, Item: { ...keys.stageDone(T, inv.invoiceId, stage), entity: 'stageDone', stage, at, revision: 1, run: 0 } }),
+      new PutCommand({ TableName: store.name, Item: { ...keys.stageDone(T, inv.invoiceId, stage), entity: 'stageDone', stage, at, revision: 1, run: 0 } }),
     );
   }
 };
@@ -93,8 +93,8 @@ beforeAll(async () => {
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   ({ sendStageReminder } = await import('../../lambdas/handlers/send-reminder.js'));
-  store = new DynamoStore();
-  await store.putTenant(tenant);
+  store = dynamoRepositories();
+  await store.tenants.putTenant(tenant);
 });
 afterAll(async () => {
   useSystemClock();
@@ -107,10 +107,10 @@ beforeEach(() => {
 describe('one voice per customer', () => {
   it('sends one e-mail for eight invoices due the same day, and every invoice logs that message', async () => {
     const customer = newCustomer();
-    await store.putCustomer(customer);
+    await store.customers.putCustomer(customer);
     const invoices = Array.from({ length: 8 }, (_, i) => invoice(customer.customerId, i + 1));
     for (const inv of invoices) {
-      await store.putInvoice(inv);
+      await store.invoices.putInvoice(inv);
       await markDone(inv, ['preDue'], '2026-02-23T09:00:00Z');
     }
 
@@ -123,7 +123,7 @@ describe('one voice per customer', () => {
 
     const messageIds = new Set<string>();
     for (const inv of invoices) {
-      const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+      const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
       expect(view.stagesDone.map((s) => s.stage).sort()).toEqual(['dueDate', 'preDue']);
       const sent = view.events.filter((e) => e.type === 'message' && e.outcome === 'sent');
       expect(sent).toHaveLength(1);
@@ -140,12 +140,12 @@ describe('one voice per customer', () => {
 
   it('speaks with the firmest stage among the invoices, and lists a pre-due one as coming due', async () => {
     const customer = newCustomer();
-    await store.putCustomer(customer);
+    await store.customers.putCustomer(customer);
     // Due 16 Feb: second overdue (+14) on 2 March. Due 9 March: pre-due (-7) on 2 March.
     const late = invoice(customer.customerId, 1, { dueDate: '2026-02-16' });
     const soon = invoice(customer.customerId, 2, { dueDate: '2026-03-09' });
-    await store.putInvoice(late);
-    await store.putInvoice(soon);
+    await store.invoices.putInvoice(late);
+    await store.invoices.putInvoice(soon);
     await markDone(late, ['preDue', 'dueDate', 'firstOverdue'], '2026-02-23T09:00:00Z');
     const out = await sendStage(soon, customer, 'preDue');
     expect(out.outcome).toBe('sent');
@@ -155,21 +155,21 @@ describe('one voice per customer', () => {
     const text = JSON.stringify(mails[0]);
     expect(text).toContain(late.number);
     expect(text).toContain(soon.number);
-    const lateView = (await store.getInvoiceView(T, late.invoiceId))!;
+    const lateView = (await store.invoices.getInvoiceView(T, late.invoiceId))!;
     expect(lateView.stagesDone.map((s) => s.stage)).toContain('secondOverdue');
-    const soonOnly = (await store.getInvoiceView(T, soon.invoiceId))!.events.find((e) => e.type === 'message' && e.channel === 'email');
+    const soonOnly = (await store.invoices.getInvoiceView(T, soon.invoiceId))!.events.find((e) => e.type === 'message' && e.channel === 'email');
     const lateOnly = lateView.events.find((e) => e.type === 'message' && e.channel === 'email');
     expect(soonOnly?.messageId).toBe(lateOnly?.messageId);
   });
 
   it('leaves out a companion that was paid before the message was claimed', async () => {
     const customer = newCustomer();
-    await store.putCustomer(customer);
+    await store.customers.putCustomer(customer);
     const a = invoice(customer.customerId, 1);
     const b = invoice(customer.customerId, 2, { status: 'paid', amountPaid: 20_000 });
     const c = invoice(customer.customerId, 3);
     for (const inv of [a, b, c]) {
-      await store.putInvoice(inv);
+      await store.invoices.putInvoice(inv);
       await markDone(inv, ['preDue'], '2026-02-23T09:00:00Z');
     }
     await sendStage(a, customer, 'dueDate');
@@ -177,22 +177,22 @@ describe('one voice per customer', () => {
     expect(body).toContain(a.number);
     expect(body).toContain(c.number);
     expect(body).not.toContain(b.number);
-    expect((await store.getInvoiceView(T, b.invoiceId))!.stagesDone.map((x) => x.stage)).toEqual(['preDue']);
+    expect((await store.invoices.getInvoiceView(T, b.invoiceId))!.stagesDone.map((x) => x.stage)).toEqual(['preDue']);
   });
 });
 
 describe('contact limits across invoices', () => {
   it('records each message on the customer, and defers a stage that would break the gap until the planner places it after', async () => {
     const customer = newCustomer();
-    await store.putCustomer(customer);
+    await store.customers.putCustomer(customer);
     const a = invoice(customer.customerId, 1);
     const b = invoice(customer.customerId, 2, { dueDate: '2026-03-04' });
     for (const inv of [a, b]) {
-      await store.putInvoice(inv);
+      await store.invoices.putInvoice(inv);
       await markDone(inv, ['preDue'], '2026-02-23T09:00:00Z');
     }
     expect((await sendStage(a, customer, 'dueDate')).outcome).toBe('sent');
-    const after = (await store.getCustomer(T, customer.customerId))!;
+    const after = (await store.customers.getCustomer(T, customer.customerId))!;
     expect(after.recentContacts).toEqual([{ at: now.toISOString(), channel: 'email' }]);
     expect(after.contactsVersion).toBe(1);
 
@@ -200,7 +200,7 @@ describe('contact limits across invoices', () => {
     now = new Date('2026-03-04T09:00:00Z');
     await expect(sendStage(b, after, 'dueDate')).rejects.toMatchObject({ name: 'Sollecito.Deferred' });
     expect(mailsTo(customer.email!)).toHaveLength(1);
-    const view = (await store.getInvoiceView(T, b.invoiceId))!;
+    const view = (await store.invoices.getInvoiceView(T, b.invoiceId))!;
     // 2 March + 5 days is Saturday 7: Monday 9 at 09:00 London.
     expect(view.invoice.deferral).toMatchObject({ stage: 'dueDate', until: '2026-03-09T09:00:00.000Z' });
     expect(view.events.filter((e) => e.type === 'deferred')).toEqual([expect.objectContaining({ stage: 'dueDate', details: expect.objectContaining({ until: '2026-03-09T09:00:00.000Z' }) })]);
@@ -212,7 +212,7 @@ describe('contact limits across invoices', () => {
     expect(plan.at.dueDate).toBe('2026-03-09T09:00:00.000Z');
 
     now = new Date(plan.at.dueDate);
-    const later = (await store.getCustomer(T, customer.customerId))!;
+    const later = (await store.customers.getCustomer(T, customer.customerId))!;
     expect((await sendStage(view.invoice, later, 'dueDate')).outcome).toBe('sent');
     expect(mailsTo(customer.email!)).toHaveLength(2);
   });
@@ -221,11 +221,11 @@ describe('contact limits across invoices', () => {
 describe('an answer through a link waits for the finance team', () => {
   it('holds the next reminder while the customer plan request is open, and sends once it is done', async () => {
     const { DynamoTasks } = await import('../../lambdas/adapters/dynamo-tasks.js');
-    const tasks = new DynamoTasks(store);
+    const tasks = store.tasks;
     const customer = newCustomer();
-    await store.putCustomer(customer);
+    await store.customers.putCustomer(customer);
     const inv = invoice(customer.customerId, 1);
-    await store.putInvoice(inv);
+    await store.invoices.putInvoice(inv);
     await markDone(inv, ['preDue'], '2026-02-23T09:00:00Z');
     const task = {
       tenantId: T,
@@ -242,7 +242,7 @@ describe('an answer through a link waits for the finance team', () => {
 
     await expect(sendStage(inv, customer, 'dueDate')).rejects.toMatchObject({ name: 'Sollecito.Deferred' });
     expect(mailsTo(customer.email!)).toHaveLength(0);
-    const held = (await store.getInvoiceView(T, inv.invoiceId))!;
+    const held = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     // The next business morning: Tuesday 3 March, 09:00 London.
     expect(held.invoice.deferral).toMatchObject({ stage: 'dueDate', until: '2026-03-03T09:00:00.000Z' });
     expect(held.invoice.deferral?.reason).toMatch(/finance team/);

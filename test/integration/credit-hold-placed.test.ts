@@ -8,7 +8,7 @@ import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { lambdaContext } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
@@ -34,7 +34,7 @@ const { handler } = await import('../../lambdas/handlers/credit-hold.js');
 
 const T = 'acme-placed';
 const REP = 'marco.neri@officinerossi.example';
-const store = new DynamoStore();
+const store = dynamoRepositories();
 
 afterAll(async () => {
   useSystemClock();
@@ -43,10 +43,10 @@ afterAll(async () => {
 });
 
 beforeAll(async () => {
-  await store.putTenant(
+  await store.tenants.putTenant(
     supplier(T, { language: 'it' }),
   );
-  await store.putCustomer(
+  await store.customers.putCustomer(
     Customer.parse({
       tenantId: T,
       customerId: 'C-1',
@@ -58,7 +58,7 @@ beforeAll(async () => {
       salesRep: { name: 'Marco Neri', email: REP },
     }),
   );
-  await store.putInvoice(
+  await store.invoices.putInvoice(
     Invoice.parse({
       tenantId: T,
       invoiceId: 'CH-1',
@@ -90,7 +90,7 @@ describe('PlaceCreditHold', () => {
     const out = await handler(input, lambdaContext('credit-hold'));
     expect(out).toMatchObject({ stage: 'creditHold', outcome: 'placed' });
 
-    const customer = await store.getCustomer(T, 'C-1');
+    const customer = await store.customers.getCustomer(T, 'C-1');
     expect(customer?.creditHold).toMatchObject({ invoiceId: 'CH-1', placedAt: NOW.toISOString() });
 
     const placed = events.events.filter((e) => e.detailType === 'CreditHoldPlaced');
@@ -104,7 +104,7 @@ describe('PlaceCreditHold', () => {
     expect(rep[0]!.body.text).toMatch(/1\.200,00\s€/);
     expect(ses.messages().filter((m) => m.destination.to.includes('ap@alfa.example'))).toHaveLength(1);
 
-    const log = (await store.getInvoiceView(T, 'CH-1'))!.events;
+    const log = (await store.invoices.getInvoiceView(T, 'CH-1'))!.events;
     expect(log.filter((e) => e.type === 'credit_hold')).toHaveLength(1);
     expect(log.filter((e) => e.type === 'internal_notice')).toEqual([
       expect.objectContaining({ channel: 'email', to: REP, outcome: 'sent', messageId: rep[0]!.messageId, stage: 'creditHold' }),
@@ -116,7 +116,7 @@ describe('PlaceCreditHold', () => {
     const out = await handler(input, lambdaContext('credit-hold'));
     expect(out).toMatchObject({ outcome: 'alreadyPlaced' });
     expect(ses.messages().length).toBe(mails);
-    const log = (await store.getInvoiceView(T, 'CH-1'))!.events;
+    const log = (await store.invoices.getInvoiceView(T, 'CH-1'))!.events;
     expect(log.filter((e) => e.type === 'internal_notice')).toHaveLength(1);
     // The event goes out again (at least once) with the same hold id, for consumers to de-duplicate.
     const ids = new Set(events.events.filter((e) => e.detailType === 'CreditHoldPlaced').map((e) => e.detail.holdId));

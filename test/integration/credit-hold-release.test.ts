@@ -10,12 +10,11 @@ import { localStreamPoller, useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { ReportReader } from '../../lambdas/adapters/dynamo-report.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { recordPayment } from '../../lambdas/domain/commands/commands.js';
 import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
-import type { Workflow } from '../../lambdas/adapters/ports.js';
+import type { Workflow } from '../../lambdas/app/ports/workflow.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { startSes } from '../../local/services/ses.js';
@@ -36,7 +35,7 @@ Object.assign(process.env, {
 const { afterInvoiceChange } = await import('../../lambdas/handlers/lib/invoice-activity.js');
 
 const T = 'acme-hold';
-const store = new DynamoStore();
+const store = dynamoRepositories();
 // Payments need no execution to stop in this test: a workflow that records what it is asked.
 const stopped: string[] = [];
 const workflow: Workflow = { start: async () => ({ executionArn: 'x', alreadyStarted: false }), stop: async (name) => void stopped.push(name) };
@@ -77,15 +76,15 @@ const drain = async () => {
 const customerLog = async () =>
   (
     await store.doc.send(
-      new QueryCommand({ TableName: store.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :log)', ExpressionAttributeValues: { ':pk': keys.customer(T, 'C-HOLD').pk, ':log': 'LOG#' } }),
+      new QueryCommand({ TableName: store.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :log)', ExpressionAttributeValues: { ':pk': keys.customer(T, 'C-HOLD').pk, ':log': 'LOG#' } }),
     )
   ).Items ?? [];
 
 beforeAll(async () => {
-  await store.putTenant(
+  await store.tenants.putTenant(
     supplier(T, { language: 'it' }),
   );
-  await store.putCustomer(
+  await store.customers.putCustomer(
     Customer.parse({
       tenantId: T,
       customerId: 'C-HOLD',
@@ -98,9 +97,9 @@ beforeAll(async () => {
     }),
   );
   // Standard policy: a hold from 30 days past due. On 20 March: H-1 47 days, H-2 exactly 30 days, H-3 10 days late.
-  await store.putInvoice(invoice('H-1', { dueDate: '2026-02-01', amount: 100_000 }));
-  await store.putInvoice(invoice('H-2', { dueDate: '2026-02-18', amount: 50_000 }));
-  await store.putInvoice(invoice('H-3', { dueDate: '2026-03-10', amount: 20_000 }));
+  await store.invoices.putInvoice(invoice('H-1', { dueDate: '2026-02-01', amount: 100_000 }));
+  await store.invoices.putInvoice(invoice('H-2', { dueDate: '2026-02-18', amount: 50_000 }));
+  await store.invoices.putInvoice(invoice('H-3', { dueDate: '2026-03-10', amount: 20_000 }));
   await poller.init();
   await drain();
 });
@@ -117,7 +116,7 @@ describe('automatic credit hold release', () => {
     await pay('H-1', 100_000);
     await drain();
     expect(outcomes.at(-1)).toMatchObject({ hold: 'kept' });
-    expect((await store.getCustomer(T, 'C-HOLD'))?.creditHold?.invoiceId).toBe('H-1');
+    expect((await store.customers.getCustomer(T, 'C-HOLD'))?.creditHold?.invoiceId).toBe('H-1');
     expect(events.events.filter((e) => e.detailType === 'CreditHoldReleased')).toEqual([]);
   });
 
@@ -126,11 +125,11 @@ describe('automatic credit hold release', () => {
     await drain();
     expect(outcomes.at(-1)).toMatchObject({ hold: 'released' });
 
-    const customer = await store.getCustomer(T, 'C-HOLD');
+    const customer = await store.customers.getCustomer(T, 'C-HOLD');
     expect(customer?.creditHold).toBeUndefined();
     const log = await customerLog();
     expect(log).toEqual([expect.objectContaining({ type: 'credit_hold_released', actor: 'system', channel: 'system' })]);
-    const holdInvoice = await store.getInvoiceView(T, 'H-1');
+    const holdInvoice = await store.invoices.getInvoiceView(T, 'H-1');
     expect(holdInvoice!.events.map((e) => e.type)).toContain('credit_hold_released');
 
     const released = events.events.filter((e) => e.detailType === 'CreditHoldReleased');
@@ -146,7 +145,7 @@ describe('automatic credit hold release', () => {
 
   it('does nothing more when the same records come again', async () => {
     const before = events.events.length;
-    const view = await store.getInvoiceView(T, 'H-2');
+    const view = await store.invoices.getInvoiceView(T, 'H-2');
     const again = await afterInvoiceChange({
       eventName: 'MODIFY',
       dynamodb: {
@@ -159,7 +158,7 @@ describe('automatic credit hold release', () => {
   });
 
   it('records both payments and both settlements for the weekly report, once each', async () => {
-    const feed = await new ReportReader(store).activity(T, '2026-03-20', '2026-03-20');
+    const feed = await store.reports.activity(T, '2026-03-20', '2026-03-20');
     const collected = feed.filter((a) => a.kind === 'collected');
     expect(collected.map((a) => [a.invoiceId, a.amount, a.kind === 'collected' && a.afterStage])).toEqual(
       expect.arrayContaining([
@@ -169,7 +168,7 @@ describe('automatic credit hold release', () => {
     );
     expect(collected).toHaveLength(2);
     expect(feed.filter((a) => a.kind === 'closed').map((a) => a.invoiceId).sort()).toEqual(['H-1', 'H-2']);
-    const issued = await new ReportReader(store).activity(T, '2026-01-01', '2026-01-01');
+    const issued = await store.reports.activity(T, '2026-01-01', '2026-01-01');
     expect(issued.map((a) => a.invoiceId).sort()).toEqual(['H-1', 'H-2', 'H-3']);
   });
 });

@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
-import { callPage, csrfOf, pathOf, type PageRequest } from '../support/customer-pages.js';
+import { callPage, csrfOf, customerPagesHandler, pathOf, type PageRequest } from '../support/customer-pages.js';
 import { invoiceOf, supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { DynamoCustomers } from '../../lambdas/adapters/dynamo-customers.js';
+import { DynamoInvoices } from '../../lambdas/adapters/dynamo-invoices.js';
+import { DynamoTenants } from '../../lambdas/adapters/dynamo-tenants.js';
 import { FORM_FIELDS } from '../../lambdas/domain/messages/customer-forms.js';
 import { linkExpiry, messageLinks, newNonce } from '../../lambdas/domain/messages/links.js';
 import { Customer } from '../../lambdas/domain/model.js';
@@ -26,24 +29,20 @@ useClock({ now: () => NOW });
 const workflow = await startStandInWorkflow('arn:aws:states:eu-south-1:000000000000:stateMachine:fuzz-pages', NOW);
 const ses = await startSes();
 Object.assign(process.env, {
-  TENANT_ID: T,
   ...workflow.env,
-  EVENT_BUS_NAME: 'fuzz',
   AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-  BUCKET_NAME: 'fuzz-docs',
-  SENDER_EMAIL: 'crediti@officinerossi.example',
-  LINK_SECRET: SECRET,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'customer-pages',
 });
-const { handler } = await import('../../lambdas/handlers/customer-pages.js');
+const handler = await customerPagesHandler({ tenantId: T, linkSecret: SECRET, stateMachineArn: workflow.env.STATE_MACHINE_ARN, sender: 'crediti@officinerossi.example', eventBus: 'fuzz' });
 const page = (req: PageRequest) => callPage(handler, req);
-const store = new DynamoStore();
+const table = tableFromEnv();
+const invoices = new DynamoInvoices(table);
 
 beforeAll(async () => {
-  await store.putTenant(supplier(T));
-  await store.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'c@c.example' }));
+  await new DynamoTenants(table).putTenant(supplier(T));
+  await new DynamoCustomers(table).putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'c@c.example' }));
 });
 afterAll(async () => {
   useSystemClock();
@@ -55,7 +54,7 @@ let seq = 0;
 /** A fresh open invoice and the answer link of one reminder about it: each run answers once. */
 const freshLink = async (action: keyof typeof FORM_FIELDS): Promise<string> => {
   const inv = invoiceOf({ tenantId: T, invoiceId: `FZ-${++seq}`, number: `F/${seq}` });
-  await store.putInvoice(inv);
+  await invoices.putInvoice(inv);
   const links = messageLinks(
     { baseUrl: 'https://pay.example', tenantId: T, invoiceId: inv.invoiceId, nonce: newNonce(), ref: 'firstOverdue', expiresAt: linkExpiry(NOW), hasDocument: false },
     { current: new TextEncoder().encode(SECRET) },

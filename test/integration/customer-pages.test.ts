@@ -1,6 +1,6 @@
 /**
- * The customer-link pages through their real handler module (lambdas/handlers/customer-pages.ts)
- * with API Gateway v2 events, against DynamoDB Local, the local Step Functions emulator (real
+ * The customer-link pages through their real handler (makeCustomerPagesHandler over the production
+ * adapters, test/support/customer-pages.ts) with API Gateway v2 events, against DynamoDB Local, the local Step Functions emulator (real
  * stops), SES v2 local (the finance team's notifications), s3rver (the invoice document) and the
  * local EventBridge stand-in: every answer writes what the admin API's command writes, a GET
  * changes nothing but the contact log, and a replayed, tampered or expired link has no effect.
@@ -12,13 +12,16 @@ import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
-import { callPage, csrfOf, pathOf, type PageRequest } from '../support/customer-pages.js';
+import { callPage, csrfOf, customerPagesHandler, pathOf, type PageRequest } from '../support/customer-pages.js';
 import { callApi } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
+import { DynamoCustomers } from '../../lambdas/adapters/dynamo-customers.js';
+import { DynamoInvoices } from '../../lambdas/adapters/dynamo-invoices.js';
 import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
+import { DynamoTenants } from '../../lambdas/adapters/dynamo-tenants.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
-import { keys } from '../../lambdas/adapters/table.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { LINK_ACTIONS, answerKey, linkExpiry, messageLinks, newNonce, signLink, type LinkAction } from '../../lambdas/domain/messages/links.js';
 import { Customer, Invoice, Tenant, type ContactEvent, type InvoiceInput } from '../../lambdas/domain/model.js';
@@ -52,7 +55,6 @@ Object.assign(process.env, {
   S3_FORCE_PATH_STYLE: 'true',
   BUCKET_NAME: BUCKET,
   SENDER_EMAIL: 'crediti@officinerossi.example',
-  LINK_SECRET: SECRET,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'customer-pages',
@@ -60,11 +62,14 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
 });
-const { handler } = await import('../../lambdas/handlers/customer-pages.js');
+const handler = await customerPagesHandler({ tenantId: T, linkSecret: SECRET, stateMachineArn: STATE_MACHINE_ARN, sender: 'crediti@officinerossi.example', bucket: BUCKET, eventBus: 'sollecito-test' });
 const { handler: adminApi } = await import('../../lambdas/handlers/admin-api.js');
 const page = (req: PageRequest) => callPage(handler, req);
-const store = new DynamoStore();
-const tasks = new DynamoTasks(store);
+const table = tableFromEnv();
+const tenants = new DynamoTenants(table);
+const customers = new DynamoCustomers(table);
+const invoices = new DynamoInvoices(table);
+const tasks = new DynamoTasks(table);
 
 afterAll(async () => {
   useSystemClock();
@@ -123,7 +128,7 @@ const invoice = (over: Partial<InvoiceInput> = {}): Invoice =>
 /** An invoice being chased (execution running) and the links of one reminder about it. */
 const chased = async (over: Partial<InvoiceInput> = {}) => {
   const inv = invoice(over);
-  await store.putInvoice(inv);
+  await invoices.putInvoice(inv);
   const execution = executionName(T, inv.invoiceId, inv.revision, inv.run);
   emulator.start(execution, JSON.stringify({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }));
   const nonce = newNonce();
@@ -136,7 +141,7 @@ const chased = async (over: Partial<InvoiceInput> = {}) => {
 };
 
 const executionStatus = (name: string) => emulator.list().find((e) => e.name === name)?.status;
-const view = async (id: string) => (await store.getInvoiceView(T, id))!;
+const view = async (id: string) => (await invoices.getInvoiceView(T, id))!;
 const eventsOf = async (id: string, type?: ContactEvent['type']) => (await view(id)).events.filter((e) => !type || e.type === type);
 const mailsAbout = (number: string) => ses.messages().filter((m) => m.subject.includes(number));
 
@@ -148,9 +153,9 @@ const answer = async (path: string, fields: Record<string, string>) => {
 };
 
 beforeAll(async () => {
-  await store.putTenant(tenant);
-  await store.putCustomer(customer);
-  await store.putCustomer(romanian);
+  await tenants.putTenant(tenant);
+  await customers.putCustomer(customer);
+  await customers.putCustomer(romanian);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -195,7 +200,7 @@ describe('GET: the landing page', () => {
 
   it('serves the open pixel only when signed for it, logging one open per message and changing nothing else', async () => {
     const inv = invoice();
-    await store.putInvoice(inv);
+    await invoices.putInvoice(inv);
     const nonce = newNonce();
     const base = { baseUrl: 'https://pay.example', tenantId: T, invoiceId: inv.invoiceId, nonce, ref: 'dueDate', expiresAt: linkExpiry(NOW), hasDocument: false };
     expect(messageLinks(base, ring).open).toBeUndefined(); // off by default
@@ -211,7 +216,7 @@ describe('GET: the landing page', () => {
   });
 
   it('escapes every value (a customer name with markup)', async () => {
-    await store.putCustomer(Customer.parse({ ...customer, customerId: 'C-XSS', name: '<script>alert(1)</script> & Co' }));
+    await customers.putCustomer(Customer.parse({ ...customer, customerId: 'C-XSS', name: '<script>alert(1)</script> & Co' }));
     const { path } = await chased({ customerId: 'C-XSS' });
     const res = await page({ path: path('paid') });
     expect(res.body).not.toContain('<script>alert(1)</script>');
@@ -292,7 +297,7 @@ describe('POST: each answer goes through the same command as the admin API', () 
     expect(res.status).toBe(200);
     const task = (await tasks.list(T, { kind: 'contactChange' })).find((t) => t.invoiceId === inv.invoiceId);
     expect(task?.contact).toEqual({ name: 'Giulia Verdi', email: 'giulia.verdi@bianchi.example', phone: '+393471234567' });
-    expect(await store.getCustomer(T, 'C-1')).toEqual(customer);
+    expect(await customers.getCustomer(T, 'C-1')).toEqual(customer);
     expect(await eventsOf(inv.invoiceId, 'contact_change_requested')).toHaveLength(1);
   });
 });
@@ -360,7 +365,7 @@ describe('POST: replays and refusals have no effect', () => {
     expect(res.status).toBe(409);
     expect(res.body).toContain('Ci ha già segnalato un problema');
     expect((await view(inv.invoiceId)).invoice).toEqual(inv);
-    const { Item } = await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.linkAnswer(T, inv.invoiceId, answerKey({ nonce: 'x', action: 'dispute' })) }));
+    const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: keys.linkAnswer(T, inv.invoiceId, answerKey({ nonce: 'x', action: 'dispute' })) }));
     expect(Item).toBeUndefined();
   });
 
@@ -421,7 +426,7 @@ describe('links that cannot be honoured', () => {
   it('an unknown invoice: 404, nothing written', async () => {
     const token = signLink({ tenantId: T, invoiceId: 'NOPE', action: 'paid', expiresAt: linkExpiry(NOW), nonce: newNonce(), ref: '' }, ring);
     expect((await page({ path: `/c/${token}` })).status).toBe(404);
-    expect(await store.getInvoiceView(T, 'NOPE')).toBeUndefined();
+    expect(await invoices.getInvoiceView(T, 'NOPE')).toBeUndefined();
   });
 
   it('other methods: 405', async () => {
@@ -469,7 +474,7 @@ describe('"View the invoice"', () => {
 
 describe('the finance team works the tasks in the admin API', () => {
   it('confirms a proposed contact: it becomes the billing contact, the task is done', async () => {
-    await store.putCustomer(Customer.parse({ ...customer, customerId: 'C-NEWCONTACT' }));
+    await customers.putCustomer(Customer.parse({ ...customer, customerId: 'C-NEWCONTACT' }));
     const { path } = await chased({ customerId: 'C-NEWCONTACT' });
     expect((await answer(path('contact'), { name: 'Marco Neri', email: 'marco@bianchi.example' })).status).toBe(200);
 
@@ -481,7 +486,7 @@ describe('the finance team works the tasks in the admin API', () => {
     const done = await callApi(adminApi, { method: 'POST', path: `/v1/tasks/${encodeURIComponent(task.taskId)}/complete`, body: { apply: true } });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ customerUpdated: true, task: { status: 'done', resolution: 'contact applied', completedBy: expect.any(String) } });
-    expect((await store.getCustomer(T, 'C-NEWCONTACT'))!.billingContact).toEqual({ name: 'Marco Neri', email: 'marco@bianchi.example' });
+    expect((await customers.getCustomer(T, 'C-NEWCONTACT'))!.billingContact).toEqual({ name: 'Marco Neri', email: 'marco@bianchi.example' });
 
     const again = await callApi(adminApi, { method: 'POST', path: `/v1/tasks/${encodeURIComponent(task.taskId)}/complete`, body: {} });
     expect(again.status).toBe(409);

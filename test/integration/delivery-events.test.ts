@@ -10,7 +10,7 @@ import { useLocalTable } from '../support/dynamo.js';
 import { lambdaContext } from '../support/api-events.js';
 import { useClock } from '../../lambdas/adapters/clock.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { policyFor } from '../../lambdas/domain/timeline/policies.js';
@@ -22,8 +22,8 @@ const NOW = new Date('2026-03-10T09:00:00Z');
 useClock({ now: () => NOW });
 Object.assign(process.env, { TENANT_ID: T, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_LAMBDA_FUNCTION_NAME: 'delivery-events' });
 const { handler } = await import('../../lambdas/handlers/delivery-events.js');
-const store = new DynamoStore();
-const tasks = new DynamoTasks(store);
+const store = dynamoRepositories();
+const tasks = store.tasks;
 const commands = new DynamoCommands({ start: async () => ({ executionArn: '', alreadyStarted: false }), stop: async () => undefined }, store);
 
 const deliver = (event: unknown) => handler(event as never, lambdaContext('delivery-events')) as Promise<{ processed: number }>;
@@ -57,7 +57,7 @@ const invoiceFor = async (customerId: string, over: Partial<InvoiceInput> = {}):
     updatedAt: '2026-01-10T08:00:00Z',
     ...over,
   });
-  await store.putInvoice(inv);
+  await store.invoices.putInvoice(inv);
   return inv;
 };
 
@@ -135,16 +135,16 @@ const smsStatus = (inv: Invoice, messageId: string, status: string) => ({
   context: { tenant: T, invoice: inv.invoiceId, stage: 'secondOverdue' },
 });
 
-const deliveries = async (inv: Invoice) => (await store.getInvoiceView(T, inv.invoiceId))!.events.filter((e) => e.type === 'delivery');
+const deliveries = async (inv: Invoice) => (await store.invoices.getInvoiceView(T, inv.invoiceId))!.events.filter((e) => e.type === 'delivery');
 const reminderTo = async (customerId: string, kind: 'firstOverdue' | 'secondOverdue' = 'firstOverdue') => {
-  const c = (await store.getCustomer(T, customerId))!;
+  const c = (await store.customers.getCustomer(T, customerId))!;
   const inv = await invoiceFor(customerId);
   return decideReminder({ invoice: inv, customer: c, tenant, policy: policyFor(c, tenant), kind, now: NOW });
 };
 
 beforeAll(async () => {
-  await store.putTenant(tenant);
-  for (const id of ['C-OK', 'C-BOUNCE', 'C-SOFT', 'C-SPAM', 'C-INTERNAL', 'C-SMS', 'C-STOP', 'C-REPLY']) await store.putCustomer(customer(id));
+  await store.tenants.putTenant(tenant);
+  for (const id of ['C-OK', 'C-BOUNCE', 'C-SOFT', 'C-SPAM', 'C-INTERNAL', 'C-SMS', 'C-STOP', 'C-REPLY']) await store.customers.putCustomer(customer(id));
 });
 
 describe('SES events (EventBridge)', () => {
@@ -156,7 +156,7 @@ describe('SES events (EventBridge)', () => {
     const logged = await deliveries(inv);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ channel: 'email', outcome: 'delivered', messageId: `ses-${inv.invoiceId}`, stage: 'firstOverdue', to: 'ap@c-ok.example', at: '2026-03-10T08:58:30.000Z' });
-    expect((await store.getCustomer(T, 'C-OK'))!.emailStatus).toBe('ok');
+    expect((await store.customers.getCustomer(T, 'C-OK'))!.emailStatus).toBe('ok');
   });
 
   it('a hard bounce marks the address bounced, stops e-mail and puts one "fix the contact" task in front of the finance team', async () => {
@@ -165,11 +165,11 @@ describe('SES events (EventBridge)', () => {
     await deliver(bounce(first, 'AP@c-bounce.example'));
     await deliver(bounce(second, 'ap@c-bounce.example'));
 
-    const c = (await store.getCustomer(T, 'C-BOUNCE'))!;
+    const c = (await store.customers.getCustomer(T, 'C-BOUNCE'))!;
     expect(c.emailStatus).toBe('bounced');
     expect(c.version).toBe(1);
     expect(await deliveries(first)).toMatchObject([{ outcome: 'bounced', details: { permanent: true, reason: 'Permanent/General' } }]);
-    const log = await commands.customerLog(T, 'C-BOUNCE');
+    const log = await store.customers.customerLog(T, 'C-BOUNCE');
     expect(log).toMatchObject([{ type: 'customer_updated', details: { fields: ['emailStatus'], emailStatus: 'bounced' } }]);
 
     const open = (await tasks.list(T, { kind: 'fixContact' })).filter((t) => t.customerId === 'C-BOUNCE');
@@ -185,7 +185,7 @@ describe('SES events (EventBridge)', () => {
     const inv = await invoiceFor('C-SOFT');
     await deliver(bounce(inv, 'ap@c-soft.example', 'Transient'));
     expect(await deliveries(inv)).toMatchObject([{ outcome: 'failed', details: { reason: 'Transient/MailboxFull' } }]);
-    expect((await store.getCustomer(T, 'C-SOFT'))!.emailStatus).toBe('ok');
+    expect((await store.customers.getCustomer(T, 'C-SOFT'))!.emailStatus).toBe('ok');
     expect((await tasks.list(T)).some((t) => t.customerId === 'C-SOFT')).toBe(false);
   });
 
@@ -199,7 +199,7 @@ describe('SES events (EventBridge)', () => {
         'ap@c-spam.example',
       ),
     );
-    expect((await store.getCustomer(T, 'C-SPAM'))!.emailStatus).toBe('complained');
+    expect((await store.customers.getCustomer(T, 'C-SPAM'))!.emailStatus).toBe('complained');
     expect(await deliveries(inv)).toMatchObject([{ outcome: 'complained', details: { reason: 'abuse' } }]);
     expect((await reminderTo('C-SPAM')).email).toBeUndefined();
   });
@@ -207,7 +207,7 @@ describe('SES events (EventBridge)', () => {
   it('a bounce of a message to someone else (the finance team notification) leaves the customer alone', async () => {
     const inv = await invoiceFor('C-INTERNAL');
     await deliver(bounce(inv, 'amministrazione@officinerossi.example'));
-    expect((await store.getCustomer(T, 'C-INTERNAL'))!.emailStatus).toBe('ok');
+    expect((await store.customers.getCustomer(T, 'C-INTERNAL'))!.emailStatus).toBe('ok');
     expect(await deliveries(inv)).toMatchObject([{ outcome: 'bounced' }]);
     expect((await tasks.list(T)).some((t) => t.customerId === 'C-INTERNAL')).toBe(false);
   });
@@ -233,10 +233,10 @@ describe('SMS (SNS)', () => {
     const inv = await invoiceFor('C-STOP');
     await deliver(sns(smsStatus(inv, 'sms-stop', 'SUCCESSFUL')));
     await deliver(sns({ originationNumber: '+393471234567', destinationNumber: '+390000000000', messageKeyword: 'KEYWORD', messageBody: 'Stop', inboundMessageId: 'in-1', previousPublishedMessageId: 'sms-stop' }));
-    const c = (await store.getCustomer(T, 'C-STOP'))!;
+    const c = (await store.customers.getCustomer(T, 'C-STOP'))!;
     expect(c.smsOptOut).toBe(true);
-    expect((await commands.customerLog(T, 'C-STOP')).map((e) => e.type)).toEqual(['opt_out']);
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.events.find((e) => e.type === 'opt_out')).toMatchObject({ actor: 'customer', channel: 'sms' });
+    expect((await store.customers.customerLog(T, 'C-STOP')).map((e) => e.type)).toEqual(['opt_out']);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events.find((e) => e.type === 'opt_out')).toMatchObject({ actor: 'customer', channel: 'sms' });
     const next = await reminderTo('C-STOP', 'secondOverdue');
     expect(next.sms).toBeUndefined();
     expect(next.unreachable).toContainEqual({ channel: 'sms', reason: 'opted out of SMS' });
@@ -246,8 +246,8 @@ describe('SMS (SNS)', () => {
     const inv = await invoiceFor('C-REPLY');
     await deliver(sns(smsStatus(inv, 'sms-reply', 'DELIVERED')));
     await deliver(sns({ originationNumber: '+393471234567', destinationNumber: '+390000000000', messageBody: 'Pagato ieri, CRO 123', inboundMessageId: 'in-2', previousPublishedMessageId: 'sms-reply' }));
-    expect((await store.getCustomer(T, 'C-REPLY'))!.smsOptOut).toBe(false);
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.events.find((e) => e.type === 'note')).toMatchObject({ actor: 'customer', details: { text: 'Pagato ieri, CRO 123', inbound: true } });
+    expect((await store.customers.getCustomer(T, 'C-REPLY'))!.smsOptOut).toBe(false);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events.find((e) => e.type === 'note')).toMatchObject({ actor: 'customer', details: { text: 'Pagato ieri, CRO 123', inbound: true } });
   });
 
   it('a STOP that matches no message of ours, or a message that is not JSON, is not an error', async () => {
@@ -259,7 +259,7 @@ describe('SMS (SNS)', () => {
   });
 
   it('an invalid number asks the finance team to fix the contact', async () => {
-    await store.putCustomer(customer('C-BADNUM'));
+    await store.customers.putCustomer(customer('C-BADNUM'));
     const inv = await invoiceFor('C-BADNUM');
     await deliver(sns(smsStatus(inv, 'sms-bad', 'INVALID')));
     expect(await deliveries(inv)).toMatchObject([{ outcome: 'failed', details: { status: 'INVALID' } }]);

@@ -13,7 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { contactEvent } from '../../lambdas/domain/shared/contact-event.js';
 import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
@@ -51,7 +51,7 @@ const { run: dossierConsumer, escalationIn } = await import('../../lambdas/handl
 const { handler: escalateHandler } = await import('../../lambdas/handlers/escalate.js');
 
 const T = 'acme-dossier';
-const store = new DynamoStore();
+const store = dynamoRepositories();
 const blobs = new S3Blobs();
 const AGENCY = 'pratiche@recuperoemilia.example';
 
@@ -82,11 +82,11 @@ const invoice = (id: string, over: Partial<InvoiceInput> = {}): Invoice =>
   });
 
 beforeAll(async () => {
-  await store.putTenant(
+  await store.tenants.putTenant(
     supplier(T, { language: 'it', agency: { name: 'Recupero Crediti Emilia S.r.l.', email: AGENCY } }),
   );
   const customer = (customerId: string, over: Record<string, unknown>) =>
-    store.putCustomer(Customer.parse({ tenantId: T, customerId, name: `Cliente ${customerId}`, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
+    store.customers.putCustomer(Customer.parse({ tenantId: T, customerId, name: `Cliente ${customerId}`, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
   await customer('C-KEY', { preserveRelationship: true, salesNotes: ['Parlare con Giulia, mai prima delle 10'] });
   await customer('C-REL', { policy: 'relationship' });
 });
@@ -97,8 +97,8 @@ const mailsTo = (to: string) => ses.messages().filter((m) => m.destination.to.in
 describe('the dossier hand-over', () => {
   it('files the zip in S3 and mails it to the agency, recorded in the contact log once', async () => {
     const inv = invoice('D-1');
-    await store.putInvoice(inv);
-    await store.appendEvent(contactEvent({ tenantId: T, invoiceId: 'D-1', at: '2026-02-20T09:00:00Z', type: 'promise_broken', channel: 'system', actor: 'system' }));
+    await store.invoices.putInvoice(inv);
+    await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: 'D-1', at: '2026-02-20T09:00:00Z', type: 'promise_broken', channel: 'system', actor: 'system' }));
     await blobs.put(inv.documentKey!, '%PDF-1.4 fattura 2026/D-1', 'application/pdf');
 
     const out = await handOverDossier({ tenantId: T, invoiceId: 'D-1', revision: 1, run: 0 });
@@ -121,7 +121,7 @@ describe('the dossier hand-over', () => {
     expect(mails[0]!.attachments.map((a) => a.filename)).toEqual(['dossier-2026-D-1.zip']);
     expect(unzipJson(Buffer.from(mails[0]!.attachments[0]!.content, 'base64')).claim.total).toBe(json.claim.total);
 
-    const log = (await store.getInvoiceView(T, 'D-1'))!.events.filter((e) => e.type === 'dossier');
+    const log = (await store.invoices.getInvoiceView(T, 'D-1'))!.events.filter((e) => e.type === 'dossier');
     expect(log).toEqual([expect.objectContaining({ channel: 'email', to: AGENCY, outcome: 'sent', messageId: mails[0]!.messageId })]);
 
     const again = await handOverDossier({ tenantId: T, invoiceId: 'D-1', revision: 1, run: 0 });
@@ -130,19 +130,19 @@ describe('the dossier hand-over', () => {
   });
 
   it('only prepares it under a policy that says so', async () => {
-    await store.putInvoice(invoice('D-2', { customerId: 'C-REL', documentKey: undefined }));
+    await store.invoices.putInvoice(invoice('D-2', { customerId: 'C-REL', documentKey: undefined }));
     const before = mailsTo(AGENCY).length;
     const out = await handOverDossier({ tenantId: T, invoiceId: 'D-2', revision: 1, run: 0 });
     expect(out).toMatchObject({ delivery: 'prepared' });
     expect(mailsTo(AGENCY)).toHaveLength(before);
     expect(unzipJson(await blobs.get(dossierKey(T, 'D-2'))).invoice.policy).toBe('relationship');
-    const log = (await store.getInvoiceView(T, 'D-2'))!.events.filter((e) => e.type === 'dossier');
+    const log = (await store.invoices.getInvoiceView(T, 'D-2'))!.events.filter((e) => e.type === 'dossier');
     expect(log).toEqual([expect.objectContaining({ outcome: 'recorded', details: expect.objectContaining({ mode: 'prepare' }) })]);
   });
 
   it('sends a pre-signed link instead when the file is too large to attach', async () => {
     const inv = invoice('D-3');
-    await store.putInvoice(inv);
+    await store.invoices.putInvoice(inv);
     await blobs.put(inv.documentKey!, randomBytes(MAX_ATTACHMENT_BYTES + 1024), 'application/pdf');
     const out = await handOverDossier({ tenantId: T, invoiceId: 'D-3', revision: 1, run: 0 });
     expect(out.delivery).toBe('link');
@@ -163,11 +163,11 @@ describe('the dossier hand-over', () => {
 
   it('is handed over once the timeline step EscalateToAgency has escalated the invoice; InvoiceEscalated says where the file goes', async () => {
     const open = invoice('D-5', { status: 'open', documentKey: undefined });
-    await store.putInvoice(open);
+    await store.invoices.putInvoice(open);
     const plan = { mode: 'timeline', next: 'escalation', at: Object.fromEntries(STAGE_IDS.map((s) => [s, NOW.toISOString()])), skip: [], reason: 'test' };
     const out = await escalateHandler({ tenantId: T, invoiceId: 'D-5', revision: 1, run: 0, stage: 'escalation', plan }, lambdaContext('escalate'));
     expect(out).toMatchObject({ outcome: 'escalated' });
-    const escalated = (await store.getInvoice(T, 'D-5'))!;
+    const escalated = (await store.invoices.getInvoice(T, 'D-5'))!;
     expect(escalated.status).toBe('escalated');
     expect(sink.events.find((e) => e.detailType === 'InvoiceEscalated' && e.detail.invoiceId === 'D-5')?.detail.file).toMatchObject({ dossierKey: dossierKey(T, 'D-5') });
     // EscalateToAgency itself builds no PDF: the stream consumer does, on the status change.
@@ -187,10 +187,10 @@ describe('the dossier hand-over', () => {
   it('is handed over too when the finance team escalates by hand', async () => {
     const open = invoice('D-4', { status: 'open', documentKey: undefined });
     const escalated = { ...open, status: 'escalated' as const };
-    await store.putInvoice(escalated);
+    await store.invoices.putInvoice(escalated);
     await dossierConsumer({ Records: [change(open, escalated, '2')] });
     expect(mailsTo(AGENCY).at(-1)!.subject).toContain('2026/D-4');
-    expect((await store.getInvoiceView(T, 'D-4'))!.events.map((e) => e.type)).toContain('dossier');
+    expect((await store.invoices.getInvoiceView(T, 'D-4'))!.events.map((e) => e.type)).toContain('dossier');
   });
 
   it('wakes only for an invoice becoming escalated, not for later changes of an escalated one', () => {
@@ -204,9 +204,9 @@ describe('the dossier hand-over', () => {
   it('reports a hand-over that fails alone, so the mapping retries that record and parks it after the retries', async () => {
     // An escalated invoice of a company whose settings are missing cannot be assembled.
     const orphan = Invoice.parse({ ...invoice('D-7', { documentKey: undefined }), tenantId: 'no-such-company' });
-    await store.putInvoice(orphan);
+    await store.invoices.putInvoice(orphan);
     const fine = invoice('D-8', { documentKey: undefined });
-    await store.putInvoice(fine);
+    await store.invoices.putInvoice(fine);
     const res = await dossierConsumer({
       Records: [change({ ...orphan, status: 'open' }, orphan, '6'), change({ ...fine, status: 'open' }, fine, '7')],
     });

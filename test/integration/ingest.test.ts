@@ -16,6 +16,7 @@ import { startS3, S3_LOCAL_CREDENTIALS, type RunningS3 } from '../../local/servi
 import { localContext } from '../../local/lambda-context.js';
 import { invoiceIdFor } from '../../lambdas/domain/ingest/rules.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
+import { until } from '../support/until.js';
 
 await useLocalTable();
 
@@ -35,8 +36,7 @@ const uploaded = new Map<string, string>();
 
 // Imported after the environment points at the local services.
 let ingest: typeof import('../../lambdas/handlers/ingest.js');
-let store: import('../../lambdas/adapters/dynamo-store.js').DynamoStore;
-let activate: typeof import('../../lambdas/adapters/dynamo-ingest.js').activateInvoicesNeedingContact;
+let store: import('../../lambdas/adapters/dynamo-repositories.js').DynamoRepositories;
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -46,11 +46,7 @@ const upload = async (key: string, body: Uint8Array | string): Promise<S3Event> 
   uploaded.set(key, sha(bytes));
   const before = events.length;
   await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
-  const deadline = Date.now() + 5000;
-  while (events.length === before) {
-    if (Date.now() > deadline) throw new Error(`no S3 event for ${key}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await until(() => events.length > before, { what: `s3rver's event for ${key}`, timeoutMs: 5000, intervalMs: 5 });
   await Promise.all(pending);
   return events[events.length - 1]!;
 };
@@ -73,8 +69,8 @@ const tenant = (t: string) => {
   process.env.TENANT_ID = t;
 };
 const invoice = (t: string, customerId: string, number: string, instalment?: number, kind: 'invoice' | 'credit_note' = 'invoice') =>
-  store.getInvoice(t, invoiceIdFor(t, customerId, number, kind, instalment));
-const view = (t: string, customerId: string, number: string) => store.getInvoiceView(t, invoiceIdFor(t, customerId, number));
+  store.invoices.getInvoice(t, invoiceIdFor(t, customerId, number, kind, instalment));
+const view = (t: string, customerId: string, number: string) => store.invoices.getInvoiceView(t, invoiceIdFor(t, customerId, number));
 
 beforeAll(async () => {
   s3Dir = mkdtempSync(join(tmpdir(), 'sollecito-ingest-'));
@@ -97,9 +93,8 @@ beforeAll(async () => {
   });
   client = new S3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'eu-south-1', credentials: S3_LOCAL_CREDENTIALS });
   ingest = await import('../../lambdas/handlers/ingest.js');
-  const { DynamoStore } = await import('../../lambdas/adapters/dynamo-store.js');
-  store = new DynamoStore();
-  activate = (await import('../../lambdas/adapters/dynamo-ingest.js')).activateInvoicesNeedingContact;
+  const { dynamoRepositories } = await import('../../lambdas/adapters/dynamo-repositories.js');
+  store = dynamoRepositories();
   tenant('demo');
 });
 
@@ -113,9 +108,9 @@ describe('the sample company (local/seed), as the local stack ingests it', () =>
   it('stores the tenant, the directory and every invoice of the four files, with no rejection', async () => {
     tenant('demo');
     await uploadFile('config/tenant.json', join(SEED, 'tenant.json'));
-    expect((await store.getTenant('demo'))?.name).toBe('Officine Rossi S.r.l.');
+    expect((await store.tenants.getTenant('demo'))?.name).toBe('Officine Rossi S.r.l.');
     await uploadFile('customers/customers.json', join(SEED, 'customers.json'));
-    expect((await store.getCustomer('demo', 'C-THAMES'))?.phone).toBe('+447700900123');
+    expect((await store.customers.getCustomer('demo', 'C-THAMES'))?.phone).toBe('+447700900123');
     for (const f of readdirSync(join(SEED, 'invoices')).sort()) {
       await uploadFile(`invoices/${f}`, join(SEED, 'invoices', f));
       expect(await report(`invoices/${f}`), f).toBeUndefined();
@@ -127,7 +122,7 @@ describe('the sample company (local/seed), as the local stack ingests it', () =>
   });
 
   it('the FatturaPA buyer nobody knew becomes a customer without a contact, its invoice open and waiting', async () => {
-    const moretti = await store.getCustomer('demo', 'IT05678901234');
+    const moretti = await store.customers.getCustomer('demo', 'IT05678901234');
     expect(moretti).toMatchObject({ name: 'Edilizia Moretti S.r.l.', vatId: 'IT05678901234', country: 'IT', language: 'it', timeZone: 'Europe/Rome' });
     expect(moretti?.email).toBeUndefined();
     expect(await invoice('demo', 'IT05678901234', '2026/0001')).toMatchObject({ status: 'open', needsContact: true, amount: 488_000, source: { format: 'fatturapa' } });
@@ -202,7 +197,7 @@ describe('nothing twice', () => {
     // The open-by-due index follows the new due date.
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const byCustomer = await store.doc.send(
-      new QueryCommand({ TableName: store.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': 'T#demo#CUST#C-BIANCHI' } }),
+      new QueryCommand({ TableName: store.name, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': 'T#demo#CUST#C-BIANCHI' } }),
     );
     expect(byCustomer.Items?.find((i) => i.number === '2025/0412')?.gsi2sk).toMatch(/^INV#2026-01-30#/);
   });
@@ -210,7 +205,7 @@ describe('nothing twice', () => {
   it('a paid invoice is never reopened by a re-upload; the difference is reported', async () => {
     tenant('demo');
     const paid = (await invoice('demo', 'C-VERDI', '2025/0398'))!;
-    await store.putInvoice({ ...paid, status: 'paid', amountPaid: paid.amount });
+    await store.invoices.putInvoice({ ...paid, status: 'paid', amountPaid: paid.amount });
     await upload('invoices/verdi-again.csv', 'Numero fattura;Codice cliente;Data fattura;Data scadenza;Importo;Valuta\n2025/0398;C-VERDI;16/12/2025;15/02/2026;2.150,00;EUR\n');
     expect(await invoice('demo', 'C-VERDI', '2025/0398')).toMatchObject({ status: 'paid', revision: 1, dueDate: '2026-01-15' });
     const r = await report('invoices/verdi-again.csv');
@@ -253,7 +248,7 @@ describe('bad records and bad files', () => {
     expect((await report('invoices/signed.xml.p7m'))?.errors[0]?.reason).toMatch(/^not a signed envelope \(\.p7m\)/);
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
     const stored = await store.doc.send(
-      new QueryCommand({ TableName: store.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'T#malformed#OPEN#0' } }),
+      new QueryCommand({ TableName: store.name, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'T#malformed#OPEN#0' } }),
     );
     expect(stored.Items).toEqual([]);
   });
@@ -262,7 +257,7 @@ describe('bad records and bad files', () => {
     tenant('demo');
     await upload('config/tenant.json', JSON.stringify({ ...JSON.parse(readFileSync(join(SEED, 'tenant.json'), 'utf8')), tenantId: 'other' }));
     expect((await report('config/tenant.json'))?.errors[0]).toMatchObject({ field: 'tenantId', value: 'other' });
-    expect((await store.getTenant('demo'))?.tenantId).toBe('demo');
+    expect((await store.tenants.getTenant('demo'))?.tenantId).toBe('demo');
     await upload('config/csv-mapping.json', '{"invoices":{"decimalMark":";"}}');
     expect((await report('config/csv-mapping.json'))?.errors[0]?.field).toBe('invoices.decimalMark');
     await uploadFile('config/csv-mapping.json', join(FIXTURES, 'csv-mapping.json'));
@@ -282,9 +277,9 @@ describe('needs contact, then activation', () => {
     tenant('contacts');
     await uploadFile('invoices/contacts.csv', join(FIXTURES, 'invoices-it-bom.csv'));
     expect(await invoice('contacts', 'C-ALFA', '2026/0001')).toMatchObject({ status: 'open', needsContact: true, run: 0 });
-    expect(await store.getCustomer('contacts', 'C-ALFA')).toMatchObject({ name: 'C-ALFA', country: 'IT' });
+    expect(await store.customers.getCustomer('contacts', 'C-ALFA')).toMatchObject({ name: 'C-ALFA', country: 'IT' });
     await uploadFile('customers/contacts.csv', join(FIXTURES, 'customers.csv'));
-    expect(await store.getCustomer('contacts', 'C-ALFA')).toMatchObject({ name: 'Alfa S.r.l.', email: 'amministrazione@alfa.example', paymentTermsDays: 60 });
+    expect(await store.customers.getCustomer('contacts', 'C-ALFA')).toMatchObject({ name: 'Alfa S.r.l.', email: 'amministrazione@alfa.example', paymentTermsDays: 60 });
     expect(await invoice('contacts', 'C-ALFA', '2026/0001')).toMatchObject({ needsContact: false, run: 1, revision: 1 });
     expect(await invoice('contacts', 'C-ALFA', '2026/0002')).toMatchObject({ needsContact: false, run: 1 });
     // C-BETA got a record but still no address: its invoice keeps waiting.
@@ -294,10 +289,10 @@ describe('needs contact, then activation', () => {
 
   it('activateInvoicesNeedingContact (for the admin API) releases each waiting invoice once', async () => {
     tenant('contacts');
-    const beta = (await store.getCustomer('contacts', 'C-BETA'))!;
-    await store.putCustomer({ ...beta, email: 'ap@beta.example' });
-    expect(await activate('contacts', 'C-BETA')).toBe(1);
-    expect(await activate('contacts', 'C-BETA')).toBe(0);
+    const beta = (await store.customers.getCustomer('contacts', 'C-BETA'))!;
+    await store.customers.putCustomer({ ...beta, email: 'ap@beta.example' });
+    expect(await store.invoices.activateInvoicesNeedingContact('contacts', 'C-BETA')).toBe(1);
+    expect(await store.invoices.activateInvoicesNeedingContact('contacts', 'C-BETA')).toBe(0);
     expect(await invoice('contacts', 'C-BETA', '2026/0003')).toMatchObject({ needsContact: false, run: 1 });
   });
 
@@ -305,7 +300,7 @@ describe('needs contact, then activation', () => {
     tenant('contacts');
     await upload('customers/dup-vat.json', JSON.stringify([{ customerId: 'C-GAMMA', name: 'Gamma', vatId: 'IT02345678901', email: 'g@gamma.example' }]));
     expect((await report('customers/dup-vat.json'))?.errors[0]).toMatchObject({ field: 'vatId', value: 'IT02345678901', reason: expect.stringMatching(/already belongs to customer C-ALFA/) });
-    expect(await store.getCustomer('contacts', 'C-GAMMA')).toBeUndefined();
+    expect(await store.customers.getCustomer('contacts', 'C-GAMMA')).toBeUndefined();
   });
 
   it('an e-invoice for a customer known by VAT lands on that customer', async () => {
@@ -338,7 +333,7 @@ describe('conformance samples (test/fixtures/conformance) end up as their README
     ] as const) {
       const t = await ingestSample('fatturapa', name);
       expect(await invoice(t, '09876543210', '123')).toMatchObject({ status: 'open', needsContact: true, amount, dueDate: '2015-01-30' });
-      const customer = await store.getCustomer(t, '09876543210');
+      const customer = await store.customers.getCustomer(t, '09876543210');
       expect(customer).toMatchObject({ name: buyer, fiscalCode: '09876543210', country: 'IT', language: 'it', timeZone: 'Europe/Rome' });
       expect(customer?.email).toBeUndefined();
     }
@@ -355,12 +350,12 @@ describe('conformance samples (test/fixtures/conformance) end up as their README
     expect((await report('invoices/fatturapa/missing_CedentePrestatore.xml'))?.errors).toEqual([
       expect.objectContaining({ element: 'FatturaElettronicaHeader/CedentePrestatore', reason: expect.stringMatching(/supplier block \(CedentePrestatore\) is missing/) }),
     ]);
-    expect(await store.getCustomer(t, '09876543210')).toBeUndefined();
+    expect(await store.customers.getCustomer(t, '09876543210')).toBeUndefined();
   });
 
   it('base-example: chased; the buyer contact e-mail becomes the new customer address', async () => {
     const t = await ingestSample('ubl', 'base-example.xml');
-    expect(await store.getCustomer(t, 'SE4598375937')).toMatchObject({ email: 'lj@buyer.se', name: 'Buyer Official Name', country: 'SE', language: 'en', timeZone: 'Europe/Stockholm' });
+    expect(await store.customers.getCustomer(t, 'SE4598375937')).toMatchObject({ email: 'lj@buyer.se', name: 'Buyer Official Name', country: 'SE', language: 'en', timeZone: 'Europe/Stockholm' });
     expect(await invoice(t, 'SE4598375937', 'Snippet1')).toMatchObject({ status: 'open', needsContact: false, amount: 165_625, dueDate: '2017-12-01' });
   });
 
@@ -385,11 +380,11 @@ describe('conformance samples (test/fixtures/conformance) end up as their README
 
 describe('one file at a time: bounded memory, nothing lost, nothing twice', () => {
   const ingestText = (t: string, key: string, text: string, opts: Partial<Parameters<typeof ingest.ingestFile>[1]> = {}) =>
-    ingest.ingestFile({ key, body: Readable.from([Buffer.from(text)]) }, { tenantId: t, store, ...opts });
+    ingest.ingestFile({ key, body: Readable.from([Buffer.from(text)]) }, { tenantId: t, tenants: store.tenants, ...opts });
   const HEADER = 'Invoice number,Customer code,Date,Due date,Amount,Currency\n';
 
   it('the customer cache keeps only the most recently used entries, and remembers a tax id that matches nobody', async () => {
-    const { CustomerCache } = await import('../../lambdas/adapters/dynamo-ingest.js');
+    const { CustomerCache } = await import('../../lambdas/adapters/customer-cache.js');
     const cache = new CustomerCache(2);
     const customer = (customerId: string) => ({ customerId }) as Customer;
     cache.set(customer('a'));
@@ -406,16 +401,17 @@ describe('one file at a time: bounded memory, nothing lost, nothing twice', () =
 
 
   it('a file naming far more customers than the cache holds puts every invoice on its customer, each new customer created once', async () => {
-    const { DynamoIngest } = await import('../../lambdas/adapters/dynamo-ingest.js');
+    const { DynamoCustomerDirectory } = await import('../../lambdas/adapters/dynamo-customer-directory.js');
+    const { DynamoInvoiceWriter } = await import('../../lambdas/adapters/dynamo-invoice-writer.js');
     const ctx = { tenantId: 'lru', now: new Date(), sourceKey: 'customers/lru.json', defaults: { country: 'IT', timeZone: 'Europe/Rome' } };
-    await new DynamoIngest(store.doc, store.table).upsertCustomers(
+    await new DynamoCustomerDirectory(store).upsertCustomers(
       Array.from({ length: 20 }, (_, i) => ({ customerId: `K-${i}`, fields: { name: `Known ${i}`, email: `ap@k${i}.example` } })),
       ctx,
     );
     // 600 rows (two batches, written at once) over 60 customers, 40 of them new, while the cache holds 3.
     const rows = Array.from({ length: 600 }, (_, i) => `M-${i},K-${i % 60},2026-01-05,2026-02-04,10.00,EUR`);
     const { summary, report } = await ingestText('lru', 'invoices/many-customers.csv', HEADER + rows.join('\n'), {
-      ingest: new DynamoIngest(store.doc, store.table, { customerCacheSize: 3 }),
+      invoiceWriter: new DynamoInvoiceWriter(store, { customerCacheSize: 3 }),
     });
     expect(report.errors).toEqual([]);
     expect(summary.invoices).toMatchObject({ created: 600, customersCreated: 40, needsContact: 400 });

@@ -11,12 +11,12 @@ import { useLocalTable } from '../support/dynamo.js';
 import { invoiceOf, supplier } from '../support/fixtures.js';
 import { callApi, financeUser, type ApiRequest } from '../support/api-events.js';
 import { clock, useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoQueries } from '../../lambdas/adapters/dynamo-queries.js';
-import { leaseAllows, type ClaimRequest } from '../../lambdas/adapters/dynamo-guard.js';
+import { leaseAllows, type ClaimRequest } from '../../lambdas/app/ports/send-guard.js';
 import { InvoiceClosedError } from '../../lambdas/adapters/workflow-errors.js';
-import type { Workflow } from '../../lambdas/adapters/ports.js';
+import type { Workflow } from '../../lambdas/app/ports/workflow.js';
 import { createAdminApi } from '../../lambdas/api/app.js';
 import { contactEvent } from '../../lambdas/domain/shared/contact-event.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
@@ -28,14 +28,14 @@ import { SfnEmulator } from '../../local/services/sfn-emulator.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
+import { sleep, untilSettled } from '../support/until.js';
 
 polyfillWithResolvers();
 await useLocalTable();
 
 const T = 'race-co';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-south-1:000000000000:stateMachine:timeline-test';
-const store = new DynamoStore();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const store = dynamoRepositories();
 
 // ---------------------------------------------------------------------------------------------
 // A stand-in timeline with the shape of statemachines/dunning.asl.json: Wait, send, Wait, send…
@@ -99,16 +99,17 @@ const claimFor = (inv: Pick<Invoice, 'invoiceId'>, stage: string, exec: { revisi
 /** The send task's protocol: claim, send only when claimed and the lease still covers the call, complete. */
 const guardedSend = async (input: { invoiceId: string; stage: string; revision: number; run: number }, sendMs = 0, onLeave?: () => void) => {
   try {
-    const claim = await store.claimSend(claimFor(input, input.stage, input, { maxLeaseWaitMs: 10_000 }));
+    const claim = await store.sendGuard.claimSend(claimFor(input, input.stage, input, { maxLeaseWaitMs: 10_000 }));
     if (claim.outcome !== 'claimed') return 'alreadyDone';
     if (!leaseAllows(claim.lease, sendMs + 50)) {
-      await store.releaseSend(claim.lease, 'lease too short');
+      await store.sendGuard.releaseSend(claim.lease, 'lease too short');
       return 'released';
     }
     onLeave?.();
     sendLog.push({ invoiceId: input.invoiceId, stage: input.stage, outcome: 'sent', run: input.run });
+    // A deliberately slow provider call: the window a payment races into.
     if (sendMs) await sleep(sendMs);
-    await store.completeSend(claim.lease, claim.lease.events.map((e) => ({ eventId: e.eventId, outcome: 'sent' as const, messageId: `msg-${e.eventId}` })));
+    await store.sendGuard.completeSend(claim.lease, claim.lease.events.map((e) => ({ eventId: e.eventId, outcome: 'sent' as const, messageId: `msg-${e.eventId}` })));
     return 'sent';
   } catch (err) {
     if (!(err instanceof InvoiceClosedError)) throw err;
@@ -139,10 +140,7 @@ Object.assign(process.env, {
 const { handler } = await import('../../lambdas/handlers/admin-api.js');
 const api = <R = any>(req: ApiRequest) => callApi<R>(handler, req);
 
-const settle = async () => {
-  do await sleep(5);
-  while (!emulator.settled());
-};
+const settle = () => untilSettled(emulator);
 
 afterAll(async () => {
   await emulator.shutdown();
@@ -153,20 +151,20 @@ afterAll(async () => {
 // fixtures
 
 beforeAll(async () => {
-  await store.putTenant(
+  await store.tenants.putTenant(
     supplier(T),
   );
-  await store.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Verdi Srl', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@verdi.example' }));
+  await store.customers.putCustomer(Customer.parse({ tenantId: T, customerId: 'C-1', name: 'Verdi Srl', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@verdi.example' }));
 });
 
 let seq = 0;
 const newInvoice = async (over: Partial<InvoiceInput> = {}): Promise<Invoice> => {
   const inv = invoiceOf({ tenantId: T, invoiceId: `R-${++seq}`, number: `2026/${seq}`, ...over });
-  await store.putInvoice(inv);
+  await store.invoices.putInvoice(inv);
   return inv;
 };
 
-const current = async (inv: Invoice) => (await store.getInvoice(T, inv.invoiceId))!;
+const current = async (inv: Invoice) => (await store.invoices.getInvoice(T, inv.invoiceId))!;
 const post = (inv: Invoice, action: string, body: unknown, extra: Partial<ApiRequest> = {}) =>
   api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/${action}`, body, ...extra });
 
@@ -190,6 +188,7 @@ describe('a payment racing a reminder in flight (system clock, real leases)', ()
             left.push({ stage, at: performance.now() }),
           );
           if (out === 'refused') return;
+          // Deliberate jitter: each round interleaves the sender and the payment differently.
           await sleep(round % 3);
         }
       })();
@@ -204,7 +203,7 @@ describe('a payment racing a reminder in flight (system clock, real leases)', ()
       for (const l of left) expect(l.at, `round ${round}: ${l.stage} left after the payment was answered`).toBeLessThan(answered);
       if (left.some((l) => l.at > asked)) paymentsThatWaited++;
 
-      const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+      const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
       expect(view.invoice.status).toBe('paid');
       expect(view.sendingUntil).toBeUndefined();
       const payment = view.events.find((e) => e.type === 'payment')!;
@@ -236,7 +235,7 @@ describe('a payment racing a reminder in flight (system clock, real leases)', ()
     const replay = await post(inv, 'payments', req.body, { idempotencyKey: req.idempotencyKey });
     expect(replay.status).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+    const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(view.payments).toHaveLength(1);
     expect(view.invoice.amountPaid).toBe(30_000);
   });
@@ -293,11 +292,10 @@ describe('a payment mid-timeline (Step Functions emulator, virtual clock)', () =
     const stopFailures: string[] = [];
     const isolated = createAdminApi({
       tenantId: T,
-      store,
+      ...store,
       commands: new DynamoCommands(unreachable, store, { onStopFailed: (_e, n) => stopFailures.push(n) }),
       queries: new DynamoQueries(store),
       events: { publish: async () => undefined },
-      activateInvoicesNeedingContact: async () => undefined,
       logger: new Logger({ logLevel: 'SILENT' }),
     });
     const inv = await newInvoice();
@@ -324,13 +322,13 @@ describe('promises, instalments and disputes against the guard', () => {
   /** What CheckPromise does the day after the date: a guarded promised -> open transition of its own run. */
   const markBroken = async (inv: Invoice, date: string): Promise<'broken' | 'refused'> => {
     try {
-      const claim = await store.claimSend({
+      const claim = await store.sendGuard.claimSend({
         ...claimFor(inv, `promiseBroken#${date}`, exec(inv)),
         requiredStatus: 'promised',
         thenStatus: 'open',
         removeFields: ['promise', 'plan'],
       });
-      if (claim.outcome === 'claimed') await store.completeSend(claim.lease, []);
+      if (claim.outcome === 'claimed') await store.sendGuard.completeSend(claim.lease, []);
       return 'broken';
     } catch (err) {
       if (err instanceof InvoiceClosedError) return 'refused';

@@ -9,7 +9,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { localStreamPoller, useLocalTable } from '../support/dynamo.js';
 import { invoiceOf } from '../support/fixtures.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import type { GivenUpBatch } from '../../local/services/stream-poller.js';
 import { streamFailureEvent } from '../../local/stream-failure-message.js';
 
@@ -20,7 +20,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 const { run, FAILED_STATE } = await import('../../lambdas/handlers/stream-failures.js');
 
 const T = 'stream-co';
-const store = new DynamoStore();
+const store = dynamoRepositories();
 const streams = new DynamoDBStreamsClient({});
 
 const { Table } = await new DynamoDBClient({}).send(new DescribeTableCommand({ TableName: tableName }));
@@ -66,7 +66,7 @@ const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 describe('a dead-lettered stream batch', () => {
   it('writes the failure on each invoice the batch was about, and only on those', async () => {
     const [a, b, c] = [1, 2, 3].map((i) => invoiceOf({ tenantId: T, invoiceId: `SF-${i}` }));
-    for (const inv of [a!, b!, c!]) await store.putInvoice(inv);
+    for (const inv of [a!, b!, c!]) await store.invoices.putInvoice(inv);
     const [ra] = await recordsOf(a!.invoiceId);
     const [rb] = await recordsOf(b!.invoiceId);
     expect(ra!.shardId).toBe(rb!.shardId);
@@ -76,28 +76,28 @@ describe('a dead-lettered stream batch', () => {
 
     expect(out.batchItemFailures).toEqual([]);
     for (const inv of [a!, b!]) {
-      const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+      const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
       expect(view.invoice.failure).toMatchObject({ state: FAILED_STATE, error: 'RetryAttemptsExhausted', cause: expect.stringMatching(/timeline may not have been started/) });
       expect(view.events.filter((e) => e.type === 'failure')).toEqual([expect.objectContaining({ details: expect.objectContaining({ state: FAILED_STATE }) })]);
     }
-    expect((await store.getInvoiceView(T, c!.invoiceId))!.invoice.failure).toBeUndefined();
+    expect((await store.invoices.getInvoiceView(T, c!.invoiceId))!.invoice.failure).toBeUndefined();
   });
 
   it('a redelivered message writes nothing twice', async () => {
     const inv = invoiceOf({ tenantId: T, invoiceId: 'SF-again' });
-    await store.putInvoice(inv);
+    await store.invoices.putInvoice(inv);
     const [r] = await recordsOf(inv.invoiceId);
     const msg = message({ shardId: r!.shardId, start: r!.seq, end: r!.seq }, 'RecordAgeExceeded');
     expect(await run(sqs(msg))).toEqual({ batchItemFailures: [] });
     expect(await run(sqs(msg))).toEqual({ batchItemFailures: [] });
-    const view = (await store.getInvoiceView(T, inv.invoiceId))!;
+    const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(view.invoice.failure).toMatchObject({ error: 'RecordAgeExceeded' });
     expect(view.events.filter((e) => e.type === 'failure')).toHaveLength(1);
   });
 
   it('a message it cannot act on (unknown shard, not an on-failure record) goes back to the queue, the others go through', async () => {
     const inv = invoiceOf({ tenantId: T, invoiceId: 'SF-ok' });
-    await store.putInvoice(inv);
+    await store.invoices.putInvoice(inv);
     const [r] = await recordsOf(inv.invoiceId);
     const unknownShard = message({ shardId: 'shardId-00000000000000000000-deadbeef', start: r!.seq, end: r!.seq });
     const garbage = { ...message({ shardId: r!.shardId, start: r!.seq, end: r!.seq }), body: '{"hello":"world"}' };
@@ -106,7 +106,7 @@ describe('a dead-lettered stream batch', () => {
     const out = await run(sqs(unknownShard, garbage, good));
 
     expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([unknownShard.messageId, garbage.messageId].sort());
-    expect((await store.getInvoiceView(T, inv.invoiceId))!.invoice.failure).toMatchObject({ state: FAILED_STATE });
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.invoice.failure).toMatchObject({ state: FAILED_STATE });
   });
 
   it('on the local stack too: the stream poller gives a hopeless record up as the mapping would, and the invoice is marked', async () => {
@@ -123,13 +123,13 @@ describe('a dead-lettered stream batch', () => {
       },
     });
     await poller.init();
-    await store.putInvoice(poison);
+    await store.invoices.putInvoice(poison);
     await poller.pollOnce();
     await poller.stop();
 
     // The insert is given up; the marking's own change fails too and is given up, and finds the invoice marked: nothing more.
     expect(given).toHaveLength(2);
-    const view = (await store.getInvoiceView(T, poison.invoiceId))!;
+    const view = (await store.invoices.getInvoiceView(T, poison.invoiceId))!;
     expect(view.invoice.failure).toMatchObject({ state: FAILED_STATE, error: 'RetryAttemptsExhausted' });
     expect(view.events.filter((e) => e.type === 'failure')).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
-import { TABLE_SCHEMA } from '../../lambdas/adapters/table.js';
+import { TABLE_SCHEMA } from '../../lambdas/adapters/dynamo/schema.js';
 
 const { endpoint, tableName } = await useLocalTable();
 

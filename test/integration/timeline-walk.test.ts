@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { join } from 'node:path';
 import { useLocalTable } from '../support/dynamo.js';
+import { substitutedDunningDefinition } from '../support/dunning-definition.js';
+import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
@@ -20,8 +21,8 @@ import { freePort } from '../../local/services/ports.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { DynamoStore } from '../../lambdas/adapters/dynamo-store.js';
-import { keys } from '../../lambdas/adapters/table.js';
+import { dynamoRepositories, type DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { Customer, Invoice, Tenant, type ContactEvent, type PolicyId } from '../../lambdas/domain/model.js';
 import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from '../../lambdas/domain/timeline/stages.js';
 import { IGNORED_EMAILS_BEFORE_SMS, canText } from '../../lambdas/domain/timeline/engagement.js';
@@ -31,11 +32,7 @@ import { localDay } from '../../lambdas/domain/shared/days.js';
 polyfillWithResolvers();
 await useLocalTable();
 
-const ROOT = resolve(import.meta.dirname, '../..');
-// DefinitionSubstitutions, as the CDK does: the engine validates Task resources as ARNs.
-const definition = JSON.parse(
-  readFileSync(join(ROOT, 'statemachines/dunning.asl.json'), 'utf8').replace(/\$\{(\w+)FunctionArn\}/g, 'arn:aws:lambda:eu-south-1:000000000000:function:$1'),
-) as StateMachineDefinition;
+const definition = substitutedDunningDefinition();
 const T = 'walk-co';
 
 let now = new Date('2026-01-15T10:00:00Z');
@@ -47,7 +44,7 @@ let s3: RunningS3;
 let events: Awaited<ReturnType<typeof startEventsSink>>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 const handlers: Record<string, Handler> = {};
-let store: DynamoStore;
+let store: DynamoRepositories;
 
 const tenant = Tenant.parse({
   tenantId: T,
@@ -94,15 +91,11 @@ const invoiceFor = (customer: Customer, id: string) =>
     updatedAt: '2026-01-15T09:00:00Z',
   });
 
-const TASK_HANDLER: Record<string, string> = {
-  PlanTimeline: 'plan-timeline',
-  CheckPromise: 'check-promise',
-  RecordFailure: 'record-failure',
-  PlacePhoneCall: 'place-call',
-  PlaceCreditHold: 'credit-hold',
-  EscalateToAgency: 'escalate',
+const handlerOf = (state: string): string => {
+  const task = dunningTaskOf(state);
+  if (!task) throw new Error(`${state} is not in statemachines/dunning.tasks.ts`);
+  return task.handler;
 };
-const handlerOf = (state: string) => TASK_HANDLER[state] ?? 'send-reminder';
 
 beforeAll(async () => {
   [ses, sms, events, s3] = await Promise.all([
@@ -129,11 +122,11 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  for (const name of new Set(Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Task').map(handlerOf))) {
-    handlers[name] = ((await import(`../../lambdas/handlers/${name}.ts`)) as { handler: Handler }).handler;
+  for (const { handler } of DUNNING_TASKS) {
+    handlers[handler] = ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler;
   }
-  store = new DynamoStore();
-  await store.putTenant(tenant);
+  store = dynamoRepositories();
+  await store.tenants.putTenant(tenant);
 });
 
 afterAll(async () => {
@@ -178,7 +171,7 @@ const walk = async (inv: Invoice, before: Record<string, () => Promise<void>> = 
 };
 
 const contacts = async (inv: Invoice): Promise<ContactEvent[]> =>
-  ((await store.getInvoiceView(T, inv.invoiceId))?.events ?? [])
+  ((await store.invoices.getInvoiceView(T, inv.invoiceId))?.events ?? [])
     .filter((e) => ['message', 'call_task', 'credit_hold', 'escalation'].includes(e.type) && e.outcome !== 'skipped')
     .sort((a, b) => a.at.localeCompare(b.at));
 
@@ -207,8 +200,8 @@ describe.each([
 
   beforeAll(async () => {
     now = new Date('2026-01-15T10:00:00Z');
-    await store.putCustomer(customer);
-    await store.putInvoice(inv);
+    await store.customers.putCustomer(customer);
+    await store.invoices.putInvoice(inv);
     result = await walk(inv);
     log = await contacts(inv);
   }, 60_000);
@@ -250,7 +243,7 @@ describe.each([
   it('queues the phone call for the finance team with the number, hours and talking points', async () => {
     const call = log.find((e) => e.type === 'call_task')!;
     const day = localDay(new Date(call.at), tenant.timeZone);
-    const item = (await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.callTask(T, day, customer.customerId, inv.invoiceId) }))).Item;
+    const item = (await store.doc.send(new GetCommand({ TableName: store.name, Key: keys.callTask(T, day, customer.customerId, inv.invoiceId) }))).Item;
     expect(item).toMatchObject({
       phone: customer.billingContact!.phone,
       officeHours: customer.officeHours,
@@ -262,7 +255,7 @@ describe.each([
   });
 
   it('puts the customer on credit hold and tells sales through EventBridge', async () => {
-    const c = await store.getCustomer(T, customer.customerId);
+    const c = await store.customers.getCustomer(T, customer.customerId);
     expect(c?.creditHold).toMatchObject({ invoiceId: inv.invoiceId });
     const published = events.events.filter((e) => e.detail.invoiceId === inv.invoiceId);
     expect(published.map((e) => e.detailType)).toEqual(['CreditHoldPlaced', 'InvoiceEscalated']);
@@ -273,7 +266,7 @@ describe.each([
   });
 
   it('leaves the invoice escalated and out of the open index', async () => {
-    const item = (await store.doc.send(new GetCommand({ TableName: store.table, Key: keys.invoice(T, inv.invoiceId) }))).Item!;
+    const item = (await store.doc.send(new GetCommand({ TableName: store.name, Key: keys.invoice(T, inv.invoiceId) }))).Item!;
     expect(item.status).toBe('escalated');
     expect(item.gsi1pk).toBeUndefined();
     expect(item.sendingUntil).toBeUndefined();
@@ -285,15 +278,15 @@ describe('a payment recorded in the middle of the walk', () => {
     now = new Date('2026-01-15T10:00:00Z');
     const customer = customerFor('standard', 4);
     const inv = invoiceFor(customer, 'WALK-PAID');
-    await store.putCustomer(customer);
-    await store.putInvoice(inv);
+    await store.customers.putCustomer(customer);
+    await store.invoices.putInvoice(inv);
     let inboxAtPayment = -1;
     const { entered } = await walk(inv, {
       SendFirstOverdue: async () => {
         inboxAtPayment = ses.messages().length;
         await store.doc.send(
           new UpdateCommand({
-            TableName: store.table,
+            TableName: store.name,
             Key: keys.invoice(T, inv.invoiceId),
             UpdateExpression: 'SET #s = :paid, amountPaid = amount',
             ExpressionAttributeNames: { '#s': 'status' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../local/clock.js';
 import { Scheduler } from '../../local/scheduler.js';
+import { sleep, until } from '../support/until.js';
 
 describe('virtual clock', () => {
   it('discrete: stands still, then wakes exactly the sleepers due by the instant it jumps to', async () => {
@@ -8,7 +9,7 @@ describe('virtual clock', () => {
     const woke: string[] = [];
     void clock.sleepUntil(new Date('2026-01-15T08:00:00Z')).then(() => woke.push('15th'));
     void clock.sleepUntil(new Date('2026-01-13T08:00:00Z')).then(() => woke.push('13th'));
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => clock.sleeping === 2, { what: 'both sleepers to be on the clock' });
     expect(clock.now().toISOString()).toBe('2026-01-12T07:00:00.000Z');
     expect(clock.nextWakeUp()).toBe(Date.parse('2026-01-13T08:00:00Z'));
     clock.advanceTo(clock.nextWakeUp()!);
@@ -58,7 +59,8 @@ describe('held scaled clock', () => {
     const clock = new VirtualClock({ start, mode: 'scaled', speed: 86_400_000, held: true });
     let woke = false;
     const p = clock.sleepUntil(start.getTime() + 60_000).then(() => (woke = true));
-    await new Promise((r) => setTimeout(r, 30));
+    // Real time passing is what is under test: released, this clock would wake the sleeper within a millisecond.
+    await sleep(30);
     expect(clock.now()).toEqual(start);
     expect(woke).toBe(false);
     clock.release();

@@ -13,6 +13,7 @@ import { Activity } from '../../local/activity.js';
 import { SfnEmulator } from '../../local/services/sfn-emulator.js';
 import { freePort } from '../../local/services/ports.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
+import { untilSettled } from '../support/until.js';
 
 polyfillWithResolvers();
 
@@ -44,10 +45,7 @@ const endpoint = await emulator.listen(await freePort());
 const sfn = new SFNClient({ endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 const stateMachineArn = 'arn:aws:states:eu-south-1:000000000000:stateMachine:test';
 
-const settle = async () => {
-  do await new Promise((r) => setTimeout(r, 5));
-  while (!emulator.settled());
-};
+const settle = () => untilSettled(emulator);
 
 afterAll(async () => {
   await emulator.shutdown();

@@ -1,10 +1,69 @@
 /**
- * Requests to the customer-link pages as API Gateway HTTP API (payload 2.0) events, the way the
- * gateway delivers a browser's GET and its form POST (urlencoded, base64-encoded body).
+ * The customer-link pages' handler over the real adapters, and requests to it as API Gateway HTTP
+ * API (payload 2.0) events, the way the gateway delivers a browser's GET and its form POST
+ * (urlencoded, base64-encoded body).
  */
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { clock } from '../../lambdas/adapters/clock.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
+import { DynamoCustomers } from '../../lambdas/adapters/dynamo-customers.js';
+import { DynamoInvoices } from '../../lambdas/adapters/dynamo-invoices.js';
+import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
+import { DynamoTenants } from '../../lambdas/adapters/dynamo-tenants.js';
+import { EventBridgeEvents } from '../../lambdas/adapters/eventbridge-events.js';
+import { parseLinkSecret } from '../../lambdas/adapters/link-key.js';
+import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
+import { SesMailer } from '../../lambdas/adapters/ses-mailer.js';
+import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { lambdaContext } from './api-events.js';
+
+export interface PagesConfig {
+  tenantId: string;
+  /** The link key (what LINK_SECRET is to the deployed function). */
+  linkSecret: string;
+  stateMachineArn: string;
+  sender: string;
+  /** Where invoice documents are (none in most tests). */
+  bucket?: string;
+  /** CustomerAnswered is published only with a bus. */
+  eventBus?: string;
+}
+
+/**
+ * The handler the way the deployed function wires it, with the configuration passed in; the
+ * services' endpoints still come from the SDK's AWS_ENDPOINT_URL_<SERVICE> (and TABLE_NAME from
+ * useLocalTable), so build it after those are set. Logs silent; metrics as POWERTOOLS_METRICS_DISABLED says.
+ */
+export const customerPagesHandler = async (c: PagesConfig) => {
+  // Imported now, not at the top: the handlers' shared logger (lib/powertools.ts) reads
+  // POWERTOOLS_LOG_LEVEL when first imported, and a test sets it before calling this.
+  const { makeCustomerPagesHandler } = await import('../../lambdas/handlers/customer-pages.js');
+  const table = tableFromEnv();
+  const logger = new Logger({ serviceName: 'customer-pages', logLevel: 'SILENT' });
+  // Its own warnings ("no metrics to publish") follow the logger.
+  const metrics = new Metrics({ namespace: 'SollecitoTest', serviceName: 'customer-pages', logger });
+  return makeCustomerPagesHandler({
+    tenantId: c.tenantId,
+    tenants: new DynamoTenants(table),
+    invoices: new DynamoInvoices(table),
+    customers: new DynamoCustomers(table),
+    answers: new DynamoTasks(table),
+    commands: new DynamoCommands(new SfnWorkflow(c.stateMachineArn), table),
+    documents: () => new S3Blobs(c.bucket ?? 'no-documents-in-this-test'),
+    mailer: () => new SesMailer(),
+    sender: () => c.sender,
+    ...(c.eventBus ? { events: () => new EventBridgeEvents(c.eventBus) } : {}),
+    keyring: async () => parseLinkSecret(c.linkSecret),
+    now: () => clock.now(),
+    logger,
+    metrics,
+    count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
+  });
+};
 
 export interface PageRequest {
   method?: 'GET' | 'POST' | 'PUT';

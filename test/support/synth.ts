@@ -1,5 +1,6 @@
 /**
- * Synthesizes the CDK app once per test file (per option set) and hands out the Template.
+ * Synthesizes the CDK app once per option set and hands out the Template: once per worker, as the
+ * infra project (vitest.config.ts) runs its files without isolation, so they share this cache.
  * Bundling runs esbuild for every function: on by default when every handler file exists; off with
  * `bundle: false` (nag checks do not need the code) or SOLLECITO_SYNTH_BUNDLE=0. The app gets
  * cdk.json's context (feature flags) like `cdk synth` does.
@@ -10,14 +11,14 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { REPO_ROOT, handlerExists } from '../../infra/constructs/defaults.js';
-import { ASL_PATH, handlerOfPlaceholder, taskPlaceholders } from '../../infra/constructs/workflow.js';
 import { SollecitoStack } from '../../infra/stack.js';
+import { DUNNING_TASKS } from '../../statemachines/dunning.tasks.js';
 
 export const TEST_ENV = { account: '123456789012', region: 'eu-south-1' };
 
 /** Every handler the stack deploys: the ASL's tasks and the event/API/schedule handlers. */
 export const stackHandlers = (): string[] => [
-  ...taskPlaceholders(readFileSync(ASL_PATH, 'utf8')).map(handlerOfPlaceholder),
+  ...DUNNING_TASKS.map((t) => t.handler),
   'table-stream',
   'hand-over-dossier',
   'ingest',

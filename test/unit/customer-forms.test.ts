@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnswer, type FieldError } from '../../lambdas/domain/messages/customer-forms.js';
-import { PAGE_HEADERS, negotiateLanguage, pageStrings, renderPage, type LandingPage } from '../../lambdas/domain/messages/customer-pages.js';
+import { pageStrings } from '../../lambdas/domain/messages/page-strings.js';
+import { PAGE_HEADERS } from '../../lambdas/site/headers.js';
+import { negotiateLanguage } from '../../lambdas/site/language.js';
+import { renderPage } from '../../lambdas/site/pages/render.js';
+import type { LandingPage } from '../../lambdas/site/pages/types.js';
 import { createHash } from 'node:crypto';
 
 const ctx = { today: '2026-03-10', country: 'IT' };

@@ -3,7 +3,7 @@
  * covers, and what each call achieved (applied to all its invoices).
  */
 import type * as z from 'zod/mini';
-import { AlreadyDoneError, InvoiceBusyError, NotFoundError } from '../../adapters/dynamo-commands.js';
+import { AlreadyDoneError, InvoiceBusyError, NotFoundError } from '../../app/ports/commands.js';
 import { clock } from '../../adapters/clock.js';
 import { daysPastDue } from '../../domain/reports/ageing.js';
 import { CommandRejected, recordCallOutcome, updateCustomer } from '../../domain/commands/commands.js';
@@ -59,9 +59,9 @@ const callRow = async (c: RouteContext<unknown, unknown>, day: string, entry: Ca
     (m) => typeof m.invoiceId === 'string' && !lineIds.includes(m.invoiceId),
   );
   const [customer, onCall, mentioned] = await Promise.all([
-    c.deps.store.getCustomer(t, entry.customerId),
-    Promise.all(lineIds.map((id) => c.deps.store.getInvoice(t, id))),
-    Promise.all(mentions.map((m) => c.deps.store.getInvoice(t, String(m.invoiceId)))),
+    c.deps.customers.getCustomer(t, entry.customerId),
+    Promise.all(lineIds.map((id) => c.deps.invoices.getInvoice(t, id))),
+    Promise.all(mentions.map((m) => c.deps.invoices.getInvoice(t, String(m.invoiceId)))),
   ]);
   const late = (inv: Invoice) => daysPastDue(inv.dueDate, localDay(c.now, c.tenant.timeZone));
   const live = (inv: Invoice) => ({ invoiceId: inv.invoiceId, invoiceNumber: inv.number, currency: inv.currency, amountDue: amountDue(inv), daysPastDue: late(inv), status: inv.status });
@@ -112,7 +112,7 @@ export const callRoutes: RouteDef[] = [
     response: { status: 200, schema: CallQueue, description: 'The calls of the day.' },
     handle: async (c) => {
       const day = c.query.day ?? localDay(c.now, c.tenant.timeZone);
-      const items = await c.deps.queries.callQueue(c.tenant.tenantId, day);
+      const items = await c.deps.callQueue.callQueue(c.tenant.tenantId, day);
       const calls = await Promise.all(groupCalls(items).map((entry) => callRow(c, day, entry)));
       return { day, timeZone: c.tenant.timeZone, calls };
     },
@@ -135,7 +135,7 @@ export const callRoutes: RouteDef[] = [
       const { customerId, invoiceId } = c.params as { customerId: string; invoiceId: string };
       const { day, ...input } = c.body;
       const queueDay = day ?? localDay(c.now, c.tenant.timeZone);
-      const items = await c.deps.store.customerCallItems(t, queueDay, customerId);
+      const items = await c.deps.callQueue.customerCallItems(t, queueDay, customerId);
       const onCall = items.flatMap((i) => itemIds(i).invoiceId ?? []);
       const apply = (id: string) =>
         c.deps.commands.onInvoice(t, id, (inv) => {
@@ -175,10 +175,10 @@ export const callRoutes: RouteDef[] = [
       };
       if (onCall.includes(invoiceId)) {
         const applied = onCall.filter((id) => !notApplied.some((n) => n.invoiceId === id));
-        await c.deps.store.completeCustomerCall(t, queueDay, customerId, applied, outcome);
+        await c.deps.callQueue.completeCustomerCall(t, queueDay, customerId, applied, outcome);
       } else {
         // An invoice the day's call was not about (a call the team made on its own): its own task, if any.
-        await c.deps.commands.completeCallTask(t, queueDay, customerId, invoiceId, outcome);
+        await c.deps.callQueue.completeCallTask(t, queueDay, customerId, invoiceId, outcome);
       }
       const callId = str(items.find((i) => i.entity === 'customerCall')?.callId);
       return {

@@ -1,6 +1,6 @@
 /** /v1/customers/{id}: contacts and preferences, sales notes, releasing a credit hold. */
 import * as z from 'zod/mini';
-import { NotFoundError } from '../../adapters/dynamo-commands.js';
+import { NotFoundError } from '../../app/ports/commands.js';
 import { addSalesNote, releaseCreditHold, updateCustomer } from '../../domain/commands/commands.js';
 import type { Customer } from '../../domain/model.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
@@ -16,7 +16,7 @@ export const ReleaseHoldResult = z
 
 const detail = async (c: RouteContext<unknown, unknown>, customer: Customer): Promise<z.input<typeof CustomerDetail>> => ({
   customer,
-  history: await c.deps.commands.customerLog(c.tenant.tenantId, customer.customerId),
+  history: await c.deps.customers.customerLog(c.tenant.tenantId, customer.customerId),
 });
 
 /**
@@ -26,7 +26,7 @@ const detail = async (c: RouteContext<unknown, unknown>, customer: Customer): Pr
 export const afterCustomerChange = async (c: RouteContext<unknown, unknown>, customerId: string, becameReachable: boolean): Promise<void> => {
   if (!becameReachable) return;
   try {
-    await c.deps.activateInvoicesNeedingContact(c.tenant.tenantId, customerId);
+    await c.deps.invoices.activateInvoicesNeedingContact(c.tenant.tenantId, customerId);
   } catch (err) {
     c.deps.logger.error('activating invoices that needed a contact failed', { errorName: (err as Error).name, customerId });
   }
@@ -43,7 +43,7 @@ export const customerRoutes: RouteDef[] = [
     response: { status: 200, schema: CustomerDetail, description: 'The customer and its latest log entries.' },
     errors: [404],
     handle: async (c) => {
-      const customer = await c.deps.store.getCustomer(c.tenant.tenantId, c.params.id!);
+      const customer = await c.deps.customers.getCustomer(c.tenant.tenantId, c.params.id!);
       if (!customer) throw new NotFoundError('customer', c.params.id!);
       return detail(c, customer);
     },

@@ -1,7 +1,6 @@
 /** /v1/invoices: lists, the full timeline of one invoice, and the commands that steer its chase. */
 import * as z from 'zod/mini';
-import type { InvoiceCommandResult } from '../../adapters/dynamo-commands.js';
-import { NotFoundError } from '../../adapters/dynamo-commands.js';
+import { NotFoundError, type InvoiceCommandResult } from '../../app/ports/commands.js';
 import { clock } from '../../adapters/clock.js';
 import {
   addInvoiceNote,
@@ -121,9 +120,9 @@ export const invoiceRoutes: RouteDef[] = [
     response: { status: 200, schema: InvoiceDetail, description: 'The invoice, its contact log, payments, promises, disputes, notes and next step.' },
     errors: [404],
     handle: async (c) => {
-      const view = await c.deps.store.getInvoiceView(c.tenant.tenantId, c.params.id!);
+      const view = await c.deps.invoices.getInvoiceView(c.tenant.tenantId, c.params.id!);
       if (!view) throw new NotFoundError('invoice', c.params.id!);
-      const customer = await c.deps.store.getCustomer(c.tenant.tenantId, view.invoice.customerId);
+      const customer = await c.deps.customers.getCustomer(c.tenant.tenantId, view.invoice.customerId);
       const next = customer ? nextStep(view, customer, c.tenant, c.now) : null;
       return invoiceDetail(view, customer, next, c.now, c.tenant.timeZone);
     },

@@ -1,5 +1,4 @@
 /** /v1/reports: the ageing report the finance inboxes get every week, on demand, as JSON or CSV. */
-import { ReportReader } from '../../adapters/dynamo-report.js';
 import { buildAgeingReport } from '../../domain/reports/report.js';
 import { customersCsv, invoicesCsv } from '../../domain/reports/report-csv.js';
 import { RawResponse } from '../http.js';
@@ -20,7 +19,7 @@ export const reportRoutes: RouteDef[] = [
     response: { status: 200, schema: AgeingReportResource, description: 'The report.' },
     alternateContent: { contentType: 'text/csv', description: 'The report as CSV (format=csv).' },
     handle: async (c) => {
-      const data = await new ReportReader(c.deps.store).reportInput(c.tenant, c.now);
+      const data = await c.deps.reports.reportInput(c.tenant, c.now);
       const report = buildAgeingReport(data);
       if (c.query.format === 'json') return report;
       const lang = c.query.lang ?? c.tenant.language;

@@ -1,5 +1,4 @@
 /** /v1/tasks: what customers asked for through their links, and contacts to fix after a bounce. */
-import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { updateCustomer } from '../../domain/commands/commands.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
@@ -19,7 +18,7 @@ export const taskRoutes: RouteDef[] = [
     query: TaskListQuery,
     response: { status: 200, schema: TaskList, description: 'The tasks.' },
     handle: async (c) => {
-      const items = await new DynamoTasks(c.deps.store).list(c.tenant.tenantId, {
+      const items = await c.deps.tasks.list(c.tenant.tenantId, {
         ...(c.query.kind ? { kind: c.query.kind } : {}),
         includeDone: c.query.includeDone === 'true',
       });
@@ -38,7 +37,7 @@ export const taskRoutes: RouteDef[] = [
     response: { status: 200, schema: CompleteTaskResult, description: 'The closed task.' },
     errors: [404, 409, 422],
     handle: async (c) => {
-      const tasks = new DynamoTasks(c.deps.store);
+      const tasks = c.deps.tasks;
       const id = c.params.id!;
       const task = await tasks.get(c.tenant.tenantId, id);
       if (!task) throw new ApiError(404, 'task_not_found', `No task with id ${id}.`);

@@ -23,6 +23,7 @@ import {
   type InvoiceStatus,
   type Language,
   type OfficeHours,
+  type Payment,
   type PolicyId,
   type PromiseToPay,
 } from '../model.js';
@@ -64,16 +65,6 @@ export class CommandRejected extends Error {
   }
 }
 
-export interface Payment {
-  paymentId: string;
-  amount: number;
-  currency: string;
-  date: string;
-  method?: string;
-  reference?: string;
-  recordedAt: string;
-  actor: string;
-}
 
 export interface Decision {
   /** The invoice as it must be written (same object as before when nothing changes). */

@@ -12,21 +12,14 @@ import { zipSync } from 'fflate';
 import { DateTime } from 'luxon';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { claimAmount, type Claim } from '../money/interest.js';
-import { amountDue, type ContactEvent, type Customer, type Invoice, type Language, type Policy, type Tenant } from '../model.js';
+import { amountDue, type ContactEvent, type Customer, type Invoice, type Language, type Payment, type Policy, type Tenant } from '../model.js';
 import { noticeStrings } from '../messages/notices.js';
 import { daysLate } from '../messages/reminder.js';
 import { fillText, formatDate, formatMoney } from './report-strings.js';
 import { localDay } from '../shared/days.js';
 
-export interface DossierPayment {
-  paymentId: string;
-  amount: number;
-  currency: string;
-  date: string;
-  method?: string;
-  reference?: string;
-  recordedAt: string;
-}
+/** What the agency sees of a payment: everything but who recorded it. */
+export type DossierPayment = Omit<Payment, 'actor'>;
 
 export interface DossierDocument {
   /** File name inside the zip's documents/ folder. */

@@ -22,7 +22,7 @@ export interface CompanionLine extends Companion {
 
 export const findCompanions = async (req: MessageRequest, now: Date): Promise<CompanionLine[]> => {
   if (!(WRITTEN_STAGES as readonly string[]).includes(req.kind)) return [];
-  const store = deps.store();
+  const store = deps.invoices();
   const open = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && !i.needsContact,
   );
@@ -57,7 +57,7 @@ export const findCallGroup = async (
   now: Date,
   day: string,
 ): Promise<CallGroup> => {
-  const store = deps.store();
+  const store = deps.invoices();
   const customerToday = localDay(now, req.customer.timeZone);
   const others = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && i.dueDate < customerToday,

@@ -1,16 +1,42 @@
 /**
- * The adapters every handler uses, built once per Lambda module on first use (so tests and the
- * local stack can set the environment before) and then shared by every invocation.
+ * The composition root: the adapters every handler uses, built once per Lambda module on first use
+ * (so tests and the local stack can set the environment before) and then shared by every
+ * invocation. Each accessor answers with its port; only this file knows DynamoDB and friends.
  * Config: TABLE_NAME, BUCKET_NAME, STATE_MACHINE_ARN, SES_CONFIGURATION_SET, SENDER_EMAIL,
  * SMS_ORIGINATION_IDENTITY, EVENT_BUS_NAME; endpoints from the SDK's AWS_ENDPOINT_URL_<SERVICE>.
  */
-import { DynamoStore } from '../../adapters/dynamo-store.js';
+import type { Blobs } from '../../app/ports/blobs.js';
+import type { CallQueueRepository } from '../../app/ports/call-queue.js';
+import type { Commands } from '../../app/ports/commands.js';
+import type { CustomerRepository } from '../../app/ports/customers.js';
+import type { DomainEvents } from '../../app/ports/domain-events.js';
+import type { CustomerDirectory, InvoiceIngest } from '../../app/ports/ingest.js';
+import type { InvoiceList } from '../../app/ports/invoice-list.js';
+import type { InvoiceRepository } from '../../app/ports/invoices.js';
+import type { Mailer } from '../../app/ports/mailer.js';
+import type { ReportRepository } from '../../app/ports/reports.js';
+import type { SendGuard } from '../../app/ports/send-guard.js';
+import type { SmsSender } from '../../app/ports/sms-sender.js';
+import type { TaskRepository } from '../../app/ports/tasks.js';
+import type { TenantRepository } from '../../app/ports/tenants.js';
+import type { Workflow } from '../../app/ports/workflow.js';
+import { tableFromEnv, type Table } from '../../adapters/dynamo/client.js';
+import { DynamoCallQueue } from '../../adapters/dynamo-call-queue.js';
+import { DynamoCommands } from '../../adapters/dynamo-commands.js';
+import { DynamoCustomerDirectory } from '../../adapters/dynamo-customer-directory.js';
+import { DynamoCustomers } from '../../adapters/dynamo-customers.js';
+import { DynamoSendGuard } from '../../adapters/dynamo-guard.js';
+import { DynamoInvoiceWriter } from '../../adapters/dynamo-invoice-writer.js';
+import { DynamoInvoices } from '../../adapters/dynamo-invoices.js';
+import { DynamoQueries } from '../../adapters/dynamo-queries.js';
+import { DynamoReports } from '../../adapters/dynamo-reports.js';
+import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
+import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
 import { SesMailer, senderEmail } from '../../adapters/ses-mailer.js';
 import { PinpointSmsSender } from '../../adapters/sms-sender.js';
 import { SfnWorkflow } from '../../adapters/sfn-workflow.js';
 import { EventBridgeEvents } from '../../adapters/eventbridge-events.js';
 import { S3Blobs } from '../../adapters/s3-blobs.js';
-import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { StreamReader } from '../../adapters/stream-reader.js';
 
 const once = <T>(make: () => T): (() => T) => {
@@ -20,12 +46,25 @@ const once = <T>(make: () => T): (() => T) => {
 
 // Separate exports, imported as a namespace (`import * as deps`), so a bundle keeps only the
 // adapters (and SDK clients) its handler reaches.
-export const store = /* @__PURE__ */ once((): DynamoStore => new DynamoStore());
-export const tasks = /* @__PURE__ */ once((): DynamoTasks => new DynamoTasks(store()));
-export const mailer = /* @__PURE__ */ once(() => new SesMailer());
-export const sms = /* @__PURE__ */ once(() => new PinpointSmsSender());
-export const workflow = /* @__PURE__ */ once(() => new SfnWorkflow());
-export const events = /* @__PURE__ */ once(() => new EventBridgeEvents());
-export const blobs = /* @__PURE__ */ once(() => new S3Blobs());
+/** The single table; for wiring that needs its name or a repository built with other options. */
+export const table = /* @__PURE__ */ once((): Table => tableFromEnv());
+export const tenants = /* @__PURE__ */ once((): TenantRepository => new DynamoTenants(table()));
+export const customers = /* @__PURE__ */ once((): CustomerRepository => new DynamoCustomers(table()));
+export const invoices = /* @__PURE__ */ once((): InvoiceRepository => new DynamoInvoices(table()));
+export const invoiceList = /* @__PURE__ */ once((): InvoiceList => new DynamoQueries(table()));
+export const callQueue = /* @__PURE__ */ once((): CallQueueRepository => new DynamoCallQueue(table()));
+export const tasks = /* @__PURE__ */ once((): TaskRepository => new DynamoTasks(table()));
+export const sendGuard = /* @__PURE__ */ once((): SendGuard => new DynamoSendGuard(table()));
+export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
+/** Commands that stop the invoice's execution through `workflow()` after they commit. */
+export const commands = /* @__PURE__ */ once((): Commands => new DynamoCommands(workflow(), table()));
+/** A new writer for each file: its claims and customer cache are the file's (never shared across files). */
+export const invoiceWriter = (): InvoiceIngest => new DynamoInvoiceWriter(table());
+export const customerDirectory = (): CustomerDirectory => new DynamoCustomerDirectory(table());
+export const mailer = /* @__PURE__ */ once((): Mailer => new SesMailer());
+export const sms = /* @__PURE__ */ once((): SmsSender => new PinpointSmsSender());
+export const workflow = /* @__PURE__ */ once((): Workflow => new SfnWorkflow());
+export const events = /* @__PURE__ */ once((): DomainEvents => new EventBridgeEvents());
+export const blobs = /* @__PURE__ */ once((): Blobs => new S3Blobs());
 export const sender = /* @__PURE__ */ once(senderEmail);
 export const streamReader = /* @__PURE__ */ once(() => new StreamReader());

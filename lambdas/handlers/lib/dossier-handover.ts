@@ -12,7 +12,7 @@ import type { ContactEvent } from '../../domain/model.js';
 import { agencyDossierMail, noticeStrings } from '../../domain/messages/notices.js';
 import { formatDate, formatMoney } from '../../domain/reports/report-strings.js';
 import { clock } from '../../adapters/clock.js';
-import type { SendResult } from '../../adapters/dynamo-guard.js';
+import type { SendResult } from '../../app/ports/send-guard.js';
 import { BlobNotFoundError } from '../../adapters/s3-blobs.js';
 import { InvoiceClosedError, TransientError } from '../../adapters/workflow-errors.js';
 import { loadCase, type InvoiceCase } from './load.js';
@@ -139,7 +139,7 @@ export const handOverDossier = async (ids: { tenantId: string; invoiceId: string
     };
   }
 
-  const store = deps.store();
+  const store = deps.sendGuard();
   let claim;
   try {
     claim = await store.claimSend({ ...ids, requiredStatus: 'escalated', guardKey: DOSSIER_GUARD_KEY, events: [event] });

@@ -17,8 +17,6 @@ import { holdCutoffDueDate, holdThresholdDays, invoicesHoldingCredit } from '../
 import { Invoice } from '../../domain/model.js';
 import { mayLiftHold, mayMoveActivity } from '../../domain/timeline/invoice-reactions.js';
 import { clock } from '../../adapters/clock.js';
-import { DynamoCommands } from '../../adapters/dynamo-commands.js';
-import { customerInvoicesDueBy, forgetActivity, recordActivity } from '../../adapters/dynamo-report.js';
 import { MissingDataError, loadCase, type InvoiceCase } from './load.js';
 import { tellSalesRepHoldReleased } from './sales-rep.js';
 import * as deps from './deps.js';
@@ -44,7 +42,7 @@ export const afterInvoiceChange = async (record: DynamoDBRecord): Promise<{ acti
   if (!before && after.status === 'open' && after.amountPaid === 0) {
     // A new invoice: only its issue, which needs nothing but the image (ingest writes thousands at once).
     const items = activityFromChange({ after, stagesDone: [], payments: [], policy: '', timeZone: 'UTC' });
-    await recordActivity(deps.store(), items);
+    await deps.reports().recordActivity(items);
     return { activity: items.length };
   }
   let c: InvoiceCase | undefined;
@@ -66,9 +64,9 @@ export const afterInvoiceChange = async (record: DynamoDBRecord): Promise<{ acti
     policy: c.policy.id,
     timeZone: c.tenant.timeZone,
   });
-  if (items.length > 0) await recordActivity(deps.store(), items);
+  if (items.length > 0) await deps.reports().recordActivity(items);
   if (before && before.issueDate !== after.issueDate) {
-    await forgetActivity(deps.store(), before.tenantId, before.issueDate, activityId({ ...before, kind: 'issued', date: before.issueDate }));
+    await deps.reports().forgetActivity(before.tenantId, before.issueDate, activityId({ ...before, kind: 'issued', date: before.issueDate }));
   }
   const hold = c.customer.creditHold && mayLiftHold(before, after) ? await liftHoldIfClear(c) : undefined;
   return { activity: items.length, ...(hold ? { hold } : {}) };
@@ -82,8 +80,7 @@ export const liftHoldIfClear = async (c: InvoiceCase): Promise<HoldCheck> => {
   const now = clock.now();
   const today = localDay(now, customer.timeZone);
   const threshold = holdThresholdDays(policy);
-  const store = deps.store();
-  const candidates = await customerInvoicesDueBy(store, tenant.tenantId, customer.customerId, holdCutoffDueDate(today, threshold), (inv) =>
+  const candidates = await deps.invoices().customerInvoicesDueBy(tenant.tenantId, customer.customerId, holdCutoffDueDate(today, threshold), (inv) =>
     invoicesHoldingCredit([inv], threshold, today).length > 0,
   );
   const holding = invoicesHoldingCredit(candidates, threshold, today);
@@ -92,7 +89,7 @@ export const liftHoldIfClear = async (c: InvoiceCase): Promise<HoldCheck> => {
   const reason = `no invoice more than ${threshold} days past due`;
   let released: NonNullable<typeof held>;
   try {
-    const commands = new DynamoCommands(deps.workflow(), store);
+    const commands = deps.commands();
     const d = await commands.onCustomer(tenant.tenantId, customer.customerId, (cust) =>
       releaseCreditHold(cust, { reason }, { actor: 'system', now, timeZone: tenant.timeZone, channel: 'system' }),
     );

@@ -6,7 +6,7 @@ import type { Customer, Policy, Tenant } from '../../domain/model.js';
 import { policyFor } from '../../domain/timeline/policies.js';
 import { STAGE_IDS } from '../../domain/timeline/stages.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
-import type { InvoiceView } from '../../adapters/dynamo-store.js';
+import type { InvoiceView } from '../../app/ports/invoices.js';
 import * as deps from './deps.js';
 
 export interface InvoiceCase {
@@ -23,10 +23,9 @@ export class MissingDataError extends Error {
 
 /** The invoice's case, or undefined when the invoice does not exist (any more). */
 export const loadCase = async (tenantId: string, invoiceId: string): Promise<InvoiceCase | undefined> => {
-  const store = deps.store();
-  const view = await store.getInvoiceView(tenantId, invoiceId);
+  const view = await deps.invoices().getInvoiceView(tenantId, invoiceId);
   if (!view) return undefined;
-  const [customer, tenant] = await Promise.all([store.getCustomer(tenantId, view.invoice.customerId), store.getTenant(tenantId)]);
+  const [customer, tenant] = await Promise.all([deps.customers().getCustomer(tenantId, view.invoice.customerId), deps.tenants().getTenant(tenantId)]);
   if (!customer) throw new MissingDataError(`customer ${view.invoice.customerId} of invoice ${invoiceId} not found`);
   if (!tenant) throw new MissingDataError(`tenant ${tenantId} not found`);
   return { view, customer, tenant, policy: policyFor(customer, tenant) };

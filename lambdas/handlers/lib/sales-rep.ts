@@ -10,7 +10,7 @@ import { contactEvent } from '../../domain/shared/contact-event.js';
 import { holdThresholdDays } from '../../domain/timeline/credit-release.js';
 import { salesRepReleaseNotice, type RenderedNotice } from '../../domain/messages/notices.js';
 import { renderNotice } from '../../domain/messages/rendering/notice.js';
-import type { SendResult } from '../../adapters/dynamo-guard.js';
+import type { SendResult } from '../../app/ports/send-guard.js';
 import * as deps from './deps.js';
 import { count, logger } from './powertools.js';
 

@@ -11,8 +11,8 @@ import type { Stage } from '../../domain/timeline/stages.js';
 import { renderMessage } from '../../domain/messages/rendering/render.js';
 import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
 import type { ContactEvent } from '../../domain/model.js';
-import type { OutgoingEmail } from '../../adapters/ports.js';
-import { leaseAllows, type SendLease, type SendResult } from '../../adapters/dynamo-guard.js';
+import type { OutgoingEmail } from '../../app/ports/mailer.js';
+import { leaseAllows, type SendLease, type SendResult } from '../../app/ports/send-guard.js';
 import { DeferredError, SendOutcomeUnknownError, TransientError } from '../../adapters/workflow-errors.js';
 import { clock } from '../../adapters/clock.js';
 import * as deps from './deps.js';
@@ -159,7 +159,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     contactEvent({ ...base, channel: u.channel, outcome: 'skipped', details: { ...amounts, reason: u.reason } }),
   );
 
-  const store = deps.store();
+  const store = deps.sendGuard();
   const claim = await store.claimSend({
     tenantId: req.invoice.tenantId,
     invoiceId: req.invoice.invoiceId,
@@ -171,7 +171,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     ...(NOT_COUNTED.has(req.kind) || deliveries.length === 0
       ? {}
       : {
-          contactRecord: store.contactRecordWrite(
+          contactRecord: deps.customers().contactRecordWrite(
             req.customer.tenantId,
             req.customer.customerId,
             req.customer.contactsVersion,
@@ -235,7 +235,7 @@ const withinContactLimits = async (req: MessageRequest, d: ReminderDecision, now
   }
   if (!first.allowed) {
     const until = first.notBefore.toISOString();
-    await deps.store().deferStage({
+    await deps.invoices().deferStage({
       tenantId: req.invoice.tenantId,
       invoiceId: req.invoice.invoiceId,
       revision: req.revision,
@@ -273,7 +273,7 @@ const messageKind = (own: ReminderKind, companions: CompanionLine[]): ReminderKi
 const deliver = async (lease: SendLease, deliveries: Delivery[]): Promise<SendResult[]> => {
   const results: SendResult[] = [];
   const giveBack = async (reason: string, err: Error) => {
-    await deps.store().releaseSend(lease, reason);
+    await deps.sendGuard().releaseSend(lease, reason);
     throw err;
   };
   for (const d of deliveries) {

@@ -1,7 +1,7 @@
 /**
- * Ingest writes: invoices in batches, the customer directory with its tax-id lookup items, and the
- * activation of invoices that waited for a contact. Nothing here calls Step Functions: the table
- * stream (table-stream.ts) starts, restarts and stops the executions.
+ * Ingest of invoice files: invoices in batches, with the customers their records name (found by
+ * code or tax id, created when the directory does not know them). Nothing here calls Step
+ * Functions: the table stream (table-stream.ts) starts, restarts and stops the executions.
  *
  * How nothing is written twice, and nothing is overwritten that was not read:
  * - every batch first reads its invoices (BatchGetItem, strongly consistent) and decides each one
@@ -20,142 +20,39 @@
  * - corrections, amendments and the slow path: UpdateItem / conditional PutItem, conditioned on
  *   what the decision read (revision, run, status, amounts), retried after a fresh read.
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { LRUCache } from 'lru-cache';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { ACTIVE_STATUSES, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
-import { contactEvent } from '../domain/shared/contact-event.js';
+import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js';
 import { isReachable } from '../domain/commands/commands.js';
-import {
-  customerIdForBuyer,
-  decide,
-  InvalidRecord,
-  invoiceFromRecord,
-  mergeDirectoryRecord,
-  newCustomer,
-  taxKeysOf,
-  type CustomerDefaults,
-  type IngestContext,
-  type IngestDecision,
-} from '../domain/ingest/rules.js';
-import type { DirectoryCustomer } from '../domain/parsers/customers.js';
-import type { ParsedInvoice, RecordLocation, Rejection } from '../domain/parsers/types.js';
+import { customerIdForBuyer, decide, invoiceFromRecord, newCustomer, taxKeysOf, type IngestDecision } from '../domain/ingest/rules.js';
+import type { ParsedInvoice } from '../domain/parsers/types.js';
+import type { InvoiceBatchOutcome, InvoiceIngest, InvoiceIngestContext } from '../app/ports/ingest.js';
+import type { InvoiceRepository } from '../app/ports/invoices.js';
 import { clock } from './clock.js';
-import { documentClient, tableName } from './clients.js';
-import { customerToItem, eventToItem, invoiceToItem, itemToCustomer, itemToInvoice, openIndexUpdate } from './items.js';
-import { keys } from './table.js';
+import { CustomerCache } from './customer-cache.js';
+import type { Table } from './dynamo/client.js';
+import { batchGet, batchPut, chunks, keyId, mapLimit, sleep } from './dynamo/batch.js';
+import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js';
+import { isConditionFailure } from './dynamo/errors.js';
+import { customerToItem, eventToItem, invoiceToItem, itemToCustomer, itemToInvoice, openIndexUpdate, taxIdToItem } from './dynamo/items.js';
+import { keys, type ItemKey } from './dynamo/keys.js';
+import type { Item } from './dynamo/query.js';
+import { transactWithRetry } from './dynamo/transact.js';
+import type { TransactItem } from './dynamo/transaction-part.js';
+import { DynamoInvoices } from './dynamo-invoices.js';
+import { at } from './record-location.js';
 
-type Item = Record<string, unknown>;
-type Key = { pk: string; sk: string };
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export interface IngestOptions {
+export interface InvoiceWriterOptions {
   /** Reads, transactions and updates in flight at once (per batch). */
   concurrency?: number;
-  /** BatchWriteItem requests (25 new invoices each) in flight at once, across every batch of this instance. */
+  /** BatchWriteItem requests (25 new invoices each) in flight at once, across every batch of this writer. */
   writeConcurrency?: number;
   /** Customers (and tax ids) kept between batches of one file; the least recently used go first. */
   customerCacheSize?: number;
 }
 
-export interface InvoiceBatchOutcome {
-  created: number;
-  unchanged: number;
-  superseded: number;
-  amended: number;
-  /** Of the created: stored as not_chased, and stored open waiting for a contact. */
-  notChased: number;
-  needsContact: number;
-  customersCreated: number;
-  /** Records the store refused (a closed invoice re-uploaded with other content…). */
-  rejections: Rejection[];
-}
-
-export interface CustomerBatchOutcome {
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Invoices that waited for a contact and were started. */
-  activated: number;
-  rejections: Rejection[];
-}
-
-export interface InvoiceIngestContext extends IngestContext {
-  defaults: CustomerDefaults;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const backoff = (attempt: number) => sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random()));
-
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-export const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> => {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-};
-
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
-const cancelCodes = (err: unknown): string[] | undefined =>
-  err instanceof TransactionCanceledException || (err as Error)?.name === 'TransactionCanceledException'
-    ? ((err as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
-    : undefined;
-const isConditionFailure = (err: unknown) =>
-  err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException' || (cancelCodes(err)?.includes('ConditionalCheckFailed') ?? false);
-
-/** A map that keeps the `max` most recently used entries (Map iterates in insertion order). */
-/**
- * Per file: customers and tax ids seen so far, so 100,000 rows of 2,000 customers read each once.
- * Bounded (LRU): a file naming more customers than the cap reads the evicted ones again, it does
- * not grow. A batch never depends on an entry staying here (resolveCustomers keeps its own).
- */
-export class CustomerCache {
-  private readonly byId: LRUCache<string, Customer>;
-  /** Tax key -> customer id, or '' for a tax id known to match no customer. */
-  private readonly idByTaxKey: LRUCache<string, string>;
-  constructor(max: number) {
-    this.byId = new LRUCache({ max: Math.max(1, max) });
-    this.idByTaxKey = new LRUCache({ max: Math.max(1, max) });
-  }
-  get(id: string) {
-    return this.byId.get(id);
-  }
-  set(c: Customer) {
-    this.byId.set(c.customerId, c);
-  }
-  taxKey(k: string): string | null | undefined {
-    const id = this.idByTaxKey.get(k);
-    return id === undefined ? undefined : id || null;
-  }
-  setTaxKey(k: string, id: string | null) {
-    this.idByTaxKey.set(k, id ?? '');
-  }
-  get size(): number {
-    return this.byId.size;
-  }
-}
+/** Invoices per slice: one BatchGetItem request. */
+const SLICE = 100;
 
 type CreatedCustomer = { customer: Customer | undefined; created: boolean };
 type CustomerCreation = Promise<CreatedCustomer>;
@@ -184,11 +81,6 @@ interface ClaimedBatch {
   release: () => void;
 }
 
-const at = (rec: RecordLocation): RecordLocation => ({
-  ...(rec.row !== undefined ? { row: rec.row } : {}),
-  ...(rec.element !== undefined ? { element: rec.element } : {}),
-});
-
 /** Counts a decision in the batch's outcome; a closed invoice re-uploaded with other content is a rejection. */
 const tally = (o: InvoiceBatchOutcome, d: IngestDecision, rec: ParsedInvoice): void => {
   switch (d.action) {
@@ -212,97 +104,42 @@ const tally = (o: InvoiceBatchOutcome, d: IngestDecision, rec: ParsedInvoice): v
   }
 };
 
-/** Keys per BatchGetItem request, and items per BatchWriteItem request (the API's limits). */
-const GET_CHUNK = 100;
-const PUT_CHUNK = 25;
-
-export class DynamoIngest {
+/** One writer per file: its claims and its customer cache belong to that file. */
+export class DynamoInvoiceWriter implements InvoiceIngest {
   private readonly concurrency: number;
   private readonly writes: LimitFunction;
   private readonly cache: CustomerCache;
+  private readonly invoices: InvoiceRepository;
   /**
-   * Invoice ids a batch of this instance is deciding right now, with a promise that settles when
+   * Invoice ids a batch of this writer is deciding right now, with a promise that settles when
    * that batch is done with them. Taken in file order and before the batch reads anything, so two
    * batches never both create one invoice; bounded by the batches in flight.
    */
   private readonly claims = new Map<string, Promise<void>>();
   /** Settles once the latest batch has taken its claims: batches claim in the order they were handed in (file order). */
   private claimTurn: Promise<void> = Promise.resolve();
-  /** Customers a batch of this instance is creating right now: a concurrent batch waits for that one write. */
+  /** Customers a batch of this writer is creating right now: a concurrent batch waits for that one write. */
   private readonly creatingCustomers = new Map<string, CustomerCreation>();
 
   constructor(
-    readonly doc: DynamoDBDocumentClient = documentClient(),
-    readonly table: string = tableName(),
-    opts: IngestOptions = {},
+    private readonly table: Table,
+    opts: InvoiceWriterOptions = {},
   ) {
     this.concurrency = opts.concurrency ?? 8;
     this.writes = pLimit(Math.max(1, opts.writeConcurrency ?? 16));
     this.cache = new CustomerCache(opts.customerCacheSize ?? 5_000);
+    this.invoices = new DynamoInvoices(table, this.concurrency);
   }
 
-  // ------------------------------------------------------------------------------------------
-  // reads
-
-  /** BatchGetItem over any number of keys (100 per request), strongly consistent, unprocessed keys retried. */
-  async batchGet(keyList: Key[]): Promise<Map<string, Item>> {
-    const found = new Map<string, Item>();
-    const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-    await mapLimit(chunks(unique, GET_CHUNK), this.concurrency, async (chunk) => {
-      let pending: Key[] = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        if (attempt > 8) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`);
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[this.table] ?? []) found.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
-        pending = (out.UnprocessedKeys?.[this.table]?.Keys as Key[] | undefined) ?? [];
-      }
-    });
-    return found;
+  /** Strongly consistent BatchGetItem of any number of keys. */
+  private read(keyList: ItemKey[]): Promise<Map<string, Item>> {
+    return batchGet(this.table, keyList, { consistentRead: true, concurrency: this.concurrency });
   }
 
-  private async getItem(key: Key): Promise<Item | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+  private async getItem(key: ItemKey): Promise<Item | undefined> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }));
     return out.Item;
   }
-
-  private async transact(items: TransactItem[]): Promise<void> {
-    // TransactionConflict (another writer on the same item right now) is worth a few quick retries.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (err) {
-        const codes = cancelCodes(err);
-        const conflict = codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
-        if (!conflict || attempt >= 5) throw err;
-        await backoff(attempt);
-      }
-    }
-  }
-
-  /**
-   * BatchWriteItem of new items, 25 per request, unprocessed items retried with backoff. Used
-   * only for invoices a strongly consistent read found absent a moment before (see ingestInvoices).
-   */
-  private async batchPut(items: Item[]): Promise<void> {
-    await Promise.all(
-      chunks(items, PUT_CHUNK).map((chunk) =>
-        this.writes(async () => {
-          let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-          for (let attempt = 0; pending.length > 0; attempt++) {
-            if (attempt > 0) await backoff(attempt);
-            if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
-            const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-            pending = (out.UnprocessedItems?.[this.table] as typeof pending | undefined) ?? [];
-          }
-        }),
-      ),
-    );
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // customers of invoice records
 
   /**
    * Finds the customer of every record (creating the ones the directory does not know). What this
@@ -326,9 +163,9 @@ export class DynamoIngest {
       }
     }
     if (toLookUp.length > 0) {
-      const items = await this.batchGet(toLookUp.map((k) => keys.customerByTaxId(ctx.tenantId, k)));
+      const items = await this.read(toLookUp.map((k) => keys.customerByTaxId(ctx.tenantId, k)));
       for (const k of toLookUp) {
-        const item = items.get(`${keys.customerByTaxId(ctx.tenantId, k).pk}\u0000TAXID`);
+        const item = items.get(keyId(keys.customerByTaxId(ctx.tenantId, k)));
         const id = item ? String(item.customerId) : null;
         idByTaxKey.set(k, id);
         this.cache.setTaxKey(k, id);
@@ -354,7 +191,7 @@ export class DynamoIngest {
       else missing.add(id);
     }
     if (missing.size > 0) {
-      const items = await this.batchGet([...missing].map((id) => keys.customer(ctx.tenantId, id)));
+      const items = await this.read([...missing].map((id) => keys.customer(ctx.tenantId, id)));
       for (const item of items.values()) {
         const c = itemToCustomer(item);
         known.set(c.customerId, c);
@@ -410,15 +247,9 @@ export class DynamoIngest {
   /** Creates a customer with its tax-id items; `created` false when another writer created it first. */
   private async createCustomer(c: Customer): Promise<CreatedCustomer> {
     const taxItems = (cust: Customer): TransactItem[] =>
-      taxKeysOf(cust).map((k) => ({
-        Put: {
-          TableName: this.table,
-          Item: { ...keys.customerByTaxId(cust.tenantId, k), entity: 'taxId', customerId: cust.customerId },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }));
+      taxKeysOf(cust).map((k) => ({ Put: { TableName: this.table.name, Item: taxIdToItem(cust.tenantId, k, cust.customerId), ConditionExpression: itemIsNew } }));
     const put = (cust: Customer): TransactItem => ({
-      Put: { TableName: this.table, Item: customerToItem(cust), ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: { TableName: this.table.name, Item: customerToItem(cust), ConditionExpression: itemIsNew },
     });
     const found = async (): Promise<Customer | undefined> => {
       const item = await this.getItem(keys.customer(c.tenantId, c.customerId));
@@ -427,7 +258,7 @@ export class DynamoIngest {
       return stored;
     };
     try {
-      await this.transact([put(c), ...taxItems(c)]);
+      await transactWithRetry(this.table, [put(c), ...taxItems(c)]);
       this.cache.set(c);
       for (const k of taxKeysOf(c)) this.cache.setTaxKey(k, c.customerId);
       return { customer: c, created: true };
@@ -441,7 +272,7 @@ export class DynamoIngest {
     const { vatId: _v, fiscalCode: _f, ...bare } = c;
     const plain = bare as Customer;
     try {
-      await this.transact([put(plain)]);
+      await transactWithRetry(this.table, [put(plain)]);
       this.cache.set(plain);
       return { customer: plain, created: true };
     } catch (err) {
@@ -454,12 +285,12 @@ export class DynamoIngest {
   private async fillEmail(tenantId: string, customerId: string, email: string): Promise<Customer | undefined> {
     let stored: Item | undefined;
     try {
-      const out = await this.doc.send(
+      const out = await this.table.doc.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.table.name,
           Key: keys.customer(tenantId, customerId),
           UpdateExpression: 'SET email = :e, emailStatus = :ok, version = if_not_exists(version, :zero) + :one',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(email)',
+          ConditionExpression: all(itemExists, 'attribute_not_exists(email)'),
           ExpressionAttributeValues: { ':e': email, ':ok': 'ok', ':zero': 0, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
@@ -475,9 +306,6 @@ export class DynamoIngest {
     return c;
   }
 
-  // ------------------------------------------------------------------------------------------
-  // invoices
-
   /**
    * Stores one batch of parsed invoices: identity, dedupe, supersede, not_chased, needsContact.
    * The batch claims its invoices (in file order with the other batches in flight), then goes
@@ -491,7 +319,7 @@ export class DynamoIngest {
     const batch = await this.claim(records, ctx, outcome);
     try {
       const retry: Candidate[] = [];
-      await mapLimit(chunks(batch.first, GET_CHUNK), this.concurrency, (slice) => this.storeSlice(slice, ctx, outcome, retry));
+      await mapLimit(chunks(batch.first, SLICE), this.concurrency, (slice) => this.storeSlice(slice, ctx, outcome, retry));
       await mapLimit(retry, this.concurrency, async (c) => tally(outcome, await this.upsertOne(c.invoice, ctx, at(c.rec)), c.rec));
       await mapLimit([...batch.repeats.values()], this.concurrency, async ({ after, rows }) => {
         await after;
@@ -501,7 +329,7 @@ export class DynamoIngest {
       batch.release();
     }
     // Invoices stored before this batch, of customers that just got an address from an e-invoice.
-    for (const id of batch.gotAddress) await this.activateInvoicesNeedingContact(ctx.tenantId, id);
+    for (const id of batch.gotAddress) await this.invoices.activateInvoicesNeedingContact(ctx.tenantId, id);
     return outcome;
   }
 
@@ -560,11 +388,11 @@ export class DynamoIngest {
 
   /** Reads up to 100 claimed invoices at once, decides each, creates the new ones and applies the rest. */
   private async storeSlice(slice: Candidate[], ctx: InvoiceIngestContext, outcome: InvoiceBatchOutcome, retry: Candidate[]): Promise<void> {
-    const stored = await this.batchGet(slice.map((c) => keys.invoice(ctx.tenantId, c.invoice.invoiceId)));
+    const stored = await this.read(slice.map((c) => keys.invoice(ctx.tenantId, c.invoice.invoiceId)));
     const creates: Candidate[] = [];
     const updates: { c: Candidate; d: IngestDecision; existing: Invoice }[] = [];
     for (const c of slice) {
-      const item = stored.get(`${keys.invoice(ctx.tenantId, c.invoice.invoiceId).pk}\u0000INV`);
+      const item = stored.get(keyId(keys.invoice(ctx.tenantId, c.invoice.invoiceId)));
       const existing = item ? itemToInvoice(item) : undefined;
       const d = decide(existing, c.invoice, ctx, at(c.rec));
       if (d.action === 'create') creates.push(c);
@@ -572,7 +400,7 @@ export class DynamoIngest {
       else tally(outcome, d, c.rec);
     }
     // Absent a moment ago and claimed by this batch: nothing in this process writes them meanwhile.
-    await this.batchPut(creates.map((c) => invoiceToItem(c.invoice)));
+    await batchPut(this.table, creates.map((c) => invoiceToItem(c.invoice)), this.writes);
     for (const c of creates) tally(outcome, { action: 'create', invoice: c.invoice }, c.rec);
     await mapLimit(updates, this.concurrency, async ({ c, d, existing }) => {
       if (await this.apply(d, existing)) tally(outcome, d, c.rec);
@@ -600,16 +428,16 @@ export class DynamoIngest {
         case 'closed':
           return true;
         case 'create':
-          await this.doc.send(new PutCommand({ TableName: this.table, Item: invoiceToItem(d.invoice), ConditionExpression: 'attribute_not_exists(pk)' }));
+          await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: invoiceToItem(d.invoice), ConditionExpression: itemIsNew }));
           return true;
         case 'supersede':
-          await this.transact([
+          await transactWithRetry(this.table, [
             { Update: this.supersedeUpdate(d.invoice, existing!) },
-            { Put: { TableName: this.table, Item: eventToItem(d.event), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table.name, Item: eventToItem(d.event), ConditionExpression: itemIsNew } },
           ]);
           return true;
         case 'amend':
-          await this.doc.send(new UpdateCommand(this.amendUpdate(d.invoice, existing!)));
+          await this.table.doc.send(new UpdateCommand(this.amendUpdate(d.invoice, existing!)));
           return true;
       }
     } catch (err) {
@@ -665,11 +493,11 @@ export class DynamoIngest {
     sets.push('#status = :newStatus');
     const removes = [...open.remove, ...(inv.notChasedReason ? [] : ['notChasedReason'])];
     return {
-      TableName: this.table,
+      TableName: this.table.name,
       Key: keys.invoice(inv.tenantId, inv.invoiceId),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
       // A correction waits for a reminder that is leaving right now (dynamo-guard.ts lease).
-      ConditionExpression: `${based.condition} AND (attribute_not_exists(sendingUntil) OR sendingUntil < :now)`,
+      ConditionExpression: all(based.condition, leaseIsFree),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
@@ -678,7 +506,7 @@ export class DynamoIngest {
   private amendUpdate(inv: Invoice, existing: Invoice) {
     const based = this.basedOn(existing);
     return {
-      TableName: this.table,
+      TableName: this.table.name,
       Key: keys.invoice(inv.tenantId, inv.invoiceId),
       UpdateExpression: `SET issueDate = :issue, needsContact = :needs, #run = :run, updatedAt = :updated${inv.paymentReference ? ', paymentReference = :ref' : ''}`,
       ConditionExpression: based.condition,
@@ -693,190 +521,4 @@ export class DynamoIngest {
       },
     };
   }
-
-  // ------------------------------------------------------------------------------------------
-  // the customer directory
-
-  /** Creates or updates directory customers with their tax-id items; starts invoices that were waiting for a contact. */
-  async upsertCustomers(records: DirectoryCustomer[], ctx: IngestContext & { defaults: CustomerDefaults }): Promise<CustomerBatchOutcome> {
-    const outcome: CustomerBatchOutcome = { created: 0, updated: 0, unchanged: 0, activated: 0, rejections: [] };
-    // The last record of a customer in the file wins; earlier ones are merged in order.
-    const stored = await this.batchGet(records.map((r) => keys.customer(ctx.tenantId, r.customerId)));
-    const current = new Map<string, Customer | undefined>();
-    for (const r of records) {
-      if (!current.has(r.customerId)) {
-        const item = stored.get(`${keys.customer(ctx.tenantId, r.customerId).pk}\u0000CUST`);
-        current.set(r.customerId, item ? itemToCustomer(item) : undefined);
-      }
-    }
-    const byCustomer = new Map<string, DirectoryCustomer[]>();
-    for (const r of records) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
-    await mapLimit([...byCustomer.values()], this.concurrency, async (recs) => {
-      for (const rec of recs) {
-        const where = at(rec);
-        try {
-          const result = await this.upsertCustomer(rec, current.get(rec.customerId), ctx);
-          current.set(rec.customerId, result.customer);
-          if (result.kind === 'rejected') outcome.rejections.push({ ...where, field: result.field, value: result.value, reason: result.reason });
-          else outcome[result.kind]++;
-          if (result.becameReachable) outcome.activated += await this.activateInvoicesNeedingContact(ctx.tenantId, rec.customerId);
-        } catch (err) {
-          if (!(err instanceof InvalidRecord)) throw err;
-          outcome.rejections.push({ ...where, field: err.field, reason: err.reason });
-        }
-      }
-    });
-    return outcome;
-  }
-
-  private async upsertCustomer(
-    rec: DirectoryCustomer,
-    known: Customer | undefined,
-    ctx: IngestContext & { defaults: CustomerDefaults },
-  ): Promise<
-    | { kind: 'created' | 'updated' | 'unchanged'; customer: Customer | undefined; becameReachable: boolean }
-    | { kind: 'rejected'; customer: Customer | undefined; becameReachable: false; field: string; value?: string; reason: string }
-  > {
-    let existing = known;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if (attempt > 0) {
-        await backoff(attempt);
-        const item = await this.getItem(keys.customer(ctx.tenantId, rec.customerId));
-        existing = item ? itemToCustomer(item) : undefined;
-      }
-      const m = mergeDirectoryRecord(existing, rec, ctx.tenantId, ctx.defaults);
-      if (m.changed.length === 0) return { kind: 'unchanged', customer: existing, becameReachable: false };
-      const newKeys = taxKeysOf(m.customer);
-      const oldKeys = existing ? taxKeysOf(existing) : [];
-      const added = newKeys.filter((k) => !oldKeys.includes(k));
-      const dropped = oldKeys.filter((k) => !newKeys.includes(k));
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: this.table,
-            Item: customerToItem(m.customer),
-            ...(existing
-              ? { ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(version) OR version = :v)', ExpressionAttributeValues: { ':v': existing.version } }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          },
-        },
-        ...added.map(
-          (k): TransactItem => ({
-            Put: {
-              TableName: this.table,
-              Item: { ...keys.customerByTaxId(ctx.tenantId, k), entity: 'taxId', customerId: rec.customerId },
-              ConditionExpression: 'attribute_not_exists(pk) OR customerId = :cid',
-              ExpressionAttributeValues: { ':cid': rec.customerId },
-            },
-          }),
-        ),
-        ...dropped.map(
-          (k): TransactItem => ({
-            Delete: {
-              TableName: this.table,
-              Key: keys.customerByTaxId(ctx.tenantId, k),
-              ConditionExpression: 'attribute_not_exists(pk) OR customerId = :cid',
-              ExpressionAttributeValues: { ':cid': rec.customerId },
-            },
-          }),
-        ),
-      ];
-      if (existing) {
-        const contact = m.changed.some((f) => ['email', 'phone', 'billingContact'].includes(f));
-        const e = contactEvent({
-          tenantId: ctx.tenantId,
-          invoiceId: '',
-          at: ctx.now.toISOString(),
-          type: contact ? 'contact_added' : 'customer_updated',
-          channel: 'system',
-          actor: 'system',
-          details: { customerId: rec.customerId, fields: m.changed, source: ctx.sourceKey },
-        });
-        items.push({ Put: { TableName: this.table, Item: customerEventItem(rec.customerId, e), ConditionExpression: 'attribute_not_exists(pk)' } });
-      }
-      try {
-        await this.transact(items);
-        this.cache.set(m.customer);
-        return { kind: m.created ? 'created' : 'updated', customer: m.customer, becameReachable: m.becameReachable };
-      } catch (err) {
-        const codes = cancelCodes(err);
-        if (!codes) throw err;
-        const taxConflict = codes.findIndex((c, i) => c === 'ConditionalCheckFailed' && i > 0 && i <= added.length);
-        if (taxConflict > 0) {
-          const k = added[taxConflict - 1]!;
-          const owner = await this.getItem(keys.customerByTaxId(ctx.tenantId, k));
-          return {
-            kind: 'rejected',
-            customer: existing,
-            becameReachable: false,
-            field: m.customer.vatId?.toUpperCase() === k ? 'vatId' : 'fiscalCode',
-            value: k,
-            reason: `${k} already belongs to customer ${String(owner?.customerId ?? '?')}: use that customer code, or correct the tax id`,
-          };
-        }
-        // The customer changed (or appeared) meanwhile: read it again and merge once more.
-      }
-    }
-    throw new Error(`customer ${rec.customerId} kept changing while the directory was ingested`);
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // activation
-
-  /**
-   * The customer can be reached now: every invoice of theirs that waited (needsContact) is
-   * released, its `run` raised so the stream starts its timeline. Returns how many were started.
-   */
-  async activateInvoicesNeedingContact(tenantId: string, customerId: string): Promise<number> {
-    const { gsi2pk } = keys.byCustomer(tenantId, customerId, '', '');
-    const waiting: { invoiceId: string }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          FilterExpression: 'needsContact = :t',
-          ExpressionAttributeValues: { ':pk': gsi2pk, ':t': true },
-          ProjectionExpression: 'invoiceId',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) waiting.push({ invoiceId: String(i.invoiceId) });
-      start = out.LastEvaluatedKey;
-    } while (start);
-    const now = clock.now().toISOString();
-    const started = await mapLimit(waiting, this.concurrency, async ({ invoiceId }) => {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: keys.invoice(tenantId, invoiceId),
-            UpdateExpression: 'SET needsContact = :f, #run = #run + :one, updatedAt = :now',
-            ConditionExpression: 'needsContact = :t',
-            ExpressionAttributeNames: { '#run': 'run' },
-            ExpressionAttributeValues: { ':f': false, ':t': true, ':one': 1, ':now': now },
-          }),
-        );
-        return 1;
-      } catch (err) {
-        if (isConditionFailure(err)) return 0; // released by someone else already
-        throw err;
-      }
-    });
-    return started.reduce<number>((a, b) => a + b, 0);
-  }
 }
-
-const customerEventItem = (customerId: string, e: ContactEvent): Item => ({
-  ...keys.customerLogEvent(e.tenantId, customerId, e.at, e.eventId),
-  entity: 'customerEvent',
-  ...e,
-});
-
-let shared: DynamoIngest | undefined;
-
-/** For the admin API: a customer gained an address, so its waiting invoices start. */
-export const activateInvoicesNeedingContact = (tenantId: string, customerId: string): Promise<number> =>
-  (shared ??= new DynamoIngest()).activateInvoicesNeedingContact(tenantId, customerId);

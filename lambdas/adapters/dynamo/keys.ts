@@ -1,27 +1,13 @@
-/**
- * Single-table design (docs/data-model.md explains every access pattern).
- * The CDK construct and the local stack both build the table from TABLE_SCHEMA.
- */
-export const TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  indexes: {
-    /** Sparse: only invoices that can still be chased carry gsi1 keys. Open invoices by due date. */
-    openByDue: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Invoices of one customer, by due date. */
-    byCustomer: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  },
-  stream: 'NEW_AND_OLD_IMAGES',
-} as const;
-
-/** Open invoices are spread over a few partitions so 100k of them never share one hot key. */
-export const OPEN_SHARDS = 4;
+/** Item keys of the single table (dynamo/schema.ts); docs/data-model.md explains every access pattern. */
+import { OPEN_SHARDS } from './schema.js';
 
 const shardOf = (invoiceId: string): number => {
   let h = 0;
   for (let i = 0; i < invoiceId.length; i++) h = (h * 31 + invoiceId.charCodeAt(i)) >>> 0;
   return h % OPEN_SHARDS;
 };
+
+export type ItemKey = { pk: string; sk: string };
 
 export const keys = {
   tenant: (t: string) => ({ pk: `T#${t}`, sk: 'TENANT' }),
@@ -58,16 +44,16 @@ export const keys = {
     sk: `${customerId}#`,
   }),
   /**
-   * The tenant's activity feed (domain/activity.ts: issued, collected, promised, broken, closed),
+   * The tenant's activity feed (domain/reports/activity.ts: issued, collected, promised, broken, closed),
    * one partition per month of the tenant's local dates, sorted by day: what the weekly report
    * and the outcome analytics read once paid invoices have left the open index.
    */
   activity: (t: string, date: string, id: string) => ({ pk: `T#${t}#ACT#${date.slice(0, 7)}`, sk: `${date}#${id}` }),
-  /** A customer link's answer, consumed once (domain/links.ts answerKey): a replayed form finds it taken. */
+  /** A customer link's answer, consumed once (domain/messages/links.ts answerKey): a replayed form finds it taken. */
   linkAnswer: (t: string, invoiceId: string, answerKey: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `ANSWER#${answerKey}` }),
   /** An SMS we sent, by the provider's message id: what an inbound reply (STOP) refers to. */
   smsMessage: (t: string, messageId: string) => ({ pk: `T#${t}#SMS#${messageId}`, sk: 'SMS' }),
-  /** The finance team's task list (domain/tasks.ts): plan requests, contact changes, contacts to fix. */
+  /** The finance team's task list (domain/commands/tasks.ts): plan requests, contact changes, contacts to fix. */
   task: (t: string, taskId: string) => ({ pk: `T#${t}#TASKS`, sk: `TASK#${taskId}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,

@@ -1,0 +1,151 @@
+/**
+ * The read path of the ageing report (and the activity feed's writes), all through key
+ * conditions, never a Scan:
+ * - invoices still chased: the sparse open-by-due index gsi1, its OPEN_SHARDS partitions read side
+ *   by side to the end (a paid invoice is not in it, so 100,000 open invoices cost 100,000 items
+ *   whatever the table's history);
+ * - what happened (payments, promises, closures, issued invoices): the activity partitions of the
+ *   months in range, sorted by day;
+ * - the call queues of the week: one partition per day;
+ * - the customers named by all of this: BatchGetItem, 100 keys a request;
+ * - whether an escalated customer ordered again: gsi2 (byCustomer) from the escalation day on.
+ */
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ActivityItem } from '../domain/reports/activity.js';
+import type { Invoice, Tenant } from '../domain/model.js';
+import { analyticsWindow, type Reorder } from '../domain/reports/outcomes.js';
+import type { CallEntry, ReportCustomer, ReportInput } from '../domain/reports/report.js';
+import { addDays, localDay } from '../domain/shared/days.js';
+import type { ReportRepository } from '../app/ports/reports.js';
+import type { Table } from './dynamo/client.js';
+import { batchGet, batchPut } from './dynamo/batch.js';
+import { activityToItem, itemToActivity, itemToCustomer, itemToInvoice } from './dynamo/items.js';
+import { keys } from './dynamo/keys.js';
+import { queryAll, type Item, type QueryInput } from './dynamo/query.js';
+import { TABLE_SCHEMA } from './dynamo/schema.js';
+import { DynamoCallQueue } from './dynamo-call-queue.js';
+
+/** Smaller pages than the 1 MB default: many parallel ranges return sooner than a few large pages. */
+const PAGE_ITEMS = 1_000;
+
+/** The first day of every month from `from` to `to` (YYYY-MM-DD), as YYYY-MM. */
+const monthsBetween = (from: string, to: string): string[] => {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const end = to.slice(0, 7);
+  for (;;) {
+    const ym = `${y}-${String(m).padStart(2, '0')}`;
+    if (ym > end) return out;
+    out.push(ym);
+    m = m === 12 ? 1 : m + 1;
+    if (m === 1) y += 1;
+  }
+};
+
+export class DynamoReports implements ReportRepository {
+  constructor(protected readonly table: Table) {}
+
+  protected queryAll(input: QueryInput): Promise<Item[]> {
+    return queryAll(this.table, input);
+  }
+
+  /**
+   * Every invoice still chased, from the sparse open-by-due index: each shard read in due-date
+   * ranges side by side (the ranges follow the ageing buckets, where the invoices are), in pages of
+   * PAGE_ITEMS. A bare date sorts before every `<date>#<id>` key of that date, so consecutive
+   * ranges [b_i, b_i+1] never share an item.
+   */
+  async openInvoices(tenantId: string, today: string): Promise<Invoice[]> {
+    const { openByDue } = TABLE_SCHEMA.indexes;
+    const bounds = ['0', ...[-365, -180, -90, -60, -30, 0, 30].map((d) => addDays(today, d)), '\uffff'];
+    const reads = keys.openShardKeys(tenantId).flatMap((pk) =>
+      bounds.slice(0, -1).map((lo, i) =>
+        this.queryAll({
+          IndexName: openByDue.name,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+          ExpressionAttributeNames: { '#pk': openByDue.partitionKey, '#sk': openByDue.sortKey },
+          ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': bounds[i + 1]! },
+          Limit: PAGE_ITEMS,
+        }),
+      ),
+    );
+    return (await Promise.all(reads)).flat().map(itemToInvoice);
+  }
+
+  /** The activity feed from `from` to `to` (local dates, inclusive). */
+  async activity(tenantId: string, from: string, to: string): Promise<ActivityItem[]> {
+    const months = await Promise.all(
+      monthsBetween(from, to).map((ym) =>
+        this.queryAll({
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': keys.activity(tenantId, `${ym}-01`, '').pk, ':lo': from, ':hi': `${to}#\uffff` },
+        }),
+      ),
+    );
+    return months.flat().flatMap((i) => itemToActivity(i) ?? []);
+  }
+
+  /** The call tasks of the given local days, done once an outcome was logged. */
+  calls(tenantId: string, days: readonly string[]): Promise<CallEntry[]> {
+    return new DynamoCallQueue(this.table).callEntries(tenantId, days);
+  }
+
+  /** Customers by id (BatchGetItem); unknown ids are left out. */
+  async customers(tenantId: string, ids: Iterable<string>): Promise<ReportCustomer[]> {
+    const found = await batchGet(this.table, [...new Set(ids)].map((id) => keys.customer(tenantId, id)));
+    return [...found.values()].map((item) => {
+      const c = itemToCustomer(item);
+      return { customerId: c.customerId, name: c.name, ...(c.policy ? { policy: c.policy } : {}), ...(c.creditHold ? { creditHold: c.creditHold } : {}) };
+    });
+  }
+
+  /** For each customer escalated on a day: whether an invoice was issued to it after that day. */
+  async reorders(tenantId: string, escalations: readonly { customerId: string; date: string }[]): Promise<Reorder[]> {
+    const first = new Map<string, string>();
+    for (const e of escalations) if (!first.has(e.customerId) || e.date < first.get(e.customerId)!) first.set(e.customerId, e.date);
+    const { byCustomer } = TABLE_SCHEMA.indexes;
+    return Promise.all(
+      [...first.entries()].map(async ([customerId, date]) => {
+        // An invoice issued after the escalation falls due after it too: start the index there.
+        const later = await this.queryAll({
+          IndexName: byCustomer.name,
+          KeyConditionExpression: '#pk = :pk AND #sk > :from',
+          FilterExpression: 'issueDate > :day',
+          ExpressionAttributeNames: { '#pk': byCustomer.partitionKey, '#sk': byCustomer.sortKey },
+          ExpressionAttributeValues: { ':pk': keys.byCustomer(tenantId, customerId, '', '').gsi2pk, ':from': `INV#${date}#\uffff`, ':day': date },
+          ProjectionExpression: 'invoiceId',
+        });
+        return { customerId, escalatedOn: date, orderedAgain: later.length > 0 };
+      }),
+    );
+  }
+
+  /** Everything the report of `now` needs, read in parallel where the reads do not depend on each other. */
+  async reportInput(tenant: Tenant, now: Date): Promise<ReportInput> {
+    const today = localDay(now, tenant.timeZone);
+    const window = analyticsWindow(today);
+    const days = Array.from({ length: 8 }, (_, i) => addDays(today, i - 7));
+    const [open, activity, calls] = await Promise.all([
+      this.openInvoices(tenant.tenantId, today),
+      this.activity(tenant.tenantId, window.from, today),
+      this.calls(tenant.tenantId, days),
+    ]);
+    const escalations = activity.filter((a) => a.kind === 'closed' && a.outcome === 'escalated').map((a) => ({ customerId: a.customerId, date: a.date }));
+    const [customers, reorders] = await Promise.all([
+      this.customers(tenant.tenantId, [...open.map((i) => i.customerId), ...escalations.map((e) => e.customerId)]),
+      this.reorders(tenant.tenantId, escalations),
+    ]);
+    return { tenant, now, open, customers, activity, calls, reorders };
+  }
+
+  /** Writes activity items; a repeated item lands on the same key (activityId), so retries add nothing. */
+  async recordActivity(items: readonly ActivityItem[]): Promise<void> {
+    await batchPut(this.table, items.map(activityToItem));
+  }
+
+  /** Removes one activity item (an invoice's issue filed under a date a corrected revision changed). */
+  async forgetActivity(tenantId: string, date: string, id: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: keys.activity(tenantId, date, id) }));
+  }
+}

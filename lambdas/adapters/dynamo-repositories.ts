@@ -1,0 +1,27 @@
+/**
+ * Every DynamoDB repository over one table, for the local stack, the benchmarks and the tests.
+ * The Lambdas do not use this: each handler reaches only the ports it needs through
+ * handlers/lib/deps.ts (and its bundle keeps only those adapters).
+ */
+import { tableFromEnv, type Table } from './dynamo/client.js';
+import { DynamoCallQueue } from './dynamo-call-queue.js';
+import { DynamoCustomers } from './dynamo-customers.js';
+import { DynamoSendGuard } from './dynamo-guard.js';
+import { DynamoInvoices } from './dynamo-invoices.js';
+import { DynamoReports } from './dynamo-reports.js';
+import { DynamoTasks } from './dynamo-tasks.js';
+import { DynamoTenants } from './dynamo-tenants.js';
+
+export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
+  doc: table.doc,
+  name: table.name,
+  tenants: new DynamoTenants(table),
+  customers: new DynamoCustomers(table),
+  invoices: new DynamoInvoices(table),
+  callQueue: new DynamoCallQueue(table),
+  tasks: new DynamoTasks(table),
+  sendGuard: new DynamoSendGuard(table),
+  reports: new DynamoReports(table),
+});
+
+export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;

@@ -1,0 +1,18 @@
+import type { ContactEvent, Customer } from '../../domain/model.js';
+import type { TransactionPart } from './transaction.js';
+
+export interface RecentContact {
+  at: string;
+  channel: string;
+}
+
+export interface CustomerRepository {
+  getCustomer(tenantId: string, customerId: string): Promise<Customer | undefined>;
+  putCustomer(customer: Customer): Promise<void>;
+  /** The customer's own log (contact changes, sales notes, credit hold released), oldest first. */
+  customerLog(tenantId: string, customerId: string, limit?: number): Promise<ContactEvent[]>;
+  /** The customer's recent contacts, written with a claim only if the record is still at `version`. */
+  contactRecordWrite(tenantId: string, customerId: string, version: number, recent: readonly RecentContact[]): TransactionPart;
+  /** Suspends the customer's credit line with a claim; a hold already in place is kept as it is. */
+  creditHoldWrite(tenantId: string, customerId: string, hold: NonNullable<Customer['creditHold']>): TransactionPart;
+}

@@ -1,0 +1,57 @@
+import type { ContactEvent, Invoice, Payment } from '../../domain/model.js';
+import type { StageDone } from '../../domain/timeline/plan.js';
+import type { Stage } from '../../domain/timeline/stages.js';
+
+/** An invoice with everything its partition holds: the contact log, the guard items, the payments. */
+export interface InvoiceView {
+  invoice: Invoice;
+  events: ContactEvent[];
+  stagesDone: StageDone[];
+  payments: Payment[];
+  /** ISO instant until which a send holds the invoice (see send-guard.ts), if any. */
+  sendingUntil?: string;
+}
+
+/** Why the timeline stopped on an invoice (a failed state of its execution). */
+export interface InvoiceFailure {
+  at: string;
+  state: string;
+  error: string;
+  cause: string;
+}
+
+/** A stage held back until `until` (contact limits), while the execution is still the invoice's own. */
+export interface StageDeferral {
+  tenantId: string;
+  invoiceId: string;
+  revision: number;
+  run: number;
+  stage: Stage;
+  until: string;
+  reason: string;
+  at: string;
+}
+
+export interface InvoiceRepository {
+  getInvoice(tenantId: string, invoiceId: string): Promise<Invoice | undefined>;
+  putInvoice(invoice: Invoice): Promise<void>;
+  /** The invoice and its whole history, strongly consistent. */
+  getInvoiceView(tenantId: string, invoiceId: string): Promise<InvoiceView | undefined>;
+  /** A customer's invoices still being chased ('open'). */
+  openInvoicesOfCustomer(tenantId: string, customerId: string): Promise<Invoice[]>;
+  /**
+   * The invoices of one customer due on or before `lastDueDate`, re-read strongly consistent when
+   * `recheck` says so (the by-customer index lags its table a little).
+   */
+  customerInvoicesDueBy(tenantId: string, customerId: string, lastDueDate: string, recheck: (inv: Invoice) => boolean): Promise<Invoice[]>;
+  /** Appends to the contact log; an event id is written once and never overwritten (a second write throws). */
+  appendEvent(event: ContactEvent): Promise<void>;
+  /** Appends to the contact log once per `onceKey` for the invoice: false when that key was used before. */
+  appendEventOnce(event: ContactEvent, onceKey: string): Promise<boolean>;
+  /** The deferral on the invoice and its log entry, together; InvoiceClosedError when the invoice changed. */
+  deferStage(deferral: StageDeferral): Promise<void>;
+  /** The failure on the invoice and in its log; `once`: not when it already carries a failure of the same state. */
+  recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts?: { once?: boolean }): Promise<void>;
+  /** The customer can be reached now: its invoices that waited for a contact start. Returns how many. */
+  activateInvoicesNeedingContact(tenantId: string, customerId: string): Promise<number>;
+}

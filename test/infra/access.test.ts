@@ -1,0 +1,116 @@
+/**
+ * Least privilege, read from the template itself: no wildcard actions, resources named, object
+ * access by prefix, sends scoped to their identities, executions to their state machine.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENT_PREFIXES } from '../../infra/constructs/storage.js';
+import { TEST_ENV } from '../support/synth.js';
+import { SYNTH_TIMEOUT_MS, list, refersTo, stackTemplate, type Json, type StackTemplate } from '../support/stack-template.js';
+
+let t: StackTemplate;
+beforeAll(() => {
+  t = stackTemplate();
+}, SYNTH_TIMEOUT_MS);
+
+describe('least privilege', () => {
+  it('no Allow statement anywhere has a wildcard action', () => {
+    const offending = t.allStatements()
+      .filter(({ st }) => st.Effect === 'Allow')
+      .flatMap(({ where, st }) => list(st.Action).filter((a) => a.includes('*')).map((a) => `${where}: ${a}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('Resource "*" appears only with actions that support no resource-level permission', () => {
+    const allowed = new Set([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+      'dynamodb:ListStreams',
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ]);
+    const offending = t.allStatements()
+      // In a key policy, "*" means the key itself.
+      .filter(({ type, st }) => type !== 'AWS::KMS::Key' && st.Effect === 'Allow' && list(st.Resource).includes('*'))
+      .flatMap(({ where, st }) => list(st.Action).filter((a) => !allowed.has(a)).map((a) => `${where}: ${a}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('no role carries an AWS managed policy, except CDK\'s bucket-notification helper', () => {
+    for (const [id, role] of t.ofType('AWS::IAM::Role')) {
+      if (role.Properties.ManagedPolicyArns) expect(id).toMatch(/^BucketNotificationsHandler/);
+    }
+  });
+
+  it('every DynamoDB statement names the table (its ARN, indexes or stream)', () => {
+    const table = t.idOf(t.stack.storage.table);
+    const dynamo = t.allStatements().filter(({ st }) => list(st.Action).some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:ListStreams'));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const { where, st } of dynamo) for (const r of list(st.Resource)) expect(refersTo(r, table), `${where} ${JSON.stringify(r)}`).toBe(true);
+  });
+
+  it('the planner only reads the table; the writers do not get DeleteTable-class rights', () => {
+    const planner = t.actionsOf('plan-timeline');
+    expect(planner.has('dynamodb:GetItem')).toBe(true);
+    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(planner.has(a), a).toBe(false);
+    const everything = t.allStatements().flatMap(({ st }) => list(st.Action));
+    for (const a of ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 's3:DeleteObject', 's3:DeleteBucket']) expect(everything).not.toContain(a);
+  });
+
+  it('S3 object access is by prefix: nobody reads or writes the whole bucket', () => {
+    const bucket = t.idOf(t.stack.storage.documents);
+    const objectStatements = t.allStatements().filter(
+      ({ type, st }) => type === 'AWS::IAM::Policy' && st.Effect === 'Allow' && list(st.Action).some((a) => a === 's3:GetObject' || a === 's3:PutObject'),
+    );
+    expect(objectStatements.length).toBeGreaterThan(0);
+    const prefixes = Object.values(DOCUMENT_PREFIXES);
+    for (const { where, st } of objectStatements) {
+      for (const r of list(st.Resource)) {
+        const parts = (r as Json)['Fn::Join']?.[1] as unknown[] | undefined;
+        expect(refersTo(parts?.[0], bucket), where).toBe(true);
+        const suffix = String(parts?.[1]);
+        expect(prefixes.some((p) => suffix === `/${p}*`), `${where}: ${suffix}`).toBe(true);
+      }
+    }
+    // Ingest writes only its rejection reports.
+    const ingestWrites = t.statementsOf('ingest').filter((st) => list(st.Action).includes('s3:PutObject'));
+    expect(ingestWrites.flatMap((st) => list(st.Resource)).map((r) => String((r as Json)['Fn::Join'][1][1]))).toEqual([`/${DOCUMENT_PREFIXES.rejected}*`]);
+  });
+
+  it('SES sending is scoped to the sender identity and the configuration set', () => {
+    const identity = t.idOf(t.stack.node.findChild('Messaging').node.findChild('SenderIdentity') as never);
+    const configSet = t.idOf(t.stack.messaging.configurationSet);
+    const ses = t.allStatements().filter(({ st }) => list(st.Action).some((a) => a.startsWith('ses:')));
+    expect(ses.length).toBeGreaterThan(0);
+    for (const { where, st } of ses) {
+      expect(list(st.Action), where).toEqual(['ses:SendEmail']);
+      const rs = list(st.Resource);
+      expect(rs.length, where).toBe(2);
+      expect(rs.some((r) => refersTo(r, identity)), where).toBe(true);
+      expect(rs.some((r) => refersTo(r, configSet) && JSON.stringify(r).includes(':configuration-set/')), where).toBe(true);
+    }
+  });
+
+  it('executions are started on the state machine and stopped only among its own executions', () => {
+    const sm = t.idOf(t.stack.workflow.stateMachine);
+    for (const { st } of t.allStatements().filter(({ st }) => list(st.Action).includes('states:StartExecution'))) {
+      expect(st.Resource).toEqual({ Ref: sm });
+    }
+    const stops = t.allStatements().filter(({ st }) => list(st.Action).includes('states:StopExecution'));
+    expect(stops.length).toBeGreaterThan(0);
+    for (const { st } of stops) {
+      expect(st.Resource).toBe(`arn:aws:states:${TEST_ENV.region}:${TEST_ENV.account}:execution:${t.stack.workflow.stateMachineName}:*`);
+    }
+  });
+
+  it('no SMS permission is granted while no origination identity is configured', () => {
+    expect(t.allStatements().flatMap(({ st }) => list(st.Action)).filter((a) => a.startsWith('sms-voice:'))).toEqual([]);
+  });
+});

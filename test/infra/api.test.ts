@@ -1,0 +1,67 @@
+/**
+ * The HTTP API: the auth split between Cognito-protected routes and the customer-link pages, the
+ * user pool, throttling and access logs.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { handlerExists } from '../../infra/constructs/defaults.js';
+import { SYNTH_TIMEOUT_MS, stackTemplate, type Json, type StackTemplate } from '../support/stack-template.js';
+
+let t: StackTemplate;
+beforeAll(() => {
+  t = stackTemplate();
+}, SYNTH_TIMEOUT_MS);
+
+describe('api', () => {
+  const routes = () => t.ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as Json);
+
+  it('requires a Cognito JWT on every route but GET /health and the customer-link pages', () => {
+    const rs = routes();
+    expect(rs.map((r) => r.RouteKey)).toEqual(expect.arrayContaining(['GET /health', 'GET /openapi.json', 'ANY /v1/{proxy+}']));
+    for (const r of rs) {
+      const isPublic = r.RouteKey === 'GET /health' || / \/c\//.test(r.RouteKey as string);
+      expect({ route: r.RouteKey, auth: r.AuthorizationType }).toEqual({ route: r.RouteKey, auth: isPublic ? 'NONE' : 'JWT' });
+      if (!isPublic) expect(r.AuthorizerId, r.RouteKey).toBeDefined();
+    }
+  });
+
+  it.skipIf(!handlerExists('customer-pages'))('serves GET and POST /c/{proxy+} from the customer-pages function, without JWT', () => {
+    const customer = routes().filter((r) => / \/c\//.test(r.RouteKey as string));
+    expect(customer.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{proxy+}', 'POST /c/{proxy+}']);
+    const integrations = Object.fromEntries(t.ofType('AWS::ApiGatewayV2::Integration'));
+    for (const r of customer) {
+      const integrationId = (r.Target as Json)['Fn::Join'][1][1].Ref as string;
+      expect(integrations[integrationId]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [t.fnId('customer-pages'), 'Arn'] });
+      expect(integrations[integrationId]!.Properties.PayloadFormatVersion).toBe('2.0');
+    }
+  });
+
+  it('trusts tokens of its own user pool and app client', () => {
+    t.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: t.idOf(t.stack.api.userPoolClient) }],
+        Issuer: { 'Fn::Join': ['', [Match.stringLikeRegexp('^https://cognito-idp\\.'), { Ref: t.idOf(t.stack.api.userPool) }]] },
+      },
+    });
+    for (const groupName of ['finance', 'viewer']) {
+      t.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: groupName, UserPoolId: { Ref: t.idOf(t.stack.api.userPool) } });
+    }
+    t.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+    });
+  });
+
+  it('throttles the stage and writes access logs keyed by route, never by raw path', () => {
+    const [, stage] = t.ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(Object.values(format)).toContain('$context.routeKey');
+    // Customer-link paths carry the signed token.
+    expect(Object.values(format).join(' ')).not.toMatch(/\$context\.(path|http\.path|resourcePath)\b/);
+  });
+});
