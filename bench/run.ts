@@ -20,6 +20,7 @@ const benches: { name: string; file: string; fn: string }[] = [
   { name: 'cold start', file: 'cold-start.ts', fn: 'benchColdStart' },
   { name: 'state transitions', file: 'transitions.ts', fn: 'benchTransitions' },
   { name: 'reminder throughput', file: 'throughput.ts', fn: 'benchThroughput' },
+  { name: 'reconcile (payment matcher)', file: 'reconcile.ts', fn: 'benchReconcile' },
 ];
 const key = (b: { name: string }) => b.name.split(' ')[0]!;
 
