@@ -8,6 +8,9 @@ const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks',
+  // The handlers log nothing and publish no metrics under test (Powertools reads these when a
+  // handler module is first imported): a test reads the table and the inboxes, not the logs.
+  env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
 } satisfies TestProjectInlineConfiguration['test'];
 
 export default defineConfig({

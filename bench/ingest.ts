@@ -1,6 +1,6 @@
 /**
  * Ingest benchmark: CSV files of 10,000 and 100,000 invoices, generated to a temp directory and
- * streamed through the production path (lambdas/handlers/ingest.ts `ingestFile`: csv-parse,
+ * streamed through the production path (lambdas/app/ingest/ingest-file.ts `ingestFile`: csv-parse,
  * validation, batched BatchGet + BatchWrite against DynamoDB Local), beside a naive baseline
  * measured in the same run: one row at a time, one PutItem and one StartExecution-like HTTP round
  * trip (to a trivial local server) per row, sequential. The baseline runs on 5,000 rows (its rate
@@ -146,7 +146,8 @@ interface ChildResult {
 /** The measuring process: a warm-up file, a full GC, then the measured file. Prints its result as JSON. */
 const childRun = async (job: ChildJob): Promise<ChildResult> => {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-  const { ingestFile } = await import('../lambdas/handlers/ingest.js');
+  const { ingestFile } = await import('../lambdas/app/ingest/ingest-file.js');
+  const { productionFileDeps } = await import('./ingest-deps.js');
   const { dynamoRepositories } = await import('../lambdas/adapters/dynamo-repositories.js');
   const store = dynamoRepositories();
   const ingest = async (tenantId: string, rows: number, prefix: string, measure?: () => void) => {
@@ -154,7 +155,7 @@ const childRun = async (job: ChildJob): Promise<ChildResult> => {
     await writeCsv(path, rows, prefix);
     measure?.();
     const started = performance.now();
-    const { summary, report } = await ingestFile({ key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId, tenants: store.tenants });
+    const { summary, report } = await ingestFile(productionFileDeps(store), { key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId });
     const ms = performance.now() - started;
     if (report.total > 0 || summary.invoices?.created !== rows) {
       throw new Error(`ingest of ${rows} rows: created ${summary.invoices?.created}, rejected ${report.total}`);
@@ -248,7 +249,8 @@ export async function benchIngest(): Promise<string[]> {
     });
     await ensureTable(dynamo.endpoint, 'bench-ingest');
     // Imported once the environment points at DynamoDB Local (the SDK clients read it when built).
-    const { ingestFile } = await import('../lambdas/handlers/ingest.js');
+    const { ingestFile } = await import('../lambdas/app/ingest/ingest-file.js');
+  const { productionFileDeps } = await import('./ingest-deps.js');
     const { DynamoCustomerDirectory } = await import('../lambdas/adapters/dynamo-customer-directory.js');
     const { dynamoRepositories } = await import('../lambdas/adapters/dynamo-repositories.js');
     const { invoiceToItem } = await import('../lambdas/adapters/dynamo/items.js');
@@ -287,7 +289,7 @@ export async function benchIngest(): Promise<string[]> {
     const warm = async (rows: number, prefix: string) => {
       const path = join(dir, `invoices-${prefix}${rows}.csv`);
       await writeCsv(path, rows, prefix);
-      const { summary } = await ingestFile({ key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId: TENANT, tenants: store.tenants });
+      const { summary } = await ingestFile(productionFileDeps(store), { key: `invoices/bench-${prefix}${rows}.csv`, size: statSync(path).size, body: createReadStream(path) }, { tenantId: TENANT });
       if (summary.invoices?.created !== rows) throw new Error(`warm-up: created ${summary.invoices?.created} of ${rows}`);
     };
 

@@ -1,7 +1,7 @@
 /**
  * Every Task state of dunning.asl.json and what serves it, written out: the CDK builds one function
  * per entry and fills its `${…FunctionArn}` substitution, the local stack loads the entry's handler
- * for its states, and test/infra/workflow-map.test.ts checks this list and the ASL agree both ways.
+ * for its states, and test/infra/dunning-tasks.test.ts checks this list and the ASL agree both ways.
  * A new Task state is added here, next to its handler file.
  */
 export interface DunningTaskFunction {
@@ -26,42 +26,42 @@ export const DUNNING_TASKS: readonly DunningTaskFunction[] = [
     substitution: 'PlanTimelineFunctionArn',
     states: ['PlanTimeline'],
     handler: 'plan-timeline',
-    useCase: 'lambdas/handlers/plan-timeline.ts',
+    useCase: 'lambdas/app/timeline/plan-timeline.ts',
   },
   {
     id: 'CheckPromiseFunction',
     substitution: 'CheckPromiseFunctionArn',
     states: ['CheckPromise'],
     handler: 'check-promise',
-    useCase: 'lambdas/handlers/check-promise.ts',
+    useCase: 'lambdas/app/timeline/check-promise.ts',
   },
   {
     id: 'SendReminderFunction',
     substitution: 'SendReminderFunctionArn',
     states: ['SendReceiptCheck', 'SendPreDue', 'SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue'],
     handler: 'send-reminder',
-    useCase: 'lambdas/handlers/send-reminder.ts',
+    useCase: 'lambdas/app/timeline/send-stage-reminder.ts',
   },
   {
     id: 'PlaceCallFunction',
     substitution: 'PlaceCallFunctionArn',
     states: ['PlacePhoneCall'],
     handler: 'place-call',
-    useCase: 'lambdas/handlers/place-call.ts',
+    useCase: 'lambdas/app/timeline/place-call.ts',
   },
   {
     id: 'CreditHoldFunction',
     substitution: 'CreditHoldFunctionArn',
     states: ['PlaceCreditHold'],
     handler: 'credit-hold',
-    useCase: 'lambdas/handlers/credit-hold.ts',
+    useCase: 'lambdas/app/timeline/place-credit-hold.ts',
   },
   {
     id: 'EscalateFunction',
     substitution: 'EscalateFunctionArn',
     states: ['EscalateToAgency'],
     handler: 'escalate',
-    useCase: 'lambdas/handlers/escalate.ts',
+    useCase: 'lambdas/app/timeline/escalate-to-agency.ts',
     // Builds the collection dossier (zip with the invoice copies) before the hand-over e-mail.
     timeoutSeconds: 60,
   },
@@ -70,7 +70,7 @@ export const DUNNING_TASKS: readonly DunningTaskFunction[] = [
     substitution: 'RecordFailureFunctionArn',
     states: ['RecordFailure'],
     handler: 'record-failure',
-    useCase: 'lambdas/handlers/record-failure.ts',
+    useCase: 'lambdas/app/timeline/record-failure.ts',
   },
 ];
 

@@ -2,9 +2,9 @@
  * The one clock every handler reads. In AWS it is the system clock; the local stack
  * installs its virtual clock here so a 60-day timeline plays in a minute.
  */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '../app/ports/clock.js';
+
+export type { Clock };
 
 const systemClock: Clock = { now: () => new Date() };
 let current: Clock = systemClock;

@@ -94,8 +94,9 @@ export class DynamoCommands implements Commands {
   private readonly maxWaitMs: number;
   private readonly leasePollMs: number;
 
+  /** Without a workflow only customer commands run (they never touch an execution): see CustomerCommands. */
   constructor(
-    private readonly workflow: Workflow,
+    private readonly workflow: Workflow | undefined,
     private readonly table: Table,
     private readonly opts: CommandsOptions = {},
   ) {
@@ -115,6 +116,8 @@ export class DynamoCommands implements Commands {
    * only append to the log.
    */
   async onInvoice(tenantId: string, invoiceId: string, decide: (invoice: Invoice) => Decision, options: InvoiceCommandOptions = {}): Promise<InvoiceCommandResult> {
+    const workflow = this.workflow;
+    if (!workflow) throw new Error('these commands were built without a workflow: they run customer commands only');
     const deadline = performance.now() + this.maxWaitMs;
     for (let attempt = 0; ; attempt++) {
       const raw = await this.getRaw(keys.invoice(tenantId, invoiceId));
@@ -158,7 +161,7 @@ export class DynamoCommands implements Commands {
         await sleep(Math.min(this.leasePollMs, 10 * 2 ** attempt) * (0.5 + Math.random() / 2));
         continue;
       }
-      return { ...decision, ...(decision.stopCause ? { stoppedExecution: await this.stop(before, decision.stopCause) } : {}) };
+      return { ...decision, ...(decision.stopCause ? { stoppedExecution: await this.stop(workflow, before, decision.stopCause) } : {}) };
     }
   }
 
@@ -188,11 +191,11 @@ export class DynamoCommands implements Commands {
   }
 
   /** Stops the execution the invoice ran under before the command; a failure is reported, not thrown. */
-  private async stop(before: Invoice, cause: string): Promise<string> {
+  private async stop(workflow: Workflow, before: Invoice, cause: string): Promise<string> {
     const name = executionName(before.tenantId, before.invoiceId, before.revision, before.run);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.workflow.stop(name, cause);
+        await workflow.stop(name, cause);
         return name;
       } catch (err) {
         if (attempt === 2) this.opts.onStopFailed?.(err, name);

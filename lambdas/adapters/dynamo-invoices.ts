@@ -11,7 +11,7 @@ import { clock } from './clock.js';
 import type { Table } from './dynamo/client.js';
 import { mapLimit } from './dynamo/batch.js';
 import { all, itemExists, itemIsNew } from './dynamo/conditions.js';
-import { isCancelled, isConditionFailure } from './dynamo/errors.js';
+import { isCancelled, isConditionFailure, unlessConditionFails } from './dynamo/errors.js';
 import { eventToItem, invoiceToItem, itemToEvent, itemToInvoice, itemToPayment, itemToStageDone, sendingUntilOf } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll, type Item } from './dynamo/query.js';
@@ -86,6 +86,10 @@ export class DynamoInvoices implements InvoiceRepository {
     await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: eventToItem(e), ConditionExpression: itemIsNew }));
   }
 
+  appendEventIfNew(e: ContactEvent): Promise<boolean> {
+    return unlessConditionFails(this.appendEvent(e), true, false);
+  }
+
   /**
    * Appends to the contact log once per `onceKey` for the invoice (a marker item beside it, written
    * in the same transaction): false when that key was used before and nothing was written.
@@ -155,8 +159,8 @@ export class DynamoInvoices implements InvoiceRepository {
    * `once`: not when the invoice already carries a failure of the same state (the transaction is
    * cancelled with ConditionalCheckFailed).
    */
-  async recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts: { once?: boolean } = {}): Promise<void> {
-    await this.table.doc.send(
+  async recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts: { once?: boolean } = {}): Promise<boolean> {
+    const write = this.table.doc.send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -173,6 +177,23 @@ export class DynamoInvoices implements InvoiceRepository {
         ],
       }),
     );
+    try {
+      await write;
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async recordFailureOnce(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent): Promise<boolean> {
+    try {
+      await this.recordFailure(tenantId, invoiceId, failure, event, { once: true });
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   }
 
   /**

@@ -4,20 +4,18 @@
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Blobs } from '../app/ports/blobs.js';
+import type { BlobStream, Blobs } from '../app/ports/blobs.js';
 import { asTransient } from './workflow-errors.js';
+import { BlobNotFoundError } from '../app/ports/blobs.js';
 
 let shared: S3Client | undefined;
 const s3Client = (): S3Client =>
   (shared ??= new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true', maxAttempts: 4 }));
 
-/** A key that does not exist in the bucket. */
-export class BlobNotFoundError extends Error {
-  override readonly name = 'BlobNotFound';
-  constructor(readonly key: string) {
-    super(`no object ${key}`);
-  }
-}
+export { BlobNotFoundError };
+
+const isByteStream = (body: unknown): body is AsyncIterable<Uint8Array> =>
+  typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 
 export class S3Blobs implements Blobs {
   constructor(
@@ -34,6 +32,20 @@ export class S3Blobs implements Blobs {
       return await out.Body.transformToByteArray();
     } catch (err) {
       if (err instanceof NoSuchKey || (err as Error).name === 'NoSuchKey') throw new BlobNotFoundError(key);
+      throw asTransient('GetObject', err);
+    }
+  }
+
+  async open(key: string): Promise<BlobStream | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) return undefined;
+      // The SDK's Node body is a Readable, an async iterable of Buffers (its type is a union of every runtime's stream).
+      const body: unknown = out.Body;
+      if (!isByteStream(body)) throw new Error(`GetObject ${key}: the body is not a stream of bytes`);
+      return { ...(out.ContentLength !== undefined ? { size: out.ContentLength } : {}), body };
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err instanceof Error && err.name === 'NoSuchKey')) return undefined;
       throw asTransient('GetObject', err);
     }
   }

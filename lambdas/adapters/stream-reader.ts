@@ -7,18 +7,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
-export interface StreamBatchInfo {
-  streamArn: string;
-  shardId: string;
-  startSequenceNumber: string;
-  endSequenceNumber: string;
-}
+import type { StreamBatchInfo, StreamChange, StreamHistory } from '../app/ports/stream-history.js';
 
-export interface StreamChange {
-  sequenceNumber: string;
-  newImage?: Record<string, unknown>;
-  oldImage?: Record<string, unknown>;
-}
+export type { StreamBatchInfo, StreamChange };
 
 /** GetRecords may answer empty before it reaches records already in the shard; this many empty pages end the read. */
 const EMPTY_PAGES = 3;
@@ -28,7 +19,7 @@ const streams = (): DynamoDBStreamsClient => (client ??= new DynamoDBStreamsClie
 
 const image = (raw: Record<string, unknown> | undefined) => (raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined);
 
-export class StreamReader {
+export class StreamReader implements StreamHistory {
   /** The records from start to end sequence number, in order. Throws when the stream has trimmed them (TrimmedDataAccessException). */
   async changesIn(batch: StreamBatchInfo): Promise<StreamChange[]> {
     const end = BigInt(batch.endSequenceNumber);

@@ -1,39 +1,14 @@
 /**
- * Errors the state machine reacts to by name (statemachines/dunning.asl.json): Lambda reports a
- * thrown error's `name` as the Step Functions error, so these names are part of the ASL contract.
+ * AWS SDK errors read for what they mean to the state machine (statemachines/dunning.asl.json):
+ * throttling, 5xx and busy transactions are transient (the Task's Retry tries again), a timeout
+ * after the request left has an unknown outcome. Lambda reports a thrown error's `name` as the
+ * Step Functions error, so the names in app/task-errors.ts are part of the ASL contract.
  */
 
-/** Throttling, 5xx, lease contention: the Task's Retry rule tries again with backoff. */
-export class TransientError extends Error {
-  override readonly name = 'Sollecito.Transient';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+import { SendOutcomeUnknownError, TransientError } from '../app/task-errors.js';
 
-/** The invoice may no longer be chased by this execution (paid, other status, newer revision or run). */
-/** A stage held back by the customer's contact limits: the state machine re-plans it (dunning.asl.json). */
-export class DeferredError extends Error {
-  override readonly name = 'Sollecito.Deferred';
-}
-
-export class InvoiceClosedError extends Error {
-  override readonly name = 'Sollecito.InvoiceClosed';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
-/**
- * A message call timed out or lost its connection after the request went out: it may or may not
- * have been delivered, so the claim is kept (never two sends) and the log entry marked failed.
- */
-export class SendOutcomeUnknownError extends Error {
-  override readonly name = 'Sollecito.SendOutcomeUnknown';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+// The error classes are the use cases' (app/task-errors.ts); this file reads the SDK's errors.
+export { DeferredError, InvoiceClosedError, SendOutcomeUnknownError, TransientError } from '../app/task-errors.js';
 
 const THROTTLING = new Set([
   'ThrottlingException',

@@ -10,6 +10,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import type { JSONObject, JSONValue } from '@aws-lambda-powertools/commons/types';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
@@ -20,7 +21,7 @@ import { cachedTenant } from '../http/tenant-cache.js';
 import { authorize, type User } from './auth.js';
 import { ApiError, errorResponses, validationError } from './errors.js';
 import { RawResponse, json, type ApiEvent } from './http.js';
-import type { AdminApiDeps, RouteDef } from './route.js';
+import type { AdminApiDeps, RouteContext, RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
 
 // Field messages a person can read ("Too small: expected number to be >0") instead of "Invalid input".
@@ -85,6 +86,8 @@ const decodeParams = (raw: Record<string, string | undefined> | undefined): Reco
   return out;
 };
 
+const isJsonObject = (v: JSONValue | undefined): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const parse = <S extends z.ZodMiniType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
   const r = schema.safeParse(value);
   if (!r.success) throw validationError(r.error.issues, where);
@@ -103,21 +106,28 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     eventKeyJmesPath: IDEMPOTENCY_KEY_PATH,
     payloadValidationJmesPath: 'body',
     expiresAfterSeconds: deps.idempotency?.expiresAfterSeconds ?? 24 * 3600,
+    // The stored answer is the route's Result, as JSON: only its headers gain the replay mark.
     responseHook: (response) => {
-      const r = response as unknown as Result;
-      return { ...r, headers: { ...r.headers, 'idempotent-replayed': 'true' } } as never;
+      if (!isJsonObject(response)) return response;
+      const headers = isJsonObject(response.headers) ? response.headers : {};
+      return { ...response, headers: { ...headers, 'idempotent-replayed': 'true' } };
     },
   });
 
   const serve = (r: RouteDef) => async (event: Event, _context: Context): Promise<Result> => {
-    const e = event as unknown as ApiEvent;
-    const ctx = {
+    const e: ApiEvent = event;
+    const tenant = r.access === 'public' ? undefined : await loadTenant();
+    const ctx: RouteContext<unknown, unknown> = {
       event: e,
       params: decodeParams(event.pathParameters),
       query: r.query ? parse(r.query, event.queryStringParameters ?? {}, 'query') : undefined,
       body: r.body ? parse(r.body, e.body, 'body') : undefined,
       user: users.get(event)!,
-      tenant: r.access === 'public' ? (undefined as unknown as Tenant) : await loadTenant(),
+      // Public routes (the health check) answer without the tenant's record.
+      get tenant(): Tenant {
+        if (!tenant) throw new Error(`${r.path} is public: it reads no tenant`);
+        return tenant;
+      },
       now: clock.now(),
       deps,
     };
@@ -131,7 +141,7 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     if (r.method === 'POST' && deps.idempotency) {
       chain.use(idempotentHandler<Event, Result>({ persistenceStore: deps.idempotency.persistenceStore, config: idempotencyConfig, keyPrefix: 'admin-api' }));
     }
-    return { method: r.method, path: r.path, handler: chain.handler(serve(r)) as unknown as Route<Event, Result>['handler'] };
+    return { method: r.method, path: r.path, handler: chain.handler<Event, Result>(serve(r)) };
   });
 
   return middy<Event, Result>()
@@ -140,6 +150,5 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     .use(httpErrorHandler({ logger: false, fallbackMessage: JSON.stringify({ code: 'internal_error', message: 'Internal error' }) }))
     .use(errorResponses(deps.logger))
     .use(dropGatewayPathParameters)
-    // middy 7 types the router as a MiddyfiedHandler; it is a plain handler function (fixed in v8).
-    .handler(httpRouterHandler<Event, Result>({ routes }) as unknown as (event: Event, context: Context) => Promise<Result>);
+    .handler(httpRouterHandler<Event, Result>({ routes }));
 };

@@ -65,9 +65,10 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   alternateContent?: { contentType: string; description: string };
   /** The error statuses this route may answer besides 400/401/403/500. */
   errors?: number[];
-  handle: (ctx: RouteContext<z.output<B>, z.output<Q>>) => Promise<z.input<R>>;
+  // A method, so a declaration with its own body and query types joins the list of routes: the
+  // router hands each route the input its own schemas parsed.
+  handle(ctx: RouteContext<z.output<B>, z.output<Q>>): Promise<z.input<R>>;
 }
 
 /** Keeps the generic parameters of one declaration while collecting them in one list. */
-export const route = <B extends z.ZodMiniType, Q extends z.ZodMiniType, R extends z.ZodMiniType>(def: RouteDef<B, Q, R>): RouteDef =>
-  def as unknown as RouteDef;
+export const route = <B extends z.ZodMiniType, Q extends z.ZodMiniType, R extends z.ZodMiniType>(def: RouteDef<B, Q, R>): RouteDef => def;

@@ -14,7 +14,6 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clock } from '../adapters/clock.js';
-import { DynamoCommands } from '../adapters/dynamo-commands.js';
 import { linkKeyring } from '../adapters/link-key.js';
 import { createCustomerSite } from '../site/app.js';
 import type { CustomerSiteDeps } from '../site/deps.js';
@@ -41,11 +40,7 @@ const fromEnvironment = (): CustomerPagesDeps => {
     invoices: deps.invoices(),
     customers: deps.customers(),
     answers: deps.tasks(),
-    // deps.commands() without the hook: a failed stop is worth a warning here.
-    commands: new DynamoCommands(deps.workflow(), deps.table(), {
-      // The commit already ended the chase (the guard refuses every later send); the stream stops it too.
-      onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: (err as Error).name }),
-    }),
+    commands: deps.commandsWarningOnStopFailure(logger),
     documents: deps.blobs,
     mailer: deps.mailer,
     sender: deps.sender,

@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { CustomerAnswersDeps } from '../app/customer-answers/ports.js';
 import { cachedTenant } from '../http/tenant-cache.js';
 import type { CustomerSiteDeps } from './deps.js';
@@ -22,22 +22,20 @@ import { otherMethodsRoute } from './routes/other-methods.js';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
-type RouteHandler = Route<Event, Result>['handler'];
 
 export const createCustomerSite = (deps: CustomerSiteDeps) => {
   const answers: CustomerAnswersDeps = { ...deps, deploymentTenant: cachedTenant(() => deps.tenants.getTenant(deps.tenantId)) };
 
   const routes: Route<Event, Result>[] = [
-    { method: 'GET', path: '/c/{token}', handler: followLinkRoute(answers) as RouteHandler },
-    { method: 'POST', path: '/c/{token}', handler: middy<Event, Result>().use(formBody()).handler(answerLinkRoute(answers)) as unknown as RouteHandler },
+    { method: 'GET', path: '/c/{token}', handler: followLinkRoute(answers) },
+    { method: 'POST', path: '/c/{token}', handler: middy<Event, Result>().use(formBody()).handler<Event, Result>(answerLinkRoute(answers)) },
     // Registered after GET and POST, which the router tries first.
-    { method: 'ANY', path: '/c/{token}', handler: otherMethodsRoute as RouteHandler },
+    { method: 'ANY', path: '/c/{token}', handler: otherMethodsRoute },
   ];
 
   return middy<Event, Result>()
     .use(httpHeaderNormalizer())
     .use(httpErrorHandler({ logger: false, fallbackMessage: 'Internal error' }))
     .use(problemPages(answers))
-    // middy 7 types the router as a MiddyfiedHandler; it is a plain handler function (fixed in v8).
-    .handler(httpRouterHandler<Event, Result>({ routes }) as unknown as (event: Event, context: Context) => Promise<Result>);
+    .handler(httpRouterHandler<Event, Result>({ routes }));
 };

@@ -1,6 +1,6 @@
 /**
  * The customer pages in a real headless Chromium (Debian's /usr/bin/chromium, driven by
- * playwright-core): a reminder is sent through the production send path (lib/send-message.ts,
+ * playwright-core): a reminder is sent through the production send path (app/messaging/send-guarded-message.ts,
  * rendered e-mail into SES v2 local), its links are taken from the e-mail's HTML, and each form is
  * filled in and submitted like a customer would. The effect is checked in DynamoDB Local; axe-core
  * checks the pages. Boots only what it needs: the loopback HTTP API (local/services/http-api.ts)
@@ -30,6 +30,8 @@ import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { freePort } from '../../local/services/ports.js';
 import { localContext } from '../../local/lambda-context.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
+import { sendGuardedMessage } from '../../lambdas/app/messaging/send-guarded-message.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -74,7 +76,6 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
 
   /** A reminder about a new invoice, sent through the production path; its links from the e-mail, by action. */
   const reminder = async (): Promise<{ inv: Invoice; links: Partial<Record<LinkAction, string>> }> => {
-    const { sendGuardedMessage } = await import('../../lambdas/handlers/lib/send-message.js');
     const inv = Invoice.parse({
       tenantId: T,
       invoiceId: `INV-B${++seq}`,
@@ -90,7 +91,7 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
       updatedAt: '2026-01-10T08:00:00Z',
     });
     await store.invoices.putInvoice(inv);
-    const out = await sendGuardedMessage({
+    const out = await sendGuardedMessage(timelineDeps(), {
       invoice: inv,
       // Read afresh, as each Lambda does: the send records itself on the customer (contact limits).
       customer: (await store.customers.getCustomer(T, customer.customerId))!,

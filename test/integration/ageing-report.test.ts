@@ -8,8 +8,14 @@ import { parse } from 'csv-parse/sync';
 import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { callApi, lambdaContext } from '../support/api-events.js';
-import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { documentClient } from '../../lambdas/adapters/dynamo/client.js';
+import { clock, useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
+import { documentClient, tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoReports } from '../../lambdas/adapters/dynamo-reports.js';
+import { DynamoTenants } from '../../lambdas/adapters/dynamo-tenants.js';
+import { SesMailer } from '../../lambdas/adapters/ses-mailer.js';
+import { testObservability } from '../support/observability.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { Customer, Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
@@ -32,7 +38,18 @@ Object.assign(process.env, {
 const NOW = new Date('2026-03-09T07:00:00Z');
 useClock({ now: () => NOW });
 
-const { handler } = await import('../../lambdas/handlers/ageing-report.js');
+const { makeAgeingReportHandler } = await import('../../lambdas/handlers/ageing-report.js');
+const table = tableFromEnv();
+const handler = makeAgeingReportHandler({
+  tenantId: T,
+  tenants: new DynamoTenants(table),
+  reports: new DynamoReports(table),
+  mailer: new SesMailer(undefined, new SESv2Client({ endpoint: ses.endpoint, region: 'eu-south-1' })),
+  sender: 'crediti@officinerossi.example',
+  idempotencyStore: new DynamoDBPersistenceLayer({ tableName: table.name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }),
+  now: () => clock.now(),
+  ...testObservability('ageing-report'),
+});
 const { handler: adminApi } = await import('../../lambdas/handlers/admin-api.js');
 const store = dynamoRepositories();
 

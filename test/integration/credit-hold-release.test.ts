@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localStreamPoller, useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
@@ -18,6 +18,9 @@ import type { Workflow } from '../../lambdas/app/ports/workflow.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { startSes } from '../../local/services/ses.js';
+import { invoiceChangeOf } from '../../lambdas/adapters/dynamo/stream-images.js';
+import { recordInvoiceActivity } from '../../lambdas/app/timeline/record-invoice-activity.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 const { endpoint, tableName } = await useLocalTable();
 const ses = await startSes();
@@ -32,7 +35,13 @@ Object.assign(process.env, {
   STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
-const { afterInvoiceChange } = await import('../../lambdas/handlers/lib/invoice-activity.js');
+const deps = timelineDeps();
+/** What one stream record adds to the activity feed and the credit hold, as the table-stream function reads it. */
+const afterInvoiceChange = (record: DynamoDBRecord) => {
+  const change = invoiceChangeOf(record);
+  if (typeof change === 'string') throw new Error(`not an invoice change: ${change}`);
+  return recordInvoiceActivity(deps, { ...(change.beforeInvoice ? { before: change.beforeInvoice } : {}), ...(change.afterInvoice ? { after: change.afterInvoice } : {}) });
+};
 
 const T = 'acme-hold';
 const store = dynamoRepositories();

@@ -1,5 +1,5 @@
 /**
- * Delivery feedback through the real handler module (lambdas/handlers/delivery-events.ts) against
+ * Delivery feedback through the real handler (lambdas/handlers/delivery-events.ts, its factory) against
  * DynamoDB Local: SES events as the configuration set's EventBridge destination delivers them,
  * End User Messaging SMS status and inbound SMS as SNS delivers them.
  */
@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { useLocalTable } from '../support/dynamo.js';
 import { lambdaContext } from '../support/api-events.js';
-import { useClock } from '../../lambdas/adapters/clock.js';
+import { clock, useClock } from '../../lambdas/adapters/clock.js';
+import { DynamoSmsMessages } from '../../lambdas/adapters/dynamo-sms-messages.js';
+import { makeDeliveryEventsHandler } from '../../lambdas/handlers/delivery-events.js';
+import { testObservability } from '../support/observability.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
@@ -20,9 +23,18 @@ await useLocalTable();
 const T = 'acme';
 const NOW = new Date('2026-03-10T09:00:00Z');
 useClock({ now: () => NOW });
-Object.assign(process.env, { TENANT_ID: T, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_LAMBDA_FUNCTION_NAME: 'delivery-events' });
-const { handler } = await import('../../lambdas/handlers/delivery-events.js');
+Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'true', AWS_LAMBDA_FUNCTION_NAME: 'delivery-events' });
 const store = dynamoRepositories();
+const handler = makeDeliveryEventsHandler({
+  tenantId: T,
+  invoices: store.invoices,
+  customers: store.customers,
+  commands: new DynamoCommands(undefined, store),
+  tasks: store.tasks,
+  smsMessages: new DynamoSmsMessages(store),
+  now: () => clock.now(),
+  ...testObservability('delivery-events'),
+});
 const tasks = store.tasks;
 const commands = new DynamoCommands({ start: async () => ({ executionArn: '', alreadyStarted: false }), stop: async () => undefined }, store);
 

@@ -17,8 +17,17 @@ import { localContext } from '../../local/lambda-context.js';
 import { invoiceIdFor } from '../../lambdas/domain/ingest/rules.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { until } from '../support/until.js';
+import { testObservability } from '../support/observability.js';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { clock } from '../../lambdas/adapters/clock.js';
+import { DynamoCustomerDirectory } from '../../lambdas/adapters/dynamo-customer-directory.js';
+import { DynamoInvoiceWriter } from '../../lambdas/adapters/dynamo-invoice-writer.js';
+import { dynamoRepositories, type DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
+import { ingestFile, type IngestFileDeps } from '../../lambdas/app/ingest/ingest-file.js';
+import { makeIngestHandler } from '../../lambdas/handlers/ingest.js';
 
-await useLocalTable();
+const { tableName } = await useLocalTable();
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/ingest');
@@ -34,9 +43,35 @@ const events: S3Event[] = [];
 const pending: Promise<unknown>[] = [];
 const uploaded = new Map<string, string>();
 
-// Imported after the environment points at the local services.
-let ingest: typeof import('../../lambdas/handlers/ingest.js');
-let store: import('../../lambdas/adapters/dynamo-repositories.js').DynamoRepositories;
+let store: DynamoRepositories;
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+let currentTenant = 'demo';
+const observability = testObservability('ingest');
+const fileDeps = (): IngestFileDeps => ({
+  tenants: store.tenants,
+  invoiceWriter: () => new DynamoInvoiceWriter(store),
+  customerDirectory: () => new DynamoCustomerDirectory(store),
+  now: () => clock.now(),
+  count: observability.count,
+});
+/** The production handler as the deployed function wires it, one per tenant (a deployment serves one). */
+const handlers = new Map<string, ReturnType<typeof makeIngestHandler>>();
+const handlerFor = (t: string) => {
+  let h = handlers.get(t);
+  if (!h) {
+    h = makeIngestHandler({
+      ...fileDeps(),
+      ...observability,
+      tenantId: t,
+      documents: new S3Blobs(BUCKET, client),
+      idempotencyStore: new DynamoDBPersistenceLayer({ tableName, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }),
+    });
+    handlers.set(t, h);
+  }
+  return h;
+};
+/** The event delivered to the current tenant's function. */
+const deliver = (event: unknown) => handlerFor(currentTenant)(event, localContext('ingest'));
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -66,7 +101,7 @@ const report = async (key: string) => {
 };
 
 const tenant = (t: string) => {
-  process.env.TENANT_ID = t;
+  currentTenant = t;
 };
 const invoice = (t: string, customerId: string, number: string, instalment?: number, kind: 'invoice' | 'credit_note' = 'invoice') =>
   store.invoices.getInvoice(t, invoiceIdFor(t, customerId, number, kind, instalment));
@@ -79,21 +114,10 @@ beforeAll(async () => {
     bucket: BUCKET,
     onObjectCreated: (event) => {
       events.push(event);
-      pending.push(ingest.run(event, localContext('ingest')));
+      pending.push(deliver(event));
     },
   });
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    BUCKET_NAME: BUCKET,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-  client = new S3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'eu-south-1', credentials: S3_LOCAL_CREDENTIALS });
-  ingest = await import('../../lambdas/handlers/ingest.js');
-  const { dynamoRepositories } = await import('../../lambdas/adapters/dynamo-repositories.js');
+  client = new S3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'eu-south-1', credentials: S3_LOCAL_CREDENTIALS, maxAttempts: 4 });
   store = dynamoRepositories();
   tenant('demo');
 });
@@ -134,7 +158,7 @@ describe('nothing twice', () => {
     tenant('demo');
     const before = await view('demo', 'C-BIANCHI', '2025/0412');
     const event = await uploadFile('invoices/2026-01-fatture-italia.csv', join(SEED, 'invoices', '2026-01-fatture-italia.csv'));
-    await ingest.run(event, localContext('ingest'));
+    await deliver(event);
     const after = await view('demo', 'C-BIANCHI', '2025/0412');
     expect(after?.invoice).toEqual(before?.invoice);
     expect(after?.events).toEqual([]);
@@ -147,10 +171,10 @@ describe('nothing twice', () => {
     await Promise.all(pending);
     const event = events[events.length - 1]!;
     // The first delivery (from s3rver) is done; three more arrive at once, as after a redelivery storm.
-    const results = await Promise.allSettled([ingest.run(event, localContext('ingest')), ingest.run(event, localContext('ingest')), ingest.run(event, localContext('ingest'))]);
+    const results = await Promise.allSettled([deliver(event), deliver(event), deliver(event)]);
     for (const r of results) expect(r.status === 'fulfilled' || (r.reason as Error).name === 'IdempotencyAlreadyInProgressError').toBe(true);
     const fresh = { Records: [{ ...event.Records[0]!, s3: { ...event.Records[0]!.s3, object: { ...event.Records[0]!.s3.object, sequencer: 'race-new-put' } } }] };
-    const concurrent = await Promise.allSettled([ingest.run(fresh, localContext('ingest')), ingest.run(fresh, localContext('ingest'))]);
+    const concurrent = await Promise.allSettled([deliver(fresh), deliver(fresh)]);
     expect(concurrent.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((concurrent.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.name).toBe('IdempotencyAlreadyInProgressError');
     for (const [customerId, n] of [
@@ -379,8 +403,8 @@ describe('conformance samples (test/fixtures/conformance) end up as their README
 });
 
 describe('one file at a time: bounded memory, nothing lost, nothing twice', () => {
-  const ingestText = (t: string, key: string, text: string, opts: Partial<Parameters<typeof ingest.ingestFile>[1]> = {}) =>
-    ingest.ingestFile({ key, body: Readable.from([Buffer.from(text)]) }, { tenantId: t, tenants: store.tenants, ...opts });
+  const ingestText = (t: string, key: string, text: string, over: Partial<IngestFileDeps> = {}) =>
+    ingestFile({ ...fileDeps(), ...over }, { key, body: Readable.from([Buffer.from(text)]) }, { tenantId: t });
   const HEADER = 'Invoice number,Customer code,Date,Due date,Amount,Currency\n';
 
   it('the customer cache keeps only the most recently used entries, and remembers a tax id that matches nobody', async () => {
@@ -401,8 +425,6 @@ describe('one file at a time: bounded memory, nothing lost, nothing twice', () =
 
 
   it('a file naming far more customers than the cache holds puts every invoice on its customer, each new customer created once', async () => {
-    const { DynamoCustomerDirectory } = await import('../../lambdas/adapters/dynamo-customer-directory.js');
-    const { DynamoInvoiceWriter } = await import('../../lambdas/adapters/dynamo-invoice-writer.js');
     const ctx = { tenantId: 'lru', now: new Date(), sourceKey: 'customers/lru.json', defaults: { country: 'IT', timeZone: 'Europe/Rome' } };
     await new DynamoCustomerDirectory(store).upsertCustomers(
       Array.from({ length: 20 }, (_, i) => ({ customerId: `K-${i}`, fields: { name: `Known ${i}`, email: `ap@k${i}.example` } })),
@@ -411,7 +433,7 @@ describe('one file at a time: bounded memory, nothing lost, nothing twice', () =
     // 600 rows (two batches, written at once) over 60 customers, 40 of them new, while the cache holds 3.
     const rows = Array.from({ length: 600 }, (_, i) => `M-${i},K-${i % 60},2026-01-05,2026-02-04,10.00,EUR`);
     const { summary, report } = await ingestText('lru', 'invoices/many-customers.csv', HEADER + rows.join('\n'), {
-      invoiceWriter: new DynamoInvoiceWriter(store, { customerCacheSize: 3 }),
+      invoiceWriter: () => new DynamoInvoiceWriter(store, { customerCacheSize: 3 }),
     });
     expect(report.errors).toEqual([]);
     expect(summary.invoices).toMatchObject({ created: 600, customersCreated: 40, needsContact: 400 });

@@ -12,15 +12,20 @@ import { invoiceOf } from '../support/fixtures.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import type { GivenUpBatch } from '../../local/services/stream-poller.js';
 import { streamFailureEvent } from '../../local/stream-failure-message.js';
+import { clock } from '../../lambdas/adapters/clock.js';
+import { StreamReader } from '../../lambdas/adapters/stream-reader.js';
+import { FAILED_STATE, makeStreamFailuresHandler } from '../../lambdas/handlers/stream-failures.js';
+import { lambdaContext } from '../support/api-events.js';
+import { testObservability } from '../support/observability.js';
 
 const { endpoint, tableName } = await useLocalTable();
 process.env.AWS_ENDPOINT_URL_DYNAMODB_STREAMS = endpoint;
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-const { run, FAILED_STATE } = await import('../../lambdas/handlers/stream-failures.js');
 
 const T = 'stream-co';
 const store = dynamoRepositories();
+const handler = makeStreamFailuresHandler({ stream: new StreamReader(), invoices: store.invoices, now: () => clock.now(), ...testObservability('stream-failures') });
+const run = (event: SQSEvent) => handler(event, lambdaContext('stream-failures'));
 const streams = new DynamoDBStreamsClient({});
 
 const { Table } = await new DynamoDBClient({}).send(new DescribeTableCommand({ TableName: tableName }));

@@ -1,9 +1,12 @@
 /**
- * At escalation (hand-over-dossier.ts, on the table stream): the collection dossier is assembled and stored at dossiers/<tenant>/<invoice>.zip,
- * then (policy escalation 'send', an agency configured) e-mailed to the agency with the zip
- * attached, or a 7-day pre-signed link when it is too large to attach. With 'prepare' (or no
- * agency) it is only filed for the finance team. Either way the contact log says so, through the
- * send guard (key `escalation#dossier`): a retry rebuilds the file but never mails it twice.
+ * The collection dossier handed over, once an invoice is escalated (the table stream):
+ * 1. Load the invoice's case; not escalated (any more): nothing to do; handed over already: how it went.
+ * 2. Assemble the dossier (domain/reports/dossier.ts) with the invoice's documents, and store it
+ *    at dossiers/<tenant>/<invoice>.zip.
+ * 3. Policy escalation 'send' and an agency configured: e-mail it to the agency, the zip attached,
+ *    or a 7-day pre-signed link when it is too large to attach; otherwise it is only filed for the finance team.
+ * 4. Either way the contact log says so, through the send guard (key `escalation#dossier`): a
+ *    retry rebuilds the file but never mails it twice.
  */
 import { buildDossier, type DossierDocument } from '../../domain/reports/dossier.js';
 import { dossierKey } from '../../domain/reports/dossier-location.js';
@@ -11,13 +14,13 @@ import { contactEvent } from '../../domain/shared/contact-event.js';
 import type { ContactEvent } from '../../domain/model.js';
 import { agencyDossierMail, noticeStrings } from '../../domain/messages/notices.js';
 import { formatDate, formatMoney } from '../../domain/reports/report-strings.js';
-import { clock } from '../../adapters/clock.js';
-import type { SendResult } from '../../app/ports/send-guard.js';
-import { BlobNotFoundError } from '../../adapters/s3-blobs.js';
-import { InvoiceClosedError, TransientError } from '../../adapters/workflow-errors.js';
-import { loadCase, type InvoiceCase } from './load.js';
-import * as deps from './deps.js';
-import { count, logger } from './powertools.js';
+import type { SendResult } from '../ports/send-guard.js';
+import { BlobNotFoundError } from '../ports/blobs.js';
+import { InvoiceClosedError, TransientError } from '../task-errors.js';
+import { loadCase, type InvoiceCase } from '../timeline/invoice-case.js';
+import type { CaseDeps, TimelinePorts } from '../timeline/ports.js';
+
+export type DossierDeps = CaseDeps & Pick<TimelinePorts, 'blobs' | 'mailer' | 'sender' | 'sendGuard' | 'clock' | 'logger' | 'count'>;
 import { localDay } from '../../domain/shared/days.js';
 
 /** Larger zips go as a link: SES takes 40 MB per message, base64 adds a third. */
@@ -46,7 +49,7 @@ const done = (c: InvoiceCase): DossierHandover => {
 
 const baseName = (key: string) => key.split('/').filter(Boolean).at(-1) ?? key;
 
-const documentsOf = async (c: InvoiceCase): Promise<DossierDocument[]> => {
+const documentsOf = async (deps: DossierDeps, c: InvoiceCase): Promise<DossierDocument[]> => {
   const inv = c.view.invoice;
   const wanted = [
     ...(inv.documentKey ? [inv.documentKey] : []),
@@ -56,32 +59,36 @@ const documentsOf = async (c: InvoiceCase): Promise<DossierDocument[]> => {
     wanted.map(async (key, i): Promise<DossierDocument> => {
       const name = `${i + 1}-${baseName(key)}`;
       try {
-        return { name, key, content: await deps.blobs().get(key) };
+        return { name, key, content: await deps.blobs.get(key) };
       } catch (err) {
         // Worth a retry: S3 throttled or failed. Anything else (gone; AccessDenied, which is how S3
         // answers a missing key to a role without ListBucket): the dossier lists it as not available.
         if (err instanceof TransientError) throw err;
-        if (!(err instanceof BlobNotFoundError)) logger.warn('invoice document not readable for the dossier', { invoiceId: inv.invoiceId, error: (err as Error).name });
+        if (!(err instanceof BlobNotFoundError)) deps.logger.warn('invoice document not readable for the dossier', { invoiceId: inv.invoiceId, error: (err as Error).name });
         return { name, key };
       }
     }),
   );
 };
 
-export const handOverDossier = async (ids: { tenantId: string; invoiceId: string; revision: number; run: number }): Promise<DossierHandover> => {
+export const handOverDossier = async (deps: DossierDeps, ids: { tenantId: string; invoiceId: string; revision: number; run: number }): Promise<DossierHandover> => {
   const key = dossierKey(ids.tenantId, ids.invoiceId);
-  const c = await loadCase(ids.tenantId, ids.invoiceId);
+  // 1. The case
+  const c = await loadCase(deps, ids.tenantId, ids.invoiceId);
   if (!c || c.view.invoice.status !== 'escalated') return { key, delivery: 'skipped' };
   if (c.view.stagesDone.some((s) => s.stage === DOSSIER_GUARD_KEY)) return done(c);
   const { tenant, customer } = c;
   const inv = c.view.invoice;
-  const now = clock.now();
+  const now = deps.clock.now();
 
+  // 2. The dossier, stored
   const dossier = await buildDossier(
-    { tenant, customer, invoice: inv, policy: c.policy, events: c.view.events, payments: c.view.payments, documents: await documentsOf(c), now },
+    { tenant, customer, invoice: inv, policy: c.policy, events: c.view.events, payments: c.view.payments, documents: await documentsOf(deps, c), now },
     tenant.language,
   );
-  await deps.blobs().put(key, dossier.zip, 'application/zip');
+  await deps.blobs.put(key, dossier.zip, 'application/zip');
+
+  // 3. To the agency, or filed
 
   const agency = c.policy.escalation === 'send' ? tenant.agency : undefined;
   const base = { tenantId: inv.tenantId, invoiceId: inv.invoiceId, at: now.toISOString(), type: 'dossier' as const, actor: 'system', stage: 'escalation' as const };
@@ -97,7 +104,7 @@ export const handOverDossier = async (ids: { tenantId: string; invoiceId: string
     const locale = noticeStrings(tenant.language).locale;
     const money = (minor: number) => formatMoney(minor, inv.currency, locale);
     const claim = dossier.data.claim;
-    const link = attach ? undefined : await deps.blobs().presignGet(key, LINK_TTL_SECONDS);
+    const link = attach ? undefined : await deps.blobs.presignGet(key, LINK_TTL_SECONDS);
     const mail = agencyDossierMail(
       {
         supplier: tenant.name,
@@ -120,7 +127,7 @@ export const handOverDossier = async (ids: { tenantId: string; invoiceId: string
     event = contactEvent({ ...base, channel: 'email', to: agency.email, outcome: 'pending', details: { ...facts, mode: 'send', delivery, agency: agency.name } });
     send = async () => {
       try {
-        const { messageId } = await deps.mailer().send({
+        const { messageId } = await deps.mailer.send({
           from: deps.sender(),
           to: [agency.email],
           replyTo: tenant.email,
@@ -128,18 +135,19 @@ export const handOverDossier = async (ids: { tenantId: string; invoiceId: string
           tags: { tenant: inv.tenantId, invoice: inv.invoiceId, kind: 'agencyDossier' },
           ...(attach ? { attachments: [{ filename: dossier.filename, contentType: 'application/zip', content: dossier.zip }] } : {}),
         });
-        count('DossiersSent');
+        deps.count('DossiersSent');
         return { eventId: event.eventId, outcome: 'sent', messageId };
       } catch (err) {
         // Nothing left: give the claim back below so the retry sends it.
         if (err instanceof TransientError) throw err;
-        logger.warn('dossier not sent to the agency', { invoiceId: inv.invoiceId, error: (err as Error).name });
+        deps.logger.warn('dossier not sent to the agency', { invoiceId: inv.invoiceId, error: (err as Error).name });
         return { eventId: event.eventId, outcome: 'failed', error: (err as Error).name };
       }
     };
   }
 
-  const store = deps.sendGuard();
+  // 4. Logged through the send guard
+  const store = deps.sendGuard;
   let claim;
   try {
     claim = await store.claimSend({ ...ids, requiredStatus: 'escalated', guardKey: DOSSIER_GUARD_KEY, events: [event] });
@@ -148,7 +156,7 @@ export const handOverDossier = async (ids: { tenantId: string; invoiceId: string
     if (err instanceof InvoiceClosedError) return { key, delivery: 'skipped' };
     throw err;
   }
-  if (claim.outcome === 'alreadyDone') return done((await loadCase(ids.tenantId, ids.invoiceId)) ?? c);
+  if (claim.outcome === 'alreadyDone') return done((await loadCase(deps, ids.tenantId, ids.invoiceId)) ?? c);
   let result: SendResult | undefined;
   try {
     result = send ? await send() : undefined;
@@ -157,7 +165,7 @@ export const handOverDossier = async (ids: { tenantId: string; invoiceId: string
     throw err;
   }
   await store.completeSend(claim.lease, result ? [result] : []);
-  count('DossiersPrepared');
-  logger.info('dossier handed over', { tenantId: inv.tenantId, invoiceId: inv.invoiceId, delivery, outcome: result?.outcome ?? 'recorded' });
+  deps.count('DossiersPrepared');
+  deps.logger.info('dossier handed over', { tenantId: inv.tenantId, invoiceId: inv.invoiceId, delivery, outcome: result?.outcome ?? 'recorded' });
   return { key, delivery, ...(result?.messageId ? { messageId: result.messageId } : {}) };
 };

@@ -9,9 +9,8 @@ import { callGroupFor, type CallGroup } from '../../domain/timeline/calls.js';
 import { companionsFor, type Companion } from '../../domain/timeline/consolidation.js';
 import { decideReminder } from '../../domain/messages/reminder.js';
 import { WRITTEN_STAGES, type Stage } from '../../domain/timeline/stages.js';
-import * as deps from './deps.js';
-import { linksForMessage } from './message-links.js';
-import type { MessageRequest } from './send-message.js';
+import type { TimelinePorts } from '../timeline/ports.js';
+import type { MessageRequest } from './message-request.js';
 import { localDay } from '../../domain/shared/days.js';
 
 export interface CompanionLine extends Companion {
@@ -20,9 +19,9 @@ export interface CompanionLine extends Companion {
   linkNonce?: string;
 }
 
-export const findCompanions = async (req: MessageRequest, now: Date): Promise<CompanionLine[]> => {
+export const findCompanions = async (deps: Pick<TimelinePorts, 'invoices' | 'links'>, req: MessageRequest, now: Date): Promise<CompanionLine[]> => {
   if (!(WRITTEN_STAGES as readonly string[]).includes(req.kind)) return [];
-  const store = deps.invoices();
+  const store = deps.invoices;
   const open = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && !i.needsContact,
   );
@@ -41,7 +40,7 @@ export const findCompanions = async (req: MessageRequest, now: Date): Promise<Co
   return Promise.all(
     companions.map(async (c) => {
       const { line } = decideReminder({ invoice: c.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind: c.stage as Stage, now });
-      const signed = await linksForMessage(c.invoice, c.stage, now, req.tenant.openTracking);
+      const signed = await deps.links.linksFor(c.invoice, c.stage, now, req.tenant.openTracking);
       return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
     }),
   );
@@ -53,11 +52,12 @@ export const findCompanions = async (req: MessageRequest, now: Date): Promise<Co
  * past their due date are read in full: nothing else can be on a call or overdue.
  */
 export const findCallGroup = async (
+  deps: Pick<TimelinePorts, 'invoices'>,
   req: { invoice: Invoice; customer: Customer; policy: Policy; tenant: Tenant },
   now: Date,
   day: string,
 ): Promise<CallGroup> => {
-  const store = deps.invoices();
+  const store = deps.invoices;
   const customerToday = localDay(now, req.customer.timeZone);
   const others = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && i.dueDate < customerToday,

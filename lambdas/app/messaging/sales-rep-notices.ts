@@ -10,9 +10,10 @@ import { contactEvent } from '../../domain/shared/contact-event.js';
 import { holdThresholdDays } from '../../domain/timeline/credit-release.js';
 import { salesRepReleaseNotice, type RenderedNotice } from '../../domain/messages/notices.js';
 import { renderNotice } from '../../domain/messages/rendering/notice.js';
-import type { SendResult } from '../../app/ports/send-guard.js';
-import * as deps from './deps.js';
-import { count, logger } from './powertools.js';
+import type { SendResult } from '../ports/send-guard.js';
+import type { TimelinePorts } from '../timeline/ports.js';
+
+export type NoticeDeps = Pick<TimelinePorts, 'mailer' | 'sender' | 'logger' | 'count'>;
 
 export interface PreparedNotice {
   /** The 'pending' log entry to write with the claim. */
@@ -21,12 +22,13 @@ export interface PreparedNotice {
   send: () => Promise<SendResult>;
 }
 
-const mailTo = async (to: string, tenant: Tenant, notice: RenderedNotice, tags: Record<string, string>): Promise<string> => {
-  const { messageId } = await deps.mailer().send({ from: deps.sender(), to: [to], replyTo: tenant.email, ...notice, tags });
+const mailTo = async (deps: NoticeDeps, to: string, tenant: Tenant, notice: RenderedNotice, tags: Record<string, string>): Promise<string> => {
+  const { messageId } = await deps.mailer.send({ from: deps.sender(), to: [to], replyTo: tenant.email, ...notice, tags });
   return messageId;
 };
 
 export const salesRepHoldNoticeFor = (
+  deps: NoticeDeps,
   c: { invoice: Invoice; customer: Customer; tenant: Tenant; policy: Policy },
   now: Date,
   facts: { amountDue: number; daysPastDue: number },
@@ -60,11 +62,11 @@ export const salesRepHoldNoticeFor = (
     event,
     send: async () => {
       try {
-        const messageId = await mailTo(to, c.tenant, notice, { tenant: inv.tenantId, invoice: inv.invoiceId, kind: 'salesRepHold' });
-        count('SalesRepNoticesSent');
+        const messageId = await mailTo(deps, to, c.tenant, notice, { tenant: inv.tenantId, invoice: inv.invoiceId, kind: 'salesRepHold' });
+        deps.count('SalesRepNoticesSent');
         return { eventId: event.eventId, outcome: 'sent', messageId };
       } catch (err) {
-        logger.warn('sales rep notice not sent', { invoiceId: inv.invoiceId, error: (err as Error).name });
+        deps.logger.warn('sales rep notice not sent', { invoiceId: inv.invoiceId, error: (err as Error).name });
         return { eventId: event.eventId, outcome: 'failed', error: (err as Error).name };
       }
     },
@@ -72,7 +74,7 @@ export const salesRepHoldNoticeFor = (
 };
 
 /** Tells the sales rep the hold is lifted; false when there is no one to tell or the mail failed (logged). */
-export const tellSalesRepHoldReleased = async (customer: Customer, tenant: Tenant, policy: Policy): Promise<boolean> => {
+export const tellSalesRepHoldReleased = async (deps: NoticeDeps, customer: Customer, tenant: Tenant, policy: Policy): Promise<boolean> => {
   const rep = customer.salesRep;
   if (!rep?.email) return false;
   const notice = salesRepReleaseNotice(
@@ -80,11 +82,11 @@ export const tellSalesRepHoldReleased = async (customer: Customer, tenant: Tenan
     tenant.language,
   );
   try {
-    await mailTo(rep.email, tenant, notice, { tenant: tenant.tenantId, customer: customer.customerId, kind: 'salesRepRelease' });
-    count('SalesRepNoticesSent');
+    await mailTo(deps, rep.email, tenant, notice, { tenant: tenant.tenantId, customer: customer.customerId, kind: 'salesRepRelease' });
+    deps.count('SalesRepNoticesSent');
     return true;
   } catch (err) {
-    logger.warn('sales rep release notice not sent', { customerId: customer.customerId, error: (err as Error).name });
+    deps.logger.warn('sales rep release notice not sent', { customerId: customer.customerId, error: (err as Error).name });
     return false;
   }
 };

@@ -1,58 +1,26 @@
 /**
- * One customer message through the send guard: decide the channels (domain/reminder.ts), render,
- * claim, send by e-mail and SMS, complete. Shared by every handler that writes to a customer.
+ * One customer message through the send guard, shared by every use case that writes to a customer:
+ * 1. Find the customer's other invoices the message also covers (one voice per customer).
+ * 2. Decide the channels (domain/messages/reminder.ts), within the customer's contact limits.
+ * 3. Sign the answer links and render the message.
+ * 4. Claim the send with the send guard (the log entries written with the claim).
+ * 5. Send by e-mail and SMS while the lease covers the call.
+ * 6. Complete the claim with what each channel answered.
  */
-import type { Customer, Invoice, InvoiceStatus, Policy, Tenant } from '../../domain/model.js';
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import { decideReminder, type ReminderKind, type MessageChannel, type ReminderDecision } from '../../domain/messages/reminder.js';
 import { channelVerdict, rememberContacts, type LimitedChannel } from '../../domain/timeline/contact-limits.js';
 import { firmestStage } from '../../domain/timeline/consolidation.js';
 import type { Stage } from '../../domain/timeline/stages.js';
 import { renderMessage } from '../../domain/messages/rendering/render.js';
-import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
 import type { ContactEvent } from '../../domain/model.js';
-import type { OutgoingEmail } from '../../app/ports/mailer.js';
-import { leaseAllows, type SendLease, type SendResult } from '../../app/ports/send-guard.js';
-import { DeferredError, SendOutcomeUnknownError, TransientError } from '../../adapters/workflow-errors.js';
-import { clock } from '../../adapters/clock.js';
-import * as deps from './deps.js';
-import { linksForMessage } from './message-links.js';
+import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
+import { DeferredError, SendOutcomeUnknownError, TransientError } from '../task-errors.js';
+import type { MessagingDeps } from '../timeline/ports.js';
 import { findCompanions, type CompanionLine } from './companions.js';
-import { count, logger } from './powertools.js';
+import type { ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
 
-export interface MessageRequest {
-  invoice: Invoice;
-  customer: Customer;
-  tenant: Tenant;
-  policy: Policy;
-  kind: ReminderKind;
-  /** dynamo-guard key: the stage id, or a one-off key from guardKeyFor(). */
-  guardKey: string;
-  /** The invoice status the message needs at the moment it leaves ('open', or 'paid' for the thank-you). */
-  requiredStatus: InvoiceStatus;
-  /** The execution's revision and run (the stream's, for the thank-you). */
-  revision: number;
-  run: number;
-  facts?: RenderInput['facts'];
-  links?: CustomerLinks;
-  attachments?: OutgoingEmail['attachments'];
-  /** Timeline stages: also cover the customer's other invoices due for a written stage today (one voice per customer). */
-  consolidate?: boolean;
-  /** E-mails about this invoice the customer ignored in a row (domain/engagement.ts). */
-  ignoredEmails?: number;
-}
-
-export interface ChannelOutcome {
-  channel: MessageChannel;
-  outcome: 'sent' | 'failed' | 'skipped';
-  messageId?: string;
-}
-
-export interface MessageOutcome {
-  /** sent: at least one channel delivered to the provider; unreachable: no channel could be used. */
-  outcome: 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
-  channels: ChannelOutcome[];
-}
+export type { ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
 
 interface Delivery {
   channel: MessageChannel;
@@ -63,18 +31,19 @@ interface Delivery {
   send: () => Promise<{ messageId: string }>;
 }
 
-export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOutcome> => {
-  const now = clock.now();
-  const companions: CompanionLine[] = req.consolidate ? await findCompanions(req, now) : [];
+export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageRequest): Promise<MessageOutcome> => {
+  const { logger, count } = deps;
+  const now = deps.clock.now();
+  const companions: CompanionLine[] = req.consolidate ? await findCompanions(deps, req, now) : [];
   const decide = (kind: ReminderKind) =>
     decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind, now, ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}) });
   // The combined message speaks with the firmest stage among its invoices; its channels follow that stage.
   const decided = decide(messageKind(req.kind, companions));
   // Timeline stages respect the customer's contact limits: deferred (thrown), or the SMS left out.
-  const decision = req.consolidate ? await withinContactLimits(req, decided, now) : decided;
+  const decision = req.consolidate ? await withinContactLimits(deps, req, decided, now) : decided;
   const ownLine = decision.kind === req.kind ? decision.line : decide(req.kind).line;
   // Signed answer links (issue 6), one nonce per message: given by the caller, or made here.
-  const signed = req.links ? undefined : await linksForMessage(req.invoice, req.guardKey, now, req.tenant.openTracking);
+  const signed = req.links ? undefined : await deps.links.linksFor(req.invoice, req.guardKey, now, req.tenant.openTracking);
   const links = req.links ?? signed?.links;
   const render = (others: CompanionLine[]) =>
     renderMessage({
@@ -124,7 +93,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
   const deliveries: Delivery[] = [];
   if (decision.email) {
     const to = decision.email.to;
-    const mailer = deps.mailer();
+    const mailer = deps.mailer;
     deliveries.push({
       channel: 'email',
       event: contactEvent({ ...base, channel: 'email', to, outcome: 'pending', details: { ...amounts } }),
@@ -145,7 +114,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     });
   }
   if (decision.sms && rendered.sms) {
-    const sms = deps.sms();
+    const sms = deps.sms;
     const to = decision.sms.to;
     deliveries.push({
       channel: 'sms',
@@ -159,7 +128,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     contactEvent({ ...base, channel: u.channel, outcome: 'skipped', details: { ...amounts, reason: u.reason } }),
   );
 
-  const store = deps.sendGuard();
+  const store = deps.sendGuard;
   const claim = await store.claimSend({
     tenantId: req.invoice.tenantId,
     invoiceId: req.invoice.invoiceId,
@@ -171,7 +140,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     ...(NOT_COUNTED.has(req.kind) || deliveries.length === 0
       ? {}
       : {
-          contactRecord: deps.customers().contactRecordWrite(
+          contactRecord: deps.customers.contactRecordWrite(
             req.customer.tenantId,
             req.customer.customerId,
             req.customer.contactsVersion,
@@ -199,7 +168,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
     logger.info('companions dropped at the claim', { ...ids, dropped: companions.length - kept.size });
     rendered = render(companions.filter((c) => kept.has(c.invoice.invoiceId)));
   }
-  const results = await deliver(claim.lease, deliveries);
+  const results = await deliver(deps, claim.lease, deliveries);
   // Each companion's log entry completes like this invoice's own: same outcome, same message id.
   const companionResults = results.flatMap((r, i) =>
     deliveries[i]!.companionEvents.filter((e) => kept.has(e.invoiceId)).map((e) => ({ ...r, eventId: e.eventId })),
@@ -223,7 +192,7 @@ export const sendGuardedMessage = async (req: MessageRequest): Promise<MessageOu
  * main channel may not be used now, the stage is deferred (logged, and the state machine re-plans
  * it through Sollecito.Deferred); an SMS beside the e-mail that may not go is left out, with why.
  */
-const withinContactLimits = async (req: MessageRequest, d: ReminderDecision, now: Date): Promise<ReminderDecision> => {
+const withinContactLimits = async (deps: MessagingDeps, req: MessageRequest, d: ReminderDecision, now: Date): Promise<ReminderDecision> => {
   const main: LimitedChannel | undefined = d.email ? 'email' : d.sms ? 'sms' : undefined;
   if (!main) return d;
   const verdict = (channel: LimitedChannel) =>
@@ -235,7 +204,7 @@ const withinContactLimits = async (req: MessageRequest, d: ReminderDecision, now
   }
   if (!first.allowed) {
     const until = first.notBefore.toISOString();
-    await deps.invoices().deferStage({
+    await deps.invoices.deferStage({
       tenantId: req.invoice.tenantId,
       invoiceId: req.invoice.invoiceId,
       revision: req.revision,
@@ -245,7 +214,7 @@ const withinContactLimits = async (req: MessageRequest, d: ReminderDecision, now
       reason: first.reason,
       at: now.toISOString(),
     });
-    count('StagesDeferred');
+    deps.count('StagesDeferred');
     throw new DeferredError(`${req.kind} deferred to ${until}: ${first.reason}`);
   }
   if (main === 'email' && d.sms) {
@@ -270,10 +239,10 @@ const messageKind = (own: ReminderKind, companions: CompanionLine[]): ReminderKi
  * the state machine's retry sends it. After something has left, a failure is recorded instead:
  * the claim stays, and nothing is ever sent twice.
  */
-const deliver = async (lease: SendLease, deliveries: Delivery[]): Promise<SendResult[]> => {
+const deliver = async (deps: MessagingDeps, lease: SendLease, deliveries: Delivery[]): Promise<SendResult[]> => {
   const results: SendResult[] = [];
   const giveBack = async (reason: string, err: Error) => {
-    await deps.sendGuard().releaseSend(lease, reason);
+    await deps.sendGuard.releaseSend(lease, reason);
     throw err;
   };
   for (const d of deliveries) {
@@ -290,7 +259,7 @@ const deliver = async (lease: SendLease, deliveries: Delivery[]): Promise<SendRe
       const e = err as Error;
       if (e instanceof TransientError && nothingLeftYet) await giveBack(`${d.channel}: ${e.message}`, e);
       if (!(e instanceof TransientError) && !(e instanceof SendOutcomeUnknownError)) {
-        logger.warn('message rejected by the provider', { guardKey: lease.guardKey, invoiceId: lease.invoiceId, channel: d.channel, error: e.name });
+        deps.logger.warn('message rejected by the provider', { guardKey: lease.guardKey, invoiceId: lease.invoiceId, channel: d.channel, error: e.name });
       }
       results.push({ eventId: d.event.eventId, outcome: 'failed', error: e.name });
     }

@@ -43,3 +43,6 @@ export interface Commands {
   /** Same for a customer. */
   onCustomer<D extends CustomerDecision>(tenantId: string, customerId: string, decide: (customer: Customer) => D): Promise<D>;
 }
+
+/** Commands on customers alone: they never start or stop an execution, so they need no workflow. */
+export type CustomerCommands = Pick<Commands, 'onCustomer'>;

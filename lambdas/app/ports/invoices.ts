@@ -46,12 +46,19 @@ export interface InvoiceRepository {
   customerInvoicesDueBy(tenantId: string, customerId: string, lastDueDate: string, recheck: (inv: Invoice) => boolean): Promise<Invoice[]>;
   /** Appends to the contact log; an event id is written once and never overwritten (a second write throws). */
   appendEvent(event: ContactEvent): Promise<void>;
+  /** Appends to the contact log unless an entry with the event's id is there: false when it was (a redelivered event). */
+  appendEventIfNew(event: ContactEvent): Promise<boolean>;
   /** Appends to the contact log once per `onceKey` for the invoice: false when that key was used before. */
   appendEventOnce(event: ContactEvent, onceKey: string): Promise<boolean>;
   /** The deferral on the invoice and its log entry, together; InvoiceClosedError when the invoice changed. */
   deferStage(deferral: StageDeferral): Promise<void>;
-  /** The failure on the invoice and in its log; `once`: not when it already carries a failure of the same state. */
-  recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts?: { once?: boolean }): Promise<void>;
+  /**
+   * The failure on the invoice and in its log; `once`: not when it already carries a failure of the
+   * same state. False when nothing was written: the invoice is gone, or (once) already marked, or the entry already written.
+   */
+  recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts?: { once?: boolean }): Promise<boolean>;
+  /** recordFailure `once`, answering false instead of throwing when the invoice already carries it, the entry exists, or the invoice is gone. */
+  recordFailureOnce(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent): Promise<boolean>;
   /** The customer can be reached now: its invoices that waited for a contact start. Returns how many. */
   activateInvoicesNeedingContact(tenantId: string, customerId: string): Promise<number>;
 }

@@ -6,8 +6,8 @@ import type { Customer, Policy, Tenant } from '../../domain/model.js';
 import { policyFor } from '../../domain/timeline/policies.js';
 import { STAGE_IDS } from '../../domain/timeline/stages.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
-import type { InvoiceView } from '../../app/ports/invoices.js';
-import * as deps from './deps.js';
+import type { InvoiceView } from '../ports/invoices.js';
+import type { CaseDeps } from './ports.js';
 
 export interface InvoiceCase {
   view: InvoiceView;
@@ -22,10 +22,10 @@ export class MissingDataError extends Error {
 }
 
 /** The invoice's case, or undefined when the invoice does not exist (any more). */
-export const loadCase = async (tenantId: string, invoiceId: string): Promise<InvoiceCase | undefined> => {
-  const view = await deps.invoices().getInvoiceView(tenantId, invoiceId);
+export const loadCase = async (deps: CaseDeps, tenantId: string, invoiceId: string): Promise<InvoiceCase | undefined> => {
+  const view = await deps.invoices.getInvoiceView(tenantId, invoiceId);
   if (!view) return undefined;
-  const [customer, tenant] = await Promise.all([deps.customers().getCustomer(tenantId, view.invoice.customerId), deps.tenants().getTenant(tenantId)]);
+  const [customer, tenant] = await Promise.all([deps.customers.getCustomer(tenantId, view.invoice.customerId), deps.tenants.getTenant(tenantId)]);
   if (!customer) throw new MissingDataError(`customer ${view.invoice.customerId} of invoice ${invoiceId} not found`);
   if (!tenant) throw new MissingDataError(`tenant ${tenantId} not found`);
   return { view, customer, tenant, policy: policyFor(customer, tenant) };

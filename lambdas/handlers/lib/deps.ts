@@ -7,7 +7,7 @@
  */
 import type { Blobs } from '../../app/ports/blobs.js';
 import type { CallQueueRepository } from '../../app/ports/call-queue.js';
-import type { Commands } from '../../app/ports/commands.js';
+import type { Commands, CustomerCommands } from '../../app/ports/commands.js';
 import type { CustomerRepository } from '../../app/ports/customers.js';
 import type { DomainEvents } from '../../app/ports/domain-events.js';
 import type { CustomerDirectory, InvoiceIngest } from '../../app/ports/ingest.js';
@@ -16,10 +16,15 @@ import type { InvoiceRepository } from '../../app/ports/invoices.js';
 import type { Mailer } from '../../app/ports/mailer.js';
 import type { ReportRepository } from '../../app/ports/reports.js';
 import type { SendGuard } from '../../app/ports/send-guard.js';
+import type { SmsMessageRepository } from '../../app/ports/sms-messages.js';
 import type { SmsSender } from '../../app/ports/sms-sender.js';
+import type { StreamHistory } from '../../app/ports/stream-history.js';
 import type { TaskRepository } from '../../app/ports/tasks.js';
 import type { TenantRepository } from '../../app/ports/tenants.js';
 import type { Workflow } from '../../app/ports/workflow.js';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Observability } from '../../app/observability.js';
 import { tableFromEnv, type Table } from '../../adapters/dynamo/client.js';
 import { DynamoCallQueue } from '../../adapters/dynamo-call-queue.js';
 import { DynamoCommands } from '../../adapters/dynamo-commands.js';
@@ -30,6 +35,7 @@ import { DynamoInvoiceWriter } from '../../adapters/dynamo-invoice-writer.js';
 import { DynamoInvoices } from '../../adapters/dynamo-invoices.js';
 import { DynamoQueries } from '../../adapters/dynamo-queries.js';
 import { DynamoReports } from '../../adapters/dynamo-reports.js';
+import { DynamoSmsMessages } from '../../adapters/dynamo-sms-messages.js';
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
 import { SesMailer, senderEmail } from '../../adapters/ses-mailer.js';
@@ -38,6 +44,8 @@ import { SfnWorkflow } from '../../adapters/sfn-workflow.js';
 import { EventBridgeEvents } from '../../adapters/eventbridge-events.js';
 import { S3Blobs } from '../../adapters/s3-blobs.js';
 import { StreamReader } from '../../adapters/stream-reader.js';
+import { envMessageLinks } from '../../adapters/message-links.js';
+import type { MessageLinkSigner } from '../../app/ports/message-links.js';
 
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
@@ -58,6 +66,19 @@ export const sendGuard = /* @__PURE__ */ once((): SendGuard => new DynamoSendGua
 export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
 /** Commands that stop the invoice's execution through `workflow()` after they commit. */
 export const commands = /* @__PURE__ */ once((): Commands => new DynamoCommands(workflow(), table()));
+/** Commands whose failed stop (after the commit) is logged as a warning: the guard refuses every later send and the stream stops the execution too. */
+let warningCommands: Commands | undefined;
+export const commandsWarningOnStopFailure = (logger: Observability['logger']): Commands =>
+  (warningCommands ??= new DynamoCommands(workflow(), table(), {
+    onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: err instanceof Error ? err.name : String(err) }),
+  }));
+/** Commands on customers only: they start and stop no execution, so no workflow client is built. */
+export const customerCommands = /* @__PURE__ */ once((): CustomerCommands => new DynamoCommands(undefined, table()));
+export const smsMessages = /* @__PURE__ */ once((): SmsMessageRepository => new DynamoSmsMessages(table()));
+/** Powertools idempotency records, in the single table (pk/sk, expiring through `ttl`). */
+export const idempotencyStore = /* @__PURE__ */ once(
+  (): BasePersistenceLayer => new DynamoDBPersistenceLayer({ tableName: table().name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }),
+);
 /** A new writer for each file: its claims and customer cache are the file's (never shared across files). */
 export const invoiceWriter = (): InvoiceIngest => new DynamoInvoiceWriter(table());
 export const customerDirectory = (): CustomerDirectory => new DynamoCustomerDirectory(table());
@@ -67,4 +88,5 @@ export const workflow = /* @__PURE__ */ once((): Workflow => new SfnWorkflow());
 export const events = /* @__PURE__ */ once((): DomainEvents => new EventBridgeEvents());
 export const blobs = /* @__PURE__ */ once((): Blobs => new S3Blobs());
 export const sender = /* @__PURE__ */ once(senderEmail);
-export const streamReader = /* @__PURE__ */ once(() => new StreamReader());
+export const messageLinks = (): MessageLinkSigner => envMessageLinks;
+export const streamReader = /* @__PURE__ */ once((): StreamHistory => new StreamReader());

@@ -3,7 +3,7 @@
  * Parsed with zod so a malformed input fails with the field and the reason, never a crash deeper in.
  */
 import * as z from 'zod/mini';
-import { STAGE_IDS, type Stage } from '../../domain/timeline/stages.js';
+import { STAGE_IDS } from '../../domain/timeline/stages.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
 
 const Ids = {
@@ -50,5 +50,3 @@ export const parseTaskInput = <S extends z.ZodMiniType>(schema: S, event: unknow
   throw new BadTaskInputError(`task input: ${issues}`);
 };
 
-/** True when the planner marked this stage as one that does not act (disabled, done, or past). */
-export const isSkipped = (input: { stage: Stage; plan: Pick<TimelinePlan, 'skip'> }): boolean => input.plan.skip.includes(input.stage);

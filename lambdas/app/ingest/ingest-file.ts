@@ -1,0 +1,137 @@
+/**
+ * Ingesting one file already open (no storage here: ingest-document.ts brings the bytes, the
+ * benchmark a local file), by what its key says it is:
+ * 1. Settings (config/tenant.json, config/csv-mapping.json): read and check; the tenant is stored.
+ * 2. Invoices or customers: read the CSV mapping when the format uses it, and the tenant's defaults.
+ * 3. Parse the records and write them in batches while the next batch is parsed, stopping early
+ *    when the Lambda runs out of time.
+ * 4. Count what was written.
+ * Rejected records, and a rejected file, come back in the report; nothing throws for bad data.
+ */
+import { kindOf, readsCsvMapping, type DocumentKind } from '../../domain/ingest/document-keys.js';
+import { RejectionReport } from '../../domain/ingest/rejection-report.js';
+import { customerDefaults, type CustomerDefaults } from '../../domain/ingest/rules.js';
+import { parseJsonFile, readMappingFile, readTenantFile } from '../../domain/ingest/settings-files.js';
+import { readDocument } from '../../domain/parsers/bytes.js';
+import type { CsvMappingConfig } from '../../domain/parsers/columns.js';
+import { readCustomerFile, readInvoiceFile, type SourceFile } from '../../domain/parsers/read-file.js';
+import { FileRejected } from '../../domain/parsers/types.js';
+import type { Observability } from '../observability.js';
+import type { CustomerBatchOutcome, CustomerDirectory, InvoiceBatchOutcome, InvoiceIngest } from '../ports/ingest.js';
+import type { TenantRepository } from '../ports/tenants.js';
+import { writeInBatches } from './write-in-batches.js';
+
+const SETTINGS_MAX_BYTES = 1024 * 1024;
+
+export interface IngestFileDeps extends Pick<Observability, 'count'> {
+  tenants: TenantRepository;
+  /** Writers for one file alone: their claims and customer caches are never shared across files. */
+  invoiceWriter: () => InvoiceIngest;
+  customerDirectory: () => CustomerDirectory;
+  now: () => Date;
+}
+
+export interface IngestFileOptions {
+  tenantId: string;
+  /** The CSV header mapping, read only when the file needs it. */
+  mapping?: () => Promise<CsvMappingConfig | undefined>;
+  /** True when the Lambda must stop taking new batches. */
+  deadline?: () => boolean;
+}
+
+export interface IngestSummary {
+  key: string;
+  kind: DocumentKind;
+  records: number;
+  rejected: number;
+  fileRejected: boolean;
+  invoices?: Omit<InvoiceBatchOutcome, 'rejections'>;
+  customers?: Omit<CustomerBatchOutcome, 'rejections'>;
+}
+
+interface FileRun {
+  deps: IngestFileDeps;
+  file: SourceFile;
+  tenantId: string;
+  report: RejectionReport;
+  summary: IngestSummary;
+  mapping: CsvMappingConfig | undefined;
+  defaults: CustomerDefaults;
+  deadline: () => boolean;
+}
+
+const addCounts = <K extends string>(into: Record<K, number>, from: Record<K, number>): void => {
+  for (const k of Object.keys(into) as K[]) into[k] += from[k];
+};
+
+const ingestInvoices = async (r: FileRun): Promise<void> => {
+  const totals = { created: 0, unchanged: 0, superseded: 0, amended: 0, notChased: 0, needsContact: 0, customersCreated: 0 };
+  const writer = r.deps.invoiceWriter();
+  const ctx = { tenantId: r.tenantId, now: r.deps.now(), sourceKey: r.file.key, defaults: r.defaults };
+  const out = await writeInBatches(readInvoiceFile(r.file, { mapping: r.mapping }), r.report, async (batch) => {
+    const { rejections, ...counts } = await writer.ingestInvoices(batch, ctx);
+    addCounts(totals, counts);
+    return rejections;
+  }, r.deadline);
+  r.summary.records = out.records;
+  r.summary.invoices = totals;
+  if (out.stoppedAt !== undefined) r.report.stoppedAt(out.stoppedAt);
+  r.deps.count('InvoicesCreated', totals.created);
+  r.deps.count('InvoicesSuperseded', totals.superseded);
+  r.deps.count('InvoicesNeedingContact', totals.needsContact);
+};
+
+const ingestCustomers = async (r: FileRun): Promise<void> => {
+  const totals = { created: 0, updated: 0, unchanged: 0, activated: 0 };
+  const directory = r.deps.customerDirectory();
+  const ctx = { tenantId: r.tenantId, now: r.deps.now(), sourceKey: r.file.key, defaults: r.defaults };
+  const out = await writeInBatches(readCustomerFile(r.file, { mapping: r.mapping }), r.report, async (batch) => {
+    const { rejections, ...counts } = await directory.upsertCustomers(batch, ctx);
+    addCounts(totals, counts);
+    return rejections;
+  }, r.deadline);
+  r.summary.records = out.records;
+  r.summary.customers = totals;
+  if (out.stoppedAt !== undefined) r.report.stoppedAt(out.stoppedAt);
+  r.deps.count('CustomersUpserted', totals.created + totals.updated);
+  r.deps.count('InvoicesActivated', totals.activated);
+};
+
+const ingestSettings = async (deps: IngestFileDeps, file: SourceFile, kind: 'tenant' | 'mapping', tenantId: string, report: RejectionReport): Promise<void> => {
+  const json = parseJsonFile(await readDocument(file.body, SETTINGS_MAX_BYTES));
+  if (kind === 'mapping') {
+    const mapping = readMappingFile(json);
+    if (!mapping.ok) report.add(...mapping.rejections);
+    return;
+  }
+  const tenant = readTenantFile(json, tenantId);
+  if (tenant.ok) await deps.tenants.putTenant(tenant.value);
+  else report.add(...tenant.rejections);
+};
+
+/** Reads one file and writes what it holds; the rejections come back in the report. */
+export const ingestFile = async (deps: IngestFileDeps, file: SourceFile, opts: IngestFileOptions): Promise<{ summary: IngestSummary; report: RejectionReport }> => {
+  const kind = kindOf(file.key);
+  const report = new RejectionReport();
+  const summary: IngestSummary = { key: file.key, kind, records: 0, rejected: 0, fileRejected: false };
+  try {
+    if (kind === 'tenant' || kind === 'mapping') {
+      summary.records = 1;
+      await ingestSettings(deps, file, kind, opts.tenantId, report);
+    } else if (kind === 'invoices' || kind === 'customers') {
+      // 2. The mapping and the tenant's defaults
+      const mapping = readsCsvMapping(file.key) && opts.mapping ? await opts.mapping() : undefined;
+      const defaults = customerDefaults(await deps.tenants.getTenant(opts.tenantId));
+      const run: FileRun = { deps, file, tenantId: opts.tenantId, report, summary, mapping, defaults, deadline: opts.deadline ?? (() => false) };
+      // 3, 4. Parse, write in batches, count
+      await (kind === 'invoices' ? ingestInvoices(run) : ingestCustomers(run));
+    }
+  } catch (err) {
+    if (!(err instanceof FileRejected)) throw err;
+    report.fileError(err);
+    summary.fileRejected = true;
+    deps.count('FilesRejected');
+  }
+  summary.rejected = report.total;
+  return { summary, report };
+};

@@ -1,0 +1,34 @@
+/**
+ * What a timeline task tells the state machine when it does not complete: the error names its
+ * Retry and Catch list (statemachines/dunning.asl.json). Use cases throw these; the handler's
+ * inTaskState puts the state name in front of the message.
+ */
+
+/** Worth retrying: nothing left the building (a throttled read, a lease too short for the call). */
+export class TransientError extends Error {
+  override readonly name = 'Sollecito.Transient';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The stage is held back (contact limits, an answer waiting, the call coming forward): PlanTimeline again. */
+export class DeferredError extends Error {
+  override readonly name = 'Sollecito.Deferred';
+}
+
+/** The invoice is no longer this execution's to chase (paid, superseded, gone): the execution ends. */
+export class InvoiceClosedError extends Error {
+  override readonly name = 'Sollecito.InvoiceClosed';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A provider call timed out after the request may have left: never retried, so nothing leaves twice. */
+export class SendOutcomeUnknownError extends Error {
+  override readonly name = 'Sollecito.SendOutcomeUnknown';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

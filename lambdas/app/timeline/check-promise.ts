@@ -1,0 +1,55 @@
+/**
+ * CheckPromise: the day after a promised date, the end of a dated pause, or the end of the grace
+ * given to a payment the customer says they made.
+ * 1. Load the invoice's case; a missing or superseded one closes the execution.
+ * 2. What is due (domain/timeline/promise-check.ts): kept, broken, claim expired, pause ended.
+ * 3. Make the status change under the send guard (once).
+ * 4. Broken: send the broken-promise reminder (the missed-instalment one for a plan).
+ * 5. The planner says what comes next, whatever the status is now.
+ */
+import { checkPromiseDue } from '../../domain/timeline/promise-check.js';
+import type { TimelinePlan } from '../../domain/timeline/plan.js';
+import { sendGuardedMessage } from '../messaging/send-guarded-message.js';
+import { guardedTransition } from './guarded-transition.js';
+import { closedPlan, isCurrent, loadCase } from './invoice-case.js';
+import { planFor } from './plan-timeline.js';
+import type { ExecutionRef } from './execution.js';
+import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
+
+export type CheckPromiseDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'tasks'>;
+
+export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef & { plan: Pick<TimelinePlan, 'checkAt'> }): Promise<TimelinePlan> => {
+  // 1. The case
+  const c = await loadCase(deps, input.tenantId, input.invoiceId);
+  if (!c) return closedPlan(deps.clock.now(), 'invoice not found');
+  const inv = c.view.invoice;
+  if (!isCurrent(c, input)) return closedPlan(deps.clock.now(), `superseded: the invoice is at revision ${inv.revision}, run ${inv.run}`);
+  const exec = { revision: input.revision, run: input.run };
+  const ids = { tenantId: inv.tenantId, invoiceId: inv.invoiceId };
+  const checkDay = (input.plan.checkAt ?? deps.clock.now().toISOString()).slice(0, 10);
+
+  // 2. What is due
+  const check = checkPromiseDue(inv, checkDay);
+  // 3. The status change
+  if (check.outcome !== 'nothingDue') await guardedTransition(deps, c, exec, check.transition);
+  if (check.outcome === 'kept') deps.logger.info('promise kept', ids);
+  // 4. The broken-promise reminder
+  if (check.outcome === 'broken') {
+    deps.count('PromisesBroken');
+    const { kind, guardKey, promiseDate } = check.reminder;
+    await sendGuardedMessage(deps, {
+      invoice: { ...inv, status: 'open' },
+      customer: c.customer,
+      tenant: c.tenant,
+      policy: c.policy,
+      kind,
+      guardKey,
+      requiredStatus: 'open',
+      ...exec,
+      facts: { promiseDate },
+    });
+    deps.logger.info('promise broken', { ...ids, kind });
+  }
+  // 5. What comes next
+  return planFor(deps, input);
+};

@@ -1,0 +1,46 @@
+/**
+ * Everything the timeline's use cases may reach, by port. Each use case takes the `Pick` it needs,
+ * and each handler wires exactly that (a bundle keeps only the adapters its handler reaches).
+ */
+import type { Observability } from '../observability.js';
+import type { Blobs } from '../ports/blobs.js';
+import type { CallQueueRepository } from '../ports/call-queue.js';
+import type { Clock } from '../ports/clock.js';
+import type { Commands } from '../ports/commands.js';
+import type { CustomerRepository } from '../ports/customers.js';
+import type { DomainEvents } from '../ports/domain-events.js';
+import type { InvoiceRepository } from '../ports/invoices.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { MessageLinkSigner } from '../ports/message-links.js';
+import type { ReportRepository } from '../ports/reports.js';
+import type { SendGuard } from '../ports/send-guard.js';
+import type { SmsSender } from '../ports/sms-sender.js';
+import type { TaskRepository } from '../ports/tasks.js';
+import type { TenantRepository } from '../ports/tenants.js';
+import type { Workflow } from '../ports/workflow.js';
+
+export interface TimelinePorts extends Observability {
+  workflow: Workflow;
+  invoices: InvoiceRepository;
+  customers: CustomerRepository;
+  tenants: TenantRepository;
+  tasks: TaskRepository;
+  sendGuard: SendGuard;
+  callQueue: CallQueueRepository;
+  reports: ReportRepository;
+  commands: Commands;
+  events: DomainEvents;
+  blobs: Blobs;
+  mailer: Mailer;
+  sms: SmsSender;
+  /** The From address of every message. */
+  sender: () => string;
+  links: MessageLinkSigner;
+  clock: Clock;
+}
+
+/** What loading an invoice's case needs. */
+export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants'>;
+
+/** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
+export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count'>;

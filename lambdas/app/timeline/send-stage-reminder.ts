@@ -1,0 +1,87 @@
+/**
+ * The written stages of the timeline (SendReceiptCheck, SendPreDue, SendDueDate, SendFirstOverdue,
+ * SendSecondOverdue), e-mail and SMS:
+ * 1. A stage the plan skips returns at once.
+ * 2. Load the invoice's case; one no longer open for this execution ends it.
+ * 3. Done already (by another invoice's message to this customer, or before a crash): move on.
+ * 4. Held back (domain/timeline/stage-holds.ts): an answer waiting with the finance team, or the
+ *    phone call coming forward; the deferral is logged and the state machine re-plans.
+ * 5. Send through the send guard, covering the customer's other invoices due for a written stage.
+ * The invoice's copy is not attached: each invoice's signed "view" link serves it (customer pages),
+ * which keeps reminders light for spam filters and lets the copy expire with the link.
+ */
+import { answerTaskPrefixes } from '../../domain/commands/tasks.js';
+import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
+import { stageHold } from '../../domain/timeline/stage-holds.js';
+import type { Stage } from '../../domain/timeline/stages.js';
+import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
+import { DeferredError, InvoiceClosedError } from '../task-errors.js';
+import { isSkipped, type StageRequest } from './execution.js';
+import { isCurrent, loadCase } from './invoice-case.js';
+import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
+
+export type SendStageDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'tasks'>;
+
+export interface StageResult {
+  stage: Stage;
+  outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
+  channels: ChannelOutcome[];
+}
+
+export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest): Promise<StageResult> => {
+  const ids = { tenantId: input.tenantId, invoiceId: input.invoiceId, stage: input.stage };
+  // 1. Skipped by the plan
+  if (isSkipped(input)) {
+    deps.logger.info('stage skipped by the plan', ids);
+    return { stage: input.stage, outcome: 'skipped', channels: [] };
+  }
+  // 2. The case; a cheap early exit: the guard's transaction is what actually decides
+  const c = await loadCase(deps, input.tenantId, input.invoiceId);
+  if (!c) throw new InvoiceClosedError('invoice not found');
+  const inv = c.view.invoice;
+  if (!isCurrent(c, input) || inv.status !== 'open') throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
+
+  // 3. Done already: before the contact limits would count it again
+  if (c.view.stagesDone.some((s) => s.stage === input.stage)) {
+    deps.logger.info('stage already done', ids);
+    return { stage: input.stage, outcome: 'alreadyDone', channels: [] };
+  }
+  // 4. Held back
+  const waiting = await deps.tasks.openWithPrefixes(inv.tenantId, answerTaskPrefixes(inv.invoiceId, inv.customerId));
+  const ignoredEmails = ignoredEmailsInARow(c.view.events);
+  const now = deps.clock.now();
+  const hold = stageHold({
+    stage: input.stage,
+    invoice: inv,
+    customer: c.customer,
+    policy: c.policy,
+    events: c.view.events,
+    stagesDone: c.view.stagesDone,
+    ignoredEmails,
+    waitingAnswers: waiting.map((t) => t.kind),
+    now,
+  });
+  if (hold) {
+    await deps.invoices.deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: hold.until.toISOString(), reason: hold.reason, at: now.toISOString() });
+    throw new DeferredError(
+      hold.hold === 'waitingForFinance'
+        ? `${input.stage} held: the customer's answer is still with the finance team`
+        : `${input.stage} gives way to the phone call: two e-mails ignored, no SMS possible`,
+    );
+  }
+  // 5. The message
+  const out = await sendGuardedMessage(deps, {
+    invoice: inv,
+    customer: c.customer,
+    tenant: c.tenant,
+    policy: c.policy,
+    kind: input.stage,
+    guardKey: input.stage,
+    requiredStatus: 'open',
+    revision: input.revision,
+    run: input.run,
+    consolidate: true,
+    ignoredEmails,
+  });
+  return { stage: input.stage, ...out };
+};

@@ -1,0 +1,26 @@
+/**
+ * What an object key in the documents bucket means to ingest (infra/constructs/storage.ts lists the
+ * prefixes): invoices/… and customers/… are data files, two config/ keys are settings, and every
+ * file's rejections go to a report under rejected/.
+ */
+
+export const MAPPING_KEY = 'config/csv-mapping.json';
+export const TENANT_KEY = 'config/tenant.json';
+
+export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'ignored';
+
+export const kindOf = (key: string): DocumentKind => {
+  if (key.startsWith('invoices/')) return 'invoices';
+  if (key.startsWith('customers/')) return 'customers';
+  if (key === TENANT_KEY) return 'tenant';
+  if (key === MAPPING_KEY) return 'mapping';
+  return 'ignored';
+};
+
+/** XML invoices (FatturaPA, UBL) name their fields themselves: only the other formats read the CSV mapping. */
+export const readsCsvMapping = (key: string): boolean => kindOf(key) === 'customers' || (kindOf(key) === 'invoices' && !key.toLowerCase().endsWith('.xml'));
+
+/** S3 event keys are URL-encoded, spaces as '+'. */
+export const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
+
+export const reportKey = (key: string): string => `rejected/${key}.errors.json`;

@@ -1,0 +1,35 @@
+/**
+ * The rejections of one file: every one counted, the first LIMITS.maxReportedErrors listed (a
+ * person fixes the file from the list; a million identical errors would not help them).
+ */
+import { LIMITS, type FileRejected, type Rejection } from '../parsers/types.js';
+
+export class RejectionReport {
+  readonly errors: Rejection[] = [];
+  total = 0;
+
+  add(...rs: Rejection[]): void {
+    for (const r of rs) {
+      this.total++;
+      if (this.errors.length < LIMITS.maxReportedErrors) this.errors.push(r);
+    }
+  }
+
+  fileError(err: FileRejected): void {
+    this.add({ ...err.at, field: err.at.field ?? 'file', reason: err.reason });
+  }
+
+  /** The file was cut short at the Lambda's time limit: the records before `at` are stored. */
+  stoppedAt(at: number): void {
+    this.add({
+      field: 'file',
+      reason: `the file is too large to finish within one Lambda run: stopped after record ${at} (the records before it are stored). Split the file and upload the rest.`,
+    });
+  }
+
+  /** The JSON document written next to the file (rejected/<key>.errors.json). */
+  document(file: string): string {
+    const notListed = this.total - this.errors.length;
+    return JSON.stringify({ file, errors: this.errors, ...(notListed > 0 ? { errorsNotListed: notListed } : {}) }, null, 2);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The port groups the timeline's use cases take (app/timeline/ports.ts), wired from the
+ * composition root. Each group reaches only its own adapters, so a bundle keeps what its handler uses.
+ */
+import { clock } from '../../adapters/clock.js';
+import type { CaseDeps, MessagingDeps } from '../../app/timeline/ports.js';
+import type { Observability } from '../../app/observability.js';
+import * as deps from './deps.js';
+import { count, logger } from './powertools.js';
+
+export const observability = (): Observability => ({ logger, count });
+
+export const caseDeps = (): CaseDeps => ({ invoices: deps.invoices(), customers: deps.customers(), tenants: deps.tenants() });
+
+export const messagingDeps = (): MessagingDeps => ({
+  ...observability(),
+  invoices: deps.invoices(),
+  customers: deps.customers(),
+  sendGuard: deps.sendGuard(),
+  // Built when a message first goes by that channel: a function configured without SMS never needs it.
+  get mailer() {
+    return deps.mailer();
+  },
+  get sms() {
+    return deps.sms();
+  },
+  sender: deps.sender,
+  links: deps.messageLinks(),
+  clock,
+});
+
+/** The messaging ports with more beside them (spreading would build the channels now: their getters would run). */
+export const messagingWith = <T extends object>(extra: T): MessagingDeps & T => Object.assign(messagingDeps(), extra);
