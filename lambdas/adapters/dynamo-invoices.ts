@@ -177,23 +177,7 @@ export class DynamoInvoices implements InvoiceRepository {
         ],
       }),
     );
-    try {
-      await write;
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
-  async recordFailureOnce(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent): Promise<boolean> {
-    try {
-      await this.recordFailure(tenantId, invoiceId, failure, event, { once: true });
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return unlessConditionFails(write, true, false);
   }
 
   /**

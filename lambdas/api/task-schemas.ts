@@ -4,8 +4,7 @@
  * Registered for the OpenAPI document.
  */
 import * as z from 'zod/mini';
-import { ContactPerson, IsoDateTime } from '../domain/model.js';
-import { TASK_KINDS } from '../domain/commands/tasks.js';
+import { FinanceTask, TASK_KINDS } from '../domain/commands/tasks.js';
 import { requestSchemas, responseSchemas } from './schemas.js';
 
 export const TaskListQuery = z.strictObject({
@@ -15,23 +14,7 @@ export const TaskListQuery = z.strictObject({
 });
 
 export const TaskResource = z
-  .object({
-    taskId: z.string(),
-    kind: z.enum(TASK_KINDS),
-    status: z.enum(['open', 'done']),
-    customerId: z.string(),
-    invoiceId: z.optional(z.string()),
-    invoiceNumber: z.optional(z.string()),
-    createdAt: IsoDateTime,
-    createdBy: z.string(),
-    plan: z.optional(z.object({ instalments: z.optional(z.int()), note: z.optional(z.string()) })),
-    contact: z.optional(ContactPerson),
-    note: z.optional(z.string()),
-    failed: z.optional(z.object({ channel: z.enum(['email', 'sms']), address: z.string(), reason: z.string(), at: IsoDateTime })),
-    completedAt: z.optional(IsoDateTime),
-    completedBy: z.optional(z.string()),
-    resolution: z.optional(z.string()),
-  })
+  .omit(FinanceTask, { tenantId: true })
   .register(responseSchemas, { id: 'Task', description: 'Work for the finance team: a plan request, a proposed contact, a contact to fix.' });
 
 export const TaskList = z

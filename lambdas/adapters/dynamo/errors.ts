@@ -18,17 +18,13 @@ export const isConditionFailure = (err: unknown): boolean =>
   named(err, 'ConditionalCheckFailedException') ||
   (cancellationCodes(err)?.includes('ConditionalCheckFailed') ?? false);
 
-/** Only a single write's failed condition (not a cancelled transaction). */
-export const isConditionalCheckFailed = (err: unknown): boolean =>
-  err instanceof ConditionalCheckFailedException || named(err, 'ConditionalCheckFailedException');
-
-/** `write`'s result, or `whenFailed` when its condition did not hold. */
+/** `write`'s result, or `whenFailed` when its condition (or one of its transaction's) did not hold. */
 export const unlessConditionFails = async <T>(write: Promise<unknown>, done: T, whenFailed: T): Promise<T> => {
   try {
     await write;
     return done;
   } catch (err) {
-    if (isConditionalCheckFailed(err)) return whenFailed;
+    if (isConditionFailure(err)) return whenFailed;
     throw err;
   }
 };

@@ -4,8 +4,8 @@
  * parsed (zod) into the domain's type.
  */
 import * as z from 'zod/mini';
-import { ACTIVE_STATUSES, ContactEvent, ContactPerson, Customer, Invoice, OfficeHours, Payment, StageId, Tenant } from '../../domain/model.js';
-import { TASK_KINDS, type FinanceTask } from '../../domain/commands/tasks.js';
+import { ACTIVE_STATUSES, ContactEvent, Customer, Invoice, OfficeHours, Payment, StageId, Tenant } from '../../domain/model.js';
+import { FinanceTask } from '../../domain/commands/tasks.js';
 import { CLOSING_OUTCOMES, type ActivityItem } from '../../domain/reports/activity.js';
 import { activityId } from '../../domain/reports/activity.js';
 import type { CallTask, CustomerCall } from '../../domain/timeline/call-records.js';
@@ -78,27 +78,9 @@ export const taxIdToItem = (tenantId: string, taxKey: string, customerId: string
   customerId,
 });
 
-const FinanceTaskItem: z.ZodMiniType<FinanceTask> = z.object({
-  tenantId: z.string(),
-  taskId: z.string(),
-  kind: z.enum(TASK_KINDS),
-  status: z.enum(['open', 'done']),
-  customerId: z.string(),
-  invoiceId: z.optional(z.string()),
-  invoiceNumber: z.optional(z.string()),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  plan: z.optional(z.object({ instalments: z.optional(z.number()), note: z.optional(z.string()) })),
-  contact: z.optional(ContactPerson),
-  note: z.optional(z.string()),
-  failed: z.optional(z.object({ channel: z.enum(['email', 'sms']), address: z.string(), reason: z.string(), at: z.string() })),
-  completedAt: z.optional(z.string()),
-  completedBy: z.optional(z.string()),
-  resolution: z.optional(z.string()),
-});
 
 export const taskToItem = (t: FinanceTask): Item => ({ ...keys.task(t.tenantId, t.taskId), entity: 'task', ...t });
-export const itemToTask = (item: Item): FinanceTask => FinanceTaskItem.parse(item);
+export const itemToTask = (item: Item): FinanceTask => FinanceTask.parse(item);
 
 const StageBefore = z.union([StageId, z.literal('none')]);
 const activityBase = {

@@ -57,8 +57,6 @@ export interface InvoiceRepository {
    * same state. False when nothing was written: the invoice is gone, or (once) already marked, or the entry already written.
    */
   recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts?: { once?: boolean }): Promise<boolean>;
-  /** recordFailure `once`, answering false instead of throwing when the invoice already carries it, the entry exists, or the invoice is gone. */
-  recordFailureOnce(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent): Promise<boolean>;
   /** The customer can be reached now: its invoices that waited for a contact start. Returns how many. */
   activateInvoicesNeedingContact(tenantId: string, customerId: string): Promise<number>;
 }

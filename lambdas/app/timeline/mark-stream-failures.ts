@@ -15,7 +15,7 @@ import type { StreamBatchInfo, StreamHistory } from '../ports/stream-history.js'
 
 export type MarkStreamFailuresDeps = Observability & {
   stream: StreamHistory;
-  invoices: Pick<InvoiceRepository, 'recordFailureOnce'>;
+  invoices: Pick<InvoiceRepository, 'recordFailure'>;
   now: () => Date;
 };
 
@@ -37,7 +37,7 @@ export const markStreamFailures = async (deps: MarkStreamFailuresDeps, input: Ab
   let marked = 0;
   for (const inv of invoices) {
     const { failure, event } = streamFailure(inv, condition, at);
-    if (await deps.invoices.recordFailureOnce(inv.tenantId, inv.invoiceId, failure, event)) marked++;
+    if (await deps.invoices.recordFailure(inv.tenantId, inv.invoiceId, failure, event, { once: true })) marked++;
   }
 
   // 4. Counted and logged

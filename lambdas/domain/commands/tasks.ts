@@ -2,9 +2,10 @@
  * Work the finance team has to do that no timeline does for them: a customer asked for an
  * instalment plan, a customer named a new billing contact (applied once the team confirms it),
  * a reminder bounced and the address must be fixed. Stored in the tenant's task list
- * (table.ts keys.task), listed and completed through the admin API. Pure.
+ * (adapters/dynamo/keys.ts keys.task), listed and completed through the admin API. Pure.
  */
-import type { ContactPerson } from '../model.js';
+import * as z from 'zod/mini';
+import { ContactPerson, IsoDateTime } from '../model.js';
 
 export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -23,29 +24,31 @@ export const callTaskId = (customerId: string, day: string): string => `call#${c
 /** Id prefixes of the open answers that hold an invoice's next reminder: its plan requests, its customer's contact changes. */
 export const answerTaskPrefixes = (invoiceId: string, customerId: string): string[] => [planRequestTaskId(invoiceId, ''), contactChangeTaskId(customerId, '')];
 
-export interface FinanceTask {
-  tenantId: string;
+/** One task of the finance team's list, as stored and as the admin API shows it (without its tenant). */
+export const FinanceTask = z.object({
+  tenantId: z.string(),
   /** `<kind>#<customerId>` for fixContact (one open per customer), `<kind>#<invoiceId>#<ref>` otherwise. */
-  taskId: string;
-  kind: TaskKind;
-  status: 'open' | 'done';
-  customerId: string;
-  invoiceId?: string;
-  invoiceNumber?: string;
-  createdAt: string;
+  taskId: z.string(),
+  kind: z.enum(TASK_KINDS),
+  status: z.enum(['open', 'done']),
+  customerId: z.string(),
+  invoiceId: z.optional(z.string()),
+  invoiceNumber: z.optional(z.string()),
+  createdAt: IsoDateTime,
   /** 'customer' (through a link) or 'system' (a bounce). */
-  createdBy: string;
+  createdBy: z.string(),
   /** planRequest: instalments asked for and the customer's note. */
-  plan?: { instalments?: number; note?: string };
+  plan: z.optional(z.object({ instalments: z.optional(z.int()), note: z.optional(z.string()) })),
   /** contactChange: the contact the customer proposed; applied to the customer when confirmed. */
-  contact?: ContactPerson;
-  note?: string;
+  contact: z.optional(ContactPerson),
+  note: z.optional(z.string()),
   /** fixContact: the address that failed and how. */
-  failed?: { channel: 'email' | 'sms'; address: string; reason: string; at: string };
-  completedAt?: string;
-  completedBy?: string;
-  resolution?: string;
-}
+  failed: z.optional(z.object({ channel: z.enum(['email', 'sms']), address: z.string(), reason: z.string(), at: IsoDateTime })),
+  completedAt: z.optional(IsoDateTime),
+  completedBy: z.optional(z.string()),
+  resolution: z.optional(z.string()),
+});
+export type FinanceTask = z.infer<typeof FinanceTask>;
 
 export const fixContactTask = (input: {
   tenantId: string;

@@ -11,6 +11,7 @@ import { aliasLookup, DEFAULT_CUSTOMER_COLUMNS, type CsvMappingConfig, type Cust
 import { fieldsOf, type JsonItem } from './json.js';
 import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
 import { accepted, rejected, type Parsed, type RecordLocation, type Rejection } from './types.js';
+import { isRecordObject, shown, text } from './field-values.js';
 
 /** What a directory record sets. Only present keys change the stored customer. */
 export type DirectoryFields = Partial<
@@ -94,18 +95,6 @@ const BOOL_FALSE = new Set(['false', 'no', 'n', '0', 'nu', '']);
 
 const LANGUAGE_NAMES: Record<string, Language> = { italian: 'it', italiano: 'it', english: 'en', inglese: 'en', romanian: 'ro', romeno: 'ro', rumeno: 'ro', romana: 'ro' };
 
-const text = (v: unknown): string | undefined => {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
-};
-
-const shown = (v: unknown): string | undefined => {
-  if (v === undefined || v === null) return undefined;
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-};
 
 /**
  * E.164 through libphonenumber-js. A number of plausible length is accepted even where the
@@ -273,11 +262,11 @@ export async function* customersFromJson(items: AsyncIterable<JsonItem> | Iterab
       continue;
     }
     const v = item.value;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) {
+    if (!isRecordObject(v)) {
       yield rejected({ row: item.row, field: 'row', value: shown(v), reason: 'expected a customer object' });
       continue;
     }
-    const obj = v as Record<string, unknown>;
+    const obj = v;
     const fields: Record<string, unknown> = fieldsOf(obj, lookup);
     for (const k of NESTED) if (obj[k] !== undefined) fields[k] = obj[k];
     yield customerFromFields(fields, { row: item.row });

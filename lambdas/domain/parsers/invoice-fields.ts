@@ -8,6 +8,7 @@ import { parseDate } from './dates.js';
 import { isIsoCurrency } from '../model.js';
 import { normaliseTaxId, taxIdKeys } from './tax-ids.js';
 import { accepted, rejected, type InvoiceFormat, type ParsedInvoice, type RecordLocation, type Rejection, type Parsed } from './types.js';
+import { shown, text } from './field-values.js';
 
 export interface InvoiceFieldOptions {
   format: InvoiceFormat;
@@ -20,19 +21,6 @@ const CURRENCY_SYMBOLS: Record<string, string> = { '€': 'EUR', '£': 'GBP', $:
 
 const CREDIT_NOTE = /^(td04|td08|381|cn|nc|credit|credit ?note|nota (di )?credito|nota de credit|storno)$/i;
 
-/** Text of a field; numbers from JSON become their text, objects are not text. */
-const text = (v: unknown): string | undefined => {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return undefined;
-};
-
-const shown = (v: unknown): string | undefined => {
-  if (v === undefined || v === null) return undefined;
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
-};
 
 export const parseCurrency = (raw: string | undefined): string | undefined => {
   if (!raw) return undefined;

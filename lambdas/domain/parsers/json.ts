@@ -8,6 +8,7 @@ import { aliasLookup, DEFAULT_INVOICE_COLUMNS, normaliseName, type CsvMappingCon
 import { INVALID_UTF8 } from './bytes.js';
 import { invoiceFromFields } from './invoice-fields.js';
 import { FileRejected, LIMITS, rejected, type Parsed, type ParsedInvoice } from './types.js';
+import { isRecordObject, shown } from './field-values.js';
 
 export type JsonItem = { row: number; value: unknown } | { row: number; error: string };
 
@@ -80,11 +81,11 @@ export async function* invoicesFromJson(items: AsyncIterable<JsonItem> | Iterabl
       continue;
     }
     const v = item.value;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) {
-      yield rejected({ row: item.row, field: 'row', value: JSON.stringify(v)?.slice(0, 200), reason: 'expected an invoice object' });
+    if (!isRecordObject(v)) {
+      yield rejected({ row: item.row, field: 'row', value: shown(v), reason: 'expected an invoice object' });
       continue;
     }
-    yield invoiceFromFields(fieldsOf(v as Record<string, unknown>, lookup), { row: item.row }, {
+    yield invoiceFromFields(fieldsOf(v, lookup), { row: item.row }, {
       format: 'json',
       decimalMark: cfg?.decimalMark ?? '.',
       defaultCurrency: cfg?.defaultCurrency,

@@ -51,7 +51,7 @@ export const companionsFor = (input: {
   now: Date;
   paymentClaimGraceDays?: number;
 }): Companion[] => {
-  const { trigger, customer, policy, now } = input;
+  const { trigger, customer, now } = input;
   const today = localDay(now, customer.timeZone);
   const out: Companion[] = [];
   for (const s of input.siblings) {
