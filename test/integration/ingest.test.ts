@@ -32,7 +32,7 @@ const { tableName } = await useLocalTable();
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/ingest');
 // A copy of ../shared/conformance (real e-invoices written by others), kept in the repository so a clean clone tests them.
-const CONFORMANCE = join(ROOT, 'test/fixtures/conformance');
+const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
 const SEED = join(ROOT, 'local/seed');
 const BUCKET = 'ingest-test';
 
@@ -342,7 +342,7 @@ describe('needs contact, then activation', () => {
   });
 });
 
-describe('conformance samples (test/fixtures/conformance) end up as their README says', () => {
+describe('conformance samples (../shared/conformance, read in place) end up as their README says', () => {
   const ingestSample = async (dir: string, name: string): Promise<string> => {
     const t = `conf-${name.replace(/[^A-Za-z0-9]/g, '')}`;
     tenant(t);

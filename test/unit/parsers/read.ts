@@ -7,7 +7,8 @@ import { FileRejected, type Parsed, type Rejection } from '../../../lambdas/doma
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const FIXTURES = join(ROOT, 'test/fixtures/ingest');
 /** A copy of ../shared/conformance, kept in the repository so a clean clone tests them. */
-export const CONFORMANCE = join(ROOT, 'test/fixtures/conformance');
+/** The real e-invoices in shared/conformance beside the checkout, read in place (never copied into the repository). */
+export const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
 export const SEED = join(ROOT, 'local/seed');
 
 export const fromDisk = (path: string, key = `invoices/${basename(path)}`): SourceFile => ({ key, size: statSync(path).size, body: createReadStream(path) });
