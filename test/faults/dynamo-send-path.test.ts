@@ -19,6 +19,8 @@ import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
+import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 const { endpoint } = await useLocalTable();
 const proxy = await startFaultProxy(endpoint);
@@ -28,10 +30,9 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_SESV2: ses.endpoint,
   SENDER_EMAIL: 'crediti@officinerossi.example',
   SES_CONFIGURATION_SET: 'faults',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
-const { handler } = await import('../../lambdas/handlers/send-reminder.js');
+// The real handler (its task state names the error) over the production adapters, through the proxy.
+const handler = makeSendReminderHandler(timelineDeps());
 const store = dynamoRepositories();
 
 const T = 'send-faults';

@@ -1,8 +1,8 @@
 /**
  * StartExecution under throttling and 5xx, on the path that starts timelines: the table stream's
- * handler (lambdas/handlers/table-stream.ts) and the SfnWorkflow adapter with its production SDK
- * client (maxAttempts 4), talking to the Step Functions emulator through a fault proxy, so the
- * SDK's own retries and backoff run and every attempt is counted.
+ * batch loop (makeTableStreamRun, lambdas/handlers/table-stream.ts) and the SfnWorkflow adapter
+ * with its production SDK client (maxAttempts 4), talking to the Step Functions emulator through a
+ * fault proxy, so the SDK's own retries and backoff run and every attempt is counted.
  *
  * What must hold: throttling is retried with growing backoff; when it outlasts the retries the
  * record is handed back to the event source mapping (partial batch response) while the invoice
@@ -22,6 +22,8 @@ import { invoiceToItem } from '../../lambdas/adapters/dynamo/items.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import type { Invoice } from '../../lambdas/domain/model.js';
+import { STREAM_TIME_RESERVE_MS, makeTableStreamRun } from '../../lambdas/handlers/table-stream.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 await useLocalTable();
 const T = 'start-faults';
@@ -31,11 +33,11 @@ const proxy = await startFaultProxy(standIn.env.AWS_ENDPOINT_URL_SFN);
 Object.assign(process.env, {
   ...standIn.env,
   AWS_ENDPOINT_URL_SFN: proxy.url,
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
-const { run, STREAM_TIME_RESERVE_MS } = await import('../../lambdas/handlers/table-stream.js');
-const { metrics } = await import('../../lambdas/handlers/lib/powertools.js');
+/** The business counts the batch loop and its use case report, as the production count does (a metric of 1 unless told). */
+const counted = vi.fn<(metric: string, value: number) => void>();
+// The stream's batch loop over the production adapters (SfnWorkflow reaches the emulator through the proxy).
+const run = makeTableStreamRun(timelineDeps({ count: (metric, value = 1) => counted(metric, value) }));
 const store = dynamoRepositories();
 
 afterAll(async () => {
@@ -91,7 +93,7 @@ describe('StartExecution throttled on the table stream', () => {
   it('when throttling outlasts the SDK retries, hands back only that record, keeps the invoice, and the redelivery starts it once', async () => {
     const [a, b, c] = [await newInvoice(), await newInvoice(), await newInvoice()];
     proxy.inject({ op: 'StartExecution', when: forInvoice(b), fail: THROTTLED() });
-    const addMetric = vi.spyOn(metrics, 'addMetric');
+    counted.mockClear();
     const records = [insert(a), insert(b), insert(c)];
 
     const out = await run(batch(...records));
@@ -100,7 +102,7 @@ describe('StartExecution throttled on the table stream', () => {
     // its retries parks the position in the TableStream dead-letter queue (alarmed, test/faults/alarms).
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }]);
     expect(proxy.attempts('StartExecution', forInvoice(b))).toHaveLength(4);
-    expect(addMetric).toHaveBeenCalledWith('StreamRecordsFailed', expect.anything(), 1);
+    expect(counted).toHaveBeenCalledWith('StreamRecordsFailed', 1);
     expect(executionsOf(a)).toHaveLength(1);
     expect(executionsOf(b)).toHaveLength(0);
     expect(executionsOf(c)).toHaveLength(1);
@@ -187,14 +189,14 @@ describe('ExecutionAlreadyExists', () => {
     const record = insert(inv);
     await run(batch(record));
     await new SfnWorkflow().stop(nameOf(inv), 'paid');
-    const addMetric = vi.spyOn(metrics, 'addMetric');
+    counted.mockClear();
 
     // Step Functions refuses the name of a closed execution: ExecutionAlreadyExists, not retried.
     expect(await run(batch(record))).toEqual({ batchItemFailures: [] });
     const starts = proxy.attempts('StartExecution', forInvoice(inv));
     expect(starts).toHaveLength(2);
     expect(executionsOf(inv)).toEqual([expect.objectContaining({ status: 'ABORTED', cause: 'paid' })]);
-    expect(addMetric).not.toHaveBeenCalledWith('ExecutionsStarted', expect.anything(), expect.anything());
+    expect(counted).not.toHaveBeenCalledWith('ExecutionsStarted', expect.anything());
   });
 
   it('answers with the ARN the name stands for, without a retry', async () => {

@@ -16,6 +16,8 @@ import { useLocalTable } from '../support/dynamo.js';
 import { until } from '../support/until.js';
 import { supplier } from '../support/fixtures.js';
 import { callApi } from '../support/api-events.js';
+import { adminApiHandler } from '../support/admin-api-wiring.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 import { startFaultProxy } from './fault-proxy.js';
 import { caseMaker } from './cases.js';
 import { startSes } from '../../local/services/ses.js';
@@ -33,6 +35,7 @@ import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import type { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
+import { makeSendReminderHandler } from '../../lambdas/handlers/send-reminder.js';
 
 polyfillWithResolvers();
 await useLocalTable();
@@ -58,8 +61,9 @@ const definition = {
   },
 } as unknown as StateMachineDefinition;
 
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-let sendReminder: Handler;
+// The real send-reminder handler over the production adapters (the SES client is built when the
+// first e-mail goes, once the environment below points it at the proxy).
+const sendReminder = makeSendReminderHandler(timelineDeps());
 const taskResults: unknown[] = [];
 const activity = new Activity();
 const vclock = new VirtualClock({ start: START, mode: 'discrete' });
@@ -85,13 +89,9 @@ Object.assign(process.env, {
   EVENT_BUS_NAME: 'stop-faults',
   SENDER_EMAIL: 'crediti@officinerossi.example',
   SES_CONFIGURATION_SET: 'faults',
-  TENANT_ID: T,
   AWS_LAMBDA_FUNCTION_NAME: 'faults',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
-sendReminder = ((await import('../../lambdas/handlers/send-reminder.js')) as { handler: Handler }).handler;
-const adminApi = ((await import('../../lambdas/handlers/admin-api.js')) as { handler: Parameters<typeof callApi>[0] }).handler;
+const adminApi = adminApiHandler(T);
 const store = dynamoRepositories();
 const workflow = new SfnWorkflow();
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
-import { callApi, lambdaContext } from '../support/api-events.js';
+import { callApi } from '../support/api-events.js';
+import { adminApiHandler } from '../support/admin-api-wiring.js';
 import { supplier } from '../support/fixtures.js';
 import { keys } from '../../lambdas/adapters/dynamo/keys.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
@@ -22,6 +23,11 @@ import { policyFor } from '../../lambdas/domain/timeline/policies.js';
 import { callTaskId } from '../../lambdas/domain/commands/tasks.js';
 import type { Stage } from '../../lambdas/domain/timeline/stages.js';
 import type { TimelinePlan } from '../../lambdas/domain/timeline/plan.js';
+import { placeCall as placeCallUseCase } from '../../lambdas/app/timeline/place-call.js';
+import { sendStageReminder as sendStageReminderUseCase } from '../../lambdas/app/timeline/send-stage-reminder.js';
+import type { ExecutionRef, StageRequest } from '../../lambdas/app/timeline/execution.js';
+import { planFor as planForUseCase } from '../../lambdas/app/timeline/plan-timeline.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 await useLocalTable();
 const T = 'calls-co';
@@ -33,18 +39,16 @@ useClock({ now: () => now });
 
 const workflow = await startStandInWorkflow(STATE_MACHINE_ARN, now);
 Object.assign(process.env, {
-  TENANT_ID: T,
   ...workflow.env,
   EVENT_BUS_NAME: 'sollecito-calls',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'admin-api',
 });
-const { placeCall } = await import('../../lambdas/handlers/place-call.js');
-const adminApi = await import('../../lambdas/handlers/admin-api.js');
-const planTimelineHandler = await import('../../lambdas/handlers/plan-timeline.js');
-const { sendStageReminder } = await import('../../lambdas/handlers/send-reminder.js');
-const api = <R = any>(req: Parameters<typeof callApi>[1]) => callApi<R>(adminApi.handler, req);
+const deps = timelineDeps();
+const placeCall = (input: StageRequest) => placeCallUseCase(deps, input);
+const sendStageReminder = (input: StageRequest) => sendStageReminderUseCase(deps, input);
+const planFor = (input: ExecutionRef) => planForUseCase(deps, input);
+const adminApi = adminApiHandler(T);
+const api = <R = any>(req: Parameters<typeof callApi>[1]) => callApi<R>(adminApi, req);
 
 const store = dynamoRepositories();
 const tenant = supplier(T, { language: 'en' });
@@ -300,7 +304,7 @@ describe('two ignored e-mails and no SMS: the call comes forward', () => {
     if (engaged) {
       await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: inv.invoiceId, at: '2026-02-17T10:00:00Z', type: 'link_view', channel: 'link', actor: 'customer', outcome: 'recorded' }));
     }
-    return (await planTimelineHandler.handler({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }, lambdaContext('plan-timeline'))) as TimelinePlan;
+    return planFor({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run });
   };
 
   it('plans the call for the accounts office on the next business day and leaves out the e-mails before it', async () => {
@@ -341,7 +345,7 @@ describe('two ignored e-mails and no SMS: the call comes forward', () => {
       expect(view.events.filter((e) => e.type === 'deferred').map((e) => [e.stage, e.details?.reason])).toEqual([['firstOverdue', expect.stringContaining('call comes forward')]]);
       expect(view.events.filter((e) => e.type === 'message' && e.stage === 'firstOverdue')).toEqual([]);
       // Back in PlanTimeline (the Catch on Sollecito.Deferred): the call is next, the e-mail left out.
-      const replanned = (await planTimelineHandler.handler({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }, lambdaContext('plan-timeline'))) as TimelinePlan;
+      const replanned = await planFor({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run });
       expect(replanned).toMatchObject({ next: 'phoneCall' });
       expect(replanned.skip).toContain('firstOverdue');
     } finally {

@@ -14,6 +14,10 @@ import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/doma
 import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
 import { policyFor } from '../../lambdas/domain/timeline/policies.js';
 import type { Stage } from '../../lambdas/domain/timeline/stages.js';
+import { sendStageReminder as sendStageReminderUseCase } from '../../lambdas/app/timeline/send-stage-reminder.js';
+import type { StageRequest } from '../../lambdas/app/timeline/execution.js';
+import type { TimelinePorts } from '../../lambdas/app/timeline/ports.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 await useLocalTable();
 const T = 'voice-co';
@@ -22,7 +26,8 @@ useClock({ now: () => now });
 
 let ses: RunningSes;
 let store: DynamoRepositories;
-let sendStageReminder: typeof import('../../lambdas/handlers/send-reminder.js').sendStageReminder;
+let deps: TimelinePorts;
+const sendStageReminder = (input: StageRequest) => sendStageReminderUseCase(deps, input);
 
 const tenant = Tenant.parse({
   tenantId: T,
@@ -89,10 +94,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     SENDER_EMAIL: 'crediti@officinerossi.example',
     SES_CONFIGURATION_SET: 'voice',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  ({ sendStageReminder } = await import('../../lambdas/handlers/send-reminder.js'));
+  deps = timelineDeps();
   store = dynamoRepositories();
   await store.tenants.putTenant(tenant);
 });
@@ -220,7 +223,6 @@ describe('contact limits across invoices', () => {
 
 describe('an answer through a link waits for the finance team', () => {
   it('holds the next reminder while the customer plan request is open, and sends once it is done', async () => {
-    const { DynamoTasks } = await import('../../lambdas/adapters/dynamo-tasks.js');
     const tasks = store.tasks;
     const customer = newCustomer();
     await store.customers.putCustomer(customer);

@@ -1,5 +1,6 @@
 /**
- * PlaceCreditHold through its real handler module against DynamoDB Local, the local SES v2 server
+ * PlaceCreditHold through its real handler module (makeCreditHoldHandler over the production
+ * adapters, test/support/timeline-deps.ts) against DynamoDB Local, the local SES v2 server
  * and the local EventBridge stand-in: the hold on the customer, CreditHoldPlaced, the final notice
  * to the customer and the sales rep's notice, each once.
  */
@@ -14,6 +15,8 @@ import { STAGE_IDS } from '../../lambdas/domain/timeline/stages.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { startSes } from '../../local/services/ses.js';
+import { makeCreditHoldHandler } from '../../lambdas/handlers/credit-hold.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 await useLocalTable();
 const ses = await startSes();
@@ -27,10 +30,8 @@ Object.assign(process.env, {
   EVENT_BUS_NAME: 'sollecito-test',
   SENDER_EMAIL: 'crediti@officinerossi.example',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
-const { handler } = await import('../../lambdas/handlers/credit-hold.js');
+const handler = makeCreditHoldHandler(timelineDeps());
 
 const T = 'acme-placed';
 const REP = 'marco.neri@officinerossi.example';

@@ -31,11 +31,9 @@ const ses = await startSes();
 Object.assign(process.env, {
   ...workflow.env,
   AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'customer-pages',
 });
-const handler = await customerPagesHandler({ tenantId: T, linkSecret: SECRET, stateMachineArn: workflow.env.STATE_MACHINE_ARN, sender: 'crediti@officinerossi.example', eventBus: 'fuzz' });
+const handler = customerPagesHandler({ tenantId: T, linkSecret: SECRET, stateMachineArn: workflow.env.STATE_MACHINE_ARN, sender: 'crediti@officinerossi.example', eventBus: 'fuzz' });
 const page = (req: PageRequest) => callPage(handler, req);
 const table = tableFromEnv();
 const invoices = new DynamoInvoices(table);

@@ -14,6 +14,7 @@ import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { callPage, csrfOf, customerPagesHandler, pathOf, type PageRequest } from '../support/customer-pages.js';
 import { callApi } from '../support/api-events.js';
+import { adminApiHandler } from '../support/admin-api-wiring.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
 import { keys } from '../../lambdas/adapters/dynamo/keys.js';
@@ -47,7 +48,6 @@ const s3Dir = mkdtempSync(join(tmpdir(), 'pages-s3-'));
 const s3 = await startS3({ directory: s3Dir, bucket: BUCKET, onObjectCreated: () => undefined });
 
 Object.assign(process.env, {
-  TENANT_ID: T,
   ...workflow.env,
   EVENT_BUS_NAME: 'sollecito-test',
   AWS_ENDPOINT_URL_SESV2: ses.endpoint,
@@ -55,15 +55,13 @@ Object.assign(process.env, {
   S3_FORCE_PATH_STYLE: 'true',
   BUCKET_NAME: BUCKET,
   SENDER_EMAIL: 'crediti@officinerossi.example',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_LAMBDA_FUNCTION_NAME: 'customer-pages',
   // One set of credentials both local services accept (DynamoDB Local takes any).
   AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
 });
-const handler = await customerPagesHandler({ tenantId: T, linkSecret: SECRET, stateMachineArn: STATE_MACHINE_ARN, sender: 'crediti@officinerossi.example', bucket: BUCKET, eventBus: 'sollecito-test' });
-const { handler: adminApi } = await import('../../lambdas/handlers/admin-api.js');
+const handler = customerPagesHandler({ tenantId: T, linkSecret: SECRET, stateMachineArn: STATE_MACHINE_ARN, sender: 'crediti@officinerossi.example', bucket: BUCKET, eventBus: 'sollecito-test' });
+const adminApi = adminApiHandler(T);
 const page = (req: PageRequest) => callPage(handler, req);
 const table = tableFromEnv();
 const tenants = new DynamoTenants(table);

@@ -23,6 +23,10 @@ import { S3_LOCAL_CREDENTIALS, startS3 } from '../../local/services/s3.js';
 import { startSes } from '../../local/services/ses.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
+import { MAX_ATTACHMENT_BYTES, dossierKey, handOverDossier as handOverDossierUseCase } from '../../lambdas/app/dossier/hand-over-dossier.js';
+import { escalationIn, makeDossierRun } from '../../lambdas/handlers/hand-over-dossier.js';
+import { makeEscalateHandler } from '../../lambdas/handlers/escalate.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 await useLocalTable();
 const dir = mkdtempSync(join(tmpdir(), 'dossier-s3-'));
@@ -43,12 +47,11 @@ Object.assign(process.env, {
   EVENT_BUS_NAME: 'test',
   SENDER_EMAIL: 'crediti@officinerossi.example',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
 });
-const { handOverDossier, dossierKey, MAX_ATTACHMENT_BYTES } = await import('../../lambdas/handlers/lib/dossier-handover.js');
-const { run: dossierConsumer, escalationIn } = await import('../../lambdas/handlers/hand-over-dossier.js');
-const { handler: escalateHandler } = await import('../../lambdas/handlers/escalate.js');
+const deps = timelineDeps();
+const handOverDossier = (ids: Parameters<typeof handOverDossierUseCase>[1]) => handOverDossierUseCase(deps, ids);
+const dossierConsumer = makeDossierRun(deps);
+const escalateHandler = makeEscalateHandler(deps);
 
 const T = 'acme-dossier';
 const store = dynamoRepositories();

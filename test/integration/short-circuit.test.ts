@@ -10,6 +10,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { useLocalTable } from '../support/dynamo.js';
 import { invoiceOf, supplier } from '../support/fixtures.js';
 import { callApi, financeUser, type ApiRequest } from '../support/api-events.js';
+import { adminApiHandler } from '../support/admin-api-wiring.js';
 import { clock, useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
@@ -129,15 +130,13 @@ const emulator = new SfnEmulator({
 const sfnEndpoint = await emulator.listen(await freePort());
 const eventsSink = await startEventsSink(await freePort(), vclock);
 Object.assign(process.env, {
-  TENANT_ID: T,
   STATE_MACHINE_ARN,
   AWS_ENDPOINT_URL_SFN: sfnEndpoint,
   EVENT_BUS_NAME: 'sollecito-test',
   AWS_ENDPOINT_URL_EVENTBRIDGE: eventsSink.endpoint,
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_LAMBDA_FUNCTION_NAME: 'admin-api',
 });
-const { handler } = await import('../../lambdas/handlers/admin-api.js');
+const handler = adminApiHandler(T);
 const api = <R = any>(req: ApiRequest) => callApi<R>(handler, req);
 
 const settle = () => untilSettled(emulator);

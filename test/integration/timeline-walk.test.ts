@@ -43,7 +43,12 @@ let sms: RunningSmsSink;
 let s3: RunningS3;
 let events: Awaited<ReturnType<typeof startEventsSink>>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-const handlers: Record<string, Handler> = {};
+// The deployed wiring, as the local stack loads it: each entry's handler module, found through the
+// task map. Importing them needs no environment; each builds its adapters on its first Task, once
+// beforeAll has pointed the SDK at the local services.
+const handlers: Record<string, Handler> = Object.fromEntries(
+  await Promise.all(DUNNING_TASKS.map(async ({ handler }) => [handler, ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler] as const)),
+);
 let store: DynamoRepositories;
 
 const tenant = Tenant.parse({
@@ -119,12 +124,7 @@ beforeAll(async () => {
     EVENT_BUS_NAME: 'walk-bus',
     BUCKET_NAME: 'walk-documents',
     STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:walk',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  for (const { handler } of DUNNING_TASKS) {
-    handlers[handler] = ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler;
-  }
   store = dynamoRepositories();
   await store.tenants.putTenant(tenant);
 });

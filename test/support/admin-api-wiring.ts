@@ -34,6 +34,7 @@ export const adminApiDeps = (tenantId: string, over: Partial<AdminApiDeps> = {})
       onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: err instanceof Error ? err.name : String(err) }),
     }),
     queries: new DynamoQueries(table),
+    bankCredits: repos.bankCredits,
     events: new EventBridgeEvents(),
     // As deps.idempotencyStore: the records in the single table (pk/sk, expiring through `ttl`).
     idempotency: { persistenceStore: new DynamoDBPersistenceLayer({ tableName: table.name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }) },

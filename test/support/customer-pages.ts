@@ -19,6 +19,7 @@ import { parseLinkSecret } from '../../lambdas/adapters/link-key.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { SesMailer } from '../../lambdas/adapters/ses-mailer.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
+import { makeCustomerPagesHandler } from '../../lambdas/handlers/customer-pages.js';
 import { lambdaContext } from './api-events.js';
 
 export interface PagesConfig {
@@ -38,10 +39,7 @@ export interface PagesConfig {
  * services' endpoints still come from the SDK's AWS_ENDPOINT_URL_<SERVICE> (and TABLE_NAME from
  * useLocalTable), so build it after those are set. Logs silent; metrics as POWERTOOLS_METRICS_DISABLED says.
  */
-export const customerPagesHandler = async (c: PagesConfig) => {
-  // Imported now, not at the top: the handlers' shared logger (lib/powertools.ts) reads
-  // POWERTOOLS_LOG_LEVEL when first imported, and a test sets it before calling this.
-  const { makeCustomerPagesHandler } = await import('../../lambdas/handlers/customer-pages.js');
+export const customerPagesHandler = (c: PagesConfig) => {
   const table = tableFromEnv();
   const logger = new Logger({ serviceName: 'customer-pages', logLevel: 'SILENT' });
   // Its own warnings ("no metrics to publish") follow the logger.
