@@ -8,10 +8,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from '../adapters/clock.js';
+import { invoiceChangeOf } from '../adapters/dynamo/stream-images.js';
+import { becameEscalated } from '../domain/timeline/invoice-reactions.js';
 import { handOverDossier, type DossierDeps } from '../app/dossier/hand-over-dossier.js';
 import type { DomainEvents } from '../app/ports/domain-events.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
@@ -27,21 +27,12 @@ export interface Escalation {
   run: number;
 }
 
-const imageOf = (raw: Record<string, unknown> | undefined): Record<string, unknown> | undefined =>
-  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
-
-/** The invoice a record shows becoming escalated; undefined for any other change (pure). */
+/** The invoice a record shows becoming escalated; undefined for any other change. */
 export const escalationIn = (record: DynamoDBRecord): Escalation | undefined => {
-  const after = imageOf(record.dynamodb?.NewImage);
-  const before = imageOf(record.dynamodb?.OldImage);
-  if (after?.entity !== 'invoice' || after.status !== 'escalated' || before?.status === 'escalated') return undefined;
-  if (typeof after.tenantId !== 'string' || typeof after.invoiceId !== 'string') return undefined;
-  return {
-    tenantId: after.tenantId,
-    invoiceId: after.invoiceId,
-    revision: typeof after.revision === 'number' ? after.revision : 1,
-    run: typeof after.run === 'number' ? after.run : 0,
-  };
+  const change = invoiceChangeOf(record);
+  if (typeof change === 'string' || !change.after || !becameEscalated(change.before, change.after)) return undefined;
+  const { tenantId, invoiceId, revision, run } = change.after;
+  return { tenantId, invoiceId, revision, run };
 };
 
 /** Time kept back before the function's timeout: one dossier (PDF, S3, SES with their retries) fits in it. */

@@ -3,7 +3,7 @@ import { Customer, type ContactEvent } from '../../lambdas/domain/model.js';
 import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
 import { checkPromiseDue } from '../../lambdas/domain/timeline/promise-check.js';
 import { CALL_FORWARD_REASON, stageHold, type StageHoldInput } from '../../lambdas/domain/timeline/stage-holds.js';
-import { reactionsTo, type InvoiceImage } from '../../lambdas/domain/timeline/invoice-reactions.js';
+import { becameEscalated, reactionsTo, type InvoiceImage } from '../../lambdas/domain/timeline/invoice-reactions.js';
 import { invoiceOf } from '../support/fixtures.js';
 
 const inv = (over: Parameters<typeof invoiceOf>[0] extends infer T ? Partial<T> : never = {}) => invoiceOf({ tenantId: 't', invoiceId: 'I', ...over });
@@ -98,5 +98,12 @@ describe('reactions to a changed invoice', () => {
       { action: 'thankYou', paidNow: 100_000 },
     ]);
     expect(reactionsTo('MODIFY', img({ status: 'paid' }), img({ status: 'paid', run: 1 }))).toEqual([{ action: 'stop', cause: 'no longer chased: paid' }]);
+  });
+
+  it('sees the hand-off to the agency once: the change into escalated, not one of an escalated invoice', () => {
+    expect(becameEscalated(img(), img({ status: 'escalated' }))).toBe(true);
+    expect(becameEscalated(undefined, img({ status: 'escalated' }))).toBe(true);
+    expect(becameEscalated(img({ status: 'escalated' }), img({ status: 'escalated', amountPaid: 10 }))).toBe(false);
+    expect(becameEscalated(img({ status: 'escalated' }), img({ status: 'paid' }))).toBe(false);
   });
 });

@@ -81,3 +81,7 @@ export const mayMoveActivity = (before: Invoice | undefined, after: Invoice): bo
 export const mayLiftHold = (before: Invoice | undefined, after: Invoice): boolean =>
   before !== undefined &&
   (after.amountPaid > before.amountPaid || before.status !== after.status || after.revision > before.revision || after.dueDate !== before.dueDate);
+
+/** The change that hands an invoice to the collection agency (the dossier follows it). */
+export const becameEscalated = (before: Pick<InvoiceImage, 'status'> | undefined, after: Pick<InvoiceImage, 'status'>): boolean =>
+  after.status === 'escalated' && before?.status !== 'escalated';
