@@ -51,7 +51,8 @@ export class SesMailer implements Mailer {
                   FileName: a.filename,
                   ContentType: a.contentType,
                   RawContent: a.content,
-                  ContentDisposition: 'ATTACHMENT' as const,
+                  // Inline (with its Content-ID) for an image the HTML shows by cid:, e.g. the payment QR code.
+                  ...(a.contentId ? { ContentDisposition: 'INLINE' as const, ContentId: a.contentId } : { ContentDisposition: 'ATTACHMENT' as const }),
                   ContentTransferEncoding: 'BASE64' as const,
                 })),
               }

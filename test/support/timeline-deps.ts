@@ -11,6 +11,7 @@ import { EventBridgeEvents } from '../../lambdas/adapters/eventbridge-events.js'
 import { envMessageLinks } from '../../lambdas/adapters/message-links.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { SesMailer, senderEmail } from '../../lambdas/adapters/ses-mailer.js';
+import { QrcodeImages } from '../../lambdas/adapters/qr-png.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import { PinpointSmsSender } from '../../lambdas/adapters/sms-sender.js';
 import type { Observability } from '../../lambdas/app/observability.js';
@@ -66,5 +67,6 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     sender: over.sender ?? senderEmail,
     links: over.links ?? envMessageLinks,
     clock: over.clock ?? clock,
+    qr: over.qr ?? new QrcodeImages(),
   };
 };

@@ -91,11 +91,18 @@ describe('the collection dossier', () => {
 
   it('claims principal, interest to date and the fixed compensation to the cent', async () => {
     const json = JSON.parse(strFromU8(unzipSync((await buildDossier(input(), 'it')).zip)['dossier.json']!));
-    // Independently: 1,000.00 EUR × (ECB 2026-H1 + 8 points) × 30 / 365, rounded half up to the cent.
+    // Independently, at ECB 2026-H1 + 8 points, rounded half up to the cent once: the 1,000.00 still due
+    // for 30 days, and the 200.00 paid on 5 February for its 5 late days.
     const rate = DEFAULT_RATES.find((r) => r.period === '2026-H1')!.ecbRate + STATUTORY_MARGIN;
-    const interest = Math.round((100_000 * rate * 30) / 365 / 100);
+    const interest = Math.round((100_000 * rate * 30 + 20_000 * rate * 5) / 365 / 100);
+    // By hand: (100 000 × 10 150 × 30 + 20 000 × 10 150 × 5) / 36 500 000 = 862.05… → 862.
+    expect(interest).toBe(862);
     expect(json.claim).toMatchObject({ currency: 'EUR', asOf: '2026-03-02', principal: 100_000, interest, compensation: 4_000, total: 100_000 + interest + 4_000, interestDays: 30 });
     expect(json.invoice).toMatchObject({ amount: 120_000, amountPaid: 20_000, daysPastDue: 30 });
+    expect(json.claim.interestParts.map((p: { kind: string; amount: number; until: string; days: number }) => [p.kind, p.amount, p.until, p.days])).toEqual([
+      ['paidLate', 20_000, '2026-02-05', 5],
+      ['unpaid', 100_000, '2026-03-02', 30],
+    ]);
   });
 
   it('carries the history, promises, disputes, sales notes and the relationship flag', async () => {

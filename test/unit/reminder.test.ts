@@ -131,6 +131,17 @@ describe('decideReminder: amounts', () => {
     expect(d.line.compensation).toBeUndefined();
   });
 
+  it('counts interest on the part paid late up to its payment day (hand-checked, 2026-H1 at 10.15%)', () => {
+    // 2,450.00 due 2026-02-16; 450.00 paid 2026-03-02 (14 days late); 2,000.00 still due on 2026-03-20 (32 days).
+    // (45 000 × 10 150 × 14 + 200 000 × 10 150 × 32) / 36 500 000 = 71 354 500 000 / 36 500 000 = 1954.9… → 1955.
+    const c = customer({ policy: 'standard' });
+    const payments = [{ amount: 45_000, currency: 'EUR', date: '2026-03-02' }];
+    const d = decideReminder({ invoice, customer: c, tenant, policy: policyFor(c, tenant), kind: 'creditHold', now: new Date('2026-03-20T09:00:00Z'), payments });
+    expect(d.line.interest).toBe(1955);
+    // Without the payment's date only the unpaid rest runs: 64 960 000 000 / 36 500 000 = 1779.7… → 1780.
+    expect(decide('standard', 'creditHold').line.interest).toBe(1780);
+  });
+
   it('shows no interest before the due date', () => {
     const d = decide('standard', 'creditHold', {}, new Date('2026-02-10T09:00:00Z'));
     expect(d.line.daysLate).toBe(0);

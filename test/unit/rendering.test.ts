@@ -451,3 +451,31 @@ describe('renderNotice', () => {
     expect(n.text).toContain('mailbox does not exist');
   });
 });
+
+describe('the payment QR code (EPC069-12)', () => {
+  it('shows the inline image with its caption where the e-mail has one, and hands the payload back', () => {
+    const m = renderMessage(input({ paymentQrSrc: 'cid:payment-qr' }));
+    expect(m.html).toContain("<img src='cid:payment-qr'");
+    expect(m.paymentQr?.split('\n')).toEqual(['BCD', '002', '1', 'SCT', '', tenant.name, 'IT60X0542811101000000123456', 'EUR1234.56', '', 'RF18539007547034']);
+    // The same data as text stays in "how to pay".
+    expect(m.text).toContain('RF18539007547034');
+  });
+
+  it('shows none without an image source, for a non-euro debt, or on the thank-you', () => {
+    expect(renderMessage(input()).html).not.toContain('cid:');
+    expect(renderMessage(input()).paymentQr).toBeUndefined();
+    const gbp = renderMessage(input({ paymentQrSrc: 'cid:payment-qr', lines: [line({}, { currency: 'GBP' })] }));
+    expect(gbp.paymentQr).toBeUndefined();
+    expect(gbp.html).not.toContain('cid:');
+  });
+
+  it('covers a statement with the total and the references as text', () => {
+    const m = renderMessage(
+      input({ kind: 'secondOverdue', paymentQrSrc: 'cid:payment-qr', lines: [line({ kind: 'secondOverdue' }), line({ kind: 'secondOverdue', amountDue: 10_000 }, { invoiceId: 'INV-2', number: 'B2', paymentReference: 'REF-B2' })] }),
+    );
+    const fields = m.paymentQr!.split('\n');
+    expect(fields[7]).toBe('EUR1334.56');
+    expect(fields[9]).toBe('');
+    expect(fields[10]!.split(' ').sort()).toEqual(['REF-B2', 'RF18539007547034']);
+  });
+});

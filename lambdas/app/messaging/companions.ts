@@ -26,9 +26,9 @@ export const findCompanions = async (deps: Pick<TimelinePorts, 'invoices' | 'lin
     (i) => i.invoiceId !== req.invoice.invoiceId && !i.needsContact,
   );
   if (open.length === 0) return [];
-  const siblings = (await Promise.all(open.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) =>
-    v ? [{ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }] : [],
-  );
+  const views = (await Promise.all(open.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) => (v ? [v] : []));
+  const siblings = views.map((v) => ({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }));
+  const paymentsOf = new Map(views.map((v) => [v.invoice.invoiceId, v.payments]));
   const companions = companionsFor({
     trigger: req.invoice,
     customer: req.customer,
@@ -39,7 +39,15 @@ export const findCompanions = async (deps: Pick<TimelinePorts, 'invoices' | 'lin
   });
   return Promise.all(
     companions.map(async (c) => {
-      const { line } = decideReminder({ invoice: c.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind: c.stage as Stage, now });
+      const { line } = decideReminder({
+        invoice: c.invoice,
+        customer: req.customer,
+        tenant: req.tenant,
+        policy: req.policy,
+        kind: c.stage as Stage,
+        now,
+        payments: paymentsOf.get(c.invoice.invoiceId) ?? [],
+      });
       const signed = await deps.links.linksFor(c.invoice, c.stage, now, req.tenant.openTracking);
       return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
     }),

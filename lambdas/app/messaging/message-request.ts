@@ -1,5 +1,5 @@
 /** What a guarded customer message is asked to say, and what came of it. */
-import type { Customer, Invoice, InvoiceStatus, Policy, Tenant } from '../../domain/model.js';
+import type { Customer, Invoice, InvoiceStatus, Payment, Policy, Tenant } from '../../domain/model.js';
 import type { MessageChannel, ReminderKind } from '../../domain/messages/reminder.js';
 import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
@@ -24,6 +24,8 @@ export interface MessageRequest {
   consolidate?: boolean;
   /** E-mails about this invoice the customer ignored in a row (domain/engagement.ts). */
   ignoredEmails?: number;
+  /** The invoice's recorded payments (InvoiceView.payments): parts paid late earn interest to their day. */
+  payments?: readonly Payment[];
 }
 
 export interface ChannelOutcome {

@@ -17,6 +17,7 @@ import type { ContactEvent } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
 import { DeferredError, SendOutcomeUnknownError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
+import type { OutgoingEmail } from '../ports/mailer.js';
 import { findCompanions, type CompanionLine } from './companions.js';
 import type { ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
 
@@ -36,7 +37,16 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
   const now = deps.clock.now();
   const companions: CompanionLine[] = req.consolidate ? await findCompanions(deps, req, now) : [];
   const decide = (kind: ReminderKind) =>
-    decideReminder({ invoice: req.invoice, customer: req.customer, tenant: req.tenant, policy: req.policy, kind, now, ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}) });
+    decideReminder({
+      invoice: req.invoice,
+      customer: req.customer,
+      tenant: req.tenant,
+      policy: req.policy,
+      kind,
+      now,
+      ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}),
+      ...(req.payments ? { payments: req.payments } : {}),
+    });
   // The combined message speaks with the firmest stage among its invoices; its channels follow that stage.
   const decided = decide(messageKind(req.kind, companions));
   // Timeline stages respect the customer's contact limits: deferred (thrown), or the SMS left out.
@@ -55,6 +65,7 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
       lines: [{ ...ownLine, ...(links ? { links } : {}) }, ...others.map((c) => c.line)],
       now,
       ...(req.facts ? { facts: req.facts } : {}),
+      ...(deps.qr ? { paymentQrSrc: `cid:${PAYMENT_QR_CID}` } : {}),
     });
   let rendered = render(companions);
 
@@ -100,8 +111,9 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
       companionEvents: companionEvents('email', to),
       deadlineMs: mailer.deadlineMs,
       // Read at send time: the text is rendered again if a companion dropped out at the claim.
-      send: () =>
-        mailer.send({
+      send: async () => {
+        const attachments = [...(req.attachments ?? []), ...(await paymentQrImage(deps, rendered.paymentQr))];
+        return mailer.send({
           from: deps.sender(),
           to: [to],
           replyTo: req.tenant.email,
@@ -109,8 +121,9 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
           html: rendered.html,
           text: rendered.text,
           tags,
-          ...(req.attachments?.length ? { attachments: req.attachments } : {}),
-        }),
+          ...(attachments.length ? { attachments } : {}),
+        });
+      },
     });
   }
   if (decision.sms && rendered.sms) {
@@ -226,6 +239,12 @@ const withinContactLimits = async (deps: MessagingDeps, req: MessageRequest, d: 
   }
   return d;
 };
+
+/** The Content-ID the e-mail's HTML shows the payment QR code by (an inline image: Gmail and Outlook show no data: images). */
+const PAYMENT_QR_CID = 'payment-qr';
+
+const paymentQrImage = async (deps: MessagingDeps, payload: string | undefined): Promise<NonNullable<OutgoingEmail['attachments']>> =>
+  payload && deps.qr ? [{ filename: 'sepa-qr.png', contentType: 'image/png', content: await deps.qr.png(payload), contentId: PAYMENT_QR_CID }] : [];
 
 /** Messages that answer the customer rather than chase: they do not count against the contact limits. */
 const NOT_COUNTED: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['thankYou', 'paymentClaimAck']);

@@ -8,7 +8,8 @@ export interface OutgoingEmail {
   text: string;
   /** SES message tags: tenant, invoice, stage (never personal data). */
   tags?: Record<string, string>;
-  attachments?: { filename: string; contentType: string; content: Uint8Array }[];
+  /** `contentId`: shown inline where the HTML says `cid:<contentId>` (an image), not as a file to open. */
+  attachments?: { filename: string; contentType: string; content: Uint8Array; contentId?: string }[];
 }
 
 export interface Mailer {

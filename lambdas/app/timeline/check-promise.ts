@@ -45,6 +45,7 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
       kind,
       guardKey,
       requiredStatus: 'open',
+      payments: c.view.payments,
       ...exec,
       facts: { promiseDate },
     });

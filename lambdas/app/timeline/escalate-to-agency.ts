@@ -49,6 +49,7 @@ export const escalateToAgency = async (deps: EscalateDeps, input: StageRequest):
           kind: 'escalation',
           guardKey: guardKeyFor('escalationNotice'),
           requiredStatus: 'open',
+          payments: c.view.payments,
           ...exec,
         })
       : undefined;

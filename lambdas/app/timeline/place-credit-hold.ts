@@ -41,12 +41,13 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
     kind: 'creditHold',
     guardKey: guardKeyFor('creditHoldNotice'),
     requiredStatus: 'open',
+    payments: c.view.payments,
     ...exec,
   });
 
   // 3. The hold and the sales rep's notice, once
   const now = deps.clock.now();
-  const { line } = decideReminder({ invoice: inv, customer: c.customer, tenant: c.tenant, policy: c.policy, kind: 'creditHold', now });
+  const { line } = decideReminder({ invoice: inv, customer: c.customer, tenant: c.tenant, policy: c.policy, kind: 'creditHold', now, payments: c.view.payments });
   const amounts = {
     currency: inv.currency,
     amountDue: line.amountDue,

@@ -11,6 +11,7 @@ import type { CustomerRepository } from '../ports/customers.js';
 import type { DomainEvents } from '../ports/domain-events.js';
 import type { InvoiceRepository } from '../ports/invoices.js';
 import type { Mailer } from '../ports/mailer.js';
+import type { QrImages } from '../ports/qr.js';
 import type { MessageLinkSigner } from '../ports/message-links.js';
 import type { ReportRepository } from '../ports/reports.js';
 import type { SendGuard } from '../ports/send-guard.js';
@@ -37,10 +38,12 @@ export interface TimelinePorts extends Observability {
   sender: () => string;
   links: MessageLinkSigner;
   clock: Clock;
+  /** Draws the payment QR code of e-mails; without it e-mails carry none. */
+  qr?: QrImages;
 }
 
 /** What loading an invoice's case needs. */
 export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants'>;
 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
-export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count'>;
+export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'>;

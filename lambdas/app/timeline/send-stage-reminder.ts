@@ -82,6 +82,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     run: input.run,
     consolidate: true,
     ignoredEmails,
+    payments: c.view.payments,
   });
   return { stage: input.stage, ...out };
 };

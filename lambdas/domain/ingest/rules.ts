@@ -2,7 +2,7 @@
  * The ingest decisions, pure: which invoice a record is (its identity), whether it is new, the same,
  * a correction or something that must not be touched; how it is chased (open, not_chased,
  * needsContact); the due date when the document has none; customers created from an e-invoice's
- * buyer; a directory record merged into the stored customer.
+ * buyer; the payment reference (payment-reference.ts); a directory record merged into the stored customer.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
@@ -10,6 +10,7 @@ import { ACTIVE_STATUSES, Customer, type ContactEvent, type Invoice, type Invoic
 import { contactEvent } from '../shared/contact-event.js';
 import { isReachable } from '../commands/commands.js';
 import { addDays } from '../shared/days.js';
+import { generatedPaymentReference } from './payment-reference.js';
 import type { DirectoryCustomer, DirectoryFields } from '../parsers/customers.js';
 import type { BuyerParty, InvoiceFormat, ParsedInvoice } from '../parsers/types.js';
 
@@ -139,10 +140,12 @@ export const invoiceFromRecord = (rec: ParsedInvoice, customer: Customer, ctx: I
   const reason = notChasedReason(rec);
   const now = ctx.now.toISOString();
   const format: InvoiceFormat = rec.format;
+  const invoiceId = invoiceIdFor(ctx.tenantId, customer.customerId, rec.number, rec.documentKind, rec.instalment?.index);
+  const number = rec.number.trim();
   return {
     tenantId: ctx.tenantId,
-    invoiceId: invoiceIdFor(ctx.tenantId, customer.customerId, rec.number, rec.documentKind, rec.instalment?.index),
-    number: rec.number.trim(),
+    invoiceId,
+    number,
     customerId: customer.customerId,
     issueDate: rec.issueDate,
     dueDate: dueDateFor(rec, customer),
@@ -150,7 +153,8 @@ export const invoiceFromRecord = (rec: ParsedInvoice, customer: Customer, ctx: I
     amount: rec.amount,
     amountPaid: 0,
     status: reason ? 'not_chased' : 'open',
-    ...(rec.paymentReference ? { paymentReference: rec.paymentReference } : {}),
+    // The company's own reference as given (a malformed RF too: payment-reference.ts); else one made here.
+    paymentReference: rec.paymentReference ?? generatedPaymentReference({ number, invoiceId, ...(rec.instalment ? { instalment: rec.instalment } : {}) }),
     ...(rec.instalment ? { instalment: rec.instalment } : {}),
     needsContact: !reason && !isReachable(customer),
     revision: 1,
@@ -176,6 +180,10 @@ export type IngestDecision =
 
 const event = (inv: Invoice, ctx: IngestContext, type: 'superseded', details: Record<string, unknown>): ContactEvent =>
   contactEvent({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, at: ctx.now.toISOString(), type, channel: 'system', actor: 'system', details });
+
+/** The file's reference replaces the stored one, unless it is only the one made for a record without any (the company's own stays). */
+const takesReference = (existing: Invoice, candidate: Invoice): candidate is Invoice & { paymentReference: string } =>
+  candidate.paymentReference !== undefined && (existing.paymentReference === undefined || candidate.paymentReference !== generatedPaymentReference(candidate));
 
 const chaseFields = (i: Invoice) => `${i.amount}|${i.currency}|${i.dueDate}`;
 
@@ -209,7 +217,7 @@ export const decide = (existing: Invoice | undefined, candidate: Invoice, ctx: I
       source: candidate.source,
       updatedAt: now,
     };
-    if (candidate.paymentReference) invoice.paymentReference = candidate.paymentReference;
+    if (takesReference(existing, candidate)) invoice.paymentReference = candidate.paymentReference;
     if (status === 'not_chased') invoice.notChasedReason = candidate.notChasedReason;
     else delete invoice.notChasedReason;
     return {
@@ -240,7 +248,7 @@ export const decide = (existing: Invoice | undefined, candidate: Invoice, ctx: I
     invoice.issueDate = candidate.issueDate;
     fields.push('issueDate');
   }
-  if (candidate.paymentReference && candidate.paymentReference !== existing.paymentReference) {
+  if (takesReference(existing, candidate) && candidate.paymentReference !== existing.paymentReference) {
     invoice.paymentReference = candidate.paymentReference;
     fields.push('paymentReference');
   }

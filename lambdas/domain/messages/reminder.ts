@@ -3,10 +3,11 @@
  * (tenant), the policy and the stage (or one-off message). Pure: no I/O, `now` comes in.
  */
 import { DateTime } from 'luxon';
-import { amountDue, type Customer, type Invoice, type Language, type MessageKind, type Policy, type StageId, type Tenant, type Tone } from '../model.js';
+import { amountDue, type Customer, type Invoice, type Language, type MessageKind, type Payment, type Policy, type StageId, type Tenant, type Tone } from '../model.js';
 import { STAGE_IDS, WRITTEN_STAGES } from '../timeline/stages.js';
 import { IGNORED_EMAILS_BEFORE_SMS } from '../timeline/engagement.js';
 import { claimAmount } from '../money/interest.js';
+import { paidParts } from '../money/paid-parts.js';
 import type { MessageLine } from './rendering/types.js';
 import { localDay } from '../shared/days.js';
 
@@ -22,6 +23,8 @@ export interface ReminderInput {
   now: Date;
   /** E-mails about this invoice the customer ignored in a row (engagement.ts). */
   ignoredEmails?: number;
+  /** The payments recorded on the invoice: a part paid late still earns interest up to its day. */
+  payments?: readonly Pick<Payment, 'amount' | 'currency' | 'date'>[];
 }
 
 export interface ReminderDecision {
@@ -92,7 +95,13 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
   const late = daysLate(invoice.dueDate, now, customer.timeZone);
   const line: MessageLine = { invoice, kind, amountDue: due, daysLate: late };
   if (policy.showInterest && SHOWS_INTEREST.has(kind) && late > 0 && due > 0) {
-    const claim = claimAmount({ principal: due, currency: invoice.currency, dueDate: invoice.dueDate, asOf: localDay(now, customer.timeZone) });
+    const claim = claimAmount({
+      principal: due,
+      currency: invoice.currency,
+      dueDate: invoice.dueDate,
+      asOf: localDay(now, customer.timeZone),
+      payments: paidParts(input.payments ?? [], invoice.currency),
+    });
     line.interest = claim.interest;
     line.compensation = claim.compensation;
   }

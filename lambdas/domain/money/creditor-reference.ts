@@ -28,3 +28,10 @@ export const creditorReferenceFor = (invoiceNumber: string): string => {
   if (body.length > 21) throw new RangeError(`"${invoiceNumber}" has ${body.length} letters and digits; an RF creditor reference holds at most 21`);
   return generate(body);
 };
+
+/** Starts with RF (case and spaces aside) but fails the ISO 11649 check: a bank would refuse it as structured. */
+export const isMalformedCreditorReference = (raw: string): boolean => normaliseCreditorReference(raw).startsWith('RF') && !isValidCreditorReference(raw);
+
+/** The reference as a structured ISO 11649 RF (normalised), or undefined when it is not a valid one. */
+export const structuredReference = (raw: string | undefined): string | undefined =>
+  raw !== undefined && isValidCreditorReference(raw) ? normaliseCreditorReference(raw) : undefined;

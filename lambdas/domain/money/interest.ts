@@ -5,7 +5,7 @@
  * Interest is simple, from the day after the due date to `asOf` inclusive, actual/365, at the
  * reference rate in force on 1 January (first half-year) or 1 July (second) plus 8 points. It is
  * computed per half-year segment in exact integer arithmetic and rounded to the minor unit once,
- * half up.
+ * half up. A debt paid in parts runs each part to its own payment day (interestOnParts).
  */
 import { DateTime } from 'luxon';
 
@@ -51,6 +51,11 @@ export interface ClaimInput {
   dueDate: string;
   /** ISO date up to which interest runs (inclusive). */
   asOf: string;
+  /**
+   * The parts already paid, with their value dates: one paid after the due date earns interest up
+   * to its day (interestOnParts). Without them interest runs on `principal` alone.
+   */
+  payments?: readonly DatedAmount[];
   /** Reference rates; default: DEFAULT_RATE_TABLES[currency] (none: no interest). */
   rates?: RateTable;
   compensation?: CompensationTable;
@@ -72,6 +77,8 @@ export interface Interest {
 }
 
 export interface Claim extends Interest {
+  /** The parts interest ran on: each part paid late, and the unpaid rest (interestOnParts). */
+  parts: InterestPart[];
   principal: number;
   compensation: number;
   total: number;
@@ -103,16 +110,9 @@ const rateFor = (date: DateTime, sorted: HalfYearRate[]): { period: string; scal
   return { period, scaled: Math.round((entry.ecbRate + STATUTORY_MARGIN) * RATE_SCALE) };
 };
 
-/** Interest on `principal` (minor units) for the days after `dueDate` up to `asOf`, with its segments. */
-export const lateInterest = (principal: number, dueDate: string, asOf: string, rates: RateTable = DEFAULT_RATES): Interest => {
-  if (!Number.isSafeInteger(principal)) throw new RangeError(`principal must be whole minor units (got ${principal})`);
-  const start = parseDate(dueDate, 'dueDate').plus({ days: 1 });
-  const end = parseDate(asOf, 'asOf');
-  if (principal <= 0 || end < start) return { interest: 0, days: 0, segments: [] };
-  const sorted = checkRates(rates);
-
+/** Σ rate × days (thousandths of a percent × days) from `start` to `end` inclusive, split by half-year. */
+const weightedDays = (start: DateTime, end: DateTime, sorted: HalfYearRate[]): { weighted: bigint; segments: InterestSegment[] } => {
   const segments: InterestSegment[] = [];
-  // Σ rate × days, exact; interest = principal × Σ / (365 × 100 × RATE_SCALE).
   let weighted = 0n;
   for (let from = start; from <= end; ) {
     const halfEnd = from.month <= 6 ? from.set({ month: 6, day: 30 }) : from.set({ month: 12, day: 31 });
@@ -123,11 +123,82 @@ export const lateInterest = (principal: number, dueDate: string, asOf: string, r
     weighted += BigInt(scaled) * BigInt(days);
     from = to.plus({ days: 1 });
   }
-  const numerator = BigInt(principal) * weighted;
-  const denominator = 365n * 100n * BigInt(RATE_SCALE);
-  // Half up: floor((2n + d) / 2d).
-  const interest = Number((numerator * 2n + denominator) / (denominator * 2n));
-  return { interest, days: segments.reduce((n, s) => n + s.days, 0), segments };
+  return { weighted, segments };
+};
+
+const DENOMINATOR = 365n * 100n * BigInt(RATE_SCALE);
+/** The one rounding: Σ amount × rate × days / (365 × 100 × RATE_SCALE), half up (floor((2n + d) / 2d)). */
+const roundHalfUp = (numerator: bigint): number => Number((numerator * 2n + DENOMINATOR) / (DENOMINATOR * 2n));
+
+const checkAmount = (amount: number, field: string): void => {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`${field} must be whole minor units (got ${amount})`);
+};
+
+/** Interest on `principal` (minor units) for the days after `dueDate` up to `asOf`, with its segments. */
+export const lateInterest = (principal: number, dueDate: string, asOf: string, rates: RateTable = DEFAULT_RATES): Interest => {
+  checkAmount(principal, 'principal');
+  const start = parseDate(dueDate, 'dueDate').plus({ days: 1 });
+  const end = parseDate(asOf, 'asOf');
+  if (principal <= 0 || end < start) return { interest: 0, days: 0, segments: [] };
+  const { weighted, segments } = weightedDays(start, end, checkRates(rates));
+  return { interest: roundHalfUp(BigInt(principal) * weighted), days: segments.reduce((n, s) => n + s.days, 0), segments };
+};
+
+/** An amount paid (minor units) on a day (ISO date, the value date). */
+export interface DatedAmount {
+  amount: number;
+  date: string;
+}
+
+/** One part of the debt and the days it ran late: a part paid late up to its payment day, or the rest still unpaid up to `asOf`. */
+export interface InterestPart {
+  kind: 'paidLate' | 'unpaid';
+  amount: number;
+  /** Last day interest runs on this part (its payment day, or asOf). */
+  until: string;
+  days: number;
+  segments: InterestSegment[];
+}
+
+export interface PartsInterest extends Interest {
+  parts: InterestPart[];
+}
+
+/**
+ * Interest on a debt paid in parts (D.Lgs. 231/2002 art. 5, Directive 2011/7/EU art. 3): each
+ * part paid after `dueDate` runs from the day after the due date to its payment day inclusive;
+ * `unpaid` runs to `asOf`. A payment on or before the due date (or after `asOf`) earns nothing.
+ * The parts are summed exactly and rounded once, at the end (roundHalfUp): never per part.
+ * `interest`, `days` and `segments` are the unpaid rest's (what is still running); the late
+ * parts are in `parts`.
+ */
+export const interestOnParts = (unpaid: number, payments: readonly DatedAmount[], dueDate: string, asOf: string, rates: RateTable = DEFAULT_RATES): PartsInterest => {
+  checkAmount(unpaid, 'unpaid');
+  const start = parseDate(dueDate, 'dueDate').plus({ days: 1 });
+  const end = parseDate(asOf, 'asOf');
+  const sorted = checkRates(rates);
+  const parts: InterestPart[] = [];
+  let numerator = 0n;
+  const add = (kind: InterestPart['kind'], amount: number, until: DateTime) => {
+    if (amount <= 0 || until < start) return;
+    const { weighted, segments } = weightedDays(start, until, sorted);
+    numerator += BigInt(amount) * weighted;
+    parts.push({ kind, amount, until: until.toISODate()!, days: segments.reduce((n, s) => n + s.days, 0), segments });
+  };
+  payments.forEach((p, i) => {
+    checkAmount(p.amount, `payments[${i}].amount`);
+    const paidOn = parseDate(p.date, `payments[${i}].date`);
+    if (paidOn <= end) add('paidLate', p.amount, paidOn);
+  });
+  add('unpaid', unpaid, end);
+  const rest = parts.find((p) => p.kind === 'unpaid');
+  return { interest: roundHalfUp(numerator), days: rest?.days ?? 0, segments: rest?.segments ?? [], parts };
+};
+
+/** interestOnParts from the invoice's side: the unpaid rest is `amount` less every payment made by `asOf`. */
+export const invoiceInterest = (input: { amount: number; dueDate: string; payments: readonly DatedAmount[]; asOf: string; rates?: RateTable }): PartsInterest => {
+  const paid = input.payments.filter((p) => p.date <= input.asOf).reduce((n, p) => n + p.amount, 0);
+  return interestOnParts(Math.max(0, input.amount - paid), input.payments, input.dueDate, input.asOf, input.rates);
 };
 
 /** Days after `dueDate` up to `asOf` inclusive (0 when nothing is due or not late). */
@@ -160,9 +231,9 @@ export const fixedCompensation = (currency: string, amountDue: number, table: Co
 /** What can be claimed on an overdue invoice as of a date: principal, interest, compensation. */
 export const claimAmount = (input: ClaimInput): Claim => {
   const rates = input.rates ?? DEFAULT_RATE_TABLES[input.currency];
-  const { interest, days, segments } = rates
-    ? lateInterest(input.principal, input.dueDate, input.asOf, rates)
-    : { interest: 0, days: daysLate(input.principal, input.dueDate, input.asOf), segments: [] };
+  const { interest, days, segments, parts } = rates
+    ? interestOnParts(input.principal, input.payments ?? [], input.dueDate, input.asOf, rates)
+    : { interest: 0, days: daysLate(input.principal, input.dueDate, input.asOf), segments: [], parts: [] };
   const compensation = days > 0 ? fixedCompensation(input.currency, input.principal, input.compensation) : 0;
-  return { principal: input.principal, interest, compensation, total: input.principal + interest + compensation, days, segments };
+  return { principal: input.principal, interest, compensation, total: input.principal + interest + compensation, days, segments, parts };
 };

@@ -5,13 +5,15 @@
  * - dossier.json: the same data for the agency's systems;
  * - documents/…: the original invoice document(s) as stored.
  * The amount claimed is principal still due + late-payment interest to the customer's today +
- * the fixed recovery compensation (interest.ts claimAmount, Directive 2011/7/EU). Pure: the
+ * the fixed recovery compensation (interest.ts claimAmount, Directive 2011/7/EU); a part paid late
+ * earns interest up to its payment day. Pure: the
  * documents' bytes and `now` come in.
  */
 import { zipSync } from 'fflate';
 import { DateTime } from 'luxon';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { claimAmount, type Claim } from '../money/interest.js';
+import { paidParts } from '../money/paid-parts.js';
 import { amountDue, type ContactEvent, type Customer, type Invoice, type Language, type Payment, type Policy, type Tenant } from '../model.js';
 import { noticeStrings } from '../messages/notices.js';
 import { daysLate } from '../messages/reminder.js';
@@ -47,7 +49,13 @@ const DISPUTE_EVENTS = new Set(['dispute', 'dispute_resolved']);
 export const dossierData = (input: DossierInput) => {
   const { tenant, customer, invoice, now } = input;
   const asOf = localDay(now, customer.timeZone);
-  const claim: Claim = claimAmount({ principal: amountDue(invoice), currency: invoice.currency, dueDate: invoice.dueDate, asOf });
+  const claim: Claim = claimAmount({
+    principal: amountDue(invoice),
+    currency: invoice.currency,
+    dueDate: invoice.dueDate,
+    asOf,
+    payments: paidParts(input.payments, invoice.currency),
+  });
   const byTime = [...input.events].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return {
     version: 1 as const,
@@ -97,6 +105,8 @@ export const dossierData = (input: DossierInput) => {
       total: claim.total,
       interestDays: claim.days,
       interestSegments: claim.segments,
+      /** Each part interest ran on: the parts paid late (to their payment day) and the unpaid rest. */
+      interestParts: claim.parts,
     },
     relationship: { preserveRelationship: customer.preserveRelationship },
     salesNotes: customer.salesNotes,

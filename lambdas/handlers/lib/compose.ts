@@ -27,6 +27,7 @@ export const messagingDeps = (): MessagingDeps => ({
   sender: deps.sender,
   links: deps.messageLinks(),
   clock,
+  qr: deps.qrImages(),
 });
 
 /** The messaging ports with more beside them (spreading would build the channels now: their getters would run). */

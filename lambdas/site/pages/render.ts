@@ -15,6 +15,7 @@ import { fieldError, fmtDate, formFields } from './form-fields.js';
 import { CSS, SCRIPT } from './style.js';
 import { DONE, FORM, LANDING, LAYOUT, OTHERS, PAYMENT, PROBLEM, SUMMARY } from './templates.js';
 import type { InvoiceInfo, OtherLink, Page, SupplierInfo } from './types.js';
+import { paymentQrSvg } from './payment-qr-svg.js';
 
 const CLOSED: readonly InvoiceStatus[] = ['paid', 'written_off', 'not_chased', 'escalated'];
 
@@ -47,7 +48,11 @@ const paymentHtml = (sup: SupplierInfo, inv: InvoiceInfo, s: PageStrings): strin
     ...(sup.bic ? [{ label: p.bic, value: sup.bic }] : []),
     { label: p.reference, value: reference, ...copy(reference, p.reference) },
   ];
-  return render(PAYMENT, { heading: p.heading, rows, hint: p.referenceHint });
+  const qr = paymentQrSvg(
+    { beneficiary: sup.name, iban, ...(sup.bic ? { bic: sup.bic } : {}), currency: inv.currency, amount: inv.amount - inv.amountPaid, reference },
+    p.qrLabel,
+  );
+  return render(PAYMENT, { heading: p.heading, rows, hint: p.referenceHint, qr: qr ? { svg: qr, caption: p.qrCaption } : false });
 };
 
 const othersHtml = (others: OtherLink[], s: PageStrings): string =>

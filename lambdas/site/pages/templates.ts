@@ -34,6 +34,7 @@ export const PAYMENT = `<section class="card" aria-labelledby="payment-heading">
 {{#rows}}<dt>{{label}}</dt><dd>{{#copy}}<span class="copyable" data-copy="{{copy}}" data-copy-label="{{copyLabel}}" data-copy-name="{{copyName}}" data-copied-label="{{copiedLabel}}">{{value}}</span>{{/copy}}{{^copy}}{{value}}{{/copy}}</dd>
 {{/rows}}</dl>
 {{#hint}}<p class="hint">{{hint}}</p>{{/hint}}
+{{#qr}}<figure class="qr">{{{svg}}}<figcaption class="hint">{{caption}}</figcaption></figure>{{/qr}}
 </section>`;
 
 export const OTHERS = `{{#links.length}}<nav class="card others" aria-labelledby="others-heading">

@@ -16,7 +16,7 @@ describe('local/seed invoices', () => {
 
   it('the Italian CSV reads its decimal comma and day-first dates', async () => {
     const out = await invoices(fromDisk(join(SEED, 'invoices', '2026-01-fatture-italia.csv')));
-    expect(out.ok[0]).toMatchObject({ number: '2025/0412', customerId: 'C-BIANCHI', issueDate: '2025-12-21', dueDate: '2026-01-20', amount: 1_248_000, paymentReference: 'RF18 2025 0412' });
+    expect(out.ok[0]).toMatchObject({ number: '2025/0412', customerId: 'C-BIANCHI', issueDate: '2025-12-21', dueDate: '2026-01-20', amount: 1_248_000, paymentReference: 'RF41 2025 0412' });
   });
 
   it('the Romanian JSON keeps each invoice in its currency', async () => {
@@ -33,5 +33,16 @@ describe('local/seed invoices', () => {
     expect((await invoices(fromDisk(join(SEED, 'invoices', '2026-01-uk.ndjson')))).ok).toHaveLength(10);
     const xml = await invoices(fromDisk(join(SEED, 'invoices', 'IT01234567890_00042.xml')));
     expect(xml.ok).toEqual([expect.objectContaining({ number: '2026/0001', amount: 488_000, dueDate: '2026-01-31', buyer: expect.objectContaining({ vatId: 'IT05678901234', name: 'Edilizia Moretti S.r.l.' }) })]);
+  });
+});
+
+describe('local/seed payment references', () => {
+  it('every reference shown as RF passes the ISO 11649 check', async () => {
+    const { isValidCreditorReference } = await import('../../../lambdas/domain/money/creditor-reference.js');
+    const files = readdirSync(join(SEED, 'invoices')).filter((f) => !f.startsWith('.'));
+    const refs = (await Promise.all(files.map(async (f) => (await invoices(fromDisk(join(SEED, 'invoices', f)))).ok.map((i) => i.paymentReference)))).flat();
+    const rf = refs.filter((r): r is string => r !== undefined && /^RF/i.test(r));
+    expect(rf.length).toBeGreaterThan(0);
+    for (const r of rf) expect(isValidCreditorReference(r), r).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { formatDate, formatMoney } from '../../shared/format.js';
 import type { CustomerLinks, MessageLine, RenderInput, RenderedMessage } from './types.js';
 import { buildContext, claimOf, sum, type MessageContext } from './context.js';
 import { composeSms } from './sms.js';
+import { paymentQrFor } from '../payment-qr.js';
 import { LAYOUT, cleanSubject, entry, fill, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
 
 export { renderCallSheet } from './call-sheet.js';
@@ -117,7 +118,8 @@ const statementBlock = (ctx: MessageContext) => {
   };
 };
 
-const payBlock = (ctx: MessageContext, input: RenderInput) => {
+/** How to pay, in words; with the EPC QR code (the same data) when the e-mail can show its image. */
+const payBlock = (ctx: MessageContext, input: RenderInput, qr: string | undefined) => {
   const L = ctx.strings.labels;
   const refs = [...new Set(ctx.lines.map((l) => l.invoice.paymentReference ?? l.invoice.number))];
   const rows: Row[] = [
@@ -126,7 +128,8 @@ const payBlock = (ctx: MessageContext, input: RenderInput) => {
     ...(input.tenant.bic ? [{ label: L.bic, value: input.tenant.bic }] : []),
     { label: L.paymentReference, value: refs.join(', ') },
   ];
-  return { title: L.howToPay, rows, hint: L.referenceHint };
+  const image = qr && input.paymentQrSrc ? { src: input.paymentQrSrc, alt: L.qrAlt, caption: L.qrCaption } : false;
+  return { title: L.howToPay, rows, hint: L.referenceHint, qr: image };
 };
 
 const contactsBlock = (ctx: MessageContext, input: RenderInput) => {
@@ -170,6 +173,7 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     return url ? [{ label: L.links[k], url }] : [];
   });
   const owes = input.kind !== 'thankYou' && ctx.lines.some((l) => l.amountDue > 0);
+  const paymentQr = owes && input.paymentQrSrc ? paymentQrFor(input.tenant, ctx.lines) : undefined;
 
   const view = {
     lang: templateLanguage(input.language),
@@ -183,7 +187,7 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     single: ctx.many ? false : detailsBlock(ctx, links),
     statement: ctx.many ? statementBlock(ctx) : false,
     answer: answer.length && input.kind !== 'thankYou' ? { title: L.answerTitle, links: answer } : false,
-    pay: owes ? payBlock(ctx, input) : false,
+    pay: owes ? payBlock(ctx, input, paymentQr) : false,
     terms: { title: L.terms.title, lines: [fill(L.terms.paymentTerms, vars), fill(L.terms.consequences, vars)] },
     contacts: contactsBlock(ctx, input),
     footer: fill(L.footer, vars),
@@ -197,5 +201,6 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     html: renderHtml(LAYOUT.html, view),
     text: renderText(LAYOUT.text, view),
     sms: composeSms(fill(variant.sms, vars), short),
+    ...(paymentQr ? { paymentQr } : {}),
   };
 };

@@ -37,6 +37,11 @@ export interface RenderInput {
   now: Date;
   /** Extra facts some messages need: the broken promise's date, the payment just received. */
   facts?: { promiseDate?: string; paymentAmount?: number; paymentDate?: string };
+  /**
+   * Where the e-mail finds the payment QR code's image ('cid:…' of an inline attachment). Without
+   * it the message shows no QR code.
+   */
+  paymentQrSrc?: string;
 }
 
 export interface RenderedMessage {
@@ -45,6 +50,8 @@ export interface RenderedMessage {
   text: string;
   /** One SMS text (GSM-friendly, at most 3 segments); empty when the message has no SMS form. */
   sms: string;
+  /** The EPC QR payload the HTML shows at `paymentQrSrc` (messages/payment-qr.ts), when it shows one. */
+  paymentQr?: string;
 }
 
 export interface CallSheet {
