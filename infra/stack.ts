@@ -15,7 +15,7 @@ import { loadConfig, type SollecitoConfig } from './constructs/config.js';
 import type { HandlerFunction } from './constructs/defaults.js';
 import { DeliveryEvents } from './constructs/delivery.js';
 import { DossierHandOver } from './constructs/dossier.js';
-import { Ingest } from './constructs/ingest.js';
+import { BankStatements, Ingest } from './constructs/ingest.js';
 import { Messaging } from './constructs/messaging.js';
 import { acknowledge } from './constructs/nag.js';
 import { ReportSchedule } from './constructs/schedule.js';
@@ -36,6 +36,7 @@ export class SollecitoStack extends Stack {
   readonly tableStream: TableStream;
   readonly dossier: DossierHandOver;
   readonly ingest: Ingest;
+  readonly bankStatements: BankStatements;
   readonly delivery: DeliveryEvents;
   readonly api: Api;
   readonly report: ReportSchedule;
@@ -60,6 +61,7 @@ export class SollecitoStack extends Stack {
     this.tableStream = new TableStream(this, 'TableStream', { resources, logRetention });
     this.dossier = new DossierHandOver(this, 'Dossier', { resources, logRetention });
     this.ingest = new Ingest(this, 'Ingest', { resources, logRetention });
+    this.bankStatements = new BankStatements(this, 'BankStatements', { resources, logRetention });
     this.delivery = new DeliveryEvents(this, 'DeliveryEvents', { resources, logRetention });
     this.api = new Api(this, 'Api', { resources, logRetention });
     this.report = new ReportSchedule(this, 'Report', { resources, logRetention });
@@ -70,6 +72,7 @@ export class SollecitoStack extends Stack {
       this.tableStream.failuresFn,
       this.dossier.fn,
       this.ingest.fn,
+      this.bankStatements.fn,
       this.delivery.fn,
       ...this.api.functions,
       ...(this.report.fn ? [this.report.fn] : []),
@@ -81,6 +84,7 @@ export class SollecitoStack extends Stack {
       functions: this.functions,
       deadLetterQueues: {
         Ingest: this.ingest.deadLetters,
+        BankStatements: this.bankStatements.deadLetters,
         TableStream: this.tableStream.failures,
         TableStreamUnhandled: this.tableStream.unhandled,
         Dossier: this.dossier.failures,

@@ -108,10 +108,12 @@ export const startStack = async (opts: StackOptions) => {
       directory: join(dataDir, 's3'),
       bucket: BUCKET,
       onObjectCreated: (event: S3Event) => {
+        // As the bucket's notifications in AWS (infra/constructs/ingest.ts, bank-statements.ts): bank/ has its own function.
+        const name = event.Records.every((r) => r.s3.object.key.startsWith('bank/')) ? 'bank-statements' : 'ingest';
         const p = activity.track(async () => {
-          const ingest = await loadHandler('ingest');
-          if (!ingest) return report('ingest', new Error('lambdas/handlers/ingest.ts is missing'));
-          await ingest(event, localContext('ingest')).catch((err: unknown) => report('ingest', err));
+          const ingest = await loadHandler(name);
+          if (!ingest) return report(name, new Error(`lambdas/handlers/${name}.ts is missing`));
+          await ingest(event, localContext(name)).catch((err: unknown) => report(name, err));
         });
         pendingS3.push(p);
         void p.finally(() => pendingS3.splice(pendingS3.indexOf(p), 1));

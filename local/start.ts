@@ -52,6 +52,7 @@ const main = async () => {
 
   mkdirSync(join(INBOX, 'customers'), { recursive: true });
   mkdirSync(join(INBOX, 'config'), { recursive: true });
+  mkdirSync(join(INBOX, 'bank'), { recursive: true });
   mkdirSync(join(INBOX, 'processed'), { recursive: true });
   const s3 = s3Client();
   // fs.watch reports one file several times: each is uploaded once.
@@ -70,12 +71,12 @@ const main = async () => {
   };
   const watchDir = (dir: string, prefix: string) =>
     watch(dir, (_e, name) => {
-      if (name && !name.startsWith('.') && !['customers', 'config', 'processed'].includes(name)) {
+      if (name && !name.startsWith('.') && !['customers', 'config', 'bank', 'processed'].includes(name)) {
         // Give the writer a moment to finish the file.
         setTimeout(() => void ingestFromInbox(dir, prefix, name).catch((err: unknown) => process.stderr.write(`inbox: ${(err as Error).message}\n`)), 300);
       }
     });
-  const watchers = [watchDir(INBOX, 'invoices/'), watchDir(join(INBOX, 'customers'), 'customers/'), watchDir(join(INBOX, 'config'), 'config/')];
+  const watchers = [watchDir(INBOX, 'invoices/'), watchDir(join(INBOX, 'customers'), 'customers/'), watchDir(join(INBOX, 'config'), 'config/'), watchDir(join(INBOX, 'bank'), 'bank/')];
 
   process.stdout.write(
     [
@@ -91,7 +92,7 @@ const main = async () => {
       `  SMS           ${join(outDir, 'sms.jsonl')}`,
       `  Call tasks    ${stack.apiUrl}/v1/calls   (the finance team's call queue)`,
       `  ERP events    ${join(outDir, 'events.jsonl')}`,
-      `  Upload        drop invoice files into ${INBOX}/ (customer directories into ${INBOX}/customers/),`,
+      `  Upload        drop invoice files into ${INBOX}/ (customer directories into ${INBOX}/customers/, bank statements into ${INBOX}/bank/),`,
       `                or put them in s3://${stack.bucket}/invoices/ at ${stack.s3Endpoint} (keys S3RVER/S3RVER)`,
       ...(values.empty
         ? [`  First         drop your company's settings (like local/seed/tenant.json) into ${INBOX}/config/tenant.json`]

@@ -32,7 +32,7 @@ export interface HandlerAccess {
   readonly write?: readonly string[];
 }
 
-const { invoices, customers, config, rejected, dossiers } = DOCUMENT_PREFIXES;
+const { invoices, customers, config, rejected, dossiers, bank } = DOCUMENT_PREFIXES;
 
 /** Sending a reminder: the guarded send (table), both channels, the signed links. */
 const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true };
@@ -53,6 +53,9 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   // Reads the case, files the zip, mails the agency, publishes DossierHandedOver.
   'hand-over-dossier': { table: 'readWrite', mail: true, events: true, ...DOSSIER },
   ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
+  // Reads statements, stores credits, applies payments through the commands (which stop a settled
+  // invoice's execution), writes the rejection report.
+  'bank-statements': { table: 'readWrite', workflow: true, read: [bank], write: [rejected] },
   'admin-api': { table: 'readWrite', workflow: true, events: true },
   // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,
   // a note to the finance inboxes.

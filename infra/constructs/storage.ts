@@ -17,6 +17,8 @@ export const DOCUMENT_PREFIXES = {
   config: 'config/',
   rejected: 'rejected/',
   dossiers: 'dossiers/',
+  /** Bank statements (camt.053/054, MT940, bank CSV): read by the bank-statements function. */
+  bank: 'bank/',
 } as const;
 
 /** Powertools idempotency records and other expiring items carry their epoch-seconds expiry here. */

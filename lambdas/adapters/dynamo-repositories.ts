@@ -4,6 +4,7 @@
  * handlers/lib/deps.ts (and its bundle keeps only those adapters).
  */
 import { tableFromEnv, type Table } from './dynamo/client.js';
+import { DynamoBankCredits } from './dynamo-bank-credits.js';
 import { DynamoCallQueue } from './dynamo-call-queue.js';
 import { DynamoCustomers } from './dynamo-customers.js';
 import { DynamoSendGuard } from './dynamo-guard.js';
@@ -22,6 +23,7 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   tasks: new DynamoTasks(table),
   sendGuard: new DynamoSendGuard(table),
   reports: new DynamoReports(table),
+  bankCredits: new DynamoBankCredits(table),
 });
 
 export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;

@@ -6,6 +6,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type * as z from 'zod/mini';
+import type { BankCreditRepository } from '../app/ports/bank-credits.js';
 import type { CallQueueRepository } from '../app/ports/call-queue.js';
 import type { Commands } from '../app/ports/commands.js';
 import type { CustomerRepository } from '../app/ports/customers.js';
@@ -29,6 +30,8 @@ export interface AdminApiDeps {
   reports: ReportRepository;
   commands: Commands;
   queries: InvoiceList;
+  /** The bank credits read from the statements (GET/POST /v1/bank-credits). */
+  bankCredits: BankCreditRepository;
   events: DomainEvents;
   /** Powertools idempotency for POSTs carrying an Idempotency-Key; off when absent. */
   idempotency?: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds?: number };

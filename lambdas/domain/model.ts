@@ -273,6 +273,17 @@ export const ContactEvent = z.object({
 });
 export type ContactEvent = z.infer<typeof ContactEvent>;
 
+export const PaymentSource = z.object({
+  kind: z.enum(['statement', 'api', 'link']),
+  /** The statement's object key (bank/…). */
+  file: z.optional(z.string()),
+  /** The entry's 1-based index in that file. */
+  entry: z.optional(z.number()),
+  /** The bank credit (adapters/dynamo-bank-credits.ts) the payment was applied from. */
+  creditId: z.optional(z.string()),
+});
+export type PaymentSource = z.infer<typeof PaymentSource>;
+
 /** A payment recorded on an invoice (the admin API's payments, the dossier's history). */
 export const Payment = z.object({
   paymentId: z.string(),
@@ -285,6 +296,8 @@ export const Payment = z.object({
   reference: z.optional(z.string()),
   recordedAt: z.string(),
   actor: z.string(),
+  /** Where the payment came from: a bank statement's entry (file key, entry, bank-credit id), the API, a customer link. */
+  source: z.optional(PaymentSource),
 });
 export type Payment = z.infer<typeof Payment>;
 
@@ -299,6 +312,11 @@ export const Tenant = z.object({
   website: z.optional(Text(200)),
   iban: Iban,
   bic: z.optional(Text(11)),
+  /**
+   * The company's bank accounts whose statements Sollecito reads (domain/bank/accounts.ts); absent:
+   * the one account `iban`, in any currency.
+   */
+  bankAccounts: z.optional(z.array(z.object({ iban: z.optional(Iban), otherId: z.optional(Text(70)), currency: z.optional(Currency) }))),
   country: Country,
   timeZone: TimeZone,
   defaultPolicy: PolicyId,

@@ -25,6 +25,7 @@ const fromEnvironment = (): AdminApiDeps => ({
   reports: deps.reports(),
   commands: deps.commandsWarningOnStopFailure(logger),
   queries: deps.invoiceList(),
+  bankCredits: deps.bankCredits(),
   events: deps.events(),
   idempotency: { persistenceStore: deps.idempotencyStore() },
   logger,

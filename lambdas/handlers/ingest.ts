@@ -25,26 +25,9 @@ import { clock } from '../adapters/clock.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
 import { requiredEnv } from './lib/env.js';
+import { S3Event } from './lib/s3-event.js';
 import { count, logger, metrics } from './lib/powertools.js';
 
-const S3Event = z.object({
-  Records: z.array(
-    z.object({
-      eventName: z.string(),
-      s3: z.object({
-        bucket: z.object({ name: z.string().check(z.minLength(1)) }),
-        object: z.object({
-          key: z.string().check(z.minLength(1)),
-          size: z.optional(z.number()),
-          eTag: z.optional(z.string()),
-          // A hex string in AWS; s3rver sends a number.
-          sequencer: z.optional(z.union([z.string(), z.number()])),
-        }),
-      }),
-    }),
-  ),
-});
-type S3Event = z.infer<typeof S3Event>;
 
 export interface IngestDeps extends IngestDocumentDeps {
   tenantId: string;

@@ -4,8 +4,8 @@ import { freePort } from './ports.js';
 
 export const S3_LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-/** The bucket notification's filter in AWS: which key prefixes start an ingestion. */
-export const INGEST_PREFIXES = ['invoices/', 'customers/', 'config/'];
+/** The bucket notifications' filters in AWS: which key prefixes start an ingestion (bank/: the bank-statements function). */
+export const INGEST_PREFIXES = ['invoices/', 'customers/', 'config/', 'bank/'];
 
 export interface RunningS3 {
   endpoint: string;

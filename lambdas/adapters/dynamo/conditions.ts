@@ -26,5 +26,10 @@ export const taskIsOpen = '#s = :open';
 /** A tax-id item that is absent or already points at this customer (`:cid`). */
 export const taxIdIsFreeOrMine = 'attribute_not_exists(pk) OR customerId = :cid';
 
+/** A bank credit whose status is one of `:from0`, `:from1`, … (`#s`): see bankCreditStatusIn. */
+export const bankCreditStatusIn = (n: number): string => `#s IN (${Array.from({ length: n }, (_, i) => `:from${i}`).join(', ')})`;
+/** A bank credit no decision was written on yet. */
+export const creditIsUndecided = 'attribute_not_exists(decidedAt)';
+
 /** All of them. */
 export const all = (...conditions: string[]): string => conditions.join(' AND ');

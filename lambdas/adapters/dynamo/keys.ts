@@ -55,6 +55,17 @@ export const keys = {
   smsMessage: (t: string, messageId: string) => ({ pk: `T#${t}#SMS#${messageId}`, sk: 'SMS' }),
   /** The finance team's task list (domain/commands/tasks.ts): plan requests, contact changes, contacts to fix. */
   task: (t: string, taskId: string) => ({ pk: `T#${t}#TASKS`, sk: `TASK#${taskId}` }),
+  /**
+   * A booked bank credit (domain/bank/credit-records.ts): one partition per tenant, the id the hash
+   * of its idempotency key (account + bank entry reference), so a repeated statement lands on it.
+   */
+  bankCredit: (t: string, creditId: string) => ({ pk: `T#${t}#CREDITS`, sk: `CREDIT#${creditId}` }),
+  /** A bank credit applied to an invoice, written once with the payment: in the invoice's partition. */
+  creditApplication: (t: string, invoiceId: string, creditId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `BANKCREDIT#${creditId}` }),
+  /** A debtor IBAN learned from a confirmed credit -> its customer: one partition per tenant, read whole by the matcher. */
+  debtorIban: (t: string, iban: string) => ({ pk: `T#${t}#DEBTORS`, sk: `IBAN#${iban}` }),
+  /** An overpayment's rest, the customer's credit: in the customer's partition, once per bank credit. */
+  customerCredit: (t: string, customerId: string, creditId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `CREDIT#${creditId}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { openApiDocument } from '../openapi.js';
 import { route, type RouteDef } from '../route.js';
 import { Health, responseSchemas } from '../schemas.js';
+import { bankCreditRoutes } from './bank-credits.js';
 import { callRoutes } from './calls.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
@@ -40,4 +41,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...reportRoutes, ...taskRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes];

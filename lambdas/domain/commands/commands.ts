@@ -24,6 +24,7 @@ import {
   type Language,
   type OfficeHours,
   type Payment,
+  type PaymentSource,
   type PolicyId,
   type PromiseToPay,
 } from '../model.js';
@@ -170,6 +171,8 @@ export interface PaymentInput {
   method?: (typeof PAYMENT_METHODS)[number];
   reference?: string;
   currency?: string;
+  /** Where the money was seen: a bank statement's entry, the API, a link. Shown in the log entry. */
+  source?: PaymentSource;
 }
 
 /**
@@ -207,6 +210,7 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
     ...(input.reference ? { reference: input.reference } : {}),
     recordedAt: ctx.now.toISOString(),
     actor: ctx.actor,
+    ...(input.source ? { source: input.source } : {}),
   };
   const amountPaid = inv.amountPaid + input.amount;
   const remaining = inv.amount - amountPaid;
@@ -218,6 +222,7 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
       date: input.date,
       method: input.method,
       reference: input.reference,
+      source: input.source,
       amountDue: remaining,
     }),
   ];

@@ -7,12 +7,14 @@
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../model.js';
 
-export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange'] as const;
+export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Task ids: one task per customer answer (the link's nonce is the ref). */
 export const planRequestTaskId = (invoiceId: string, ref: string): string => `planRequest#${invoiceId}#${ref}`;
 export const contactChangeTaskId = (customerId: string, ref: string): string => `contactChange#${customerId}#${ref}`;
+/** One task per bank credit the matcher could not apply on its own (app/bank/reconcile-credits.ts). */
+export const creditToConfirmTaskId = (creditId: string): string => `creditToConfirm#${creditId}`;
 
 /**
  * The finance team's call of one customer on one day (the tenant's local date): one per customer
@@ -42,6 +44,19 @@ export const FinanceTask = z.object({
   /** contactChange: the contact the customer proposed; applied to the customer when confirmed. */
   contact: z.optional(ContactPerson),
   note: z.optional(z.string()),
+  /** creditToConfirm: the bank credit to confirm (POST /v1/bank-credits/{id}/confirm) and the matcher's best guesses. */
+  credit: z.optional(
+    z.object({
+      creditId: z.string(),
+      amount: z.number(),
+      currency: z.string(),
+      bookingDate: z.string(),
+      debtorName: z.optional(z.string()),
+      remittance: z.optional(z.string()),
+      reasons: z.array(z.string()),
+      suggestions: z.array(z.object({ invoiceIds: z.array(z.string()), customerId: z.string(), score: z.number(), reasons: z.array(z.string()) })),
+    }),
+  ),
   /** fixContact: the address that failed and how. */
   failed: z.optional(z.object({ channel: z.enum(['email', 'sms']), address: z.string(), reason: z.string(), at: IsoDateTime })),
   completedAt: z.optional(IsoDateTime),

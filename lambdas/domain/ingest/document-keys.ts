@@ -1,7 +1,7 @@
 /**
  * What an object key in the documents bucket means to ingest (infra/constructs/storage.ts lists the
- * prefixes): invoices/… and customers/… are data files, two config/ keys are settings, and every
- * file's rejections go to a report under rejected/.
+ * prefixes): invoices/… and customers/… are data files, two config/ keys are settings, bank/… are
+ * bank statements (read by their own function), and every file's rejections go to a report under rejected/.
  */
 
 export const MAPPING_KEY = 'config/csv-mapping.json';
@@ -16,6 +16,10 @@ export const kindOf = (key: string): DocumentKind => {
   if (key === MAPPING_KEY) return 'mapping';
   return 'ignored';
 };
+
+/** Bank statements (camt.053/054, MT940, bank CSV) are read by their own function (handlers/bank-statements.ts). */
+export const BANK_PREFIX = 'bank/';
+export const isBankKey = (key: string): boolean => key.startsWith(BANK_PREFIX) && !key.endsWith('/');
 
 /** XML invoices (FatturaPA, UBL) name their fields themselves: only the other formats read the CSV mapping. */
 export const readsCsvMapping = (key: string): boolean => kindOf(key) === 'customers' || (kindOf(key) === 'invoices' && !key.toLowerCase().endsWith('.xml'));

@@ -86,4 +86,11 @@ export const readDocument = async (source: AsyncIterable<Uint8Array>, max: numbe
   return out;
 };
 
+/** A whole document as bytes, refusing more than `max` bytes (binary-sniffed formats: bank statements). */
+export const readBytes = async (source: AsyncIterable<Uint8Array>, max: number = LIMITS.maxDocumentBytes): Promise<Uint8Array> => {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of limited(source, max, 'the document')) parts.push(chunk);
+  return Buffer.concat(parts);
+};
+
 export const INVALID_UTF8 = '\uFFFD';

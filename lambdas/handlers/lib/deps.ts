@@ -5,6 +5,7 @@
  * Config: TABLE_NAME, BUCKET_NAME, STATE_MACHINE_ARN, SES_CONFIGURATION_SET, SENDER_EMAIL,
  * SMS_ORIGINATION_IDENTITY, EVENT_BUS_NAME; endpoints from the SDK's AWS_ENDPOINT_URL_<SERVICE>.
  */
+import type { BankCreditRepository } from '../../app/ports/bank-credits.js';
 import type { Blobs } from '../../app/ports/blobs.js';
 import type { CallQueueRepository } from '../../app/ports/call-queue.js';
 import type { Commands, CustomerCommands } from '../../app/ports/commands.js';
@@ -14,10 +15,12 @@ import type { CustomerDirectory, InvoiceIngest } from '../../app/ports/ingest.js
 import type { InvoiceList } from '../../app/ports/invoice-list.js';
 import type { InvoiceRepository } from '../../app/ports/invoices.js';
 import type { Mailer } from '../../app/ports/mailer.js';
+import type { OpenReceivables } from '../../app/ports/receivables.js';
 import type { ReportRepository } from '../../app/ports/reports.js';
 import type { SendGuard } from '../../app/ports/send-guard.js';
 import type { SmsMessageRepository } from '../../app/ports/sms-messages.js';
 import type { SmsSender } from '../../app/ports/sms-sender.js';
+import type { QrImages } from '../../app/ports/qr.js';
 import type { StreamHistory } from '../../app/ports/stream-history.js';
 import type { TaskRepository } from '../../app/ports/tasks.js';
 import type { TenantRepository } from '../../app/ports/tenants.js';
@@ -26,6 +29,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Observability } from '../../app/observability.js';
 import { tableFromEnv, type Table } from '../../adapters/dynamo/client.js';
+import { DynamoBankCredits } from '../../adapters/dynamo-bank-credits.js';
 import { DynamoCallQueue } from '../../adapters/dynamo-call-queue.js';
 import { DynamoCommands } from '../../adapters/dynamo-commands.js';
 import { DynamoCustomerDirectory } from '../../adapters/dynamo-customer-directory.js';
@@ -40,6 +44,7 @@ import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
 import { SesMailer, senderEmail } from '../../adapters/ses-mailer.js';
 import { PinpointSmsSender } from '../../adapters/sms-sender.js';
+import { QrcodeImages } from '../../adapters/qr-png.js';
 import { SfnWorkflow } from '../../adapters/sfn-workflow.js';
 import { EventBridgeEvents } from '../../adapters/eventbridge-events.js';
 import { S3Blobs } from '../../adapters/s3-blobs.js';
@@ -64,6 +69,9 @@ export const callQueue = /* @__PURE__ */ once((): CallQueueRepository => new Dyn
 export const tasks = /* @__PURE__ */ once((): TaskRepository => new DynamoTasks(table()));
 export const sendGuard = /* @__PURE__ */ once((): SendGuard => new DynamoSendGuard(table()));
 export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
+/** The open invoices and their customers, as the payment matcher reads them (the report's read path). */
+export const receivables = /* @__PURE__ */ once((): OpenReceivables => new DynamoReports(table()));
+export const bankCredits = /* @__PURE__ */ once((): BankCreditRepository => new DynamoBankCredits(table()));
 /** Commands that stop the invoice's execution through `workflow()` after they commit. */
 export const commands = /* @__PURE__ */ once((): Commands => new DynamoCommands(workflow(), table()));
 /** Commands whose failed stop (after the commit) is logged as a warning: the guard refuses every later send and the stream stops the execution too. */
@@ -84,6 +92,7 @@ export const invoiceWriter = (): InvoiceIngest => new DynamoInvoiceWriter(table(
 export const customerDirectory = (): CustomerDirectory => new DynamoCustomerDirectory(table());
 export const mailer = /* @__PURE__ */ once((): Mailer => new SesMailer());
 export const sms = /* @__PURE__ */ once((): SmsSender => new PinpointSmsSender());
+export const qrImages = /* @__PURE__ */ once((): QrImages => new QrcodeImages());
 export const workflow = /* @__PURE__ */ once((): Workflow => new SfnWorkflow());
 export const events = /* @__PURE__ */ once((): DomainEvents => new EventBridgeEvents());
 export const blobs = /* @__PURE__ */ once((): Blobs => new S3Blobs());

@@ -1,0 +1,40 @@
+/**
+ * The bank-credit aggregate's items (keys.bankCredit, keys.debtorIban, keys.customerCredit),
+ * parsed with zod on the way out like every other item (items.ts).
+ */
+import * as z from 'zod/mini';
+import { BankCreditRecord } from '../../domain/bank/credit-records.js';
+import type { CustomerCredit } from '../../app/ports/bank-credits.js';
+import { keys } from './keys.js';
+import type { Item } from './query.js';
+
+const strip = (item: Item): Item => {
+  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  return rest;
+};
+
+export const bankCreditToItem = (c: BankCreditRecord): Item => ({ ...keys.bankCredit(c.tenantId, c.creditId), entity: 'bankCredit', ...c });
+export const itemToBankCredit = (item: Item): BankCreditRecord => BankCreditRecord.parse(strip(item));
+
+const DebtorIbanItem = z.object({ iban: z.string(), customerId: z.string() });
+export const debtorIbanToItem = (tenantId: string, iban: string, customerId: string, at: string): Item => ({
+  ...keys.debtorIban(tenantId, iban),
+  entity: 'debtorIban',
+  tenantId,
+  iban,
+  customerId,
+  learnedAt: at,
+});
+export const itemToDebtorIban = (item: Item): { iban: string; customerId: string } => DebtorIbanItem.parse(item);
+
+const CustomerCreditItem = z.object({
+  tenantId: z.string(),
+  customerId: z.string(),
+  creditId: z.string(),
+  amount: z.number(),
+  currency: z.string(),
+  at: z.string(),
+  invoiceId: z.optional(z.string()),
+});
+export const customerCreditToItem = (c: CustomerCredit): Item => ({ ...keys.customerCredit(c.tenantId, c.customerId, c.creditId), entity: 'customerCredit', ...c });
+export const itemToCustomerCredit = (item: Item): CustomerCredit => CustomerCreditItem.parse(strip(item));

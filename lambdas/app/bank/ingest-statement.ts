@@ -1,0 +1,135 @@
+/**
+ * A bank statement arrived under bank/ in the documents bucket:
+ * 1. Open it (a delete may have raced the event: then there is nothing to read) and find the tenant.
+ * 2. Read it (camt.053/054, MT940, bank CSV: domain/bank/read-statement.ts); a file that cannot be
+ *    read at all is refused with the reason.
+ * 3. Refuse the statements of an account that is not one of the company's (domain/bank/credit-records.ts).
+ * 4. Store each booked credit (and each return) once, by account + bank entry reference: the same
+ *    entry read again adds nothing. Debits and pending entries are skipped and counted.
+ * 5. Match and apply the undecided credits (reconcile-credits.ts).
+ * 6. Write the rejections next to the file, in rejected/<key>.errors.json, and log the summary.
+ * The object itself is never altered or deleted; nothing throws for bad data.
+ */
+import { creditRecord, foreignAccountReason, returnRecord, tenantAccounts } from '../../domain/bank/credit-records.js';
+import { readStatement } from '../../domain/bank/read-statement.js';
+import { StatementRejected, type BankAccountRef, type BankRejection, type StatementRead } from '../../domain/bank/types.js';
+import { isBankKey, reportKey } from '../../domain/ingest/document-keys.js';
+import { RejectionReport } from '../../domain/ingest/rejection-report.js';
+import { readBytes } from '../../domain/parsers/bytes.js';
+import { FileRejected, type Rejection } from '../../domain/parsers/types.js';
+import type { Blobs } from '../ports/blobs.js';
+import type { TenantRepository } from '../ports/tenants.js';
+import { reconcileCredits, type ReconcileDeps, type ReconcileSummary } from './reconcile-credits.js';
+
+export interface IngestStatementDeps extends ReconcileDeps {
+  tenants: Pick<TenantRepository, 'getTenant'>;
+  documents: Pick<Blobs, 'open' | 'put'>;
+}
+
+export interface StatementSummary {
+  key: string;
+  kind: 'bank' | 'ignored';
+  format?: StatementRead['format'];
+  credits: number;
+  returns: number;
+  added: number;
+  duplicates: number;
+  debitsSkipped: number;
+  pendingSkipped: number;
+  /** Accounts whose statements were refused: not the company's. */
+  refusedAccounts: string[];
+  rejected: number;
+  fileRejected: boolean;
+  reconciled?: ReconcileSummary;
+}
+
+const accountName = (a: BankAccountRef): string => a.iban ?? a.otherId ?? '(none)';
+
+const rejectionOf = (r: BankRejection): Rejection => ({
+  ...(r.entry !== undefined ? { row: r.entry } : {}),
+  ...(r.transaction !== undefined ? { element: `transaction ${r.transaction}` } : r.statement !== undefined ? { element: `statement ${r.statement}` } : {}),
+  field: r.field,
+  ...(r.value !== undefined ? { value: r.value } : {}),
+  reason: r.reason,
+});
+
+export const ingestStatement = async (deps: IngestStatementDeps, input: { tenantId: string; key: string }): Promise<StatementSummary> => {
+  const { key, tenantId } = input;
+  const summary: StatementSummary = { key, kind: 'bank', credits: 0, returns: 0, added: 0, duplicates: 0, debitsSkipped: 0, pendingSkipped: 0, refusedAccounts: [], rejected: 0, fileRejected: false };
+  if (!isBankKey(key)) {
+    deps.logger.info('object ignored: not a bank statement key', { key });
+    return { ...summary, kind: 'ignored' };
+  }
+  const report = new RejectionReport();
+  const refuse = (reason: string, field = 'file') => {
+    report.add({ field, reason });
+    summary.fileRejected = true;
+    deps.count('FilesRejected');
+  };
+
+  // 1. Open it, find the tenant
+  const file = await deps.documents.open(key);
+  if (!file) {
+    deps.logger.warn('object gone before it could be read', { key });
+    return summary;
+  }
+  const tenant = await deps.tenants.getTenant(tenantId);
+  let read: StatementRead | undefined;
+  if (!tenant) refuse('the company is not set up yet: upload config/tenant.json first, then this statement again');
+  else {
+    // 2. Read it
+    try {
+      const account = tenantAccounts(tenant)[0];
+      read = await readStatement({ name: key, bytes: await readBytes(file.body), ...(account ? { account } : {}) });
+    } catch (err) {
+      if (err instanceof StatementRejected) refuse(err.reason, err.field ?? 'file');
+      else if (err instanceof FileRejected) refuse(err.reason);
+      else throw err;
+    }
+  }
+
+  if (tenant && read) {
+    summary.format = read.format;
+    report.add(...read.rejections.map(rejectionOf));
+    // 3. The company's accounts only
+    const refused = new Map<string, string>();
+    for (const s of read.statements) {
+      const why = foreignAccountReason(tenant, s.account);
+      if (why) refused.set(accountName(s.account), why);
+    }
+    for (const c of [...read.credits, ...read.returns]) {
+      const why = foreignAccountReason(tenant, c.account);
+      if (why) refused.set(accountName(c.account), why);
+    }
+    for (const [account, reason] of refused) report.add({ field: 'account', value: account, reason });
+    summary.refusedAccounts = [...refused.keys()];
+    const ours = <T extends { account: BankAccountRef }>(list: readonly T[]) => list.filter((m) => !refused.has(accountName(m.account)));
+    if (refused.size > 0 && read.statements.every((s) => refused.has(accountName(s.account)))) {
+      summary.fileRejected = true;
+      deps.count('FilesRejected');
+    }
+
+    // 4. Stored once
+    const ctx = { tenantId, key, at: deps.now().toISOString() };
+    const records = [...ours(read.credits).map((c) => creditRecord(c, ctx)), ...ours(read.returns).map((r) => returnRecord(r, ctx))];
+    summary.credits = ours(read.credits).length;
+    summary.returns = ours(read.returns).length;
+    summary.debitsSkipped = read.debitsSkipped;
+    summary.pendingSkipped = read.pendingSkipped;
+    Object.assign(summary, await deps.bankCredits.addNew(records));
+    deps.count('BankCreditsStored', summary.added);
+    deps.count('BankDebitsSkipped', summary.debitsSkipped);
+
+    // 5. Matched and applied
+    summary.reconciled = await reconcileCredits(deps, tenant);
+  }
+
+  // 6. The report and the summary
+  summary.rejected = report.total;
+  if (report.total > 0) {
+    deps.count('RecordsRejected', report.total);
+    await deps.documents.put(reportKey(key), report.document(key), 'application/json');
+  }
+  deps.logger.info('bank statement read', { ...summary, refusedAccounts: summary.refusedAccounts.length });
+  return summary;
+};
