@@ -28,6 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
 import { BatchGetCommand, BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localCredentials, startDynamo } from '../local/services/dynamodb.js';
+import { peakMemory } from './peak-memory.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -165,13 +166,7 @@ const childRun = async (job: ChildJob): Promise<ChildResult> => {
   await ingest(WARM_TENANT, CHILD_WARM_ROWS, `${job.prefix}W`);
   const port = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB!).port;
   // No GC here: both sizes start from the heap the warm-up left, as in a Lambda that ingested a file before.
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
+  const { peak, sample } = peakMemory();
   let exactPeak = false;
   let cpu = process.cpuUsage();
   let dynamoBefore: number | undefined;
@@ -193,9 +188,9 @@ const childRun = async (job: ChildJob): Promise<ChildResult> => {
     rows: job.rows,
     size,
     ms,
-    peakRss: hwm ?? peakRss,
+    peakRss: hwm ?? peak.rss,
     exactPeak: hwm !== undefined,
-    peakHeap,
+    peakHeap: peak.heap,
     liveHeap: process.memoryUsage().heapUsed,
     cpuMs: (used.user + used.system) / 1000,
     ...(dynamoBefore !== undefined && dynamoAfter !== undefined ? { dynamoCpuMs: dynamoAfter - dynamoBefore } : {}),

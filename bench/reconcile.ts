@@ -26,6 +26,7 @@ import {
   type InvoiceLookup,
 } from '../lambdas/domain/money/matching/open-invoices.js';
 import type { MatchableCredit, MatchableCustomer, MatchableInvoice, MatchDecision, MatchOptions } from '../lambdas/domain/money/matching/types.js';
+import { peakMemory } from './peak-memory.js';
 
 const SEED = 20_260_315;
 const INVOICES = 100_000;
@@ -239,13 +240,7 @@ const decideAll = (lookup: InvoiceLookup, credits: readonly MatchableCredit[]): 
   const ledger = new RunLedger();
   const sorted = [...credits].sort(creditOrder);
   const decisions: MatchDecision[] = [];
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
+  const { peak, sample } = peakMemory();
   const started = performance.now();
   for (let i = 0; i < sorted.length; i++) {
     decisions.push(decideCredit(lookup, ledger, sorted[i]!, OPTIONS));
@@ -253,7 +248,7 @@ const decideAll = (lookup: InvoiceLookup, credits: readonly MatchableCredit[]): 
   }
   const seconds = (performance.now() - started) / 1000;
   sample();
-  return { decisions, seconds, peakRss, peakHeap };
+  return { decisions, seconds, peakRss: peak.rss, peakHeap: peak.heap };
 };
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
