@@ -46,14 +46,15 @@ export class DynamoBankCredits implements BankCreditRepository {
     return Item ? itemToBankCredit(Item) : undefined;
   }
 
-  async list(tenantId: string, opts: { status?: BankCreditStatus; undecided?: boolean } = {}): Promise<BankCreditRecord[]> {
+  async list(tenantId: string, opts: { status?: BankCreditStatus | readonly BankCreditStatus[]; undecided?: boolean } = {}): Promise<BankCreditRecord[]> {
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': keys.bankCredit(tenantId, '').pk };
-    if (opts.status) {
-      filters.push(bankCreditStatusIn(1));
+    const statuses: readonly BankCreditStatus[] = opts.status === undefined ? [] : typeof opts.status === 'string' ? [opts.status] : opts.status;
+    if (statuses.length > 0) {
+      filters.push(bankCreditStatusIn(statuses.length));
       names['#s'] = 'status';
-      values[':from0'] = opts.status;
+      statuses.forEach((s, i) => (values[`:from${i}`] = s));
     }
     if (opts.undecided) filters.push(creditIsUndecided);
     const items = await queryAll(this.table, {

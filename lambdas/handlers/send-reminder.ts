@@ -24,4 +24,4 @@ export const makeSendReminderHandler = (d: SendStageDeps) =>
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 
-export const handler = builtOnFirstCall(() => makeSendReminderHandler(messagingWith({ ...caseDeps(), tasks: deps.tasks() })));
+export const handler = builtOnFirstCall(() => makeSendReminderHandler(messagingWith({ ...caseDeps(), tasks: deps.tasks(), bankCredits: deps.bankCredits() })));

@@ -44,6 +44,7 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     invoices: over.invoices ?? repos.invoices,
     callQueue: over.callQueue ?? repos.callQueue,
     tasks: over.tasks ?? repos.tasks,
+    bankCredits: over.bankCredits ?? repos.bankCredits,
     sendGuard: over.sendGuard ?? repos.sendGuard,
     reports: over.reports ?? repos.reports,
     get workflow() {

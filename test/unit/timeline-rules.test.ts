@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Customer, type ContactEvent } from '../../lambdas/domain/model.js';
 import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
 import { checkPromiseDue } from '../../lambdas/domain/timeline/promise-check.js';
-import { CALL_FORWARD_REASON, stageHold, type StageHoldInput } from '../../lambdas/domain/timeline/stage-holds.js';
+import { CALL_FORWARD_REASON, CREDIT_CONFIRM_BUSINESS_DAYS, stageHold, unconfirmedCredit, type CreditForCheck, type StageHoldInput, type UnconfirmedCreditInput } from '../../lambdas/domain/timeline/stage-holds.js';
 import { becameEscalated, reactionsTo, type InvoiceImage } from '../../lambdas/domain/timeline/invoice-reactions.js';
 import { invoiceOf } from '../support/fixtures.js';
 
@@ -105,5 +105,78 @@ describe('reactions to a changed invoice', () => {
     expect(becameEscalated(undefined, img({ status: 'escalated' }))).toBe(true);
     expect(becameEscalated(img({ status: 'escalated' }), img({ status: 'escalated', amountPaid: 10 }))).toBe(false);
     expect(becameEscalated(img({ status: 'escalated' }), img({ status: 'paid' }))).toBe(false);
+  });
+});
+
+describe('the bank truth before a send (unconfirmed credits)', () => {
+  const customer = Customer.parse({ tenantId: 't', customerId: 'C-1', name: 'Rossi Mario S.r.l.', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'c@c.example' });
+  const credit = (over: Partial<CreditForCheck> = {}): CreditForCheck => ({
+    creditId: 'bc_1',
+    status: 'unmatched',
+    amount: 50_000,
+    currency: 'EUR',
+    bookingDate: '2026-03-02',
+    // Monday 2 March: the deadline is three business days later, Thursday 5 March.
+    receivedAt: '2026-03-02T08:00:00Z',
+    debtor: { name: 'ACME TRADING', iban: 'IT60 X054 2811 1010 0000 0123 456' },
+    ...over,
+  });
+  const base: UnconfirmedCreditInput = {
+    credits: [credit()],
+    customer,
+    knownDebtorIbans: new Map([['IT60X0542811101000000123456', 'C-1']]),
+    invoice: inv({ lastContactAt: '2026-02-27T09:00:00Z' }),
+    openAmountDue: 120_000,
+    finance: { timeZone: 'Europe/Rome', country: 'IT' },
+    policy: BUILT_IN_POLICIES.standard,
+    // Tuesday 3 March 2026, 10:00 in Rome.
+    now: new Date('2026-03-03T09:00:00Z'),
+  };
+  const byName = (over: Partial<CreditForCheck> = {}) => credit({ debtor: { name: 'ROSSI MARIO SRL', iban: 'DE89370400440532013000' }, ...over });
+
+  it('holds on a credit from a debtor IBAN known for this customer, until the next business morning, saying why', () => {
+    const check = unconfirmedCredit(base);
+    expect(check.lapsed).toEqual([]);
+    expect(check.hold).toMatchObject({ hold: 'unconfirmedCredit', creditIds: ['bc_1'], reason: expect.stringContaining('IT60X0542811101000000123456') });
+    expect(check.hold?.reason).toContain('until 2026-03-05');
+    // The same morning the finance team's answers would be looked at again.
+    const waiting = stageHold({ stage: 'secondOverdue', invoice: inv(), customer, policy: BUILT_IN_POLICIES.standard, events: [], stagesDone: [], ignoredEmails: 0, waitingAnswers: ['planRequest'], now: base.now });
+    expect(check.hold?.until).toEqual(waiting?.until);
+    // Ahead of the call coming forward.
+    const held = stageHold({ stage: 'secondOverdue', invoice: inv(), customer, policy: BUILT_IN_POLICIES.standard, events: [], stagesDone: [], ignoredEmails: 2, waitingAnswers: [], unconfirmedCredit: check.hold, now: base.now });
+    expect(held).toBe(check.hold);
+    // An IBAN known for another customer is theirs, even with the customer's name on it.
+    expect(unconfirmedCredit({ ...base, credits: [credit({ debtor: { name: 'ROSSI MARIO SRL', iban: 'IT60X0542811101000000123456' } })], knownDebtorIbans: new Map([['IT60X0542811101000000123456', 'C-2']]) }).hold).toBeUndefined();
+  });
+
+  it('holds on a credit from a similar name with a plausible amount', () => {
+    expect(unconfirmedCredit({ ...base, credits: [byName({ status: 'suggested' })] }).hold).toMatchObject({ hold: 'unconfirmedCredit', reason: expect.stringContaining('ROSSI MARIO SRL') });
+    // Within the tolerance above the open amount.
+    expect(unconfirmedCredit({ ...base, credits: [byName({ amount: 120_150 })], tolerance: 200 }).hold).toBeDefined();
+  });
+
+  it('does not hold on a dissimilar name', () => {
+    expect(unconfirmedCredit({ ...base, credits: [credit({ debtor: { name: 'Bianchi Logistica SpA' } })] })).toEqual({ lapsed: [] });
+  });
+
+  it('does not hold on an implausible amount: more than is open, another currency', () => {
+    expect(unconfirmedCredit({ ...base, credits: [byName({ amount: 120_001 })] }).hold).toBeUndefined();
+    expect(unconfirmedCredit({ ...base, credits: [byName({ currency: 'CHF' })] }).hold).toBeUndefined();
+  });
+
+  it('does not hold on a credit from before the last chase, nor on a decided one', () => {
+    expect(unconfirmedCredit({ ...base, invoice: inv({ lastContactAt: '2026-03-02T09:00:00Z' }) })).toEqual({ lapsed: [] });
+    // Never chased: since the issue day.
+    expect(unconfirmedCredit({ ...base, invoice: inv({ issueDate: '2026-03-02' }) }).hold).toBeDefined();
+    expect(unconfirmedCredit({ ...base, invoice: inv({ issueDate: '2026-03-03' }) }).hold).toBeUndefined();
+    expect(unconfirmedCredit({ ...base, credits: [credit({ status: 'rejected' })] }).hold).toBeUndefined();
+  });
+
+  it(`no longer holds past the deadline (${CREDIT_CONFIRM_BUSINESS_DAYS} business days) and says the chase resumed`, () => {
+    // Thursday 5 March is the last day it holds.
+    expect(unconfirmedCredit({ ...base, now: new Date('2026-03-05T16:00:00Z') }).hold).toBeDefined();
+    const friday = unconfirmedCredit({ ...base, now: new Date('2026-03-06T09:00:00Z') });
+    expect(friday.hold).toBeUndefined();
+    expect(friday.lapsed).toEqual([{ creditId: 'bc_1', reason: expect.stringMatching(/^chase resumed on 2026-03-06 although this credit is unconfirmed: .*not confirmed nor rejected by 2026-03-05$/) }]);
   });
 });

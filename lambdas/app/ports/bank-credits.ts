@@ -22,8 +22,12 @@ export interface BankCreditRepository {
   /** Stores each record unless one with its id exists (a repeated statement): how many were new. */
   addNew(records: readonly BankCreditRecord[]): Promise<{ added: number; duplicates: number }>;
   get(tenantId: string, creditId: string): Promise<BankCreditRecord | undefined>;
-  /** The tenant's credits, oldest booking first; `undecided`: only those no decision was written on yet. */
-  list(tenantId: string, opts?: { status?: BankCreditStatus; undecided?: boolean }): Promise<BankCreditRecord[]>;
+  /**
+   * The tenant's credits, oldest booking first; `status`: only those in it (one or several);
+   * `undecided`: only those no decision was written on yet. One query over the tenant's credit
+   * partition, the status filtered on the server (read capacity is paid for every credit kept).
+   */
+  list(tenantId: string, opts?: { status?: BankCreditStatus | readonly BankCreditStatus[]; undecided?: boolean }): Promise<BankCreditRecord[]>;
   /** Writes a decision on the credit while its status is one of `from`: false when it moved on meanwhile. */
   decide(tenantId: string, creditId: string, from: readonly BankCreditStatus[], decision: BankCreditDecision, opts?: { undecidedOnly?: boolean }): Promise<boolean>;
   /**

@@ -3,6 +3,7 @@
  * and each handler wires exactly that (a bundle keeps only the adapters its handler reaches).
  */
 import type { Observability } from '../observability.js';
+import type { BankCreditRepository } from '../ports/bank-credits.js';
 import type { Blobs } from '../ports/blobs.js';
 import type { CallQueueRepository } from '../ports/call-queue.js';
 import type { Clock } from '../ports/clock.js';
@@ -26,6 +27,8 @@ export interface TimelinePorts extends Observability {
   customers: CustomerRepository;
   tenants: TenantRepository;
   tasks: TaskRepository;
+  /** The bank truth before a send: unconfirmed credits, learned debtor IBANs. */
+  bankCredits: BankCreditRepository;
   sendGuard: SendGuard;
   callQueue: CallQueueRepository;
   reports: ReportRepository;

@@ -20,7 +20,8 @@ import { closestByDue, type IndexedInvoice } from './open-invoices.js';
 import type { Suggestion } from './types.js';
 
 export const MIN_SCORE = 0.35;
-const NAME_LIKE = 0.85;
+/** A debtor name at least this similar (names.ts nameSimilarity) to a customer's is taken for theirs. */
+export const NAME_LIKE = 0.85;
 /** A name token shared by more customers than this says nothing about which one it is. */
 const COMMON_TOKEN = 200;
 const MAX_NAME_CANDIDATES = 300;
