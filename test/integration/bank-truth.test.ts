@@ -9,12 +9,13 @@ import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories, type DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { BankCreditRecord } from '../../lambdas/domain/bank/credit-records.js';
-import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
+import { Customer, Invoice } from '../../lambdas/domain/model.js';
 import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
 import { policyFor } from '../../lambdas/domain/timeline/policies.js';
 import { sendStageReminder } from '../../lambdas/app/timeline/send-stage-reminder.js';
 import type { TimelinePorts } from '../../lambdas/app/timeline/ports.js';
 import { timelineDeps } from '../support/timeline-deps.js';
+import { supplier } from '../support/fixtures.js';
 
 await useLocalTable();
 const T = 'bank-truth-co';
@@ -26,17 +27,7 @@ let ses: RunningSes;
 let store: DynamoRepositories;
 let deps: TimelinePorts;
 
-const tenant = Tenant.parse({
-  tenantId: T,
-  name: 'Officine Rossi S.r.l.',
-  email: 'amministrazione@officinerossi.example',
-  iban: 'IT60X0542811101000000123456',
-  country: 'IT',
-  timeZone: 'Europe/Rome',
-  defaultPolicy: 'standard',
-  language: 'en',
-  financeInboxes: ['finance@officinerossi.example'],
-});
+const tenant = supplier(T, { email: 'amministrazione@officinerossi.example', language: 'en', financeInboxes: ['finance@officinerossi.example'] });
 const customer = Customer.parse({
   tenantId: T,
   customerId: 'C-1',
