@@ -83,10 +83,13 @@ export const commandsWarningOnStopFailure = (logger: Observability['logger']): C
 /** Commands on customers only: they start and stop no execution, so no workflow client is built. */
 export const customerCommands = /* @__PURE__ */ once((): CustomerCommands => new DynamoCommands(undefined, table()));
 export const smsMessages = /* @__PURE__ */ once((): SmsMessageRepository => new DynamoSmsMessages(table()));
-/** Powertools idempotency records, in the single table (pk/sk, expiring through `ttl`). */
-export const idempotencyStore = /* @__PURE__ */ once(
-  (): BasePersistenceLayer => new DynamoDBPersistenceLayer({ tableName: table().name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }),
-);
+/**
+ * Powertools idempotency records, in the single table (pk/sk, expiring through `ttl`). One layer
+ * per handler: a layer keeps the configuration of the first handler that uses it, and the local
+ * stack runs every handler in one process.
+ */
+export const idempotencyStore = (): BasePersistenceLayer =>
+  new DynamoDBPersistenceLayer({ tableName: table().name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' });
 /** A new writer for each file: its claims and customer cache are the file's (never shared across files). */
 export const invoiceWriter = (): InvoiceIngest => new DynamoInvoiceWriter(table());
 export const customerDirectory = (): CustomerDirectory => new DynamoCustomerDirectory(table());
