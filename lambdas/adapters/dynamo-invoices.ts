@@ -10,7 +10,7 @@ import type { InvoiceFailure, InvoiceRepository, InvoiceView, StageDeferral } fr
 import { clock } from './clock.js';
 import type { Table } from './dynamo/client.js';
 import { mapLimit } from './dynamo/batch.js';
-import { all, itemExists, itemIsNew } from './dynamo/conditions.js';
+import { all, executionIsCurrent, itemExists, itemIsNew } from './dynamo/conditions.js';
 import { isCancelled, isConditionFailure, unlessConditionFails } from './dynamo/errors.js';
 import { eventToItem, invoiceToItem, itemToEvent, itemToInvoice, itemToPayment, itemToStageDone, sendingUntilOf } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
@@ -139,9 +139,9 @@ export class DynamoInvoices implements InvoiceRepository {
                 TableName: this.table.name,
                 Key: keys.invoice(d.tenantId, d.invoiceId),
                 UpdateExpression: 'SET deferral = :d',
-                ConditionExpression: '#status = :open AND #revision = :rev AND #run = :run',
+                ConditionExpression: executionIsCurrent,
                 ExpressionAttributeNames: { '#status': 'status', '#revision': 'revision', '#run': 'run' },
-                ExpressionAttributeValues: { ':d': { stage: d.stage, until: d.until, reason: d.reason }, ':open': 'open', ':rev': d.revision, ':run': d.run },
+                ExpressionAttributeValues: { ':d': { stage: d.stage, until: d.until, reason: d.reason }, ':required': 'open', ':rev': d.revision, ':run': d.run },
               },
             },
             { Put: { TableName: this.table.name, Item: eventToItem(event) } },

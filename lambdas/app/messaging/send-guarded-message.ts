@@ -68,6 +68,8 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
       ...(deps.qr ? { paymentQrSrc: `cid:${PAYMENT_QR_CID}` } : {}),
     });
   let rendered = render(companions);
+  // The QR image is drawn before the claim, so the lease covers the provider call only.
+  let qrImage = decision.email ? await paymentQrImage(deps, rendered.paymentQr) : [];
 
   const base = {
     tenantId: req.invoice.tenantId,
@@ -112,7 +114,7 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
       deadlineMs: mailer.deadlineMs,
       // Read at send time: the text is rendered again if a companion dropped out at the claim.
       send: async () => {
-        const attachments = [...(req.attachments ?? []), ...(await paymentQrImage(deps, rendered.paymentQr))];
+        const attachments = [...(req.attachments ?? []), ...qrImage];
         return mailer.send({
           from: deps.sender(),
           to: [to],
@@ -179,7 +181,9 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
   if (kept.size < companions.length) {
     // A companion was paid, answered or reminded meanwhile: it stays out of this message.
     logger.info('companions dropped at the claim', { ...ids, dropped: companions.length - kept.size });
+    const before = rendered.paymentQr;
     rendered = render(companions.filter((c) => kept.has(c.invoice.invoiceId)));
+    if (decision.email && rendered.paymentQr !== before) qrImage = await paymentQrImage(deps, rendered.paymentQr);
   }
   const results = await deliver(deps, claim.lease, deliveries);
   // Each companion's log entry completes like this invoice's own: same outcome, same message id.
