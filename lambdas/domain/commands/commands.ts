@@ -9,11 +9,9 @@
  * resume, dispute rejected or upheld with an amount still due): the table stream starts it.
  */
 import { randomUUID } from 'node:crypto';
-import { contactEvent } from '../shared/contact-event.js';
 import {
   ACTIVE_STATUSES,
   amountDue,
-  type Channel,
   type ContactEvent,
   type ContactEventType,
   type ContactPerson,
@@ -29,125 +27,15 @@ import {
   type PromiseToPay,
 } from '../model.js';
 import { contactChangeTaskId, planRequestTaskId, type FinanceTask } from './tasks.js';
-import { addDays, daysBetween, localDay } from '../shared/days.js';
-import { formatMoney } from '../shared/format.js';
+import { addDays, daysBetween } from '../shared/days.js';
+import { CHASEABLE, STATUS_WORDS, bump, conflict, event, money, requireStatus, stripUndefined, today, touched, unprocessable, without, type CommandContext, type Decision } from './decision.js';
+export { CommandRejected, type CommandContext, type Decision, type RejectionKind } from './decision.js';
 
 /** How far ahead a promise may be dated, and how long an instalment plan may run. */
 export const PROMISE_HORIZON_DAYS = 90;
 export const PLAN_HORIZON_DAYS = 365;
 export const MAX_INSTALMENTS = 24;
 export const PAUSE_HORIZON_DAYS = 365;
-
-export interface CommandContext {
-  /** Who acts: the admin user's e-mail or id, or 'customer'. */
-  actor: string;
-  now: Date;
-  /** The tenant's time zone: "today" and "in the past" are judged there. */
-  timeZone: string;
-  channel?: Channel;
-}
-
-/**
- * A request that is well formed but not allowed: `conflict` when the invoice's or customer's
- * current state forbids it (already paid, disputed…), `rule` when a business rule refuses the
- * values themselves (a promise dated in the past). The HTTP layers map the kind to a status.
- */
-export type RejectionKind = 'conflict' | 'rule';
-
-export class CommandRejected extends Error {
-  override readonly name = 'CommandRejected';
-  constructor(
-    readonly kind: RejectionKind,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
-
-export interface Decision {
-  /** The invoice as it must be written (same object as before when nothing changes). */
-  invoice: Invoice;
-  events: ContactEvent[];
-  payment?: Payment;
-  /** Stop the execution of the invoice's previous revision and run, with this cause for its history. */
-  stopCause?: string;
-  /** Work for the finance team, written in the same transaction (customer requests). */
-  task?: FinanceTask;
-}
-
-// ---------------------------------------------------------------------------------------------
-// helpers
-
-const conflict = (code: string, message: string): never => {
-  throw new CommandRejected('conflict', code, message);
-};
-const unprocessable = (code: string, message: string, field?: string): never => {
-  throw new CommandRejected('rule', code, message, field);
-};
-
-const STATUS_WORDS: Record<InvoiceStatus, string> = {
-  open: 'open',
-  promised: 'under a promise to pay',
-  disputed: 'disputed',
-  paused: 'paused',
-  payment_claimed: 'waiting for a claimed payment to be confirmed',
-  paid: 'already paid',
-  escalated: 'handed to the collection agency',
-  written_off: 'written off',
-  not_chased: 'not chased',
-};
-
-const requireStatus = (inv: Invoice, allowed: readonly InvoiceStatus[], what: string): void => {
-  if (allowed.includes(inv.status)) return;
-  const hint = inv.status === 'disputed' ? ': resolve the dispute first' : '';
-  conflict(`invoice_${inv.status}`, `Cannot ${what}: invoice ${inv.number} is ${STATUS_WORDS[inv.status]}${hint}.`);
-};
-
-/** Statuses from which the chase can be redirected (promise, plan, pause, escalation). */
-const CHASEABLE: readonly InvoiceStatus[] = ['open', 'promised', 'paused', 'payment_claimed'];
-
-/** An amount for a message to the finance team, e.g. "€1,234.50". */
-const money = (minor: number, currency: string): string => formatMoney(minor, currency, 'en-GB');
-
-const today = (ctx: CommandContext) => localDay(ctx.now, ctx.timeZone);
-
-const event = (
-  inv: Pick<Invoice, 'tenantId' | 'invoiceId'>,
-  ctx: CommandContext,
-  type: ContactEventType,
-  details: Record<string, unknown>,
-): ContactEvent =>
-  contactEvent({
-    tenantId: inv.tenantId,
-    invoiceId: inv.invoiceId,
-    at: ctx.now.toISOString(),
-    type,
-    channel: ctx.channel ?? 'api',
-    actor: ctx.actor,
-    outcome: 'recorded',
-    details: stripUndefined(details),
-  });
-
-const stripUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-/** The invoice with `fields` removed (absent in the result, so the adapter REMOVEs them). */
-const without = (inv: Invoice, ...fields: (keyof Invoice)[]): Invoice => {
-  const copy: Record<string, unknown> = { ...inv };
-  for (const f of fields) delete copy[f];
-  return copy as Invoice;
-};
-
-const touched = (inv: Invoice, ctx: CommandContext, changes: Partial<Invoice>): Invoice => ({
-  ...inv,
-  ...changes,
-  updatedAt: ctx.now.toISOString(),
-});
-
-const bump = (inv: Invoice): Pick<Invoice, 'run'> => ({ run: inv.run + 1 });
 
 const checkFutureDate = (date: string, ctx: CommandContext, field: string, horizonDays: number, what: string, allowToday: boolean) => {
   const t = today(ctx);
