@@ -21,6 +21,7 @@ const benches: { name: string; file: string; fn: string }[] = [
   { name: 'state transitions', file: 'transitions.ts', fn: 'benchTransitions' },
   { name: 'reminder throughput', file: 'throughput.ts', fn: 'benchThroughput' },
   { name: 'reconcile (payment matcher)', file: 'reconcile.ts', fn: 'benchReconcile' },
+  { name: 'portfolio (90 days of statements and reminders)', file: 'portfolio.ts', fn: 'benchPortfolio' },
 ];
 const key = (b: { name: string }) => b.name.split(' ')[0]!;
 

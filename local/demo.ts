@@ -1,16 +1,21 @@
 /**
  * `npm run demo`: boots the local stack on a discrete-event clock, ingests the sample company,
  * plays N days of virtual time with the scripted customer behaviour, prints what happened.
+ * Each business morning the company's bank statement (camt.053, local/demo-bank.ts) of the day
+ * before lands in the demo's inbox/bank/ and is uploaded to bank/, as `npm start`'s inbox watcher
+ * does: the scripted customers' money reaches Sollecito only that way.
  * Deterministic: virtual time only jumps to the next pending wake-up once nothing is in flight.
  */
 import { parseArgs } from 'node:util';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startStack, ROOT, TENANT_ID, type LocalStack } from './stack.js';
-import { seedCompany } from './seed.js';
-import { DEMO_SCRIPT, type ScriptStep } from './demo-script.js';
-import { collectReport, formatReport, type DemoReport } from './report.js';
+import { SEED_DIR, s3Client, seedCompany, upload } from './seed.js';
+import { DEMO_BANK, DEMO_SCRIPT, type BankMovement, type ScriptStep } from './demo-script.js';
+import { bookingDayOf, demoStatements, minorOf, type DemoStatementFile } from './demo-bank.js';
+import { collectReport, formatReport, type DemoCredit, type DemoReport } from './report.js';
 import { dynamoRepositories } from '../lambdas/adapters/dynamo-repositories.js';
 import { amountDue } from '../lambdas/domain/model.js';
 import { StartupError } from './services/ports.js';
@@ -20,7 +25,9 @@ export interface DemoOptions {
   days: number;
   invoicesDir?: string;
   script?: ScriptStep[];
-  /** Where SMS, call tasks and events are written; .sollecito/demo by default. */
+  /** The customers' money, read by the bank into the statements (DEMO_BANK by default). */
+  bank?: BankMovement[];
+  /** Where SMS, call tasks, events and the bank statements (inbox/bank/) are written; .sollecito/demo by default. */
   outDir?: string;
   /** Called with every problem a handler reported (the demo still finishes). */
   onError?: (where: string, err: unknown) => void;
@@ -28,34 +35,101 @@ export interface DemoOptions {
 
 const SCRIPT_ZONE = 'Europe/Rome';
 
-export const runDemo = async (opts: DemoOptions): Promise<DemoReport & { problems: string[] }> => {
+/** A scripted movement beside the credit the statements made of it: did the matcher do what the customer meant? */
+export interface DemoMovementOutcome {
+  shows: BankMovement['shows'];
+  customerId: string;
+  /** What the customer meant to pay. */
+  numbers: string[];
+  bookingDate: string;
+  /** The stored credit (or return) of it; absent when it was not found. */
+  creditId?: string;
+  status?: string;
+  decidedBy?: string;
+  appliedBy?: 'matcher' | 'finance';
+  /** What it was applied to. */
+  invoices: string[];
+  /** Applied to something else than the customer meant (target: never). */
+  wrong: boolean;
+}
+
+export type DemoRun = DemoReport & { problems: string[]; movements: DemoMovementOutcome[] };
+
+/** Each scripted movement found among the stored credits by booking day, amount, currency and debtor account. */
+const outcomes = (movements: readonly BankMovement[], credits: readonly DemoCredit[], lastDay: string): DemoMovementOutcome[] =>
+  movements
+    .filter((m) => bookingDayOf(m.at) < lastDay)
+    .map((m) => {
+      const bookingDate = bookingDayOf(m.at);
+      const returned = m.kind === 'directDebitReturn';
+      const c = credits.find(
+        (x) => x.bookingDate === bookingDate && x.amount === minorOf(m.amount) && x.currency === m.currency && x.debtorIban === m.debtor.iban && (x.returned !== undefined) === returned,
+      );
+      const applied = c?.invoices ?? [];
+      const meant = returned ? [] : m.numbers;
+      return {
+        shows: m.shows,
+        customerId: m.customerId,
+        numbers: m.numbers,
+        bookingDate,
+        ...(c ? { creditId: c.creditId, status: c.status, ...(c.decidedBy ? { decidedBy: c.decidedBy } : {}), ...(c.appliedBy ? { appliedBy: c.appliedBy } : {}) } : {}),
+        invoices: applied,
+        wrong: applied.length > 0 && [...applied].sort().join(',') !== [...meant].sort().join(','),
+      };
+    });
+
+export const runDemo = async (opts: DemoOptions): Promise<DemoRun> => {
   const problems: string[] = [];
+  const outDir = opts.outDir ?? join(ROOT, '.sollecito', 'demo');
   const stack = await startStack({
     mode: 'discrete',
     today: opts.today,
-    outDir: opts.outDir ?? join(ROOT, '.sollecito', 'demo'),
+    outDir,
     onError: (where, err) => {
       problems.push(`${where}: ${(err as Error)?.message ?? String(err)}`);
       opts.onError?.(where, err);
     },
   });
+  const s3 = s3Client();
   try {
     await seedCompany({ bucket: stack.bucket, invoicesDir: opts.invoicesDir, settle: stack.settle });
-    const end = DateTime.fromISO(opts.today, { zone: SCRIPT_ZONE }).plus({ days: opts.days }).toMillis();
-    const steps = (opts.script ?? DEMO_SCRIPT)
-      .map((s) => ({ ...s, ms: DateTime.fromISO(s.at, { zone: SCRIPT_ZONE }).toMillis(), done: false }))
+    const endAt = DateTime.fromISO(opts.today, { zone: SCRIPT_ZONE }).plus({ days: opts.days });
+    const end = endAt.toMillis();
+    const lastDay = endAt.toISODate()!;
+    const company = JSON.parse(readFileSync(join(SEED_DIR, 'tenant.json'), 'utf8')) as { iban: string; name: string; bic?: string };
+    const movements = opts.bank ?? DEMO_BANK;
+    const inbox = join(outDir, 'inbox', 'bank');
+    mkdirSync(inbox, { recursive: true });
+    // What happens at an instant: the bank's statement first (07:30), then the finance team's actions.
+    type Due = { ms: number; order: number; done: boolean; label: string; run: () => Promise<void> };
+    const statementDue = (f: DemoStatementFile): Due => ({
+      ms: f.deliverAt,
+      order: 0,
+      done: false,
+      label: `statement ${f.name}`,
+      run: async () => {
+        // Dropped into inbox/bank/ and uploaded to bank/<name>, as npm start's inbox watcher does.
+        const file = join(inbox, f.name);
+        writeFileSync(file, f.xml);
+        await upload(s3, stack.bucket, `bank/${f.name}`, file);
+      },
+    });
+    const steps: Due[] = [
+      ...demoStatements({ movements, today: opts.today, lastDay, company: { iban: company.iban, ownerName: company.name, ...(company.bic ? { bic: company.bic } : {}) } }).map(statementDue),
+      ...(opts.script ?? DEMO_SCRIPT).map((s): Due => ({ ms: DateTime.fromISO(s.at, { zone: SCRIPT_ZONE }).toMillis(), order: 1, done: false, label: `script ${s.customerId} ${s.number}`, run: () => perform(stack, s) })),
+    ]
       .filter((s) => s.ms <= end)
-      .sort((a, b) => a.ms - b.ms);
+      .sort((a, b) => a.ms - b.ms || a.order - b.order);
     // Executions due at the same instant take turns in a fixed order (local/clock.ts): the run is reproducible.
     stack.clock.wakeOneAtATime = true;
     for (;;) {
       await stack.settle();
       const now = stack.clock.nowMs();
-      // The finance team's scripted actions of this instant come before the timelines due at it.
+      // The bank's statement and the finance team's scripted actions of this instant come before the timelines due at it.
       const due = steps.find((s) => !s.done && s.ms <= now);
       if (due) {
         due.done = true;
-        await perform(stack, due).catch((err: unknown) => problems.push(`script ${due.customerId} ${due.number}: ${(err as Error).message}`));
+        await due.run().catch((err: unknown) => problems.push(`${due.label}: ${(err as Error).message}`));
         continue;
       }
       const nextStep = steps.find((s) => !s.done);
@@ -71,8 +145,9 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoReport & { problem
       stack.clock.advanceTo(to, !(nextStep && nextStep.ms === to));
     }
     const report = await collectReport(stack.tableName, TENANT_ID, stack.bucket);
-    return { ...report, problems };
+    return { ...report, problems, movements: outcomes(movements, report.bank.credits, lastDay) };
   } finally {
+    s3.destroy();
     await stack.stop();
   }
 };
@@ -93,6 +168,7 @@ const perform = async (stack: LocalStack, step: ScriptStep): Promise<void> => {
   const invoice = (await store.invoices.getInvoice(TENANT_ID, id))!;
   const day = stack.clock.now().toISOString().slice(0, 10);
   const a = step.action;
+  if (a.kind === 'confirmCredit') return confirmSuggestedCredit(stack, step, id);
   const [path, body] =
     a.kind === 'payment'
       ? ['payments', { amount: amountDue(invoice), date: day, method: 'bank_transfer', reference: `demo ${step.number}` }]
@@ -105,6 +181,25 @@ const perform = async (stack: LocalStack, step: ScriptStep): Promise<void> => {
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+};
+
+const api = async (stack: LocalStack, method: 'GET' | 'POST', path: string, body?: unknown, key?: string): Promise<unknown> => {
+  const res = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${stack.financeToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+};
+
+/** The finance team opens the credits to confirm, finds the one suggested for this invoice, and applies that suggestion. */
+const confirmSuggestedCredit = async (stack: LocalStack, step: ScriptStep, invoiceId: string): Promise<void> => {
+  const { items } = (await api(stack, 'GET', '/v1/bank-credits?status=suggested')) as { items: { creditId: string; suggestions: { invoiceIds: string[] }[] }[] };
+  const credit = items.find((c) => c.suggestions.some((s) => s.invoiceIds.includes(invoiceId)));
+  if (!credit) throw new Error('no suggested bank credit for this invoice');
+  const suggestion = credit.suggestions.findIndex((s) => s.invoiceIds.includes(invoiceId));
+  await api(stack, 'POST', `/v1/bank-credits/${encodeURIComponent(credit.creditId)}/confirm`, { suggestion }, `demo-${step.at}-${credit.creditId}-confirm`);
 };
 
 const main = async () => {
@@ -132,7 +227,13 @@ const main = async () => {
     const { problems: _p, ...doc } = report;
     process.stdout.write(`${JSON.stringify(doc)}\n`);
   } else {
-    process.stdout.write(`${formatReport(report)}\n\nPlayed ${days} days from ${values.today} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    const wrong = report.movements.filter((m) => m.wrong);
+    const missing = report.movements.filter((m) => m.creditId === undefined);
+    process.stdout.write(
+      `${formatReport(report)}\nScripted transfers applied to another invoice than the customer meant: ${wrong.length === 0 ? 'none' : wrong.map((m) => `${m.customerId} ${m.numbers.join('+')} -> ${m.invoices.join('+')}`).join('; ')}` +
+        `${missing.length ? `; not found among the stored credits: ${missing.map((m) => `${m.customerId} ${m.numbers.join('+')}`).join('; ')}` : ''}` +
+        `\nStatements in ${join(values.out ?? join(ROOT, '.sollecito', 'demo'), 'inbox', 'bank')}\n\nPlayed ${days} days from ${values.today} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+    );
     if (report.problems.length) process.stdout.write(`Problems:\n${report.problems.map((p) => `  ${p}`).join('\n')}\n`);
   }
 };

@@ -33,6 +33,8 @@ export interface HandlerAccess {
 }
 
 const { invoices, customers, config, rejected, dossiers, bank } = DOCUMENT_PREFIXES;
+/** The one config file the bank-statements function reads: the company's bank CSV column names. */
+const BANK_CSV_MAPPING_KEY = `${config}bank-csv-mapping.json`;
 
 /** Sending a reminder: the guarded send (table), both channels, the signed links. */
 const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true };
@@ -55,7 +57,7 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
   // Reads statements, stores credits, applies payments through the commands (which stop a settled
   // invoice's execution), writes the rejection report.
-  'bank-statements': { table: 'readWrite', workflow: true, read: [bank], write: [rejected] },
+  'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], write: [rejected] },
   'admin-api': { table: 'readWrite', workflow: true, events: true },
   // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,
   // a note to the finance inboxes.

@@ -1,7 +1,7 @@
 /**
  * What wakes a human: a timeline that failed or timed out, any Lambda error, anything parked in a
  * dead-letter queue, a table stream falling behind (reminders and thank-yous late), the API
- * failing, and SES reputation drifting toward suspension. All go to one encrypted SNS topic
+ * failing, SES reputation drifting toward suspension, and bank statements late (firm stages wait). All go to one encrypted SNS topic
  * (customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS key).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -131,6 +131,13 @@ export class Alarms extends Construct {
       props.streamConsumer.metric('IteratorAge', { ...fiveMinutes, statistic: 'Maximum' }),
       ITERATOR_AGE_THRESHOLD.toMilliseconds(),
       'The table stream consumer runs behind: new invoices start, and paid ones stop, late.',
+    );
+    // Published by the firm stages (app/timeline/bank-truth.ts) with Powertools' `service` dimension.
+    alarm(
+      'BankStatementsStale',
+      new cloudwatch.Metric({ namespace: 'Sollecito', metricName: 'BankStatementsStale', dimensionsMap: { service: 'sollecito' }, statistic: 'Sum', period: Duration.hours(1) }),
+      1,
+      "The company's bank statements are late: credit holds and hand-offs wait until a current one arrives (see the staleStatements task).",
     );
     alarm('ApiServerErrors', props.httpApi.metricServerError({ ...fiveMinutes, statistic: 'Sum' }), 5, 'The API answers 5xx.');
     // SES reviews an account at 5% bounces and 0.1% complaints: act before it pauses sending.

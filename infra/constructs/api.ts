@@ -24,7 +24,11 @@ export const ADMIN_ROUTES = [
   { path: '/openapi.json', methods: [apigwv2.HttpMethod.GET], jwt: true },
   { path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], jwt: true },
 ] as const;
-export const CUSTOMER_ROUTES = [{ path: '/c/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST] }] as const;
+export const CUSTOMER_ROUTES = [
+  { path: '/c/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST] },
+  // The SMS short links: a code that redirects to its /c/ link.
+  { path: '/s/{code}', methods: [apigwv2.HttpMethod.GET] },
+] as const;
 
 /** Steady requests per second and burst for the whole stage: a finance team and its customers' clicks. */
 export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 };
@@ -164,7 +168,7 @@ export class Api extends Construct {
     for (const route of publicRoutes) {
       acknowledge(
         route,
-        'Public on purpose: GET /health is the unauthenticated health check; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user.',
+        'Public on purpose: GET /health is the unauthenticated health check; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user; GET /s/{code} are the SMS short links, a random unguessable code that only redirects to such a signed link.',
         'AwsSolutions-APIG4',
       );
     }

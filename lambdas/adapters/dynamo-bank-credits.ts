@@ -6,27 +6,37 @@
  * - a decision written with a condition on the status it was made from (and, for the matcher, on
  *   no decision having been written yet);
  * - the credit-applied item in the invoice's partition, joined to the payment's transaction;
- * - learned debtor IBANs in one partition per tenant; customer credit in the customer's partition,
- *   with a customer-level log entry in the same transaction.
+ * - learned debtor IBANs in one partition per tenant, with the set of confirmed credits each was
+ *   learned from (`learnedFrom`), so an undone match forgets an IBAN only it taught; customer
+ *   credit in the customer's partition, with a customer-level log entry in the same transaction
+ *   (added and taken away alike).
  */
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { electronicFormatIBAN } from 'ibantools';
-import type { BankCreditDecision, BankCreditRecord, BankCreditStatus } from '../domain/bank/credit-records.js';
+import type { BankCreditDecision, BankCreditRecord, BankCreditStatus, RemovableDecisionField } from '../domain/bank/credit-records.js';
 import { contactEvent } from '../domain/shared/contact-event.js';
 import { formatMoney } from '../domain/shared/format.js';
-import type { BankCreditRepository, CustomerCredit } from '../app/ports/bank-credits.js';
+import type { BankCreditListOptions, BankCreditRepository, CustomerCredit } from '../app/ports/bank-credits.js';
 import type { TransactionPart } from '../app/ports/transaction.js';
 import { bankCreditToItem, customerCreditToItem, debtorIbanToItem, itemToBankCredit, itemToCustomerCredit, itemToDebtorIban } from './dynamo/bank-credit-items.js';
 import { mapLimit } from './dynamo/batch.js';
 import type { Table } from './dynamo/client.js';
 import { all, bankCreditStatusIn, creditIsUndecided, itemExists, itemIsNew } from './dynamo/conditions.js';
-import { unlessConditionFails } from './dynamo/errors.js';
+import { isConditionFailure, unlessConditionFails } from './dynamo/errors.js';
 import { customerEventToItem } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
+import { TABLE_SCHEMA } from './dynamo/schema.js';
 import { queryAll } from './dynamo/query.js';
 import { transactionPart } from './dynamo/transaction-part.js';
 
 const PUT_CONCURRENCY = 8;
+
+/** A gsi1 query of one status partition, within the booking days asked for. */
+const statusQuery = (gsi1pk: string, opts: Pick<BankCreditListOptions, 'from' | 'to'>) => ({
+  IndexName: TABLE_SCHEMA.indexes.openByDue.name,
+  KeyConditionExpression: opts.from || opts.to ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk',
+  ExpressionAttributeValues: { ':pk': gsi1pk, ...(opts.from || opts.to ? { ':from': opts.from ?? '0000-01-01', ':to': `${opts.to ?? '9999-12-31'}#~` } : {}) },
+});
 
 const ibanKey = (iban: string): string => electronicFormatIBAN(iban) ?? iban.replace(/\s+/g, '').toUpperCase();
 
@@ -46,17 +56,29 @@ export class DynamoBankCredits implements BankCreditRepository {
     return Item ? itemToBankCredit(Item) : undefined;
   }
 
-  async list(tenantId: string, opts: { status?: BankCreditStatus | readonly BankCreditStatus[]; undecided?: boolean } = {}): Promise<BankCreditRecord[]> {
+  async list(tenantId: string, opts: BankCreditListOptions = {}): Promise<BankCreditRecord[]> {
+    const statuses: readonly BankCreditStatus[] = opts.status === undefined ? [] : typeof opts.status === 'string' ? [opts.status] : opts.status;
+    const byDate = (a: BankCreditRecord, b: BankCreditRecord) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : a.creditId < b.creditId ? -1 : 1);
+    if (statuses.length > 0 && !opts.undecided) {
+      // By status on gsi1: reads only the credits in those statuses (eventually consistent, which
+      // the send path's bank truth and the API's list can afford; the matcher reads the table).
+      const pages = await Promise.all(statuses.map((status) => queryAll(this.table, statusQuery(keys.creditsByStatus(tenantId, status), opts))));
+      return pages.flat().map(itemToBankCredit).sort(byDate);
+    }
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': keys.bankCredit(tenantId, '').pk };
-    const statuses: readonly BankCreditStatus[] = opts.status === undefined ? [] : typeof opts.status === 'string' ? [opts.status] : opts.status;
     if (statuses.length > 0) {
       filters.push(bankCreditStatusIn(statuses.length));
       names['#s'] = 'status';
       statuses.forEach((s, i) => (values[`:from${i}`] = s));
     }
     if (opts.undecided) filters.push(creditIsUndecided);
+    if (opts.from || opts.to) {
+      filters.push('bookingDate BETWEEN :fromDay AND :toDay');
+      values[':fromDay'] = opts.from ?? '0000-01-01';
+      values[':toDay'] = opts.to ?? '9999-12-31';
+    }
     const items = await queryAll(this.table, {
       KeyConditionExpression: 'pk = :pk',
       ...(filters.length ? { FilterExpression: all(...filters) } : {}),
@@ -64,10 +86,16 @@ export class DynamoBankCredits implements BankCreditRepository {
       ExpressionAttributeValues: values,
       ConsistentRead: true,
     });
-    return items.map(itemToBankCredit).sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : a.creditId < b.creditId ? -1 : 1));
+    return items.map(itemToBankCredit).sort(byDate);
   }
 
-  async decide(tenantId: string, creditId: string, from: readonly BankCreditStatus[], d: BankCreditDecision, opts: { undecidedOnly?: boolean } = {}): Promise<boolean> {
+  async decide(
+    tenantId: string,
+    creditId: string,
+    from: readonly BankCreditStatus[],
+    d: BankCreditDecision,
+    opts: { undecidedOnly?: boolean; remove?: readonly RemovableDecisionField[] } = {},
+  ): Promise<boolean> {
     const values: Record<string, unknown> = {};
     from.forEach((s, i) => (values[`:from${i}`] = s));
     const fields: Record<string, unknown> = { ...d };
@@ -79,12 +107,19 @@ export class DynamoBankCredits implements BankCreditRepository {
       values[`:v${i}`] = v;
       sets.push(`#f${i} = :v${i}`);
     });
+    // The credit moves to its new status's partition of gsi1 (its booking-date sort key stays).
+    names['#g'] = 'gsi1pk';
+    values[':g'] = keys.creditsByStatus(tenantId, d.status);
+    sets.push('#g = :g');
+    const removes = (opts.remove ?? []).filter((f) => fields[f] === undefined);
+    removes.forEach((f, i) => (names[`#r${i}`] = f));
+    const remove = removes.length > 0 ? ` REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}` : '';
     return unlessConditionFails(
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: keys.bankCredit(tenantId, creditId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
           ConditionExpression: all(itemExists, bankCreditStatusIn(from.length), ...(opts.undecidedOnly ? [creditIsUndecided] : [])),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -105,14 +140,61 @@ export class DynamoBankCredits implements BankCreditRepository {
     });
   }
 
+  async releaseApplication(tenantId: string, creditId: string, invoiceId: string): Promise<void> {
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: keys.creditApplication(tenantId, invoiceId, creditId) }));
+  }
+
   async knownDebtorIbans(tenantId: string): Promise<Map<string, string>> {
     const items = await queryAll(this.table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.debtorIban(tenantId, '').pk } });
     return new Map(items.map(itemToDebtorIban).map((i) => [i.iban, i.customerId]));
   }
 
-  async learnDebtorIban(tenantId: string, iban: string, customerId: string, at: string): Promise<void> {
-    // The latest confirmation wins: a debtor account that changed hands follows the finance team.
-    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: debtorIbanToItem(tenantId, ibanKey(iban), customerId, at) }));
+  async learnDebtorIban(tenantId: string, iban: string, customerId: string, at: string, creditId?: string): Promise<void> {
+    const key = keys.debtorIban(tenantId, ibanKey(iban));
+    // Known for the same customer: one more credit it was learned from.
+    const added = await unlessConditionFails(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: key,
+          UpdateExpression: `SET learnedAt = :at${creditId ? ' ADD learnedFrom :from' : ''}`,
+          ConditionExpression: all(itemExists, 'customerId = :c'),
+          ExpressionAttributeValues: { ':at': at, ':c': customerId, ...(creditId ? { ':from': new Set([creditId]) } : {}) },
+        }),
+      ),
+      true,
+      false,
+    );
+    if (added) return;
+    // New, or another customer's: the latest confirmation wins (a debtor account that changed hands follows the finance team).
+    const item = debtorIbanToItem(tenantId, ibanKey(iban), customerId, at);
+    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: creditId ? { ...item, learnedFrom: new Set([creditId]) } : item }));
+  }
+
+  async forgetDebtorIban(tenantId: string, iban: string, customerId: string, creditId: string): Promise<boolean> {
+    const key = keys.debtorIban(tenantId, ibanKey(iban));
+    const out = await this.table.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: key,
+          UpdateExpression: 'DELETE learnedFrom :from',
+          ConditionExpression: all(itemExists, 'customerId = :c', 'contains(learnedFrom, :id)'),
+          ExpressionAttributeValues: { ':from': new Set([creditId]), ':c': customerId, ':id': creditId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      )
+      .catch((err: unknown) => {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      });
+    // The set empties itself when its last credit goes: then no confirmation is left behind the IBAN.
+    if (!out || out.Attributes?.learnedFrom !== undefined) return false;
+    return unlessConditionFails(
+      this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: key, ConditionExpression: all('attribute_not_exists(learnedFrom)', 'customerId = :c'), ExpressionAttributeValues: { ':c': customerId } })),
+      true,
+      false,
+    );
   }
 
   async recordCustomerCredit(c: CustomerCredit): Promise<boolean> {
@@ -122,7 +204,7 @@ export class DynamoBankCredits implements BankCreditRepository {
       at: c.at,
       type: 'note',
       channel: 'system',
-      actor: 'bank',
+      actor: c.source?.kind === 'creditNote' ? 'system' : 'bank',
       outcome: 'recorded',
       details: {
         kind: 'customerCredit',
@@ -130,7 +212,11 @@ export class DynamoBankCredits implements BankCreditRepository {
         amount: c.amount,
         currency: c.currency,
         ...(c.invoiceId ? { invoiceId: c.invoiceId } : {}),
-        text: `Overpayment: ${formatMoney(c.amount, c.currency, 'en-GB')} kept as the customer's credit (bank credit ${c.creditId}).`,
+        ...(c.source ? { source: c.source } : {}),
+        text:
+          c.source?.kind === 'creditNote'
+            ? `Credit note ${c.source.number}: ${formatMoney(c.amount, c.currency, 'en-GB')} kept as the customer's credit.`
+            : `Overpayment: ${formatMoney(c.amount, c.currency, 'en-GB')} kept as the customer's credit (bank credit ${c.creditId}).`,
       },
     });
     return unlessConditionFails(
@@ -139,6 +225,31 @@ export class DynamoBankCredits implements BankCreditRepository {
           TransactItems: [
             { Put: { TableName: this.table.name, Item: customerCreditToItem(c), ConditionExpression: itemIsNew } },
             { Put: { TableName: this.table.name, Item: customerEventToItem(c.customerId, entry), ConditionExpression: itemIsNew } },
+          ],
+        }),
+      ),
+      true,
+      false,
+    );
+  }
+
+  async removeCustomerCredit(input: { tenantId: string; customerId: string; creditId: string; at: string; by: string; why: string }): Promise<boolean> {
+    const entry = contactEvent({
+      tenantId: input.tenantId,
+      invoiceId: '',
+      at: input.at,
+      type: 'note',
+      channel: 'system',
+      actor: input.by,
+      outcome: 'recorded',
+      details: { kind: 'customerCreditRemoved', creditId: input.creditId, text: `The customer's credit from bank credit ${input.creditId} was taken away: ${input.why}.` },
+    });
+    return unlessConditionFails(
+      this.table.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: this.table.name, Key: keys.customerCredit(input.tenantId, input.customerId, input.creditId), ConditionExpression: itemExists } },
+            { Put: { TableName: this.table.name, Item: customerEventToItem(input.customerId, entry), ConditionExpression: itemIsNew } },
           ],
         }),
       ),

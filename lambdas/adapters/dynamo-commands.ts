@@ -4,7 +4,8 @@
  *   1. Update of the invoice item, conditioned on the state the decision was made on (status,
  *      revision, run, amount, amountPaid) AND on no send holding it:
  *      `attribute_not_exists(sendingUntil) OR sendingUntil < :now`;
- *   2. Put of the payment record (payments only);
+ *   2. Put of the payment record (payments only), or the payment record marked reversed
+ *      (reversals only: it must exist with the reversed amount and not be reversed yet);
  *   3. Put of the contact-log entries, with the acting user.
  * A held lease is waited out (a send in flight finishes first), any other change is re-read and
  * decided again. Once this commits, every later claim sees the new status or run and fails, so
@@ -12,7 +13,7 @@
  * cause that says why; commands that need a new branch bump `run` and the table stream starts it.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerDecision, Decision } from '../domain/commands/commands.js';
+import { CommandRejected, type CustomerDecision, type Decision } from '../domain/commands/commands.js';
 import { executionName } from '../domain/timeline/execution-name.js';
 import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js';
 import {
@@ -139,6 +140,7 @@ export class DynamoCommands implements Commands {
         ...(decision.payment
           ? [{ Put: { TableName: this.table.name, Item: paymentToItem(tenantId, invoiceId, decision.payment), ConditionExpression: itemIsNew } }]
           : []),
+        ...(decision.reversal ? [this.paymentReversed(tenantId, invoiceId, decision.reversal)] : []),
         ...decision.events.map(
           (e): TransactItem => ({ Put: { TableName: this.table.name, Item: eventToItem(e), ConditionExpression: itemIsNew } }),
         ),
@@ -146,6 +148,7 @@ export class DynamoCommands implements Commands {
           ? [{ Put: { TableName: this.table.name, Item: taskToItem(decision.task), ConditionExpression: itemIsNew } }]
           : []),
       ];
+      const reversalIndex = decision.reversal ? (decision.payment ? 2 : 1) : -1;
       const once = options.once ? transactItemOf(options.once) : undefined;
       const onceIndex = once ? items.push(once) - 1 : -1;
       try {
@@ -155,6 +158,10 @@ export class DynamoCommands implements Commands {
         if (!codes) throw err;
         if (onceIndex >= 0 && codes[onceIndex] === 'ConditionalCheckFailed') throw new AlreadyDoneError(`invoice ${invoiceId}: ${String(once?.Put?.Item?.sk)} was already written`);
         const retryable = codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict');
+        if (!retryable && reversalIndex >= 0 && codes[reversalIndex] === 'ConditionalCheckFailed') {
+          const r = decision.reversal!;
+          throw new CommandRejected('conflict', 'payment_unknown', `Invoice ${invoiceId} has no payment ${r.paymentId} of ${r.amount} left to reverse.`);
+        }
         if (!retryable) throw new Error(`command on invoice ${invoiceId}: transaction cancelled (${codes.join(', ')})`, { cause: err });
         if (performance.now() > deadline) throw new InvoiceBusyError(`invoice ${invoiceId} kept changing while the command was applied`);
         // The lease was taken or the invoice changed after our read: read and decide again.
@@ -163,6 +170,19 @@ export class DynamoCommands implements Commands {
       }
       return { ...decision, ...(decision.stopCause ? { stoppedExecution: await this.stop(workflow, before, decision.stopCause) } : {}) };
     }
+  }
+
+  private paymentReversed(tenantId: string, invoiceId: string, r: NonNullable<Decision['reversal']>): TransactItem {
+    return {
+      Update: {
+        TableName: this.table.name,
+        Key: keys.payment(tenantId, invoiceId, r.paymentId),
+        UpdateExpression: 'SET #r = :r',
+        ConditionExpression: all(itemExists, 'attribute_not_exists(#r)', '#a = :a'),
+        ExpressionAttributeNames: { '#r': 'reversed', '#a': 'amount' },
+        ExpressionAttributeValues: { ':r': r.reversed, ':a': r.amount },
+      },
+    };
   }
 
   private invoiceExists(tenantId: string, invoiceId: string): TransactItem {

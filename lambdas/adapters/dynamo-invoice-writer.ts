@@ -25,6 +25,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js';
 import { isReachable } from '../domain/commands/commands.js';
 import { customerIdForBuyer, decide, invoiceFromRecord, newCustomer, taxKeysOf, type IngestDecision } from '../domain/ingest/rules.js';
+import { isCredit } from '../domain/ingest/credit-notes.js';
 import type { ParsedInvoice } from '../domain/parsers/types.js';
 import type { InvoiceBatchOutcome, InvoiceIngest, InvoiceIngestContext } from '../app/ports/ingest.js';
 import type { InvoiceRepository } from '../app/ports/invoices.js';
@@ -365,6 +366,7 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
         }
         const invoice = invoiceFromRecord(rec, customer, ctx);
         const id = invoice.invoiceId;
+        if (isCredit(rec)) (outcome.creditNotes ??= []).push({ record: rec, customerId: customer.customerId, invoiceId: id });
         const holder = this.claims.get(id);
         if (holder === undefined) batch.first.push({ rec, invoice });
         else {

@@ -10,6 +10,7 @@ import { DynamoCustomers } from './dynamo-customers.js';
 import { DynamoSendGuard } from './dynamo-guard.js';
 import { DynamoInvoices } from './dynamo-invoices.js';
 import { DynamoReports } from './dynamo-reports.js';
+import { DynamoStatementFeed } from './dynamo-statement-feed.js';
 import { DynamoTasks } from './dynamo-tasks.js';
 import { DynamoTenants } from './dynamo-tenants.js';
 
@@ -24,6 +25,7 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   sendGuard: new DynamoSendGuard(table),
   reports: new DynamoReports(table),
   bankCredits: new DynamoBankCredits(table),
+  statementFeed: new DynamoStatementFeed(table),
 });
 
 export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;

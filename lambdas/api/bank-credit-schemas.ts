@@ -1,14 +1,19 @@
 /**
- * The bank credits for the admin API (GET /v1/bank-credits, POST /v1/bank-credits/{id}/confirm and
- * /reject): every booked credit of the company's statements, what the matcher decided and why.
+ * The bank credits for the admin API (GET /v1/bank-credits, POST /v1/bank-credits/{id}/confirm,
+ * /reject and /undo): every booked credit of the company's statements, what the matcher decided and why.
  * Registered for the OpenAPI document.
  */
 import * as z from 'zod/mini';
 import { BANK_CREDIT_STATUSES, BankCreditRecord } from '../domain/bank/credit-records.js';
-import { MinorUnits } from '../domain/model.js';
+import { IsoDate, MinorUnits } from '../domain/model.js';
 import { requestSchemas, responseSchemas } from './schemas.js';
 
-export const BankCreditListQuery = z.strictObject({ status: z.optional(z.enum(BANK_CREDIT_STATUSES)) });
+export const BankCreditListQuery = z.strictObject({
+  status: z.optional(z.enum(BANK_CREDIT_STATUSES)),
+  /** Booking days, inclusive. */
+  from: z.optional(IsoDate),
+  to: z.optional(IsoDate),
+});
 
 export const BankCreditResource = z
   .omit(BankCreditRecord, { tenantId: true })
@@ -44,3 +49,20 @@ export const RejectCreditRequest = z
 export const RejectCreditResult = z
   .object({ credit: BankCreditResource })
   .register(responseSchemas, { id: 'RejectCreditResult', description: 'The rejected credit.' });
+
+export const UndoCreditRequest = z
+  .strictObject({ reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))) })
+  .register(requestSchemas, { id: 'UndoCreditRequest', description: 'Take back a wrong match: why (optional, shown in the invoices\' logs).' });
+
+export const UndoCreditResult = z
+  .object({
+    credit: BankCreditResource,
+    reversed: z.array(z.object({ invoiceId: z.string(), paymentId: z.string(), amount: z.number(), reopened: z.boolean() })),
+    failures: z.array(z.object({ invoiceId: z.string(), amount: z.number(), reason: z.string() })),
+    customerCreditRemoved: z.boolean(),
+    debtorIbanForgotten: z.optional(z.object({ iban: z.string(), customerId: z.string() })),
+  })
+  .register(responseSchemas, {
+    id: 'UndoCreditResult',
+    description: 'The credit waiting again, the payments reversed (a paid invoice is open again), those that could not be, the customer credit taken away and the debtor IBAN forgotten.',
+  });

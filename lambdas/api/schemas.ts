@@ -189,8 +189,10 @@ export const PaymentResource = z
     reference: z.optional(z.string()),
     recordedAt: IsoDateTime,
     actor: z.string(),
+    /** The payment was taken back (returned by the bank, or its match undone): it no longer counts as paid. */
+    reversed: z.optional(z.object({ at: IsoDateTime, by: z.string(), kind: z.enum(['return', 'undo']), reason: z.optional(z.string()), creditId: z.optional(z.string()) })),
   })
-  .register(responseSchemas, { id: 'Payment', description: 'A recorded payment.' });
+  .register(responseSchemas, { id: 'Payment', description: 'A recorded payment; `reversed` once it was taken back.' });
 
 export const LogEntry = ContactEvent.register(responseSchemas, { id: 'ContactEvent', description: 'One entry of the append-only contact log.' });
 

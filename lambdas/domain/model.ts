@@ -101,6 +101,10 @@ export const Customer = z.object({
   timeZone: TimeZone,
   email: z.optional(z.email()),
   emailStatus: z._default(z.enum(['ok', 'bounced', 'complained']), 'ok'),
+  /** Certified e-mail (PEC, e.g. FatturaPA PECDestinatario): a legal channel, never used as the ordinary address. */
+  pec: z.optional(z.email()),
+  /** The postal address as the e-invoice or the file wrote it, one line. */
+  address: z.optional(Text(400)),
   phone: z.optional(E164),
   smsOptOut: z._default(z.boolean(), false),
   billingContact: z.optional(ContactPerson),
@@ -168,6 +172,41 @@ export const InstalmentPlan = z.object({
 });
 export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
 
+/**
+ * A payment taken back (domain/commands/reverse-payment.ts): the bank returned it (an SDD return,
+ * a RiBa insoluto) or the finance team undid a wrong match. Kept on the invoice, where the
+ * command reads it on every retry: a payment is reversed once.
+ */
+export const PaymentReversal = z.object({
+  paymentId: z.string(),
+  amount: MinorUnits,
+  at: IsoDateTime,
+  /** 'bank', or the admin user who undid the match. */
+  by: Text(200),
+  /** 'return': the bank sent the money back; 'undo': a person took a wrong match back. */
+  kind: z.enum(['return', 'undo']),
+  /** The bank's return reason (AM04, MD06, RIBA_UNPAID …). */
+  reason: z.optional(Text(35)),
+  reasonText: z.optional(Text(500)),
+  /** What the bank charged for the returned payment, minor units of the invoice's currency. */
+  charge: z.optional(MinorUnits),
+  /** The bank record behind it: the return's bank-credit id, or the credit whose match was undone. */
+  creditId: z.optional(z.string()),
+});
+export type PaymentReversal = z.infer<typeof PaymentReversal>;
+
+/** A credit note netted off an invoice (domain/commands/credit-note.ts): what it took off, once per credit note. */
+export const CreditNoteApplied = z.object({
+  /** The credit note's own invoice id (it is stored as a not-chased document too). */
+  creditNoteId: z.string().check(z.minLength(1), z.maxLength(128)),
+  number: z.string().check(z.minLength(1), z.maxLength(100)),
+  date: IsoDate,
+  /** Taken off `amount`, minor units (0 when nothing was due: it all went to the customer's credit). */
+  amount: MinorUnits,
+  appliedAt: IsoDateTime,
+});
+export type CreditNoteApplied = z.infer<typeof CreditNoteApplied>;
+
 export const Invoice = z.object({
   tenantId: Name,
   invoiceId: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -176,7 +215,7 @@ export const Invoice = z.object({
   issueDate: IsoDate,
   dueDate: IsoDate,
   currency: Currency,
-  /** Amount the customer owes on this invoice (or instalment), minor units. */
+  /** Amount the customer owes on this invoice (or instalment), minor units: after the credit notes in `creditNotes`. */
   amount: MinorUnits,
   amountPaid: z._default(MinorUnits, 0),
   status: InvoiceStatus,
@@ -200,13 +239,30 @@ export const Invoice = z.object({
   /** A stage held back by the customer's contact limits: the planner places it at `until` or later. */
   deferral: z.optional(z.object({ stage: StageId, until: IsoDateTime, reason: Text(500) })),
   failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
+  /**
+   * What the company let go when the last payment came short by no more than its tolerance (bank
+   * charges the customer's bank kept): the invoice is settled, and this much was not received.
+   */
+  settledDifference: z.optional(z.object({ amount: MinorUnits, reason: Text(200), at: IsoDateTime, paymentId: z.optional(z.string()) })),
+  /** Payments taken back, oldest first, each with the bank's charge for it when there was one. */
+  reversals: z.optional(z.array(PaymentReversal)),
+  /** Credit notes that lowered `amount`; the invoice as issued is `amount` + their sum (originalAmount). */
+  creditNotes: z.optional(z.array(CreditNoteApplied)),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
 export type Invoice = z.infer<typeof Invoice>;
 export type InvoiceInput = z.input<typeof Invoice>;
 
-export const amountDue = (inv: Pick<Invoice, 'amount' | 'amountPaid'>): number => inv.amount - inv.amountPaid;
+/** What is still to be paid: the amount less what was paid and any difference let go when it was settled. */
+export const amountDue = (inv: Pick<Invoice, 'amount' | 'amountPaid'> & Partial<Pick<Invoice, 'settledDifference'>>): number =>
+  inv.amount - inv.amountPaid - (inv.settledDifference?.amount ?? 0);
+
+/** What credit notes took off the invoice. */
+export const creditedAmount = (inv: Pick<Invoice, 'creditNotes'>): number => (inv.creditNotes ?? []).reduce((s, c) => s + c.amount, 0);
+
+/** The amount as the invoice was issued, before credit notes. */
+export const originalAmount = (inv: Pick<Invoice, 'amount' | 'creditNotes'>): number => inv.amount + creditedAmount(inv);
 
 export const CONTACT_EVENT_TYPES = [
   'ingested',
@@ -248,6 +304,10 @@ export const CONTACT_EVENT_TYPES = [
   'contact_change_requested',
   /** The customer opted out of SMS (STOP). */
   'opt_out',
+  /** A credit note lowered the amount due (domain/commands/credit-note.ts). */
+  'credit_note',
+  /** A payment taken back: returned by the bank (reason, charge) or a match undone by the finance team. */
+  'payment_reversed',
 ] as const;
 export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
 export type ContactEventType = z.infer<typeof ContactEventType>;
@@ -298,6 +358,8 @@ export const Payment = z.object({
   actor: z.string(),
   /** Where the payment came from: a bank statement's entry (file key, entry, bank-credit id), the API, a customer link. */
   source: z.optional(PaymentSource),
+  /** Set once the payment was taken back (the invoice's `reversals` says why): it no longer counts as paid. */
+  reversed: z.optional(z.object({ at: z.string(), by: z.string(), kind: z.enum(['return', 'undo']), reason: z.optional(z.string()), creditId: z.optional(z.string()) })),
 });
 export type Payment = z.infer<typeof Payment>;
 
@@ -317,6 +379,17 @@ export const Tenant = z.object({
    * the one account `iban`, in any currency.
    */
   bankAccounts: z.optional(z.array(z.object({ iban: z.optional(Iban), otherId: z.optional(Text(70)), currency: z.optional(Currency) }))),
+  /**
+   * How often the company's bank statements arrive (domain/bank/statement-freshness.ts): a credit
+   * hold or a hand-off waits while the newest is older than expected by more than
+   * `staleAfterBusinessDays`. Absent: the company sends no statements, and nothing waits for them.
+   */
+  bankStatements: z.optional(
+    z.object({
+      everyBusinessDays: z._default(z.int().check(z.minimum(1), z.maximum(22)), 1),
+      staleAfterBusinessDays: z._default(z.int().check(z.minimum(0), z.maximum(22)), 2),
+    }),
+  ),
   country: Country,
   timeZone: TimeZone,
   defaultPolicy: PolicyId,
@@ -328,5 +401,11 @@ export const Tenant = z.object({
   /** A 1x1 image in every e-mail that logs when it is opened. Off by default: opens are personal data and unreliable. */
   openTracking: z._default(z.boolean(), false),
   agency: z.optional(z.object({ name: Name, email: z.email() })),
+  /**
+   * How far short of what is due a bank credit may come and still settle the invoice (bank charges
+   * the payer's bank kept), per currency, minor units: `[{ "currency": "EUR", "shortBy": 200 }]` is
+   * up to 2.00 EUR. The difference is recorded on the invoice (settledDifference). Absent: none.
+   */
+  paymentTolerances: z.optional(z.array(z.object({ currency: Currency, shortBy: z.int().check(z.minimum(1), z.maximum(100_000)) })).check(z.maxLength(20))),
 });
 export type Tenant = z.infer<typeof Tenant>;

@@ -50,6 +50,7 @@ const fromEnvironment = (): BankStatementsDeps => ({
   tenantId: requiredEnv('TENANT_ID'),
   tenants: deps.tenants(),
   bankCredits: deps.bankCredits(),
+  statementFeed: deps.statementFeed(),
   receivables: deps.receivables(),
   commands: deps.commandsWarningOnStopFailure(logger),
   tasks: deps.tasks(),

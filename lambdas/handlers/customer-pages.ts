@@ -1,6 +1,6 @@
 /**
  * The public pages behind the links in customer messages (API Gateway HTTP API, routes GET and
- * POST /c/{proxy+}, no authorizer: the signed link is the credential).
+ * POST /c/{proxy+} and the SMS short links GET /s/{code}, no authorizer: the signed link is the credential).
  * (adapter) --> use case --> domain: wiring only. The HTTP app is lambdas/site (middy), the use
  * cases lambdas/app/customer-answers, the signing domain/messages/links.ts; the answers run the
  * admin API's commands (domain/commands/commands.ts, adapters/dynamo-commands.ts).
@@ -15,6 +15,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { clock } from '../adapters/clock.js';
 import { linkKeyring } from '../adapters/link-key.js';
+import { envShortLinks } from '../adapters/message-links.js';
 import { createCustomerSite } from '../site/app.js';
 import type { CustomerSiteDeps } from '../site/deps.js';
 import * as deps from './lib/deps.js';
@@ -46,6 +47,7 @@ const fromEnvironment = (): CustomerPagesDeps => {
     sender: deps.sender,
     ...(process.env.EVENT_BUS_NAME ? { events: deps.events } : {}),
     keyring: linkKeyring,
+    shortLinks: envShortLinks(),
     now: () => clock.now(),
     logger,
     metrics,

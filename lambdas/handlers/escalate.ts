@@ -21,4 +21,4 @@ export const makeEscalateHandler = (d: EscalateDeps) =>
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 
-export const handler = builtOnFirstCall(() => makeEscalateHandler(messagingWith({ ...caseDeps(), events: deps.events() })));
+export const handler = builtOnFirstCall(() => makeEscalateHandler(messagingWith({ ...caseDeps(), events: deps.events(), tasks: deps.tasks(), bankCredits: deps.bankCredits(), statementFeed: deps.statementFeed() })));

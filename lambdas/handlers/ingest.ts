@@ -86,6 +86,8 @@ const fromEnvironment = (): IngestDeps => ({
   invoiceWriter: deps.invoiceWriter,
   customerDirectory: deps.customerDirectory,
   documents: deps.blobs(),
+  // Credit notes net off their invoices; the table stream re-plans or stops their executions.
+  creditNotes: { commands: deps.commandsWithoutWorkflow(), bankCredits: deps.bankCredits() },
   idempotencyStore: deps.idempotencyStore(),
   now: () => clock.now(),
   logger,

@@ -22,5 +22,5 @@ export const makePlaceCallHandler = (d: PlaceCallDeps) =>
     .use(logMetrics(metrics));
 
 export const handler = builtOnFirstCall(() =>
-  makePlaceCallHandler({ ...caseDeps(), ...observability(), sendGuard: deps.sendGuard(), callQueue: deps.callQueue(), clock }),
+  makePlaceCallHandler({ ...caseDeps(), ...observability(), sendGuard: deps.sendGuard(), callQueue: deps.callQueue(), clock, tasks: deps.tasks(), bankCredits: deps.bankCredits() }),
 );

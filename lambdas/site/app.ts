@@ -4,7 +4,8 @@
  * form parser. Each route runs one use case of app/customer-answers and renders its outcome.
  *   GET  /c/{token}  the link's page (changes nothing but the contact log)
  *   POST /c/{token}  the answer (CSRF-checked, consumed once)
- *   any other method on /c/{token}: 405; any other path: 404.
+ *   GET  /s/{code}   an SMS short link: 303 to its /c/{token} (changes nothing)
+ *   any other method on /c/{token} or /s/{code}: 405; any other path: 404.
  */
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -18,6 +19,7 @@ import { problemPages } from './errors.js';
 import { formBody } from './form-body.js';
 import { answerLinkRoute } from './routes/answer-link.js';
 import { followLinkRoute } from './routes/follow-link.js';
+import { followShortLinkRoute, shortLinkOtherMethodsRoute } from './routes/follow-short-link.js';
 import { otherMethodsRoute } from './routes/other-methods.js';
 
 type Event = APIGatewayProxyEventV2;
@@ -31,6 +33,8 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
     { method: 'POST', path: '/c/{token}', handler: middy<Event, Result>().use(formBody()).handler<Event, Result>(answerLinkRoute(answers)) },
     // Registered after GET and POST, which the router tries first.
     { method: 'ANY', path: '/c/{token}', handler: otherMethodsRoute },
+    { method: 'GET', path: '/s/{code}', handler: followShortLinkRoute({ ...answers, shortLinks: deps.shortLinks }) },
+    { method: 'ANY', path: '/s/{code}', handler: shortLinkOtherMethodsRoute },
   ];
 
   return middy<Event, Result>()

@@ -36,3 +36,9 @@ export const htmlPage = (status: number, body: string, extra: Record<string, str
   headers: { ...PAGE_HEADERS, ...extra },
   body,
 });
+
+/** A redirect with the pages' headers: not cached, no referrer, the token in `location` leaks nowhere. */
+export const redirectTo = (status: 302 | 303, location: string): APIGatewayProxyStructuredResultV2 => {
+  const { 'content-type': _none, ...headers } = PAGE_HEADERS;
+  return { statusCode: status, headers: { ...headers, location }, body: '' };
+};

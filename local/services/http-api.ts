@@ -60,7 +60,8 @@ export class LocalHttpApi {
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    const isCustomer = path === '/c' || path.startsWith('/c/');
+    // The customer pages: the links (/c/…) and the SMS short links (/s/…).
+    const isCustomer = path === '/c' || path.startsWith('/c/') || path.startsWith('/s/');
     const isPublic = isCustomer || (req.method === 'GET' && path === '/health');
     let claims: Record<string, string> | undefined;
     if (!isPublic) {

@@ -1,7 +1,8 @@
 /**
  * The demo end to end: the sample company, 75 virtual days, the scripted customers, through the
  * whole local stack (S3 -> ingest -> DynamoDB stream -> Step Functions emulator -> handlers ->
- * SES/SMS stand-ins, admin API over HTTP).
+ * SES/SMS stand-ins, admin API over HTTP), the customers' money arriving only in the bank's
+ * camt.053 statement of each business morning (S3 bank/ -> bank-statements -> matcher -> payments).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -9,12 +10,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runDemo } from '../../local/demo.js';
+import { runDemo, type DemoRun } from '../../local/demo.js';
+import { DEMO_BANK } from '../../local/demo-script.js';
+import { BANK_COUNTRY } from '../../local/demo-bank.js';
 import { ROOT } from '../../local/stack.js';
 import type { DemoInvoice, DemoReport } from '../../local/report.js';
+import { isBusinessDay } from '../../lambdas/domain/timeline/calendar.js';
+import { addDays } from '../../lambdas/domain/shared/days.js';
 
-let report: DemoReport & { problems: string[] };
-let second: DemoReport;
+let report: DemoRun;
+let second: Omit<DemoRun, 'problems'>;
 
 const invoice = (customerId: string, number: string): DemoInvoice => {
   const found = report.invoices.find((i) => i.customerId === customerId && i.number === number);
@@ -34,7 +39,7 @@ beforeAll(async () => {
     { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
   );
   report = await runDemo({ today: '2026-01-12', days: 75, outDir: mkdtempSync(join(tmpdir(), 'sollecito-demo-')) });
-  second = JSON.parse((await cli).stdout) as DemoReport;
+  second = JSON.parse((await cli).stdout) as Omit<DemoRun, 'problems'>;
 }, 300_000);
 
 describe('npm run demo', () => {
@@ -104,5 +109,87 @@ describe('npm run demo', () => {
   it('gives identical results on a second run (message ids aside)', () => {
     expect(withoutMessageIds(second)).toBe(withoutMessageIds(report));
     expect(second.totals).toEqual(report.totals);
+  });
+  describe('the bank statements', () => {
+    const movement = (shows: string) => {
+      const found = report.movements.filter((m) => m.shows === shows);
+      expect(found.length, shows).toBeGreaterThan(0);
+      return found;
+    };
+    const credit = (creditId: string | undefined) => report.bank.credits.find((c) => c.creditId === creditId)!;
+
+    it('receives one camt.053 each business morning, all read without a rejection', () => {
+      let mornings = 0;
+      for (let d = addDays('2026-01-12', 1); d <= addDays('2026-01-12', 75); d = addDays(d, 1)) if (isBusinessDay(d, BANK_COUNTRY)) mornings++;
+      expect(report.bank.statements).toBe(mornings);
+      expect(report.rejected.filter((r) => r.file.startsWith('bank/'))).toEqual([]);
+    });
+
+    it('finds every scripted movement among the stored credits and applies none to another invoice than the customer meant', () => {
+      expect(report.movements).toHaveLength(DEMO_BANK.length);
+      expect(report.movements.filter((m) => m.creditId === undefined)).toEqual([]);
+      expect(report.movements.filter((m) => m.wrong)).toEqual([]);
+    });
+
+    it('matches a valid RF reference, invoice numbers in the free text (one, two, six invoices), a partial payment and an overpayment on its own', () => {
+      for (const m of movement('rfReference')) expect([credit(m.creditId).status, credit(m.creditId).rule, credit(m.creditId).appliedBy]).toEqual(['matched', 'creditorReference', 'matcher']);
+      for (const [shows, n] of [['invoiceNumberInText', 1], ['twoInvoicesInText', 2], ['severalInvoicesInText', 6]] as const) {
+        for (const m of movement(shows)) {
+          expect([credit(m.creditId).status, credit(m.creditId).rule, credit(m.creditId).appliedBy], shows).toEqual(['matched', 'invoiceNumbers', 'matcher']);
+          expect([...m.invoices].sort()).toEqual([...m.numbers].sort());
+          expect(m.invoices).toHaveLength(n);
+        }
+      }
+      for (const number of ['BHG-2026-01', 'BHG-2026-02', 'BHG-2026-08']) expect(invoice('C-BRIGHTON', number).status).toBe('paid');
+
+      const [partial] = movement('partial');
+      expect(credit(partial!.creditId).settlement).toBe('partial');
+      const disputed = invoice('C-TRANSILVANIA', '2025/0420');
+      expect([disputed.status, disputed.amountDue]).toEqual(['disputed', 760_000 - 610_000]);
+
+      const [over] = movement('overpayment');
+      expect(credit(over!.creditId).settlement).toBe('overpaid');
+      expect(invoice('C-THAMES', 'TVE-2026-004').status).toBe('paid');
+    });
+
+    it('leaves a transfer from an unknown account with a mistyped RF as a suggestion, holds the reminder meanwhile, and applies it once the finance team confirms', () => {
+      const [m] = movement('unknownIbanGarbledReference');
+      const c = credit(m!.creditId);
+      expect(c.suggested).toBe(true);
+      expect([c.status, c.appliedBy]).toEqual(['matched', 'finance']);
+      expect(c.decidedBy).toBe('finance@officinerossi.example');
+      expect(c.invoices).toEqual(['2025/0433']);
+      const inv = invoice('C-CARPATHIA', '2025/0433');
+      expect(inv.status).toBe('paid');
+      // The second overdue reminder was due on the Monday morning, before the finance team confirmed: the bank truth held it.
+      expect(stages(inv)).not.toContain('secondOverdue:email');
+      expect(inv.contacts.filter((c) => c.at.slice(0, 10) > m!.bookingDate).map((c) => c.stage)).toEqual(['thankYou']);
+    });
+
+    it('stores the direct-debit collection that came back unpaid (AM04) as returned', () => {
+      const [collected] = movement('directDebit');
+      const c = credit(collected!.creditId);
+      expect([c.rule, c.appliedBy, c.invoices]).toEqual(['creditorReference', 'matcher', ['2026/0007']]);
+      const [back] = movement('directDebitReturn');
+      const ret = credit(back!.creditId);
+      expect([ret.status, ret.returned?.reason]).toEqual(['returned', 'AM04']);
+      // Once returns are acted on, the collection is taken back by that very return (its payment reversed).
+      if (c.returnedBy) expect([c.status, c.returnedBy.creditId]).toEqual(['returned', ret.creditId]);
+    });
+
+    it('counts each kind of outcome', () => {
+      const c = report.bank.counts;
+      for (const k of ['matched', 'suggested', 'confirmed', 'returned', 'partial', 'overpaid'] as const) expect(c[k], k).toBeGreaterThan(0);
+      expect(c.unmatched).toBe(0);
+      expect(second.bank.counts).toEqual(c);
+    });
+
+    it('sends no reminder after the money arrived, for any invoice paid from a statement', () => {
+      const settled = report.bank.afterMoney.invoices.filter((i) => i.settled);
+      expect(settled.length).toBeGreaterThanOrEqual(14);
+      expect(settled.filter((i) => i.remindersAfter.length > 0)).toEqual([]);
+      expect(report.bank.afterMoney.reminders).toBe(0);
+      expect(second.bank.afterMoney).toEqual(report.bank.afterMoney);
+    });
   });
 });

@@ -76,9 +76,13 @@ describe('least privilege', () => {
         const parts = (r as Json)['Fn::Join']?.[1] as unknown[] | undefined;
         expect(refersTo(parts?.[0], bucket), where).toBe(true);
         const suffix = String(parts?.[1]);
-        expect(prefixes.some((p) => suffix === `/${p}*`), `${where}: ${suffix}`).toBe(true);
+        // A prefix, or one file under one (the bank's CSV column names, config/bank-csv-mapping.json).
+        expect(prefixes.some((p) => suffix === `/${p}*` || new RegExp(`^/${p}[\\w.-]+\\.json\\*$`).test(suffix)), `${where}: ${suffix}`).toBe(true);
       }
     }
+    // The bank-statements function reads its statements and that one config file, nothing else of config/.
+    const bankReads = t.statementsOf('bank-statements').filter((st) => list(st.Action).includes('s3:GetObject'));
+    expect(bankReads.flatMap((st) => list(st.Resource)).map((r) => String((r as Json)['Fn::Join'][1][1])).sort()).toEqual([`/${DOCUMENT_PREFIXES.bank}*`, `/${DOCUMENT_PREFIXES.config}bank-csv-mapping.json*`]);
     // Ingest writes only its rejection reports.
     const ingestWrites = t.statementsOf('ingest').filter((st) => list(st.Action).includes('s3:PutObject'));
     expect(ingestWrites.flatMap((st) => list(st.Resource)).map((r) => String((r as Json)['Fn::Join'][1][1]))).toEqual([`/${DOCUMENT_PREFIXES.rejected}*`]);
@@ -108,6 +112,14 @@ describe('least privilege', () => {
     for (const { st } of stops) {
       expect(st.Resource).toBe(`arn:aws:states:${TEST_ENV.region}:${TEST_ENV.account}:execution:${t.stack.workflow.stateMachineName}:*`);
     }
+  });
+
+  it('SMS short links: the senders keep them (one transaction of puts), the customer pages read them, by GetItem', () => {
+    for (const sender of ['send-reminder', 'check-promise', 'credit-hold', 'escalate', 'table-stream']) {
+      const actions = t.actionsOf(sender);
+      for (const a of ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:ConditionCheckItem']) expect(actions.has(a), `${sender} ${a}`).toBe(true);
+    }
+    expect(t.actionsOf('customer-pages').has('dynamodb:GetItem')).toBe(true);
   });
 
   it('no SMS permission is granted while no origination identity is configured', () => {

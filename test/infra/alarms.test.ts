@@ -52,4 +52,9 @@ describe('alarms', () => {
     const [age] = alarmsOn('IteratorAge');
     expect(age).toMatchObject({ Statistic: 'Maximum', Dimensions: [{ Name: 'FunctionName', Value: { Ref: t.fnId('table-stream') } }] });
   });
+
+  it('stale bank statements notify the topic (the metric the firm stages publish, with the service dimension)', () => {
+    const [alarm] = alarmsOn('BankStatementsStale');
+    expect(alarm).toMatchObject({ Namespace: 'Sollecito', Dimensions: [{ Name: 'service', Value: 'sollecito' }], Threshold: 1, AlarmActions: [{ Ref: topic }] });
+  });
 });

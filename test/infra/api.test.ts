@@ -19,15 +19,15 @@ describe('api', () => {
     const rs = routes();
     expect(rs.map((r) => r.RouteKey)).toEqual(expect.arrayContaining(['GET /health', 'GET /openapi.json', 'ANY /v1/{proxy+}']));
     for (const r of rs) {
-      const isPublic = r.RouteKey === 'GET /health' || / \/c\//.test(r.RouteKey as string);
+      const isPublic = r.RouteKey === 'GET /health' || / \/[cs]\//.test(r.RouteKey as string);
       expect({ route: r.RouteKey, auth: r.AuthorizationType }).toEqual({ route: r.RouteKey, auth: isPublic ? 'NONE' : 'JWT' });
       if (!isPublic) expect(r.AuthorizerId, r.RouteKey).toBeDefined();
     }
   });
 
-  it.skipIf(!handlerExists('customer-pages'))('serves GET and POST /c/{proxy+} from the customer-pages function, without JWT', () => {
-    const customer = routes().filter((r) => / \/c\//.test(r.RouteKey as string));
-    expect(customer.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{proxy+}', 'POST /c/{proxy+}']);
+  it.skipIf(!handlerExists('customer-pages'))('serves GET and POST /c/{proxy+} and the SMS short links GET /s/{code} from the customer-pages function, without JWT', () => {
+    const customer = routes().filter((r) => / \/[cs]\//.test(r.RouteKey as string));
+    expect(customer.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{proxy+}', 'GET /s/{code}', 'POST /c/{proxy+}']);
     const integrations = Object.fromEntries(t.ofType('AWS::ApiGatewayV2::Integration'));
     for (const r of customer) {
       const integrationId = (r.Target as Json)['Fn::Join'][1][1].Ref as string;

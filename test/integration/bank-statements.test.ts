@@ -5,27 +5,15 @@
  * then the finance team's confirmation through the admin API. Fixtures are built inline; one real
  * sample is read in place from shared/conformance/bank.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { S3Event } from 'aws-lambda';
 import { useLocalTable } from '../support/dynamo.js';
-import { testObservability } from '../support/observability.js';
+import { startBankUploads, type BankUploads } from '../support/bank-upload.js';
 import { callApi, financeUser } from '../support/api-events.js';
 import { adminApiHandler } from '../support/admin-api-wiring.js';
-import { startS3, S3_LOCAL_CREDENTIALS, type RunningS3 } from '../../local/services/s3.js';
-import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
-import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
-import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
-import { DynamoReports } from '../../lambdas/adapters/dynamo-reports.js';
-import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
-import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
-import type { Workflow } from '../../lambdas/app/ports/workflow.js';
 import type { StatementSummary } from '../../lambdas/app/bank/ingest-statement.js';
-import { makeBankStatementsHandler } from '../../lambdas/handlers/bank-statements.js';
 import { creditorReferenceFor } from '../../lambdas/domain/money/creditor-reference.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 
@@ -41,47 +29,13 @@ const NOW = new Date('2026-03-10T09:00:00Z');
 let ticks = 0;
 useClock({ now: () => new Date(NOW.getTime() + ticks++) });
 
-const table = tableFromEnv();
-const store = dynamoRepositories(table);
-/** Stops asked of the timeline (a settled invoice's execution): recorded, there is no state machine here. */
-const stops: string[] = [];
-const workflow: Workflow = { start: async () => ({ executionArn: 'arn', alreadyStarted: false }), stop: async (name) => void stops.push(name) };
-const commands = new DynamoCommands(workflow, table);
-
-let s3: RunningS3;
-let s3Dir: string;
-let client: S3Client;
-const summaries: StatementSummary[][] = [];
-const pending: Promise<unknown>[] = [];
-const observability = testObservability('bank-statements');
-
-const handler = () =>
-  makeBankStatementsHandler({
-    ...observability,
-    tenantId: T,
-    tenants: store.tenants,
-    bankCredits: store.bankCredits,
-    receivables: new DynamoReports(table),
-    commands,
-    tasks: store.tasks,
-    documents: new S3Blobs(BUCKET, client),
-    now: () => new Date(NOW.getTime() + ticks++),
-  });
-let bank: ReturnType<typeof handler>;
-
+let bank: BankUploads;
+let store: BankUploads['store'];
+let stops: string[];
+let commands: BankUploads['commands'];
 /** PUTs a statement, lets s3rver emit its event and waits for the handler: its summary. */
-const upload = async (key: string, body: string | Uint8Array): Promise<StatementSummary> => {
-  const before = summaries.length;
-  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: typeof body === 'string' ? Buffer.from(body) : body }));
-  for (let i = 0; i < 500 && pending.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  while (pending.length) await pending.shift();
-  expect(summaries.length).toBe(before + 1);
-  return summaries[summaries.length - 1]![0]!;
-};
-const report = async (key: string) => {
-  const out = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `rejected/${key}.errors.json` }));
-  return JSON.parse(await out.Body!.transformToString()) as { errors: { row?: number; field: string; value?: string; reason: string }[] };
-};
+const upload = async (key: string, body: string | Uint8Array): Promise<StatementSummary> => (await bank.upload(key, body))!;
+const report = (key: string) => bank.report(key);
 
 // ---------------------------------------------------------------------------------------------
 // fixtures, built here
@@ -161,17 +115,8 @@ const invoice = async (number: string, amount: number, over: Partial<InvoiceInpu
 const garble = (rf: string): string => `RF${rf.slice(2, 4) === '99' ? '98' : '99'}${rf.slice(4)}`;
 
 beforeAll(async () => {
-  s3Dir = mkdtempSync(join(tmpdir(), 'sollecito-bank-'));
-  s3 = await startS3({
-    directory: s3Dir,
-    bucket: BUCKET,
-    onObjectCreated: (event: S3Event) => {
-      if (!event.Records.every((r) => r.s3.object.key.startsWith('bank/'))) return;
-      pending.push(bank(event, localContext('bank-statements')).then((s) => summaries.push(s)));
-    },
-  });
-  client = new S3Client({ forcePathStyle: true, endpoint: s3.endpoint, region: 'eu-south-1', credentials: S3_LOCAL_CREDENTIALS, maxAttempts: 4 });
-  bank = handler();
+  bank = await startBankUploads({ tenantId: T, bucket: BUCKET, now: () => new Date(NOW.getTime() + ticks++) });
+  ({ store, stops, commands } = bank);
   await store.tenants.putTenant(tenant);
   await store.customers.putCustomer(customer('C-ROSSI', 'Rossi SpA'));
   await store.customers.putCustomer(customer('C-VERDI', 'Verdi Srl'));
@@ -179,9 +124,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   useSystemClock();
-  client?.destroy();
-  await s3?.stop();
-  rmSync(s3Dir, { recursive: true, force: true });
+  await bank?.stop();
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ import { until } from '../support/until.js';
 import { testObservability } from '../support/observability.js';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { clock } from '../../lambdas/adapters/clock.js';
+import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoCustomerDirectory } from '../../lambdas/adapters/dynamo-customer-directory.js';
+import { streamDrivenWorkflow } from '../../lambdas/adapters/stream-driven-workflow.js';
 import { DynamoInvoiceWriter } from '../../lambdas/adapters/dynamo-invoice-writer.js';
 import { dynamoRepositories, type DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
@@ -53,6 +55,7 @@ const fileDeps = (): IngestFileDeps => ({
   customerDirectory: () => new DynamoCustomerDirectory(store),
   now: () => clock.now(),
   count: observability.count,
+  creditNotes: { commands: new DynamoCommands(streamDrivenWorkflow, { doc: store.doc, name: store.name }), bankCredits: store.bankCredits },
 });
 /** The production handler as the deployed function wires it, one per tenant (a deployment serves one). */
 const handlers = new Map<string, ReturnType<typeof makeIngestHandler>>();

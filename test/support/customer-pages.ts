@@ -12,6 +12,7 @@ import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoCustomers } from '../../lambdas/adapters/dynamo-customers.js';
 import { DynamoInvoices } from '../../lambdas/adapters/dynamo-invoices.js';
+import { DynamoShortLinks } from '../../lambdas/adapters/dynamo-short-links.js';
 import { DynamoTasks } from '../../lambdas/adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../lambdas/adapters/dynamo-tenants.js';
 import { EventBridgeEvents } from '../../lambdas/adapters/eventbridge-events.js';
@@ -56,6 +57,7 @@ export const customerPagesHandler = (c: PagesConfig) => {
     sender: () => c.sender,
     ...(c.eventBus ? { events: () => new EventBridgeEvents(c.eventBus) } : {}),
     keyring: async () => parseLinkSecret(c.linkSecret),
+    shortLinks: new DynamoShortLinks(table),
     now: () => clock.now(),
     logger,
     metrics,
@@ -83,6 +85,10 @@ export const pageEvent = (req: PageRequest): APIGatewayProxyEventV2 => {
   const method = req.method ?? (req.form || req.rawBody !== undefined ? 'POST' : 'GET');
   const body = req.rawBody ?? (req.form ? new URLSearchParams(req.form).toString() : undefined);
   const now = Date.now();
+  // The gateway's route: the link pages, or an SMS short link.
+  const short = /^\/s\/([^/]*)$/.exec(req.path);
+  const routeKey = short ? `${method} /s/{code}` : `${method} /c/{proxy+}`;
+  const pathParameters = short ? { code: short[1]! } : { proxy: req.path.replace(/^\/c\//, '') };
   const headers: Record<string, string> = {
     host: 'pay.example',
     'accept-language': 'en-GB,en;q=0.8',
@@ -92,11 +98,11 @@ export const pageEvent = (req: PageRequest): APIGatewayProxyEventV2 => {
   };
   return {
     version: '2.0',
-    routeKey: `${method} /c/{proxy+}`,
+    routeKey,
     rawPath: req.path,
     rawQueryString: '',
     headers,
-    pathParameters: { proxy: req.path.replace(/^\/c\//, '') },
+    pathParameters,
     requestContext: {
       accountId: '123456789012',
       apiId: 'api1',
@@ -104,7 +110,7 @@ export const pageEvent = (req: PageRequest): APIGatewayProxyEventV2 => {
       domainPrefix: 'pay',
       http: { method, path: req.path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'vitest' },
       requestId: randomUUID(),
-      routeKey: `${method} /c/{proxy+}`,
+      routeKey,
       stage: '$default',
       time: new Date(now).toUTCString(),
       timeEpoch: now,

@@ -45,6 +45,7 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     callQueue: over.callQueue ?? repos.callQueue,
     tasks: over.tasks ?? repos.tasks,
     bankCredits: over.bankCredits ?? repos.bankCredits,
+    statementFeed: over.statementFeed ?? repos.statementFeed,
     sendGuard: over.sendGuard ?? repos.sendGuard,
     reports: over.reports ?? repos.reports,
     get workflow() {

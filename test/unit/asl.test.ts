@@ -100,8 +100,9 @@ describe('dunning.asl.json', () => {
         expect(task.Next).toBe('Failed');
         continue;
       }
-      // A written reminder held back by the customer's contact limits is re-planned, not failed.
-      const deferrable = task.Resource === '${SendReminderFunctionArn}';
+      // A stage held back (the customer's contact limits, the bank truth) is re-planned, not failed;
+      // the planner and the promise check have nothing to hold.
+      const deferrable = !['PlanTimeline', 'CheckPromise'].includes(name);
       expect(task.Catch, name).toEqual([
         ...(deferrable ? [{ ErrorEquals: ['Sollecito.Deferred'], ResultPath: '$.deferred', Next: 'PlanTimeline' }] : []),
         { ErrorEquals: ['Sollecito.InvoiceClosed'], ResultPath: '$.closed', Next: 'Closed' },

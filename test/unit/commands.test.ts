@@ -80,6 +80,19 @@ describe('payments', () => {
     });
   });
 
+  it('a payment short by a difference the company lets go (bank charges) settles the invoice, the difference recorded; it must add up', () => {
+    const d = valid(recordPayment(invoice(), { amount: 119_850, date: '2026-03-09', difference: { amount: 150, reason: 'bank charges' } }, ctx));
+    expect(d.invoice).toMatchObject({ status: 'paid', amountPaid: 119_850, settledDifference: { amount: 150, reason: 'bank charges', paymentId: d.payment!.paymentId } });
+    expect(amountDue(d.invoice)).toBe(0);
+    expect(d.events[0]?.details).toMatchObject({ amount: 119_850, difference: 150, amountDue: 0 });
+    expect(d.stopCause).toMatch(/paid in full/);
+    expect(rejection(() => recordPayment(invoice(), { amount: 119_000, date: '2026-03-09', difference: { amount: 150, reason: 'bank charges' } }, ctx))).toMatchObject({
+      kind: 'rule',
+      code: 'difference_mismatch',
+      field: 'difference',
+    });
+  });
+
   it('a partial payment that covers a promised amount keeps the promise and resumes the timeline in a new run', () => {
     const promised = recordPromise(invoice(), { date: '2026-03-20', amount: 50_000, by: 'Paolo' }, ctx).invoice;
     const d = valid(recordPayment(promised, { amount: 50_000, date: '2026-03-10' }, ctx));

@@ -7,6 +7,7 @@ import type { MessageLine, RenderInput } from '../../lambdas/domain/messages/ren
 import { buildContext } from '../../lambdas/domain/messages/rendering/context.js';
 import { localeStrings, MissingTemplateError, entry } from '../../lambdas/domain/messages/rendering/strings.js';
 import { segments, toGsm } from '../../lambdas/domain/messages/rendering/sms.js';
+import { SHORT_LINK_MAX_LENGTH } from '../../lambdas/domain/messages/short-links.js';
 import en from '../../templates/en.json' with { type: 'json' };
 import itStrings from '../../templates/it.json' with { type: 'json' };
 import ro from '../../templates/ro.json' with { type: 'json' };
@@ -379,6 +380,22 @@ describe('SMS', () => {
       expect(sms.endsWith(' https://sol.lc/a1B2c3')).toBe(true);
       expect(sms.match(/https?:\/\//g)).toHaveLength(1);
     }
+  });
+
+  it('keeps the short link whole under the API endpoint, the longest base a deployment has, in every language, kind and tone', () => {
+    const short = 'https://a1b2c3d4e5.execute-api.ap-southeast-4.amazonaws.com/s/a1B2c3D4e5';
+    expect(short.length).toBeLessThanOrEqual(SHORT_LINK_MAX_LENGTH);
+    for (const language of LANGS) for (const kind of CUSTOMER_MESSAGE_KINDS) for (const tone of TONES) {
+      const sms = renderMessage({ ...long, language, kind, tone, lines: [{ ...long.lines[0]!, kind, links: { short } }] }).sms;
+      expect(segments(sms), `${language} ${kind} ${tone}: ${sms}`).toBeLessThanOrEqual(3);
+      expect(sms.endsWith(` ${short}`)).toBe(true);
+    }
+  });
+
+  it('leaves out a "short" link longer than SHORT_LINK_MAX_LENGTH: a signed link never goes in a text', () => {
+    const signed = `https://pay.example/c/${'A'.repeat(SHORT_LINK_MAX_LENGTH)}.sig`;
+    const sms = renderMessage(input({ lines: [line({ links: { short: signed } })] })).sms;
+    expect(sms).not.toMatch(/https?:/);
   });
 
   it('never carries a long signed link, and turns Romanian letters into GSM ones', () => {

@@ -155,6 +155,13 @@ describe('the bank truth before a send (unconfirmed credits)', () => {
     expect(unconfirmedCredit({ ...base, credits: [byName({ amount: 120_150 })], tolerance: 200 }).hold).toBeDefined();
   });
 
+  it('follows the matcher’s suggestions over the name: held for the customer it suggests, not for another with a like name', () => {
+    const suggestion = (customerId: string) => ({ invoiceIds: [`INV-${customerId}`], customerId, score: 0.82, reasons: ['amount equals the amount due'] });
+    expect(unconfirmedCredit({ ...base, credits: [byName({ status: 'suggested', suggestions: [suggestion('C-2')] })] }).hold).toBeUndefined();
+    const ours = unconfirmedCredit({ ...base, credits: [credit({ status: 'suggested', debtor: { name: 'Holding XYZ' }, suggestions: [suggestion('C-2'), suggestion(customer.customerId)] })] });
+    expect(ours.hold?.reason).toContain("suggested by the matcher for this customer's invoice (amount equals the amount due)");
+  });
+
   it('does not hold on a dissimilar name', () => {
     expect(unconfirmedCredit({ ...base, credits: [credit({ debtor: { name: 'Bianchi Logistica SpA' } })] })).toEqual({ lapsed: [] });
   });

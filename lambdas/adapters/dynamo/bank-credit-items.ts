@@ -1,5 +1,5 @@
 /**
- * The bank-credit aggregate's items (keys.bankCredit, keys.debtorIban, keys.customerCredit),
+ * The bank-credit aggregate's items (keys.bankCredit with its status keys on gsi1, keys.debtorIban, keys.customerCredit),
  * parsed with zod on the way out like every other item (items.ts).
  */
 import * as z from 'zod/mini';
@@ -9,11 +9,16 @@ import { keys } from './keys.js';
 import type { Item } from './query.js';
 
 const strip = (item: Item): Item => {
-  const { pk: _pk, sk: _sk, entity: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, entity: _e, ...rest } = item;
   return rest;
 };
 
-export const bankCreditToItem = (c: BankCreditRecord): Item => ({ ...keys.bankCredit(c.tenantId, c.creditId), entity: 'bankCredit', ...c });
+export const bankCreditToItem = (c: BankCreditRecord): Item => ({
+  ...keys.bankCredit(c.tenantId, c.creditId),
+  ...keys.creditByStatus(c.tenantId, c.status, c.bookingDate, c.creditId),
+  entity: 'bankCredit',
+  ...c,
+});
 export const itemToBankCredit = (item: Item): BankCreditRecord => BankCreditRecord.parse(strip(item));
 
 const DebtorIbanItem = z.object({ iban: z.string(), customerId: z.string() });
@@ -35,6 +40,7 @@ const CustomerCreditItem = z.object({
   currency: z.string(),
   at: z.string(),
   invoiceId: z.optional(z.string()),
+  source: z.optional(z.union([z.object({ kind: z.literal('overpayment') }), z.object({ kind: z.literal('creditNote'), number: z.string() })])),
 });
 export const customerCreditToItem = (c: CustomerCredit): Item => ({ ...keys.customerCredit(c.tenantId, c.customerId, c.creditId), entity: 'customerCredit', ...c });
 export const itemToCustomerCredit = (item: Item): CustomerCredit => CustomerCreditItem.parse(strip(item));

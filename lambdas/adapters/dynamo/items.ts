@@ -11,6 +11,7 @@ import { activityId } from '../../domain/reports/activity.js';
 import type { CallTask, CustomerCall } from '../../domain/timeline/call-records.js';
 import type { StageDone } from '../../domain/timeline/plan.js';
 import type { StoredCallItem } from '../../app/ports/call-queue.js';
+import type { ShortLink } from '../../domain/messages/short-links.js';
 import { keys } from './keys.js';
 import type { Item } from './query.js';
 
@@ -178,3 +179,26 @@ export const itemToStoredCall = (item: Item): StoredCallItem => {
 /** Expression fragments for the open-by-due index when a status change moves an invoice in or out. */
 export const openIndexUpdate = (inv: Pick<Invoice, 'tenantId' | 'invoiceId' | 'dueDate'>, active: boolean) =>
   active ? { set: keys.openByDue(inv.tenantId, inv.invoiceId, inv.dueDate), remove: [] as string[] } : { set: {}, remove: ['gsi1pk', 'gsi1sk'] };
+
+const ShortLinkSchema = z.object({
+  code: z.string(),
+  tenantId: z.string(),
+  invoiceId: z.string(),
+  run: z.number(),
+  ref: z.string(),
+  nonce: z.string(),
+  expiresAt: z.number(),
+});
+
+/**
+ * A short link's two items (keys.shortLink by its code, keys.messageShortLink by its message),
+ * the same fields in both; the table's TTL removes them at the link's expiry.
+ */
+export const shortLinkItems = (s: ShortLink): { byCode: Item; byMessage: Item } => {
+  const fields = { tenantId: s.tenantId, invoiceId: s.invoiceId, run: s.run, ref: s.ref, code: s.code, nonce: s.nonce, expiresAt: s.expiresAt, ttl: s.expiresAt };
+  return {
+    byCode: { ...keys.shortLink(s.tenantId, s.code), entity: 'shortLink', ...fields },
+    byMessage: { ...keys.messageShortLink(s.tenantId, s.invoiceId, s.run, s.ref), entity: 'messageShortLink', ...fields },
+  };
+};
+export const itemToShortLink = (item: Item): ShortLink => ShortLinkSchema.parse(strip(item));

@@ -51,6 +51,10 @@ export const keys = {
   activity: (t: string, date: string, id: string) => ({ pk: `T#${t}#ACT#${date.slice(0, 7)}`, sk: `${date}#${id}` }),
   /** A customer link's answer, consumed once (domain/messages/links.ts answerKey): a replayed form finds it taken. */
   linkAnswer: (t: string, invoiceId: string, answerKey: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `ANSWER#${answerKey}` }),
+  /** An SMS short link, by its code alone: what GET /s/{code} reads (domain/messages/short-links.ts). */
+  shortLink: (t: string, code: string) => ({ pk: `T#${t}#SHORT#${code}`, sk: 'SHORT' }),
+  /** The short link of one message (invoice, run, reminder), next to the invoice: a retried send finds the code it drew. */
+  messageShortLink: (t: string, invoiceId: string, run: number, ref: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `SHORTLINK#${run}#${ref}` }),
   /** An SMS we sent, by the provider's message id: what an inbound reply (STOP) refers to. */
   smsMessage: (t: string, messageId: string) => ({ pk: `T#${t}#SMS#${messageId}`, sk: 'SMS' }),
   /** The finance team's task list (domain/commands/tasks.ts): plan requests, contact changes, contacts to fix. */
@@ -64,6 +68,8 @@ export const keys = {
   creditApplication: (t: string, invoiceId: string, creditId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `BANKCREDIT#${creditId}` }),
   /** A debtor IBAN learned from a confirmed credit -> its customer: one partition per tenant, read whole by the matcher. */
   debtorIban: (t: string, iban: string) => ({ pk: `T#${t}#DEBTORS`, sk: `IBAN#${iban}` }),
+  /** The newest statement seen for one of the company's accounts (adapters/dynamo-statement-feed.ts). */
+  statementFeed: (t: string, account: string) => ({ pk: `T#${t}#BANKFEED`, sk: `ACCOUNT#${account}` }),
   /** An overpayment's rest, the customer's credit: in the customer's partition, once per bank credit. */
   customerCredit: (t: string, customerId: string, creditId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `CREDIT#${creditId}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
@@ -71,6 +77,12 @@ export const keys = {
     gsi1sk: `${dueDate}#${invoiceId}`,
   }),
   openShardKeys: (t: string) => Array.from({ length: OPEN_SHARDS }, (_, i) => `T#${t}#OPEN#${i}`),
+  /** gsi1 also holds the bank credits by status, by booking date: the credits to confirm without reading every credit kept. */
+  creditsByStatus: (t: string, status: string) => `T#${t}#CREDITS#${status}`,
+  creditByStatus: (t: string, status: string, bookingDate: string, creditId: string) => ({
+    gsi1pk: `T#${t}#CREDITS#${status}`,
+    gsi1sk: `${bookingDate}#${creditId}`,
+  }),
   byCustomer: (t: string, customerId: string, invoiceId: string, dueDate: string) => ({
     gsi2pk: `T#${t}#CUST#${customerId}`,
     gsi2sk: `INV#${dueDate}#${invoiceId}`,

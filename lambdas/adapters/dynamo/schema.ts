@@ -6,7 +6,10 @@ export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: {
-    /** Sparse: only invoices that can still be chased carry gsi1 keys. Open invoices by due date. */
+    /**
+     * Sparse: only invoices that can still be chased carry gsi1 keys (open invoices by due date),
+     * and bank credits (by status, by booking date: keys.creditByStatus).
+     */
     openByDue: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** Invoices of one customer, by due date. */
     byCustomer: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },

@@ -1,7 +1,17 @@
-/** /v1/bank-credits: the booked credits of the company's bank statements, confirmed or rejected by the finance team. */
+/** /v1/bank-credits: the booked credits of the company's bank statements, confirmed, rejected or undone by the finance team. */
 import { confirmCredit, rejectCredit } from '../../app/bank/confirm-credit.js';
+import { undoMatch } from '../../app/bank/undo-match.js';
 import type { BankCreditRecord } from '../../domain/bank/credit-records.js';
-import { BankCreditList, BankCreditListQuery, ConfirmCreditRequest, ConfirmCreditResult, RejectCreditRequest, RejectCreditResult } from '../bank-credit-schemas.js';
+import {
+  BankCreditList,
+  BankCreditListQuery,
+  ConfirmCreditRequest,
+  ConfirmCreditResult,
+  RejectCreditRequest,
+  RejectCreditResult,
+  UndoCreditRequest,
+  UndoCreditResult,
+} from '../bank-credit-schemas.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
 import { commandContext } from './invoices.js';
@@ -21,13 +31,15 @@ export const bankCreditRoutes: RouteDef[] = [
     path: '/v1/bank-credits',
     operationId: 'listBankCredits',
     summary: 'Bank credits',
-    description: 'Every booked credit read from the bank statements under bank/, oldest booking first: matched (applied as payments), suggested or unmatched (waiting for the finance team), returned, rejected.',
+    description: 'Every booked credit read from the bank statements under bank/, oldest booking first: matched (applied as payments), suggested or unmatched (waiting for the finance team), returned, rejected; `status` keeps one of them, `from` and `to` the booking days (inclusive).',
     tag: 'invoices',
     access: 'read',
     query: BankCreditListQuery,
     response: { status: 200, schema: BankCreditList, description: 'The credits.' },
     handle: async (c) => {
-      const items = await c.deps.bankCredits.list(c.tenant.tenantId, c.query.status ? { status: c.query.status } : {});
+      const { status, from, to } = c.query;
+      if (from && to && from > to) throw new ApiError(400, 'invalid_range', `from ${from} is after to ${to}.`, [{ field: 'from', message: 'must not be after to' }]);
+      const items = await c.deps.bankCredits.list(c.tenant.tenantId, { ...(status ? { status } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
       return { items: items.map(resource) };
     },
   }),
@@ -70,5 +82,28 @@ export const bankCreditRoutes: RouteDef[] = [
     response: { status: 200, schema: RejectCreditResult, description: 'The rejected credit.' },
     errors: [404, 409],
     handle: async (c) => ({ credit: resource(await rejectCredit(c.deps, await creditOf(c), c.body.reason, commandContext(c))) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/bank-credits/{id}/undo',
+    operationId: 'undoBankCredit',
+    summary: 'Undo a bank credit\'s match',
+    description:
+      'Takes back the payments the credit applied (each invoice\'s log says so; a paid invoice is open again and its chase resumes at the stage that fits its age), takes away the customer credit an overpayment left, forgets the debtor IBAN when this credit alone taught it, and sets the credit waiting again (suggested or unmatched) with its task, to be confirmed differently. 409 when the credit paid nothing, is a return or was returned; 422 when no payment could be taken back.',
+    tag: 'invoices',
+    access: 'write',
+    body: UndoCreditRequest,
+    response: { status: 200, schema: UndoCreditResult, description: 'The credit waiting again and what was taken back.' },
+    errors: [404, 409, 422],
+    handle: async (c) => {
+      const out = await undoMatch(c.deps, await creditOf(c), { ...(c.body.reason ? { note: c.body.reason } : {}), ctx: commandContext(c) });
+      return {
+        credit: resource(out.credit),
+        reversed: out.reversed.map(({ already: _a, ...r }) => r),
+        failures: out.failures,
+        customerCreditRemoved: out.customerCreditRemoved,
+        ...(out.debtorIbanForgotten ? { debtorIbanForgotten: out.debtorIbanForgotten } : {}),
+      };
+    },
   }),
 ];

@@ -4,6 +4,7 @@
  * 1. Skip the allocations already applied (a rerun after a crash).
  * 2. For each allocation, record the payment with its source (statement file, entry, credit id),
  *    joined to a credit-applied item written once: a retry never pays an invoice twice.
+ *    An allocation short within the company's tolerance settles its invoice with the difference recorded.
  * 3. A refused command (the invoice was paid or written off meanwhile, a currency mismatch) or a
  *    missing invoice is a failure with its reason, never thrown: the credit is kept for a person.
  */
@@ -21,6 +22,8 @@ export interface ApplyCreditDeps {
 export interface AllocationRequest {
   invoiceId: string;
   amount: number;
+  /** Short by this much within the company's tolerance: the payment settles the invoice all the same. */
+  difference?: number;
 }
 
 export interface ApplyOutcome {
@@ -43,10 +46,23 @@ export const applyCredit = async (deps: ApplyCreditDeps, credit: BankCreditRecor
       const r = await deps.commands.onInvoice(
         credit.tenantId,
         a.invoiceId,
-        (inv) => recordPayment(inv, { amount: a.amount, date, method: 'bank_transfer', currency: credit.currency, source, ...(reference ? { reference } : {}) }, ctx),
+        (inv) =>
+          recordPayment(
+            inv,
+            {
+              amount: a.amount,
+              date,
+              method: 'bank_transfer',
+              currency: credit.currency,
+              source,
+              ...(reference ? { reference } : {}),
+              ...(a.difference ? { difference: { amount: a.difference, reason: 'short within the tolerance for bank charges' } } : {}),
+            },
+            ctx,
+          ),
         { once: deps.bankCredits.applicationItem(credit.tenantId, credit.creditId, a.invoiceId, ctx.now.toISOString()) },
       );
-      applied.push({ invoiceId: a.invoiceId, amount: a.amount, ...(r.payment ? { paymentId: r.payment.paymentId } : {}) });
+      applied.push({ invoiceId: a.invoiceId, amount: a.amount, ...(r.payment ? { paymentId: r.payment.paymentId } : {}), invoiceNumber: r.invoice.number });
     } catch (err) {
       // 3. Refused: kept with the reason
       if (err instanceof AlreadyDoneError) applied.push({ invoiceId: a.invoiceId, amount: a.amount });

@@ -96,7 +96,7 @@ export const confirmCredit = async (deps: DecideCreditDeps, credit: BankCreditRe
   if (done && paid && iban) {
     const inv = await deps.invoices.getInvoice(credit.tenantId, paid.invoiceId);
     if (inv) {
-      await deps.bankCredits.learnDebtorIban(credit.tenantId, iban, inv.customerId, at);
+      await deps.bankCredits.learnDebtorIban(credit.tenantId, iban, inv.customerId, at, credit.creditId);
       debtorIbanLearned = { iban, customerId: inv.customerId };
     }
   }

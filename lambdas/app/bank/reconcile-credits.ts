@@ -7,7 +7,8 @@
  * 3. Let the pure matcher decide (domain/money/matching/match-credits.ts).
  * 4. For each decision:
  *    - matched: apply each allocation as a payment (apply-credit.ts, actor 'bank', channel
- *      'system'); an overpayment's rest becomes the customer's credit. A refused payment leaves the
+ *      'system'); one short within the tenant's tolerance (paymentTolerances) settles its invoice
+ *      with the difference recorded; an overpayment's rest becomes the customer's credit. A refused payment leaves the
  *      credit unmatched with the reason and a task, never lost;
  *    - suggested or unmatched: a "credit to confirm" task with the top suggestions, never a payment.
  * 5. Write the decision on the credit (only if still undecided: a concurrent run wins once).
@@ -60,7 +61,8 @@ const settle = async (deps: ReconcileDeps, tenant: Tenant, credit: BankCreditRec
   const suggestions = d.suggestions ?? [];
   if (d.decision !== 'matched' || !d.allocations) return { status: d.decision, reasons: d.reasons, suggestions, applied: credit.applied, payments: 0 };
   const now = deps.now();
-  const out = await applyCredit(deps, credit, d.allocations, bankContext(tenant, now));
+  const allocations = d.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount, ...(a.effect === 'settlesWithDifference' && d.difference ? { difference: d.difference.amount } : {}) }));
+  const out = await applyCredit(deps, credit, allocations, bankContext(tenant, now));
   const payments = out.applied.length - credit.applied.length;
   if (out.failures.length > 0) {
     const reasons = [...d.reasons, ...out.failures.map((f) => `not applied to invoice ${f.invoiceId}: ${f.reason}`)];
@@ -88,7 +90,7 @@ export const reconcileCredits = async (deps: ReconcileDeps, tenant: Tenant): Pro
   const customers = await deps.receivables.customers(tenantId, invoices.map((i) => i.customerId));
 
   // 3. The matcher decides
-  const decisions = matchCredits({ credits: credits.map(matchableCredit), invoices, customers, knownDebtorIbans });
+  const decisions = matchCredits({ credits: credits.map(matchableCredit), invoices, customers, knownDebtorIbans, options: { tolerances: tenant.paymentTolerances ?? [] } });
   const byId = new Map(credits.map((c) => [c.creditId, c]));
 
   for (const d of decisions) {

@@ -4,7 +4,7 @@
  * 2. Open it as a stream (a delete may have raced the event: then there is nothing to ingest).
  * 3. Ingest the file (ingest-file.ts), reading config/csv-mapping.json when its format needs it and
  *    stopping new batches when the Lambda is about to run out of time.
- * 4. Write its rejections next to it, in rejected/<key>.errors.json, and count them.
+ * 4. Write its rejections (and notices) next to it, in rejected/<key>.errors.json, and count them.
  * 5. Log the summary.
  * The object itself is never altered or deleted.
  */
@@ -60,10 +60,8 @@ export const ingestDocument = async (deps: IngestDocumentDeps, input: IngestDocu
   });
 
   // 4. Its rejections next to it
-  if (report.total > 0) {
-    deps.count('RecordsRejected', report.total);
-    await deps.documents.put(reportKey(key), report.document(key), 'application/json');
-  }
+  if (report.total > 0) deps.count('RecordsRejected', report.total);
+  if (report.hasEntries) await deps.documents.put(reportKey(key), report.document(key), 'application/json');
 
   // 5. The summary
   deps.logger.info('ingested', { ...summary });

@@ -4,7 +4,8 @@
  * 1. Settings (config/tenant.json, config/csv-mapping.json): read and check; the tenant is stored.
  * 2. Invoices or customers: read the CSV mapping when the format uses it, and the tenant's defaults.
  * 3. Parse the records and write them in batches while the next batch is parsed, stopping early
- *    when the Lambda runs out of time.
+ *    when the Lambda runs out of time; each batch's credit notes are netted off once it and every
+ *    batch before it are stored (apply-credit-notes.ts).
  * 4. Count what was written.
  * Rejected records, and a rejected file, come back in the report; nothing throws for bad data.
  */
@@ -20,6 +21,7 @@ import type { Observability } from '../observability.js';
 import type { CustomerBatchOutcome, CustomerDirectory, InvoiceBatchOutcome, InvoiceIngest } from '../ports/ingest.js';
 import type { TenantRepository } from '../ports/tenants.js';
 import { writeInBatches } from './write-in-batches.js';
+import { applyCreditNotes, noCreditNotes, type CreditNoteDeps, type CreditNoteTotals } from './apply-credit-notes.js';
 
 const SETTINGS_MAX_BYTES = 1024 * 1024;
 
@@ -29,6 +31,8 @@ export interface IngestFileDeps extends Pick<Observability, 'count'> {
   invoiceWriter: () => InvoiceIngest;
   customerDirectory: () => CustomerDirectory;
   now: () => Date;
+  /** Nets credit notes off the invoices they name (app/ingest/apply-credit-notes.ts). */
+  creditNotes: CreditNoteDeps;
 }
 
 export interface IngestFileOptions {
@@ -45,8 +49,9 @@ export interface IngestSummary {
   records: number;
   rejected: number;
   fileRejected: boolean;
-  invoices?: Omit<InvoiceBatchOutcome, 'rejections'>;
+  invoices?: Omit<InvoiceBatchOutcome, 'rejections' | 'creditNotes'>;
   customers?: Omit<CustomerBatchOutcome, 'rejections'>;
+  creditNotes?: CreditNoteTotals;
 }
 
 interface FileRun {
@@ -66,19 +71,40 @@ const addCounts = <K extends string>(into: Record<K, number>, from: Record<K, nu
 
 const ingestInvoices = async (r: FileRun): Promise<void> => {
   const totals = { created: 0, unchanged: 0, superseded: 0, amended: 0, notChased: 0, needsContact: 0, customersCreated: 0 };
+  const credits = noCreditNotes();
   const writer = r.deps.invoiceWriter();
   const ctx = { tenantId: r.tenantId, now: r.deps.now(), sourceKey: r.file.key, defaults: r.defaults };
+  // Batches are written two at a time, handed in file order: a batch's credit notes wait until the
+  // batches before it are done, so an invoice earlier in the file is stored before a credit note
+  // naming it is applied.
+  let earlierBatches: Promise<void> = Promise.resolve();
   const out = await writeInBatches(readInvoiceFile(r.file, { mapping: r.mapping }), r.report, async (batch) => {
-    const { rejections, ...counts } = await writer.ingestInvoices(batch, ctx);
-    addCounts(totals, counts);
-    return rejections;
+    const before = earlierBatches;
+    let done = () => {};
+    earlierBatches = new Promise<void>((resolve) => (done = resolve));
+    try {
+      const { rejections, creditNotes = [], ...counts } = await writer.ingestInvoices(batch, ctx);
+      addCounts(totals, counts);
+      const deps = r.deps.creditNotes;
+      if (!deps || creditNotes.length === 0) return rejections;
+      await before;
+      const applied = await applyCreditNotes(deps, creditNotes, { tenantId: r.tenantId, now: ctx.now, timeZone: r.defaults.timeZone });
+      addCounts(credits, applied.totals);
+      r.report.notice(...applied.notices);
+      return [...rejections, ...applied.rejections];
+    } finally {
+      // Done once the batches before it are done too, whether or not it had credit notes to wait with.
+      void before.then(done);
+    }
   }, r.deadline);
   r.summary.records = out.records;
   r.summary.invoices = totals;
+  if (r.deps.creditNotes) r.summary.creditNotes = credits;
   if (out.stoppedAt !== undefined) r.report.stoppedAt(out.stoppedAt);
   r.deps.count('InvoicesCreated', totals.created);
   r.deps.count('InvoicesSuperseded', totals.superseded);
   r.deps.count('InvoicesNeedingContact', totals.needsContact);
+  if (r.deps.creditNotes) r.deps.count('CreditNotesNetted', credits.netted);
 };
 
 const ingestCustomers = async (r: FileRun): Promise<void> => {

@@ -48,7 +48,7 @@ export const findCompanions = async (deps: Pick<TimelinePorts, 'invoices' | 'lin
         now,
         payments: paymentsOf.get(c.invoice.invoiceId) ?? [],
       });
-      const signed = await deps.links.linksFor(c.invoice, c.stage, now, req.tenant.openTracking);
+      const signed = await deps.links.linksFor(c.invoice, c.stage, now, { openPixel: req.tenant.openTracking });
       return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
     }),
   );

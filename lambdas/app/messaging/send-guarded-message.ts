@@ -52,8 +52,11 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
   // Timeline stages respect the customer's contact limits: deferred (thrown), or the SMS left out.
   const decision = req.consolidate ? await withinContactLimits(deps, req, decided, now) : decided;
   const ownLine = decision.kind === req.kind ? decision.line : decide(req.kind).line;
-  // Signed answer links (issue 6), one nonce per message: given by the caller, or made here.
-  const signed = req.links ? undefined : await deps.links.linksFor(req.invoice, req.guardKey, now, req.tenant.openTracking);
+  // Signed answer links (issue 6), one nonce per message: given by the caller, or made here; a
+  // message that goes by SMS also gets its short link.
+  const signed = req.links
+    ? undefined
+    : await deps.links.linksFor(req.invoice, req.guardKey, now, { openPixel: req.tenant.openTracking, shortLink: Boolean(decision.sms) });
   const links = req.links ?? signed?.links;
   const render = (others: CompanionLine[]) =>
     renderMessage({

@@ -17,6 +17,14 @@ export interface InvoiceBatchOutcome {
   customersCreated: number;
   /** Records the store refused (a closed invoice re-uploaded with other content…). */
   rejections: Rejection[];
+  /** The batch's credit notes (domain/ingest/credit-notes.ts isCredit) with the customer and id they were stored under, for netting off. */
+  creditNotes?: StoredCreditNote[];
+}
+
+export interface StoredCreditNote {
+  record: ParsedInvoice;
+  customerId: string;
+  invoiceId: string;
 }
 
 export interface CustomerBatchOutcome {

@@ -1,6 +1,8 @@
 /**
  * EscalateToAgency: the hand-off to the collection agency.
  * 1. A stage the plan skips returns at once; an invoice no longer open (nor escalated, on a retry) ends the execution.
+ *    Held by the bank truth (app/timeline/bank-truth.ts) while still open: an unconfirmed credit that
+ *    could be the customer's payment, or stale statements; nobody is handed over on old bank data.
  * 2. The collection file (domain/reports/escalation-file.ts).
  * 3. Policy 'send': the customer is told the file goes to the agency (guarded; skipped on a retry after the status change).
  * 4. The invoice becomes 'escalated' under the send guard: it leaves the open index and the automatic chase.
@@ -14,9 +16,10 @@ import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guard
 import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase } from './invoice-case.js';
-import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
+import { deferUnlessBankAgrees, type FirmStageDeps } from './bank-truth.js';
+import type { MessagingDeps, TimelinePorts } from './ports.js';
 
-export type EscalateDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
+export type EscalateDeps = FirmStageDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
 
 export interface EscalationResult {
   stage: 'escalation';
@@ -35,6 +38,7 @@ export const escalateToAgency = async (deps: EscalateDeps, input: StageRequest):
   if (!isCurrent(c, input) || (inv.status !== 'open' && inv.status !== 'escalated')) {
     throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
   }
+  if (inv.status === 'open') await deferUnlessBankAgrees(deps, c, input, deps.clock.now());
   // 2. The collection file
   const file = escalationFile({ invoice: inv, customer: c.customer, tenant: c.tenant, policy: c.policy, events: c.view.events });
 

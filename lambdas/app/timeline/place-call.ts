@@ -2,6 +2,8 @@
  * PlacePhoneCall: one call per customer per day in the finance team's queue (tenant time zone).
  * 1. A stage the plan skips returns at once; an invoice no longer open for this execution ends it.
  * 2. Placed already (by the call of another invoice of this customer, or before a crash): move on.
+ *    Held by the bank truth (app/timeline/bank-truth.ts): a credit that could be the customer's
+ *    payment is waiting for the finance team; nobody is asked to call about money that arrived.
  * 3. The customer's other invoices: those whose call is due today ride on this call, the other
  *    overdue ones are talked about (domain/timeline/calls.ts); the call sheet and its records
  *    (domain/timeline/customer-call.ts).
@@ -20,9 +22,10 @@ import { findCallGroup } from '../messaging/companions.js';
 import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase } from './invoice-case.js';
-import type { CaseDeps, TimelinePorts } from './ports.js';
+import { deferUnlessBankAgrees, type BankTruthDeps } from './bank-truth.js';
+import type { TimelinePorts } from './ports.js';
 
-export type PlaceCallDeps = CaseDeps & Pick<TimelinePorts, 'sendGuard' | 'callQueue' | 'clock' | 'logger' | 'count'>;
+export type PlaceCallDeps = BankTruthDeps & Pick<TimelinePorts, 'sendGuard' | 'callQueue' | 'clock'>;
 
 export interface CallResult {
   stage: 'phoneCall';
@@ -47,9 +50,10 @@ export const placeCall = async (deps: PlaceCallDeps, input: StageRequest): Promi
     deps.logger.info('call already placed', ids);
     return { stage: 'phoneCall', outcome: 'alreadyQueued' };
   }
+  const now = deps.clock.now();
+  await deferUnlessBankAgrees(deps, c, input, now);
 
   // 3. Who is on the call, what to say
-  const now = deps.clock.now();
   const day = localDay(now, c.tenant.timeZone);
   const callId = callTaskId(inv.customerId, day);
   const group = await findCallGroup(deps, { invoice: inv, customer: c.customer, policy: c.policy, tenant: c.tenant }, now, day);

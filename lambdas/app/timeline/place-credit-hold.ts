@@ -1,6 +1,8 @@
 /**
  * PlaceCreditHold:
  * 1. A stage the plan skips returns at once; an invoice no longer open for this execution ends it.
+ *    Held by the bank truth (app/timeline/bank-truth.ts) unless placed already: a credit that could
+ *    be the customer's payment waits for the finance team, and stale statements wait for a current one.
  * 2. The final notice to the customer first (interest to date and the fixed compensation, where the
  *    policy shows them): if it has to be retried, nothing else has happened yet.
  * 3. The customer's credit line suspended, with the sales representative's notice, under the send guard.
@@ -13,9 +15,10 @@ import { salesRepHoldNoticeFor } from '../messaging/sales-rep-notices.js';
 import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase } from './invoice-case.js';
-import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
+import { deferUnlessBankAgrees, type FirmStageDeps } from './bank-truth.js';
+import type { MessagingDeps, TimelinePorts } from './ports.js';
 
-export type CreditHoldDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
+export type CreditHoldDeps = FirmStageDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
 
 export interface CreditHoldResult {
   stage: 'creditHold';
@@ -31,6 +34,7 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
   const inv = c.view.invoice;
   if (!isCurrent(c, input) || inv.status !== 'open') throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
   const exec = { revision: input.revision, run: input.run };
+  if (!c.view.stagesDone.some((s) => s.stage === 'creditHold')) await deferUnlessBankAgrees(deps, c, input, deps.clock.now());
 
   // 2. The final notice
   const notice = await sendGuardedMessage(deps, {

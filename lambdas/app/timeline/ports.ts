@@ -17,6 +17,7 @@ import type { MessageLinkSigner } from '../ports/message-links.js';
 import type { ReportRepository } from '../ports/reports.js';
 import type { SendGuard } from '../ports/send-guard.js';
 import type { SmsSender } from '../ports/sms-sender.js';
+import type { StatementFeed } from '../ports/statement-feed.js';
 import type { TaskRepository } from '../ports/tasks.js';
 import type { TenantRepository } from '../ports/tenants.js';
 import type { Workflow } from '../ports/workflow.js';
@@ -29,6 +30,8 @@ export interface TimelinePorts extends Observability {
   tasks: TaskRepository;
   /** The bank truth before a send: unconfirmed credits, learned debtor IBANs. */
   bankCredits: BankCreditRepository;
+  /** When the company's statements last arrived: firm stages wait while they are stale. */
+  statementFeed: StatementFeed;
   sendGuard: SendGuard;
   callQueue: CallQueueRepository;
   reports: ReportRepository;

@@ -13,36 +13,18 @@
  * The invoice's copy is not attached: each invoice's signed "view" link serves it (customer pages),
  * which keeps reminders light for spam filters and lets the copy expire with the link.
  */
-import { creditToConfirmTask } from '../../domain/bank/credit-records.js';
 import { answerTaskPrefixes } from '../../domain/commands/tasks.js';
-import { amountDue } from '../../domain/model.js';
-import { contactEvent } from '../../domain/shared/contact-event.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
-import { stageHold, unconfirmedCredit, UNCONFIRMED_CREDIT_STATUSES, type CreditCheck } from '../../domain/timeline/stage-holds.js';
+import { stageHold } from '../../domain/timeline/stage-holds.js';
 import type { Stage } from '../../domain/timeline/stages.js';
 import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
 import { DeferredError, InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
-import { isCurrent, loadCase, type InvoiceCase } from './invoice-case.js';
-import type { BankCreditRepository } from '../ports/bank-credits.js';
-import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
+import { isCurrent, loadCase } from './invoice-case.js';
+import { checkUnconfirmedCredits, heldMessage, noteLapsedCredits, type BankTruthDeps } from './bank-truth.js';
+import type { MessagingDeps } from './ports.js';
 
-export type SendStageDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'tasks'> & { bankCredits: Pick<BankCreditRepository, 'list' | 'knownDebtorIbans'> };
-
-/**
- * The bank truth (domain/timeline/stage-holds.ts unconfirmedCredit): one read of the tenant's
- * suggested and unmatched credits per send; the learned IBANs and the customer's open invoices only
- * when there is such a credit.
- */
-const checkBankTruth = async (deps: SendStageDeps, c: InvoiceCase, now: Date): Promise<CreditCheck & { credits: Awaited<ReturnType<BankCreditRepository['list']>> }> => {
-  const inv = c.view.invoice;
-  const credits = await deps.bankCredits.list(inv.tenantId, { status: UNCONFIRMED_CREDIT_STATUSES });
-  if (credits.length === 0) return { lapsed: [], credits };
-  const [knownDebtorIbans, open] = await Promise.all([deps.bankCredits.knownDebtorIbans(inv.tenantId), deps.invoices.openInvoicesOfCustomer(inv.tenantId, inv.customerId)]);
-  const openAmountDue = [inv, ...open.filter((o) => o.invoiceId !== inv.invoiceId)].filter((o) => o.currency === inv.currency).reduce((sum, o) => sum + amountDue(o), 0);
-  const check = unconfirmedCredit({ credits, customer: c.customer, knownDebtorIbans, invoice: inv, openAmountDue, finance: c.tenant, policy: c.policy, now });
-  return { ...check, credits };
-};
+export type SendStageDeps = BankTruthDeps & MessagingDeps;
 
 export interface StageResult {
   stage: Stage;
@@ -70,7 +52,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
   }
   // 4. Held back
   const now = deps.clock.now();
-  const [waiting, bank] = await Promise.all([deps.tasks.openWithPrefixes(inv.tenantId, answerTaskPrefixes(inv.invoiceId, inv.customerId)), checkBankTruth(deps, c, now)]);
+  const [waiting, bank] = await Promise.all([deps.tasks.openWithPrefixes(inv.tenantId, answerTaskPrefixes(inv.invoiceId, inv.customerId)), checkUnconfirmedCredits(deps, c, now)]);
   const ignoredEmails = ignoredEmailsInARow(c.view.events);
   const hold = stageHold({
     stage: input.stage,
@@ -84,24 +66,15 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     unconfirmedCredit: bank.hold,
     now,
   });
-  if (hold?.hold !== 'waitingForFinance' && hold?.hold !== 'unconfirmedCredit') {
-    // The chase resumes past a credit's deadline: the finance team is told, once per credit and invoice.
-    const at = now.toISOString();
-    for (const l of bank.lapsed) {
-      const credit = bank.credits.find((x) => x.creditId === l.creditId)!;
-      await deps.tasks.open({ ...creditToConfirmTask(credit, [...credit.reasons, l.reason], credit.suggestions, at), customerId: inv.customerId, invoiceId: inv.invoiceId });
-      const note = contactEvent({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, at, type: 'note', channel: 'system', actor: 'system', stage: input.stage, outcome: 'recorded', details: { kind: 'unconfirmedCreditLapsed', creditId: l.creditId, reason: l.reason } });
-      await deps.invoices.appendEventOnce(note, `creditLapsed#${l.creditId}`);
-      deps.logger.info('chase resumed although a credit is unconfirmed', { ...ids, creditId: l.creditId });
-    }
-  }
+  // The chase resumes past a credit's deadline: the finance team is told.
+  if (hold?.hold !== 'waitingForFinance' && hold?.hold !== 'unconfirmedCredit') await noteLapsedCredits(deps, c, input.stage, bank, now);
   if (hold) {
     await deps.invoices.deferStage({ ...ids, revision: input.revision, run: input.run, stage: input.stage, until: hold.until.toISOString(), reason: hold.reason, at: now.toISOString() });
     throw new DeferredError(
       hold.hold === 'waitingForFinance'
         ? `${input.stage} held: the customer's answer is still with the finance team`
         : hold.hold === 'unconfirmedCredit'
-          ? `${input.stage} held: an unconfirmed bank credit could be the customer's payment (${hold.creditIds.join(', ')})`
+          ? heldMessage(input.stage, hold)
           : `${input.stage} gives way to the phone call: two e-mails ignored, no SMS possible`,
     );
   }

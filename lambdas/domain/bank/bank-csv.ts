@@ -4,6 +4,8 @@
  * defaults for common exports and a tenant's own names on top. Rows above the header (account
  * details some banks print first) are skipped; opening/closing balance rows are read as balances.
  * Such exports carry no entry reference, so `bankReference` stays empty: the ingest keys them.
+ * Debits are skipped, except an unpaid or recalled RiBa item (a return, riba.ts) and the bank's
+ * fee for it (its charge).
  */
 import * as z from 'zod/mini';
 import { aliasLookup, mapHeader, normaliseName, type ColumnMap } from '../parsers/columns.js';
@@ -12,6 +14,7 @@ import { parseDate } from '../parsers/dates.js';
 import { FileRejected } from '../parsers/types.js';
 import type { DecimalMark } from '../parsers/money.js';
 import { csvAmount, isCurrencyCode } from './amounts.js';
+import { isRibaReturnCharge, ribaReturnReason } from './riba.js';
 import { clean, StatementBuilder, stripUndefined } from './statement-builder.js';
 import { StatementRejected, type BankAccountRef, type StatementBalance, type StatementRead, type StatementSource } from './types.js';
 
@@ -127,7 +130,11 @@ export const readBankCsv = async (text: string, opts: BankCsvOptions): Promise<S
         out.reject({ entry: row, field: signed.field, value: signed.value, reason: signed.reason });
         continue;
       }
-      if (signed.minor < 0) {
+      // A debit is not Sollecito's business, unless it takes back an unpaid RiBa item (or is the bank's fee for one).
+      const words = [description, fields.causale].filter(Boolean).join(' ');
+      const riba = signed.minor < 0 ? ribaReturnReason(words) : undefined;
+      const ribaCharge = signed.minor < 0 && !riba && isRibaReturnCharge(words);
+      if (signed.minor < 0 && !riba && !ribaCharge) {
         out.debit();
         continue;
       }
@@ -141,8 +148,35 @@ export const readBankCsv = async (text: string, opts: BankCsvOptions): Promise<S
         out.reject({ entry: row, field: 'valueDate', value: fields.valueDate, reason: value.reason });
         continue;
       }
+      if (ribaCharge) {
+        out.returnCharge({ entryIndex: row, bookingDate: booking.date, amount: -signed.minor });
+        continue;
+      }
       dates.push(booking.date);
       seenCurrency ??= currency;
+      if (riba) {
+        const iban = fields.counterpartyIban?.replace(/\s+/g, '').toUpperCase();
+        const name = clean(fields.counterparty);
+        out.returned(
+          stripUndefined({
+            account: { ...account, currency },
+            amount: -signed.minor,
+            currency,
+            bookingDate: booking.date,
+            valueDate: value?.ok ? value.date : undefined,
+            debtor: name || iban ? stripUndefined({ name, iban }) : undefined,
+            remittance: clean(description),
+            additionalInfo: clean(fields.causale),
+            entryIndex: row,
+            source,
+            kind: 'return' as const,
+            direction: 'debit' as const,
+            reason: riba,
+            reasonText: clean(description),
+          }),
+        );
+        continue;
+      }
       const transfer = italianTransfer(description);
       const name = clean(fields.counterparty) ?? transfer.payer;
       const iban = fields.counterpartyIban?.replace(/\s+/g, '').toUpperCase();

@@ -12,6 +12,7 @@ import { parseDate } from '../parsers/dates.js';
 import { child, list, parseXml, rootOf, textOf, attrOf, type XmlNode } from '../parsers/xml.js';
 import { isValidCreditorReference } from '../money/creditor-reference.js';
 import { camtAmount, isCurrencyCode } from './amounts.js';
+import { isRibaReturnCharge, ribaReturnReason } from './riba.js';
 import { clean, StatementBuilder, stripUndefined } from './statement-builder.js';
 import {
   StatementRejected,
@@ -179,7 +180,12 @@ const readEntry = (entry: unknown, entryIndex: number, account: BankAccountRef, 
   const reversal = isTrue(child(entry, 'RvslInd'));
   const txs = list(child(entry, 'NtryDtls')).flatMap((d) => list(child(d, 'TxDtls')));
   const returned = txs.some((tx) => child(tx, 'RtrInf') !== undefined);
-  if (direction === 'DBIT' && !reversal && !returned) {
+  // An Italian bank books an unpaid RiBa item as a plain debit; only its words (or its proprietary code) tell.
+  const plainDebit = direction === 'DBIT' && !reversal && !returned;
+  const words = plainDebit ? ribaWords(entry, txs) : '';
+  const riba = plainDebit ? ribaReturnReason(words) : undefined;
+  const ribaCharge = plainDebit && !riba && isRibaReturnCharge(words);
+  if (plainDebit && !riba && !ribaCharge) {
     out.debit();
     return;
   }
@@ -206,6 +212,11 @@ const readEntry = (entry: unknown, entryIndex: number, account: BankAccountRef, 
     return;
   }
 
+  if (ribaCharge) {
+    out.returnCharge({ entryIndex, bookingDate, amount: amount.minor });
+    return;
+  }
+
   const common = stripUndefined({
     account,
     currency: currency!,
@@ -217,7 +228,8 @@ const readEntry = (entry: unknown, entryIndex: number, account: BankAccountRef, 
   const entryRef = textOf(child(entry, 'AcctSvcrRef')) ?? textOf(child(entry, 'NtryRef'));
   const entryInfo = clean(textOf(child(entry, 'AddtlNtryInf')));
 
-  for (const part of partsOf(txs, amount.minor, direction, currency!)) {
+  const parts = partsOf(txs, amount.minor, direction, currency!);
+  for (const part of parts) {
     const details = detailsOf(part.tx);
     const movement = stripUndefined({
       ...common,
@@ -229,15 +241,17 @@ const readEntry = (entry: unknown, entryIndex: number, account: BankAccountRef, 
       transactionCode: transactionCodeOf(part.tx) ?? transactionCodeOf(entry),
     });
     const rtr = child(part.tx, 'RtrInf');
-    if (rtr !== undefined || reversal) {
+    if (rtr !== undefined || reversal || riba) {
       const ret: BankReturn = stripUndefined({
         ...movement,
         kind: reversal ? ('reversal' as const) : ('return' as const),
         direction: part.direction === 'CRDT' ? ('credit' as const) : ('debit' as const),
-        reason: textOf(child(rtr, 'Rsn/Cd')) ?? textOf(child(rtr, 'Rsn/Prtry')),
-        reasonText: clean(list(child(rtr, 'AddtlInf')).map(textOf).filter(Boolean).join(' ')),
+        reason: textOf(child(rtr, 'Rsn/Cd')) ?? textOf(child(rtr, 'Rsn/Prtry')) ?? riba,
+        reasonText: clean(list(child(rtr, 'AddtlInf')).map(textOf).filter(Boolean).join(' ')) ?? (riba ? movement.additionalInfo ?? movement.remittance : undefined),
         originalEndToEndId: details.endToEndId,
         creditor: partyOf(part.tx, 'Cdtr'),
+        // The entry's own charges belong to its one movement; a batch's are not shared out.
+        charge: chargesOf(part.tx, currency!) ?? (parts.length === 1 ? chargesOf(entry, currency!) : undefined),
       });
       out.returned(ret);
     } else if (part.direction === 'DBIT') {
@@ -284,6 +298,44 @@ const partyOf = (tx: unknown, role: 'Dbtr' | 'Cdtr'): BankParty | undefined => {
   const otherAccountId = textOf(child(tx, `RltdPties/${role}Acct/Id/Othr/Id`))?.trim();
   if (!name && !iban && !otherAccountId) return undefined;
   return stripUndefined({ name, iban, otherAccountId: iban ? undefined : otherAccountId });
+};
+
+/** The texts that may call a debit a RiBa insoluto: the proprietary code, the entry's and transactions' additional information, the remittance. */
+const ribaWords = (entry: unknown, txs: unknown[]): string =>
+  [
+    textOf(child(entry, 'BkTxCd/Prtry/Cd')),
+    textOf(child(entry, 'AddtlNtryInf')),
+    ...txs.flatMap((tx) => [textOf(child(tx, 'BkTxCd/Prtry/Cd')), textOf(child(tx, 'AddtlTxInf')), ...list(child(tx, 'RmtInf/Ustrd')).map(textOf)]),
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+/**
+ * What the bank charged, in the account's currency: per `Chrgs` (one from 001.03, repeated in
+ * 001.02) its `TtlChrgsAndTaxAmt`, else its records' `Rcrd/Amt` (charges refunded, CdtDbtInd
+ * CRDT, count against), else its own `Amt` (001.02). Undefined when there are none.
+ */
+const chargesOf = (node: unknown, currency: string): number | undefined => {
+  const amountIn = (n: unknown): number | undefined => {
+    if (n === undefined || attrOf(n, 'Ccy') !== currency) return undefined;
+    const a = camtAmount(textOf(n), currency);
+    return a.ok ? a.minor : undefined;
+  };
+  let total = 0;
+  for (const c of list(child(node, 'Chrgs'))) {
+    const all = amountIn(child(c, 'TtlChrgsAndTaxAmt'));
+    if (all !== undefined) {
+      total += all;
+      continue;
+    }
+    const records = list(child(c, 'Rcrd'));
+    if (records.length > 0) {
+      for (const r of records) total += (amountIn(child(r, 'Amt')) ?? 0) * (textOf(child(r, 'CdtDbtInd')) === 'CRDT' ? -1 : 1);
+      continue;
+    }
+    total += amountIn(child(c, 'Amt')) ?? 0;
+  }
+  return total > 0 ? total : undefined;
 };
 
 /** BkTxCd as Domain/Family/SubFamily (PMNT/RCDT/ESCT), else the proprietary code (NMSC+051). */

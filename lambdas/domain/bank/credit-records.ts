@@ -47,13 +47,35 @@ export const BankCreditRecord = z.object({
   /** The statement file and where the entry sits in it. */
   source: z.object({ key: z.string(), format: z.string(), entryIndex: z.number(), transactionIndex: z.optional(z.number()) }),
   status: z.enum(BANK_CREDIT_STATUSES),
-  /** A return or reversal (status 'returned'): how the bank booked it and why. */
-  returned: z.optional(z.object({ kind: z.enum(['reversal', 'return']), direction: z.enum(['credit', 'debit']), reason: z.optional(z.string()), reasonText: z.optional(z.string()) })),
+  /** A return or reversal (status 'returned'): how the bank booked it, why, the payment it names and the bank's charge. */
+  returned: z.optional(
+    z.object({
+      kind: z.enum(['reversal', 'return']),
+      direction: z.enum(['credit', 'debit']),
+      reason: z.optional(z.string()),
+      reasonText: z.optional(z.string()),
+      originalEndToEndId: z.optional(z.string()),
+      /** Minor units. */
+      charge: z.optional(z.number()),
+    }),
+  ),
+  /** A return once acted on (app/bank/apply-returns.ts): the credit it took back and the payments reversed, or the task opened. */
+  actedOn: z.optional(
+    z.object({
+      at: z.string(),
+      originalCreditId: z.optional(z.string()),
+      rule: z.optional(z.string()),
+      reversed: z._default(z.array(z.object({ invoiceId: z.string(), paymentId: z.string(), amount: z.number() })), []),
+      taskId: z.optional(z.string()),
+    }),
+  ),
+  /** A credit the bank took back (status 'returned'): the return that did, and why. */
+  returnedBy: z.optional(z.object({ creditId: z.string(), at: z.string(), reason: z.optional(z.string()), reasonText: z.optional(z.string()) })),
   reasons: z._default(z.array(z.string()), []),
   suggestions: z._default(z.array(SuggestionSchema), []),
   rule: z.optional(z.string()),
   /** Allocations applied as payments so far (by the matcher or a person). */
-  applied: z._default(z.array(z.object({ invoiceId: z.string(), amount: z.number(), paymentId: z.optional(z.string()) })), []),
+  applied: z._default(z.array(z.object({ invoiceId: z.string(), amount: z.number(), paymentId: z.optional(z.string()), invoiceNumber: z.optional(z.string()) })), []),
   /** An overpayment's rest, recorded as the customer's credit. */
   customerCredit: z.optional(z.object({ customerId: z.string(), amount: z.number(), currency: z.string() })),
   receivedAt: z.string(),
@@ -66,7 +88,10 @@ export type BankCreditInput = z.input<typeof BankCreditRecord>;
 
 /** What a decision writes on a stored credit. */
 export type BankCreditDecision = Pick<BankCreditRecord, 'status' | 'reasons' | 'suggestions' | 'applied' | 'decidedAt' | 'decidedBy'> &
-  Partial<Pick<BankCreditRecord, 'rule' | 'customerCredit'>>;
+  Partial<Pick<BankCreditRecord, 'rule' | 'customerCredit' | 'returnedBy' | 'actedOn'>>;
+
+/** Fields a decision may take away (an undone match forgets its rule and customer credit). */
+export type RemovableDecisionField = 'rule' | 'customerCredit';
 
 // ---------------------------------------------------------------------------------------------
 // the company's accounts
@@ -98,7 +123,7 @@ export const foreignAccountReason = (tenant: Pick<Tenant, 'iban' | 'bankAccounts
 
 const sha = (text: string, length: number): string => createHash('sha256').update(text).digest('hex').slice(0, length);
 
-const accountKey = (a: BankAccountRef): string => (a.iban ? ibanKey(a.iban) : a.otherId ? idKey(a.otherId) : 'no-account');
+export const accountKey = (a: BankAccountRef): string => (a.iban ? ibanKey(a.iban) : a.otherId ? idKey(a.otherId) : 'no-account');
 
 /** The idempotency key of a booked movement (see the header). */
 export const dedupKeyOf = (m: BankCredit | BankReturn): string => {
@@ -159,7 +184,8 @@ export const creditRecord = (credit: BankCredit, ctx: RecordContext): BankCredit
 
 /**
  * A return or reversal, kept as a record of its own (status 'returned', decided at once): nothing
- * is paid from it. Undoing a payment it takes back is for a person to do today.
+ * is paid from it. The credit it takes back is looked for, and its payments reversed, by
+ * app/bank/apply-returns.ts (which writes `actedOn`).
  */
 export const returnRecord = (ret: BankReturn, ctx: RecordContext): BankCreditRecord => {
   const dedupKey = dedupKeyOf(ret);
@@ -170,8 +196,15 @@ export const returnRecord = (ret: BankReturn, ctx: RecordContext): BankCreditRec
     ...movementFields(ret),
     source: sourceOf(ret, ctx.key),
     status: 'returned',
-    returned: { kind: ret.kind, direction: ret.direction, ...(ret.reason ? { reason: ret.reason } : {}), ...(ret.reasonText ? { reasonText: ret.reasonText } : {}) },
-    reasons: [`a ${ret.kind} booked as a ${ret.direction}${ret.reason ? ` (${ret.reason})` : ''}: nothing is applied; check whether a payment it takes back must be undone`],
+    returned: {
+      kind: ret.kind,
+      direction: ret.direction,
+      ...(ret.reason ? { reason: ret.reason } : {}),
+      ...(ret.reasonText ? { reasonText: ret.reasonText } : {}),
+      ...(ret.originalEndToEndId ? { originalEndToEndId: ret.originalEndToEndId } : {}),
+      ...(ret.charge ? { charge: ret.charge } : {}),
+    },
+    reasons: [`a ${ret.kind} booked as a ${ret.direction}${ret.reason ? ` (${ret.reason})` : ''}: nothing is applied from it`],
     receivedAt: ctx.at,
     decidedAt: ctx.at,
     decidedBy: 'bank',

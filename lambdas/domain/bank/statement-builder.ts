@@ -1,9 +1,14 @@
-/** Collects what a reader finds into a StatementRead, keeping the number of rejections bounded. */
+/**
+ * Collects what a reader finds into a StatementRead, keeping the number of rejections bounded.
+ * A RiBa return's fee booked as a row of its own is kept aside and, at the end, given to the
+ * nearest RiBa return of the same booking day still without a charge (or counted as a debit).
+ */
 import { MAX_REJECTIONS, type BankCredit, type BankRejection, type BankReturn, type StatementFormat, type StatementRead, type StatementSummary } from './types.js';
 
 export class StatementBuilder {
   private readonly read: StatementRead;
   private dropped = 0;
+  private readonly charges: ReturnCharge[] = [];
 
   constructor(format: StatementFormat) {
     this.read = { format, statements: [], credits: [], returns: [], debitsSkipped: 0, pendingSkipped: 0, rejections: [] };
@@ -21,6 +26,11 @@ export class StatementBuilder {
     this.read.returns.push(r);
   }
 
+  /** The fee for a returned RiBa item, booked as its own debit. */
+  returnCharge(c: ReturnCharge): void {
+    this.charges.push(c);
+  }
+
   debit(): void {
     this.read.debitsSkipped++;
   }
@@ -35,12 +45,26 @@ export class StatementBuilder {
   }
 
   done(): StatementRead {
+    for (const c of this.charges.splice(0)) {
+      const target = this.read.returns
+        .filter((r) => r.reason?.startsWith('RIBA_') && r.direction === 'debit' && r.charge === undefined && r.bookingDate === c.bookingDate)
+        .sort((a, b) => Math.abs(a.entryIndex - c.entryIndex) - Math.abs(b.entryIndex - c.entryIndex))[0];
+      if (target) target.charge = c.amount;
+      else this.read.debitsSkipped++;
+    }
     if (this.dropped > 0) {
       this.read.rejections.push({ field: 'file', reason: `${this.dropped} more rejections not listed` });
       this.dropped = 0;
     }
     return this.read;
   }
+}
+
+export interface ReturnCharge {
+  entryIndex: number;
+  bookingDate: string;
+  /** Minor units, positive. */
+  amount: number;
 }
 
 /** Drops keys whose value is undefined, so records compare and serialise cleanly. */

@@ -69,7 +69,7 @@ export type BankCredit = Movement;
 
 /**
  * Money that came back: a reversal (camt `RvslInd` true, MT940 RC/RD) or a returned payment
- * (camt `RtrInf`, MT940 `/RTRN/`, German GVC 159 RETOURE). `direction` is how it was booked on
+ * (camt `RtrInf`, MT940 `/RTRN/`, German GVC 159 RETOURE, an Italian RiBa insoluto). `direction` is how it was booked on
  * this account: a returned direct debit is a debit, a returned outgoing transfer a credit.
  */
 export interface BankReturn extends Movement {
@@ -81,6 +81,11 @@ export interface BankReturn extends Movement {
   /** The end-to-end id of the payment that came back, where the file gives it. */
   originalEndToEndId?: string;
   creditor?: BankParty;
+  /**
+   * What the bank charged for the return, minor units of the account's currency (camt `Chrgs`, a
+   * RiBa insoluto's commission row); absent when the file names none.
+   */
+  charge?: number;
 }
 
 export interface StatementBalance {

@@ -61,6 +61,11 @@ export interface PaymentInput {
   currency?: string;
   /** Where the money was seen: a bank statement's entry, the API, a link. Shown in the log entry. */
   source?: PaymentSource;
+  /**
+   * The payment settles the invoice although it is this much short (bank charges within the
+   * company's tolerance, domain/money/matching/amounts.ts): amount + difference must be what is due.
+   */
+  difference?: { amount: number; reason: string };
 }
 
 /**
@@ -78,6 +83,13 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
   }
   if (!(input.amount > 0)) unprocessable('amount_not_positive', 'A payment amount must be greater than zero.', 'amount');
   const due = amountDue(inv);
+  if (input.difference && !(input.difference.amount > 0 && input.amount + input.difference.amount === due)) {
+    unprocessable(
+      'difference_mismatch',
+      `A payment of ${money(input.amount, inv.currency)} settling with a difference of ${money(input.difference.amount, inv.currency)} must add up to the ${money(due, inv.currency)} due on invoice ${inv.number}.`,
+      'difference',
+    );
+  }
   if (input.amount > due) {
     unprocessable(
       'overpayment',
@@ -101,7 +113,8 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
     ...(input.source ? { source: input.source } : {}),
   };
   const amountPaid = inv.amountPaid + input.amount;
-  const remaining = inv.amount - amountPaid;
+  const settledDifference = input.difference ? { amount: input.difference.amount, reason: input.difference.reason, at: ctx.now.toISOString(), paymentId: payment.paymentId } : undefined;
+  const remaining = amountDue({ amount: inv.amount, amountPaid, ...(settledDifference ? { settledDifference } : {}) });
   const events = [
     event(inv, ctx, 'payment', {
       paymentId: payment.paymentId,
@@ -111,13 +124,14 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
       method: input.method,
       reference: input.reference,
       source: input.source,
+      ...(settledDifference ? { difference: settledDifference.amount, differenceReason: settledDifference.reason } : {}),
       amountDue: remaining,
     }),
   ];
 
   if (remaining === 0) {
     if (inv.status === 'promised' && inv.promise) events.push(event(inv, ctx, 'promise_kept', { promisedDate: inv.promise.date }));
-    const settled = touched(without(inv, 'promise', 'plan', 'pause'), ctx, { amountPaid, status: 'paid' });
+    const settled = touched(without(inv, 'promise', 'plan', 'pause'), ctx, { amountPaid, status: 'paid', ...(settledDifference ? { settledDifference } : {}) });
     return { invoice: settled, events, payment, stopCause: `invoice paid in full: payment recorded by ${ctx.actor}` };
   }
 

@@ -43,6 +43,8 @@ export interface Decision {
   invoice: Invoice;
   events: ContactEvent[];
   payment?: Payment;
+  /** A payment taken back (reverse-payment.ts): its record is marked in the same transaction, only if it is there with this amount and not reversed yet. */
+  reversal?: { paymentId: string; amount: number; reversed: NonNullable<Payment['reversed']> };
   /** Stop the execution of the invoice's previous revision and run, with this cause for its history. */
   stopCause?: string;
   /** Work for the finance team, written in the same transaction (customer requests). */

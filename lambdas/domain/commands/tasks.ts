@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../model.js';
 
-export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm'] as const;
+export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Task ids: one task per customer answer (the link's nonce is the ref). */
@@ -15,6 +15,10 @@ export const planRequestTaskId = (invoiceId: string, ref: string): string => `pl
 export const contactChangeTaskId = (customerId: string, ref: string): string => `contactChange#${customerId}#${ref}`;
 /** One task per bank credit the matcher could not apply on its own (app/bank/reconcile-credits.ts). */
 export const creditToConfirmTaskId = (creditId: string): string => `creditToConfirm#${creditId}`;
+/** One task per bank return whose payment Sollecito could not take back on its own (app/bank/apply-returns.ts). */
+export const returnToReviewTaskId = (returnCreditId: string): string => `returnToReview#${returnCreditId}`;
+/** One per tenant and day while its bank statements are stale and a firm stage waits for them. */
+export const staleStatementsTaskId = (day: string): string => `staleStatements#${day}`;
 
 /**
  * The finance team's call of one customer on one day (the tenant's local date): one per customer
@@ -44,7 +48,10 @@ export const FinanceTask = z.object({
   /** contactChange: the contact the customer proposed; applied to the customer when confirmed. */
   contact: z.optional(ContactPerson),
   note: z.optional(z.string()),
-  /** creditToConfirm: the bank credit to confirm (POST /v1/bank-credits/{id}/confirm) and the matcher's best guesses. */
+  /**
+   * creditToConfirm: the bank credit to confirm (POST /v1/bank-credits/{id}/confirm) and the matcher's best guesses;
+   * returnToReview: the bank return (money taken back) and why its payment was not reversed by itself.
+   */
   credit: z.optional(
     z.object({
       creditId: z.string(),

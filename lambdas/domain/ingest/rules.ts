@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { ACTIVE_STATUSES, Customer, type ContactEvent, type Invoice, type InvoiceStatus, type Language, type Tenant } from '../model.js';
+import { ACTIVE_STATUSES, Customer, creditedAmount, E164, type ContactEvent, type Invoice, type InvoiceStatus, type Language, type Tenant } from '../model.js';
 import { contactEvent } from '../shared/contact-event.js';
 import { isReachable } from '../commands/commands.js';
 import { addDays } from '../shared/days.js';
@@ -48,7 +48,8 @@ export const dueDateFor = (rec: Pick<ParsedInvoice, 'dueDate' | 'issueDate'>, cu
   rec.dueDate ?? addDays(rec.issueDate, customer.paymentTermsDays);
 
 /** Why a document is stored but never chased; undefined when it is chased. */
-export const notChasedReason = (rec: Pick<ParsedInvoice, 'documentKind' | 'documentType' | 'amount'>): string | undefined => {
+export const notChasedReason = (rec: Pick<ParsedInvoice, 'documentKind' | 'documentType' | 'amount' | 'notChased'>): string | undefined => {
+  if (rec.notChased) return rec.notChased;
   if (rec.documentKind === 'credit_note') return `credit note${rec.documentType ? ` (${rec.documentType})` : ''}: nothing to collect`;
   if (rec.amount <= 0) return 'the amount payable is zero or negative: nothing to collect';
   return undefined;
@@ -100,8 +101,23 @@ const parseCustomer = (input: unknown): Customer => {
   throw new InvalidRecord(issue?.path.join('.') || 'customer', issue?.message ?? 'not a valid customer');
 };
 
-/** The customer id given to a buyer first seen on an e-invoice: its VAT number, else its first tax id. */
-export const customerIdForBuyer = (buyer: BuyerParty): string | undefined => buyer.vatId ?? buyer.taxIds[0];
+/**
+ * The customer id given to a buyer first seen on an e-invoice: its VAT number, else its first tax
+ * id; a buyer named by name alone gets one made of the name (nameCustomerId), so the next document
+ * naming it the same way lands on the same customer.
+ */
+export const customerIdForBuyer = (buyer: BuyerParty): string | undefined =>
+  buyer.vatId ?? buyer.taxIds[0] ?? (buyer.name ? nameCustomerId(buyer.name) : undefined);
+
+/** "Acme S.r.l." and "ACME SRL" -> "name-acme-srl": case, accents, dots and spacing do not make another customer. */
+export const nameCustomerId = (name: string): string =>
+  `name-${name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\./g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')}`.slice(0, 100);
 
 const countryOf = (buyer: BuyerParty | undefined, defaults: CustomerDefaults): string => {
   if (buyer?.country) return buyer.country;
@@ -125,9 +141,12 @@ export const newCustomer = (tenantId: string, customerId: string, buyer: BuyerPa
     ...(buyer?.vatId ? { vatId: buyer.vatId } : {}),
     ...(buyer?.fiscalCode && buyer.fiscalCode !== buyer.vatId ? { fiscalCode: buyer.fiscalCode } : {}),
     country,
-    language: languageFor(country),
+    language: buyer?.language ?? languageFor(country),
     timeZone: timeZoneFor(country, defaults.timeZone),
     ...(buyer?.email ? { email: buyer.email } : {}),
+    ...(buyer?.pec ? { pec: buyer.pec } : {}),
+    ...(buyer?.phone && z.safeParse(E164, buyer.phone).success ? { phone: buyer.phone } : {}),
+    ...(buyer?.address ? { address: buyer.address } : {}),
   });
 };
 
@@ -156,7 +175,8 @@ export const invoiceFromRecord = (rec: ParsedInvoice, customer: Customer, ctx: I
     // The company's own reference as given (a malformed RF too: payment-reference.ts); else one made here.
     paymentReference: rec.paymentReference ?? generatedPaymentReference({ number, invoiceId, ...(rec.instalment ? { instalment: rec.instalment } : {}) }),
     ...(rec.instalment ? { instalment: rec.instalment } : {}),
-    needsContact: !reason && !isReachable(customer),
+    // A buyer known by name alone waits for a person to confirm who it is, even with an address.
+    needsContact: !reason && (!isReachable(customer) || rec.buyer?.nameOnly === true),
     revision: 1,
     run: 0,
     source: { key: ctx.sourceKey.slice(0, 1024), format },
@@ -187,9 +207,29 @@ const takesReference = (existing: Invoice, candidate: Invoice): candidate is Inv
 
 const chaseFields = (i: Invoice) => `${i.amount}|${i.currency}|${i.dueDate}`;
 
+/**
+ * The file states the invoice as issued; credit notes applied since lowered the stored amount.
+ * Compared (and corrected) net of them, so a re-upload of the original does not undo a credit note.
+ */
+const netOfCredits = (candidate: Invoice, existing: Invoice): Invoice => {
+  const credited = creditedAmount(existing);
+  if (credited === 0) return candidate;
+  const amount = candidate.amount - credited;
+  if (candidate.status === 'not_chased' || amount > existing.amountPaid) return { ...candidate, amount };
+  const paid = existing.amountPaid > 0;
+  return {
+    ...candidate,
+    amount: Math.max(amount, existing.amountPaid),
+    status: paid ? 'paid' : 'not_chased',
+    needsContact: false,
+    ...(paid ? {} : { notChasedReason: 'credited in full by credit notes: nothing to collect' }),
+  };
+};
+
 /** Compares what is stored with what the file says. `existing` undefined: the invoice is new. */
-export const decide = (existing: Invoice | undefined, candidate: Invoice, ctx: IngestContext, at: { row?: number; element?: string } = {}): IngestDecision => {
-  if (!existing) return { action: 'create', invoice: candidate };
+export const decide = (existing: Invoice | undefined, fromFile: Invoice, ctx: IngestContext, at: { row?: number; element?: string } = {}): IngestDecision => {
+  if (!existing) return { action: 'create', invoice: fromFile };
+  const candidate = netOfCredits(fromFile, existing);
   const sameChase = chaseFields(existing) === chaseFields(candidate) && (existing.status === 'not_chased') === (candidate.status === 'not_chased');
   if (CLOSED_STATUSES.includes(existing.status)) {
     if (sameChase) return { action: 'unchanged' };

@@ -19,6 +19,7 @@ export const INVOICE_FIELDS = [
   'instalment',
   'instalmentCount',
   'documentType',
+  'correctsInvoice',
 ] as const;
 export type InvoiceField = (typeof INVOICE_FIELDS)[number];
 
@@ -63,6 +64,7 @@ export const DEFAULT_INVOICE_COLUMNS: Record<InvoiceField, string[]> = {
   instalment: ['instalment', 'installment', 'instalment number', 'installment number', 'rata', 'numero rata'],
   instalmentCount: ['instalment count', 'installment count', 'instalments', 'installments', 'numero rate', 'rate totali'],
   documentType: ['document type', 'type', 'tipo documento', 'tipo', 'tip document'],
+  correctsInvoice: ['corrects invoice', 'corrected invoice', 'original invoice', 'related invoice', 'credited invoice', 'fattura collegata', 'fattura di riferimento', 'fattura rettificata', 'rif fattura', 'riferimento fattura', 'factura stornata', 'factura de referinta'],
 };
 
 export const DEFAULT_CUSTOMER_COLUMNS: Record<CustomerField, string[]> = {

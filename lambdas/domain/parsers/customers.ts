@@ -5,13 +5,15 @@
  * Phones become E.164 through libphonenumber-js, with the customer's country as the default prefix.
  */
 import * as z from 'zod/mini';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { LANGUAGES, POLICY_IDS, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours, type PolicyId } from '../model.js';
 import { aliasLookup, DEFAULT_CUSTOMER_COLUMNS, type CsvMappingConfig, type CustomerField } from './columns.js';
 import { fieldsOf, type JsonItem } from './json.js';
 import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
 import { accepted, rejected, type Parsed, type RecordLocation, type Rejection } from './types.js';
 import { isRecordObject, shown, text } from './field-values.js';
+import { isEmail, parseLanguage, plain, toE164 } from './contact-values.js';
+
+export { toE164 } from './contact-values.js';
 
 /** What a directory record sets. Only present keys change the stored customer. */
 export type DirectoryFields = Partial<
@@ -41,8 +43,6 @@ export interface DirectoryCustomer extends RecordLocation {
   fields: DirectoryFields;
 }
 
-const Email = z.email();
-const isEmail = (s: string) => z.safeParse(Email, s).success;
 
 const DAY_NAMES: Record<string, number> = {
   mon: 1, monday: 1, lun: 1, lunedi: 1, luni: 1,
@@ -54,7 +54,6 @@ const DAY_NAMES: Record<string, number> = {
   sun: 7, sunday: 7, dom: 7, domenica: 7, duminica: 7,
 };
 
-const plain = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
 
 /** "1-5", "Mon-Fri", "lun-ven", "1,2,3", "Mon, Wed" -> ISO weekdays. */
 export const parseWeekdays = (raw: string): number[] | undefined => {
@@ -93,17 +92,7 @@ export const parseHourMinute = (raw: string): string | undefined => {
 const BOOL_TRUE = new Set(['true', 'yes', 'y', 'si', 'sì', 'x', '1', 'da']);
 const BOOL_FALSE = new Set(['false', 'no', 'n', '0', 'nu', '']);
 
-const LANGUAGE_NAMES: Record<string, Language> = { italian: 'it', italiano: 'it', english: 'en', inglese: 'en', romanian: 'ro', romeno: 'ro', rumeno: 'ro', romana: 'ro' };
 
-
-/**
- * E.164 through libphonenumber-js. A number of plausible length is accepted even where the
- * library's (compact) metadata does not know the range, e.g. the UK's 07700 900xxx.
- */
-export const toE164 = (raw: string, country: string | undefined): string | undefined => {
-  const p = parsePhoneNumberFromString(raw, country as CountryCode | undefined);
-  return p && (p.isValid() || p.isPossible()) ? p.number : undefined;
-};
 
 /** Flat fields (+ nested JSON objects) -> what the record sets, or a rejection per bad field. */
 export const customerFromFields = (raw: Partial<Record<CustomerField, unknown>> & Record<string, unknown>, at: RecordLocation): Parsed<DirectoryCustomer> => {
@@ -142,8 +131,7 @@ export const customerFromFields = (raw: Partial<Record<CustomerField, unknown>> 
   }
   const lang = text(raw.language);
   if (lang) {
-    const l = plain(lang);
-    const code = (LANGUAGES as readonly string[]).includes(l.slice(0, 2)) && l.length === 2 ? (l as Language) : LANGUAGE_NAMES[l];
+    const code = parseLanguage(lang);
     if (!code) bad('language', lang, `reminders are written in ${LANGUAGES.join(', ')}`);
     else f.language = code;
   }

@@ -11,13 +11,14 @@ const valid = (y: number, m: number, d: number): boolean => {
 
 /**
  * Accepts 2026-01-31, 2026-01-31T10:00:00 (the date is kept), 31/01/2026, 31.01.2026, 31-01-2026
- * and 2-digit years (31/01/26 -> 2026). Month-first (US) dates are not guessed.
+ * and 2-digit years (31/01/26 -> 2026). Month-first (US) dates are not guessed. An XML Schema date
+ * may carry a zone (2014-12-18+01:00, 2014-12-18Z): the calendar day written is the day meant.
  */
 export const parseDate = (raw: unknown): DateResult => {
   if (typeof raw !== 'string') return { ok: false, reason: 'expected a date as YYYY-MM-DD or DD/MM/YYYY' };
   const s = raw.trim();
   let y: number, m: number, d: number;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2}|[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
   if (iso) {
     [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   } else {

@@ -1,51 +1,93 @@
 /**
  * FatturaPA (FPR12 B2B, FPA12 public administration). One file may hold several invoices (several
  * FatturaElettronicaBody); one invoice may be due in instalments (several DettaglioPagamento), and
- * each instalment becomes its own record, chased on its own timeline.
+ * each instalment becomes its own record, chased on its own timeline. The simplified invoice
+ * (FSM10) is read by fatturapa-simplified.ts with the party helpers below.
  *
  * Amount chased: ImportoPagamento of each DettaglioPagamento (what the supplier asked to be paid,
  * net of any withholding tax). Without it: ImportoTotaleDocumento minus ImportoRitenuta, because
- * the buyer pays the withholding to the tax office, not to us. Without either: the sum of
- * DatiRiepilogo (taxable + VAT) minus ritenuta.
+ * the buyer pays the withholding to the tax office, not to us, and minus the VAT of the summary rows
+ * under split payment (EsigibilitaIVA S: the public body pays that VAT to the Treasury). Without
+ * either: the sum of DatiRiepilogo (taxable + VAT) minus the same two.
+ *
+ * What is chased follows TipoDocumento (document-types.ts): self-issued documents (TD16-TD23,
+ * TD27-TD29) are stored and not chased, and so is any document whose buyer is the supplier itself.
  */
 import { parseAmount } from './money.js';
 import { parseDate } from './dates.js';
 import { addDays } from '../shared/days.js';
+import { notChasedFor, tipoDocumento } from './document-types.js';
 import { parseCurrency } from './invoice-fields.js';
 import { normaliseTaxId, taxIdKeys } from './tax-ids.js';
 import { child, list, textOf, type XmlNode } from './xml.js';
-import { accepted, FileRejected, rejected, type BuyerParty, type Parsed, type ParsedInvoice, type Rejection } from './types.js';
+import { accepted, FileRejected, rejected, type BuyerParty, type InvoiceReference, type Parsed, type ParsedInvoice, type Rejection } from './types.js';
 
 const HEADER = 'FatturaElettronicaHeader';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const buyerOf = (header: unknown): BuyerParty => {
-  const cc = child(header, 'CessionarioCommittente');
-  const da = child(cc, 'DatiAnagrafici');
-  const idPaese = textOf(child(da, 'IdFiscaleIVA/IdPaese'))?.toUpperCase();
-  const idCodice = textOf(child(da, 'IdFiscaleIVA/IdCodice'));
-  const cf = textOf(child(da, 'CodiceFiscale'));
-  const denominazione = textOf(child(da, 'Anagrafica/Denominazione'));
-  const person = [textOf(child(da, 'Anagrafica/Nome')), textOf(child(da, 'Anagrafica/Cognome'))].filter(Boolean).join(' ');
-  const country = (textOf(child(cc, 'Sede/Nazione')) ?? idPaese)?.toUpperCase();
-  const vatId = idPaese && idCodice ? normaliseTaxId(`${idPaese}${idCodice}`) : undefined;
-  const fiscalCode = cf ? normaliseTaxId(cf) : undefined;
+/** The tax ids of a party: IdFiscaleIVA (country + code) and CodiceFiscale, under `ids`. */
+export const partyIds = (ids: unknown): { vatId?: string; fiscalCode?: string } => {
+  const idPaese = textOf(child(ids, 'IdFiscaleIVA/IdPaese'))?.toUpperCase();
+  const idCodice = textOf(child(ids, 'IdFiscaleIVA/IdCodice'));
+  const cf = textOf(child(ids, 'CodiceFiscale'));
   return {
-    ...(denominazione || person ? { name: (denominazione ?? person).slice(0, 200) } : {}),
-    ...(country && /^[A-Z]{2}$/.test(country) ? { country } : {}),
-    ...(vatId ? { vatId } : {}),
-    ...(fiscalCode ? { fiscalCode } : {}),
-    taxIds: taxIdKeys({ vatId, fiscalCode }, country),
+    ...(idPaese && idCodice ? { vatId: normaliseTaxId(`${idPaese}${idCodice}`) } : {}),
+    ...(cf ? { fiscalCode: normaliseTaxId(cf) } : {}),
   };
+};
+
+/** A company's name, or a person's first and last name, under `anagrafica`. */
+export const partyName = (anagrafica: unknown): string | undefined => {
+  const denominazione = textOf(child(anagrafica, 'Denominazione'));
+  const person = [textOf(child(anagrafica, 'Nome')), textOf(child(anagrafica, 'Cognome'))].filter(Boolean).join(' ');
+  const name = denominazione ?? (person || undefined);
+  return name?.slice(0, 200);
+};
+
+/** "Via Roma 1, 20100 Milano (MI), IT" from a Sede block. */
+export const addressOf = (sede: unknown): string | undefined => {
+  const street = [textOf(child(sede, 'Indirizzo')), textOf(child(sede, 'NumeroCivico'))].filter(Boolean).join(' ');
+  const provincia = textOf(child(sede, 'Provincia'));
+  const town = [textOf(child(sede, 'CAP')), textOf(child(sede, 'Comune')), provincia ? `(${provincia})` : undefined].filter(Boolean).join(' ');
+  const parts = [street, town, textOf(child(sede, 'Nazione'))].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ').slice(0, 400) : undefined;
+};
+
+/** The buyer's certified address, where the SdI delivers: kept as the PEC it is. */
+export const pecOf = (header: unknown): string | undefined => {
+  const pec = textOf(child(header, 'DatiTrasmissione/PECDestinatario'))?.toLowerCase();
+  return pec && EMAIL.test(pec) ? pec : undefined;
+};
+
+export const buyerParty = (
+  ids: { vatId?: string; fiscalCode?: string },
+  name: string | undefined,
+  sede: unknown,
+  pec: string | undefined,
+  idPaese: string | undefined,
+): BuyerParty => {
+  const country = (textOf(child(sede, 'Nazione')) ?? idPaese)?.toUpperCase();
+  const address = addressOf(sede);
+  return {
+    ...(name ? { name } : {}),
+    ...(country && /^[A-Z]{2}$/.test(country) ? { country } : {}),
+    ...ids,
+    taxIds: taxIdKeys(ids, country),
+    ...(pec ? { pec } : {}),
+    ...(address ? { address } : {}),
+  };
+};
+
+/** True when buyer and supplier share a VAT number or codice fiscale (an Italian company's CF is its VAT number). */
+export const isSameParty = (buyer: Pick<BuyerParty, 'taxIds'>, supplier: { vatId?: string; fiscalCode?: string }): boolean => {
+  const supplierKeys = taxIdKeys(supplier, supplier.vatId?.slice(0, 2) ?? 'IT');
+  return buyer.taxIds.some((k) => supplierKeys.includes(k));
 };
 
 const amountOf = (raw: string | undefined, currency: string) => (raw === undefined ? undefined : parseAmount(raw, currency, '.'));
 
-/** Every invoice (or instalment) in the file; a body that cannot be read is rejected on its own. */
-export const parseFatturaPA = (root: XmlNode): Parsed<ParsedInvoice>[] => {
-  const header = root[HEADER];
-  if (!header || typeof header !== 'object') {
-    throw new FileRejected(`${HEADER} is missing: not a FatturaPA invoice`, { element: HEADER, field: HEADER });
-  }
+/** Both parties present, in either form; throws FileRejected. */
+export const checkParties = (header: unknown): void => {
   if (!child(header, 'CedentePrestatore')) {
     throw new FileRejected('the supplier block (CedentePrestatore) is missing: not a valid FatturaPA invoice', {
       element: `${HEADER}/CedentePrestatore`,
@@ -58,26 +100,60 @@ export const parseFatturaPA = (root: XmlNode): Parsed<ParsedInvoice>[] => {
       field: 'CessionarioCommittente',
     });
   }
-  const buyer = buyerOf(header);
-  if (buyer.taxIds.length === 0) {
-    throw new FileRejected('the buyer has neither IdFiscaleIVA nor CodiceFiscale: it cannot be matched to a customer', {
-      element: `${HEADER}/CessionarioCommittente/DatiAnagrafici`,
-      field: 'IdFiscaleIVA',
-    });
-  }
-  const bodies = list(root.FatturaElettronicaBody);
-  if (bodies.length === 0) throw new FileRejected('no FatturaElettronicaBody: the file holds no invoice', { element: 'FatturaElettronicaBody' });
-  return bodies.flatMap((body, i) => parseBody(body, `FatturaElettronicaBody[${i + 1}]`, buyer));
 };
 
-const parseBody = (body: unknown, element: string, buyer: BuyerParty): Parsed<ParsedInvoice>[] => {
+/** The header of either FatturaPA form, with its parties checked; throws FileRejected. */
+export const headerOf = (root: XmlNode): unknown => {
+  const header = root[HEADER];
+  if (!header || typeof header !== 'object') {
+    throw new FileRejected(`${HEADER} is missing: not a FatturaPA invoice`, { element: HEADER, field: HEADER });
+  }
+  return header;
+};
+
+export const requireBuyerIds = (buyer: BuyerParty, element: string): void => {
+  if (buyer.taxIds.length === 0) {
+    throw new FileRejected('the buyer has neither IdFiscaleIVA nor CodiceFiscale: it cannot be matched to a customer', { element, field: 'IdFiscaleIVA' });
+  }
+};
+
+/** The invoices a correcting document names (DatiFattureCollegate), those with an IdDocumento. */
+const linkedInvoices = (dg: unknown): InvoiceReference[] =>
+  list(child(dg, 'DatiFattureCollegate')).flatMap((d) => {
+    const number = textOf(child(d, 'IdDocumento'));
+    if (!number) return [];
+    const date = parseDate(textOf(child(d, 'Data')));
+    return [{ number: number.slice(0, 100), ...(date.ok ? { date: date.date } : {}) }];
+  });
+
+/** Every invoice (or instalment) in the file; a body that cannot be read is rejected on its own. */
+export const parseFatturaPA = (root: XmlNode): Parsed<ParsedInvoice>[] => {
+  const header = headerOf(root);
+  checkParties(header);
+  const da = child(header, 'CessionarioCommittente/DatiAnagrafici');
+  const buyer = buyerParty(
+    partyIds(da),
+    partyName(child(da, 'Anagrafica')),
+    child(header, 'CessionarioCommittente/Sede'),
+    pecOf(header),
+    textOf(child(da, 'IdFiscaleIVA/IdPaese'))?.toUpperCase(),
+  );
+  requireBuyerIds(buyer, `${HEADER}/CessionarioCommittente/DatiAnagrafici`);
+  const selfAddressed = isSameParty(buyer, partyIds(child(header, 'CedentePrestatore/DatiAnagrafici')));
+  const bodies = list(root.FatturaElettronicaBody);
+  if (bodies.length === 0) throw new FileRejected('no FatturaElettronicaBody: the file holds no invoice', { element: 'FatturaElettronicaBody' });
+  return bodies.flatMap((body, i) => parseBody(body, `FatturaElettronicaBody[${i + 1}]`, buyer, selfAddressed));
+};
+
+const parseBody = (body: unknown, element: string, buyer: BuyerParty, selfAddressed: boolean): Parsed<ParsedInvoice>[] => {
   const errors: Rejection[] = [];
   const dgdPath = 'DatiGenerali/DatiGeneraliDocumento';
   const dgd = child(body, dgdPath);
   const bad = (path: string, value: string | undefined, reason: string) =>
     errors.push({ element: `${element}/${path}`, field: path.slice(path.lastIndexOf('/') + 1), ...(value !== undefined ? { value } : {}), reason });
 
-  const tipo = textOf(child(dgd, 'TipoDocumento'));
+  const tipo = textOf(child(dgd, 'TipoDocumento'))?.toUpperCase();
+  const type = tipoDocumento(tipo);
   const number = textOf(child(dgd, 'Numero'));
   if (!number) bad(`${dgdPath}/Numero`, undefined, 'required: the invoice number');
   const dataText = textOf(child(dgd, 'Data'));
@@ -93,16 +169,23 @@ const parseBody = (body: unknown, element: string, buyer: BuyerParty): Parsed<Pa
     const a = amountOf(textOf(child(r, 'ImportoRitenuta')), currency);
     if (a?.ok) ritenuta += a.minor;
   }
+  const riepilogo = list(child(body, 'DatiBeniServizi/DatiRiepilogo'));
+  let splitVat = 0;
+  for (const r of riepilogo) {
+    if (textOf(child(r, 'EsigibilitaIVA'))?.toUpperCase() !== 'S') continue;
+    const a = amountOf(textOf(child(r, 'Imposta')), currency);
+    if (a?.ok) splitVat += a.minor;
+  }
   const totalText = textOf(child(dgd, 'ImportoTotaleDocumento'));
   let total: number | undefined;
   if (totalText !== undefined) {
     const a = amountOf(totalText, currency)!;
     if (!a.ok) bad(`${dgdPath}/ImportoTotaleDocumento`, totalText, a.reason);
-    else total = a.minor - ritenuta;
+    else total = a.minor - ritenuta - splitVat;
   } else {
     let sum = 0;
     let seen = false;
-    for (const r of list(child(body, 'DatiBeniServizi/DatiRiepilogo'))) {
+    for (const r of riepilogo) {
       for (const name of ['ImponibileImporto', 'Imposta']) {
         const a = amountOf(textOf(child(r, name)), currency);
         if (a?.ok) {
@@ -111,19 +194,23 @@ const parseBody = (body: unknown, element: string, buyer: BuyerParty): Parsed<Pa
         }
       }
     }
-    if (seen) total = sum - ritenuta;
+    if (seen) total = sum - ritenuta - splitVat;
   }
 
   const details = list(child(body, 'DatiPagamento')).flatMap((dp) => list(child(dp, 'DettaglioPagamento')));
+  const notChased = notChasedFor(tipo, type, selfAddressed);
+  const corrects = type.kind === 'credit_note' ? linkedInvoices(child(body, 'DatiGenerali')) : [];
   const base = {
     element,
     format: 'fatturapa' as const,
-    documentKind: tipo === 'TD04' ? ('credit_note' as const) : ('invoice' as const),
+    documentKind: type.kind,
     number: number!,
     buyer,
     issueDate: data.date,
     currency,
     ...(tipo ? { documentType: tipo } : {}),
+    ...(notChased ? { notChased } : {}),
+    ...(corrects.length > 0 ? { corrects } : {}),
   };
   if (details.length === 0) {
     if (errors.length > 0) return [rejected(...errors)];

@@ -7,8 +7,9 @@ import { parseAmount, type DecimalMark } from './money.js';
 import { parseDate } from './dates.js';
 import { isIsoCurrency } from '../model.js';
 import { normaliseTaxId, taxIdKeys } from './tax-ids.js';
-import { accepted, rejected, type InvoiceFormat, type ParsedInvoice, type RecordLocation, type Rejection, type Parsed } from './types.js';
+import { accepted, rejected, type BuyerParty, type InvoiceFormat, type ParsedInvoice, type RecordLocation, type Rejection, type Parsed } from './types.js';
 import { shown, text } from './field-values.js';
+import { notChasedFor, tipoDocumento } from './document-types.js';
 
 export interface InvoiceFieldOptions {
   format: InvoiceFormat;
@@ -29,12 +30,19 @@ export const parseCurrency = (raw: string | undefined): string | undefined => {
   return isIsoCurrency(c) ? c : undefined;
 };
 
+/** What a JSON invoice's nested customer object adds to the buyer (json.ts), and its bad fields. */
+export interface NestedBuyer {
+  buyer: Omit<BuyerParty, 'taxIds'> & { taxIds?: string[] };
+  rejections: Rejection[];
+}
+
 export const invoiceFromFields = (
   fields: Partial<Record<InvoiceField, unknown>>,
   at: RecordLocation,
   opts: InvoiceFieldOptions,
+  nested?: NestedBuyer,
 ): Parsed<ParsedInvoice> => {
-  const errors: Rejection[] = [];
+  const errors: Rejection[] = [...(nested?.rejections ?? [])];
   const bad = (field: InvoiceField, reason: string) => errors.push({ ...at, field, value: shown(fields[field]), reason });
 
   const number = text(fields.number);
@@ -43,7 +51,8 @@ export const invoiceFromFields = (
 
   const customerId = text(fields.customerId);
   const taxId = text(fields.customerTaxId);
-  if (!customerId && !taxId) errors.push({ ...at, field: 'customerId', reason: 'required: a customer code, or the customer\'s VAT number / codice fiscale' });
+  const nestedIds = nested?.buyer.taxIds ?? [];
+  if (!customerId && !taxId && nestedIds.length === 0 && !nested?.buyer.name) errors.push({ ...at, field: 'customerId', reason: 'required: a customer code, or the customer\'s VAT number / codice fiscale' });
   if (customerId && customerId.length > 100) bad('customerId', 'longer than 100 characters');
   if (taxId && (normaliseTaxId(taxId).length < 4 || normaliseTaxId(taxId).length > 30)) bad('customerTaxId', 'not a VAT number or codice fiscale');
 
@@ -89,16 +98,23 @@ export const invoiceFromFields = (
 
   const documentType = text(fields.documentType);
   const customerName = text(fields.customerName);
+  const documentKind = documentType && CREDIT_NOTE.test(documentType) ? 'credit_note' : 'invoice';
+  // A FatturaPA type written in a column (TD17, TD27…) is read as the XML reader reads it.
+  const tipo = documentType && /^TD\d{2}$/i.test(documentType) ? documentType.toUpperCase() : undefined;
+  const notChased = tipo ? notChasedFor(tipo, tipoDocumento(tipo), false) : undefined;
+  const corrects = (text(fields.correctsInvoice) ?? '')
+    .split(/\s*[;,]\s*/)
+    .filter(Boolean)
+    .map((n) => ({ number: n.slice(0, 100) }));
   if (errors.length > 0) return rejected(...errors);
+  const buyer = buyerOf(customerId, taxId, customerName, nested);
   return accepted({
     ...at,
     format: opts.format,
-    documentKind: documentType && CREDIT_NOTE.test(documentType) ? 'credit_note' : 'invoice',
+    documentKind,
     number: number!,
     ...(customerId ? { customerId } : {}),
-    ...(taxId || customerName
-      ? { buyer: { ...(customerName ? { name: customerName.slice(0, 200) } : {}), ...(taxId ? { vatId: normaliseTaxId(taxId) } : {}), taxIds: taxId ? taxIdKeys({ vatId: taxId, fiscalCode: taxId }) : [] } }
-      : {}),
+    ...(buyer ? { buyer } : {}),
     issueDate: (issue as { date: string }).date,
     ...(dueDate ? { dueDate } : {}),
     currency: currency!,
@@ -106,5 +122,22 @@ export const invoiceFromFields = (
     ...(paymentReference ? { paymentReference } : {}),
     ...(instalment ? { instalment } : {}),
     ...(documentType ? { documentType } : {}),
+    ...(notChased ? { notChased } : {}),
+    ...(corrects.length > 0 && (documentKind === 'credit_note' || amount! < 0) ? { corrects } : {}),
   });
+};
+
+/** The buyer a row names: a tax-id column, a name column, and whatever a nested customer object adds. */
+const buyerOf = (customerId: string | undefined, taxId: string | undefined, customerName: string | undefined, nested: NestedBuyer | undefined): BuyerParty | undefined => {
+  if (!taxId && !customerName && !nested) return undefined;
+  const { taxIds: nestedIds = [], ...extra } = nested?.buyer ?? {};
+  const unique = [...new Set([...(taxId ? taxIdKeys({ vatId: taxId, fiscalCode: taxId }) : []), ...nestedIds])];
+  const name = customerName?.slice(0, 200) ?? extra.name;
+  return {
+    ...extra,
+    ...(name ? { name } : {}),
+    ...(taxId ? { vatId: normaliseTaxId(taxId) } : {}),
+    taxIds: unique,
+    ...(unique.length === 0 && name && !customerId ? { nameOnly: true as const } : {}),
+  };
 };

@@ -1,12 +1,14 @@
 /**
  * JSON: one invoice (an object), an array of them (or `{ "invoices": [...] }`), or NDJSON (one object
  * per line, streamed). Keys go through the same names as CSV headers (columns.ts), so
- * `{"Numero fattura": …}` and `{"number": …}` both work. A document is parsed whole under the 50 MB
+ * `{"Numero fattura": …}` and `{"number": …}` both work; a nested `customer` object is read with the
+ * directory's names (nested-customer.ts). A document is parsed whole under the 50 MB
  * limit; NDJSON is read line by line and never held whole.
  */
 import { aliasLookup, DEFAULT_INVOICE_COLUMNS, normaliseName, type CsvMappingConfig, type InvoiceField } from './columns.js';
 import { INVALID_UTF8 } from './bytes.js';
 import { invoiceFromFields } from './invoice-fields.js';
+import { nestedBuyer, nestedCustomerOf } from './nested-customer.js';
 import { FileRejected, LIMITS, rejected, type Parsed, type ParsedInvoice } from './types.js';
 import { isRecordObject, shown } from './field-values.js';
 
@@ -85,10 +87,15 @@ export async function* invoicesFromJson(items: AsyncIterable<JsonItem> | Iterabl
       yield rejected({ row: item.row, field: 'row', value: shown(v), reason: 'expected an invoice object' });
       continue;
     }
-    yield invoiceFromFields(fieldsOf(v, lookup), { row: item.row }, {
-      format: 'json',
-      decimalMark: cfg?.decimalMark ?? '.',
-      defaultCurrency: cfg?.defaultCurrency,
-    });
+    const fields = fieldsOf(v, lookup);
+    const customer = nestedCustomerOf(v);
+    const nested = customer ? nestedBuyer(customer, { row: item.row }, opts.mapping) : undefined;
+    if (nested?.customerId && fields.customerId === undefined) fields.customerId = nested.customerId;
+    yield invoiceFromFields(
+      fields,
+      { row: item.row },
+      { format: 'json', decimalMark: cfg?.decimalMark ?? '.', defaultCurrency: cfg?.defaultCurrency },
+      nested?.nested,
+    );
   }
 }

@@ -9,6 +9,7 @@ import { customerFromFields, customersFromJson, type DirectoryCustomer } from '.
 import { customerRowsFromCsv, invoicesFromCsv } from './csv.js';
 import { detectFormat, type DetectedFormat } from './detect.js';
 import { parseFatturaPA } from './fatturapa.js';
+import { parseFatturaSemplificata, SIMPLIFIED_ROOT } from './fatturapa-simplified.js';
 import { documentItems, invoicesFromJson, ndjsonItems } from './json.js';
 import { FileRejected, LIMITS, rejected, type Parsed, type ParsedInvoice } from './types.js';
 import { parseUbl } from './ubl.js';
@@ -83,8 +84,9 @@ export async function* readInvoiceFile(file: SourceFile, opts: ReadOptions = {})
       }
       const root = rootOf(parseXml(xml));
       if (root?.name === 'FatturaElettronica') yield* parseFatturaPA(root.node);
+      else if (root?.name === SIMPLIFIED_ROOT) yield* parseFatturaSemplificata(root.node);
       else if (root?.name === 'Invoice' || root?.name === 'CreditNote') yield* parseUbl(root.name, root.node);
-      else throw new FileRejected(`the XML root element <${root?.name ?? '?'}> is neither a FatturaPA (FatturaElettronica) nor a UBL Invoice/CreditNote`, { element: root?.name });
+      else throw new FileRejected(`the XML root element <${root?.name ?? '?'}> is neither a FatturaPA (FatturaElettronica, FatturaElettronicaSemplificata) nor a UBL Invoice/CreditNote`, { element: root?.name });
       return;
     }
   }

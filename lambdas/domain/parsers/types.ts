@@ -3,6 +3,7 @@
  * say where (row or element), which field, the value seen and why. A file that cannot be read at
  * all raises FileRejected instead.
  */
+import type { Language } from '../model.js';
 
 export type InvoiceFormat = 'csv' | 'json' | 'fatturapa' | 'ubl';
 
@@ -29,7 +30,16 @@ export interface BuyerParty {
   /** Every identifier the customer directory may know the buyer by, most specific first. */
   taxIds: string[];
   email?: string;
+  /** A certified e-mail (PEC, FatturaPA PECDestinatario): kept apart from the ordinary address. */
+  pec?: string;
   phone?: string;
+  language?: Language;
+  address?: string;
+  /**
+   * The document names the buyer by name alone (EN 16931 makes identifiers optional): the invoice
+   * waits with needsContact until a person confirms who it is.
+   */
+  nameOnly?: true;
 }
 
 export type DocumentKind = 'invoice' | 'credit_note';
@@ -52,6 +62,15 @@ export interface ParsedInvoice extends RecordLocation {
   instalment?: { index: number; count: number };
   /** The document type as the file says it (TD04, CreditNote 381, "nota di credito"), for the not-chased reason. */
   documentType?: string;
+  /** Why the document creates nothing to collect, as its reader judged it (a self-issued type, a buyer that is the supplier). */
+  notChased?: string;
+  /** The invoices a credit note corrects (FatturaPA DatiFattureCollegate, UBL BillingReference), in document order. */
+  corrects?: InvoiceReference[];
+}
+
+export interface InvoiceReference {
+  number: string;
+  date?: string;
 }
 
 /** A record that passed, or every reason it did not (one per bad field). */

@@ -20,6 +20,9 @@ const REPEATED = new Set([
   'PartyIdentification',
   'PaymentMeans',
   'PaymentTerms',
+  'DatiFattureCollegate',
+  'DatiBeniServizi',
+  'BillingReference',
 ]);
 
 const parser = new XMLParser({
@@ -29,8 +32,11 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  // Only the predefined entities (&amp; &lt; …) and character references remain once DOCTYPEs are refused.
+  // Once DOCTYPEs are refused, only the predefined entities (&amp; &lt; …) and character references
+  // (&#199; &#xC7;) can remain. fast-xml-parser decodes numeric references only with htmlEntities,
+  // which also reads a few HTML names (&nbsp;, &euro;): harmless without a DTD, and kinder than refusing.
   processEntities: true,
+  htmlEntities: true,
   isArray: (name) => REPEATED.has(name),
 });
 

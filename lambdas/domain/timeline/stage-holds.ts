@@ -81,7 +81,7 @@ export const UNCONFIRMED_CREDIT_STATUSES: readonly BankCreditStatus[] = ['sugges
  */
 export const CREDIT_CONFIRM_BUSINESS_DAYS = 3;
 
-export type CreditForCheck = Pick<BankCreditRecord, 'creditId' | 'status' | 'amount' | 'currency' | 'debtor' | 'receivedAt' | 'bookingDate'>;
+export type CreditForCheck = Pick<BankCreditRecord, 'creditId' | 'status' | 'amount' | 'currency' | 'debtor' | 'receivedAt' | 'bookingDate'> & Partial<Pick<BankCreditRecord, 'suggestions'>>;
 
 export interface UnconfirmedCreditInput {
   /** The tenant's credits; those not suggested or unmatched are ignored. */
@@ -125,7 +125,13 @@ const couldBeTheCustomers = (c: CreditForCheck, i: UnconfirmedCreditInput): stri
   const ibanOwner = iban !== undefined ? i.knownDebtorIbans.get(iban) : undefined;
   if (ibanOwner === i.customer.customerId) return `from ${iban}, a debtor account known for this customer`;
   // An account known for another customer is theirs, whatever the name says.
-  if (ibanOwner !== undefined || !c.debtor?.name) return undefined;
+  if (ibanOwner !== undefined) return undefined;
+  // The matcher's own guesses know more than a name: a credit it ties to this customer's invoices
+  // holds them; one it ties only to other customers' does not hold this one.
+  const suggestions = c.suggestions ?? [];
+  const ours = suggestions.find((s) => s.customerId === i.customer.customerId);
+  if (ours) return `suggested by the matcher for this customer's ${ours.invoiceIds.length === 1 ? 'invoice' : 'invoices'} (${ours.reasons[0] ?? `score ${ours.score}`})`;
+  if (suggestions.length > 0 || !c.debtor?.name) return undefined;
   const similar = nameSimilarity(c.debtor.name, i.customer.name) >= NAME_LIKE;
   const plausible = c.currency === i.invoice.currency && c.amount > 0 && c.amount <= i.openAmountDue + (i.tolerance ?? 0);
   return similar && plausible ? `from "${c.debtor.name}", like the customer's name, for an amount within what they have open (${money(i.openAmountDue, i.invoice.currency)})` : undefined;
@@ -134,9 +140,13 @@ const couldBeTheCustomers = (c: CreditForCheck, i: UnconfirmedCreditInput): stri
 /**
  * The bank-truth check before a send: an unconfirmed credit (suggested or unmatched) that arrived
  * (was received from the bank) since the invoice was last chased (`lastContactAt`, else the start of
- * its issue day) and could belong to the customer: its debtor IBAN is known for this customer, or
- * its debtor name is like the customer's (the matcher's name similarity, at least NAME_LIKE) with an
- * amount > 0 and at most the customer's open amount due + tolerance, in the invoice's currency.
+ * its issue day) and could belong to the customer: its debtor IBAN is known for this customer; or
+ * (the IBAN known for no other customer) the matcher suggested it for this customer's invoices; or,
+ * when the matcher suggested it for nobody, its debtor name is like the customer's (the matcher's
+ * name similarity, at least NAME_LIKE) with an amount > 0 and at most the customer's open amount
+ * due + tolerance, in the invoice's currency. A credit the matcher ties only to other customers does
+ * not hold this one: a similar name ("Carpenterie Galli", "Carpenterie Grassi") is not evidence
+ * against what the matcher found.
  * Such a credit holds the stage until the next business morning, for CREDIT_CONFIRM_BUSINESS_DAYS
  * business days after the day it arrived; past that it is `lapsed`: the chase resumes, saying so.
  * Pure.

@@ -6,6 +6,7 @@
  * SMS_ORIGINATION_IDENTITY, EVENT_BUS_NAME; endpoints from the SDK's AWS_ENDPOINT_URL_<SERVICE>.
  */
 import type { BankCreditRepository } from '../../app/ports/bank-credits.js';
+import type { StatementFeed } from '../../app/ports/statement-feed.js';
 import type { Blobs } from '../../app/ports/blobs.js';
 import type { CallQueueRepository } from '../../app/ports/call-queue.js';
 import type { Commands, CustomerCommands } from '../../app/ports/commands.js';
@@ -30,8 +31,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Observability } from '../../app/observability.js';
 import { tableFromEnv, type Table } from '../../adapters/dynamo/client.js';
 import { DynamoBankCredits } from '../../adapters/dynamo-bank-credits.js';
+import { DynamoStatementFeed } from '../../adapters/dynamo-statement-feed.js';
 import { DynamoCallQueue } from '../../adapters/dynamo-call-queue.js';
 import { DynamoCommands } from '../../adapters/dynamo-commands.js';
+import { streamDrivenWorkflow } from '../../adapters/stream-driven-workflow.js';
 import { DynamoCustomerDirectory } from '../../adapters/dynamo-customer-directory.js';
 import { DynamoCustomers } from '../../adapters/dynamo-customers.js';
 import { DynamoSendGuard } from '../../adapters/dynamo-guard.js';
@@ -72,6 +75,9 @@ export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoRe
 /** The open invoices and their customers, as the payment matcher reads them (the report's read path). */
 export const receivables = /* @__PURE__ */ once((): OpenReceivables => new DynamoReports(table()));
 export const bankCredits = /* @__PURE__ */ once((): BankCreditRepository => new DynamoBankCredits(table()));
+export const statementFeed = /* @__PURE__ */ once((): StatementFeed => new DynamoStatementFeed(table()));
+/** Commands in a function that leaves the executions to the table stream (ingest's credit notes): no Step Functions access. */
+export const commandsWithoutWorkflow = /* @__PURE__ */ once((): Commands => new DynamoCommands(streamDrivenWorkflow, table()));
 /** Commands that stop the invoice's execution through `workflow()` after they commit. */
 export const commands = /* @__PURE__ */ once((): Commands => new DynamoCommands(workflow(), table()));
 /** Commands whose failed stop (after the commit) is logged as a warning: the guard refuses every later send and the stream stops the execution too. */

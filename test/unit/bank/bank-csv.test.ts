@@ -74,3 +74,47 @@ describe('bank CSV', () => {
     expect(italianTransfer('PAGAMENTO POS DA ESERCENTE PER ACQUISTO')).toEqual({});
   });
 });
+
+describe('RiBa items that come back', () => {
+  it('an unpaid RiBa (insoluto) debit is a return with its commission row as the charge; a recall is one too; other debits are skipped', async () => {
+    const text = [
+      'Data contabile;Data valuta;Importo;Divisa;Causale;Descrizione',
+      '02/03/2026;02/03/2026;1.220,00;EUR;ACCREDITO EFFETTI;RIBA SBF FT 2026/17 VERDI SNC',
+      '16/03/2026;16/03/2026;-1.220,00;EUR;INSOLUTI;RIBA INSOLUTA FT 2026/17 SCAD. 15/03/2026 VERDI SNC',
+      '16/03/2026;16/03/2026;-7,50;EUR;COMMISSIONI;COMM. INSOLUTO RIBA',
+      '17/03/2026;17/03/2026;-300,00;EUR;EFFETTI;RICHIAMO EFFETTI FT 2026/18 NERI SAS',
+      '17/03/2026;17/03/2026;-12,00;EUR;SPESE;CANONE CONTO',
+    ].join('\n');
+    const r = await readBankCsv(text, { account: { iban: 'IT60X0542811101000000123456' } });
+    expect(r.rejections).toEqual([]);
+    expect(r.credits.map((c) => c.amount)).toEqual([122000]);
+    expect(r.returns).toEqual([
+      {
+        account: { iban: 'IT60X0542811101000000123456', currency: 'EUR' },
+        amount: 122000,
+        currency: 'EUR',
+        bookingDate: '2026-03-16',
+        valueDate: '2026-03-16',
+        remittance: 'RIBA INSOLUTA FT 2026/17 SCAD. 15/03/2026 VERDI SNC',
+        additionalInfo: 'INSOLUTI',
+        entryIndex: 3,
+        source: { format: 'csv' },
+        kind: 'return',
+        direction: 'debit',
+        reason: 'RIBA_UNPAID',
+        reasonText: 'RIBA INSOLUTA FT 2026/17 SCAD. 15/03/2026 VERDI SNC',
+        charge: 750,
+      },
+      expect.objectContaining({ amount: 30000, reason: 'RIBA_RECALLED', bookingDate: '2026-03-17' }),
+    ]);
+    expect(r.returns[1]).not.toHaveProperty('charge');
+    expect(r.debitsSkipped).toBe(1);
+  });
+
+  it('a commission row with no RiBa return that day is only a debit', async () => {
+    const text = ['Data contabile;Importo;Divisa;Descrizione', '16/03/2026;-7,50;EUR;COMMISSIONI SU EFFETTI INSOLUTI'].join('\n');
+    const r = await readBankCsv(text, { account: { iban: 'IT60X0542811101000000123456' } });
+    expect(r.returns).toEqual([]);
+    expect(r.debitsSkipped).toBe(1);
+  });
+});

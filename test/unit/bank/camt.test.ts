@@ -175,3 +175,40 @@ describe('camt entries', () => {
     expect(r.debitsSkipped).toBe(0);
   });
 });
+
+describe('returns: reasons and charges', () => {
+  const sddReturn = (charges: string) =>
+    `<Refs><EndToEndId>SDD-2026-0301</EndToEndId></Refs><Amt Ccy="EUR">150.00</Amt>${charges}` +
+    `<RltdPties><Dbtr><Pty><Nm>Bianchi Srl</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>IT02L1234512345123456789012</IBAN></Id></DbtrAcct></RltdPties>` +
+    `<RtrInf><Rsn><Cd>AM04</Cd></Rsn><AddtlInf>Fondi insufficienti</AddtlInf></RtrInf>`;
+
+  it('an SDD return (camt.054 debit with RtrInf AM04) carries its reason, the original end-to-end id and the charge records', () => {
+    const charges = '<Chrgs><Rcrd><Amt Ccy="EUR">3.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></Rcrd><Rcrd><Amt Ccy="EUR">0.50</Amt><CdtDbtInd>DBIT</CdtDbtInd></Rcrd></Chrgs>';
+    const r = readCamt(camt('camt.054', '001.08', [{ cdtDbt: 'DBIT', amount: '150.00', txs: [sddReturn(charges)] }]));
+    expect(r.returns).toEqual([
+      expect.objectContaining({ kind: 'return', direction: 'debit', amount: 15000, reason: 'AM04', reasonText: 'Fondi insufficienti', originalEndToEndId: 'SDD-2026-0301', charge: 350, debtor: { name: 'Bianchi Srl', iban: 'IT02L1234512345123456789012' } }),
+    ]);
+  });
+
+  it('prefers TtlChrgsAndTaxAmt, reads the entry-level charges of a one-movement entry, and names none when there are none', () => {
+    const total = '<Chrgs><TtlChrgsAndTaxAmt Ccy="EUR">4.27</TtlChrgsAndTaxAmt><Rcrd><Amt Ccy="EUR">3.50</Amt></Rcrd></Chrgs>';
+    expect(readCamt(camt('camt.054', '001.04', [{ cdtDbt: 'DBIT', amount: '150.00', txs: [sddReturn(total)] }])).returns[0]!.charge).toBe(427);
+    expect(readCamt(camt('camt.054', '001.04', [{ cdtDbt: 'DBIT', amount: '150.00', txs: [sddReturn('')] }])).returns[0]).not.toHaveProperty('charge');
+    // 001.02: repeated Chrgs, each with its own Amt.
+    const old = '<Chrgs><Amt Ccy="EUR">2.00</Amt></Chrgs><Chrgs><Amt Ccy="EUR">1.00</Amt></Chrgs>';
+    expect(readCamt(camt('camt.054', '001.02', [{ cdtDbt: 'DBIT', amount: '150.00', txs: [sddReturn(old)] }])).returns[0]!.charge).toBe(300);
+  });
+
+  it('an Italian RiBa insoluto booked as a plain debit is a return, and its commission entry its charge', () => {
+    const r = readCamt(
+      camt('camt.053', '001.02', [
+        { cdtDbt: 'DBIT', amount: '7.50', txs: ['<AddtlTxInf>COMM. INSOLUTO RIBA</AddtlTxInf>'] },
+        { cdtDbt: 'DBIT', amount: '1220.00', txs: ['<AddtlTxInf>RIBA INSOLUTA FT 2026/17 SCAD. 28/02/2026 VERDI SNC</AddtlTxInf>'] },
+        { cdtDbt: 'DBIT', amount: '40.00', txs: ['<AddtlTxInf>CANONE MENSILE</AddtlTxInf>'] },
+      ]),
+    );
+    expect(r.returns).toEqual([expect.objectContaining({ kind: 'return', direction: 'debit', amount: 122000, reason: 'RIBA_UNPAID', reasonText: 'RIBA INSOLUTA FT 2026/17 SCAD. 28/02/2026 VERDI SNC', charge: 750, entryIndex: 2 })]);
+    expect(r.debitsSkipped).toBe(1);
+    expect(r.credits).toEqual([]);
+  });
+});

@@ -141,6 +141,8 @@ describe('camt samples', () => {
       ['reversal', 'debit', 600, 'Bernasconi Maria', 'MD06', 'Lastschrift-Widerspruch durch den Zahlungspflichtigen'],
       ['reversal', 'debit', 1553, 'Rutschmann Pia', 'MD06', 'Lastschrift-Widerspruch durch den Zahlungspflichtigen'],
     ]);
+    // Each refund cost 0.70 CHF (Chrgs/TtlChrgsAndTaxAmt, not included in the booked amount).
+    expect(r.returns.map((x) => x.charge)).toEqual([70, 70]);
     expect(r.debitsSkipped).toBe(0);
   });
 

@@ -13,6 +13,7 @@ import type { CustomerLinks, MessageLine, RenderInput, RenderedMessage } from '.
 import { buildContext, claimOf, sum, type MessageContext } from './context.js';
 import { composeSms } from './sms.js';
 import { paymentQrFor } from '../payment-qr.js';
+import { SHORT_LINK_MAX_LENGTH } from '../short-links.js';
 import { LAYOUT, cleanSubject, entry, fill, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
 
 export { renderCallSheet } from './call-sheet.js';
@@ -31,8 +32,6 @@ const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instal
 
 /** The answer links in the order the layout shows them; `view` goes with the invoice details. */
 const ANSWER_LINKS = ['paid', 'promise', 'dispute', 'plan', 'contact'] as const;
-
-const SHORT_LINK_MAX = 40;
 
 interface Variant {
   subject: string;
@@ -195,7 +194,7 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     openPixelUrl: safeUrl(links.open) ?? false,
   };
 
-  const short = links.short && links.short.length <= SHORT_LINK_MAX ? safeUrl(links.short) : undefined;
+  const short = links.short && links.short.length <= SHORT_LINK_MAX_LENGTH ? safeUrl(links.short) : undefined;
   return {
     subject,
     html: renderHtml(LAYOUT.html, view),

@@ -10,7 +10,7 @@ export interface CustomerLinks {
   view?: string;
   /** The open-tracking pixel, only when the supplier turned it on (off by default). */
   open?: string;
-  /** A short URL (at most 40 characters) the SMS may carry; long signed links never go in an SMS. */
+  /** The SMS short link (domain/messages/short-links.ts, at most SHORT_LINK_MAX_LENGTH characters); long signed links never go in an SMS. */
   short?: string;
 }
 
