@@ -73,6 +73,12 @@ export class DynamoReports implements ReportRepository {
     return (await Promise.all(reads)).flat().map(itemToInvoice);
   }
 
+  async handedOver(tenantId: string, today: string): Promise<Invoice[]> {
+    const closings = (await this.activity(tenantId, addDays(today, -365), today)).filter((a) => a.kind === 'closed' && a.outcome === 'escalated');
+    const found = await batchGet(this.table, [...new Set(closings.map((a) => a.invoiceId))].map((id) => keys.invoice(tenantId, id)));
+    return [...found.values()].map(itemToInvoice).filter((i) => i.status === 'escalated');
+  }
+
   /** The activity feed from `from` to `to` (local dates, inclusive). */
   async activity(tenantId: string, from: string, to: string): Promise<ActivityItem[]> {
     const months = await Promise.all(

@@ -10,6 +10,8 @@ import { startBankUploads, type BankUploads } from '../support/bank-upload.js';
 import { callApi, financeUser } from '../support/api-events.js';
 import { adminApiHandler } from '../support/admin-api-wiring.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { DynamoReports } from '../../lambdas/adapters/dynamo-reports.js';
 import { creditorReferenceFor } from '../../lambdas/domain/money/creditor-reference.js';
 import { Customer, Invoice, Tenant } from '../../lambdas/domain/model.js';
 
@@ -213,6 +215,23 @@ describe('a credit short by bank charges', () => {
     expect(settled.events.find((e) => e.type === 'payment')?.details).toMatchObject({ amount: 119_850, difference: 150, amountDue: 0 });
     // 3.00 EUR short is beyond 2.00: the payment is recorded as partial, 3.00 left due.
     expect((await bank.store.invoices.getInvoiceView(T, beyond.invoiceId))!.invoice).toMatchObject({ status: 'open', amountPaid: 49_700 });
+  });
+});
+
+describe('an invoice with the collection agency', () => {
+  it('is recognised by its RF and left to the finance team, never paid automatically nor moved to another invoice', async () => {
+    const handed = await invoice('2025/901', 'C-ROSSI', 70_000);
+    await bank.store.invoices.putInvoice({ ...handed, status: 'escalated' });
+    // What the table stream records when an invoice is handed over (domain/reports/activity.ts).
+    await new DynamoReports(tableFromEnv()).recordActivity([
+      { kind: 'closed', outcome: 'escalated', tenantId: T, invoiceId: handed.invoiceId, number: handed.number, customerId: 'C-ROSSI', dueDate: handed.dueDate, date: '2026-03-02', currency: 'EUR', amount: 70_000, policy: 'standard', lastStage: 'creditHold' },
+    ]);
+    const sameAmount = await invoice('2026/902', 'C-ROSSI', 70_000);
+    const s = await bank.upload('bank/agency.sta', mt940([':61:2603090309C700,00NTRFNONREF//MT-AG-1', `:86:166?00BONIFICO?21SVWZ+${handed.paymentReference}?32Rossi SpA?31DE89370400440532013000`], { ref: 'STMT-AG' }));
+    expect(s?.reconciled).toMatchObject({ matched: 0, suggested: 1, payments: 0, tasksOpened: 1 });
+    const [credit] = (await bank.store.bankCredits.list(T, { status: 'suggested' })).filter((c) => c.bankReference === 'MT-AG-1');
+    expect(credit?.reasons.join(' ')).toContain('with the collection agency');
+    expect((await bank.store.invoices.getInvoiceView(T, sameAmount.invoiceId))!.invoice.amountPaid).toBe(0);
   });
 });
 

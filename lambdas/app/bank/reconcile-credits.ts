@@ -2,8 +2,9 @@
  * The tenant's undecided bank credits matched against its open invoices and applied:
  * 1. Load the credits no decision was written on yet (this statement's, and any an earlier run
  *    left undecided); nothing to do without them.
- * 2. Load the open invoices (the open-by-due index), their customers and the debtor IBANs learned
- *    from confirmed credits.
+ * 2. Load the open invoices (the open-by-due index), those handed to the agency in the last year
+ *    (recognised, never paid automatically), their customers and the debtor IBANs learned from
+ *    confirmed credits.
  * 3. Let the pure matcher decide (domain/money/matching/match-credits.ts).
  * 4. For each decision:
  *    - matched: apply each allocation as a payment (apply-credit.ts, actor 'bank', channel
@@ -86,7 +87,8 @@ export const reconcileCredits = async (deps: ReconcileDeps, tenant: Tenant): Pro
 
   // 2. What they may pay
   const today = localDay(deps.now(), tenant.timeZone);
-  const [invoices, knownDebtorIbans] = await Promise.all([deps.receivables.openInvoices(tenantId, today), deps.bankCredits.knownDebtorIbans(tenantId)]);
+  const [open, handedOver, knownDebtorIbans] = await Promise.all([deps.receivables.openInvoices(tenantId, today), deps.receivables.handedOver(tenantId, today), deps.bankCredits.knownDebtorIbans(tenantId)]);
+  const invoices = [...open, ...handedOver];
   const customers = await deps.receivables.customers(tenantId, invoices.map((i) => i.customerId));
 
   // 3. The matcher decides

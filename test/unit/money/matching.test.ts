@@ -293,6 +293,32 @@ describe('suggestions', () => {
   });
 });
 
+describe('invoices with the collection agency', () => {
+  const withAgency = invoice({ invoiceId: 'E7', number: '2025/0107', paymentReference: creditorReferenceFor('2025/0107'), amount: 100_000, status: 'escalated' });
+  const open = invoice({ invoiceId: 'O8', number: '2026/0008', amount: 100_000 });
+  const known = new Map([[IBAN_C1, 'C1']]);
+
+  it('a transfer with the RF of an invoice handed over is left to the finance team, not paid on an open invoice of the same amount', () => {
+    const d = one({ invoices: [withAgency, open], knownDebtorIbans: known, credits: [credit({ creditId: 'K1', debtor: { name: 'Rossi Mario', iban: IBAN_C1 }, structuredReference: { scheme: 'SCOR', ref: withAgency.paymentReference! } })] });
+    expect(d.decision).toBe('suggested');
+    expect(d.allocations).toBeUndefined();
+    expect(d.reasons.join('\n')).toContain('invoice 2025/0107 is with the collection agency: for the finance team to place');
+    expect(d.suggestions?.[0]?.invoiceIds).toEqual(['E7']);
+  });
+
+  it('a transfer naming it beside an open invoice is not applied to the open one as an overpayment', () => {
+    const d = one({ invoices: [withAgency, open], knownDebtorIbans: known, credits: [credit({ creditId: 'K2', amount: 200_000, debtor: { name: 'Rossi Mario', iban: IBAN_C1 }, remittance: 'saldo fatture 2025/0107 e 2026/0008' })] });
+    expect(d.decision).toBe('suggested');
+    expect(d.customerCredit).toBeUndefined();
+    expect(d.suggestions?.[0]?.invoiceIds.sort()).toEqual(['E7', 'O8']);
+  });
+
+  it('an amount equal to it alone pays nothing automatically (it is no candidate by amount)', () => {
+    const d = one({ invoices: [withAgency], knownDebtorIbans: known, credits: [credit({ creditId: 'K3', debtor: { name: 'Rossi Mario', iban: IBAN_C1 } })] });
+    expect(d.decision).not.toBe('matched');
+  });
+});
+
 describe('credits competing for one invoice', () => {
   const inv = invoice({ invoiceId: 'I42', number: '2026/0042', paymentReference: RF_42, amount: 100_000 });
 

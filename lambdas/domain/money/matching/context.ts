@@ -31,6 +31,8 @@ export interface CreditContext {
   debtor: Debtor;
   reasons: string[];
   hints: Hint[];
+  /** Set when the evidence names an invoice no rule may pay (one with the agency): the later rules are not asked. */
+  blocked?: string;
 }
 
 export interface Matched {

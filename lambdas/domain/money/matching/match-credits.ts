@@ -85,6 +85,7 @@ export const decideCredit = (lookup: InvoiceLookup, ledger: RunLedger, credit: M
       ledger.apply(m.invoices, m.result.allocations);
       return matchedDecision(credit, m, reasons);
     }
+    if (ctx.blocked) break;
   }
   const suggestions = suggest(ctx, options.maxSuggestions ?? MATCH_DEFAULTS.maxSuggestions);
   if (suggestions.length > 0) {

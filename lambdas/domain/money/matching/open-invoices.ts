@@ -26,6 +26,11 @@ export interface IndexedInvoice {
   numberKeys?: NumberKeys;
   /** Whether the number has two or more segments: only then is its compact form distinctive. */
   compactComparable: boolean;
+  /**
+   * With the collection agency (status escalated): found by its reference and number, so a transfer
+   * naming it is recognised, but never paid automatically, nor by amount alone (settle-named.ts).
+   */
+  handedOver: boolean;
 }
 
 export interface InvoiceLookup {
@@ -70,6 +75,7 @@ export const payableInvoices = (invoices: readonly MatchableInvoice[]): IndexedI
       referenceBody: reference ? referenceBody(reference) : undefined,
       numberKeys,
       compactComparable: numberKeys !== undefined && numberKeys.key.includes('-'),
+      handedOver: invoice.status === 'escalated',
     });
   }
   return out;
@@ -128,6 +134,7 @@ export const indexOpenInvoices = (
       push(byKey, inv.numberKeys.key, inv);
       if (inv.compactComparable) push(byCompact, inv.numberKeys.compact, inv);
     }
+    if (inv.handedOver) continue;
     push(byCustomer, `${inv.invoice.customerId}|${inv.invoice.currency}`, inv);
     push(byCurrency, inv.invoice.currency, inv);
   }

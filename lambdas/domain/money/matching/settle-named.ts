@@ -22,6 +22,16 @@ export interface NamedBy {
 export const settleNamed = (ctx: CreditContext, named: readonly IndexedInvoice[], by: NamedBy): Matched | undefined => {
   const { credit, ledger } = ctx;
   let found = distinctInvoices(named);
+  const withAgency = found.filter((i) => i.handedOver);
+  if (withAgency.length > 0) {
+    // The agency may be collecting it too, and the transfer may mean only that invoice: never
+    // guessed, nor its money moved to the other invoices named beside it.
+    const why = `${by.because}, but ${labels(withAgency)} ${withAgency.length === 1 ? 'is' : 'are'} with the collection agency: for the finance team to place (and to tell the agency)`;
+    ctx.reasons.push(why);
+    ctx.hints.push({ invoices: found, weight: by.hintWeight, reason: why });
+    ctx.blocked = why;
+    return undefined;
+  }
   const otherCurrency = found.filter((i) => i.invoice.currency !== credit.currency);
   if (otherCurrency.length > 0) {
     ctx.reasons.push(`${by.because}, but ${labels(otherCurrency)} ${otherCurrency.length === 1 ? 'is' : 'are'} in ${otherCurrency[0]!.invoice.currency} and the credit in ${credit.currency}: a credit never pays an invoice in another currency`);

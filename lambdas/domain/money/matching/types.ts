@@ -37,7 +37,11 @@ export interface MatchOptions {
 
 export interface MatchInput {
   credits: readonly MatchableCredit[];
-  /** The tenant's unpaid invoices; paid and written-off ones, and those with nothing due, are ignored. */
+  /**
+   * The tenant's unpaid invoices; paid and written-off ones, and those with nothing due, are
+   * ignored. Escalated ones (with the agency) are recognised by reference and number but never
+   * paid automatically: a credit naming one is left to the finance team.
+   */
   invoices: readonly MatchableInvoice[];
   customers: readonly MatchableCustomer[];
   /** Debtor IBAN (any spacing or case) -> customerId: learned from confirmed matches and the customer directory. */
