@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
 import { PDFDocument } from 'pdf-lib';
-import { buildDossier, type DossierInput } from '../../lambdas/domain/reports/dossier.js';
+import { buildDossier, paymentLine, type DossierInput } from '../../lambdas/domain/reports/dossier.js';
 import { DEFAULT_RATES, STATUTORY_MARGIN } from '../../lambdas/domain/money/interest.js';
 import { Customer, Invoice, Tenant, type ContactEvent } from '../../lambdas/domain/model.js';
 
@@ -129,3 +129,19 @@ describe('the collection dossier', () => {
     }
   });
 });
+
+describe('a payment in the PDF', () => {
+  const paid = { paymentId: 'p1', amount: 20_000, currency: 'EUR', date: '2026-02-05', recordedAt: '2026-02-05T10:00:00Z', reference: 'RF18539007547034' };
+
+  it('says where it was seen: the statement and its entry, the finance team, the customer', () => {
+    expect(paymentLine({ ...paid, source: { kind: 'statement', file: 'bank/2026-02-05.camt053.xml', entry: 3, creditId: 'bc_1' } }, 'en')).toBe('05/02/2026 · €200.00 · RF18539007547034 · bank statement 2026-02-05.camt053.xml, entry 3');
+    expect(paymentLine({ ...paid, source: { kind: 'api' } }, 'it')).toContain("registrato dall'amministrazione");
+    expect(paymentLine({ ...paid, source: { kind: 'link' } }, 'ro')).toContain('raportat de client');
+  });
+
+  it('marks one taken back, with the bank’s reason', () => {
+    const line = paymentLine({ ...paid, reversed: { at: '2026-02-12T07:30:00Z', by: 'bank', kind: 'return', reason: 'AM04' } }, 'en');
+    expect(line).toContain('taken back 12/02/2026 (AM04): not counted as paid');
+  });
+});
+

@@ -220,6 +220,22 @@ const eventLine = (e: ContactEvent, timeZone: string): string => {
   return parts.filter(Boolean).join(' · ');
 };
 
+/** One payment as the PDF lists it: day, amount, reference, where it was seen, and whether it was taken back. */
+export const paymentLine = (p: DossierPayment, lang: Language): string => {
+  const s = noticeStrings(lang).dossier;
+  const L = noticeStrings(lang).locale;
+  const source =
+    p.source?.kind === 'statement'
+      ? fillText(s.paidByStatement, { file: (p.source.file ?? '').replace(/^bank\//, ''), entry: p.source.entry ?? '?' })
+      : p.source?.kind === 'api'
+        ? s.paidByApi
+        : p.source?.kind === 'link'
+          ? s.paidByLink
+          : undefined;
+  const reversed = p.reversed ? fillText(s.paymentReversed, { date: formatDate(p.reversed.at.slice(0, 10), L), reason: p.reversed.reason ? ` (${p.reversed.reason})` : '' }) : undefined;
+  return [formatDate(p.date, L), formatMoney(p.amount, p.currency, L), p.reference, source, reversed].filter(Boolean).join(' · ');
+};
+
 /** The PDF summary in the finance team's language (the agency is usually local to the supplier). */
 export const dossierPdf = async (data: DossierData, lang: Language): Promise<Uint8Array> => {
   const s = noticeStrings(lang).dossier;
@@ -276,7 +292,7 @@ export const dossierPdf = async (data: DossierData, lang: Language): Promise<Uin
 
   w.heading(s.payments);
   if (data.payments.length === 0) none();
-  for (const p of data.payments) w.text(`${date(p.date)} · ${formatMoney(p.amount, p.currency, L)}${p.reference ? ` · ${p.reference}` : ''}`, { indent: 10 });
+  for (const p of data.payments) w.text(paymentLine(p, lang), { indent: 10 });
 
   w.heading(s.promises);
   if (data.promises.history.length === 0) none();
