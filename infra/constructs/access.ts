@@ -58,7 +58,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   // Reads statements, stores credits, applies payments through the commands (which stop a settled
   // invoice's execution), writes the rejection report.
   'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], write: [rejected] },
-  'admin-api': { table: 'readWrite', workflow: true, events: true },
+  // Statements uploaded through the API go to bank/, where the bank-statements function reads them.
+  'admin-api': { table: 'readWrite', workflow: true, events: true, write: [bank] },
   // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,
   // a note to the finance inboxes.
   'customer-pages': { table: 'readWrite', workflow: true, events: true, linkSecret: true, mail: true, read: [invoices] },

@@ -1,17 +1,37 @@
 /**
  * The statement feed in the single table: one item per tenant account under keys.statementFeed,
  * overwritten only by a statement covering a later day (an old statement uploaded again, or a
- * camt.054 of today after tomorrow's camt.053, leaves the newest mark).
+ * camt.054 of today after tomorrow's camt.053, leaves the newest mark); and one item per file read
+ * (keys.statementRead), in the same partition.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { FeedMark } from '../domain/bank/statement-freshness.js';
-import type { StatementFeed } from '../app/ports/statement-feed.js';
+import type { StatementFeed, StatementRecord } from '../app/ports/statement-feed.js';
 import type { Table } from './dynamo/client.js';
 import { unlessConditionFails } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll } from './dynamo/query.js';
 
+const ReadItem = z.object({
+  key: z.string(),
+  readAt: z.string(),
+  format: z.optional(z.string()),
+  credits: z.number(),
+  returns: z.number(),
+  added: z.number(),
+  duplicates: z.number(),
+  debitsSkipped: z.number(),
+  pendingSkipped: z.number(),
+  refusedAccounts: z.array(z.string()),
+  rejected: z.number(),
+  fileRejected: z.boolean(),
+  reportKey: z.optional(z.string()),
+  matched: z.optional(z.number()),
+  suggested: z.optional(z.number()),
+  unmatched: z.optional(z.number()),
+  payments: z.optional(z.number()),
+});
 const FeedItem = z.object({ account: z.string(), lastDay: z.string(), receivedAt: z.string(), fileKey: z.string() });
 
 export class DynamoStatementFeed implements StatementFeed {
@@ -30,10 +50,27 @@ export class DynamoStatementFeed implements StatementFeed {
   }
 
   async marks(tenantId: string): Promise<FeedMark[]> {
-    const items = await queryAll(this.table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.statementFeed(tenantId, '').pk } });
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :accounts)',
+      ExpressionAttributeValues: { ':pk': keys.statementFeed(tenantId, '').pk, ':accounts': keys.statementFeed(tenantId, '').sk },
+    });
     return items.map((item) => {
       const i = FeedItem.parse(item);
       return { account: i.account, lastDay: i.lastDay, receivedAt: i.receivedAt, key: i.fileKey };
     });
+  }
+
+  async recordRead(tenantId: string, read: StatementRecord): Promise<void> {
+    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.statementRead(tenantId, read.key), entity: 'statementRead', ...read } }));
+  }
+
+  async reads(tenantId: string, opts: { key?: string; limit?: number } = {}): Promise<StatementRecord[]> {
+    const files = keys.statementRead(tenantId, opts.key ?? '');
+    const items = await queryAll(this.table, {
+      KeyConditionExpression: opts.key ? 'pk = :pk AND sk = :sk' : 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': files.pk, ':sk': files.sk },
+    });
+    const reads: StatementRecord[] = items.map((item) => ReadItem.parse(item));
+    return reads.sort((a, b) => (a.readAt < b.readAt ? 1 : a.readAt > b.readAt ? -1 : 0)).slice(0, opts.limit ?? reads.length);
   }
 }

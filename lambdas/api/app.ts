@@ -86,6 +86,21 @@ const decodeParams = (raw: Record<string, string | undefined> | undefined): Reco
   return out;
 };
 
+/** A file route's bytes: one of its content types, not empty, not too large (the reason says which). */
+const rawBodyOf = (event: Event, spec: NonNullable<RouteDef['rawBody']>): Uint8Array => {
+  const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!spec.contentTypes.includes(type)) {
+    throw new ApiError(415, 'unsupported_media_type', `Send the file as ${spec.contentTypes.join(', ')} (Content-Type was ${type || 'missing'}).`);
+  }
+  const body = typeof event.body === 'string' ? event.body : '';
+  const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  if (bytes.byteLength === 0) throw new ApiError(400, 'validation_failed', 'The request has no file in its body.', [{ field: 'body', message: 'the file is empty' }]);
+  if (bytes.byteLength > spec.maxBytes) {
+    throw new ApiError(413, 'file_too_large', `The file is ${bytes.byteLength} bytes; the API takes up to ${spec.maxBytes}: upload larger statements to the documents bucket under bank/.`);
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
+
 const isJsonObject = (v: JSONValue | undefined): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const parse = <S extends z.ZodMiniType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
@@ -122,6 +137,7 @@ export const createAdminApi = (deps: AdminApiDeps) => {
       params: decodeParams(event.pathParameters),
       query: r.query ? parse(r.query, event.queryStringParameters ?? {}, 'query') : undefined,
       body: r.body ? parse(r.body, e.body, 'body') : undefined,
+      ...(r.rawBody ? { raw: rawBodyOf(event, r.rawBody) } : {}),
       user: users.get(event)!,
       // Public routes (the health check) answer without the tenant's record.
       get tenant(): Tenant {
@@ -137,7 +153,7 @@ export const createAdminApi = (deps: AdminApiDeps) => {
 
   const routes: Route<Event, Result>[] = allRoutes.map((r) => {
     const chain = middy<Event, Result>().use(authMiddleware(r));
-    if (r.method !== 'GET') chain.use(emptyBodyIsEmptyObject).use(httpJsonBodyParser());
+    if (r.method !== 'GET' && !r.rawBody) chain.use(emptyBodyIsEmptyObject).use(httpJsonBodyParser());
     if (r.method === 'POST' && deps.idempotency) {
       chain.use(idempotentHandler<Event, Result>({ persistenceStore: deps.idempotency.persistenceStore, config: idempotencyConfig, keyPrefix: 'admin-api' }));
     }

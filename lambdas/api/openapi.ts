@@ -32,7 +32,8 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Signed in, but not in a group that may do this (writes need `finance`).',
   404: 'No such invoice or customer.',
   409: 'The invoice is in a state that does not allow this (e.g. already paid, disputed).',
-  415: 'The body is not sent as application/json.',
+  413: 'The file is larger than the route takes.',
+  415: 'The body is not sent as the route takes it (application/json, or one of the file types it names).',
   422: 'Well formed but against a business rule (e.g. a promised date in the past, an overpayment).',
   500: 'Our fault; nothing was recorded unless the answer says so.',
   503: 'Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds.',
@@ -67,8 +68,9 @@ const operation = (r: RouteDef): Json => {
       : [];
   const errorCodes = new Set<number>([
     ...(r.access === 'public' ? [] : [401, 403]),
-    ...(r.body || r.query || pathParams.length ? [400] : []),
-    ...(r.body ? [415] : []),
+    ...(r.body || r.rawBody || r.query || pathParams.length ? [400] : []),
+    ...(r.body || r.rawBody ? [415] : []),
+    ...(r.rawBody ? [413] : []),
     ...(r.errors ?? []),
     500,
     // Any route may meet a throttled table.
@@ -94,6 +96,9 @@ const operation = (r: RouteDef): Json => {
     ...(r.access === 'public' ? { security: [] } : {}),
     ...(pathParams.length + queryParams.length + idempotencyHeader.length ? { parameters: [...pathParams, ...queryParams, ...idempotencyHeader] } : {}),
     ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
+    ...(r.rawBody
+      ? { requestBody: { required: true, description: r.rawBody.description, content: Object.fromEntries(r.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary', maxLength: r.rawBody!.maxBytes } }])) } }
+      : {}),
     responses,
     'x-sollecito-access': r.access,
   };

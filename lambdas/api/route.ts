@@ -7,6 +7,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type * as z from 'zod/mini';
 import type { BankCreditRepository } from '../app/ports/bank-credits.js';
+import type { Blobs } from '../app/ports/blobs.js';
+import type { StatementFeed } from '../app/ports/statement-feed.js';
 import type { CallQueueRepository } from '../app/ports/call-queue.js';
 import type { Commands } from '../app/ports/commands.js';
 import type { CustomerRepository } from '../app/ports/customers.js';
@@ -32,6 +34,10 @@ export interface AdminApiDeps {
   queries: InvoiceList;
   /** The bank credits read from the statements (GET/POST /v1/bank-credits). */
   bankCredits: BankCreditRepository;
+  /** Where an uploaded bank statement is put (bank/…): the bank-statements function reads it from there. */
+  documents: Pick<Blobs, 'put'>;
+  /** What reading each statement file did (GET /v1/bank-statements). */
+  statementFeed: Pick<StatementFeed, 'reads'>;
   events: DomainEvents;
   /** Powertools idempotency for POSTs carrying an Idempotency-Key; off when absent. */
   idempotency?: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds?: number };
@@ -42,6 +48,8 @@ export interface RouteContext<B, Q> {
   event: ApiEvent;
   params: Record<string, string>;
   body: B;
+  /** The request's bytes, on a route that takes a file (`rawBody`). */
+  raw?: Uint8Array;
   query: Q;
   /** Undefined only on public routes. */
   user: User;
@@ -62,6 +70,8 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports';
   access: Access;
   body?: B;
+  /** The route takes a file as it is (a bank statement), not JSON: its content types and the largest size. */
+  rawBody?: { contentTypes: readonly string[]; maxBytes: number; description: string };
   query?: Q;
   response: { status: number; schema: R; description: string };
   /** Another representation of the success answer (e.g. text/csv), returned by `handle` as a RawResponse. */

@@ -26,6 +26,9 @@ const fromEnvironment = (): AdminApiDeps => ({
   commands: deps.commandsWarningOnStopFailure(logger),
   queries: deps.invoiceList(),
   bankCredits: deps.bankCredits(),
+  // Built on the first statement upload: no other route reaches the bucket.
+  documents: { put: (key, body, contentType) => deps.blobs().put(key, body, contentType) },
+  statementFeed: deps.statementFeed(),
   events: deps.events(),
   idempotency: { persistenceStore: deps.idempotencyStore() },
   logger,

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
 import { startBankUploads, type BankUploads } from '../support/bank-upload.js';
-import { callApi, financeUser } from '../support/api-events.js';
+import { callApi, financeUser, viewerUser } from '../support/api-events.js';
 import { adminApiHandler } from '../support/admin-api-wiring.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
@@ -232,6 +232,33 @@ describe('an invoice with the collection agency', () => {
     const [credit] = (await bank.store.bankCredits.list(T, { status: 'suggested' })).filter((c) => c.bankReference === 'MT-AG-1');
     expect(credit?.reasons.join(' ')).toContain('with the collection agency');
     expect((await bank.store.invoices.getInvoiceView(T, sameAmount.invoiceId))!.invoice.amountPaid).toBe(0);
+  });
+});
+
+describe('a statement uploaded through the admin API', () => {
+  it('is stored under bank/ and read like any statement; what the read did is listed; a PDF is refused with what to upload instead', async () => {
+    const inv = await invoice('2026/601', 'C-VERDI', 33_000);
+    const api = adminApiHandler(T, { documents: bank.documents });
+    const file = new TextEncoder().encode(mt940([':61:2603100310C330,00NTRFNONREF//MT-API-1', `:86:166?00BONIFICO?21SVWZ+${inv.paymentReference}?32Verdi Srl`], { ref: 'STMT-API', day: '260310' }));
+    const up = await callApi(api, { method: 'POST', path: '/v1/bank-statements?name=march-10.sta', fileBody: file, headers: { 'Content-Type': 'application/octet-stream' }, user: financeUser, idempotencyKey: 'upload-1' });
+    expect(up.status).toBe(202);
+    expect(up.body).toMatchObject({ format: 'mt940', status: 'received', key: expect.stringMatching(/^bank\/api\/2026-03-10\/\d{6}-[0-9a-f]{8}-march-10\.sta$/) });
+    const key = (up.body as { key: string }).key;
+    expect(await bank.summaryOf(key)).toMatchObject({ format: 'mt940', credits: 1, reconciled: { matched: 1 } });
+    expect((await bank.store.invoices.getInvoiceView(T, inv.invoiceId))!.invoice.status).toBe('paid');
+
+    const listed = await callApi(api, { method: 'GET', path: `/v1/bank-statements?key=${encodeURIComponent(key)}`, user: financeUser });
+    expect((listed.body as { items: unknown[] }).items).toEqual([expect.objectContaining({ key, format: 'mt940', credits: 1, added: 1, matched: 1, payments: 1, fileRejected: false })]);
+    const recent = await callApi(api, { method: 'GET', path: '/v1/bank-statements?limit=3', user: financeUser });
+    expect((recent.body as { items: { key: string }[] }).items[0]?.key).toBe(key);
+
+    const pdf = await callApi(api, { method: 'POST', path: '/v1/bank-statements', fileBody: new TextEncoder().encode('%PDF-1.7 estratto conto'), headers: { 'Content-Type': 'application/octet-stream' }, user: financeUser, idempotencyKey: 'upload-2' });
+    expect(pdf.status).toBe(422);
+    expect((pdf.body as { message: string }).message).toContain('download the statement as camt.053 XML, MT940 or CSV');
+    const json = await callApi(api, { method: 'POST', path: '/v1/bank-statements', body: { file: 'x' }, user: financeUser, idempotencyKey: 'upload-3' });
+    expect(json.status).toBe(415);
+    const viewer = await callApi(api, { method: 'POST', path: '/v1/bank-statements', fileBody: file, headers: { 'Content-Type': 'text/plain' }, user: viewerUser, idempotencyKey: 'upload-4' });
+    expect(viewer.status).toBe(403);
   });
 });
 

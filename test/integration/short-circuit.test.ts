@@ -14,6 +14,7 @@ import { adminApiHandler } from '../support/admin-api-wiring.js';
 import { clock, useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
+import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { DynamoQueries } from '../../lambdas/adapters/dynamo-queries.js';
 import { leaseAllows, type ClaimRequest } from '../../lambdas/app/ports/send-guard.js';
 import { InvoiceClosedError } from '../../lambdas/adapters/workflow-errors.js';
@@ -294,6 +295,8 @@ describe('a payment mid-timeline (Step Functions emulator, virtual clock)', () =
       ...store,
       commands: new DynamoCommands(unreachable, store, { onStopFailed: (_e, n) => stopFailures.push(n) }),
       queries: new DynamoQueries(store),
+      // No statement is uploaded here: the adapter is never called.
+      documents: new S3Blobs('no-uploads-here'),
       events: { publish: async () => undefined },
       logger: new Logger({ logLevel: 'SILENT' }),
     });

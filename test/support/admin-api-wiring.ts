@@ -12,6 +12,7 @@ import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoQueries } from '../../lambdas/adapters/dynamo-queries.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { EventBridgeEvents } from '../../lambdas/adapters/eventbridge-events.js';
+import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
 import type { AdminApiDeps } from '../../lambdas/api/route.js';
 import { makeAdminApiHandler } from '../../lambdas/handlers/admin-api.js';
@@ -35,6 +36,9 @@ export const adminApiDeps = (tenantId: string, over: Partial<AdminApiDeps> = {})
     }),
     queries: new DynamoQueries(table),
     bankCredits: repos.bankCredits,
+    // Built when a statement is uploaded: only those tests need an S3 (BUCKET_NAME, AWS_ENDPOINT_URL_S3).
+    documents: { put: (key, body, contentType) => new S3Blobs().put(key, body, contentType) },
+    statementFeed: repos.statementFeed,
     events: new EventBridgeEvents(),
     // As deps.idempotencyStore: the records in the single table (pk/sk, expiring through `ttl`).
     idempotency: { persistenceStore: new DynamoDBPersistenceLayer({ tableName: table.name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }) },

@@ -22,6 +22,8 @@ export interface ApiRequest {
   body?: unknown;
   /** Sent as is instead of JSON.stringify(body). */
   rawBody?: string;
+  /** A file body as API Gateway passes one: base64, with isBase64Encoded. */
+  fileBody?: Uint8Array;
   headers?: Record<string, string>;
   /** null: no authorizer context at all (a route wired without the authorizer). */
   user?: TestUser | null;
@@ -31,10 +33,10 @@ export interface ApiRequest {
 export const apiEvent = (req: ApiRequest): APIGatewayProxyEventV2 => {
   const url = new URL(req.path, 'https://api.example');
   const user = req.user === undefined ? financeUser : req.user;
-  const body = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
+  const body = req.fileBody ? Buffer.from(req.fileBody).toString('base64') : (req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body)));
   const headers: Record<string, string> = {
     Host: 'api.example',
-    ...(body !== undefined && req.rawBody === undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...(body !== undefined && req.rawBody === undefined && req.fileBody === undefined ? { 'Content-Type': 'application/json' } : {}),
     ...(user ? { Authorization: 'Bearer test-token' } : {}),
     ...(req.idempotencyKey ? { 'Idempotency-Key': req.idempotencyKey } : {}),
     ...req.headers,
@@ -76,7 +78,7 @@ export const apiEvent = (req: ApiRequest): APIGatewayProxyEventV2 => {
           }
         : {}),
     } as APIGatewayProxyEventV2['requestContext'],
-    isBase64Encoded: false,
+    isBase64Encoded: req.fileBody !== undefined,
     ...(body !== undefined ? { body } : {}),
   };
 };

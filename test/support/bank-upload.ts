@@ -27,6 +27,10 @@ export interface BankUploads {
   stops: string[];
   /** The Commands the handler applies payments through (for an admin API wired beside it). */
   commands: DynamoCommands;
+  /** The bucket as the functions see it: an admin API wired beside puts its uploads there. */
+  documents: S3Blobs;
+  /** The summary of the file under `key` once the handler has read it (an upload made by someone else, e.g. the admin API). */
+  summaryOf(key: string): Promise<StatementSummary | undefined>;
   /** PUTs a statement (or a config file), waits for the handler when it is a bank/ key: its summary. */
   upload(key: string, body: string | Uint8Array): Promise<StatementSummary | undefined>;
   /** The rejection report next to a file. */
@@ -67,10 +71,19 @@ export const startBankUploads = async (opts: { tenantId: string; bucket: string;
     now: opts.now,
   });
   const s3Client = client;
+  const documents = new S3Blobs(opts.bucket, client);
   return {
     store,
     stops,
     commands,
+    documents,
+    async summaryOf(key) {
+      for (let i = 0; i < 500 && !summaries.some((x) => x.key === key); i++) {
+        while (pending.length) await pending.shift();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return summaries.findLast((x) => x.key === key);
+    },
     async upload(key, body) {
       const before = summaries.length;
       await s3Client.send(new PutObjectCommand({ Bucket: opts.bucket, Key: key, Body: typeof body === 'string' ? Buffer.from(body) : body }));

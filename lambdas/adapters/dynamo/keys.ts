@@ -70,6 +70,8 @@ export const keys = {
   debtorIban: (t: string, iban: string) => ({ pk: `T#${t}#DEBTORS`, sk: `IBAN#${iban}` }),
   /** The newest statement seen for one of the company's accounts (adapters/dynamo-statement-feed.ts). */
   statementFeed: (t: string, account: string) => ({ pk: `T#${t}#BANKFEED`, sk: `ACCOUNT#${account}` }),
+  /** What reading one statement file did: in the feed's partition, by file key. */
+  statementRead: (t: string, key: string) => ({ pk: `T#${t}#BANKFEED`, sk: `FILE#${key}` }),
   /** An overpayment's rest, the customer's credit: in the customer's partition, once per bank credit. */
   customerCredit: (t: string, customerId: string, creditId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `CREDIT#${creditId}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({

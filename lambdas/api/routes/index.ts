@@ -4,6 +4,7 @@ import { openApiDocument } from '../openapi.js';
 import { route, type RouteDef } from '../route.js';
 import { Health, responseSchemas } from '../schemas.js';
 import { bankCreditRoutes } from './bank-credits.js';
+import { bankStatementRoutes } from './bank-statements.js';
 import { callRoutes } from './calls.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
@@ -41,4 +42,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes];

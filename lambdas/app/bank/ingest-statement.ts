@@ -12,7 +12,8 @@
  * 5. Match and apply the undecided credits (reconcile-credits.ts).
  * 5b. Act on this statement's returns not acted on yet: the payments of the credit each takes back
  *    are reversed, or a task says why not (apply-returns.ts).
- * 6. Write the rejections next to the file, in rejected/<key>.errors.json, and log the summary.
+ * 6. Write the rejections next to the file, in rejected/<key>.errors.json; keep what the read did
+ *    (the statement feed's file record, GET /v1/bank-statements) and log the summary.
  * The object itself is never altered or deleted; nothing throws for bad data.
  */
 import { creditRecord, foreignAccountReason, returnRecord, tenantAccounts } from '../../domain/bank/credit-records.js';
@@ -26,7 +27,7 @@ import { readBytes, readDocument } from '../../domain/parsers/bytes.js';
 import { localDay } from '../../domain/shared/days.js';
 import { FileRejected, type Rejection } from '../../domain/parsers/types.js';
 import type { Blobs } from '../ports/blobs.js';
-import type { StatementFeed } from '../ports/statement-feed.js';
+import type { StatementFeed, StatementRecord } from '../ports/statement-feed.js';
 import type { TenantRepository } from '../ports/tenants.js';
 import { applyReturns, type ApplyReturnsDeps, type ReturnsSummary } from './apply-returns.js';
 import { reconcileCredits, type ReconcileDeps, type ReconcileSummary } from './reconcile-credits.js';
@@ -35,7 +36,7 @@ export interface IngestStatementDeps extends ReconcileDeps {
   tasks: ReconcileDeps['tasks'] & ApplyReturnsDeps['tasks'];
   tenants: Pick<TenantRepository, 'getTenant'>;
   documents: Pick<Blobs, 'open' | 'put'>;
-  statementFeed: Pick<StatementFeed, 'record'>;
+  statementFeed: Pick<StatementFeed, 'record' | 'recordRead'>;
 }
 
 export interface StatementSummary {
@@ -158,6 +159,18 @@ export const ingestStatement = async (deps: IngestStatementDeps, input: { tenant
     deps.count('RecordsRejected', report.total);
     await deps.documents.put(reportKey(key), report.document(key), 'application/json');
   }
+  if (tenant) await deps.statementFeed.recordRead(tenantId, statementRecord(summary, deps.now().toISOString()));
   deps.logger.info('bank statement read', { ...summary, refusedAccounts: summary.refusedAccounts.length });
   return summary;
+};
+
+/** What the finance team sees of a file read (GET /v1/bank-statements). */
+const statementRecord = (s: StatementSummary, readAt: string): StatementRecord => {
+  const { reconciled, kind: _kind, ...counts } = s;
+  return {
+    ...counts,
+    readAt,
+    ...(s.rejected > 0 ? { reportKey: reportKey(s.key) } : {}),
+    ...(reconciled ? { matched: reconciled.matched, suggested: reconciled.suggested, unmatched: reconciled.unmatched, payments: reconciled.payments } : {}),
+  };
 };
