@@ -1,6 +1,6 @@
 /**
  * One stack per company (tenant): storage, messaging, the dunning workflow and its tasks, the
- * table-stream consumer and the dossier hand-over beside it, ingest, the delivery-feedback consumer, the HTTP API, the weekly report
+ * table-stream consumer and the dossier hand-over beside it, ingest, the delivery-feedback consumer, the HTTP API, the finance console, the weekly report
  * and the alarms. Order matters
  * only for references: the tasks exist before the state machine, the state machine before the
  * functions that start it.
@@ -10,7 +10,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { setPublicBaseUrl, type AccessResources } from './constructs/access.js';
 import { Alarms } from './constructs/alarms.js';
-import { Api } from './constructs/api.js';
+import { Api, CONSOLE_SCOPES } from './constructs/api.js';
+import { Console } from './constructs/console.js';
 import { loadConfig, type SollecitoConfig } from './constructs/config.js';
 import type { HandlerFunction } from './constructs/defaults.js';
 import { DeliveryEvents } from './constructs/delivery.js';
@@ -39,6 +40,7 @@ export class SollecitoStack extends Stack {
   readonly bankStatements: BankStatements;
   readonly delivery: DeliveryEvents;
   readonly api: Api;
+  readonly console: Console;
   readonly report: ReportSchedule;
   readonly alarms: Alarms;
   /** Every function of the app, for alarms and tests. */
@@ -64,6 +66,16 @@ export class SollecitoStack extends Stack {
     this.bankStatements = new BankStatements(this, 'BankStatements', { resources, logRetention });
     this.delivery = new DeliveryEvents(this, 'DeliveryEvents', { resources, logRetention });
     this.api = new Api(this, 'Api', { resources, logRetention });
+    // The finance console: its distribution forwards /v1/* to the API, and its URL is the app client's callback.
+    this.console = new Console(this, 'Console', {
+      httpApi: this.api.httpApi,
+      signInOrigin: this.api.signInOrigin,
+      clientId: this.api.userPoolClient.userPoolClientId,
+      scopes: CONSOLE_SCOPES.map((s) => s.scopeName),
+      accessLogs: this.storage.accessLogs,
+      logRetention,
+    });
+    this.api.useConsoleUrl(this.console.url);
     this.report = new ReportSchedule(this, 'Report', { resources, logRetention });
 
     this.functions = [
@@ -105,6 +117,8 @@ export class SollecitoStack extends Stack {
 
     this.acknowledgeCdkManagedResources();
 
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The finance console: sign in with a user of group finance or viewer' });
+    new CfnOutput(this, 'SignInDomain', { value: this.api.signInOrigin, description: 'Cognito managed login (the console signs in there)' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'Admin API and base of the customer links' });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Cognito user pool: put users in group finance or viewer' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });

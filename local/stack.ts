@@ -49,6 +49,8 @@ export interface StackOptions {
   port?: number;
   /** Where SMS texts, call tasks and EventBridge events are written as JSONL. */
   outDir: string;
+  /** The built finance console (console/build.ts), served at <apiUrl>/console/. */
+  consoleDir?: string;
   onError?: (where: string, err: unknown) => void;
 }
 
@@ -236,6 +238,8 @@ export const startStack = async (opts: StackOptions) => {
       },
     };
 
+    const financeUser = { sub: 'local-finance', email: 'finance@officinerossi.example', groups: ['finance' as const] };
+    const viewerUser = { sub: 'local-viewer', email: 'viewer@officinerossi.example', groups: ['viewer' as const] };
     const api = new LocalHttpApi({
       port: opts.port ?? (await freePort()),
       clock,
@@ -243,12 +247,17 @@ export const startStack = async (opts: StackOptions) => {
       admin: () => loadHandler('admin-api') as Promise<HttpHandler | undefined>,
       customer: () => loadHandler('customer-pages') as Promise<HttpHandler | undefined>,
       context: localContext,
+      ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
+      // The console signs in as the finance user; `?login_hint=viewer@…` as the read-only viewer.
+      signInUsers: [financeUser, viewerUser],
     });
     const apiUrl = await api.listen();
     stops.push(() => api.stop());
     process.env.PUBLIC_BASE_URL = apiUrl;
-    const financeToken = api.issueToken({ sub: 'local-finance', email: 'finance@officinerossi.example', groups: ['finance'] });
-    const viewerToken = api.issueToken({ sub: 'local-viewer', email: 'viewer@officinerossi.example', groups: ['viewer'] });
+    const financeToken = api.issueToken(financeUser);
+    const viewerToken = api.issueToken(viewerUser);
+    const consoleUrl = api.consoleUrl(apiUrl);
+    const viewerConsoleUrl = api.consoleUrl(apiUrl, viewerUser.email);
 
     const scheduler = new Scheduler(clock, activity, (name, err) => report(name, err));
     stops.push(async () => scheduler.stop());
@@ -273,6 +282,8 @@ export const startStack = async (opts: StackOptions) => {
       apiUrl,
       financeToken,
       viewerToken,
+      consoleUrl,
+      viewerConsoleUrl,
       ses,
       sms,
       events,

@@ -8,6 +8,8 @@ import { basename, join } from 'node:path';
 import { startStack, ROOT } from './stack.js';
 import { seedCompany, s3Client, upload } from './seed.js';
 import { StartupError } from './services/ports.js';
+import { execFileSync } from 'node:child_process';
+import { CONSOLE_DIR, CONSOLE_DIST, isConsoleBuilt } from '../console/inputs.js';
 
 const INBOX = join(ROOT, 'inbox');
 const SAMPLE_TODAY = '2026-01-12';
@@ -32,7 +34,15 @@ const main = async () => {
 
   const outDir = join(ROOT, '.sollecito', 'out');
   process.stdout.write('Starting Sollecito locally (DynamoDB Local, S3, SES, SMS, Step Functions)…\n');
+  // The finance console, built when missing or older than its sources (a second or two, in its own
+  // process: Vite is build tooling, not part of the running stack).
+  if (!isConsoleBuilt()) {
+    process.stdout.write('Building the finance console…\n');
+    execFileSync(process.execPath, ['--import', 'tsx', join(CONSOLE_DIR, 'build.ts')], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const consoleDir = CONSOLE_DIST;
   const stack = await startStack({
+    consoleDir,
     mode: 'scaled',
     speed: daysPerSecond * 86_400,
     today: values.today!,
@@ -84,6 +94,8 @@ const main = async () => {
       '  Sollecito is running on a virtual clock',
       `  today ${stack.clock.now().toISOString().slice(0, 10)}, ${daysPerSecond} virtual day(s) per second${values.empty ? ', no sample data' : ', sample company loaded'}`,
       '',
+      `  Console       ${stack.consoleUrl}   (signs you in as the finance user)`,
+      `                read-only viewer: ${stack.viewerConsoleUrl}`,
       `  Admin API     ${stack.apiUrl}/v1/invoices   (OpenAPI: ${stack.apiUrl}/openapi.json)`,
       `  Token         Authorization: Bearer ${stack.financeToken}`,
       `                (read-only viewer: Bearer ${stack.viewerToken})`,

@@ -3,8 +3,13 @@
  * `viewer` may read; lambdas/api/auth.ts checks the group again), and the public customer-link
  * pages, which carry no JWT because the signed link itself is the credential. Throttled per
  * stage, access-logged by route key (never the raw path: it carries the customers' link tokens).
+ *
+ * Sign-in is Cognito managed login on the user pool's own domain: the finance console (a public
+ * client, no secret) uses the authorization-code flow with PKCE, comes back to the console's URL
+ * (the CloudFront distribution, given by `useConsoleUrl`: no placeholder callback) and signs out
+ * there; MFA stays mandatory, the ID token carries `cognito:groups`.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -38,10 +43,16 @@ export interface ApiProps {
   readonly logRetention: logs.RetentionDays;
 }
 
+/** The scopes the console asks for: the ID token with the e-mail (the contact log's actor) and the groups. */
+export const CONSOLE_SCOPES = [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE];
+
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** Managed login: https://<prefix>.auth.<region>.amazoncognito.com. */
+  readonly signInDomain: cognito.UserPoolDomain;
+  private consoleUrl?: string;
   readonly adminFunction: HandlerFunction;
   readonly customerFunction?: HandlerFunction;
   readonly functions: HandlerFunction[] = [];
@@ -81,14 +92,41 @@ export class Api extends Construct {
         description: groupName === 'finance' ? 'May record payments, promises, disputes and change customers' : 'Read-only access',
       }),
     );
+    const stack = Stack.of(this);
+    this.signInDomain = this.userPool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: props.resources.config.signInDomainPrefix ?? `sollecito-${props.resources.config.tenantId}-${stack.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // The console's URL is known once the distribution exists (infra/constructs/console.ts); the stack
+    // hands it over with useConsoleUrl, and synthesis stops if it never does.
+    const consoleUrl = Lazy.string({
+      produce: () => {
+        if (!this.consoleUrl) throw new Error('Api: the console URL was never given (useConsoleUrl): the app client would have no callback URL');
+        return this.consoleUrl;
+      },
+    });
     this.userPoolClient = this.userPool.addClient('AdminClient', {
       generateSecret: false,
+      // SRP stays for scripts and the AWS CLI; the console signs in through managed login.
       authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: CONSOLE_SCOPES,
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
+    });
+    // Managed login (version 2) shows a page only for a client with a branding style: Cognito's own.
+    new cognito.CfnManagedLoginBranding(this, 'SignInBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.userPoolClient.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
@@ -172,5 +210,15 @@ export class Api extends Construct {
         'AwsSolutions-APIG4',
       );
     }
+  }
+
+  /** The console's address (https://<distribution>/): the app client's callback and sign-out URL. */
+  useConsoleUrl(url: string): void {
+    this.consoleUrl = url;
+  }
+
+  /** The origin of managed login's endpoints (authorize, token, revoke, logout), for the console's config and CSP. */
+  get signInOrigin(): string {
+    return this.signInDomain.baseUrl();
   }
 }

@@ -34,6 +34,11 @@ export interface SollecitoConfig {
   readonly sesSandbox: boolean;
   /** CloudWatch Logs retention of every function, the state machine and the API, in days. */
   readonly logRetentionDays: number;
+  /**
+   * The prefix of the Cognito sign-in domain (https://<prefix>.auth.<region>.amazoncognito.com),
+   * unique in the region. Absent: `sollecito-<tenantId>-<account id>`.
+   */
+  readonly signInDomainPrefix?: string;
 }
 
 export const DEFAULT_CONFIG: SollecitoConfig = {
@@ -59,6 +64,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** What End User Messaging accepts as an origination identity that IAM can scope. */
 const SMS_ID = /^(phone-number-[0-9a-z]+|pool-[0-9a-z]+|arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(phone-number|pool|sender-id)\/.+)$/;
+/** What Cognito accepts as a domain prefix: lower-case letters, digits, inner dashes, none of its reserved words. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED_IN_PREFIX = /aws|amazon|cognito/;
 /** Retention values CloudWatch Logs accepts. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -135,6 +143,13 @@ export const loadConfig = (node: Node): SollecitoConfig => {
 
   const agencyEmail = email(node, 'agencyEmail');
   const alarmEmail = email(node, 'alarmEmail');
+  const signInDomainPrefix = str(node, 'signInDomainPrefix');
+  if (signInDomainPrefix !== undefined && (!DOMAIN_PREFIX.test(signInDomainPrefix) || RESERVED_IN_PREFIX.test(signInDomainPrefix))) {
+    throw new ConfigError('signInDomainPrefix', 'lower-case letters, digits and inner dashes, at most 63, without "aws", "amazon" or "cognito"');
+  }
+  if (signInDomainPrefix === undefined && RESERVED_IN_PREFIX.test(tenantId)) {
+    throw new ConfigError('signInDomainPrefix', `the default sollecito-${tenantId}-<account> would contain a word Cognito reserves: set signInDomainPrefix`);
+  }
   return {
     tenantId,
     senderEmail,
@@ -148,5 +163,6 @@ export const loadConfig = (node: Node): SollecitoConfig => {
     ...(alarmEmail ? { alarmEmail } : {}),
     sesSandbox: bool(node, 'sesSandbox', DEFAULT_CONFIG.sesSandbox),
     logRetentionDays,
+    ...(signInDomainPrefix ? { signInDomainPrefix } : {}),
   };
 };

@@ -3,9 +3,19 @@
  * API Gateway HTTP API (payload 2.0) event for the same handler modules the Lambdas run.
  * Admin routes are authenticated like the JWT authorizer would: a bearer token printed at start
  * stands for a Cognito user of the `finance` (or `viewer`) group.
+ *
+ * The same port serves the finance console (the built console/dist under /console/, with the
+ * console's own security headers, console/headers.ts) and a stand-in for Cognito managed login
+ * under /local-auth: the OAuth 2.0 authorization-code flow with PKCE at the endpoints Cognito has
+ * (/oauth2/authorize, /oauth2/token, /oauth2/revoke, /logout). It signs in without a password
+ * page: as the first of `signInUsers` (the finance user), or the one `login_hint` names.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { consoleSecurityHeaders } from '../../console/headers.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Clock } from '../../lambdas/adapters/clock.js';
 import type { Activity } from '../activity.js';
@@ -27,10 +37,43 @@ export interface HttpApiOptions {
   admin: () => Promise<HttpHandler | undefined>;
   customer: () => Promise<HttpHandler | undefined>;
   context: (fn: string) => Context;
+  /** The built finance console (console/dist), served under /console/. */
+  consoleDir?: string;
+  /** Who the local sign-in signs in: the first by default, another by `login_hint` (e-mail or sub). */
+  signInUsers?: Omit<LocalUser, 'exp'>[];
+  /** Life of the ID tokens the local sign-in issues (Cognito's default: one hour). */
+  sessionTtlSeconds?: number;
 }
+
+/** The console's app client id in the local sign-in (config.json tells the console). */
+export const LOCAL_CONSOLE_CLIENT_ID = 'sollecito-console-local';
+export const CONSOLE_PATH = '/console/';
+const AUTH_PATH = '/local-auth';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+interface PendingCode {
+  user: Omit<LocalUser, 'exp'>;
+  challenge: string;
+  redirectUri: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64url');
 
 export class LocalHttpApi {
   private readonly tokens = new Map<string, LocalUser>();
+  private readonly codes = new Map<string, PendingCode>();
+  private readonly refreshTokens = new Map<string, Omit<LocalUser, 'exp'>>();
   private server?: Server;
 
   constructor(private readonly opts: HttpApiOptions) {}
@@ -55,11 +98,162 @@ export class LocalHttpApi {
     return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
+  /** The URL `npm start` prints: the console, signing in as the first sign-in user (or the one named). */
+  consoleUrl(base: string, loginHint?: string): string {
+    return `${base}${CONSOLE_PATH}${loginHint ? `?login_hint=${encodeURIComponent(loginHint)}` : ''}`;
+  }
+
+  /** A JWT-shaped ID token (payload readable by the console; the server trusts only its own list, not a signature). */
+  private issueIdToken(user: Omit<LocalUser, 'exp'>, origin: string): { token: string; expiresIn: number } {
+    const expiresIn = this.opts.sessionTtlSeconds ?? 3600;
+    const iat = Math.floor(Date.now() / 1000);
+    const payload = {
+      sub: user.sub,
+      email: user.email,
+      'cognito:groups': user.groups,
+      token_use: 'id',
+      aud: LOCAL_CONSOLE_CLIENT_ID,
+      iss: `${origin}${AUTH_PATH}`,
+      iat,
+      exp: iat + expiresIn,
+    };
+    const token = `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT', kid: 'local' }))}.${b64url(JSON.stringify(payload))}.${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, { ...user, exp: payload.exp });
+    return { token, expiresIn };
+  }
+
+  /** The console and the local sign-in; false when the request is for neither. */
+  private serveConsole(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): boolean {
+    const path = url.pathname;
+    const origin = `http://${req.headers.host ?? `127.0.0.1:${this.opts.port}`}`;
+    const consoleHeaders = consoleSecurityHeaders({ https: false });
+    if (path === '/console') {
+      send(res, { statusCode: 302, headers: { location: `${CONSOLE_PATH}${url.search}` } });
+      return true;
+    }
+    if (path.startsWith(CONSOLE_PATH) && req.method === 'GET') {
+      if (path === `${CONSOLE_PATH}config.json`) {
+        send(res, {
+          statusCode: 200,
+          headers: { ...consoleHeaders, 'content-type': 'application/json', 'cache-control': 'no-store' },
+          body: JSON.stringify({ authority: `${origin}${AUTH_PATH}`, clientId: LOCAL_CONSOLE_CLIENT_ID, scopes: 'openid email profile', apiBase: '', environment: 'local' }),
+        });
+        return true;
+      }
+      const dir = this.opts.consoleDir;
+      const rel = path.slice(CONSOLE_PATH.length) || 'index.html';
+      const file = dir ? normalize(join(dir, rel)) : undefined;
+      if (!dir || !file || !file.startsWith(normalize(dir) + sep) || !existsSync(file) || !statSync(file).isFile() || rel.split('/').some((p) => p.startsWith('.'))) {
+        send(res, { statusCode: 404, headers: { ...consoleHeaders, 'content-type': 'text/plain' }, body: dir ? 'Not found' : 'The console is not built: npm start builds it.' });
+        return true;
+      }
+      const hashed = rel.startsWith('assets/');
+      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+      // Compressed as CloudFront does, so the browser tests measure what a user downloads.
+      const gzip = /^(text\/|application\/json|image\/svg)/.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const content = readFileSync(file);
+      res.writeHead(200, {
+        ...consoleHeaders,
+        'content-type': type,
+        // Hashed file names never change; the page and its settings are checked every time.
+        'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      });
+      res.end(gzip ? gzipSync(content) : content);
+      return true;
+    }
+    if (!path.startsWith(`${AUTH_PATH}/`)) return false;
+    const json = (status: number, value: unknown) =>
+      send(res, { statusCode: status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(value) });
+    const users = this.opts.signInUsers ?? [];
+    const consoleUri = (u: string | null) => u !== null && u.startsWith(`${origin}${CONSOLE_PATH}`);
+    switch (`${req.method} ${path.slice(AUTH_PATH.length)}`) {
+      case 'GET /oauth2/authorize': {
+        const q = url.searchParams;
+        const redirectUri = q.get('redirect_uri');
+        const challenge = q.get('code_challenge');
+        if (q.get('client_id') !== LOCAL_CONSOLE_CLIENT_ID || !consoleUri(redirectUri)) {
+          json(400, { error: 'invalid_request', error_description: 'unknown client_id or redirect_uri' });
+          return true;
+        }
+        const back = new URL(redirectUri!);
+        const state = q.get('state');
+        if (state) back.searchParams.set('state', state);
+        const hint = q.get('login_hint');
+        const user = (hint ? users.find((u) => u.email === hint || u.sub === hint || u.groups.includes(hint as LocalUser['groups'][number])) : undefined) ?? users[0];
+        if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !challenge || !user) {
+          back.searchParams.set('error', user ? 'invalid_request' : 'access_denied');
+          back.searchParams.set('error_description', user ? 'authorization code with PKCE (S256) only' : 'no local user to sign in');
+        } else {
+          const code = randomBytes(24).toString('base64url');
+          this.codes.set(code, { user, challenge, redirectUri: redirectUri!, expiresAt: Date.now() + 60_000 });
+          back.searchParams.set('code', code);
+        }
+        send(res, { statusCode: 302, headers: { location: back.href, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } });
+        return true;
+      }
+      case 'POST /oauth2/token': {
+        const form = new URLSearchParams(body.toString('utf8'));
+        if (form.get('client_id') !== LOCAL_CONSOLE_CLIENT_ID) {
+          json(400, { error: 'invalid_client' });
+          return true;
+        }
+        if (form.get('grant_type') === 'authorization_code') {
+          const code = form.get('code') ?? '';
+          const pending = this.codes.get(code);
+          this.codes.delete(code);
+          const verifier = form.get('code_verifier') ?? '';
+          if (!pending || pending.expiresAt < Date.now() || pending.redirectUri !== form.get('redirect_uri') || b64url(createHash('sha256').update(verifier).digest()) !== pending.challenge) {
+            json(400, { error: 'invalid_grant' });
+            return true;
+          }
+          const id = this.issueIdToken(pending.user, origin);
+          const refresh = randomBytes(32).toString('base64url');
+          this.refreshTokens.set(refresh, pending.user);
+          json(200, { id_token: id.token, access_token: id.token, refresh_token: refresh, token_type: 'Bearer', expires_in: id.expiresIn });
+          return true;
+        }
+        if (form.get('grant_type') === 'refresh_token') {
+          const user = this.refreshTokens.get(form.get('refresh_token') ?? '');
+          if (!user) {
+            json(400, { error: 'invalid_grant' });
+            return true;
+          }
+          const id = this.issueIdToken(user, origin);
+          json(200, { id_token: id.token, access_token: id.token, token_type: 'Bearer', expires_in: id.expiresIn });
+          return true;
+        }
+        json(400, { error: 'unsupported_grant_type' });
+        return true;
+      }
+      case 'POST /oauth2/revoke': {
+        const form = new URLSearchParams(body.toString('utf8'));
+        this.refreshTokens.delete(form.get('token') ?? '');
+        json(200, {});
+        return true;
+      }
+      case 'GET /logout': {
+        const logoutUri = url.searchParams.get('logout_uri');
+        if (url.searchParams.get('client_id') !== LOCAL_CONSOLE_CLIENT_ID || !consoleUri(logoutUri)) {
+          json(400, { error: 'invalid_request', error_description: 'unknown client_id or logout_uri' });
+          return true;
+        }
+        send(res, { statusCode: 302, headers: { location: logoutUri!, 'cache-control': 'no-store' } });
+        return true;
+      }
+      default:
+        json(404, { error: 'not_found' });
+        return true;
+    }
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    if (this.serveConsole(req, res, url, Buffer.concat(chunks))) return;
     // The customer pages: the links (/c/…) and the SMS short links (/s/…).
     const isCustomer = path === '/c' || path.startsWith('/c/') || path.startsWith('/s/');
     const isPublic = isCustomer || (req.method === 'GET' && path === '/health');
