@@ -202,8 +202,10 @@ export const NextStep = z
     step: z.union([StageId, z.literal('promiseCheck')]),
     at: IsoDateTime,
     reason: z.string(),
+    /** Every stage still to come, in order, with when the planner places it now (empty while a promise or pause is waited for). */
+    planned: z.array(z.object({ stage: StageId, at: IsoDateTime })),
   })
-  .register(responseSchemas, { id: 'NextStep', description: 'What the timeline does next, and when.' });
+  .register(responseSchemas, { id: 'NextStep', description: 'What the timeline does next, and when, and the stages planned after it.' });
 
 export const InvoiceDetail = z
   .object({

@@ -350,7 +350,24 @@ describe('reading invoices', () => {
     expect(res.body.promises.map((e: { type: string }) => e.type)).toEqual(['promise']);
     expect(res.body.notes).toHaveLength(1);
     expect(res.body.sending).toBe(false);
+    // Under a promise the timeline waits for the check the day after it.
+    expect(res.body.next).toMatchObject({ step: 'promiseCheck', planned: [] });
+    expect(res.body.next.at.slice(0, 10) > '2026-03-25').toBe(true);
     expect((await api({ method: 'GET', path: '/v1/invoices/NOPE' })).status).toBe(404);
+  });
+
+  it('shows what the timeline does next and the stages planned after it, as the planner places them now', async () => {
+    const { inv } = await chased();
+    const res = await api({ method: 'GET', path: `/v1/invoices/${inv.invoiceId}`, user: viewerUser });
+    const next = res.body.next as { step: string; at: string; reason: string; planned: { stage: string; at: string }[] };
+    expect(next.planned.length).toBeGreaterThan(1);
+    expect(next.planned[0]).toEqual({ stage: next.step, at: next.at });
+    expect(next.planned.map((p) => p.at)).toEqual([...next.planned.map((p) => p.at)].sort());
+    expect(next.planned.map((p) => p.stage)).toContain('creditHold');
+    expect(Date.parse(next.at)).toBeGreaterThanOrEqual(Date.parse('2026-03-10T00:00:00Z'));
+    const paid = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/payments`, body: { amount: inv.amount, date: '2026-03-09' } });
+    expect(paid.status).toBe(201);
+    expect((await api({ method: 'GET', path: `/v1/invoices/${inv.invoiceId}` })).body.next).toBeNull();
   });
 });
 

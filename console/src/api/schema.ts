@@ -852,6 +852,12 @@ export interface components {
             /** Format: date-time */
             at: string;
             reason: string;
+            planned: {
+                /** @enum {string} */
+                stage: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+                /** Format: date-time */
+                at: string;
+            }[];
         };
         InvoiceDetail: {
             invoice: components["schemas"]["Invoice"];

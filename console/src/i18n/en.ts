@@ -123,6 +123,7 @@ export const en = {
   'invoice.next': 'What happens next',
   'invoice.nextAt': '{step} on {when}',
   'invoice.noNext': 'Nothing planned: the reminder timeline is not waiting for a step.',
+  'invoice.planned': 'Planned after it',
   'invoice.sending': 'A reminder is being sent right now.',
   'invoice.deferral': '{stage} deferred until {when}: {reason}',
   'invoice.pausedUntil': 'Paused until {day}: {reason}',

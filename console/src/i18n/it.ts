@@ -125,6 +125,7 @@ export const it: Messages = {
   'invoice.next': 'Cosa succede dopo',
   'invoice.nextAt': '{step} il {when}',
   'invoice.noNext': 'Nulla in programma: il sollecito non attende alcuna fase.',
+  'invoice.planned': 'In programma dopo',
   'invoice.sending': 'Un sollecito è in invio proprio ora.',
   'invoice.deferral': '{stage} rinviato al {when}: {reason}',
   'invoice.pausedUntil': 'In pausa fino al {day}: {reason}',

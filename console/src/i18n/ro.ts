@@ -125,6 +125,7 @@ export const ro: Messages = {
   'invoice.next': 'Ce urmează',
   'invoice.nextAt': '{step} pe {when}',
   'invoice.noNext': 'Nimic planificat: urmărirea nu așteaptă nicio etapă.',
+  'invoice.planned': 'Planificat după',
   'invoice.sending': 'Un memento se trimite chiar acum.',
   'invoice.deferral': '{stage} amânat până la {when}: {reason}',
   'invoice.pausedUntil': 'În pauză până pe {day}: {reason}',

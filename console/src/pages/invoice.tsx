@@ -294,6 +294,13 @@ export const InvoicePage = ({ invoiceId }: { invoiceId: string }) => {
                   {inv.pause && <li>{inv.pause.until ? t('invoice.pausedUntil', { day: dayText(locale, inv.pause.until), reason: inv.pause.reason }) : t('invoice.pausedOpen', { reason: inv.pause.reason })}</li>}
                   {inv.failure && <li class="warning">{t('invoice.failure', { state: inv.failure.state, error: inv.failure.error })}</li>}
                 </ul>
+                {d.next && d.next.planned.length > 1 && (
+                  <ol class="notes" aria-label={t('invoice.planned')}>
+                    {d.next.planned.slice(1).map((p) => (
+                      <li key={p.stage}>{t('invoice.nextAt', { step: tx('stage', p.stage), when: instant(locale, p.at) })}</li>
+                    ))}
+                  </ol>
+                )}
                 {inv.plan && (
                   <table>
                     <caption>{t('invoice.plan')}</caption>
