@@ -7,31 +7,13 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { FeedMark } from '../domain/bank/statement-freshness.js';
+import { StatementReadRecord } from '../domain/bank/statement-read.js';
 import type { StatementFeed, StatementRecord } from '../app/ports/statement-feed.js';
 import type { Table } from './dynamo/client.js';
 import { unlessConditionFails } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll } from './dynamo/query.js';
 
-const ReadItem = z.object({
-  key: z.string(),
-  readAt: z.string(),
-  format: z.optional(z.string()),
-  credits: z.number(),
-  returns: z.number(),
-  added: z.number(),
-  duplicates: z.number(),
-  debitsSkipped: z.number(),
-  pendingSkipped: z.number(),
-  refusedAccounts: z.array(z.string()),
-  rejected: z.number(),
-  fileRejected: z.boolean(),
-  reportKey: z.optional(z.string()),
-  matched: z.optional(z.number()),
-  suggested: z.optional(z.number()),
-  unmatched: z.optional(z.number()),
-  payments: z.optional(z.number()),
-});
 const FeedItem = z.object({ account: z.string(), lastDay: z.string(), receivedAt: z.string(), fileKey: z.string() });
 
 export class DynamoStatementFeed implements StatementFeed {
@@ -70,7 +52,7 @@ export class DynamoStatementFeed implements StatementFeed {
       KeyConditionExpression: opts.key ? 'pk = :pk AND sk = :sk' : 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': files.pk, ':sk': files.sk },
     });
-    const reads: StatementRecord[] = items.map((item) => ReadItem.parse(item));
+    const reads: StatementRecord[] = items.map((item) => StatementReadRecord.parse(item));
     return reads.sort((a, b) => (a.readAt < b.readAt ? 1 : a.readAt > b.readAt ? -1 : 0)).slice(0, opts.limit ?? reads.length);
   }
 }

@@ -3,6 +3,7 @@
  * uploaded as it is, and what reading each file did. Registered for the OpenAPI document.
  */
 import * as z from 'zod/mini';
+import { StatementReadRecord } from '../domain/bank/statement-read.js';
 import { responseSchemas } from './schemas.js';
 
 /** A file name a person would give it; the key in the bucket is made from it. */
@@ -25,26 +26,7 @@ export const StatementListQuery = z.strictObject({
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500))),
 });
 
-export const StatementRead = z
-  .object({
-    key: z.string(),
-    readAt: z.string(),
-    format: z.optional(z.string()),
-    credits: z.number(),
-    returns: z.number(),
-    added: z.number(),
-    duplicates: z.number(),
-    debitsSkipped: z.number(),
-    pendingSkipped: z.number(),
-    refusedAccounts: z.array(z.string()),
-    rejected: z.number(),
-    fileRejected: z.boolean(),
-    reportKey: z.optional(z.string()),
-    matched: z.optional(z.number()),
-    suggested: z.optional(z.number()),
-    unmatched: z.optional(z.number()),
-    payments: z.optional(z.number()),
-  })
+export const StatementRead = StatementReadRecord
   .register(responseSchemas, { id: 'StatementRead', description: 'What reading one statement file did: credits stored (new, repeated), returns, debits and pending entries skipped, rejections, and what the matcher decided.' });
 
 export const StatementList = z

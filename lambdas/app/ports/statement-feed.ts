@@ -4,28 +4,10 @@
  * reading each file did, for the finance team (GET /v1/bank-statements).
  */
 import type { FeedMark } from '../../domain/bank/statement-freshness.js';
+import type { StatementReadRecord } from '../../domain/bank/statement-read.js';
 
 /** What reading one statement file did (app/bank/ingest-statement.ts StatementSummary, as kept). */
-export interface StatementRecord {
-  key: string;
-  readAt: string;
-  format?: string;
-  credits: number;
-  returns: number;
-  added: number;
-  duplicates: number;
-  debitsSkipped: number;
-  pendingSkipped: number;
-  refusedAccounts: string[];
-  rejected: number;
-  fileRejected: boolean;
-  /** The rejection report beside the file (rejected/<key>.errors.json), when there was one. */
-  reportKey?: string;
-  matched?: number;
-  suggested?: number;
-  unmatched?: number;
-  payments?: number;
-}
+export type StatementRecord = StatementReadRecord;
 
 export interface StatementFeed {
   /** Keeps the mark unless a newer statement (a later `lastDay`) was seen for the account. */
