@@ -14,6 +14,8 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { electronicFormatIBAN } from 'ibantools';
 import type { BankCreditDecision, BankCreditRecord, BankCreditStatus, RemovableDecisionField } from '../domain/bank/credit-records.js';
+import { newCustomerCredit } from '../domain/commands/customer-credit.js';
+import type { ContactEvent } from '../domain/model.js';
 import { contactEvent } from '../domain/shared/contact-event.js';
 import { formatMoney } from '../domain/shared/format.js';
 import type { BankCreditListOptions, BankCreditRepository, CustomerCredit } from '../app/ports/bank-credits.js';
@@ -27,7 +29,7 @@ import { customerEventToItem } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
 import { TABLE_SCHEMA } from './dynamo/schema.js';
 import { queryAll } from './dynamo/query.js';
-import { transactionPart } from './dynamo/transaction-part.js';
+import { transactionPart, type TransactItem } from './dynamo/transaction-part.js';
 
 const PUT_CONCURRENCY = 8;
 
@@ -197,7 +199,8 @@ export class DynamoBankCredits implements BankCreditRepository {
     );
   }
 
-  async recordCustomerCredit(c: CustomerCredit): Promise<boolean> {
+  async recordCustomerCredit(input: CustomerCredit): Promise<boolean> {
+    const c = newCustomerCredit(input);
     const entry = contactEvent({
       tenantId: c.tenantId,
       invoiceId: '',
@@ -234,6 +237,9 @@ export class DynamoBankCredits implements BankCreditRepository {
   }
 
   async removeCustomerCredit(input: { tenantId: string; customerId: string; creditId: string; at: string; by: string; why: string }): Promise<boolean> {
+    // What it paid already stays paid: the log says where, for the finance team to look at.
+    const applied = (await this.getCustomerCredit(input.tenantId, input.customerId, input.creditId))?.applications ?? [];
+    const used = applied.length > 0 ? ` Already applied: ${applied.map((a) => `invoice ${a.invoiceNumber} (${a.amount})`).join(', ')}; those payments stay.` : '';
     const entry = contactEvent({
       tenantId: input.tenantId,
       invoiceId: '',
@@ -242,7 +248,12 @@ export class DynamoBankCredits implements BankCreditRepository {
       channel: 'system',
       actor: input.by,
       outcome: 'recorded',
-      details: { kind: 'customerCreditRemoved', creditId: input.creditId, text: `The customer's credit from bank credit ${input.creditId} was taken away: ${input.why}.` },
+      details: {
+        kind: 'customerCreditRemoved',
+        creditId: input.creditId,
+        ...(applied.length > 0 ? { applied: applied.map((a) => ({ invoiceId: a.invoiceId, paymentId: a.paymentId, amount: a.amount })) } : {}),
+        text: `The customer's credit from bank credit ${input.creditId} was taken away: ${input.why}.${used}`,
+      },
     });
     return unlessConditionFails(
       this.table.doc.send(
@@ -256,6 +267,63 @@ export class DynamoBankCredits implements BankCreditRepository {
       true,
       false,
     );
+  }
+
+  async getCustomerCredit(tenantId: string, customerId: string, creditId: string): Promise<CustomerCredit | undefined> {
+    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.customerCredit(tenantId, customerId, creditId), ConsistentRead: true }));
+    return Item ? itemToCustomerCredit(Item) : undefined;
+  }
+
+  customerCreditApplicationItem(tenantId: string, customerId: string, creditId: string, invoiceId: string, at: string): TransactionPart {
+    return transactionPart({
+      Put: {
+        TableName: this.table.name,
+        Item: { ...keys.customerCreditApplication(tenantId, invoiceId, creditId), entity: 'customerCreditApplication', tenantId, customerId, invoiceId, creditId, at },
+        ConditionExpression: itemIsNew,
+      },
+    });
+  }
+
+  customerCreditChange(before: CustomerCredit, after: CustomerCredit, entry: ContactEvent): TransactionPart[] {
+    return this.creditChangeItems(before, after, entry).map(transactionPart);
+  }
+
+  changeCustomerCredit(before: CustomerCredit, after: CustomerCredit, entry: ContactEvent): Promise<boolean> {
+    return unlessConditionFails(this.table.doc.send(new TransactWriteCommand({ TransactItems: this.creditChangeItems(before, after, entry) })), true, false);
+  }
+
+  /**
+   * The credit's update, conditioned on what is left and its status as `before` read them (absent
+   * stays absent: a credit kept before credits were applied), and the customer's log entry.
+   */
+  private creditChangeItems(before: CustomerCredit, after: CustomerCredit, entry: ContactEvent): TransactItem[] {
+    const names: Record<string, string> = { '#rem': 'remaining', '#st': 'status' };
+    const values: Record<string, unknown> = {};
+    const conditions = [itemExists];
+    conditions.push(before.remaining === undefined ? 'attribute_not_exists(#rem)' : '#rem = :wasRem');
+    if (before.remaining !== undefined) values[':wasRem'] = before.remaining;
+    conditions.push(before.status === undefined ? 'attribute_not_exists(#st)' : '#st = :wasSt');
+    if (before.status !== undefined) values[':wasSt'] = before.status;
+    const sets: string[] = [];
+    (['remaining', 'status', 'applications', 'refund'] as const).forEach((f, i) => {
+      if (after[f] === undefined) return;
+      names[`#c${i}`] = f;
+      values[`:c${i}`] = after[f];
+      sets.push(`#c${i} = :c${i}`);
+    });
+    return [
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.customerCredit(before.tenantId, before.customerId, before.creditId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: all(...conditions),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      { Put: { TableName: this.table.name, Item: customerEventToItem(before.customerId, entry), ConditionExpression: itemIsNew } },
+    ];
   }
 
   async customerCredits(tenantId: string, customerId: string): Promise<CustomerCredit[]> {

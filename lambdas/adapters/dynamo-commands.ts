@@ -6,7 +6,9 @@
  *      `attribute_not_exists(sendingUntil) OR sendingUntil < :now`;
  *   2. Put of the payment record (payments only), or the payment record marked reversed
  *      (reversals only: it must exist with the reversed amount and not be reversed yet);
- *   3. Put of the contact-log entries, with the acting user.
+ *   3. Put of the contact-log entries, with the acting user;
+ *   then the caller's `once` item (AlreadyDoneError when it exists) and its `joined` writes
+ *   (JoinedWriteRefused when one finds its item changed: a customer credit applied meanwhile).
  * A held lease is waited out (a send in flight finishes first), any other change is re-read and
  * decided again. Once this commits, every later claim sees the new status or run and fails, so
  * when the API answers no reminder can leave. Only then is the running execution stopped, with a
@@ -19,6 +21,7 @@ import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js
 import {
   AlreadyDoneError,
   InvoiceBusyError,
+  JoinedWriteRefused,
   NotFoundError,
   type Commands,
   type InvoiceCommandOptions,
@@ -151,12 +154,16 @@ export class DynamoCommands implements Commands {
       const reversalIndex = decision.reversal ? (decision.payment ? 2 : 1) : -1;
       const once = options.once ? transactItemOf(options.once) : undefined;
       const onceIndex = once ? items.push(once) - 1 : -1;
+      // Writes of another aggregate that follow from this decision (a customer credit lowered).
+      const joinedFrom = items.length;
+      if (options.joined) items.push(...options.joined(decision).map(transactItemOf));
       try {
         await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (err) {
         const codes = cancellationCodes(err);
         if (!codes) throw err;
         if (onceIndex >= 0 && codes[onceIndex] === 'ConditionalCheckFailed') throw new AlreadyDoneError(`invoice ${invoiceId}: ${String(once?.Put?.Item?.sk)} was already written`);
+        if (codes.slice(joinedFrom).includes('ConditionalCheckFailed')) throw new JoinedWriteRefused(`invoice ${invoiceId}: a write joined to the command found its item changed`);
         const retryable = codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict');
         if (!retryable && reversalIndex >= 0 && codes[reversalIndex] === 'ConditionalCheckFailed') {
           const r = decision.reversal!;

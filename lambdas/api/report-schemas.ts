@@ -56,6 +56,7 @@ export const AgeingReportResource = z
     needsContact: z.array(z.object(InvoiceRow)),
     results: z.object({
       collected: z.array(z.object({ currency: Currency, amount: MinorUnits, payments: z.int() })),
+      takenBack: z.array(z.object({ currency: Currency, amount: MinorUnits, payments: z.int() })),
       byStage: z.array(z.object({ stage: StageBefore, currency: Currency, amount: MinorUnits, payments: z.int() })),
     }),
     withAgency: z.array(z.object({ currency: Currency, amount: MinorUnits, invoices: z.int() })),
@@ -75,5 +76,5 @@ export const AgeingReportResource = z
   .register(responseSchemas, {
     id: 'AgeingReport',
     description:
-      'Open amounts per currency in ageing buckets (tenant time zone), per customer, DSO (simple method: receivables ÷ credit sales of the last 90 days × 90), the week\'s promises, broken promises, disputes, calls due, credit holds, invoices without a contact, money collected per preceding stage, invoices with the agency, and outcome analytics. Amounts are minor units, never summed across currencies.',
+      'Open amounts per currency in ageing buckets (tenant time zone), per customer, DSO (simple method: receivables ÷ credit sales of the last 90 days × 90), the week\'s promises, broken promises, disputes, calls due, credit holds, invoices without a contact, money collected per preceding stage (payments taken back since left out, those of earlier weeks taken back this week shown apart), invoices with the agency, and outcome analytics. Amounts are minor units, never summed across currencies.',
   });

@@ -23,6 +23,7 @@ import {
   Language,
   MinorUnits,
   OfficeHours,
+  PaymentSource,
   PolicyId,
   StageId,
   TimeZone,
@@ -189,6 +190,8 @@ export const PaymentResource = z
     reference: z.optional(z.string()),
     recordedAt: IsoDateTime,
     actor: z.string(),
+    /** Where it came from: a bank statement's entry, the API, a customer link, the customer's own credit ('credit', method 'offset'). */
+    source: z.optional(PaymentSource),
     /** The payment was taken back (returned by the bank, or its match undone): it no longer counts as paid. */
     reversed: z.optional(z.object({ at: IsoDateTime, by: z.string(), kind: z.enum(['return', 'undo']), reason: z.optional(z.string()), creditId: z.optional(z.string()) })),
   })

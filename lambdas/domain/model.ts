@@ -334,12 +334,13 @@ export const ContactEvent = z.object({
 export type ContactEvent = z.infer<typeof ContactEvent>;
 
 export const PaymentSource = z.object({
-  kind: z.enum(['statement', 'api', 'link']),
+  /** 'credit': the customer's own credit (an overpayment's or a credit note's rest) offset against the invoice (domain/commands/customer-credit.ts). */
+  kind: z.enum(['statement', 'api', 'link', 'credit']),
   /** The statement's object key (bank/…). */
   file: z.optional(z.string()),
   /** The entry's 1-based index in that file. */
   entry: z.optional(z.number()),
-  /** The bank credit (adapters/dynamo-bank-credits.ts) the payment was applied from. */
+  /** The bank credit (adapters/dynamo-bank-credits.ts) the payment was applied from; for 'credit', the customer credit's id. */
   creditId: z.optional(z.string()),
 });
 export type PaymentSource = z.infer<typeof PaymentSource>;

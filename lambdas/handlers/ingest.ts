@@ -87,7 +87,7 @@ const fromEnvironment = (): IngestDeps => ({
   customerDirectory: deps.customerDirectory,
   documents: deps.blobs(),
   // Credit notes net off their invoices; the table stream re-plans or stops their executions.
-  creditNotes: { commands: deps.commandsWithoutWorkflow(), bankCredits: deps.bankCredits() },
+  creditNotes: { commands: deps.commandsWithoutWorkflow(), bankCredits: deps.bankCredits(), customerCreditOffer: { tasks: deps.tasks(), invoices: deps.invoices() } },
   idempotencyStore: deps.idempotencyStore(),
   now: () => clock.now(),
   logger,

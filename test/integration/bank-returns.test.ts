@@ -26,6 +26,9 @@ import { creditorReferenceFor } from '../../lambdas/domain/money/creditor-refere
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { reactionsTo } from '../../lambdas/domain/timeline/invoice-reactions.js';
+import { recordInvoiceActivity } from '../../lambdas/app/timeline/record-invoice-activity.js';
+import { withoutReversed } from '../../lambdas/domain/reports/activity.js';
+import { timelineDeps } from '../support/timeline-deps.js';
 
 const table = await useLocalTable();
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -77,6 +80,8 @@ const poller = localStreamPoller(table, {
     for (const record of event.Records) {
       const c = invoiceChangeOf(record);
       if (typeof c === 'string') continue;
+      // What the weekly report reads (record-invoice-activity.ts, as the table-stream function runs it).
+      await recordInvoiceActivity(timelineDeps(), { ...(c.beforeInvoice ? { before: c.beforeInvoice } : {}), ...(c.afterInvoice ? { after: c.afterInvoice } : {}) });
       for (const r of reactionsTo(c.change, c.before, c.after)) {
         if ((r.action === 'start' || r.action === 'restart') && c.after) started.push(executionName(c.after.tenantId, c.after.invoiceId, c.after.revision, c.after.run));
       }
@@ -207,6 +212,14 @@ describe('an SDD collection returned AM04 (camt.053, then camt.054)', () => {
     // The stream restarts the timeline under the new run.
     await drain();
     expect(started).toEqual([executionName(T, inv.invoiceId, view.invoice.revision, view.invoice.run)]);
+
+    // The weekly report's feed: the payment collected, then taken back on the day of the return; it no longer counts.
+    const feed = (await new DynamoReports(tableFromEnv()).activity(T, '2026-03-01', '2026-03-31')).filter((a) => a.invoiceId === inv.invoiceId);
+    expect(feed.filter((a) => a.kind === 'collected' || a.kind === 'reversed')).toEqual([
+      expect.objectContaining({ kind: 'collected', amount: 15_000, paymentId: paid.payments[0]!.paymentId }),
+      expect.objectContaining({ kind: 'reversed', amount: 15_000, paymentId: paid.payments[0]!.paymentId, reason: 'return', date: '2026-03-20' }),
+    ]);
+    expect(withoutReversed(feed).filter((a) => a.kind === 'collected' || (a.kind === 'closed' && a.outcome === 'paid'))).toEqual([]);
 
     // The same notification again: stored once, acted on once.
     const again = await ingest('bank/2026-03-09-again.camt054.xml', xml);

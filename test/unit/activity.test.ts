@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Invoice, type InvoiceInput } from '../../lambdas/domain/model.js';
-import { activityFromChange, activityId, stageBefore, type InvoiceChange } from '../../lambdas/domain/reports/activity.js';
+import { activityFromChange, activityId, stageBefore, withoutReversed, type ActivityItem, type InvoiceChange } from '../../lambdas/domain/reports/activity.js';
 
 const inv = (over: Partial<InvoiceInput> = {}): Invoice =>
   Invoice.parse({
@@ -103,6 +103,35 @@ describe('activity from an invoice change', () => {
       change({ before: promised, after: keptInPart, payments: [{ paymentId: 'p', amount: 3_000, date: '2026-02-28', recordedAt: '2026-02-28T07:00:00Z' }] }),
     ).map((i) => i.kind);
     expect(kinds).toEqual(['collected']);
+  });
+
+  it('records a payment taken back on the day it was taken back, once per payment, and nothing for a later change', () => {
+    const paid = inv({ amountPaid: 10_000, status: 'paid', updatedAt: '2026-03-02T09:00:00Z' });
+    const reopened = inv({ amountPaid: 4_000, status: 'open', updatedAt: '2026-03-03T23:30:00Z' });
+    const payments = [
+      { paymentId: 'p1', amount: 4_000, date: '2026-02-20', recordedAt: '2026-02-20T09:00:00Z' },
+      // Returned by the bank at 00:30 on the 4th in Rome.
+      { paymentId: 'p2', amount: 6_000, date: '2026-03-02', recordedAt: '2026-03-02T09:00:00Z', reversed: { at: '2026-03-03T23:30:00Z', kind: 'return' as const } },
+    ];
+    const items = activityFromChange(change({ before: paid, after: reopened, payments }));
+    expect(items).toEqual([expect.objectContaining({ kind: 'reversed', date: '2026-03-04', amount: 6_000, paymentId: 'p2', reason: 'return' })]);
+    expect(activityId(items[0]!)).toBe('REVERSED#I1#p2');
+    // A later change that does not lower what was paid writes no reversal again.
+    expect(activityFromChange(change({ before: reopened, after: inv({ amountPaid: 4_000, status: 'promised', updatedAt: '2026-03-05T09:00:00Z' }), payments })).map((i) => i.kind)).not.toContain('reversed');
+  });
+
+  it('leaves out of the feed the payments taken back and the "paid" closings a reversal undid', () => {
+    const base = { tenantId: 'acme', number: '2026/1', customerId: 'C1', dueDate: '2026-02-09', currency: 'EUR' };
+    const feed: ActivityItem[] = [
+      { ...base, invoiceId: 'I1', kind: 'collected', date: '2026-03-02', amount: 6_000, paymentId: 'p1', valueDate: '2026-03-02', afterStage: 'dueDate', policy: 'standard' },
+      { ...base, invoiceId: 'I1', kind: 'closed', outcome: 'paid', date: '2026-03-02', amount: 6_000, policy: 'standard', lastStage: 'dueDate' },
+      { ...base, invoiceId: 'I1', kind: 'reversed', date: '2026-03-04', amount: 6_000, paymentId: 'p1', reason: 'return' },
+      // Paid again later: that payment and closing stay.
+      { ...base, invoiceId: 'I1', kind: 'collected', date: '2026-03-06', amount: 6_000, paymentId: 'p2', valueDate: '2026-03-06', afterStage: 'firstOverdue', policy: 'standard' },
+      { ...base, invoiceId: 'I1', kind: 'closed', outcome: 'paid', date: '2026-03-06', amount: 6_000, policy: 'standard', lastStage: 'firstOverdue' },
+      { ...base, invoiceId: 'I2', kind: 'collected', date: '2026-03-02', amount: 1_000, paymentId: 'p1', valueDate: '2026-03-02', afterStage: 'none', policy: 'standard' },
+    ];
+    expect(withoutReversed(feed).map((a) => `${a.invoiceId} ${a.kind} ${a.date}`)).toEqual(['I1 collected 2026-03-06', 'I1 closed 2026-03-06', 'I2 collected 2026-03-02']);
   });
 
   it('records escalations and write-offs with what was still due', () => {

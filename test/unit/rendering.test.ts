@@ -242,6 +242,24 @@ describe('renderMessage: one invoice', () => {
     expect(m.text).toMatch(/mulțumim/);
   });
 
+  it("shows the customer's open credits beside what is due, each with where it came from, and never nets them off", () => {
+    const credits = [
+      { amount: 4_550, currency: 'EUR', at: '2026-03-09T23:30:00Z' },
+      { amount: 12_000, currency: 'EUR', at: '2026-02-02T10:00:00Z', creditNote: 'NC-7' },
+    ];
+    const italian = renderMessage(input({ credits }));
+    // The overpayment read at 23:30 UTC on the 9th was the 10th in Rome, the customer's day.
+    expect(plain(italian.text)).toMatch(/Credito a vostro favore\n- Pagamento in eccedenza del 10 marzo 2026: 45,50 €\n- Nota di credito NC-7 del 2 febbraio 2026: 120,00 €/);
+    expect(plain(italian.html)).toContain('Nota di credito NC-7 del 2 febbraio 2026');
+    // The amount due stays the invoice's: the credit is the finance team's to apply.
+    expect(plain(italian.text)).toContain('1.234,56 €');
+    expect(italian.paymentQr ?? renderMessage(input({ credits, paymentQrSrc: 'cid:qr' })).paymentQr).toContain('EUR1234.56');
+    const en = renderMessage(input({ language: 'en', kind: 'thankYou', credits: credits.slice(0, 1), lines: [line({ kind: 'thankYou', amountDue: 0, daysLate: 0 })] }));
+    expect(plain(en.text)).toContain('Credit in your favour\n- Paid in excess on 10 March 2026: €45.50');
+    expect(renderMessage(input()).text).not.toContain('Credito a vostro favore');
+    expect(renderMessage(input({ credits: [{ amount: 0, currency: 'EUR', at: '2026-03-09T10:00:00Z' }] })).text).not.toContain('Credito a vostro favore');
+  });
+
   it('formats amounts in the currency of the invoice for the locale of the customer', () => {
     const gbp = renderMessage(input({ language: 'en', lines: [line({}, { currency: 'GBP' })] }));
     expect(plain(gbp.text)).toContain('£1,234.56');

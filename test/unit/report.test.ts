@@ -174,6 +174,28 @@ describe('the week', () => {
     ]);
   });
 
+  it('leaves out what was taken back, and shows apart what an earlier week collected and this week took back', () => {
+    const pay = (paymentId: string, amount: number, date: string) =>
+      act({ kind: 'collected', invoiceId: `I-${paymentId}`, amount, afterStage: 'dueDate', date, paymentId, valueDate: date, policy: 'standard' } as never);
+    const back = (paymentId: string, amount: number, date: string) => act({ kind: 'reversed', invoiceId: `I-${paymentId}`, amount, date, paymentId, reason: 'return' } as never);
+    const r = buildAgeingReport(
+      base({
+        activity: [
+          pay('a', 1_000, '2026-03-03'),
+          back('a', 1_000, '2026-03-05'), // collected and returned this week: neither
+          pay('b', 2_000, '2026-02-27'),
+          back('b', 2_000, '2026-03-04'), // collected the week before, returned this week
+          pay('c', 4_000, '2026-03-04'),
+          pay('d', 8_000, '2026-02-20'),
+          back('d', 8_000, '2026-02-25'), // both before the week
+        ],
+      }),
+    );
+    expect(r.results.collected).toEqual([{ currency: 'EUR', amount: 4_000, payments: 1 }]);
+    expect(r.results.byStage).toEqual([{ stage: 'dueDate', currency: 'EUR', amount: 4_000, payments: 1 }]);
+    expect(r.results.takenBack).toEqual([{ currency: 'EUR', amount: 2_000, payments: 1 }]);
+  });
+
   it('lists disputes, calls nobody logged, customers on hold and invoices without a contact', () => {
     const disputed = inv({ status: 'disputed', dispute: { reason: 'goods', text: '', openedAt: '2026-03-03T10:00:00Z' } });
     const called = inv({ customerId: 'C2', dueDate: '2026-02-01' });

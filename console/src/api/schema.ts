@@ -370,6 +370,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{id}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's credits
+         * @description What overpayments and credit notes left on the customer, oldest first: how much is left of each (open), or that it was used up on invoices (used) or paid back (refunded).
+         */
+        get: operations["listCustomerCredits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/credits/{creditId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the customer's credit to an invoice
+         * @description Pays the invoice from the credit: what is left of the credit or the amount due, whichever is smaller (partial when the credit is smaller), as a payment with method 'offset' and source `{ kind: 'credit', creditId }`; the credit keeps the rest, the customer's log says so, and the credit's task is closed once nothing is left. Applied once per credit and invoice, whatever the retries. 409 when nothing is left of the credit (or it was applied to this invoice already); 422 for an invoice in another currency, of another customer, paid or written off.
+         */
+        post: operations["applyCustomerCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/credits/{creditId}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund the customer's credit
+         * @description What is left of the credit was paid back to the customer (outside Sollecito): the credit is closed as refunded with the reference and note, the customer's log says so, and its task is closed. 409 when nothing is left.
+         */
+        post: operations["refundCustomerCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/ageing": {
         parameters: {
             query?: never;
@@ -660,6 +720,13 @@ export interface components {
         UndoCreditRequest: {
             reason?: string;
         };
+        ApplyCreditRequest: {
+            invoiceId: string;
+        };
+        RefundCreditRequest: {
+            reference?: string;
+            note?: string;
+        };
         CompleteTaskRequest: {
             apply?: boolean;
             resolution?: string;
@@ -817,6 +884,13 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             actor: string;
+            source?: {
+                /** @enum {string} */
+                kind: "statement" | "api" | "link" | "credit";
+                file?: string;
+                entry?: number;
+                creditId?: string;
+            };
             reversed?: {
                 /** Format: date-time */
                 at: string;
@@ -1213,6 +1287,56 @@ export interface components {
             history: components["schemas"]["ContactEvent"][];
             eventPublished: boolean;
         };
+        CustomerCredit: {
+            customerId: string;
+            creditId: string;
+            amount: number;
+            currency: string;
+            at: string;
+            invoiceId?: string;
+            source?: {
+                /** @constant */
+                kind: "overpayment";
+            } | {
+                /** @constant */
+                kind: "creditNote";
+                number: string;
+            };
+            refund?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                amount: number;
+                reference?: string;
+                note?: string;
+            };
+            left: number;
+            /** @enum {string} */
+            status: "open" | "used" | "refunded";
+            applications: {
+                invoiceId: string;
+                invoiceNumber: string;
+                amount: number;
+                paymentId: string;
+                at: string;
+                by: string;
+            }[];
+        };
+        CustomerCreditList: {
+            items: components["schemas"]["CustomerCredit"][];
+        };
+        ApplyCreditResult: {
+            credit: components["schemas"]["CustomerCredit"];
+            amount: number;
+            invoice: components["schemas"]["Invoice"];
+            payment: components["schemas"]["Payment"];
+            taskCompleted: boolean;
+        };
+        RefundCreditResult: {
+            credit: components["schemas"]["CustomerCredit"];
+            amount: number;
+            taskCompleted: boolean;
+        };
         AgeingReport: {
             tenantId: string;
             tenantName: string;
@@ -1349,6 +1473,11 @@ export interface components {
                     amount: number;
                     payments: number;
                 }[];
+                takenBack: {
+                    currency: string;
+                    amount: number;
+                    payments: number;
+                }[];
                 byStage: {
                     stage: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | "none";
                     currency: string;
@@ -1396,7 +1525,7 @@ export interface components {
         Task: {
             taskId: string;
             /** @enum {string} */
-            kind: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview";
+            kind: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "customerCredit";
             /** @enum {string} */
             status: "open" | "done";
             customerId: string;
@@ -1430,6 +1559,27 @@ export interface components {
                     customerId: string;
                     score: number;
                     reasons: string[];
+                }[];
+            };
+            customerCredit?: {
+                creditId: string;
+                amount: number;
+                currency: string;
+                source: {
+                    /** @constant */
+                    kind: "bankCredit";
+                    bankCreditId: string;
+                } | {
+                    /** @constant */
+                    kind: "creditNote";
+                    number: string;
+                };
+                invoiceId?: string;
+                offer: {
+                    invoiceId: string;
+                    number: string;
+                    dueDate: string;
+                    amountDue: number;
                 }[];
             };
             failed?: {
@@ -3326,6 +3476,295 @@ export interface operations {
             };
         };
     };
+    listCustomerCredits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credits. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCreditList"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    applyCustomerCredit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                creditId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyCreditRequest"];
+            };
+        };
+        responses: {
+            /** @description The credit after it, the invoice and the payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplyCreditResult"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoice is in a state that does not allow this (e.g. already paid, disputed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    refundCustomerCredit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                creditId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreditRequest"];
+            };
+        };
+        responses: {
+            /** @description The credit closed as refunded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundCreditResult"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoice is in a state that does not allow this (e.g. already paid, disputed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAgeingReport: {
         parameters: {
             query?: {
@@ -3399,7 +3838,7 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
-                kind?: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview";
+                kind?: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "customerCredit";
                 includeDone?: "true" | "false";
             };
             header?: never;

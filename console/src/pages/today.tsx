@@ -381,6 +381,53 @@ const TaskItem = ({ task, invoice, day, onDone }: { task: Task; invoice?: Invoic
         </article>
       );
     }
+    case 'customerCredit': {
+      const c = task.customerCredit;
+      return (
+        <article class="item task credit">
+          <h3>{t('task.customerCredit', { amount: c ? money(locale, c.amount, c.currency) : '' })}</h3>
+          <p>{customer}</p>
+          {c && (
+            <>
+              <p>{c.source.kind === 'creditNote' ? t('credit.fromCreditNote', { number: c.source.number }) : t('credit.fromOverpayment')}</p>
+              <ul>
+                {c.offer.map((o) => (
+                  <li key={o.invoiceId}>
+                    <InvoiceLink id={o.invoiceId} number={o.number} /> · {t('credit.offered', { due: o.dueDate, amount: money(locale, o.amountDue, c.currency) })}
+                    {s.user.canWrite && task.customerId && (
+                      <ActionForm
+                        inline
+                        title={t('credit.applyTo', { number: o.number })}
+                        submit={t('credit.applyTo', { number: o.number })}
+                        onDone={onDone}
+                        run={async () => {
+                          await must(s.api.POST('/v1/customers/{id}/credits/{creditId}/apply', { params: { path: { id: task.customerId!, creditId: c.creditId } }, body: { invoiceId: o.invoiceId } }));
+                          return t('credit.applied');
+                        }}
+                      />
+                    )}
+                  </li>
+                ))}
+              </ul>
+              {s.user.canWrite && task.customerId && (
+                <ActionForm
+                  title={t('credit.refund')}
+                  submit={t('credit.refund')}
+                  onDone={onDone}
+                  run={async (f) => {
+                    const reference = text(f, 'reference');
+                    await must(s.api.POST('/v1/customers/{id}/credits/{creditId}/refund', { params: { path: { id: task.customerId!, creditId: c.creditId } }, body: reference ? { reference } : {} }));
+                    return t('credit.refunded');
+                  }}
+                >
+                  <Field label={t('credit.refundReference')}>{(id) => <input id={id} name="reference" maxLength={140} autocomplete="off" />}</Field>
+                </ActionForm>
+              )}
+            </>
+          )}
+        </article>
+      );
+    }
     default:
       return (
         <article class="item task">
@@ -425,7 +472,7 @@ export const TodayPage = () => {
           const byId = new Map(w.active.map((i) => [i.invoiceId, i]));
           const calls = w.calls.filter((c) => !c.done);
           const answers = w.tasks.filter((x) => x.kind === 'planRequest' || x.kind === 'contactChange');
-          const credits = w.tasks.filter((x) => x.kind === 'creditToConfirm');
+          const credits = w.tasks.filter((x) => x.kind === 'creditToConfirm' || x.kind === 'customerCredit');
           const fixes = w.tasks.filter((x) => x.kind === 'fixContact');
           const others = w.tasks.filter((x) => x.kind === 'staleStatements' || x.kind === 'returnToReview');
           const disputed = w.active.filter((i) => i.status === 'disputed');

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { BankCreditRecord } from '../../domain/bank/credit-records.js';
-import type { CustomerCredit } from '../../app/ports/bank-credits.js';
+import { CustomerCredit } from '../../domain/commands/customer-credit.js';
 import { keys } from './keys.js';
 import type { Item } from './query.js';
 
@@ -32,15 +32,5 @@ export const debtorIbanToItem = (tenantId: string, iban: string, customerId: str
 });
 export const itemToDebtorIban = (item: Item): { iban: string; customerId: string } => DebtorIbanItem.parse(item);
 
-const CustomerCreditItem = z.object({
-  tenantId: z.string(),
-  customerId: z.string(),
-  creditId: z.string(),
-  amount: z.number(),
-  currency: z.string(),
-  at: z.string(),
-  invoiceId: z.optional(z.string()),
-  source: z.optional(z.union([z.object({ kind: z.literal('overpayment') }), z.object({ kind: z.literal('creditNote'), number: z.string() })])),
-});
 export const customerCreditToItem = (c: CustomerCredit): Item => ({ ...keys.customerCredit(c.tenantId, c.customerId, c.creditId), entity: 'customerCredit', ...c });
-export const itemToCustomerCredit = (item: Item): CustomerCredit => CustomerCreditItem.parse(strip(item));
+export const itemToCustomerCredit = (item: Item): CustomerCredit => CustomerCredit.parse(strip(item));

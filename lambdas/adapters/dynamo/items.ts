@@ -97,6 +97,7 @@ const activityBase = {
 const ActivityItemSchema: z.ZodMiniType<ActivityItem> = z.discriminatedUnion('kind', [
   z.object({ ...activityBase, kind: z.literal('issued') }),
   z.object({ ...activityBase, kind: z.literal('collected'), paymentId: z.string(), valueDate: z.string(), afterStage: StageBefore, policy: z.string() }),
+  z.object({ ...activityBase, kind: z.literal('reversed'), paymentId: z.string(), reason: z.enum(['return', 'undo']) }),
   z.object({ ...activityBase, kind: z.literal('promised'), promiseDate: z.string(), instalment: z.boolean() }),
   z.object({ ...activityBase, kind: z.literal('promiseBroken'), promiseDate: z.string() }),
   z.object({

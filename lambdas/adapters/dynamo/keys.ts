@@ -72,8 +72,10 @@ export const keys = {
   statementFeed: (t: string, account: string) => ({ pk: `T#${t}#BANKFEED`, sk: `ACCOUNT#${account}` }),
   /** What reading one statement file did: in the feed's partition, by file key. */
   statementRead: (t: string, key: string) => ({ pk: `T#${t}#BANKFEED`, sk: `FILE#${key}` }),
-  /** An overpayment's rest, the customer's credit: in the customer's partition, once per bank credit. */
+  /** An overpayment's (or a credit note's) rest, the customer's credit: in the customer's partition, once per bank credit (credit note). */
   customerCredit: (t: string, customerId: string, creditId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `CREDIT#${creditId}` }),
+  /** A customer credit applied to an invoice, written once with the offset payment: in the invoice's partition. */
+  customerCreditApplication: (t: string, invoiceId: string, creditId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `CUSTCREDIT#${creditId}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

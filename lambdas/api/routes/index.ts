@@ -6,6 +6,7 @@ import { Health, responseSchemas } from '../schemas.js';
 import { bankCreditRoutes } from './bank-credits.js';
 import { bankStatementRoutes } from './bank-statements.js';
 import { callRoutes } from './calls.js';
+import { customerCreditRoutes } from './customer-credits.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
 import { reportRoutes } from './reports.js';
@@ -42,4 +43,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes];

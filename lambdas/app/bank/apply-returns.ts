@@ -16,7 +16,7 @@
  */
 import type { BankCreditRecord, BankCreditStatus } from '../../domain/bank/credit-records.js';
 import { originOfReturn, returnToReviewTask, takesBackACredit } from '../../domain/bank/return-origin.js';
-import { creditToConfirmTaskId } from '../../domain/commands/tasks.js';
+import { creditToConfirmTaskId, customerCreditTaskId } from '../../domain/commands/tasks.js';
 import type { Tenant } from '../../domain/model.js';
 import type { Observability } from '../observability.js';
 import type { BankCreditRepository } from '../ports/bank-credits.js';
@@ -82,7 +82,10 @@ export const applyReturns = async (deps: ApplyReturnsDeps, tenant: Tenant, retur
       });
       summary.paymentsReversed += out.reversed.filter((r) => !r.already).length;
       if (credit.customerCredit) {
-        await deps.bankCredits.removeCustomerCredit({ tenantId, customerId: credit.customerCredit.customerId, creditId: credit.creditId, at, by: 'bank', why: `the bank took the money back on ${ret.bookingDate} (${reasonWords(ret)})` });
+        const customerId = credit.customerCredit.customerId;
+        if (await deps.bankCredits.removeCustomerCredit({ tenantId, customerId, creditId: credit.creditId, at, by: 'bank', why: `the bank took the money back on ${ret.bookingDate} (${reasonWords(ret)})` })) {
+          await deps.tasks.complete(tenantId, customerCreditTaskId(customerId, credit.creditId), 'bank', at, `the customer credit was taken away: the bank took the money back on ${ret.bookingDate}`);
+        }
       }
       // 4. The credit returned, its task closed
       const wasWaiting = credit.status === 'unmatched' || credit.status === 'suggested';

@@ -9,7 +9,9 @@
  * 4. For each decision:
  *    - matched: apply each allocation as a payment (apply-credit.ts, actor 'bank', channel
  *      'system'); one short within the tenant's tolerance (paymentTolerances) settles its invoice
- *      with the difference recorded; an overpayment's rest becomes the customer's credit. A refused payment leaves the
+ *      with the difference recorded; an overpayment's rest becomes the customer's credit, offered
+ *      by a customerCredit task against the customer's other open invoices in its currency (read in
+ *      step 2, less what this run paid on them). A refused payment leaves the
  *      credit unmatched with the reason and a task, never lost;
  *    - suggested or unmatched: a "credit to confirm" task with the top suggestions, never a payment.
  * 5. Write the decision on the credit (only if still undecided: a concurrent run wins once).
@@ -17,7 +19,8 @@
  */
 import { creditToConfirmTask, matchableCredit, type BankCreditRecord, type BankCreditStatus } from '../../domain/bank/credit-records.js';
 import type { CommandContext } from '../../domain/commands/commands.js';
-import type { Tenant } from '../../domain/model.js';
+import { creditOffer, customerCreditTask, type CustomerCredit } from '../../domain/commands/customer-credit.js';
+import type { Invoice, Tenant } from '../../domain/model.js';
 import { matchCredits } from '../../domain/money/matching/match-credits.js';
 import type { MatchDecision, Suggestion } from '../../domain/money/matching/types.js';
 import { localDay } from '../../domain/shared/days.js';
@@ -58,21 +61,41 @@ interface Outcome {
   payments: number;
 }
 
-const settle = async (deps: ReconcileDeps, tenant: Tenant, credit: BankCreditRecord, d: MatchDecision): Promise<Outcome> => {
+/** The invoices read for this run and what its payments took off them since: the offer of a customer credit. */
+interface RunBooks {
+  invoices: readonly Invoice[];
+  paid: Map<string, number>;
+}
+
+const settle = async (deps: ReconcileDeps, tenant: Tenant, credit: BankCreditRecord, d: MatchDecision, books: RunBooks): Promise<Outcome> => {
   const suggestions = d.suggestions ?? [];
   if (d.decision !== 'matched' || !d.allocations) return { status: d.decision, reasons: d.reasons, suggestions, applied: credit.applied, payments: 0 };
   const now = deps.now();
   const allocations = d.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: a.amount, ...(a.effect === 'settlesWithDifference' && d.difference ? { difference: d.difference.amount } : {}) }));
   const out = await applyCredit(deps, credit, allocations, bankContext(tenant, now));
   const payments = out.applied.length - credit.applied.length;
+  for (const a of out.applied.slice(credit.applied.length)) books.paid.set(a.invoiceId, (books.paid.get(a.invoiceId) ?? 0) + a.amount);
   if (out.failures.length > 0) {
     const reasons = [...d.reasons, ...out.failures.map((f) => `not applied to invoice ${f.invoiceId}: ${f.reason}`)];
     return { status: 'unmatched', reasons, suggestions, applied: out.applied, payments };
   }
   if (d.customerCredit) {
     const c = d.customerCredit;
-    const recorded = await deps.bankCredits.recordCustomerCredit({ tenantId: tenant.tenantId, creditId: credit.creditId, customerId: c.customerId, amount: c.amount, currency: c.currency, at: now.toISOString(), ...(d.allocations[0] ? { invoiceId: d.allocations[0].invoiceId } : {}) });
-    if (recorded) deps.count('CustomerCreditRecorded');
+    const kept: CustomerCredit = {
+      tenantId: tenant.tenantId,
+      creditId: credit.creditId,
+      customerId: c.customerId,
+      amount: c.amount,
+      currency: c.currency,
+      at: now.toISOString(),
+      ...(d.allocations[0] ? { invoiceId: d.allocations[0].invoiceId } : {}),
+      source: { kind: 'overpayment' },
+    };
+    if (await deps.bankCredits.recordCustomerCredit(kept)) {
+      deps.count('CustomerCreditRecorded');
+      // Offered against the customer's other open invoices in its currency (or a refund): once, with the credit.
+      await deps.tasks.open(customerCreditTask(kept, creditOffer(kept, books.invoices, books.paid), now.toISOString(), 'bank'));
+    }
   }
   return { status: 'matched', reasons: d.reasons, suggestions, applied: out.applied, ...(d.customerCredit ? { customerCredit: d.customerCredit } : {}), payments };
 };
@@ -94,11 +117,12 @@ export const reconcileCredits = async (deps: ReconcileDeps, tenant: Tenant): Pro
   // 3. The matcher decides
   const decisions = matchCredits({ credits: credits.map(matchableCredit), invoices, customers, knownDebtorIbans, options: { tolerances: tenant.paymentTolerances ?? [] } });
   const byId = new Map(credits.map((c) => [c.creditId, c]));
+  const books: RunBooks = { invoices: open, paid: new Map() };
 
   for (const d of decisions) {
     const credit = byId.get(d.creditId)!;
     // 4. Applied, or a task
-    const o = await settle(deps, tenant, credit, d);
+    const o = await settle(deps, tenant, credit, d, books);
     const at = deps.now().toISOString();
     if (o.status !== 'matched' && (await deps.tasks.open(creditToConfirmTask(credit, o.reasons, o.suggestions, at)))) summary.tasksOpened++;
     // 5. The decision

@@ -5,7 +5,7 @@
  * 2. Each payment it applied is reversed (reverse-credit.ts, reason 'undo', the user as actor,
  *    channel 'api'): a paid invoice is open again and chased from the stage that fits its age.
  * 3. Its credit-applied items are released, so a new confirmation may pay the same invoices.
- * 4. An overpayment's customer credit is taken away.
+ * 4. An overpayment's customer credit is taken away, its customerCredit task done.
  * 5. The debtor IBAN is forgotten if this credit alone taught it (a wrong match must not keep
  *    matching by itself); one that other confirmations taught too stays.
  * 6. The credit waits again ('suggested' when it has suggestions, else 'unmatched'), with what is
@@ -16,6 +16,7 @@
  */
 import { creditToConfirmTask, type BankCreditRecord } from '../../domain/bank/credit-records.js';
 import { CommandRejected, type CommandContext } from '../../domain/commands/commands.js';
+import { customerCreditTaskId } from '../../domain/commands/tasks.js';
 import type { BankCreditRepository } from '../ports/bank-credits.js';
 import type { Commands } from '../ports/commands.js';
 import type { InvoiceRepository } from '../ports/invoices.js';
@@ -26,7 +27,7 @@ export interface UndoMatchDeps {
   bankCredits: Pick<BankCreditRepository, 'decide' | 'releaseApplication' | 'removeCustomerCredit' | 'forgetDebtorIban'>;
   commands: Pick<Commands, 'onInvoice'>;
   invoices: Pick<InvoiceRepository, 'getInvoice'>;
-  tasks: Pick<TaskRepository, 'open'>;
+  tasks: Pick<TaskRepository, 'open' | 'complete'>;
 }
 
 export interface UndoOutcome {
@@ -58,6 +59,7 @@ export const undoMatch = async (deps: UndoMatchDeps, credit: BankCreditRecord, i
   const customerCreditRemoved = cc
     ? await deps.bankCredits.removeCustomerCredit({ tenantId: credit.tenantId, customerId: cc.customerId, creditId: credit.creditId, at, by: ctx.actor, why: `the match of the bank credit was undone by ${ctx.actor}` })
     : false;
+  if (cc && customerCreditRemoved) await deps.tasks.complete(credit.tenantId, customerCreditTaskId(cc.customerId, credit.creditId), ctx.actor, at, 'the customer credit was taken away: the match was undone');
 
   // 5. The debtor IBAN, if this credit alone taught it
   let debtorIbanForgotten: UndoOutcome['debtorIbanForgotten'];

@@ -8,7 +8,8 @@
  *    instalments from the first. The invoice records the credit note, so a second ingest of the
  *    same file finds it there and nets nothing twice.
  * 3. What is left (it names no invoice, one Sollecito does not have, or more than was due) becomes
- *    the customer's credit, once per credit note (BankCreditRepository.recordCustomerCredit).
+ *    the customer's credit, once per credit note (BankCreditRepository.recordCustomerCredit),
+ *    offered by a customerCredit task against the customer's open invoices (app/bank/customer-credits.ts).
  * 4. A refusal (another currency, an invoice handed to the agency or written off) is a report entry
  *    and the credit is left for a person: neither netted nor credited.
  */
@@ -17,13 +18,16 @@ import { CommandRejected, type CommandContext } from '../../domain/commands/deci
 import { creditAmountOf, creditNoteNotices, referenceField } from '../../domain/ingest/credit-notes.js';
 import { invoiceIdFor } from '../../domain/ingest/rules.js';
 import type { InvoiceReference, ParsedInvoice, Rejection } from '../../domain/parsers/types.js';
-import type { BankCreditRepository } from '../ports/bank-credits.js';
+import { offerCustomerCredit, type CustomerCreditOfferDeps } from '../bank/customer-credits.js';
+import type { BankCreditRepository, CustomerCredit } from '../ports/bank-credits.js';
 import { NotFoundError, type Commands } from '../ports/commands.js';
 import type { StoredCreditNote } from '../ports/ingest.js';
 
 export interface CreditNoteDeps {
   commands: Pick<Commands, 'onInvoice'>;
   bankCredits: Pick<BankCreditRepository, 'recordCustomerCredit' | 'customerCredits'>;
+  /** A credit kept is offered against the customer's open invoices (a customerCredit task); absent: no task. */
+  customerCreditOffer?: CustomerCreditOfferDeps;
 }
 
 export interface CreditNoteTotals {
@@ -143,7 +147,7 @@ const applyOne = async (deps: CreditNoteDeps, note: StoredCreditNote, run: Credi
 
   // 3. The rest, the customer's credit
   if (left === 0) return;
-  const added = await deps.bankCredits.recordCustomerCredit({
+  const customerCredit: CustomerCredit = {
     tenantId: run.tenantId,
     customerId: note.customerId,
     creditId: note.invoiceId,
@@ -152,8 +156,10 @@ const applyOne = async (deps: CreditNoteDeps, note: StoredCreditNote, run: Credi
     at: run.now.toISOString(),
     ...(firstTarget ? { invoiceId: firstTarget } : {}),
     source: { kind: 'creditNote', number: rec.number },
-  });
+  };
+  const added = await deps.bankCredits.recordCustomerCredit(customerCredit);
   if (!added) return;
+  if (deps.customerCreditOffer) await offerCustomerCredit(deps.customerCreditOffer, customerCredit, run.now.toISOString(), 'system');
   out.totals.customerCredit++;
   if (unknown.length > 0) {
     out.totals.unknownInvoice++;

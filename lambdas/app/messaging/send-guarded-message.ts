@@ -13,6 +13,7 @@ import { channelVerdict, rememberContacts, type LimitedChannel } from '../../dom
 import { firmestStage } from '../../domain/timeline/consolidation.js';
 import type { Stage } from '../../domain/timeline/stages.js';
 import { renderMessage } from '../../domain/messages/rendering/render.js';
+import { creditsInFavour } from '../../domain/commands/customer-credit.js';
 import type { ContactEvent } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
 import { DeferredError, SendOutcomeUnknownError, TransientError } from '../task-errors.js';
@@ -58,6 +59,8 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
     ? undefined
     : await deps.links.linksFor(req.invoice, req.guardKey, now, { openPixel: req.tenant.openTracking, shortLink: Boolean(decision.sms) });
   const links = req.links ?? signed?.links;
+  // The customer's open credits, shown beside what is due (the finance team applies or refunds them).
+  const credits = creditsInFavour(await deps.bankCredits.customerCredits(req.invoice.tenantId, req.customer.customerId));
   const render = (others: CompanionLine[]) =>
     renderMessage({
       kind: messageKind(req.kind, others),
@@ -68,6 +71,7 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
       lines: [{ ...ownLine, ...(links ? { links } : {}) }, ...others.map((c) => c.line)],
       now,
       ...(req.facts ? { facts: req.facts } : {}),
+      ...(credits.length > 0 ? { credits } : {}),
       ...(deps.qr ? { paymentQrSrc: `cid:${PAYMENT_QR_CID}` } : {}),
     });
   let rendered = render(companions);

@@ -2,23 +2,15 @@
  * The bank-credit aggregate (adapters/dynamo-bank-credits.ts): every booked credit of the
  * company's statements, idempotent by account + bank entry reference (domain/bank/credit-records.ts),
  * the debtor IBANs learned from confirmed matches, and an overpayment's rest kept as the customer's
- * credit.
+ * credit (applied to the customer's invoices or refunded: app/bank/customer-credits.ts).
  */
 import type { BankCreditDecision, BankCreditRecord, BankCreditStatus, RemovableDecisionField } from '../../domain/bank/credit-records.js';
+import type { CustomerCredit } from '../../domain/commands/customer-credit.js';
+import type { ContactEvent } from '../../domain/model.js';
 import type { TransactionPart } from './transaction.js';
 
-export interface CustomerCredit {
-  tenantId: string;
-  customerId: string;
-  creditId: string;
-  amount: number;
-  currency: string;
-  at: string;
-  /** The invoice the credit overpaid (or the credit note corrected). */
-  invoiceId?: string;
-  /** Where it came from: a bank credit's overpayment (the default), or a credit note's rest (its number). */
-  source?: { kind: 'overpayment' } | { kind: 'creditNote'; number: string };
-}
+/** The customer's credit: an overpayment's rest or a credit note's (domain/commands/customer-credit.ts). */
+export type { CustomerCredit } from '../../domain/commands/customer-credit.js';
 
 export interface BankCreditListOptions {
   status?: BankCreditStatus | readonly BankCreditStatus[];
@@ -63,10 +55,25 @@ export interface BankCreditRepository {
    * true when forgotten; kept when other confirmations taught it too, or it predates this record.
    */
   forgetDebtorIban(tenantId: string, iban: string, customerId: string, creditId: string): Promise<boolean>;
-  /** The rest of an overpayment, on the customer (once per credit) with an entry in the customer's log: false when it was there. */
+  /** The rest of an overpayment, on the customer (once per credit, all of it left) with an entry in the customer's log: false when it was there. */
   recordCustomerCredit(credit: CustomerCredit): Promise<boolean>;
-  /** The customer's credits from overpayments. */
+  /** The customer's credits (overpayments, credit notes), with what is left of each. */
   customerCredits(tenantId: string, customerId: string): Promise<CustomerCredit[]>;
+  /** One of them, read consistently. */
+  getCustomerCredit(tenantId: string, customerId: string, creditId: string): Promise<CustomerCredit | undefined>;
+  /**
+   * Written with the offset payment only if it does not exist yet (InvoiceCommandOptions.once): a
+   * customer credit pays an invoice once, whatever the retries.
+   */
+  customerCreditApplicationItem(tenantId: string, customerId: string, creditId: string, invoiceId: string, at: string): TransactionPart;
+  /**
+   * The credit moved from `before` to `after` (applied, refunded) with the entry in the customer's
+   * log, as parts of another transaction (InvoiceCommandOptions.joined): written only while the
+   * credit is still as `before` was read (what is left, its status).
+   */
+  customerCreditChange(before: CustomerCredit, after: CustomerCredit, entry: ContactEvent): TransactionPart[];
+  /** The same on its own (a refund): false when the credit changed (or went) meanwhile. */
+  changeCustomerCredit(before: CustomerCredit, after: CustomerCredit, entry: ContactEvent): Promise<boolean>;
   /** Takes an overpayment's credit away (its bank credit was returned or its match undone), with an entry in the customer's log: false when it was not there. */
   removeCustomerCredit(input: { tenantId: string; customerId: string; creditId: string; at: string; by: string; why: string }): Promise<boolean>;
 }

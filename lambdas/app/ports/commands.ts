@@ -27,9 +27,23 @@ export class InvoiceBusyError extends Error {
   override readonly name = 'InvoiceBusyError';
 }
 
+/**
+ * A write joined to the command (InvoiceCommandOptions.joined) found its item no longer as it was
+ * read (a customer credit applied or refunded meanwhile): nothing was written; read and try again.
+ */
+export class JoinedWriteRefused extends Error {
+  override readonly name = 'JoinedWriteRefused';
+}
+
 export interface InvoiceCommandOptions {
   /** Written with the command only if it does not exist yet (a link answer consumed once, TaskRepository.answerItem). */
   once?: TransactionPart;
+  /**
+   * Writes of another aggregate that follow from the decision (a customer credit lowered by the
+   * payment it became), in the same transaction; asked again whenever the command decides again.
+   * One whose condition fails cancels everything: JoinedWriteRefused.
+   */
+  joined?: (decision: Decision) => readonly TransactionPart[];
 }
 
 export interface InvoiceCommandResult extends Decision {
@@ -38,7 +52,7 @@ export interface InvoiceCommandResult extends Decision {
 }
 
 export interface Commands {
-  /** Applies `decide` to the invoice (it may throw CommandRejected); NotFoundError, InvoiceBusyError, AlreadyDoneError. */
+  /** Applies `decide` to the invoice (it may throw CommandRejected); NotFoundError, InvoiceBusyError, AlreadyDoneError, JoinedWriteRefused. */
   onInvoice(tenantId: string, invoiceId: string, decide: (invoice: Invoice) => Decision, options?: InvoiceCommandOptions): Promise<InvoiceCommandResult>;
   /** Same for a customer. */
   onCustomer<D extends CustomerDecision>(tenantId: string, customerId: string, decide: (customer: Customer) => D): Promise<D>;

@@ -52,4 +52,7 @@ export interface TimelinePorts extends Observability {
 export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants'>;
 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
-export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'>;
+export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'> & {
+  /** The customer's credits still open, shown in every message beside what is due. */
+  bankCredits: Pick<BankCreditRepository, 'customerCredits'>;
+};

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../model.js';
 
-export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview'] as const;
+export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview', 'customerCredit'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Task ids: one task per customer answer (the link's nonce is the ref). */
@@ -17,6 +17,11 @@ export const contactChangeTaskId = (customerId: string, ref: string): string => 
 export const creditToConfirmTaskId = (creditId: string): string => `creditToConfirm#${creditId}`;
 /** One task per bank return whose payment Sollecito could not take back on its own (app/bank/apply-returns.ts). */
 export const returnToReviewTaskId = (returnCreditId: string): string => `returnToReview#${returnCreditId}`;
+/**
+ * One per customer credit kept (an overpayment's rest, a credit note's): offer it against the
+ * customer's next invoices or refund it (domain/commands/customer-credit.ts); done once nothing is left.
+ */
+export const customerCreditTaskId = (customerId: string, creditId: string): string => `customerCredit#${customerId}#${creditId}`;
 /** One per tenant and day while its bank statements are stale and a firm stage waits for them. */
 export const staleStatementsTaskId = (day: string): string => `staleStatements#${day}`;
 
@@ -62,6 +67,22 @@ export const FinanceTask = z.object({
       remittance: z.optional(z.string()),
       reasons: z.array(z.string()),
       suggestions: z.array(z.object({ invoiceIds: z.array(z.string()), customerId: z.string(), score: z.number(), reasons: z.array(z.string()) })),
+    }),
+  ),
+  /**
+   * customerCredit: the credit kept on the customer (POST /v1/customers/{id}/credits/{creditId}/apply
+   * or /refund), where it came from, and the customer's invoices in its currency it could pay, as
+   * they were when it was kept (earliest due first).
+   */
+  customerCredit: z.optional(
+    z.object({
+      creditId: z.string(),
+      amount: z.number(),
+      currency: z.string(),
+      source: z.union([z.object({ kind: z.literal('bankCredit'), bankCreditId: z.string() }), z.object({ kind: z.literal('creditNote'), number: z.string() })]),
+      /** The invoice it overpaid (or the credit note corrected). */
+      invoiceId: z.optional(z.string()),
+      offer: z.array(z.object({ invoiceId: z.string(), number: z.string(), dueDate: z.string(), amountDue: z.number() })),
     }),
   ),
   /** fixContact: the address that failed and how. */

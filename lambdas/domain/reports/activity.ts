@@ -46,6 +46,16 @@ export interface CollectedActivity extends Base {
   policy: string;
 }
 
+/**
+ * A payment taken back (the bank returned it, or the finance team undid its match); `date` is the
+ * day it was taken back, amount = the payment's. It no longer counts as collected.
+ */
+export interface ReversedActivity extends Base {
+  kind: 'reversed';
+  paymentId: string;
+  reason: 'return' | 'undo';
+}
+
 /** A promise to pay (or an instalment of a plan) recorded; amount = what it promises. */
 export interface PromisedActivity extends Base {
   kind: 'promised';
@@ -73,7 +83,7 @@ export interface ClosedActivity extends Base {
   paidOn?: string;
 }
 
-export type ActivityItem = IssuedActivity | CollectedActivity | PromisedActivity | PromiseBrokenActivity | ClosedActivity;
+export type ActivityItem = IssuedActivity | CollectedActivity | ReversedActivity | PromisedActivity | PromiseBrokenActivity | ClosedActivity;
 
 /** What the stream knows about a payment (the PAY# item of the invoice partition). */
 export interface PaymentFact {
@@ -82,6 +92,8 @@ export interface PaymentFact {
   /** Value date (YYYY-MM-DD). */
   date: string;
   recordedAt: string;
+  /** Taken back: when, and why. */
+  reversed?: { at: string; kind: 'return' | 'undo' };
 }
 
 export interface InvoiceChange {
@@ -121,6 +133,23 @@ export const stageBefore = (
 
 const CLOSING: readonly InvoiceStatus[] = CLOSING_OUTCOMES;
 
+/**
+ * The feed without what was taken back since: a payment reversed no longer counts as collected, and
+ * a "paid" closing followed by a reversal of that invoice (on its day or later) did not close it.
+ */
+export const withoutReversed = (activity: readonly ActivityItem[]): ActivityItem[] => {
+  const reversed = activity.filter((a): a is ReversedActivity => a.kind === 'reversed');
+  if (reversed.length === 0) return [...activity];
+  const payments = new Set(reversed.map((r) => `${r.invoiceId}\u0000${r.paymentId}`));
+  const lastReversal = new Map<string, string>();
+  for (const r of reversed) if (r.date > (lastReversal.get(r.invoiceId) ?? '')) lastReversal.set(r.invoiceId, r.date);
+  return activity.filter((a) => {
+    if (a.kind === 'collected') return !payments.has(`${a.invoiceId}\u0000${a.paymentId}`);
+    if (a.kind === 'closed' && a.outcome === 'paid') return (lastReversal.get(a.invoiceId) ?? '') < a.date;
+    return a.kind !== 'reversed';
+  });
+};
+
 /** The activity items one change of an invoice item stands for (the same change always gives the same items). */
 export const activityFromChange = (c: InvoiceChange): ActivityItem[] => {
   const { before, after, timeZone } = c;
@@ -144,6 +173,14 @@ export const activityFromChange = (c: InvoiceChange): ActivityItem[] => {
         afterStage: prior.stage,
         policy: c.policy,
       });
+    }
+  }
+
+  // Less paid than before: the payments taken back (each item named by its payment, so written once).
+  if (before && after.amountPaid < before.amountPaid) {
+    for (const p of c.payments) {
+      if (!p.reversed) continue;
+      items.push({ ...base, kind: 'reversed', date: localDayOf(p.reversed.at, timeZone), amount: p.amount, paymentId: p.paymentId, reason: p.reversed.kind });
     }
   }
 
@@ -200,6 +237,8 @@ export const activityId = (a: ActivityItem): string => {
       return `ISSUED#${a.invoiceId}`;
     case 'collected':
       return `PAY#${a.invoiceId}#${a.paymentId}`;
+    case 'reversed':
+      return `REVERSED#${a.invoiceId}#${a.paymentId}`;
     case 'promised':
       return `PROMISE#${a.invoiceId}#${a.promiseDate}#${a.date}`;
     case 'promiseBroken':

@@ -93,6 +93,7 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
         rows: [
           ...r.results.byStage.map((b) => [stage(b.stage), b.currency, money(b.amount, b.currency), String(b.payments)]),
           ...r.results.collected.map((c) => [s.columns.total, c.currency, money(c.amount, c.currency), String(c.payments)]),
+          ...r.results.takenBack.map((c) => [s.columns.takenBack, c.currency, money(-c.amount, c.currency), String(c.payments)]),
         ],
       },
     },

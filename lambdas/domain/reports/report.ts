@@ -14,7 +14,7 @@
  * are reported apart (withAgency) and not counted. No credit sales in the period: DSO is null.
  */
 import { AGEING_BUCKETS, ageBalances, bucketFor, daysPastDue, type AgeingBucket } from './ageing.js';
-import type { ActivityItem, ClosedActivity, CollectedActivity, StageBefore } from './activity.js';
+import { withoutReversed, type ActivityItem, type ClosedActivity, type CollectedActivity, type ReversedActivity, type StageBefore } from './activity.js';
 import { amountDue, type Customer, type Invoice, type Policy, type PolicyId, type Tenant } from '../model.js';
 import { outcomeAnalytics, stageOrder, type OutcomeAnalytics, type Reorder } from './outcomes.js';
 import { policyFor } from '../timeline/policies.js';
@@ -89,7 +89,10 @@ export interface AgeingReport {
   creditHolds: { customerId: string; name: string; placedAt: string; invoiceId: string; reason: string }[];
   needsContact: InvoiceRow[];
   results: {
+    /** Payments recorded in the week and not taken back since. */
     collected: { currency: string; amount: number; payments: number }[];
+    /** Payments recorded before the week and taken back in it (a bank return, an undone match). */
+    takenBack: { currency: string; amount: number; payments: number }[];
     byStage: { stage: StageBefore; currency: string; amount: number; payments: number }[];
   };
   /** Escalated in the analytics window and not paid since: with the collection agency. */
@@ -227,7 +230,15 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
   const needsContact = owed.filter((i) => i.needsContact).map(invoiceRow).sort(byCustomerThenDue);
 
   // The week's results: money in, per currency and per stage that preceded it.
-  const collected = input.activity.filter((a): a is CollectedActivity => a.kind === 'collected' && inWeek(a.date));
+  // A payment taken back since does not count; one collected before the week and taken back in it is shown apart.
+  const kept = withoutReversed(input.activity);
+  const collected = kept.filter((a): a is CollectedActivity => a.kind === 'collected' && inWeek(a.date));
+  const collectedBefore = new Map(
+    input.activity.filter((a): a is CollectedActivity => a.kind === 'collected').map((a) => [`${a.invoiceId}\u0000${a.paymentId}`, a.date]),
+  );
+  const takenBack = input.activity.filter(
+    (a): a is ReversedActivity => a.kind === 'reversed' && inWeek(a.date) && (collectedBefore.get(`${a.invoiceId}\u0000${a.paymentId}`) ?? '') < week.from,
+  );
   const byStage = new Map<string, { stage: StageBefore; currency: string; amount: number; payments: number }>();
   for (const c of collected) {
     const key = `${c.afterStage}\u0000${c.currency}`;
@@ -238,7 +249,7 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
   }
 
   // With the agency: escalated in the window and not paid since.
-  const closed = input.activity.filter((a): a is ClosedActivity => a.kind === 'closed');
+  const closed = kept.filter((a): a is ClosedActivity => a.kind === 'closed');
   const settledOn = new Map<string, string>();
   for (const a of closed) {
     if (a.outcome !== 'escalated' && a.date > (settledOn.get(a.invoiceId) ?? '')) settledOn.set(a.invoiceId, a.date);
@@ -267,10 +278,11 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
     needsContact,
     results: {
       collected: perCurrency(collected, (c) => c.currency, (c) => c.amount).map(([currency, r]) => ({ currency, amount: r.amount, payments: r.count })),
+      takenBack: perCurrency(takenBack, (a) => a.currency, (a) => a.amount).map(([currency, r]) => ({ currency, amount: r.amount, payments: r.count })),
       byStage: [...byStage.values()].sort((a, b) => byText(a.currency, b.currency) || stageOrder(a.stage) - stageOrder(b.stage)),
     },
     withAgency: perCurrency(withAgencyItems, (a) => a.currency, (a) => a.amount).map(([currency, r]) => ({ currency, amount: r.amount, invoices: r.count })),
-    outcomes: outcomeAnalytics({ today, activity: input.activity, open: input.open, policyOf, reorders: input.reorders }),
+    outcomes: outcomeAnalytics({ today, activity: kept, open: input.open, policyOf, reorders: input.reorders }),
   };
 };
 

@@ -9,7 +9,8 @@
 import { friendlyFormatIBAN, electronicFormatIBAN } from 'ibantools';
 import { STAGE_IDS, MESSAGE_KINDS } from '../../timeline/stages.js';
 import { formatDate, formatMoney } from '../../shared/format.js';
-import type { CustomerLinks, MessageLine, RenderInput, RenderedMessage } from './types.js';
+import { localDay } from '../../shared/days.js';
+import type { CreditInFavour, CustomerLinks, MessageLine, RenderInput, RenderedMessage } from './types.js';
 import { buildContext, claimOf, sum, type MessageContext } from './context.js';
 import { composeSms } from './sms.js';
 import { paymentQrFor } from '../payment-qr.js';
@@ -117,6 +118,19 @@ const statementBlock = (ctx: MessageContext) => {
   };
 };
 
+/** The customer's credits, each with where it came from; kept apart from what is due. */
+const creditBlock = (ctx: MessageContext, input: RenderInput) => {
+  const credits = (input.credits ?? []).filter((c) => c.amount > 0);
+  if (credits.length === 0) return false;
+  const C = ctx.strings.labels.credit;
+  const day = (c: CreditInFavour) => formatDate(localDay(new Date(c.at), input.customer.timeZone), ctx.locale);
+  const rows: Row[] = credits.map((c) => ({
+    label: c.creditNote ? fill(C.creditNote, { number: c.creditNote, date: day(c) }) : fill(C.overpayment, { date: day(c) }),
+    value: formatMoney(c.amount, c.currency, ctx.locale),
+  }));
+  return { title: C.title, rows, hint: C.hint };
+};
+
 /** How to pay, in words; with the EPC QR code (the same data) when the e-mail can show its image. */
 const payBlock = (ctx: MessageContext, input: RenderInput, qr: string | undefined) => {
   const L = ctx.strings.labels;
@@ -185,6 +199,7 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     signature: fill(L.signature, vars),
     single: ctx.many ? false : detailsBlock(ctx, links),
     statement: ctx.many ? statementBlock(ctx) : false,
+    credit: creditBlock(ctx, input),
     answer: answer.length && input.kind !== 'thankYou' ? { title: L.answerTitle, links: answer } : false,
     pay: owes ? payBlock(ctx, input, paymentQr) : false,
     terms: { title: L.terms.title, lines: [fill(L.terms.paymentTerms, vars), fill(L.terms.consequences, vars)] },

@@ -27,6 +27,16 @@ export interface MessageLine {
   links?: CustomerLinks;
 }
 
+/** A credit the customer holds with the supplier, minor units left of it. */
+export interface CreditInFavour {
+  amount: number;
+  currency: string;
+  /** When it was kept (ISO timestamp): the overpaying transfer was read, or the credit note arrived. */
+  at: string;
+  /** A credit note's number; absent for an overpayment. */
+  creditNote?: string;
+}
+
 export interface RenderInput {
   kind: StageId | MessageKind;
   tone: Tone;
@@ -37,6 +47,11 @@ export interface RenderInput {
   now: Date;
   /** Extra facts some messages need: the broken promise's date, the payment just received. */
   facts?: { promiseDate?: string; paymentAmount?: number; paymentDate?: string };
+  /**
+   * The customer's credits still open (an overpayment's rest, a credit note's): shown beside what is
+   * due, never netted from it (the finance team applies or refunds them).
+   */
+  credits?: readonly CreditInFavour[];
   /**
    * Where the e-mail finds the payment QR code's image ('cid:…' of an inline attachment). Without
    * it the message shows no QR code.
