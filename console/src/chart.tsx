@@ -69,3 +69,39 @@ export const BarChart = ({
   }, [categories.join('|'), JSON.stringify(series), height, max]);
   return <div class="chart" ref={box} role="img" aria-label={label} />;
 };
+
+export interface LineSeries {
+  label: string;
+  /** null: no value that day (drawn as a gap). */
+  values: (number | null)[];
+  color: string;
+}
+
+/** Lines over categories (the DSO trend's week ends), the same way: an image with a label, its table beside it. */
+export const LineChart = ({ categories, series, label, format, height = 220 }: { categories: string[]; series: LineSeries[]; label: string; format: (v: number) => string; height?: number }) => {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const xs = categories.map((_, i) => i);
+    const width = Math.max(280, Math.min(720, el.clientWidth || 600));
+    const plot = new uPlot(
+      {
+        width,
+        height,
+        legend: { show: false },
+        cursor: { show: false },
+        scales: { x: { time: false, range: [-0.25, Math.max(0.25, categories.length - 0.75)] }, y: { range: (_u, _min, dataMax) => [0, dataMax > 0 ? dataMax * 1.15 : 1] } },
+        axes: [
+          { splits: () => xs, values: (_u, splits) => splits.map((i) => categories[i] ?? ''), grid: { show: false } },
+          { values: (_u, splits) => splits.map(format), size: 60 },
+        ],
+        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 }, spanGaps: false }))],
+      },
+      [xs, ...series.map((s) => s.values)],
+      el,
+    );
+    return () => plot.destroy();
+  }, [categories.join('|'), JSON.stringify(series), height]);
+  return <div class="chart" ref={box} role="img" aria-label={label} />;
+};

@@ -47,6 +47,13 @@ export const AgeingReportResource = z
       method: z.literal('simple'),
       periodDays: z.int(),
       currencies: z.array(z.object({ currency: Currency, receivables: MinorUnits, creditSales: MinorUnits, days: z.nullable(z.number()) })),
+      /** The same DSO at each of the last 12 week ends (today last), receivables rebuilt from today's and the activity since. */
+      trend: z.array(
+        z.object({
+          date: IsoDate,
+          currencies: z.array(z.object({ currency: Currency, receivables: MinorUnits, creditSales: MinorUnits, days: z.nullable(z.number()) })),
+        }),
+      ),
     }),
     promises: z.array(z.object({ ...InvoiceRow, promiseDate: IsoDate, recordedOn: IsoDate, promised: MinorUnits, instalment: z.boolean() })),
     brokenPromises: z.array(z.object({ ...InvoiceRow, promiseDate: IsoDate, brokenOn: IsoDate })),
@@ -76,5 +83,5 @@ export const AgeingReportResource = z
   .register(responseSchemas, {
     id: 'AgeingReport',
     description:
-      'Open amounts per currency in ageing buckets (tenant time zone), per customer, DSO (simple method: receivables ÷ credit sales of the last 90 days × 90), the week\'s promises, broken promises, disputes, calls due, credit holds, invoices without a contact, money collected per preceding stage (payments taken back since left out, those of earlier weeks taken back this week shown apart), invoices with the agency, and outcome analytics. Amounts are minor units, never summed across currencies.',
+      'Open amounts per currency in ageing buckets (tenant time zone), per customer, DSO (simple method: receivables ÷ credit sales of the last 90 days × 90) and its trend over the last 12 week ends, the week\'s promises, broken promises, disputes, calls due, credit holds, invoices without a contact, money collected per preceding stage (payments taken back since left out, those of earlier weeks taken back this week shown apart), invoices with the agency, and outcome analytics. Amounts are minor units, never summed across currencies.',
   });

@@ -271,6 +271,10 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     await page.locator('.chart canvas').first().waitFor();
     await expect.poll(() => page.getByRole('img', { name: /Bar chart of the open amounts in EUR/ }).count()).toBe(1);
     await page.getByRole('heading', { name: 'Recovered within 90 days' }).waitFor();
+    // The DSO trend: a line per currency over the last 12 week ends, and its table (today's row last).
+    const trend = page.locator('section', { has: page.getByRole('heading', { name: 'DSO trend' }) });
+    await expect.poll(() => trend.getByRole('img', { name: /DSO over the last weeks; today: .*EUR \d/ }).count()).toBe(1);
+    await expect.poll(() => trend.locator('tbody tr').count()).toBe(12);
     await noViolations(page, 'ageing');
     await shot(page, 'ageing');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV per customer' }).click()]);

@@ -1388,6 +1388,16 @@ export interface components {
                     creditSales: number;
                     days: number | null;
                 }[];
+                trend: {
+                    /** Format: date */
+                    date: string;
+                    currencies: {
+                        currency: string;
+                        receivables: number;
+                        creditSales: number;
+                        days: number | null;
+                    }[];
+                }[];
             };
             promises: {
                 invoiceId: string;

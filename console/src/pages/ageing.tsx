@@ -1,11 +1,12 @@
 /**
- * Ageing: open amounts per currency by bucket (a chart and its table), DSO per currency, outcomes
+ * Ageing: open amounts per currency by bucket (a chart and its table), DSO per currency and its
+ * trend over the last week ends (a line chart and its table), outcomes
  * per policy and stage, the 90-day recovery beside its 40% reference, per customer; and the CSV
  * downloads the weekly report attaches. Loaded on demand with its chart library.
  */
 import { ageingReport, type AgeingReport } from '../api.js';
 import { Async, Money, Page } from '../components.js';
-import { BarChart } from '../chart.js';
+import { BarChart, LineChart } from '../chart.js';
 import { day as dayText, money, number, percent, toMajor } from '../format.js';
 import { href, useResource } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
@@ -106,6 +107,7 @@ const Report = ({ r }: { r: AgeingReport }) => {
           </tbody>
         </table>
       </section>
+      {r.dso.trend.some((p) => p.currencies.length > 0) && <DsoTrend trend={r.dso.trend} />}
       <section aria-labelledby="rec-h">
         <h2 id="rec-h">{t('ageing.recovery')}</h2>
         <p>
@@ -191,5 +193,52 @@ export const AgeingPage = () => {
     <Page title={t('ageing.title')}>
       <Async resource={report}>{(r) => <Report r={r} />}</Async>
     </Page>
+  );
+};
+
+/** "3 Mar": the chart's axis labels. */
+const shortDay = (locale: string, iso: string): string => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${iso}T12:00:00Z`));
+
+const TREND_COLORS = ['#0b5cad', '#b35c00', '#2e7d32', '#7b1fa2', '#5f6b7a'];
+
+/** DSO at each of the last week ends, per currency: a line chart and its table. */
+const DsoTrend = ({ trend }: { trend: AgeingReport['dso']['trend'] }) => {
+  const { t, locale } = useI18n();
+  const currencies = [...new Set(trend.flatMap((p) => p.currencies.map((c) => c.currency)))].sort();
+  const daysOf = (p: AgeingReport['dso']['trend'][number], currency: string) => p.currencies.find((c) => c.currency === currency)?.days ?? null;
+  const last = trend.at(-1);
+  return (
+    <section aria-labelledby="dso-trend-h">
+      <h2 id="dso-trend-h">{t('ageing.dsoTrend')}</h2>
+      <p class="hint">{t('ageing.dsoTrendNote', { weeks: trend.length })}</p>
+      <LineChart
+        categories={trend.map((p) => shortDay(locale, p.date))}
+        series={currencies.map((c, i) => ({ label: c, values: trend.map((p) => daysOf(p, c)), color: TREND_COLORS[i % TREND_COLORS.length]! }))}
+        label={t('ageing.dsoTrendLabel', { currencies: currencies.map((c) => `${c} ${number(locale, last ? daysOf(last, c) : null, 1)}`).join(', ') })}
+        format={(v) => number(locale, v, 0)}
+      />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('ageing.weekEnd')}</th>
+            {currencies.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {trend.map((p) => (
+            <tr key={p.date}>
+              <th scope="row">{dayText(locale, p.date)}</th>
+              {currencies.map((c) => (
+                <td key={c}>{number(locale, daysOf(p, c), 1)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 };

@@ -14,6 +14,7 @@
  * are reported apart (withAgency) and not counted. No credit sales in the period: DSO is null.
  */
 import { AGEING_BUCKETS, ageBalances, bucketFor, daysPastDue, type AgeingBucket } from './ageing.js';
+import { dsoTrend, type DsoPoint } from './dso-trend.js';
 import { withoutReversed, type ActivityItem, type ClosedActivity, type CollectedActivity, type ReversedActivity, type StageBefore } from './activity.js';
 import { amountDue, type Customer, type Invoice, type Policy, type PolicyId, type Tenant } from '../model.js';
 import { outcomeAnalytics, stageOrder, type OutcomeAnalytics, type Reorder } from './outcomes.js';
@@ -21,6 +22,8 @@ import { policyFor } from '../timeline/policies.js';
 import { addDays, localDay } from '../shared/days.js';
 
 export const DSO_PERIOD_DAYS = 90;
+/** Week ends the DSO trend shows, today's included. */
+export const DSO_TREND_WEEKS = 12;
 
 /**
  * When the report goes out unless configured otherwise: Monday 08:00 in Rome. The CDK schedule
@@ -81,7 +84,13 @@ export interface AgeingReport {
   week: { from: string; to: string };
   totals: { currency: string; buckets: Buckets; total: number; invoices: number }[];
   customers: { customerId: string; name: string; currency: string; buckets: Buckets; total: number; invoices: number; onHold: boolean }[];
-  dso: { method: 'simple'; periodDays: number; currencies: { currency: string; receivables: number; creditSales: number; days: number | null }[] };
+  dso: {
+    method: 'simple';
+    periodDays: number;
+    currencies: { currency: string; receivables: number; creditSales: number; days: number | null }[];
+    /** The same DSO at the end of each of the last DSO_TREND_WEEKS weeks, oldest first (dso-trend.ts). */
+    trend: DsoPoint[];
+  };
   promises: (InvoiceRow & { promiseDate: string; recordedOn: string; promised: number; instalment: boolean })[];
   brokenPromises: (InvoiceRow & { promiseDate: string; brokenOn: string })[];
   disputes: (InvoiceRow & { reason: string; openedAt: string })[];
@@ -269,7 +278,12 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
     week,
     totals,
     customers: customerRows,
-    dso: { method: 'simple', periodDays: DSO_PERIOD_DAYS, currencies: dsoCurrencies },
+    dso: {
+      method: 'simple',
+      periodDays: DSO_PERIOD_DAYS,
+      currencies: dsoCurrencies,
+      trend: dsoTrend({ today, receivables: new Map([...receivablesBy].map(([c, r]) => [c, r.amount])), activity: input.activity, periodDays: DSO_PERIOD_DAYS, weeks: DSO_TREND_WEEKS }),
+    },
     promises,
     brokenPromises,
     disputes,
