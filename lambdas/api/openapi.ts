@@ -26,16 +26,21 @@ const schemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
   return inline;
 };
 
+/** Statuses API Gateway may answer itself, with its `{ "message" }` body rather than the API's Error. */
+const GATEWAY_ALSO: ReadonlySet<number> = new Set([401, 413, 429, 500, 503, 504]);
+
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input: `errors` names each field and what is wrong with it.',
-  401: 'No valid bearer token.',
+  400: 'Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too.',
+  401: 'No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`.',
   403: 'Signed in, but not in a group that may do this (writes need `finance`).',
   404: 'No such invoice or customer.',
   409: 'The invoice is in a state that does not allow this (e.g. already paid, disputed).',
-  413: 'The file is larger than the route takes.',
+  413: 'The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`).',
   415: 'The body is not sent as the route takes it (application/json, or one of the file types it names).',
   422: 'Well formed but against a business rule (e.g. a promised date in the past, an overpayment).',
-  500: 'Our fault; nothing was recorded unless the answer says so.',
+  429: "Too many requests: the stage's throttle (API Gateway's own answer, `{\"message\":\"Too Many Requests\"}`). Retry later.",
+  500: 'Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway\'s, when the function itself failed.',
+  504: "The function did not answer within API Gateway's 30 seconds (`{\"message\":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key.",
   503: 'Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds.',
 };
 
@@ -69,12 +74,15 @@ const operation = (r: RouteDef): Json => {
   const errorCodes = new Set<number>([
     ...(r.access === 'public' ? [] : [401, 403]),
     ...(r.body || r.rawBody || r.query || pathParams.length ? [400] : []),
-    ...(r.body || r.rawBody ? [415] : []),
-    ...(r.rawBody ? [413] : []),
+    ...(r.body || r.rawBody ? [413, 415] : []),
+    // The stage's throttle (API Gateway's own answer).
+    429,
     ...(r.errors ?? []),
     500,
     // Any route may meet a throttled table.
     503,
+    // The function did not answer in time (API Gateway's own answer).
+    504,
   ]);
   const responses: Json = {
     [String(r.response.status)]: {
@@ -86,7 +94,9 @@ const operation = (r: RouteDef): Json => {
     },
   };
   for (const code of [...errorCodes].sort()) {
-    responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } };
+    // API Gateway answers some of these itself, before the function, with its own body.
+    const schema = GATEWAY_ALSO.has(code) ? { anyOf: [ref('Error'), ref('GatewayMessage')] } : ref('Error');
+    responses[String(code)] = { description: ERROR_TEXT[code] ?? 'Error', content: { 'application/json': { schema } } };
   }
   return {
     operationId: r.operationId,
@@ -95,7 +105,8 @@ const operation = (r: RouteDef): Json => {
     tags: [r.tag],
     ...(r.access === 'public' ? { security: [] } : {}),
     ...(pathParams.length + queryParams.length + idempotencyHeader.length ? { parameters: [...pathParams, ...queryParams, ...idempotencyHeader] } : {}),
-    ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
+    // A body that may be left out entirely (read as {}) is not required.
+    ...(r.body ? { requestBody: { required: !z.safeParse(r.body, {}).success, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
     ...(r.rawBody
       ? { requestBody: { required: true, description: r.rawBody.description, content: Object.fromEntries(r.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary', maxLength: r.rawBody!.maxBytes } }])) } }
       : {}),
@@ -113,8 +124,11 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
       title: 'Sollecito admin API',
       version: '1.0.0',
       description:
-        'The finance team works the chase of unpaid invoices here. Amounts are integer minor units (cents) in the invoice currency; dates are YYYY-MM-DD, instants ISO 8601. Every change is written to the contact log with the user who made it.',
+        'The finance team works the chase of unpaid invoices here. Amounts are integer minor units (cents) in the invoice currency; dates are YYYY-MM-DD, instants ISO 8601. Every change is written to the contact log with the user who made it. A path no route serves answers 404 `Error` with code `route_not_found`. This document is served at /openapi.json to a signed-in user.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Sollecito-Proprietary' },
     },
+    // The stage's own URL (the `AdminApiUrl` output in AWS, the URL `npm start` prints locally).
+    servers: [{ url: '/', description: 'The API stage this document was read from' }],
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [
       { name: 'invoices', description: 'Invoices, their timeline, and the commands that steer the chase' },
@@ -134,7 +148,16 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
           description: 'A Cognito ID token in AWS (groups `finance`: read and write, `viewer`: read only); locally the token `npm start` prints.',
         },
       },
-      schemas: { ...components(requestSchemas, 'input'), ...components(responseSchemas, 'output') },
+      schemas: {
+        ...components(requestSchemas, 'input'),
+        ...components(responseSchemas, 'output'),
+        GatewayMessage: {
+          type: 'object',
+          description: "API Gateway's own answer (authorizer, throttle, payload limit, integration failure), before or instead of the function's.",
+          properties: { message: { type: 'string' } },
+          required: ['message'],
+        },
+      },
     },
   };
 };

@@ -4,6 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { openApiDocument } from '../../lambdas/api/openapi.js';
+import { allRoutes } from '../../lambdas/api/routes/index.js';
+import { contractChecker } from './api-contract.js';
 
 export interface TestUser {
   sub: string;
@@ -104,12 +107,24 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-/** Calls the handler the way API Gateway does and parses the JSON answer. */
+let contract: ReturnType<typeof contractChecker> | undefined;
+
+/**
+ * Calls the handler the way API Gateway does and parses the JSON answer. Every answer must keep the
+ * OpenAPI document the API serves (test/support/api-contract.ts): a status the operation documents
+ * and a body valid against its schema; one that does not fails the test that made the request.
+ */
 export const callApi = async <T = any>(handler: Handler, req: ApiRequest): Promise<ApiResponse<T>> => {
   const out = (await handler(apiEvent(req), lambdaContext())) as APIGatewayProxyStructuredResultV2;
   const headers = Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const text = out.body ?? '';
-  return { status: out.statusCode ?? 200, headers, body: (headers['content-type']?.includes('json') && text ? JSON.parse(text) : text) as T };
+  const res = { status: out.statusCode ?? 200, headers, body: (headers['content-type']?.includes('json') && text ? JSON.parse(text) : text) as T };
+  contract ??= contractChecker(openApiDocument(allRoutes));
+  const kept = contract.violations.length;
+  contract.check({ method: req.method, path: req.path, status: res.status, headers, body: res.body });
+  if (contract.violations.length > kept) throw new Error(`the answer breaks the OpenAPI document: ${contract.violations.slice(kept).join(' | ')}`);
+  return res;
 };
