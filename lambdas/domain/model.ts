@@ -226,7 +226,7 @@ export const Invoice = z.object({
   revision: z._default(z.int().check(z.minimum(1)), 1),
   /** Incremented whenever the execution is restarted (promise, resume, broken promise). */
   run: z._default(z.int().check(z.minimum(0)), 0),
-  source: z.optional(z.object({ key: Text(1024), format: z.enum(['csv', 'json', 'fatturapa', 'ubl', 'api']) })),
+  source: z.optional(z.object({ key: Text(1024), format: z.enum(['csv', 'json', 'fatturapa', 'ubl', 'cii', 'api']) })),
   documentKey: z.optional(Text(1024)),
   notChasedReason: z.optional(Text(500)),
   promise: z.optional(Promise_),
