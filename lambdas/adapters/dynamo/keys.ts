@@ -74,6 +74,10 @@ export const keys = {
   statementRead: (t: string, key: string) => ({ pk: `T#${t}#BANKFEED`, sk: `FILE#${key}` }),
   /** An overpayment's rest, the customer's credit: in the customer's partition, once per bank credit. */
   customerCredit: (t: string, customerId: string, creditId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `CREDIT#${creditId}` }),
+  /** A FatturaPA file by the name the SdI knows it by -> its invoices, and the notifications waiting for it (adapters/dynamo-sdi-files.ts). */
+  sdiFile: (t: string, stem: string) => ({ pk: `T#${t}#SDIFILE#${stem}`, sk: 'SDIFILE' }),
+  /** IdentificativoSdI -> the file it names. */
+  sdiId: (t: string, sdiId: string) => ({ pk: `T#${t}#SDIID#${sdiId}`, sk: 'SDIID' }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

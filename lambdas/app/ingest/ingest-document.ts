@@ -6,6 +6,7 @@
  *    stopping new batches when the Lambda is about to run out of time.
  * 4. Write its rejections (and notices) next to it, in rejected/<key>.errors.json, and count them.
  * 5. Log the summary.
+ * 6. A FatturaPA file that SdI notifications were waiting for: ingest those notifications now.
  * The object itself is never altered or deleted.
  */
 import { MAPPING_KEY, kindOf, reportKey } from '../../domain/ingest/document-keys.js';
@@ -65,5 +66,10 @@ export const ingestDocument = async (deps: IngestDocumentDeps, input: IngestDocu
 
   // 5. The summary
   deps.logger.info('ingested', { ...summary });
+
+  // 6. The SdI notifications that came before this file
+  for (const waiting of summary.waitingReceipts ?? []) {
+    if (waiting !== key && kindOf(waiting) === 'invoices') await ingestDocument(deps, { ...input, key: waiting });
+  }
   return summary;
 };

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../model.js';
 
-export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview'] as const;
+export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview', 'sdiRejected'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Task ids: one task per customer answer (the link's nonce is the ref). */
@@ -17,6 +17,8 @@ export const contactChangeTaskId = (customerId: string, ref: string): string => 
 export const creditToConfirmTaskId = (creditId: string): string => `creditToConfirm#${creditId}`;
 /** One task per bank return whose payment Sollecito could not take back on its own (app/bank/apply-returns.ts). */
 export const returnToReviewTaskId = (returnCreditId: string): string => `returnToReview#${returnCreditId}`;
+/** One per invoice the SdI refused (NotificaScarto): fix the file and send it again (domain/sdi/receipts.ts). */
+export const sdiRejectedTaskId = (invoiceId: string, sdiId: string): string => `sdiRejected#${invoiceId}#${sdiId}`;
 /** One per tenant and day while its bank statements are stale and a firm stage waits for them. */
 export const staleStatementsTaskId = (day: string): string => `staleStatements#${day}`;
 
