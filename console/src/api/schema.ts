@@ -701,9 +701,35 @@ export interface components {
             source?: {
                 key: string;
                 /** @enum {string} */
-                format: "csv" | "json" | "fatturapa" | "ubl" | "api";
+                format: "csv" | "json" | "fatturapa" | "ubl" | "cii" | "api";
             };
             documentKey?: string;
+            sdi?: {
+                file?: string;
+                id?: string;
+                delivered?: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    by: "RC" | "AT";
+                };
+                fiscalDrawer?: {
+                    /** Format: date-time */
+                    at: string;
+                };
+                refused?: {
+                    /** Format: date-time */
+                    at: string;
+                    reasons: string[];
+                };
+                outcome?: {
+                    /** @enum {string} */
+                    code: "EC01" | "EC02" | "DT";
+                    /** Format: date-time */
+                    at: string;
+                    text?: string;
+                };
+            };
             notChasedReason?: string;
             promise?: {
                 /** Format: date */
@@ -834,7 +860,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            type: "ingested" | "superseded" | "message" | "call_task" | "call_outcome" | "credit_hold" | "credit_hold_released" | "escalation" | "payment" | "payment_claimed" | "promise" | "promise_kept" | "promise_broken" | "dispute" | "dispute_resolved" | "pause" | "resume" | "write_off" | "note" | "link_view" | "message_opened" | "link_click" | "delivery" | "deferred" | "failure" | "contact_added" | "customer_updated" | "internal_notice" | "dossier" | "plan_requested" | "contact_change_requested" | "opt_out" | "credit_note" | "payment_reversed";
+            type: "ingested" | "superseded" | "message" | "call_task" | "call_outcome" | "credit_hold" | "credit_hold_released" | "escalation" | "payment" | "payment_claimed" | "promise" | "promise_kept" | "promise_broken" | "dispute" | "dispute_resolved" | "pause" | "resume" | "write_off" | "note" | "link_view" | "message_opened" | "link_click" | "delivery" | "deferred" | "failure" | "contact_added" | "customer_updated" | "internal_notice" | "dossier" | "plan_requested" | "contact_change_requested" | "opt_out" | "credit_note" | "payment_reversed" | "sdi_receipt";
             /** @enum {string} */
             channel: "email" | "sms" | "phone" | "event" | "api" | "link" | "system";
             actor: string;
@@ -1396,7 +1422,7 @@ export interface components {
         Task: {
             taskId: string;
             /** @enum {string} */
-            kind: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview";
+            kind: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "sdiRejected";
             /** @enum {string} */
             status: "open" | "done";
             customerId: string;
@@ -3399,7 +3425,7 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
-                kind?: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview";
+                kind?: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "sdiRejected";
                 includeDone?: "true" | "false";
             };
             header?: never;
