@@ -34,6 +34,14 @@ describe('reading SdI notifications', () => {
     expect((await Promise.all([mc(), dt(), at()].map((x) => receiptOf(x)))).map((r) => r.type)).toEqual(['MC', 'DT', 'AT']);
   });
 
+  it('as the SdI sends them: signed (an enveloped XML signature beside the fields), another prefix, no XML declaration', async () => {
+    const signature =
+      '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="Signature1"><ds:SignedInfo><ds:Reference URI=""><ds:DigestValue>q83v</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>c2ln</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>TUlJ</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>';
+    const signed = rc().replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').replace(/ns3:/g, 'types:').replace('xmlns:ns3', 'xmlns:types').replace('<MessageId>901</MessageId>', `<MessageId>901</MessageId>${signature}`);
+    expect(signed).toContain('<types:RicevutaConsegna');
+    expect(await receiptOf(signed)).toMatchObject({ type: 'RC', sdiId: '4411223344', deliveredAt: '2026-03-11T09:20:00.000Z', messageId: '901' });
+  });
+
   it('a notification without its ids, or an RC without its delivery date, is refused with the element', async () => {
     const refused = (xml: string) => receiptOf(xml).then(() => undefined, (e: FileRejected) => [e.at.field, e.reason]);
     expect(await refused(rc({ sdiId: '' }))).toEqual(['IdentificativoSdI', expect.stringMatching(/no valid IdentificativoSdI/)]);
