@@ -471,6 +471,15 @@ describe('"View the invoice"', () => {
     expect(await eventsOf(inv.invoiceId, 'link_view')).toMatchObject([{ details: { action: 'view', document: true } }]);
   });
 
+  it('a FatturaPA that cannot be read as one (cut short) is served as it is: the original, never an error page', async () => {
+    const key = 'invoices/IT01234567890_00099.xml';
+    await new S3Blobs().put(key, new TextEncoder().encode('<?xml version="1.0"?><p:FatturaElettronica xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"><FatturaElettronicaHeader>'), 'application/xml');
+    const { path } = await chased({ number: '2026/0099', documentKey: key, source: { key, format: 'fatturapa' } });
+    const res = await page({ path: path('view') });
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.location!).pathname).toBe(`/${BUCKET}/${key}`);
+  });
+
   it('without a document: a friendly page, and no view link is offered', async () => {
     const { inv } = await chased();
     const token = signLink({ tenantId: T, invoiceId: inv.invoiceId, action: 'view', expiresAt: linkExpiry(NOW), nonce: newNonce(), ref: '' }, ring);

@@ -25,8 +25,7 @@ const DOCUMENT_URL_SECONDS = 300;
 const isFatturaPA = (l: OpenedLink, key: string): boolean => l.invoice.source?.format === 'fatturapa' && /\.(xml|p7m)$/i.test(key);
 
 /** The FatturaPA's readable view; undefined when the stored file cannot be read as one. */
-const viewOf = async (documents: Partial<Pick<Blobs, 'get'>>, key: string, number: string): Promise<FatturaView | undefined> => {
-  if (!documents.get) return undefined;
+const viewOf = async (documents: Pick<Blobs, 'get'>, key: string, number: string): Promise<FatturaView | undefined> => {
   try {
     let bytes = await documents.get(key);
     if (/\.p7m$/i.test(key)) bytes = unwrapSigned(bytes);

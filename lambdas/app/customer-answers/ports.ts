@@ -25,7 +25,7 @@ export interface CustomerAnswersDeps {
   /** The admin API's commands: the answer runs the very same rule and transaction. */
   commands: Pick<Commands, 'onInvoice'>;
   /** The invoice copies: pre-signed for the original, read for a FatturaPA's readable view (`get`). */
-  documents: () => Pick<Blobs, 'presignGet'> & Partial<Pick<Blobs, 'get'>>;
+  documents: () => Pick<Blobs, 'presignGet' | 'get'>;
   mailer: () => Mailer;
   /** The From address of the finance team's notifications. */
   sender: () => string;
