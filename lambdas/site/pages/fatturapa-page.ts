@@ -12,8 +12,8 @@ import { CSS } from './style.js';
 import { LAYOUT } from './templates.js';
 
 const WORDS = {
-  it: { title: 'Fattura', supplier: 'Cedente / prestatore', buyer: 'Cessionario / committente', vat: 'P. IVA', cf: 'Codice fiscale', type: 'Tipo documento', number: 'Numero', date: 'Data', currency: 'Divisa', total: 'Totale documento', reasons: 'Causale', lines: 'Dettaglio', n: 'N.', description: 'Descrizione', quantity: 'Quantità', price: 'Prezzo unitario', rate: 'IVA %', amount: 'Importo', summary: 'Riepilogo IVA', taxable: 'Imponibile', tax: 'Imposta', split: 'scissione dei pagamenti', payments: 'Pagamento', method: 'Modalità', due: 'Scadenza', iban: 'IBAN', original: 'Scarica il file originale (XML)', skip: 'Vai al contenuto', intro: 'La fattura elettronica come trasmessa tramite il Sistema di Interscambio, resa leggibile.' },
-  en: { title: 'Invoice', supplier: 'Supplier', buyer: 'Customer', vat: 'VAT no.', cf: 'Fiscal code', type: 'Document type', number: 'Number', date: 'Date', currency: 'Currency', total: 'Document total', reasons: 'Reason', lines: 'Lines', n: 'No.', description: 'Description', quantity: 'Quantity', price: 'Unit price', rate: 'VAT %', amount: 'Amount', summary: 'VAT summary', taxable: 'Taxable', tax: 'VAT', split: 'split payment', payments: 'Payment', method: 'Method', due: 'Due date', iban: 'IBAN', original: 'Download the original file (XML)', skip: 'Skip to content', intro: 'The e-invoice as sent through the Sistema di Interscambio, made readable.' },
+  it: { title: 'Fattura', supplier: 'Cedente / prestatore', buyer: 'Cessionario / committente', vat: 'P. IVA', cf: 'Codice fiscale', address: 'Sede', type: 'Tipo documento', number: 'Numero', date: 'Data', currency: 'Divisa', total: 'Totale documento', reasons: 'Causale', lines: 'Dettaglio', n: 'N.', description: 'Descrizione', quantity: 'Quantità', price: 'Prezzo unitario', rate: 'IVA %', amount: 'Importo', summary: 'Riepilogo IVA', taxable: 'Imponibile', tax: 'Imposta', split: 'scissione dei pagamenti', payments: 'Pagamento', method: 'Modalità', due: 'Scadenza', iban: 'IBAN', original: 'Scarica il file originale (XML)', skip: 'Vai al contenuto', intro: 'La fattura elettronica come trasmessa tramite il Sistema di Interscambio, resa leggibile.' },
+  en: { title: 'Invoice', supplier: 'Supplier', buyer: 'Customer', vat: 'VAT no.', cf: 'Fiscal code', address: 'Address', type: 'Document type', number: 'Number', date: 'Date', currency: 'Currency', total: 'Document total', reasons: 'Reason', lines: 'Lines', n: 'No.', description: 'Description', quantity: 'Quantity', price: 'Unit price', rate: 'VAT %', amount: 'Amount', summary: 'VAT summary', taxable: 'Taxable', tax: 'VAT', split: 'split payment', payments: 'Payment', method: 'Method', due: 'Due date', iban: 'IBAN', original: 'Download the original file (XML)', skip: 'Skip to content', intro: 'The e-invoice as sent through the Sistema di Interscambio, made readable.' },
 } as const;
 
 const e = (v: string | undefined): string => escapeHtml(v ?? '');
@@ -23,7 +23,7 @@ const partyHtml = (heading: string, p: FatturaParty, w: (typeof WORDS)['it' | 'e
     p.name ? `<dt>${e(heading)}</dt><dd>${e(p.name)}</dd>` : '',
     p.vatId ? `<dt>${e(w.vat)}</dt><dd>${e(p.vatId)}</dd>` : '',
     p.fiscalCode && p.fiscalCode !== p.vatId ? `<dt>${e(w.cf)}</dt><dd>${e(p.fiscalCode)}</dd>` : '',
-    p.address ? `<dt></dt><dd>${e(p.address)}</dd>` : '',
+    p.address ? `<dt>${e(w.address)}</dt><dd>${e(p.address)}</dd>` : '',
   ].join('');
   return `<section class="card"><h2>${e(heading)}</h2><dl class="facts">${facts}</dl></section>`;
 };
