@@ -150,6 +150,8 @@ export async function* readInvoiceFile(file: SourceFile, opts: ReadOptions = {})
   yield* incoming.records;
 }
 
+const NOT_A_DIRECTORY = { xml: 'XML', p7m: 'a signed (.p7m) document', pdf: 'a PDF' } as const;
+
 /** Customers of a file under `customers/`. */
 export async function* readCustomerFile(file: SourceFile, opts: ReadOptions = {}): AsyncGenerator<Parsed<DirectoryCustomer>> {
   const { format, headText, all } = await open(file);
@@ -167,8 +169,9 @@ export async function* readCustomerFile(file: SourceFile, opts: ReadOptions = {}
       yield* customersFromJson(documentItems(await document(all), 'customers'), opts);
       return;
     case 'xml':
+    case 'p7m':
     case 'pdf':
       await all[Symbol.asyncIterator]().return?.(undefined);
-      throw new FileRejected(`a customer directory is a CSV or JSON file, not ${format === 'pdf' ? 'a PDF' : 'XML'}`);
+      throw new FileRejected(`a customer directory is a CSV or JSON file, not ${NOT_A_DIRECTORY[format]}`);
   }
 }

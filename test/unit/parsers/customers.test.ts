@@ -53,6 +53,13 @@ describe('customer directory', () => {
     expect(out.ok[5]!.fields.phone).toBe('+447700900123');
   });
 
+  it('an XML, a signed .p7m or a PDF uploaded as a directory is refused with what a directory is (a .p7m read nothing before)', async () => {
+    const reason = async (key: string, file: string) => (await customers(fromDisk(join(FIXTURES, file), key))).fileError?.reason;
+    expect(await reason('customers/x.xml', 'fatturapa-split-payment.xml')).toBe('a customer directory is a CSV or JSON file, not XML');
+    expect(await reason('customers/x.xml.p7m', 'signed/IT01234567890_FPR01.xml.p7m')).toBe('a customer directory is a CSV or JSON file, not a signed (.p7m) document');
+    expect((await customers(fromText('customers/x.pdf', '%PDF-1.7\n'))).fileError?.reason).toBe('a customer directory is a CSV or JSON file, not a PDF');
+  });
+
   it('needs a code and a name', async () => {
     const out = await customers(fromText('customers/x.json', '[{"name":"No code"},{"customerId":"C-1"}]'));
     expect(out.rejections.map((r) => [r.row, r.field])).toEqual([
