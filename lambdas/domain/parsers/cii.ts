@@ -25,7 +25,8 @@ import { parseDate } from './dates.js';
 import { ciiDocumentType, SELF_ADDRESSED } from './document-types.js';
 import { isEmail, toE164 } from './contact-values.js';
 import { parseCurrency } from './invoice-fields.js';
-import { normaliseTaxId, taxIdKeys, vatWithCountry } from './tax-ids.js';
+import { en16931Buyer } from './en16931-buyer.js';
+import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
 import { attrOf, child, list, textOf, type XmlNode } from './xml.js';
 import { accepted, FileRejected, rejected, type BuyerParty, type InvoiceReference, type Parsed, type ParsedInvoice, type Rejection } from './types.js';
 
@@ -105,20 +106,8 @@ const buyerOf = (party: unknown): BuyerParty => {
     .map((e) => e?.toLowerCase())
     .find((e): e is string => e !== undefined && isEmail(e));
   const phone = contacts.map((c) => textOf(child(c, 'TelephoneUniversalCommunication/CompleteNumber'))).map((p) => (p ? toE164(p, country) : undefined)).find(Boolean);
-  const taxIds = taxIdKeys({ vatId: ids.vatId, fiscalCode: ids.taxNumber, others: ids.others }, country);
-  const fiscalCode = ids.taxNumber ?? ids.others[0];
   const address = addressOf(party);
-  return {
-    ...(name ? { name: name.slice(0, 200) } : {}),
-    ...(country ? { country } : {}),
-    ...(ids.vatId ? { vatId: ids.vatId } : {}),
-    ...(fiscalCode ? { fiscalCode: normaliseTaxId(fiscalCode) } : {}),
-    taxIds,
-    ...(email ? { email } : {}),
-    ...(phone ? { phone } : {}),
-    ...(address ? { address } : {}),
-    ...(taxIds.length === 0 && name ? { nameOnly: true as const } : {}),
-  };
+  return en16931Buyer({ name, country, vatId: ids.vatId, taxNumber: ids.taxNumber, others: ids.others, email, phone, address });
 };
 
 /** True when the buyer's VAT number, tax number or legal id is the seller's own. */
