@@ -32,6 +32,8 @@ export interface DemoInvoice {
   dueDate: string;
   status: string;
   needsContact: boolean;
+  /** The day the SdI delivered it (its RicevutaConsegna, or an attestation): no "did it reach you?" check is sent. */
+  sdiDelivered?: string;
   contacts: DemoContact[];
 }
 
@@ -246,6 +248,7 @@ export const collectReport = async (tableName: string, tenantId: string, bucket:
       dueDate: inv.dueDate,
       status: inv.status,
       needsContact: inv.needsContact,
+      ...(inv.sdi?.delivered ? { sdiDelivered: inv.sdi.delivered.at.slice(0, 10) } : {}),
       contacts: view.events
         .filter((e) => CONTACT_TYPES.has(e.type) && e.outcome !== 'skipped')
         .map((e) => ({
@@ -304,6 +307,7 @@ export const formatReport = (r: DemoReport): string => {
   for (const inv of r.invoices) {
     const amount = (inv.amountDue / 10 ** (new Intl.NumberFormat('en', { style: 'currency', currency: inv.currency }).resolvedOptions().maximumFractionDigits ?? 2)).toFixed(2);
     lines.push(`${inv.customerId.padEnd(15)} ${inv.number.padEnd(13)} due ${inv.dueDate}  ${inv.currency} ${amount.padStart(10)} due  -> ${inv.status}${inv.needsContact ? ' (needs a contact)' : ''}`);
+    if (inv.sdiDelivered) lines.push(`    delivered through the SdI on ${inv.sdiDelivered}: no receipt check sent`);
     for (const c of inv.contacts) lines.push(`    ${c.at.slice(0, 16).replace('T', ' ')}  ${c.stage.padEnd(16)} ${c.channel.padEnd(6)} ${c.to ?? ''}`);
   }
   for (const rej of r.rejected) lines.push(`REJECTED ${rej.file}: ${rej.errors.length} error(s)`);

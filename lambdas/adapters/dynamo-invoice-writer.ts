@@ -367,6 +367,7 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
         const invoice = invoiceFromRecord(rec, customer, ctx);
         const id = invoice.invoiceId;
         if (isCredit(rec)) (outcome.creditNotes ??= []).push({ record: rec, customerId: customer.customerId, invoiceId: id });
+        if (rec.format === 'fatturapa') (outcome.fatturapaIds ??= []).push(id);
         const holder = this.claims.get(id);
         if (holder === undefined) batch.first.push({ rec, invoice });
         else {
@@ -482,6 +483,8 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
       updatedAt: inv.updatedAt,
       ...(inv.paymentReference ? { paymentReference: inv.paymentReference } : {}),
       ...(inv.notChasedReason ? { notChasedReason: inv.notChasedReason } : {}),
+      ...(inv.documentKey ? { documentKey: inv.documentKey } : {}),
+      ...(inv.sdi ? { sdi: inv.sdi } : {}),
       ...open.set,
       ...byCustomer,
     };
@@ -510,7 +513,7 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
     return {
       TableName: this.table.name,
       Key: keys.invoice(inv.tenantId, inv.invoiceId),
-      UpdateExpression: `SET issueDate = :issue, needsContact = :needs, #run = :run, updatedAt = :updated${inv.paymentReference ? ', paymentReference = :ref' : ''}`,
+      UpdateExpression: `SET issueDate = :issue, needsContact = :needs, #run = :run, updatedAt = :updated${inv.paymentReference ? ', paymentReference = :ref' : ''}${inv.documentKey ? ', documentKey = :doc' : ''}${inv.sdi ? ', sdi = :sdi' : ''}`,
       ConditionExpression: based.condition,
       ExpressionAttributeNames: based.names,
       ExpressionAttributeValues: {
@@ -520,6 +523,8 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
         ':run': inv.run,
         ':updated': inv.updatedAt,
         ...(inv.paymentReference ? { ':ref': inv.paymentReference } : {}),
+        ...(inv.documentKey ? { ':doc': inv.documentKey } : {}),
+        ...(inv.sdi ? { ':sdi': inv.sdi } : {}),
       },
     };
   }

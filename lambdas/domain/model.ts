@@ -207,6 +207,26 @@ export const CreditNoteApplied = z.object({
 });
 export type CreditNoteApplied = z.infer<typeof CreditNoteApplied>;
 
+/**
+ * What the Sistema di Interscambio said about a FatturaPA the company sent (domain/sdi/receipts.ts),
+ * matched to the invoice by the file's name and the SdI's id for it.
+ */
+export const SdiState = z.object({
+  /** The invoice file's name as transmitted, without .xml / .p7m, upper case (parsers/sdi-receipts.ts sdiFileStem). */
+  file: z.optional(Text(100)),
+  /** IdentificativoSdI: the SdI's id of the file, from its first receipt. */
+  id: z.optional(Text(20)),
+  /** RC: delivered to the buyer at `at`; AT: the transmission attested (a public body, after an MC). Proof of receipt. */
+  delivered: z.optional(z.object({ at: IsoDateTime, by: z.enum(['RC', 'AT']) })),
+  /** MC: the SdI could not deliver it; the invoice waits in the buyer's fiscal drawer (cassetto fiscale) since `at`. */
+  fiscalDrawer: z.optional(z.object({ at: IsoDateTime })),
+  /** NS: refused by the SdI (the invoice was never issued), with its reasons. */
+  refused: z.optional(z.object({ at: IsoDateTime, reasons: z.array(Text(600)) })),
+  /** NE: the public administration's answer (EC01 accepted, EC02 refused); DT: no answer within the 15 days. */
+  outcome: z.optional(z.object({ code: z.enum(['EC01', 'EC02', 'DT']), at: IsoDateTime, text: z.optional(Text(1000)) })),
+});
+export type SdiState = z.infer<typeof SdiState>;
+
 export const Invoice = z.object({
   tenantId: Name,
   invoiceId: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -226,8 +246,11 @@ export const Invoice = z.object({
   revision: z._default(z.int().check(z.minimum(1)), 1),
   /** Incremented whenever the execution is restarted (promise, resume, broken promise). */
   run: z._default(z.int().check(z.minimum(0)), 0),
-  source: z.optional(z.object({ key: Text(1024), format: z.enum(['csv', 'json', 'fatturapa', 'ubl', 'api']) })),
+  source: z.optional(z.object({ key: Text(1024), format: z.enum(['csv', 'json', 'fatturapa', 'ubl', 'cii', 'api']) })),
+  /** The customer's copy: the stored original of an e-invoice (FatturaPA, UBL, CII, the Factur-X PDF), served by "view the invoice". */
   documentKey: z.optional(Text(1024)),
+  /** FatturaPA: the file as the SdI knows it, and what its receipts said. */
+  sdi: z.optional(SdiState),
   notChasedReason: z.optional(Text(500)),
   promise: z.optional(Promise_),
   dispute: z.optional(Dispute),
@@ -308,6 +331,8 @@ export const CONTACT_EVENT_TYPES = [
   'credit_note',
   /** A payment taken back: returned by the bank (reason, charge) or a match undone by the finance team. */
   'payment_reversed',
+  /** A notification of the Sistema di Interscambio about the invoice (RC, MC, NS, NE, DT, AT: domain/sdi/receipts.ts). */
+  'sdi_receipt',
 ] as const;
 export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
 export type ContactEventType = z.infer<typeof ContactEventType>;

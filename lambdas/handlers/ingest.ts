@@ -88,6 +88,8 @@ const fromEnvironment = (): IngestDeps => ({
   documents: deps.blobs(),
   // Credit notes net off their invoices; the table stream re-plans or stops their executions.
   creditNotes: { commands: deps.commandsWithoutWorkflow(), bankCredits: deps.bankCredits(), customerCreditOffer: { tasks: deps.tasks(), invoices: deps.invoices() } },
+  // SdI notifications under invoices/ change their invoices the same way (app/sdi/record-sdi-receipt.ts).
+  sdi: { commands: deps.commandsWithoutWorkflow(), files: deps.sdiFiles() },
   idempotencyStore: deps.idempotencyStore(),
   now: () => clock.now(),
   logger,

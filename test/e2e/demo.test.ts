@@ -91,6 +91,15 @@ describe('npm run demo', () => {
     expect(waiting[0]!.status).toBe('open');
   });
 
+  it('skips the "did it reach you?" check of the FatturaPA the SdI delivered (its RicevutaConsegna is in the seed), not of the others', () => {
+    const delivered = invoice('C-LOMBARDI', '2026/0043');
+    expect(delivered.sdiDelivered).toBe('2026-01-12');
+    expect(stages(delivered).filter((s) => s.startsWith('receiptCheck'))).toEqual([]);
+    expect(stages(delivered)).toContain('preDue:email');
+    // The same policy without an SdI receipt sends it.
+    expect(stages(invoice('C-THAMES', 'TVE-2025-118'))).toContain('receiptCheck:email');
+  });
+
   it('never contacts a customer twice about one invoice on the same day on the same channel', () => {
     for (const inv of report.invoices) {
       const days = inv.contacts.filter((c) => c.type === 'message').map((c) => `${c.at.slice(0, 10)}:${c.channel}`);

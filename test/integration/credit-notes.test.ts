@@ -20,6 +20,7 @@ import type { Workflow } from '../../lambdas/app/ports/workflow.js';
 import { invoiceIdFor } from '../../lambdas/domain/ingest/rules.js';
 import { amountDue, originalAmount } from '../../lambdas/domain/model.js';
 import type { SourceFile } from '../../lambdas/domain/parsers/read-file.js';
+import { cii } from '../unit/parsers/cii-fixtures.js';
 
 await useLocalTable();
 const table = tableFromEnv();
@@ -189,6 +190,21 @@ describe('refusals and instalments', () => {
 });
 
 describe('buyers the readers now keep (issue 21)', () => {
+  it('a CII credit note (381) nets off the CII invoice its InvoiceReferencedDocument names; one naming an unknown invoice says so on that element', async () => {
+    const t = 'cn-cii';
+    const bianchi = '<ram:Name>Bianchi S.p.A.</ram:Name><ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">IT02345678901</ram:ID></ram:SpecifiedTaxRegistration>';
+    const ref = (n: string) => `<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>${n}</ram:IssuerAssignedID></ram:InvoiceReferencedDocument>`;
+    const credit = (n: string, linked: string) =>
+      cii({ typeCode: '381', number: n, buyer: bianchi, references: ref(linked), summation: '<ram:GrandTotalAmount>200.00</ram:GrandTotalAmount><ram:DuePayableAmount>200.00</ram:DuePayableAmount>' });
+    await ingest(t, 'customers/directory.csv', DIRECTORY);
+    await ingest(t, 'invoices/RE-1.xml', cii({ number: 'RE-1', buyer: bianchi }));
+    const { summary } = await ingest(t, 'invoices/GS-1.xml', credit('GS-1', 'RE-1'));
+    expect(summary.creditNotes).toMatchObject({ netted: 1, customerCredit: 0 });
+    expect(await invoice(t, 'RE-1')).toMatchObject({ amount: 102_000, status: 'open', source: { format: 'cii' } });
+    const unknown = await ingest(t, 'invoices/GS-2.xml', credit('GS-2', 'RE-404'));
+    expect(unknown.report.notices).toEqual([expect.objectContaining({ field: 'InvoiceReferencedDocument', value: 'RE-404' })]);
+  });
+
   it('a UBL buyer named only by name is stored and waits for a person; the next invoice with that name lands on the same customer', async () => {
     const t = 'name-only';
     const xml = readFileSync(join(FIXTURES, 'ubl-buyer-name-only.xml'), 'utf8');

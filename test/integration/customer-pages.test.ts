@@ -452,6 +452,34 @@ describe('"View the invoice"', () => {
     expect((await view(inv.invoiceId)).invoice).toEqual(inv);
   });
 
+  it('a FatturaPA is shown as a readable page (every value escaped, the page\'s own CSP), the original XML one link away', async () => {
+    const key = 'invoices/IT01234567890_00042.xml';
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><p:FatturaElettronica versione="FPR12" xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"><FatturaElettronicaHeader><CedentePrestatore><DatiAnagrafici><IdFiscaleIVA><IdPaese>IT</IdPaese><IdCodice>01234567890</IdCodice></IdFiscaleIVA><Anagrafica><Denominazione>Officine Rossi S.r.l.</Denominazione></Anagrafica></DatiAnagrafici></CedentePrestatore><CessionarioCommittente><DatiAnagrafici><IdFiscaleIVA><IdPaese>IT</IdPaese><IdCodice>02345678901</IdCodice></IdFiscaleIVA><Anagrafica><Denominazione>Bianchi &amp; Figli</Denominazione></Anagrafica></DatiAnagrafici></CessionarioCommittente></FatturaElettronicaHeader><FatturaElettronicaBody><DatiGenerali><DatiGeneraliDocumento><TipoDocumento>TD01</TipoDocumento><Divisa>EUR</Divisa><Data>2026-01-15</Data><Numero>OTHER-1</Numero><ImportoTotaleDocumento>1.00</ImportoTotaleDocumento></DatiGeneraliDocumento></DatiGenerali></FatturaElettronicaBody><FatturaElettronicaBody><DatiGenerali><DatiGeneraliDocumento><TipoDocumento>TD01</TipoDocumento><Divisa>EUR</Divisa><Data>2026-01-15</Data><Numero>2026/0042</Numero><ImportoTotaleDocumento>1220.00</ImportoTotaleDocumento></DatiGeneraliDocumento></DatiGenerali><DatiBeniServizi><DettaglioLinee><NumeroLinea>1</NumeroLinea><Descrizione>Revisione &lt;script&gt;alert(1)&lt;/script&gt;</Descrizione><PrezzoUnitario>1000.00</PrezzoUnitario><PrezzoTotale>1000.00</PrezzoTotale><AliquotaIVA>22.00</AliquotaIVA></DettaglioLinee><DatiRiepilogo><AliquotaIVA>22.00</AliquotaIVA><ImponibileImporto>1000.00</ImponibileImporto><Imposta>220.00</Imposta></DatiRiepilogo></DatiBeniServizi><DatiPagamento><CondizioniPagamento>TP02</CondizioniPagamento><DettaglioPagamento><ModalitaPagamento>MP05</ModalitaPagamento><DataScadenzaPagamento>2026-02-14</DataScadenzaPagamento><ImportoPagamento>1220.00</ImportoPagamento></DettaglioPagamento></DatiPagamento></FatturaElettronicaBody></p:FatturaElettronica>`;
+    await new S3Blobs().put(key, new TextEncoder().encode(xml), 'application/xml');
+    const { inv, path } = await chased({ number: '2026/0042', documentKey: key, source: { key, format: 'fatturapa' } });
+    const res = await page({ path: path('view') });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.body).toContain('Fattura 2026/0042');
+    expect(res.body).toContain('Bianchi &amp; Figli');
+    expect(res.body).toContain('Revisione &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(res.body).not.toContain('<script>alert');
+    expect(res.body).not.toContain('OTHER-1');
+    expect(res.body).toContain('MP05 (bonifico)');
+    const original = /href="([^"]+)" rel="noreferrer">Scarica il file originale/.exec(res.body)?.[1]?.replace(/&amp;/g, '&');
+    expect(original && new URL(original).pathname).toBe(`/${BUCKET}/${key}`);
+    expect(await eventsOf(inv.invoiceId, 'link_view')).toMatchObject([{ details: { action: 'view', document: true } }]);
+  });
+
+  it('a FatturaPA that cannot be read as one (cut short) is served as it is: the original, never an error page', async () => {
+    const key = 'invoices/IT01234567890_00099.xml';
+    await new S3Blobs().put(key, new TextEncoder().encode('<?xml version="1.0"?><p:FatturaElettronica xmlns:p="http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2"><FatturaElettronicaHeader>'), 'application/xml');
+    const { path } = await chased({ number: '2026/0099', documentKey: key, source: { key, format: 'fatturapa' } });
+    const res = await page({ path: path('view') });
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.location!).pathname).toBe(`/${BUCKET}/${key}`);
+  });
+
   it('without a document: a friendly page, and no view link is offered', async () => {
     const { inv } = await chased();
     const token = signLink({ tenantId: T, invoiceId: inv.invoiceId, action: 'view', expiresAt: linkExpiry(NOW), nonce: newNonce(), ref: '' }, ring);

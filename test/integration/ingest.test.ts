@@ -24,6 +24,7 @@ import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
 import { DynamoCustomerDirectory } from '../../lambdas/adapters/dynamo-customer-directory.js';
 import { streamDrivenWorkflow } from '../../lambdas/adapters/stream-driven-workflow.js';
 import { DynamoInvoiceWriter } from '../../lambdas/adapters/dynamo-invoice-writer.js';
+import { DynamoSdiFiles } from '../../lambdas/adapters/dynamo-sdi-files.js';
 import { dynamoRepositories, type DynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { ingestFile, type IngestFileDeps } from '../../lambdas/app/ingest/ingest-file.js';
@@ -56,6 +57,7 @@ const fileDeps = (): IngestFileDeps => ({
   now: () => clock.now(),
   count: observability.count,
   creditNotes: { commands: new DynamoCommands(streamDrivenWorkflow, { doc: store.doc, name: store.name }), bankCredits: store.bankCredits },
+  sdi: { commands: new DynamoCommands(streamDrivenWorkflow, { doc: store.doc, name: store.name }), files: new DynamoSdiFiles({ doc: store.doc, name: store.name }) },
 });
 /** The production handler as the deployed function wires it, one per tenant (a deployment serves one). */
 const handlers = new Map<string, ReturnType<typeof makeIngestHandler>>();
@@ -146,6 +148,12 @@ describe('the sample company (local/seed), as the local stack ingests it', () =>
     expect(bianchi).toMatchObject({ status: 'open', needsContact: false, revision: 1, run: 0, amount: 1_248_000, currency: 'EUR', dueDate: '2026-01-20' });
     expect(await invoice('demo', 'C-CARPATHIA', '2025/0433')).toMatchObject({ currency: 'RON', amount: 890_000 });
     expect(await invoice('demo', 'C-BRIGHTON', 'BHG-2026-08')).toMatchObject({ currency: 'GBP', amount: 31_845 });
+    // The SdI's delivery receipt beside its FatturaPA: the invoice is delivered, its copy is the file.
+    expect(await invoice('demo', 'C-LOMBARDI', '2026/0043')).toMatchObject({
+      documentKey: 'invoices/IT01234567890_00043.xml',
+      run: 1,
+      sdi: { file: 'IT01234567890_00043', id: '7300112233', delivered: { at: '2026-01-12T08:05:40.000Z', by: 'RC' } },
+    });
   });
 
   it('the FatturaPA buyer nobody knew becomes a customer without a contact, its invoice open and waiting', async () => {
@@ -153,6 +161,21 @@ describe('the sample company (local/seed), as the local stack ingests it', () =>
     expect(moretti).toMatchObject({ name: 'Edilizia Moretti S.r.l.', vatId: 'IT05678901234', country: 'IT', language: 'it', timeZone: 'Europe/Rome' });
     expect(moretti?.email).toBeUndefined();
     expect(await invoice('demo', 'IT05678901234', '2026/0001')).toMatchObject({ status: 'open', needsContact: true, amount: 488_000, source: { format: 'fatturapa' } });
+  });
+});
+
+describe('SdI notifications through the handler', () => {
+  it('one that comes before its FatturaPA waits, said so next to it; the upload of the FatturaPA applies it and replaces that report', async () => {
+    tenant('sdi-early');
+    await upload('customers/directory.csv', 'customer id,name,vat,email\nC-LOMBARDI,Studio Tecnico Lombardi S.r.l.,IT06789012345,a@lombardi.example\n');
+    const mc = readFileSync(join(SEED, 'invoices', 'IT01234567890_00043_RC_001.xml'), 'utf8')
+      .replace(/RicevutaConsegna/g, 'NotificaMancataConsegna')
+      .replace(/<DataOraConsegna>.*<\/DataOraConsegna>/, '');
+    await upload('invoices/IT01234567890_00043_MC_001.xml', mc);
+    expect(await report('invoices/IT01234567890_00043_MC_001.xml')).toMatchObject({ errors: [], notices: [expect.objectContaining({ field: 'NomeFile', reason: expect.stringMatching(/kept and applied when that file is uploaded/) })] });
+    await uploadFile('invoices/IT01234567890_00043.xml', join(SEED, 'invoices', 'IT01234567890_00043.xml'));
+    expect((await invoice('sdi-early', 'C-LOMBARDI', '2026/0043'))?.sdi).toEqual({ file: 'IT01234567890_00043', id: '7300112233', fiscalDrawer: { at: '2026-01-12T08:02:11.000Z' } });
+    expect(await report('invoices/IT01234567890_00043_MC_001.xml')).toEqual({ file: 'invoices/IT01234567890_00043_MC_001.xml', errors: [] });
   });
 });
 

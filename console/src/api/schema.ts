@@ -768,9 +768,35 @@ export interface components {
             source?: {
                 key: string;
                 /** @enum {string} */
-                format: "csv" | "json" | "fatturapa" | "ubl" | "api";
+                format: "csv" | "json" | "fatturapa" | "ubl" | "cii" | "api";
             };
             documentKey?: string;
+            sdi?: {
+                file?: string;
+                id?: string;
+                delivered?: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @enum {string} */
+                    by: "RC" | "AT";
+                };
+                fiscalDrawer?: {
+                    /** Format: date-time */
+                    at: string;
+                };
+                refused?: {
+                    /** Format: date-time */
+                    at: string;
+                    reasons: string[];
+                };
+                outcome?: {
+                    /** @enum {string} */
+                    code: "EC01" | "EC02" | "DT";
+                    /** Format: date-time */
+                    at: string;
+                    text?: string;
+                };
+            };
             notChasedReason?: string;
             promise?: {
                 /** Format: date */
@@ -908,7 +934,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            type: "ingested" | "superseded" | "message" | "call_task" | "call_outcome" | "credit_hold" | "credit_hold_released" | "escalation" | "payment" | "payment_claimed" | "promise" | "promise_kept" | "promise_broken" | "dispute" | "dispute_resolved" | "pause" | "resume" | "write_off" | "note" | "link_view" | "message_opened" | "link_click" | "delivery" | "deferred" | "failure" | "contact_added" | "customer_updated" | "internal_notice" | "dossier" | "plan_requested" | "contact_change_requested" | "opt_out" | "credit_note" | "payment_reversed";
+            type: "ingested" | "superseded" | "message" | "call_task" | "call_outcome" | "credit_hold" | "credit_hold_released" | "escalation" | "payment" | "payment_claimed" | "promise" | "promise_kept" | "promise_broken" | "dispute" | "dispute_resolved" | "pause" | "resume" | "write_off" | "note" | "link_view" | "message_opened" | "link_click" | "delivery" | "deferred" | "failure" | "contact_added" | "customer_updated" | "internal_notice" | "dossier" | "plan_requested" | "contact_change_requested" | "opt_out" | "credit_note" | "payment_reversed" | "sdi_receipt";
             /** @enum {string} */
             channel: "email" | "sms" | "phone" | "event" | "api" | "link" | "system";
             actor: string;
@@ -1535,7 +1561,7 @@ export interface components {
         Task: {
             taskId: string;
             /** @enum {string} */
-            kind: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "customerCredit";
+            kind: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "customerCredit" | "sdiRejected";
             /** @enum {string} */
             status: "open" | "done";
             customerId: string;
@@ -4428,7 +4454,7 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
-                kind?: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "customerCredit";
+                kind?: "fixContact" | "planRequest" | "contactChange" | "creditToConfirm" | "staleStatements" | "returnToReview" | "customerCredit" | "sdiRejected";
                 includeDone?: "true" | "false";
             };
             header?: never;

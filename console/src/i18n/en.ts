@@ -95,6 +95,7 @@ export const en = {
   'task.creditToConfirm': 'Bank credit of {amount} from {debtor}',
   'task.staleStatements': 'Bank statements are late: firm stages wait for them',
   'task.returnToReview': 'A bank return needs a look',
+  'task.sdiRejected': 'The SdI refused an invoice: it is not chased until it is sent again',
   'task.closed': 'Task closed.',
   'task.close': 'Mark as done',
   'task.resolution': 'What was done',

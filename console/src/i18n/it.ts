@@ -97,6 +97,7 @@ export const it: Messages = {
   'task.creditToConfirm': 'Accredito di {amount} da {debtor}',
   'task.staleStatements': 'Gli estratti conto sono in ritardo: le fasi più decise li aspettano',
   'task.returnToReview': 'Uno storno bancario va controllato',
+  'task.sdiRejected': 'Lo SdI ha scartato una fattura: non viene sollecitata finché non è reinviata',
   'task.closed': 'Attività chiusa.',
   'task.close': 'Segna come fatta',
   'task.resolution': 'Cosa è stato fatto',

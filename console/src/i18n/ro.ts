@@ -97,6 +97,7 @@ export const ro: Messages = {
   'task.creditToConfirm': 'Încasare de {amount} de la {debtor}',
   'task.staleStatements': 'Extrasele bancare întârzie: etapele ferme le așteaptă',
   'task.returnToReview': 'O returnare bancară trebuie verificată',
+  'task.sdiRejected': 'SdI a respins o factură: nu este urmărită până nu este retrimisă',
   'task.closed': 'Sarcină închisă.',
   'task.close': 'Marchează ca făcută',
   'task.resolution': 'Ce s-a făcut',

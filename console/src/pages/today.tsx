@@ -431,7 +431,7 @@ const TaskItem = ({ task, invoice, day, onDone }: { task: Task; invoice?: Invoic
     default:
       return (
         <article class="item task">
-          <h3>{task.kind === 'staleStatements' ? t('task.staleStatements') : t('task.returnToReview')}</h3>
+          <h3>{task.kind === 'staleStatements' ? t('task.staleStatements') : task.kind === 'sdiRejected' ? t('task.sdiRejected') : t('task.returnToReview')}</h3>
           <p>
             {customer} {inv}
             {task.note && <> · {task.note}</>}
@@ -474,7 +474,7 @@ export const TodayPage = () => {
           const answers = w.tasks.filter((x) => x.kind === 'planRequest' || x.kind === 'contactChange');
           const credits = w.tasks.filter((x) => x.kind === 'creditToConfirm' || x.kind === 'customerCredit');
           const fixes = w.tasks.filter((x) => x.kind === 'fixContact');
-          const others = w.tasks.filter((x) => x.kind === 'staleStatements' || x.kind === 'returnToReview');
+          const others = w.tasks.filter((x) => x.kind === 'staleStatements' || x.kind === 'returnToReview' || x.kind === 'sdiRejected');
           const disputed = w.active.filter((i) => i.status === 'disputed');
           const claimed = w.active.filter((i) => i.status === 'payment_claimed');
           const promisesDue = w.active.filter((i) => i.status === 'promised' && i.promise && i.promise.date <= w.day);

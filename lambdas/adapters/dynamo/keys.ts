@@ -76,6 +76,10 @@ export const keys = {
   customerCredit: (t: string, customerId: string, creditId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `CREDIT#${creditId}` }),
   /** A customer credit applied to an invoice, written once with the offset payment: in the invoice's partition. */
   customerCreditApplication: (t: string, invoiceId: string, creditId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `CUSTCREDIT#${creditId}` }),
+  /** A FatturaPA file by the name the SdI knows it by -> its invoices, and the notifications waiting for it (adapters/dynamo-sdi-files.ts). */
+  sdiFile: (t: string, stem: string) => ({ pk: `T#${t}#SDIFILE#${stem}`, sk: 'SDIFILE' }),
+  /** IdentificativoSdI -> the file it names. */
+  sdiId: (t: string, sdiId: string) => ({ pk: `T#${t}#SDIID#${sdiId}`, sk: 'SDIID' }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

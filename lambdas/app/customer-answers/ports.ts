@@ -24,7 +24,8 @@ export interface CustomerAnswersDeps {
   answers: Pick<TaskRepository, 'answered' | 'answerItem'>;
   /** The admin API's commands: the answer runs the very same rule and transaction. */
   commands: Pick<Commands, 'onInvoice'>;
-  documents: () => Pick<Blobs, 'presignGet'>;
+  /** The invoice copies: pre-signed for the original, read for a FatturaPA's readable view (`get`). */
+  documents: () => Pick<Blobs, 'presignGet' | 'get'>;
   mailer: () => Mailer;
   /** The From address of the finance team's notifications. */
   sender: () => string;

@@ -37,7 +37,7 @@ export interface DossierHandover {
 }
 
 /** Source formats that hold this one invoice only (a CSV or JSON batch holds other customers' invoices too). */
-const SINGLE_INVOICE_FORMATS = new Set(['fatturapa', 'ubl']);
+const SINGLE_INVOICE_FORMATS = new Set(['fatturapa', 'ubl', 'cii']);
 
 /** A hand-over already made: how it went, as its log entry tells. */
 const done = (c: InvoiceCase): DossierHandover => {

@@ -6,6 +6,8 @@
  *    stopping new batches when the Lambda is about to run out of time.
  * 4. Write its rejections (and notices) next to it, in rejected/<key>.errors.json, and count them.
  * 5. Log the summary.
+ * 6. A FatturaPA file that SdI notifications were waiting for: ingest those notifications now (each
+ *    one's report is written again, replacing the one that said it was waiting).
  * The object itself is never altered or deleted.
  */
 import { MAPPING_KEY, kindOf, reportKey } from '../../domain/ingest/document-keys.js';
@@ -34,7 +36,9 @@ const readMapping = async (documents: Pick<Blobs, 'open'>): Promise<CsvMappingCo
   return file ? mappingForDataFile(parseJsonFile(await readDocument(file.body, MAPPING_MAX_BYTES)), MAPPING_KEY) : undefined;
 };
 
-export const ingestDocument = async (deps: IngestDocumentDeps, input: IngestDocumentInput): Promise<IngestSummary> => {
+export const ingestDocument = (deps: IngestDocumentDeps, input: IngestDocumentInput): Promise<IngestSummary> => ingestOne(deps, input, false);
+
+const ingestOne = async (deps: IngestDocumentDeps, input: IngestDocumentInput, replay: boolean): Promise<IngestSummary> => {
   const { key } = input;
   const nothing: IngestSummary = { key, kind: kindOf(key), records: 0, rejected: 0, fileRejected: false };
 
@@ -61,9 +65,14 @@ export const ingestDocument = async (deps: IngestDocumentDeps, input: IngestDocu
 
   // 4. Its rejections next to it
   if (report.total > 0) deps.count('RecordsRejected', report.total);
-  if (report.hasEntries) await deps.documents.put(reportKey(key), report.document(key), 'application/json');
+  if (report.hasEntries || replay) await deps.documents.put(reportKey(key), report.document(key), 'application/json');
 
   // 5. The summary
   deps.logger.info('ingested', { ...summary });
+
+  // 6. The SdI notifications that came before this file
+  for (const waiting of summary.waitingReceipts ?? []) {
+    if (waiting !== key && kindOf(waiting) === 'invoices') await ingestOne(deps, { ...input, key: waiting }, true);
+  }
   return summary;
 };

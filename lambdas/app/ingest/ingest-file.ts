@@ -6,7 +6,10 @@
  * 3. Parse the records and write them in batches while the next batch is parsed, stopping early
  *    when the Lambda runs out of time; each batch's credit notes are netted off once it and every
  *    batch before it are stored (apply-credit-notes.ts).
- * 4. Count what was written.
+ * 4. Count what was written. A FatturaPA's invoices are remembered under the file's SdI name, and
+ *    the SdI notifications that were waiting for that file come back to be read again.
+ * An SdI notification under invoices/ (RC, MC, NS, NE, DT, AT) is applied to its invoices instead
+ * (app/sdi/record-sdi-receipt.ts).
  * Rejected records, and a rejected file, come back in the report; nothing throws for bad data.
  */
 import { kindOf, readsCsvMapping, type DocumentKind } from '../../domain/ingest/document-keys.js';
@@ -15,8 +18,10 @@ import { customerDefaults, type CustomerDefaults } from '../../domain/ingest/rul
 import { parseJsonFile, readMappingFile, readTenantFile } from '../../domain/ingest/settings-files.js';
 import { readDocument } from '../../domain/parsers/bytes.js';
 import type { CsvMappingConfig } from '../../domain/parsers/columns.js';
-import { readCustomerFile, readInvoiceFile, type SourceFile } from '../../domain/parsers/read-file.js';
+import { readCustomerFile, readIncomingFile, type SourceFile } from '../../domain/parsers/read-file.js';
+import { sdiFileStem, type SdiReceipt } from '../../domain/parsers/sdi-receipts.js';
 import { FileRejected } from '../../domain/parsers/types.js';
+import { recordSdiReceipt, type SdiReceiptDeps, type SdiReceiptOutcome } from '../sdi/record-sdi-receipt.js';
 import type { Observability } from '../observability.js';
 import type { CustomerBatchOutcome, CustomerDirectory, InvoiceBatchOutcome, InvoiceIngest } from '../ports/ingest.js';
 import type { TenantRepository } from '../ports/tenants.js';
@@ -33,6 +38,8 @@ export interface IngestFileDeps extends Pick<Observability, 'count'> {
   now: () => Date;
   /** Nets credit notes off the invoices they name (app/ingest/apply-credit-notes.ts). */
   creditNotes: CreditNoteDeps;
+  /** Applies the SdI's notifications to their invoices (app/sdi/record-sdi-receipt.ts); absent: they are refused. */
+  sdi?: SdiReceiptDeps;
 }
 
 export interface IngestFileOptions {
@@ -52,6 +59,10 @@ export interface IngestSummary {
   invoices?: Omit<InvoiceBatchOutcome, 'rejections' | 'creditNotes'>;
   customers?: Omit<CustomerBatchOutcome, 'rejections'>;
   creditNotes?: CreditNoteTotals;
+  /** The file was an SdI notification: what it did. */
+  sdiReceipt?: Omit<SdiReceiptOutcome, 'rejections' | 'notices'>;
+  /** Keys of SdI notifications that waited for this FatturaPA file: to be ingested again now. */
+  waitingReceipts?: string[];
 }
 
 interface FileRun {
@@ -69,22 +80,36 @@ const addCounts = <K extends string>(into: Record<K, number>, from: Record<K, nu
   for (const k of Object.keys(into) as K[]) into[k] += from[k];
 };
 
+const ingestSdiReceipt = async (r: FileRun, receipt: SdiReceipt): Promise<void> => {
+  r.summary.records = 1;
+  if (!r.deps.sdi) throw new FileRejected(`this is an SdI notification (${receipt.root}): this deployment does not read them`, { element: receipt.root });
+  const { rejections, notices, ...outcome } = await recordSdiReceipt(r.deps.sdi, receipt, { tenantId: r.tenantId, key: r.file.key, now: r.deps.now(), timeZone: r.defaults.timeZone });
+  r.report.add(...rejections);
+  r.report.notice(...notices);
+  r.summary.sdiReceipt = outcome;
+  r.deps.count(`SdiReceipts${receipt.type}`);
+};
+
 const ingestInvoices = async (r: FileRun): Promise<void> => {
+  const incoming = await readIncomingFile(r.file, { mapping: r.mapping });
+  if (incoming.kind === 'sdiReceipt') return ingestSdiReceipt(r, incoming.receipt);
   const totals = { created: 0, unchanged: 0, superseded: 0, amended: 0, notChased: 0, needsContact: 0, customersCreated: 0 };
   const credits = noCreditNotes();
+  const fatturapaIds: string[] = [];
   const writer = r.deps.invoiceWriter();
   const ctx = { tenantId: r.tenantId, now: r.deps.now(), sourceKey: r.file.key, defaults: r.defaults };
   // Batches are written two at a time, handed in file order: a batch's credit notes wait until the
   // batches before it are done, so an invoice earlier in the file is stored before a credit note
   // naming it is applied.
   let earlierBatches: Promise<void> = Promise.resolve();
-  const out = await writeInBatches(readInvoiceFile(r.file, { mapping: r.mapping }), r.report, async (batch) => {
+  const out = await writeInBatches(incoming.records, r.report, async (batch) => {
     const before = earlierBatches;
     let done = () => {};
     earlierBatches = new Promise<void>((resolve) => (done = resolve));
     try {
-      const { rejections, creditNotes = [], ...counts } = await writer.ingestInvoices(batch, ctx);
+      const { rejections, creditNotes = [], fatturapaIds: ids = [], ...counts } = await writer.ingestInvoices(batch, ctx);
       addCounts(totals, counts);
+      fatturapaIds.push(...ids);
       const deps = r.deps.creditNotes;
       if (!deps || creditNotes.length === 0) return rejections;
       await before;
@@ -101,6 +126,11 @@ const ingestInvoices = async (r: FileRun): Promise<void> => {
   r.summary.invoices = totals;
   if (r.deps.creditNotes) r.summary.creditNotes = credits;
   if (out.stoppedAt !== undefined) r.report.stoppedAt(out.stoppedAt);
+  // The file as the SdI knows it: its notifications find these invoices by its name.
+  if (r.deps.sdi && fatturapaIds.length > 0) {
+    const waiting = await r.deps.sdi.files.rememberFile(r.tenantId, sdiFileStem(r.file.key), [...new Set(fatturapaIds)]);
+    if (waiting.length > 0) r.summary.waitingReceipts = waiting;
+  }
   r.deps.count('InvoicesCreated', totals.created);
   r.deps.count('InvoicesSuperseded', totals.superseded);
   r.deps.count('InvoicesNeedingContact', totals.needsContact);

@@ -19,6 +19,8 @@ export interface InvoiceBatchOutcome {
   rejections: Rejection[];
   /** The batch's credit notes (domain/ingest/credit-notes.ts isCredit) with the customer and id they were stored under, for netting off. */
   creditNotes?: StoredCreditNote[];
+  /** The ids of the batch's FatturaPA invoices: the SdI's notifications find them by their file (app/sdi). */
+  fatturapaIds?: string[];
 }
 
 export interface StoredCreditNote {

@@ -7,7 +7,7 @@
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../model.js';
 
-export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview', 'customerCredit'] as const;
+export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview', 'customerCredit', 'sdiRejected'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Task ids: one task per customer answer (the link's nonce is the ref). */
@@ -22,6 +22,8 @@ export const returnToReviewTaskId = (returnCreditId: string): string => `returnT
  * customer's next invoices or refund it (domain/commands/customer-credit.ts); done once nothing is left.
  */
 export const customerCreditTaskId = (customerId: string, creditId: string): string => `customerCredit#${customerId}#${creditId}`;
+/** One per invoice the SdI refused (NotificaScarto): fix the file and send it again (domain/sdi/receipts.ts). */
+export const sdiRejectedTaskId = (invoiceId: string, sdiId: string): string => `sdiRejected#${invoiceId}#${sdiId}`;
 /** One per tenant and day while its bank statements are stale and a firm stage waits for them. */
 export const staleStatementsTaskId = (day: string): string => `staleStatements#${day}`;
 

@@ -20,7 +20,7 @@ export const isCredit = (rec: Pick<ParsedInvoice, 'documentKind' | 'amount' | 'n
 
 /** The field a report entry about the invoices a credit note names points at, per format. */
 export const referenceField = (rec: Pick<ParsedInvoice, 'format'>): string =>
-  rec.format === 'fatturapa' ? 'IdDocumento' : rec.format === 'ubl' ? 'BillingReference' : 'correctsInvoice';
+  rec.format === 'fatturapa' ? 'IdDocumento' : rec.format === 'ubl' ? 'BillingReference' : rec.format === 'cii' ? 'InvoiceReferencedDocument' : 'correctsInvoice';
 
 const m = (minor: number, currency: string) => formatMoney(minor, currency, 'en-GB');
 

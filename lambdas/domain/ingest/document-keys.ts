@@ -21,8 +21,8 @@ export const kindOf = (key: string): DocumentKind => {
 export const BANK_PREFIX = 'bank/';
 export const isBankKey = (key: string): boolean => key.startsWith(BANK_PREFIX) && !key.endsWith('/');
 
-/** XML invoices (FatturaPA, UBL) name their fields themselves: only the other formats read the CSV mapping. */
-export const readsCsvMapping = (key: string): boolean => kindOf(key) === 'customers' || (kindOf(key) === 'invoices' && !key.toLowerCase().endsWith('.xml'));
+/** E-invoices (FatturaPA, UBL, CII; signed .p7m; Factur-X PDFs) name their fields themselves: only the other formats read the CSV mapping. */
+export const readsCsvMapping = (key: string): boolean => kindOf(key) === 'customers' || (kindOf(key) === 'invoices' && !/\.(xml|p7m|pdf)$/i.test(key));
 
 /** S3 event keys are URL-encoded, spaces as '+'. */
 export const decodeKey = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));

@@ -12,7 +12,8 @@ import { isReachable } from '../commands/commands.js';
 import { addDays } from '../shared/days.js';
 import { generatedPaymentReference } from './payment-reference.js';
 import type { DirectoryCustomer, DirectoryFields } from '../parsers/customers.js';
-import type { BuyerParty, InvoiceFormat, ParsedInvoice } from '../parsers/types.js';
+import { E_INVOICE_FORMATS, type BuyerParty, type InvoiceFormat, type ParsedInvoice } from '../parsers/types.js';
+import { sdiFileStem } from '../parsers/sdi-receipts.js';
 
 export interface IngestContext {
   tenantId: string;
@@ -180,6 +181,10 @@ export const invoiceFromRecord = (rec: ParsedInvoice, customer: Customer, ctx: I
     revision: 1,
     run: 0,
     source: { key: ctx.sourceKey.slice(0, 1024), format },
+    // An e-invoice's file is the invoice itself: the customer's copy behind "view the invoice".
+    ...(E_INVOICE_FORMATS.includes(format) ? { documentKey: ctx.sourceKey.slice(0, 1024) } : {}),
+    // A FatturaPA is known to the SdI by its file name: its receipts find it by that (domain/sdi/receipts.ts).
+    ...(format === 'fatturapa' ? { sdi: { file: sdiFileStem(ctx.sourceKey) } } : {}),
     ...(reason ? { notChasedReason: reason } : {}),
     createdAt: now,
     updatedAt: now,
@@ -206,6 +211,21 @@ const takesReference = (existing: Invoice, candidate: Invoice): candidate is Inv
   candidate.paymentReference !== undefined && (existing.paymentReference === undefined || candidate.paymentReference !== generatedPaymentReference(candidate));
 
 const chaseFields = (i: Invoice) => `${i.amount}|${i.currency}|${i.dueDate}`;
+
+/**
+ * The copy and the SdI file name a file brings. A correction (`replaces`) brings its own file; the
+ * same invoice again, in another file, keeps the copy it has and only fills one it lacks (a CSV row
+ * never takes one away). The SdI's receipts already recorded stay with their file: a correction
+ * sent as another file (an invoice the SdI refused, issued again) is another transmission, and
+ * what the SdI said about the first one is not about it.
+ */
+const copyFields = (existing: Invoice, candidate: Invoice, replaces: boolean): Pick<Invoice, 'documentKey' | 'sdi'> => {
+  const documentKey = replaces ? (candidate.documentKey ?? existing.documentKey) : (existing.documentKey ?? candidate.documentKey);
+  const file = replaces ? (candidate.sdi?.file ?? existing.sdi?.file) : (existing.sdi?.file ?? candidate.sdi?.file);
+  const anotherFile = file !== undefined && existing.sdi?.file !== undefined && file !== existing.sdi.file;
+  const sdi = anotherFile ? { file } : existing.sdi || file ? { ...existing.sdi, ...(file ? { file } : {}) } : undefined;
+  return { ...(documentKey ? { documentKey } : {}), ...(sdi ? { sdi } : {}) };
+};
 
 /**
  * The file states the invoice as issued; credit notes applied since lowered the stored amount.
@@ -255,6 +275,7 @@ export const decide = (existing: Invoice | undefined, fromFile: Invoice, ctx: In
       needsContact: status === 'open' && candidate.needsContact && existing.needsContact,
       revision: existing.revision + 1,
       source: candidate.source,
+      ...copyFields(existing, candidate, true),
       updatedAt: now,
     };
     if (takesReference(existing, candidate)) invoice.paymentReference = candidate.paymentReference;
@@ -291,6 +312,15 @@ export const decide = (existing: Invoice | undefined, fromFile: Invoice, ctx: In
   if (takesReference(existing, candidate) && candidate.paymentReference !== existing.paymentReference) {
     invoice.paymentReference = candidate.paymentReference;
     fields.push('paymentReference');
+  }
+  const copy = copyFields(existing, candidate, false);
+  if (copy.documentKey !== existing.documentKey) {
+    invoice.documentKey = copy.documentKey;
+    fields.push('documentKey');
+  }
+  if (copy.sdi?.file !== existing.sdi?.file) {
+    invoice.sdi = copy.sdi;
+    fields.push('sdi');
   }
   if (existing.needsContact && !candidate.needsContact) {
     // The customer can be reached now: the stream starts the timeline on the raised run.

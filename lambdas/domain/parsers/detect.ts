@@ -5,7 +5,7 @@
 import { FileRejected } from './types.js';
 import { declaresLegacyEncoding } from './xml-encoding.js';
 
-export type DetectedFormat = 'csv' | 'json' | 'ndjson' | 'xml' | 'p7m';
+export type DetectedFormat = 'csv' | 'json' | 'ndjson' | 'xml' | 'p7m' | 'pdf';
 
 const startsWith = (b: Uint8Array, ...sig: number[]) => sig.every((v, i) => b[i] === v);
 
@@ -41,7 +41,8 @@ export const detectFormat = (key: string, head: Uint8Array, complete: boolean): 
     throw new FileRejected('this is a ZIP or Excel (.xlsx) file: export the sheet as "CSV UTF-8" and upload that');
   }
   if (startsWith(head, 0xd0, 0xcf, 0x11, 0xe0)) throw new FileRejected('this is an old Excel (.xls) file: export the sheet as "CSV UTF-8" and upload that');
-  if (startsWith(head, 0x25, 0x50, 0x44, 0x46)) throw new FileRejected('this is a PDF: upload the e-invoice XML or a CSV export instead');
+  // A PDF is read for the e-invoice it embeds (Factur-X / ZUGFeRD, pdf-attachments.ts), or refused there.
+  if (startsWith(head, 0x25, 0x50, 0x44, 0x46)) return 'pdf';
   if (startsWith(head, 0x1f, 0x8b)) throw new FileRejected('this file is gzip-compressed: upload it uncompressed');
   if (startsWith(head, 0xff, 0xfe) || startsWith(head, 0xfe, 0xff)) {
     throw new FileRejected('the file is UTF-16 text: save it as UTF-8 (in Excel: "CSV UTF-8")');

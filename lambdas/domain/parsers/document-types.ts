@@ -71,6 +71,56 @@ export const UBL_NOT_RECEIVABLE: Readonly<Record<string, string>> = {
   '751': 'invoice information for accounting purposes: not a demand for payment',
 };
 
+/**
+ * UNTDID 1001 document type codes as EN 16931 allows them (BT-3; the same list for UBL and CII),
+ * and what each is to Sollecito. Every invoice code creates a receivable except the factored
+ * invoice (393: the factor collects it) and 751 (accounting information, not a demand for payment);
+ * every credit-note code nets off. Factur-X and XRechnung restrict themselves to a few of these
+ * (380, 381, 384, 389, 261, 386, 751 and a handful more): all of them are here.
+ */
+export const UNTDID_1001: Readonly<Record<string, DocumentType>> = {
+  '71': receivable('request for payment'),
+  '80': receivable('debit note related to goods or services'),
+  '82': receivable('metered services invoice'),
+  '84': receivable('debit note related to financial adjustments'),
+  '102': receivable('tax notification'),
+  '218': receivable('final payment request based on completion of work'),
+  '219': receivable('payment request for completed units'),
+  '326': receivable('partial invoice'),
+  '331': receivable('commercial invoice which includes a packing list'),
+  '380': receivable('commercial invoice'),
+  '382': receivable('commission note'),
+  '383': receivable('debit note'),
+  '384': receivable('corrected invoice'),
+  '385': receivable('consolidated invoice'),
+  '386': receivable('prepayment invoice'),
+  '387': receivable('hire invoice'),
+  '388': receivable('tax invoice'),
+  '389': receivable('self-billed invoice (issued by the buyer)'),
+  '390': receivable('delcredere invoice'),
+  '393': noReceivable('factored invoice: the factor collects it'),
+  '394': receivable('lease invoice'),
+  '395': receivable('consignment invoice'),
+  '456': receivable('debit note'),
+  '457': receivable('reversal of debit'),
+  '527': receivable('self billed debit note'),
+  '575': receivable("insurer's invoice"),
+  '623': receivable("forwarder's invoice"),
+  '633': receivable('port charges documents'),
+  '751': noReceivable('invoice information for accounting purposes: not a demand for payment'),
+  '780': receivable('freight invoice'),
+  '935': receivable('customs invoice'),
+  ...Object.fromEntries(Object.entries({ ...UBL_CREDIT_CODES, '420': 'optical character reading (OCR) credit note', '458': 'reversal of credit' }).map(([k, d]) => [k, credit(d)])),
+};
+
+/**
+ * The type of a CII document (ExchangedDocument/TypeCode). Without a code the document is an
+ * invoice (EN 16931 makes BT-3 mandatory; a file without it is read as the commercial invoice it
+ * most likely is); an unknown code creates no receivable, with its code in the reason.
+ */
+export const ciiDocumentType = (code: string | undefined): DocumentType =>
+  code === undefined ? receivable('commercial invoice') : (UNTDID_1001[code] ?? noReceivable(`unknown document type code ${code}`));
+
 /** The type of a UBL document from its root element and type code. */
 export const ublDocumentType = (root: 'Invoice' | 'CreditNote', code: string | undefined): DocumentType => {
   if (root === 'CreditNote' || (code && UBL_CREDIT_CODES[code])) return credit(code ? (UBL_CREDIT_CODES[code] ?? `credit note type ${code}`) : 'credit note');

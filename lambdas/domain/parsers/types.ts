@@ -5,7 +5,8 @@
  */
 import type { Language } from '../model.js';
 
-export type InvoiceFormat = 'csv' | 'json' | 'fatturapa' | 'ubl';
+/** cii: UN/CEFACT Cross Industry Invoice (XRechnung CII, Factur-X / ZUGFeRD), on its own or carried in a PDF/A-3. */
+export type InvoiceFormat = 'csv' | 'json' | 'fatturapa' | 'ubl' | 'cii';
 
 /** Where a record sits in its file: a 1-based row (CSV header = row 1, JSON item index + 1) or an XML path. */
 export interface RecordLocation {
@@ -64,9 +65,12 @@ export interface ParsedInvoice extends RecordLocation {
   documentType?: string;
   /** Why the document creates nothing to collect, as its reader judged it (a self-issued type, a buyer that is the supplier). */
   notChased?: string;
-  /** The invoices a credit note corrects (FatturaPA DatiFattureCollegate, UBL BillingReference), in document order. */
+  /** The invoices a credit note corrects (FatturaPA DatiFattureCollegate, UBL BillingReference, CII InvoiceReferencedDocument), in document order. */
   corrects?: InvoiceReference[];
 }
+
+/** E-invoice formats: the stored file is the invoice itself, and so the customer's copy (documentKey). */
+export const E_INVOICE_FORMATS: readonly InvoiceFormat[] = ['fatturapa', 'ubl', 'cii'];
 
 export interface InvoiceReference {
   number: string;

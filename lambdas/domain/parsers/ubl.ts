@@ -14,7 +14,8 @@ import { parseDate } from './dates.js';
 import { SELF_ADDRESSED, ublDocumentType } from './document-types.js';
 import { toE164 } from './contact-values.js';
 import { parseCurrency } from './invoice-fields.js';
-import { normaliseTaxId, taxIdKeys, vatWithCountry } from './tax-ids.js';
+import { en16931Buyer } from './en16931-buyer.js';
+import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
 import { attrOf, child, list, textOf, type XmlNode } from './xml.js';
 import { accepted, FileRejected, rejected, type BuyerParty, type InvoiceReference, type Parsed, type ParsedInvoice, type Rejection } from './types.js';
 
@@ -51,20 +52,8 @@ const buyerOf = (party: unknown): BuyerParty => {
   const phoneText = textOf(child(party, 'Contact/Telephone'));
   const phone = phoneText ? toE164(phoneText, country) : undefined;
   const others = [legalId, endpointIsEmail ? undefined : endpoint, ...partyIds].filter((x): x is string => Boolean(x));
-  const taxIds = taxIdKeys({ vatId, others }, country);
-  const fiscalCode = others[0];
   const address = addressOf(party);
-  return {
-    ...(name ? { name: name.slice(0, 200) } : {}),
-    ...(country && /^[A-Z]{2}$/.test(country) ? { country } : {}),
-    ...(vatId ? { vatId } : {}),
-    ...(fiscalCode ? { fiscalCode: normaliseTaxId(fiscalCode) } : {}),
-    taxIds,
-    ...(email ? { email } : {}),
-    ...(phone ? { phone } : {}),
-    ...(address ? { address } : {}),
-    ...(taxIds.length === 0 && name ? { nameOnly: true as const } : {}),
-  };
+  return en16931Buyer({ name, country: country && /^[A-Z]{2}$/.test(country) ? country : undefined, vatId, others, email, phone, address });
 };
 
 /** True when the buyer's VAT number or legal id is the supplier's own. */

@@ -23,6 +23,15 @@ const REPEATED = new Set([
   'DatiFattureCollegate',
   'DatiBeniServizi',
   'BillingReference',
+  // UN/CEFACT CII (cii.ts)
+  'SpecifiedTradePaymentTerms',
+  'SpecifiedTaxRegistration',
+  'InvoiceReferencedDocument',
+  'GlobalID',
+  'TaxTotalAmount',
+  'DefinedTradeContact',
+  // SdI notifications (sdi-receipts.ts)
+  'Errore',
 ]);
 
 const parser = new XMLParser({
@@ -104,4 +113,29 @@ export const rootOf = (doc: XmlNode): { name: string; node: XmlNode } | undefine
     return { name, node: (node && typeof node === 'object' ? node : {}) as XmlNode };
   }
   return undefined;
+};
+
+/**
+ * The root element as written (its prefix, local name and namespace URI), read from the text: the
+ * parser drops namespace declarations with the prefixes, and the namespace is what tells a UBL, a
+ * CII, a FatturaPA and an SdI notification apart. Comments, the XML declaration and processing
+ * instructions before the root are skipped; undefined when no start tag is found.
+ */
+export const rootElement = (doc: string): { local: string; namespace?: string } | undefined => {
+  let i = doc.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const head = doc.slice(0, 64 * 1024);
+  for (;;) {
+    while (i < head.length && /\s/.test(head[i]!)) i++;
+    if (head.startsWith('<?', i)) i = head.indexOf('?>', i) + 2;
+    else if (head.startsWith('<!--', i)) i = head.indexOf('-->', i) + 3;
+    else break;
+    if (i < 2) return undefined;
+  }
+  const tag = /^<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>/.exec(head.slice(i));
+  if (!tag) return undefined;
+  const prefix = tag[1]?.slice(0, -1);
+  for (const m of tag[3]!.matchAll(/\bxmlns(?::([\w.-]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    if ((m[1] ?? undefined) === prefix) return { local: tag[2]!, namespace: (m[2] ?? m[3] ?? '').trim() };
+  }
+  return { local: tag[2]! };
 };

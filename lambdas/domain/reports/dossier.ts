@@ -94,6 +94,8 @@ export const dossierData = (input: DossierInput) => {
       paymentReference: invoice.paymentReference,
       status: invoice.status,
       daysPastDue: daysLate(invoice.dueDate, now, customer.timeZone),
+      /** What the Sistema di Interscambio said: delivered (RC) or attested (AT) on a date is proof of receipt. */
+      sdi: invoice.sdi,
       policy: input.policy.id,
     },
     claim: {
@@ -265,6 +267,7 @@ export const dossierPdf = async (data: DossierData, lang: Language): Promise<Uin
   w.row(s.issueDate, date(data.invoice.issueDate));
   w.row(s.dueDate, date(data.invoice.dueDate));
   w.row(s.daysLate, String(data.invoice.daysPastDue));
+  if (data.invoice.sdi?.delivered) w.row(s.sdiDelivered, `${date(data.invoice.sdi.delivered.at.slice(0, 10))} (${data.invoice.sdi.delivered.by}${data.invoice.sdi.id ? `, IdentificativoSdI ${data.invoice.sdi.id}` : ''})`);
   w.row(s.amountInvoiced, money(data.invoice.amount));
   w.row(s.amountPaid, money(data.invoice.amountPaid));
 

@@ -118,7 +118,8 @@ const timeline = (input: PlanInput): TimelinePlan => {
     const ctx = contextFor(stage, customer, policy);
     return { stage, ctx, nominal: openingOn(nominalDate(stage, invoice, customer, policy), ctx) };
   };
-  const enabled = (s: Stage) => policy.stages[s]?.enabled === true && !done.has(s);
+  // The SdI's receipt (RC, AT) already proves the invoice reached the customer: no "did it reach you?" (domain/sdi/receipts.ts).
+  const enabled = (s: Stage) => policy.stages[s]?.enabled === true && !done.has(s) && !(s === 'receiptCheck' && invoice.sdi?.delivered);
 
   // Enabled stages after the last one done; anything earlier that never ran is not replayed.
   let candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);

@@ -36,6 +36,8 @@ import { DynamoCallQueue } from '../../adapters/dynamo-call-queue.js';
 import { DynamoCommands } from '../../adapters/dynamo-commands.js';
 import { streamDrivenWorkflow } from '../../adapters/stream-driven-workflow.js';
 import { DynamoCustomerDirectory } from '../../adapters/dynamo-customer-directory.js';
+import { DynamoSdiFiles } from '../../adapters/dynamo-sdi-files.js';
+import type { SdiFiles } from '../../app/ports/sdi-files.js';
 import { DynamoCustomers } from '../../adapters/dynamo-customers.js';
 import { DynamoSendGuard } from '../../adapters/dynamo-guard.js';
 import { DynamoInvoiceWriter } from '../../adapters/dynamo-invoice-writer.js';
@@ -99,6 +101,8 @@ export const idempotencyStore = (): BasePersistenceLayer =>
 /** A new writer for each file: its claims and customer cache are the file's (never shared across files). */
 export const invoiceWriter = (): InvoiceIngest => new DynamoInvoiceWriter(table());
 export const customerDirectory = (): CustomerDirectory => new DynamoCustomerDirectory(table());
+/** FatturaPA files by their SdI name, for the SdI's notifications (app/sdi). */
+export const sdiFiles = /* @__PURE__ */ once((): SdiFiles => new DynamoSdiFiles(table()));
 export const mailer = /* @__PURE__ */ once((): Mailer => new SesMailer());
 export const sms = /* @__PURE__ */ once((): SmsSender => new PinpointSmsSender());
 export const qrImages = /* @__PURE__ */ once((): QrImages => new QrcodeImages());

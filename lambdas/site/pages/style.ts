@@ -45,6 +45,10 @@ a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #
 .others ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem}
 .others a{display:inline-block;padding:.5rem .75rem;border:1px solid #0b3d91;border-radius:.35rem;text-decoration:none}
 .foot{color:#4a4f57;padding-bottom:2rem}
+.scroll{overflow-x:auto}
+.lines{width:100%;border-collapse:collapse;font-size:.95rem}
+.lines th,.lines td{border-bottom:1px solid #c9ced6;padding:.35rem;text-align:left;vertical-align:top}
+.lines .num{text-align:right;white-space:nowrap}
 @media (max-width:30rem){.facts{grid-template-columns:1fr}.facts dd{margin-bottom:.5rem}}
 `.trim();
 

@@ -48,9 +48,16 @@ describe('customer directory', () => {
   it('reads the JSON directory of the sample company whole', async () => {
     const out = await customers(fromDisk(join(SEED, 'customers.json'), 'customers/customers.json'));
     expect(out.rejections).toEqual([]);
-    expect(out.ok.map((c) => c.customerId)).toEqual(['C-BIANCHI', 'C-VERDI', 'C-ESPOSITO', 'C-TRANSILVANIA', 'C-CARPATHIA', 'C-THAMES', 'C-BRIGHTON']);
+    expect(out.ok.map((c) => c.customerId)).toEqual(['C-BIANCHI', 'C-VERDI', 'C-ESPOSITO', 'C-TRANSILVANIA', 'C-CARPATHIA', 'C-THAMES', 'C-BRIGHTON', 'C-LOMBARDI']);
     expect(out.ok[0]!.fields).toMatchObject({ officeHours: { days: [1, 2, 3, 4, 5], from: '09:00', to: '13:00' }, paymentDays: [10, 25], preserveRelationship: true });
     expect(out.ok[5]!.fields.phone).toBe('+447700900123');
+  });
+
+  it('an XML, a signed .p7m or a PDF uploaded as a directory is refused with what a directory is (a .p7m read nothing before)', async () => {
+    const reason = async (key: string, file: string) => (await customers(fromDisk(join(FIXTURES, file), key))).fileError?.reason;
+    expect(await reason('customers/x.xml', 'fatturapa-split-payment.xml')).toBe('a customer directory is a CSV or JSON file, not XML');
+    expect(await reason('customers/x.xml.p7m', 'signed/IT01234567890_FPR01.xml.p7m')).toBe('a customer directory is a CSV or JSON file, not a signed (.p7m) document');
+    expect((await customers(fromText('customers/x.pdf', '%PDF-1.7\n'))).fileError?.reason).toBe('a customer directory is a CSV or JSON file, not a PDF');
   });
 
   it('needs a code and a name', async () => {

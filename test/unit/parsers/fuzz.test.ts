@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import type { Collected } from './read.js';
 import { CONFORMANCE, customers, fromText, invoices } from './read.js';
 import type { ParsedInvoice } from '../../../lambdas/domain/parsers/types.js';
+import { cii } from './cii-fixtures.js';
+import { facturXPdf } from './pdf-fixtures.js';
 
 const KEYS = ['invoices/x.csv', 'invoices/x.json', 'invoices/x.ndjson', 'invoices/x.xml', 'invoices/x.xml.p7m', 'invoices/x', 'invoices/x.txt'];
 
@@ -87,6 +89,28 @@ describe('the readers under arbitrary input', () => {
         expectSound(await invoices(fromText(`invoices/${file.split('/')[1]}`, mutate(xml, values, cut))));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('a CII invoice (written for the suite: no CII sample in shared/conformance) with its values replaced by hostile text, or cut short', async () => {
+    const xml = cii();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(60), HOSTILE), { maxLength: 4 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined, freq: 4 }), async (values, cut) => {
+        expectSound(await invoices(fromText('invoices/x.xml', mutate(xml, values, cut))));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a Factur-X PDF cut short or with bytes overwritten anywhere: read, or refused with a reason', async () => {
+    const pdf = await facturXPdf([{ name: 'factur-x.xml', xml: cii() }]);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(pdf.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined, freq: 3 }), async (writes, cut) => {
+        const bytes = pdf.slice(0, cut === undefined ? pdf.length : Math.max(5, Math.floor(pdf.length * cut)));
+        for (const [i, b] of writes) if (i >= 5 && i < bytes.length) bytes[i] = b;
+        expectSound(await invoices(fromText('invoices/x.pdf', bytes)));
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -74,6 +74,34 @@ describe('how a record is chased', () => {
 });
 
 describe('decide', () => {
+  it('an e-invoice keeps its stored file as the customer copy; a FatturaPA its SdI file name', () => {
+    const fpa = { ...ctx, sourceKey: 'invoices/2026/IT01234567890_00042.xml.p7m' };
+    expect(invoiceFromRecord(record({ format: 'fatturapa' }), customer(), fpa)).toMatchObject({ documentKey: fpa.sourceKey, sdi: { file: 'IT01234567890_00042' } });
+    expect(invoiceFromRecord(record({ format: 'cii' }), customer(), { ...ctx, sourceKey: 'invoices/RE-7.pdf' })).toMatchObject({ documentKey: 'invoices/RE-7.pdf' });
+    const csv = invoiceFromRecord(record(), customer(), ctx);
+    expect([csv.documentKey, csv.sdi]).toEqual([undefined, undefined]);
+  });
+
+  it('an invoice the SdI refused, sent again as another file, is chased again and its SdI state starts anew', () => {
+    const refused = stored({
+      status: 'not_chased',
+      notChasedReason: 'refused by the SdI',
+      documentKey: 'invoices/IT01234567890_00042.xml',
+      sdi: { file: 'IT01234567890_00042', id: '111', refused: { at: '2026-01-06T10:00:00.000Z', reasons: ['00404 Fattura duplicata'] } },
+    });
+    const again = { ...later, sourceKey: 'invoices/IT01234567890_00043.xml' };
+    const d = decide(refused, invoiceFromRecord(record({ format: 'fatturapa' }), customer(), again), again);
+    expect(d.action).toBe('supersede');
+    if (d.action !== 'supersede') return;
+    expect(d.invoice).toMatchObject({ status: 'open', documentKey: 'invoices/IT01234567890_00043.xml', sdi: { file: 'IT01234567890_00043' } });
+    expect(d.invoice.sdi).toEqual({ file: 'IT01234567890_00043' });
+    expect(d.invoice.notChasedReason).toBeUndefined();
+    // The same file again (a re-upload) keeps what its receipts said.
+    const same = { ...later, sourceKey: 'invoices/IT01234567890_00042.xml' };
+    const delivered = stored({ documentKey: same.sourceKey, sdi: { file: 'IT01234567890_00042', delivered: { at: '2026-01-06T10:00:00.000Z', by: 'RC' } } });
+    expect(decide(delivered, invoiceFromRecord(record({ format: 'fatturapa' }), customer(), same), same)).toEqual({ action: 'unchanged' });
+  });
+
   it('a new invoice is created as it came from the file', () => {
     const candidate = invoiceFromRecord(record(), customer(), ctx);
     expect(decide(undefined, candidate, ctx, { row: 2 })).toEqual({ action: 'create', invoice: candidate });

@@ -70,6 +70,9 @@ const detailsBlock = (ctx: MessageContext, links: CustomerLinks) => {
   if (inv.amountPaid > 0) rows.push({ label: L.amountPaid, value: money(inv.amountPaid) });
   rows.push({ label: L.amountDue, value: money(lead.amountDue), strong: true });
   if (lead.daysLate > 0) rows.push({ label: L.daysLate, value: String(lead.daysLate) });
+  // What the SdI said (domain/sdi/receipts.ts): the delivery that proves receipt; where an undelivered one waits, in the first message.
+  if (inv.sdi?.delivered) rows.push({ label: L.sdiDelivered, value: formatDate(inv.sdi.delivered.at.slice(0, 10), locale) });
+  else if (inv.sdi?.fiscalDrawer && !inv.lastContactAt) rows.push({ label: L.fiscalDrawer, value: fill(L.fiscalDrawerText, { date: formatDate(inv.sdi.fiscalDrawer.at.slice(0, 10), locale) }) });
   const claimed = (lead.interest ?? 0) > 0 || (lead.compensation ?? 0) > 0;
   if ((lead.interest ?? 0) > 0) rows.push({ label: fill(L.interest, ctx.vars), value: money(lead.interest!) });
   if ((lead.compensation ?? 0) > 0) rows.push({ label: L.compensation, value: money(lead.compensation!) });
