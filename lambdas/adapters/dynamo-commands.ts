@@ -32,7 +32,7 @@ import { clock } from './clock.js';
 import type { Table } from './dynamo/client.js';
 import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js';
 import { cancellationCodes } from './dynamo/errors.js';
-import { customerEventToItem, eventToItem, itemToCustomer, itemToInvoice, openIndexUpdate, paymentToItem, sendingUntilOf, taskToItem } from './dynamo/items.js';
+import { customerEventToItem, customerNameIndex, eventToItem, itemToCustomer, itemToInvoice, openIndexUpdate, paymentToItem, sendingUntilOf, taskToItem } from './dynamo/items.js';
 import { keys, type ItemKey } from './dynamo/keys.js';
 import type { Item } from './dynamo/query.js';
 import { transactItemOf, type TransactItem } from './dynamo/transaction-part.js';
@@ -241,7 +241,9 @@ export class DynamoCommands implements Commands {
       const before = itemToCustomer(raw);
       const decision = decide(before);
       if (decision.customer === before && decision.events.length === 0) return decision;
-      const { expr, names, values } = diffUpdate(before, decision.customer);
+      // A new name moves the customer in the by-name lookup too.
+      const renamed = decision.customer.name !== before.name ? customerNameIndex(decision.customer) : {};
+      const { expr, names, values } = diffUpdate(before, decision.customer, renamed);
       const unchanged = unchangedCondition(raw, ['version'], names, values);
       const logItems = decision.events.map(
         (e): TransactItem => ({

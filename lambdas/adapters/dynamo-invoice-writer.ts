@@ -20,7 +20,7 @@
  * - corrections, amendments and the slow path: UpdateItem / conditional PutItem, conditioned on
  *   what the decision read (revision, run, status, amounts), retried after a fresh read.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js';
 import { isReachable } from '../domain/commands/commands.js';
@@ -37,6 +37,8 @@ import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js'
 import { isConditionFailure } from './dynamo/errors.js';
 import { customerToItem, eventToItem, invoiceToItem, itemToCustomer, itemToInvoice, openIndexUpdate, taxIdToItem } from './dynamo/items.js';
 import { keys, type ItemKey } from './dynamo/keys.js';
+import { TABLE_SCHEMA } from './dynamo/schema.js';
+import { nameKey } from '../domain/shared/name-key.js';
 import type { Item } from './dynamo/query.js';
 import { transactWithRetry } from './dynamo/transact.js';
 import type { TransactItem } from './dynamo/transaction-part.js';
@@ -137,6 +139,23 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
     return batchGet(this.table, keyList, { consistentRead: true, concurrency: this.concurrency });
   }
 
+  /** The id of the one customer with this name key; none, or several (which one is for a person): null. */
+  private async onlyCustomerNamed(tenantId: string, key: string): Promise<string | null> {
+    const { gsi1pk } = keys.customerByName(tenantId, key, '');
+    const out = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        IndexName: TABLE_SCHEMA.indexes.openByDue.name,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk },
+        ProjectionExpression: 'customerId',
+        Limit: 2,
+      }),
+    );
+    const items = out.Items ?? [];
+    return items.length === 1 && out.LastEvaluatedKey === undefined ? String(items[0]!.customerId) : null;
+  }
+
   private async getItem(key: ItemKey): Promise<Item | undefined> {
     const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }));
     return out.Item;
@@ -172,12 +191,21 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
         this.cache.setTaxKey(k, id);
       }
     }
+    // 1b. A buyer named only by name: the one customer of that name, where exactly one fits.
+    const idByName = new Map<string, string | null>();
+    for (const r of records) {
+      const name = r.customerId || !r.buyer?.nameOnly ? undefined : r.buyer.name;
+      if (name && !idByName.has(nameKey(name))) idByName.set(nameKey(name), null);
+    }
+    await mapLimit([...idByName.keys()], this.concurrency, async (key) => idByName.set(key, await this.onlyCustomerNamed(ctx.tenantId, key)));
     const idOf = (r: ParsedInvoice): string | undefined => {
       if (r.customerId) return r.customerId;
       for (const k of r.buyer?.taxIds ?? []) {
         const id = idByTaxKey.get(k);
         if (id) return id;
       }
+      const byName = r.buyer?.nameOnly && r.buyer.name ? idByName.get(nameKey(r.buyer.name)) : undefined;
+      if (byName) return byName;
       return r.buyer ? customerIdForBuyer(r.buyer) : undefined;
     };
     const ids = records.map(idOf);

@@ -368,6 +368,31 @@ describe('needs contact, then activation', () => {
   });
 });
 
+describe('a buyer an e-invoice names only by name', () => {
+  it('lands on the one customer of that name, still waiting for a person to confirm; with two of that name, on a customer of its own', async () => {
+    tenant('contacts');
+    const ubl = readFileSync(join(FIXTURES, 'ubl-buyer-name-only.xml'), 'utf8');
+    await upload('customers/harbour.json', JSON.stringify([{ customerId: 'C-HARBOUR', name: 'HARBOUR TOOLS LTD.', vatId: 'GB555000111', email: 'ap@harbour.example' }]));
+    await upload('invoices/harbour-88.xml', ubl);
+    expect(await invoice('contacts', 'C-HARBOUR', 'UK-2026-88')).toMatchObject({ customerId: 'C-HARBOUR', currency: 'GBP', amount: 48_000, needsContact: true });
+    expect(await store.customers.getCustomer('contacts', 'name-harbour-tools-ltd')).toBeUndefined();
+
+    // Another customer of the same name: which one it is is for a person.
+    await upload('customers/harbour-2.json', JSON.stringify([{ customerId: 'C-HARBOUR-2', name: 'Harbour Tools Ltd', vatId: 'GB555000222', email: 'ap@harbour2.example' }]));
+    await upload('invoices/harbour-89.xml', ubl.replace('<cbc:ID>UK-2026-88</cbc:ID>', '<cbc:ID>UK-2026-89</cbc:ID>'));
+    expect(await invoice('contacts', 'name-harbour-tools-ltd', 'UK-2026-89')).toMatchObject({ needsContact: true });
+    expect(await invoice('contacts', 'C-HARBOUR', 'UK-2026-89')).toBeUndefined();
+  });
+
+  it('follows a customer renamed through the admin API', async () => {
+    const commands = new DynamoCommands(streamDrivenWorkflow, { doc: store.doc, name: store.name });
+    await commands.onCustomer('contacts', 'C-HARBOUR-2', (c) => ({ customer: { ...c, name: 'Quayside Tools Ltd' }, events: [], becameReachable: false }));
+    const ubl = readFileSync(join(FIXTURES, 'ubl-buyer-name-only.xml'), 'utf8');
+    await upload('invoices/quayside-90.xml', ubl.replace('<cbc:ID>UK-2026-88</cbc:ID>', '<cbc:ID>UK-2026-90</cbc:ID>').replaceAll('Harbour Tools Ltd', 'QUAYSIDE TOOLS LTD'));
+    expect(await invoice('contacts', 'C-HARBOUR-2', 'UK-2026-90')).toMatchObject({ customerId: 'C-HARBOUR-2', needsContact: true });
+  });
+});
+
 describe('conformance samples (../shared/conformance, read in place) end up as their README says', () => {
   const ingestSample = async (dir: string, name: string): Promise<string> => {
     const t = `conf-${name.replace(/[^A-Za-z0-9]/g, '')}`;

@@ -13,6 +13,7 @@ import type { StageDone } from '../../domain/timeline/plan.js';
 import type { StoredCallItem } from '../../app/ports/call-queue.js';
 import type { ShortLink } from '../../domain/messages/short-links.js';
 import { keys } from './keys.js';
+import { nameKey } from '../../domain/shared/name-key.js';
 import type { Item } from './query.js';
 
 const strip = (item: Item): Item => {
@@ -40,7 +41,9 @@ export const itemToInvoice = (item: Item): Invoice => Invoice.parse(strip(item))
 /** The lease a send holds on the invoice item (dynamo-guard.ts), if any. */
 export const sendingUntilOf = (item: Item): string | undefined => (typeof item.sendingUntil === 'string' ? item.sendingUntil : undefined);
 
-export const customerToItem = (c: Customer): Item => ({ ...keys.customer(c.tenantId, c.customerId), entity: 'customer', ...c });
+export const customerToItem = (c: Customer): Item => ({ ...keys.customer(c.tenantId, c.customerId), ...customerNameIndex(c), entity: 'customer', ...c });
+/** The customer's entry in the by-name lookup (keys.customerByName), kept with its name. */
+export const customerNameIndex = (c: Pick<Customer, 'tenantId' | 'customerId' | 'name'>): Item => keys.customerByName(c.tenantId, nameKey(c.name), c.customerId);
 export const itemToCustomer = (item: Item): Customer => Customer.parse(strip(item));
 
 export const tenantToItem = (t: Tenant): Item => ({ ...keys.tenant(t.tenantId), entity: 'tenant', ...t });

@@ -26,6 +26,11 @@ export const keys = {
     pk: `T#${t}#CUST#${customerId}`,
     sk: `LOG#${at}#${eventId}`,
   }),
+  /**
+   * A customer found by its name (domain/ingest/rules.ts nameKey), on the customer item itself in
+   * gsi1 (apart from the open-invoice shards): a buyer an e-invoice names only by name.
+   */
+  customerByName: (t: string, nameKey: string, customerId: string) => ({ gsi1pk: `T#${t}#CUSTNAME#${nameKey}`, gsi1sk: customerId }),
   /** Uniqueness and lookup of a customer by VAT number or codice fiscale. */
   customerByTaxId: (t: string, taxId: string) => ({ pk: `T#${t}#TAXID#${taxId.toUpperCase()}`, sk: 'TAXID' }),
   /** Invoice number -> invoice id, so the same invoice in two files is recognised. */

@@ -8,7 +8,8 @@ export const TABLE_SCHEMA = {
   indexes: {
     /**
      * Sparse: only invoices that can still be chased carry gsi1 keys (open invoices by due date),
-     * and bank credits (by status, by booking date: keys.creditByStatus).
+     * bank credits (by status, by booking date: keys.creditByStatus), and customers by name
+     * (keys.customerByName).
      */
     openByDue: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     /** Invoices of one customer, by due date. */

@@ -10,6 +10,7 @@ import { ACTIVE_STATUSES, Customer, creditedAmount, E164, type ContactEvent, typ
 import { contactEvent } from '../shared/contact-event.js';
 import { isReachable } from '../commands/commands.js';
 import { addDays } from '../shared/days.js';
+import { nameKey } from '../shared/name-key.js';
 import { generatedPaymentReference } from './payment-reference.js';
 import type { DirectoryCustomer, DirectoryFields } from '../parsers/customers.js';
 import { E_INVOICE_FORMATS, type BuyerParty, type InvoiceFormat, type ParsedInvoice } from '../parsers/types.js';
@@ -110,15 +111,8 @@ const parseCustomer = (input: unknown): Customer => {
 export const customerIdForBuyer = (buyer: BuyerParty): string | undefined =>
   buyer.vatId ?? buyer.taxIds[0] ?? (buyer.name ? nameCustomerId(buyer.name) : undefined);
 
-/** "Acme S.r.l." and "ACME SRL" -> "name-acme-srl": case, accents, dots and spacing do not make another customer. */
-export const nameCustomerId = (name: string): string =>
-  `name-${name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\./g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')}`.slice(0, 100);
+/** "Acme S.r.l." -> "name-acme-srl": the next document naming the buyer the same way lands on the same customer. */
+export const nameCustomerId = (name: string): string => `name-${nameKey(name)}`;
 
 const countryOf = (buyer: BuyerParty | undefined, defaults: CustomerDefaults): string => {
   if (buyer?.country) return buyer.country;
