@@ -14,11 +14,12 @@ import { LAYOUT } from './templates.js';
 const WORDS = {
   it: { title: 'Fattura', supplier: 'Cedente / prestatore', buyer: 'Cessionario / committente', vat: 'P. IVA', cf: 'Codice fiscale', address: 'Sede', type: 'Tipo documento', number: 'Numero', date: 'Data', currency: 'Divisa', total: 'Totale documento', reasons: 'Causale', lines: 'Dettaglio', n: 'N.', description: 'Descrizione', quantity: 'Quantità', price: 'Prezzo unitario', rate: 'IVA %', amount: 'Importo', summary: 'Riepilogo IVA', taxable: 'Imponibile', tax: 'Imposta', split: 'scissione dei pagamenti', payments: 'Pagamento', method: 'Modalità', due: 'Scadenza', iban: 'IBAN', original: 'Scarica il file originale (XML)', skip: 'Vai al contenuto', intro: 'La fattura elettronica come trasmessa tramite il Sistema di Interscambio, resa leggibile.' },
   en: { title: 'Invoice', supplier: 'Supplier', buyer: 'Customer', vat: 'VAT no.', cf: 'Fiscal code', address: 'Address', type: 'Document type', number: 'Number', date: 'Date', currency: 'Currency', total: 'Document total', reasons: 'Reason', lines: 'Lines', n: 'No.', description: 'Description', quantity: 'Quantity', price: 'Unit price', rate: 'VAT %', amount: 'Amount', summary: 'VAT summary', taxable: 'Taxable', tax: 'VAT', split: 'split payment', payments: 'Payment', method: 'Method', due: 'Due date', iban: 'IBAN', original: 'Download the original file (XML)', skip: 'Skip to content', intro: 'The e-invoice as sent through the Sistema di Interscambio, made readable.' },
+  ro: { title: 'Factura', supplier: 'Furnizor', buyer: 'Client', vat: 'Cod TVA', cf: 'Cod fiscal', address: 'Sediu', type: 'Tip document', number: 'Număr', date: 'Data', currency: 'Moneda', total: 'Total document', reasons: 'Motiv', lines: 'Detalii', n: 'Nr.', description: 'Descriere', quantity: 'Cantitate', price: 'Preț unitar', rate: 'TVA %', amount: 'Valoare', summary: 'Sinteza TVA', taxable: 'Bază impozabilă', tax: 'TVA', split: 'plată defalcată (split payment)', payments: 'Plată', method: 'Modalitate', due: 'Scadență', iban: 'IBAN', original: 'Descărcați fișierul original (XML)', skip: 'Salt la conținut', intro: 'Factura electronică așa cum a fost transmisă prin Sistema di Interscambio, în formă lizibilă.' },
 } as const;
 
 const e = (v: string | undefined): string => escapeHtml(v ?? '');
 
-const partyHtml = (heading: string, p: FatturaParty, w: (typeof WORDS)['it' | 'en']): string => {
+const partyHtml = (heading: string, p: FatturaParty, w: (typeof WORDS)[keyof typeof WORDS]): string => {
   const facts = [
     p.name ? `<dt>${e(heading)}</dt><dd>${e(p.name)}</dd>` : '',
     p.vatId ? `<dt>${e(w.vat)}</dt><dd>${e(p.vatId)}</dd>` : '',
@@ -34,7 +35,7 @@ const table = (headings: { label: string; num?: boolean }[], rows: (string | und
     .join('')}</tbody></table></div>`;
 
 export const fatturaPage = (v: FatturaView, opts: { lang: Language; supplierName: string; originalUrl?: string }): string => {
-  const w = opts.lang === 'it' ? WORDS.it : WORDS.en;
+  const w = opts.lang === 'it' || opts.lang === 'ro' ? WORDS[opts.lang] : WORDS.en;
   const doc = [
     v.type ? `<dt>${e(w.type)}</dt><dd>${e(`${v.type}${v.typeDescription ? ` (${v.typeDescription})` : ''}`)}</dd>` : '',
     v.number ? `<dt>${e(w.number)}</dt><dd>${e(v.number)}</dd>` : '',
