@@ -106,8 +106,10 @@ describe('least privilege', () => {
 
   it('executions are started on the state machine and stopped only among its own executions', () => {
     const sm = t.idOf(t.stack.workflow.stateMachine);
+    // The machine's own task that starts mailbox runs names it by its fixed name (a reference would be a cycle).
+    const byName = `arn:aws:states:${TEST_ENV.region}:${TEST_ENV.account}:stateMachine:${t.stack.workflow.stateMachineName}`;
     for (const { st } of t.allStatements().filter(({ st }) => list(st.Action).includes('states:StartExecution'))) {
-      expect(st.Resource).toEqual({ Ref: sm });
+      expect([JSON.stringify({ Ref: sm }), JSON.stringify(byName)]).toContain(JSON.stringify(st.Resource));
     }
     const stops = t.allStatements().filter(({ st }) => list(st.Action).includes('states:StopExecution'));
     expect(stops.length).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ export const messagingDeps = (): MessagingDeps => ({
   invoices: deps.invoices(),
   customers: deps.customers(),
   sendGuard: deps.sendGuard(),
+  voice: deps.voice(),
   // Built when a message first goes by that channel: a function configured without SMS never needs it.
   get mailer() {
     return deps.mailer();
