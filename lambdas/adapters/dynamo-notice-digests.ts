@@ -3,7 +3,7 @@
  * (keys.noticeDay), and the digest of the notices that came later (keys.noticeDigest), appended to
  * until it is taken (sentAt set, conditionally, once). Both expire (ttl) after a fortnight.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DigestEntry, DigestKey, NoticeDigests } from '../app/ports/notice-digests.js';
 import { addDays } from '../domain/shared/days.js';
 import type { Table } from './dynamo/client.js';
@@ -81,5 +81,19 @@ export class DynamoNoticeDigests implements NoticeDigests {
       if (isConditionFailure(err)) return undefined;
       throw err;
     }
+  }
+
+  async giveBack(k: DigestKey, claimedDay: string): Promise<void> {
+    await this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.noticeDigest(k.tenantId, k.customerId, k.audience, k.kind, k.day),
+        UpdateExpression: 'REMOVE sentAt',
+        ConditionExpression: 'attribute_exists(entries)',
+      }),
+    ).catch((err: unknown) => {
+      if (!isConditionFailure(err)) throw err;
+    });
+    await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: keys.noticeDay(k.tenantId, k.customerId, k.audience, k.kind, claimedDay) }));
   }
 }

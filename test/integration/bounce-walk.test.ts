@@ -96,7 +96,7 @@ afterAll(async () => {
 
 type Json = Parameters<StateMachine['run']>[0];
 /** One execution; `before` runs ahead of a Task's handler with how many times that state ran before. */
-const walk = async (run: number, before: Record<string, (n: number) => Promise<void>> = {}) => {
+const walk = async (run: number, before: Record<string, (n: number) => Promise<void>> = {}, invoiceId = inv.invoiceId) => {
   const seen: Record<string, number> = {};
   const local: Record<string, (input: Json) => Promise<Json>> = {};
   for (const [state, s] of Object.entries(definition.States)) {
@@ -112,7 +112,7 @@ const walk = async (run: number, before: Record<string, (n: number) => Promise<v
   }
   const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
   const execution = new StateMachine(definition, { validationOptions: { checkArn: false } }).run(
-    { tenantId: T, invoiceId: inv.invoiceId, revision: 1, run },
+    { tenantId: T, invoiceId, revision: 1, run },
     { overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])), retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])) } },
   );
   const entered: string[] = [];
@@ -200,3 +200,32 @@ describe('a customer nobody reached', () => {
     expect((await store.invoices.getInvoice(T, held.invoiceId))!).toMatchObject({ needsContact: true, deferral: expect.objectContaining({ stage: 'creditHold' }) });
   });
 });
+
+describe('a bounce where no SMS can go', () => {
+  it('brings the phone call forward instead of waiting for an address, the written stages left out', async () => {
+    now = new Date('2026-01-15T10:00:00Z');
+    const silent = Customer.parse({ ...customer, customerId: 'C-NOPHONE', name: 'Zeta Impianti S.r.l.', email: 'bounce+nophone@simulator.amazonses.com', phone: undefined });
+    const mine = Invoice.parse({ ...inv, invoiceId: 'BNC-2', number: '2026/BNC-2', customerId: silent.customerId });
+    await store.customers.putCustomer(silent);
+    await store.invoices.putInvoice(mine);
+    const entered = await walk(
+      0,
+      {
+        // The call is queued: the walk ends there (the invoice is paid before its credit hold).
+        PlaceCreditHold: async () => {
+          await store.doc.send(new PutCommand({ TableName: store.name, Item: { ...(await store.invoices.getInvoice(T, mine.invoiceId))!, ...keys.invoice(T, mine.invoiceId), entity: 'invoice', status: 'paid' } }));
+        },
+      },
+      mine.invoiceId,
+    );
+    const v = (await store.invoices.getInvoiceView(T, mine.invoiceId))!;
+    expect(v.events.filter((e) => e.type === 'message' && e.outcome === 'sent').map((e) => `${e.stage}:${e.channel}`)).toEqual(['preDue:email']);
+    expect(v.events.filter((e) => e.type === 'deferred' && e.stage === 'dueDate')[0]?.details).toMatchObject({ waitsForContact: true });
+    // The business day after the due date (Tuesday 17 February, 09:00 Rome), not the policy's +15.
+    expect(v.stagesDone.find((d) => d.stage === 'phoneCall')?.at).toBe('2026-02-17T08:00:00.000Z');
+    expect(entered).toContain('PlacePhoneCall');
+    expect(entered.filter((st) => ['SendFirstOverdue', 'SendSecondOverdue'].includes(st))).toEqual([]);
+    expect(sms.messages().filter((m) => m.context.invoice === mine.invoiceId)).toEqual([]);
+  }, 60_000);
+});
+

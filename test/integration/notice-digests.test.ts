@@ -13,6 +13,7 @@ import { deliverInternalNotice, type InternalNotice } from '../../lambdas/app/me
 import type { Mailbox } from '../../lambdas/app/messaging/mailbox-runs.js';
 import { sendNoticeDigest } from '../../lambdas/app/messaging/send-notice-digest.js';
 import { startSes } from '../../local/services/ses.js';
+import { TransientError } from '../../lambdas/app/task-errors.js';
 
 await useLocalTable();
 const ses = await startSes();
@@ -97,4 +98,18 @@ describe('internal notices, one a day per customer and kind', () => {
     await store.digests.add({ tenantId: T, customerId: 'C-2', audience: 'salesRep', kind: 'creditHoldReleased', day: '2026-03-06' }, [REP], { at: now.toISOString(), subject: 'Late', text: 'late' });
     expect(await sendNoticeDigest(deps, T, c2)).toMatchObject({ done: false, sendAt: '2026-03-09T07:30:00.000Z' });
   });
+
+  it('sends a digest whose e-mail did not leave on the retry, not never', async () => {
+    now = new Date('2026-03-10T09:00:00Z');
+    const c3 = { ...notice('First'), customerId: 'C-3', customerName: 'Gamma' };
+    await deliverInternalNotice(deps, c3);
+    expect(await deliverInternalNotice(deps, { ...c3, notice: { ...c3.notice, subject: 'Second', text: 'Second: kept' } })).toEqual({ outcome: 'digest', day: '2026-03-11' });
+    const m = started.at(-1)!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    now = new Date('2026-03-11T07:30:00Z');
+    const down = { ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(new TransientError('SES throttled')) } };
+    await expect(sendNoticeDigest(down, T, m)).rejects.toThrow(TransientError);
+    expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
+    expect(toRep().filter((x) => x.subject.startsWith('Gamma: '))).toHaveLength(1);
+  });
 });
+

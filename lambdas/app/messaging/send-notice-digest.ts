@@ -2,8 +2,8 @@
  * An internal digest, the next morning (mailbox-runs.ts):
  * 1. Still waiting, it takes that day's one notice of its kind for the customer; a notice that left earlier that
  *    day took it: the digest waits for the next morning.
- * 2. The notices it holds, taken once (a retry finds it sent and does nothing).
- * 3. One e-mail listing them (domain/messages/notices.ts noticeDigestMail).
+ * 2. The notices it holds, taken once (a retry after it left finds it sent and does nothing).
+ * 3. One e-mail listing them (domain/messages/notices.ts noticeDigestMail); not sent, the take and the day are given back.
  */
 import { noticeDigestMail } from '../../domain/messages/notices.js';
 import { addDays, localDay } from '../../domain/shared/days.js';
@@ -31,9 +31,14 @@ export const sendNoticeDigest = async (deps: DigestDeps, tenantId: string, m: Ex
   // 2. What it holds
   const digest = await deps.digests.take(key, now.toISOString());
   if (!digest || digest.entries.length === 0 || digest.to.length === 0) return { ...m, done: true };
-  // 3. One e-mail
+  // 3. One e-mail; one that did not leave gives the digest and the day back, so the task's retry sends it
   const mail = noticeDigestMail({ customer: m.customerName, day: m.day, entries: digest.entries }, tenant.language);
-  await deps.mailer.send({ from: deps.sender(), to: digest.to, replyTo: tenant.email, ...mail, tags: { tenant: tenantId, customer: m.customerId, kind: `digest-${m.notice}` } });
+  try {
+    await deps.mailer.send({ from: deps.sender(), to: digest.to, replyTo: tenant.email, ...mail, tags: { tenant: tenantId, customer: m.customerId, kind: `digest-${m.notice}` } });
+  } catch (err) {
+    await deps.digests.giveBack(key, today);
+    throw err;
+  }
   deps.count('InternalDigestsSent');
   return { ...m, done: true };
 };

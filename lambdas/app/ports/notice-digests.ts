@@ -33,4 +33,6 @@ export interface NoticeDigests {
   waiting(key: DigestKey): Promise<boolean>;
   /** Marks the digest sent and answers what it holds; undefined when it left already. */
   take(key: DigestKey, at: string): Promise<{ to: string[]; entries: DigestEntry[] } | undefined>;
+  /** Undoes a take and the day's claim (`claimedDay`) when the digest's e-mail did not leave, so a retry sends it. */
+  giveBack(key: DigestKey, claimedDay: string): Promise<void>;
 }
