@@ -25,8 +25,8 @@ export interface HandlerAccess {
   /** StartExecution on the dunning state machine, StopExecution on its executions. */
   readonly workflow?: boolean;
   /**
-   * StartExecution only, for a task of the state machine itself (it is built before the machine, so
-   * by the machine's fixed name): the mailbox runs that deliver a waiting message (an internal digest).
+   * StartExecution only, by the machine's fixed name (a task of the state machine is built before
+   * the machine): the mailbox runs that deliver a waiting message (an internal digest).
    */
   readonly startsMailboxRuns?: boolean;
   /** GetSecretValue of the customer-link signing key. */
@@ -61,8 +61,9 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   // Starts and stops executions, thanks the customer, releases credit holds (CreditHoldReleased
   // on the domain bus).
   'table-stream': { ...SENDS, workflow: true, events: true },
-  // Reads the case, files the zip, mails the agency, publishes DossierHandedOver.
-  'hand-over-dossier': { table: 'readWrite', mail: true, events: true, workflow: true, ...DOSSIER },
+  // Reads the case, files the zip, mails the agency (a second case the same day waits in a digest's
+  // mailbox run: StartExecution only, it stops no execution), publishes DossierHandedOver.
+  'hand-over-dossier': { table: 'readWrite', mail: true, events: true, startsMailboxRuns: true, ...DOSSIER },
   ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
   // Reads statements, stores credits, applies payments through the commands (which stop a settled
   // invoice's execution), writes the rejection report.

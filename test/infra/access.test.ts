@@ -118,6 +118,16 @@ describe('least privilege', () => {
     }
   });
 
+  it('the functions that only start mailbox runs (a digest of internal notices) stop no execution', () => {
+    for (const fn of ['credit-hold', 'hand-over-dossier']) {
+      const actions = t.actionsOf(fn);
+      expect(actions.has('states:StartExecution'), fn).toBe(true);
+      expect(actions.has('states:StopExecution'), fn).toBe(false);
+    }
+    // The mailbox run itself delivers what waited: it starts and stops nothing.
+    for (const a of ['states:StartExecution', 'states:StopExecution']) expect(t.actionsOf('deliver-mailbox').has(a)).toBe(false);
+  });
+
   it('SMS short links: the senders keep them (one transaction of puts), the customer pages read them, by GetItem', () => {
     for (const sender of ['send-reminder', 'check-promise', 'credit-hold', 'escalate', 'table-stream']) {
       const actions = t.actionsOf(sender);
