@@ -47,6 +47,8 @@ export interface VoiceFigures {
   invoicesPerEmail: number;
   /** Customer-days with more than one e-mail, or more than one SMS (target: none). */
   busyDays: string[];
+  /** What left on those days: instant, channel, the invoice and stage it was sent for. */
+  busyDetail: string[];
   /** Invoices whose plan has a stage whose moment came and went without it (target: none). */
   behind: string[];
   /** Invoices the timeline failed on (target: none). */
@@ -151,7 +153,13 @@ export const runVoicePortfolio = async (opts: { customers: number; days: number;
     const count = new Map<string, number>();
     for (const m of toCustomers) count.set(`${ownerOf.get(m.tags.invoice!)} ${day(m.at)} email`, (count.get(`${ownerOf.get(m.tags.invoice!)} ${day(m.at)} email`) ?? 0) + 1);
     for (const t of texts) count.set(`${ownerOf.get(t.context.invoice!)} ${day(t.at)} sms`, (count.get(`${ownerOf.get(t.context.invoice!)} ${day(t.at)} sms`) ?? 0) + 1);
-    const busyDays = [...count].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${n}`);
+    const busy = [...count].filter(([, n]) => n > 1);
+    const busyDays = busy.map(([k, n]) => `${k} x${n}`);
+    const busyKeys = new Set(busy.map(([k]) => k));
+    const busyDetail = [
+      ...toCustomers.filter((m) => busyKeys.has(`${ownerOf.get(m.tags.invoice!)} ${day(m.at)} email`)).map((m) => `${m.at} email ${m.tags.invoice} ${m.tags.stage}`),
+      ...texts.filter((t) => busyKeys.has(`${ownerOf.get(t.context.invoice!)} ${day(t.at)} sms`)).map((t) => `${t.at} sms ${t.context.invoice} ${t.context.stage}`),
+    ].sort();
     const customerOf = new Map(customers.map((c) => [c.customerId, c]));
     const behind: string[] = [];
     const failed: string[] = [];
@@ -189,6 +197,7 @@ export const runVoicePortfolio = async (opts: { customers: number; days: number;
       sms: texts.length,
       invoicesPerEmail: toCustomers.length ? covered / toCustomers.length : 0,
       busyDays,
+      busyDetail,
       behind,
       failed,
       twice,

@@ -2,7 +2,8 @@
  * The customer's voice as one DynamoDB item beside the customer (keys.customerVoice): a lease
  * taken with a conditional write (`attribute_not_exists(leaseUntil) OR leaseUntil < :now`) and
  * given back by its holder only. A holder that dies keeps the customer silent until the lease runs
- * out (VOICE_LEASE_MS, longer than a send's own lease and provider calls). The lease is measured
+ * out (VOICE_LEASE_MS: no shorter than the longest timeout of a function that speaks, EscalateToAgency's
+ * 60 s, so a lease always outlives its holder). The lease is measured
  * on the real clock, not the product's (clock.ts): the local stack's virtual clock may run a day a
  * second, and a turn must last as long as the work it covers, not as long as virtual time says.
  */
@@ -21,8 +22,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class DynamoCustomerVoice implements CustomerVoice {
   constructor(
     private readonly table: Table,
-    /** How long to wait for another holder (real ms) before a TransientError lets the state machine retry. */
-    private readonly maxWaitMs = 20_000,
+    /**
+     * How long to wait for another holder (real ms) before a TransientError lets the state machine
+     * retry (Sollecito.Transient, with backoff): a wait plus the message's own work stays well inside
+     * the senders' 30 s Lambda timeout, and a longer wait is spent between retries, not in a Lambda.
+     */
+    private readonly maxWaitMs = 8_000,
   ) {}
 
   async acquire(tenantId: string, customerId: string, notNeeded?: () => Promise<boolean>): Promise<VoiceLease | undefined> {
