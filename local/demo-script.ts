@@ -16,7 +16,9 @@ export type ScriptedAction =
   | { kind: 'promise'; promiseDate: string; by: string }
   | { kind: 'dispute'; reason: 'goods' | 'service' | 'amount' | 'invoice_details' | 'other'; text: string }
   /** The finance team confirms the bank credit the matcher suggested for this invoice (POST /v1/bank-credits/{id}/confirm). */
-  | { kind: 'confirmCredit' };
+  | { kind: 'confirmCredit' }
+  /** The finance team fixes the customer's e-mail address after a bounce (PATCH /v1/customers/{id}). */
+  | { kind: 'fixContact'; email: string };
 
 export interface ScriptStep {
   at: string;
@@ -31,6 +33,7 @@ export const DEMO_SCRIPT: ScriptStep[] = [
   { at: '2026-01-26T16:00', customerId: 'C-ESPOSITO', number: '2025/0405', action: { kind: 'promise', promiseDate: '2026-02-02', by: 'Anna Esposito' }, story: 'promises to pay on 2 February, then does not' },
   { at: '2026-01-23T10:00', customerId: 'C-TRANSILVANIA', number: '2025/0420', action: { kind: 'dispute', reason: 'goods', text: 'Two pallets arrived damaged (DDT 1187).' }, story: 'disputes the goods' },
   { at: '2026-02-09T10:00', customerId: 'C-CARPATHIA', number: '2025/0433', action: { kind: 'confirmCredit' }, story: "the finance team confirms Monday's suggested credit: it is Carpathia's transfer from a new account" },
+  { at: '2026-02-11T11:00', customerId: 'C-SOUTHDOWNS', number: 'SDC-2026-01', action: { kind: 'fixContact', email: 'accounts@southdownscatering.example' }, story: "the finance team works the fix-contact task: the reminders to bounce@… came back, here is the right address" },
 ];
 
 /** A made-up but valid IBAN (check digits computed) for a demo customer's account. */
@@ -83,9 +86,9 @@ export const DEMO_BANK: BankMovement[] = [
   { at: '2026-02-12T06:00', customerId: 'C-BIANCHI', numbers: ['2026/0007'], kind: 'directDebitReturn', amount: '5320.50', currency: 'EUR', debtor: BIANCHI, endToEndId: 'OR-SDD-2026-0007', mandateId: 'OR-MNDT-0042', returnReason: 'AM04', text: 'Insufficient funds', shows: 'directDebitReturn', story: "the collection comes back unpaid: insufficient funds (AM04)" },
   { at: '2026-02-12T14:00', customerId: 'C-THAMES', numbers: ['TVE-2025-118'], kind: 'transfer', amount: '18400.00', currency: 'GBP', debtor: THAMES, text: 'TVE-2025-118', shows: 'invoiceNumberInText', story: 'key account, pays after the first overdue reminder, the invoice number as the reference' },
   { at: '2026-02-13T09:30', customerId: 'C-TRANSILVANIA', numbers: ['2026/0003'], kind: 'transfer', amount: '15000.00', currency: 'RON', debtor: TRANSILVANIA_RON, rf: 'RF74 2026 0003', shows: 'rfReference', story: 'pays after the first overdue reminder' },
-  { at: '2026-02-20T11:00', customerId: 'C-BRIGHTON', numbers: ['BHG-2026-01', 'BHG-2026-02'], kind: 'transfer', amount: '1592.50', currency: 'GBP', debtor: BRIGHTON, text: 'BHG-2026-01 BHG-2026-02', shows: 'twoInvoicesInText', story: 'pays the batch after the second reminder: two invoices in a first transfer' },
+  { at: '2026-03-09T11:00', customerId: 'C-BRIGHTON', numbers: ['BHG-2026-01', 'BHG-2026-02'], kind: 'transfer', amount: '1592.50', currency: 'GBP', debtor: BRIGHTON, text: 'BHG-2026-01 BHG-2026-02', shows: 'twoInvoicesInText', story: 'pays the batch once its credit line is suspended: two invoices in a first transfer' },
   {
-    at: '2026-02-20T11:05',
+    at: '2026-03-09T11:05',
     customerId: 'C-BRIGHTON',
     numbers: ['BHG-2026-03', 'BHG-2026-04', 'BHG-2026-05', 'BHG-2026-06', 'BHG-2026-07', 'BHG-2026-08'],
     kind: 'transfer',

@@ -53,7 +53,51 @@ export interface DemoMovementOutcome {
   wrong: boolean;
 }
 
-export type DemoRun = DemoReport & { problems: string[]; movements: DemoMovementOutcome[] };
+/** An e-mail as SES accepted it (the product's clock), and a text as the SMS stand-in did. */
+export interface DemoMail {
+  at: string;
+  to: string[];
+  subject: string;
+  tags: Record<string, string>;
+}
+export interface DemoText {
+  at: string;
+  to: string;
+  context: Record<string, string>;
+}
+
+export type DemoRun = DemoReport & { problems: string[]; movements: DemoMovementOutcome[]; outbox: DemoMail[]; texts: DemoText[] };
+
+/**
+ * A customer beside the sample company whose address is SES's mailbox simulator: every e-mail to it
+ * bounces, so the demo walks the bounce path (the chase waits, an SMS instead, the address fixed).
+ */
+const BOUNCING_CUSTOMER = {
+  customerId: 'C-SOUTHDOWNS',
+  name: 'Southdowns Catering Ltd',
+  vatId: 'GB555123456',
+  country: 'GB',
+  language: 'en',
+  timeZone: 'Europe/London',
+  email: 'bounce@simulator.amazonses.com',
+  phone: '+447700900789',
+  salesRep: { name: 'Marco Rossi', email: 'marco.rossi@officinerossi.example' },
+  policy: 'standard',
+  salesNotes: ['New customer since December; ordered by phone.'],
+};
+const BOUNCING_INVOICE = { number: 'SDC-2026-01', customerId: 'C-SOUTHDOWNS', issueDate: '2026-01-09', dueDate: '2026-02-09', amount: '1840.00', currency: 'GBP', paymentReference: 'OR-SDC-01' };
+
+const seedBouncingCustomer = async (stack: LocalStack, s3: ReturnType<typeof s3Client>, dir: string): Promise<void> => {
+  mkdirSync(dir, { recursive: true });
+  const customers = join(dir, 'customers-southdowns.json');
+  writeFileSync(customers, JSON.stringify([BOUNCING_CUSTOMER], null, 2));
+  await upload(s3, stack.bucket, 'customers/customers-southdowns.json', customers);
+  await stack.settle();
+  const invoices = join(dir, '2026-01-southdowns.ndjson');
+  writeFileSync(invoices, `${JSON.stringify(BOUNCING_INVOICE)}\n`);
+  await upload(s3, stack.bucket, 'invoices/2026-01-southdowns.ndjson', invoices);
+  await stack.settle();
+};
 
 /** Each scripted movement found among the stored credits by booking day, amount, currency and debtor account. */
 const outcomes = (movements: readonly BankMovement[], credits: readonly DemoCredit[], lastDay: string): DemoMovementOutcome[] =>
@@ -93,6 +137,7 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoRun> => {
   const s3 = s3Client();
   try {
     await seedCompany({ bucket: stack.bucket, invoicesDir: opts.invoicesDir, settle: stack.settle });
+    if (!opts.invoicesDir) await seedBouncingCustomer(stack, s3, join(outDir, 'seed-extra'));
     const endAt = DateTime.fromISO(opts.today, { zone: SCRIPT_ZONE }).plus({ days: opts.days });
     const end = endAt.toMillis();
     const lastDay = endAt.toISODate()!;
@@ -145,7 +190,9 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoRun> => {
       stack.clock.advanceTo(to, !(nextStep && nextStep.ms === to));
     }
     const report = await collectReport(stack.tableName, TENANT_ID, stack.bucket);
-    return { ...report, problems, movements: outcomes(movements, report.bank.credits, lastDay) };
+    const outbox = stack.ses.sent().map((m) => ({ at: m.at, to: m.to, subject: m.subject, tags: m.tags }));
+    const texts = stack.sms.messages().map((m) => ({ at: m.at, to: m.to, context: m.context }));
+    return { ...report, problems, movements: outcomes(movements, report.bank.credits, lastDay), outbox, texts };
   } finally {
     s3.destroy();
     await stack.stop();
@@ -154,6 +201,10 @@ export const runDemo = async (opts: DemoOptions): Promise<DemoRun> => {
 
 /** A scripted customer behaviour, recorded by the finance team through the admin API. */
 const perform = async (stack: LocalStack, step: ScriptStep): Promise<void> => {
+  if (step.action.kind === 'fixContact') {
+    await api(stack, 'PATCH', `/v1/customers/${encodeURIComponent(step.customerId)}`, { email: step.action.email }, `demo-${step.at}-${step.customerId}-contact`);
+    return;
+  }
   const store = dynamoRepositories();
   const out = await store.doc.send(
     new ScanCommand({
@@ -183,7 +234,7 @@ const perform = async (stack: LocalStack, step: ScriptStep): Promise<void> => {
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
 };
 
-const api = async (stack: LocalStack, method: 'GET' | 'POST', path: string, body?: unknown, key?: string): Promise<unknown> => {
+const api = async (stack: LocalStack, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, key?: string): Promise<unknown> => {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${stack.financeToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },

@@ -66,6 +66,13 @@ export const DUNNING_TASKS: readonly DunningTaskFunction[] = [
     timeoutSeconds: 60,
   },
   {
+    id: 'DeliverMailboxFunction',
+    substitution: 'DeliverMailboxFunctionArn',
+    states: ['DeliverMailbox'],
+    handler: 'deliver-mailbox',
+    useCase: 'lambdas/app/messaging/deliver-mailbox.ts',
+  },
+  {
     id: 'RecordFailureFunction',
     substitution: 'RecordFailureFunctionArn',
     states: ['RecordFailure'],

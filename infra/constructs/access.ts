@@ -6,6 +6,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 import type { SollecitoConfig } from './config.js';
 import type { HandlerFunction } from './defaults.js';
 import type { Messaging } from './messaging.js';
@@ -23,6 +24,11 @@ export interface HandlerAccess {
   readonly events?: boolean;
   /** StartExecution on the dunning state machine, StopExecution on its executions. */
   readonly workflow?: boolean;
+  /**
+   * StartExecution only, by the machine's fixed name (a task of the state machine is built before
+   * the machine): the mailbox runs that deliver a waiting message (an internal digest).
+   */
+  readonly startsMailboxRuns?: boolean;
   /** GetSecretValue of the customer-link signing key. */
   readonly linkSecret?: boolean;
   /** Reads the table's stream (GetShardIterator, GetRecords on it). */
@@ -45,15 +51,19 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'plan-timeline': { table: 'read' },
   'send-reminder': { ...SENDS, read: [invoices] },
   'place-call': { table: 'readWrite' },
-  'credit-hold': { ...SENDS, events: true },
+  // The sales representative's notice: a second one the same day waits in a digest's mailbox run.
+  'credit-hold': { ...SENDS, events: true, startsMailboxRuns: true },
   escalate: { ...SENDS, events: true },
   'check-promise': SENDS,
   'record-failure': { table: 'readWrite' },
+  // A thank-you through the customer's gate (both channels, the links), or an internal digest.
+  'deliver-mailbox': { ...SENDS },
   // Starts and stops executions, thanks the customer, releases credit holds (CreditHoldReleased
   // on the domain bus).
   'table-stream': { ...SENDS, workflow: true, events: true },
-  // Reads the case, files the zip, mails the agency, publishes DossierHandedOver.
-  'hand-over-dossier': { table: 'readWrite', mail: true, events: true, ...DOSSIER },
+  // Reads the case, files the zip, mails the agency (a second case the same day waits in a digest's
+  // mailbox run: StartExecution only, it stops no execution), publishes DossierHandedOver.
+  'hand-over-dossier': { table: 'readWrite', mail: true, events: true, startsMailboxRuns: true, ...DOSSIER },
   ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
   // Reads statements, stores credits, applies payments through the commands (which stop a settled
   // invoice's execution), writes the rejection report.
@@ -72,6 +82,9 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
 
 /** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */
 export const DEFAULT_TASK_ACCESS: HandlerAccess = { table: 'readWrite' };
+
+/** The dunning state machine's name, fixed so its ARN is known before it exists (its own tasks start mailbox runs). */
+export const dunningStateMachineName = (scope: Construct): string => `${Stack.of(scope).stackName}-dunning`;
 
 export const accessOf = (handler: string, fallback: HandlerAccess = DEFAULT_TASK_ACCESS): HandlerAccess =>
   HANDLER_ACCESS[handler] ?? fallback;
@@ -134,6 +147,12 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
     env('STATE_MACHINE_ARN', sm.stateMachine.stateMachineArn);
     wildcards.push(executions);
+  }
+
+  if (access.startsMailboxRuns && !access.workflow) {
+    const arn = Stack.of(fn).formatArn({ service: 'states', resource: 'stateMachine', resourceName: dunningStateMachineName(fn), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
+    env('STATE_MACHINE_ARN', arn);
   }
 
   const bucket = storage.documents;

@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DUNNING_TASKS } from '../../statemachines/dunning.tasks.js';
-import { accessOf, applyAccess, type AccessResources } from './access.js';
+import { accessOf, applyAccess, dunningStateMachineName, type AccessResources } from './access.js';
 import { HandlerFunction, REPO_ROOT, handlerExists } from './defaults.js';
 import { acknowledge } from './nag.js';
 
@@ -57,7 +57,7 @@ export class Workflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.stateMachineName = `${Stack.of(this).stackName}-dunning`;
+    this.stateMachineName = dunningStateMachineName(this);
     this.stateMachine = new sfn.StateMachine(this, 'Dunning', {
       stateMachineName: this.stateMachineName,
       comment: 'Sollecito dunning timeline, one execution per invoice revision and run',

@@ -64,4 +64,16 @@ export class DynamoCustomers implements CustomerRepository {
       },
     });
   }
+
+  creditHoldJoinWrite(tenantId: string, customerId: string, invoiceIds: readonly string[]): TransactionPart {
+    return transactionPart({
+      Update: {
+        TableName: this.table.name,
+        Key: keys.customer(tenantId, customerId),
+        UpdateExpression: 'SET creditHold.invoiceIds = list_append(if_not_exists(creditHold.invoiceIds, :none), :ids)',
+        ConditionExpression: 'attribute_exists(creditHold)',
+        ExpressionAttributeValues: { ':ids': [...invoiceIds], ':none': [] },
+      },
+    });
+  }
 }

@@ -94,7 +94,7 @@ const claimSend = async (table: Table, req: ClaimRequest): Promise<ClaimResult> 
     companions.forEach((c, i) => {
       const target = { ...c, tenantId: req.tenantId };
       const own = [
-        claimUpdate(table, { ...target, requiredStatus: 'open' }, now.toISOString(), sendingUntil),
+        claimUpdate(table, { ...target, requiredStatus: c.requiredStatus ?? 'open' }, now.toISOString(), sendingUntil),
         guardPut(table, target, now.toISOString(), req.invoiceId),
         ...c.events.map((e) => eventPut(table, e)),
         ...(c.alsoWrite ?? []).map(transactItemOf),
@@ -270,7 +270,7 @@ const completeSend = async (table: Table, lease: SendLease, results: SendResult[
     return outcomeUpdate(table, e, {
       outcome: r.outcome,
       ...(r.messageId ? { messageId: r.messageId } : {}),
-      ...(r.error ? { note: { error: r.error } } : {}),
+      ...(r.error || r.note ? { note: { ...r.note, ...(r.error ? { error: r.error } : {}) } } : {}),
     });
   });
   const invoices = leasedInvoices(lease);
@@ -352,10 +352,12 @@ const forgetContacts = async (table: Table, tenantId: string, { customerId, adde
 };
 
 /** The contacts recorded on a customer item (Customer.recentContacts). */
-const recentContactsOf = (item: Record<string, unknown>): { at: string; channel: string }[] =>
+const recentContactsOf = (item: Record<string, unknown>): { at: string; channel: string; kind?: string }[] =>
   Array.isArray(item.recentContacts)
     ? item.recentContacts.flatMap((r: unknown) =>
-        r && typeof r === 'object' && 'at' in r && 'channel' in r && typeof r.at === 'string' && typeof r.channel === 'string' ? [{ at: r.at, channel: r.channel }] : [],
+        r && typeof r === 'object' && 'at' in r && 'channel' in r && typeof r.at === 'string' && typeof r.channel === 'string'
+          ? [{ at: r.at, channel: r.channel, ...('kind' in r && typeof r.kind === 'string' ? { kind: r.kind } : {}) }]
+          : [],
       )
     : [];
 

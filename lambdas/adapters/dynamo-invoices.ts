@@ -52,6 +52,11 @@ export class DynamoInvoices implements InvoiceRepository {
     };
   }
 
+  async isDone(tenantId: string, invoiceId: string, guardKey: string): Promise<boolean> {
+    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.stageDone(tenantId, invoiceId, guardKey), ConsistentRead: true, ProjectionExpression: 'pk' }));
+    return Item !== undefined;
+  }
+
   /** A customer's invoices still being chased ('open'), through the by-customer index (gsi2), every page. */
   async openInvoicesOfCustomer(tenantId: string, customerId: string): Promise<Invoice[]> {
     const items = await queryAll(this.table, {
@@ -60,6 +65,17 @@ export class DynamoInvoices implements InvoiceRepository {
       FilterExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':pk': keys.byCustomer(tenantId, customerId, '', '').gsi2pk, ':open': 'open' },
+    });
+    return items.map(itemToInvoice);
+  }
+
+  async customerInvoicesInPlay(tenantId: string, customerId: string, paidSince: string): Promise<Invoice[]> {
+    const items = await queryAll(this.table, {
+      IndexName: TABLE_SCHEMA.indexes.byCustomer.name,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      FilterExpression: '#status IN (:open, :promised) OR (#status = :paid AND updatedAt >= :since)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.byCustomer(tenantId, customerId, '', '').gsi2pk, ':open': 'open', ':promised': 'promised', ':paid': 'paid', ':since': paidSince },
     });
     return items.map(itemToInvoice);
   }
@@ -128,7 +144,7 @@ export class DynamoInvoices implements InvoiceRepository {
       actor: 'system',
       stage: d.stage,
       outcome: 'recorded',
-      details: { until: d.until, reason: d.reason },
+      details: { until: d.until, reason: d.reason, ...(d.needsContact ? { waitsForContact: true } : {}) },
     });
     try {
       await this.table.doc.send(
@@ -138,10 +154,10 @@ export class DynamoInvoices implements InvoiceRepository {
               Update: {
                 TableName: this.table.name,
                 Key: keys.invoice(d.tenantId, d.invoiceId),
-                UpdateExpression: 'SET deferral = :d',
+                UpdateExpression: d.needsContact ? 'SET deferral = :d, needsContact = :t' : 'SET deferral = :d',
                 ConditionExpression: executionIsCurrent,
                 ExpressionAttributeNames: { '#status': 'status', '#revision': 'revision', '#run': 'run' },
-                ExpressionAttributeValues: { ':d': { stage: d.stage, until: d.until, reason: d.reason }, ':required': 'open', ':rev': d.revision, ':run': d.run },
+                ExpressionAttributeValues: { ':d': { stage: d.stage, until: d.until, reason: d.reason }, ':required': 'open', ':rev': d.revision, ':run': d.run, ...(d.needsContact ? { ':t': true } : {}) },
               },
             },
             { Put: { TableName: this.table.name, Item: eventToItem(event) } },
@@ -199,7 +215,8 @@ export class DynamoInvoices implements InvoiceRepository {
           new UpdateCommand({
             TableName: this.table.name,
             Key: keys.invoice(tenantId, String(i.invoiceId)),
-            UpdateExpression: 'SET needsContact = :f, #run = #run + :one, updatedAt = :now',
+            // A stage that waited for the contact goes now: its deferral ends with the wait.
+            UpdateExpression: 'SET needsContact = :f, #run = #run + :one, updatedAt = :now REMOVE deferral',
             ConditionExpression: 'needsContact = :t',
             ExpressionAttributeNames: { '#run': 'run' },
             ExpressionAttributeValues: { ':f': false, ':t': true, ':one': 1, ':now': now },

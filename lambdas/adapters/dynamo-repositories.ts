@@ -13,6 +13,8 @@ import { DynamoReports } from './dynamo-reports.js';
 import { DynamoStatementFeed } from './dynamo-statement-feed.js';
 import { DynamoTasks } from './dynamo-tasks.js';
 import { DynamoTenants } from './dynamo-tenants.js';
+import { DynamoCustomerVoice } from './dynamo-voice.js';
+import { DynamoNoticeDigests } from './dynamo-notice-digests.js';
 
 export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   doc: table.doc,
@@ -26,6 +28,8 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   reports: new DynamoReports(table),
   bankCredits: new DynamoBankCredits(table),
   statementFeed: new DynamoStatementFeed(table),
+  voice: new DynamoCustomerVoice(table),
+  digests: new DynamoNoticeDigests(table),
 });
 
 export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;

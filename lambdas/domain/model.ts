@@ -117,9 +117,18 @@ export const Customer = z.object({
   /** Keep the relationship first: shown to the collection agency and in call talking points. */
   preserveRelationship: z._default(z.boolean(), false),
   salesNotes: z._default(z.array(Text(2000)), []),
-  creditHold: z.optional(z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(500) })),
-  /** Messages that left for this customer lately, across its invoices (contact-limits.ts), and their write version. */
-  recentContacts: z._default(z.array(z.object({ at: IsoDateTime, channel: z.enum(['email', 'sms']) })), []),
+  /**
+   * The customer's credit line suspended: one hold for the customer (placed by `invoiceId`'s
+   * timeline), `invoiceIds` the invoices it holds for (those that reached it later joined it).
+   */
+  creditHold: z.optional(
+    z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(500), holdId: z.optional(z.string()), invoiceIds: z.optional(z.array(z.string())) }),
+  ),
+  /**
+   * Messages that left for this customer lately, across its invoices (contact-limits.ts), and their
+   * write version; `kind` is what the message was (a thank-you counts for one message a day, not the caps).
+   */
+  recentContacts: z._default(z.array(z.object({ at: IsoDateTime, channel: z.enum(['email', 'sms']), kind: z.optional(z.string()) })), []),
   contactsVersion: z._default(z.int(), 0),
   version: z._default(z.int(), 0),
 });

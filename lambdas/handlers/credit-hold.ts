@@ -20,4 +20,4 @@ export const makeCreditHoldHandler = (d: CreditHoldDeps) =>
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 
-export const handler = builtOnFirstCall(() => makeCreditHoldHandler(messagingWith({ ...caseDeps(), events: deps.events(), tasks: deps.tasks(), bankCredits: deps.bankCredits(), statementFeed: deps.statementFeed() })));
+export const handler = builtOnFirstCall(() => makeCreditHoldHandler(messagingWith({ ...caseDeps(), events: deps.events(), tasks: deps.tasks(), bankCredits: deps.bankCredits(), statementFeed: deps.statementFeed(), digests: deps.digests(), workflow: deps.workflow() })));

@@ -45,6 +45,8 @@ const fromEnvironment = (): CustomerPagesDeps => {
     documents: deps.blobs,
     mailer: deps.mailer,
     sender: deps.sender,
+    digests: deps.digests(),
+    workflow: deps.workflow(),
     ...(process.env.EVENT_BUS_NAME ? { events: deps.events } : {}),
     keyring: linkKeyring,
     shortLinks: envShortLinks(),

@@ -70,6 +70,8 @@ const fromEnvironment = (): DossierHandlerDeps => ({
   sender: deps.sender,
   sendGuard: deps.sendGuard(),
   events: deps.events(),
+  digests: deps.digests(),
+  workflow: deps.workflow(),
   clock,
 });
 

@@ -53,7 +53,7 @@ export const makeTableStreamRun =
     );
 
 const fromEnvironment = (): InvoiceChangeDeps =>
-  messagingWith({ ...caseDeps(), workflow: deps.workflow(), reports: deps.reports(), commands: deps.commands(), events: deps.events() });
+  messagingWith({ ...caseDeps(), workflow: deps.workflow(), reports: deps.reports(), commands: deps.commands(), events: deps.events(), digests: deps.digests() });
 
 export const makeTableStreamHandler = (d: InvoiceChangeDeps) => middy(makeTableStreamRun(d)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 

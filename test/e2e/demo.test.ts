@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ import { BANK_COUNTRY } from '../../local/demo-bank.js';
 import { ROOT } from '../../local/stack.js';
 import type { DemoInvoice, DemoReport } from '../../local/report.js';
 import { isBusinessDay } from '../../lambdas/domain/timeline/calendar.js';
-import { addDays } from '../../lambdas/domain/shared/days.js';
+import { addDays, localDay } from '../../lambdas/domain/shared/days.js';
 
 let report: DemoRun;
 let second: Omit<DemoRun, 'problems'>;
@@ -74,7 +74,9 @@ describe('npm run demo', () => {
   it('follows a broken promise with the broken-promise reminder, then resumes the timeline', () => {
     const inv = invoice('C-ESPOSITO', '2025/0405');
     const broken = inv.contacts.find((c) => c.stage === 'brokenPromise');
-    expect(broken?.at.slice(0, 10)).toBe('2026-02-03');
+    // Checked on 3 February, it goes through the customer's gate: the hand-off notice of the
+    // customer's other invoice left on 2 February, so it waits the policy's 5 days (Monday 9).
+    expect(broken?.at.slice(0, 10)).toBe('2026-02-09');
     expect(inv.contacts.some((c) => c.at > broken!.at && c.stage !== 'brokenPromise')).toBe(true);
   });
 
@@ -113,6 +115,62 @@ describe('npm run demo', () => {
     for (const c of calls) expect(c).toHaveLength(1);
     const callIds = [...new Set(calls.map((c) => c[0]!.messageId))];
     expect(callIds).toEqual([expect.stringMatching(/^call#C-BRIGHTON#2026-\d\d-\d\d$/)]);
+  });
+
+  describe('one voice per customer', () => {
+    const day = (at: string) => localDay(new Date(at), 'Europe/Rome');
+    const customerOfInvoice = () => new Map(report.invoices.map((i) => [i.id, i.customerId]));
+    const perDay = <T>(items: readonly T[], keyOf: (t: T) => string) => {
+      const counts = new Map<string, number>();
+      for (const i of items) counts.set(keyOf(i), (counts.get(keyOf(i)) ?? 0) + 1);
+      return [...counts].filter(([, n]) => n > 1);
+    };
+
+    it('sends no customer more than one e-mail or more than one SMS on any day', () => {
+      const toCustomers = report.outbox.filter((m) => m.tags.stage);
+      expect(toCustomers.length).toBeGreaterThan(30);
+      expect(perDay(toCustomers, (m) => `${m.to.join(',')} ${day(m.at)}`)).toEqual([]);
+      expect(perDay(report.texts, (t) => `${t.to} ${day(t.at)}`)).toEqual([]);
+    });
+
+    it('tells the sales representatives and the agency at most once per customer and kind a day', () => {
+      const owner = customerOfInvoice();
+      const internal = report.outbox.filter((m) => m.tags.kind);
+      expect(internal.filter((m) => m.tags.kind === 'salesRepHold').length).toBeGreaterThan(0);
+      expect(internal.filter((m) => m.tags.kind === 'agencyDossier').length).toBeGreaterThan(0);
+      expect(perDay(internal, (m) => `${m.to.join(',')} ${m.tags.customer ?? owner.get(m.tags.invoice ?? '')} ${m.tags.kind} ${day(m.at)}`)).toEqual([]);
+    });
+
+    it("puts C-BRIGHTON on hold with one final notice listing its 8 invoices, one sales-rep notice, and thanks it once for paying them", () => {
+      const brighton = report.invoices.filter((i) => i.customerId === 'C-BRIGHTON');
+      const notices = report.outbox.filter((m) => m.to.includes('payables@brightonhomegoods.example') && m.tags.stage === 'creditHold');
+      expect(notices).toHaveLength(1);
+      const carried = brighton.map((i) => i.contacts.find((c) => c.stage === 'creditHold' && c.channel === 'email')?.messageId);
+      expect(carried.every((id) => id !== undefined)).toBe(true);
+      expect(new Set(carried).size).toBe(1);
+      expect(brighton.map((i) => i.contacts.filter((c) => c.type === 'credit_hold'))).toEqual(brighton.map(() => [expect.anything()]));
+      expect(report.outbox.filter((m) => m.tags.kind === 'salesRepHold' && m.subject.includes('Brighton'))).toHaveLength(1);
+      const thanks = report.outbox.filter((m) => m.to.includes('payables@brightonhomegoods.example') && m.subject.startsWith('Payment received'));
+      expect(thanks.map((m) => m.subject)).toEqual(['Payment received: 8 invoices settled']);
+    });
+
+    it('thanks a customer whose money arrived in the 07:30 statement inside the send window, not at once', () => {
+      const zones = new Map((JSON.parse(readFileSync(join(ROOT, 'local/seed/customers.json'), 'utf8')) as { customerId: string; timeZone: string }[]).map((c) => [c.customerId, c.timeZone]));
+      const thanks = report.invoices.flatMap((i) => i.contacts.filter((c) => c.stage === 'thankYou').map((c) => ({ ...c, zone: zones.get(i.customerId) ?? 'Europe/Rome' })));
+      expect(thanks.length).toBeGreaterThan(5);
+      for (const t of thanks) expect(new Date(t.at).toLocaleTimeString('en-GB', { timeZone: t.zone, hour12: false }) >= '09:00:00', `${t.at} ${t.zone}`).toBe(true);
+    });
+
+    it('stops the written chase on a bounce, texts instead, and resumes at the stage reached once the address is fixed', () => {
+      const inv = invoice('C-SOUTHDOWNS', 'SDC-2026-01');
+      const c = inv.contacts.map((x) => `${x.at.slice(0, 10)} ${x.stage}:${x.channel}:${x.to ?? ''}`);
+      expect(c.slice(0, 3)).toEqual([
+        '2026-02-02 preDue:email:bounce@simulator.amazonses.com',
+        '2026-02-09 dueDate:sms:+447700900789',
+        '2026-02-16 dueDate:email:accounts@southdownscatering.example',
+      ]);
+      expect(c.filter((x) => x.includes('bounce@'))).toHaveLength(1);
+    });
   });
 
   it('gives identical results on a second run (message ids aside)', () => {

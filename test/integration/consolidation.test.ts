@@ -196,7 +196,7 @@ describe('contact limits across invoices', () => {
     }
     expect((await sendStage(a, customer, 'dueDate')).outcome).toBe('sent');
     const after = (await store.customers.getCustomer(T, customer.customerId))!;
-    expect(after.recentContacts).toEqual([{ at: now.toISOString(), channel: 'email' }]);
+    expect(after.recentContacts).toEqual([{ at: now.toISOString(), channel: 'email', kind: 'dueDate' }]);
     expect(after.contactsVersion).toBe(1);
 
     // B's due date two days later: within standard's 5-day gap on e-mail.

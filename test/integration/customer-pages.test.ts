@@ -518,6 +518,20 @@ describe('the finance team works the tasks in the admin API', () => {
     expect(again.status).toBe(409);
   });
 
+  it("resumes the chase a bounce held once the customer's other contact is applied, at the stage it waited at", async () => {
+    await customers.putCustomer(Customer.parse({ ...customer, customerId: 'C-BOUNCED', email: 'bounce@simulator.amazonses.com', emailStatus: 'bounced' }));
+    const { path } = await chased({ customerId: 'C-BOUNCED' });
+    const waiting = invoice({ customerId: 'C-BOUNCED', needsContact: true, deferral: { stage: 'dueDate', until: '2026-03-24T08:00:00.000Z', reason: 'waiting for a working e-mail address (e-mail address bounced)' } });
+    await invoices.putInvoice(waiting);
+    expect((await answer(path('contact'), { name: 'Marco Neri', email: 'marco@bianchi.example' })).status).toBe(200);
+    const task = (await tasks.list(T, { kind: 'contactChange' })).find((t) => t.customerId === 'C-BOUNCED')!;
+    expect((await callApi(adminApi, { method: 'POST', path: `/v1/tasks/${encodeURIComponent(task.taskId)}/complete`, body: { apply: true } })).status).toBe(200);
+    const released = (await invoices.getInvoice(T, waiting.invoiceId))!;
+    // A new run (the stream starts it) with the wait and its deferral gone: the planner resumes at dueDate.
+    expect(released).toMatchObject({ needsContact: false, run: waiting.run + 1 });
+    expect(released.deferral).toBeUndefined();
+  });
+
   it('a plan request cannot be "applied": the team agrees the plan on the invoice', async () => {
     const { path, inv } = await chased();
     expect((await answer(path('plan'), { instalments: '3' })).status).toBe(200);

@@ -27,6 +27,7 @@ import { MAX_ATTACHMENT_BYTES, dossierKey, handOverDossier as handOverDossierUse
 import { escalationIn, makeDossierRun } from '../../lambdas/handlers/hand-over-dossier.js';
 import { makeEscalateHandler } from '../../lambdas/handlers/escalate.js';
 import { timelineDeps } from '../support/timeline-deps.js';
+import type { NoticeDigests } from '../../lambdas/app/ports/notice-digests.js';
 
 await useLocalTable();
 const dir = mkdtempSync(join(tmpdir(), 'dossier-s3-'));
@@ -48,7 +49,10 @@ Object.assign(process.env, {
   SENDER_EMAIL: 'crediti@officinerossi.example',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
 });
-const deps = timelineDeps();
+// Each test hands over a case of its own for the same customer on one day: without the digests every
+// agency e-mail leaves at once (test/integration/notice-digests.test.ts has the one-a-day rule).
+const everyNoticeAtOnce: NoticeDigests = { claimDay: async () => true, add: async () => ({ created: false, day: '' }), waiting: async () => false, take: async () => undefined, giveBack: async () => undefined };
+const deps = timelineDeps({ digests: everyNoticeAtOnce });
 const handOverDossier = (ids: Parameters<typeof handOverDossierUseCase>[1]) => handOverDossierUseCase(deps, ids);
 const dossierConsumer = makeDossierRun(deps);
 const escalateHandler = makeEscalateHandler(deps);

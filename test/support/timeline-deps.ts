@@ -47,6 +47,8 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     bankCredits: over.bankCredits ?? repos.bankCredits,
     statementFeed: over.statementFeed ?? repos.statementFeed,
     sendGuard: over.sendGuard ?? repos.sendGuard,
+    voice: over.voice ?? repos.voice,
+    digests: over.digests ?? repos.digests,
     reports: over.reports ?? repos.reports,
     get workflow() {
       return workflow();

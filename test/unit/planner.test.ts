@@ -259,6 +259,26 @@ describe('replanning mid-timeline', () => {
   });
 });
 
+describe('the address bounced and no SMS possible: the call fallback', () => {
+  // Due Monday 16 February; the pre-due reminder of 9 February bounced.
+  const bounced = { done: [{ stage: 'preDue', at: '2026-02-09T08:00:00Z' }], last: '2026-02-09T08:00:00Z', cust: { emailStatus: 'bounced' as const } };
+
+  it('calls the business day after the due date, leaving out the written stages that would only wait for an address', () => {
+    const p = plan({ ...bounced, policy: 'relationship', now: '2026-02-16T08:00:00Z' });
+    expect(p.next).toBe('phoneCall');
+    expect(acting(p).map(([s]) => s)).toEqual(['phoneCall', 'creditHold', 'escalation']);
+    expect(p.at.phoneCall).toBe('2026-02-17T08:00:00.000Z');
+    expect(p.reason).toContain('the e-mail address bounced and no SMS is possible: the call comes forward');
+    // Never before the due date, however early the bounce.
+    expect(plan({ ...bounced, policy: 'relationship', now: '2026-02-10T08:00:00Z' }).at.phoneCall).toBe('2026-02-17T08:00:00.000Z');
+  });
+
+  it('keeps the written course where an SMS can go instead, or another address works', () => {
+    expect(plan({ ...bounced, cust: { ...bounced.cust, phone: '+393470000001' }, now: '2026-02-16T08:00:00Z' }).next).toBe('dueDate');
+    expect(plan({ ...bounced, policy: 'relationship', cust: { ...bounced.cust, billingContact: { name: 'Ufficio contabilità', email: 'contabilita@altro.example' } }, now: '2026-02-16T08:00:00Z' }).next).toBe('dueDate');
+  });
+});
+
 describe('two e-mails ignored in a row and no SMS possible: the call comes forward', () => {
   // Due Monday 16 February; preDue and dueDate sent and ignored. Thursday 26 February, 11:00 Rome.
   const done = [

@@ -285,7 +285,7 @@ describe('renderMessage: one invoice', () => {
   it('refuses inputs it cannot render truthfully', () => {
     expect(() => renderMessage(input({ lines: [] }))).toThrow(/at least one invoice/);
     expect(() => renderMessage(input({ lines: [line({ amountDue: 12.5 })] }))).toThrow(/amountDue/);
-    expect(() => renderMessage(input({ kind: 'thankYou', lines: [line(), line({}, { number: 'FT-2' })] }))).toThrow(/one invoice/);
+    expect(() => renderMessage(input({ kind: 'paymentClaimAck', lines: [line(), line({}, { number: 'FT-2' })] }))).toThrow(/one invoice/);
   });
 });
 
@@ -512,5 +512,48 @@ describe('the payment QR code (EPC069-12)', () => {
     expect(fields[7]).toBe('EUR1334.56');
     expect(fields[9]).toBe('');
     expect(fields[10]!.split(' ').sort()).toEqual(['REF-B2', 'RF18539007547034']);
+  });
+});
+
+describe('one voice: what a statement carries', () => {
+  const en = (over: Partial<RenderInput>) => renderMessage(input({ language: 'en', ...over }));
+  const paid = (n: string) => line({ kind: 'thankYou', amountDue: 0, daysLate: 0, links: {} }, { invoiceId: n, number: n, status: 'paid', amountPaid: 50_000, amount: 50_000 });
+
+  it('states each overdue invoice’s interest and compensation in a firm statement, and the totals per currency', () => {
+    const r = en({
+      kind: 'creditHold',
+      lines: [
+        line({ kind: 'creditHold', interest: 1_234, compensation: 4_000 }, { invoiceId: 'A', number: 'A-1' }),
+        line({ kind: 'creditHold', amountDue: 90_000, compensation: 4_000 }, { invoiceId: 'B', number: 'B-1', currency: 'GBP' }),
+      ],
+    });
+    expect(r.subject).toBe('Final notice: overdue invoices and your credit line');
+    expect(plain(r.text)).toMatch(/A-1 .*Late-payment interest to 20 March 2026: €12\.34; Fixed compensation for recovery costs: €40\.00; Total now due: €1,286\.90/);
+    expect(plain(r.text)).toMatch(/Total in GBP: £900\.00/);
+  });
+
+  it('lists what goes to the agency apart from what stays open', () => {
+    const r = en({ kind: 'escalation', lines: [line({ kind: 'escalation' }, { invoiceId: 'A', number: 'A-1' }), line({ kind: 'secondOverdue', daysLate: 15 }, { invoiceId: 'B', number: 'B-1' })] });
+    const text = r.text;
+    expect(text.indexOf('Handed over for collection')).toBeLessThan(text.indexOf('A-1'));
+    expect(text.indexOf('Also open')).toBeGreaterThan(text.indexOf('A-1'));
+    expect(text.indexOf('Also open')).toBeLessThan(text.lastIndexOf('B-1'));
+  });
+
+  it('thanks for several invoices in one message, and thanks in passing without counting the paid ones as owed', () => {
+    const thanks = en({ kind: 'thankYou', lines: [paid('P-1'), paid('P-2')] });
+    expect(thanks.subject).toBe('Payment received: 2 invoices settled');
+    expect(plain(thanks.text)).toContain('payment of €1,000.00 for invoices P-1, P-2');
+
+    const along = en({ kind: 'dueDate', lines: [line({ kind: 'dueDate', daysLate: 0 }, { invoiceId: 'A', number: 'A-1' }), paid('P-1')] });
+    expect(plain(along.text)).toContain('Thank you for your payment of P-1');
+    expect(plain(along.text)).toMatch(/Paid, thank you\n- P-1/);
+    expect(plain(along.text)).toMatch(/1 invoices for a total of €1,234\.56/);
+  });
+
+  it('speaks of a broken promise for several open invoices', () => {
+    const r = en({ kind: 'brokenPromise', facts: { promiseDate: '2026-03-10' }, lines: [line({ kind: 'brokenPromise' }, { invoiceId: 'A', number: 'A-1' }), line({}, { invoiceId: 'B', number: 'B-1' })] });
+    expect(r.subject).toBe('Payment not received as promised: statement of open invoices');
+    expect(plain(r.text)).toContain('The payment you promised for 10 March 2026 has not reached us.');
   });
 });

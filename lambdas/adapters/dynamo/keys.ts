@@ -31,6 +31,12 @@ export const keys = {
    * gsi1 (apart from the open-invoice shards): a buyer an e-invoice names only by name.
    */
   customerByName: (t: string, nameKey: string, customerId: string) => ({ gsi1pk: `T#${t}#CUSTNAME#${nameKey}`, gsi1sk: customerId }),
+  /** The customer's voice: who is speaking to the customer right now (adapters/dynamo-voice.ts). */
+  customerVoice: (t: string, customerId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: 'VOICE' }),
+  /** The day's one internal notice of a kind about a customer (adapters/dynamo-notice-digests.ts). */
+  noticeDay: (t: string, customerId: string, audience: string, kind: string, day: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `NOTICE#${audience}#${kind}#${day}` }),
+  /** The notices of a kind that wait for the next day's digest. */
+  noticeDigest: (t: string, customerId: string, audience: string, kind: string, day: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `DIGEST#${audience}#${kind}#${day}` }),
   /** Uniqueness and lookup of a customer by VAT number or codice fiscale. */
   customerByTaxId: (t: string, taxId: string) => ({ pk: `T#${t}#TAXID#${taxId.toUpperCase()}`, sk: 'TAXID' }),
   /** Invoice number -> invoice id, so the same invoice in two files is recognised. */

@@ -13,8 +13,9 @@ import { formatDate, formatMoney } from '../../domain/shared/format.js';
 import { escapeHtml } from '../../domain/shared/html.js';
 import type { OpenedLink } from './open-link.js';
 import type { CustomerAnswersDeps } from './ports.js';
+import { deliverInternalNotice } from '../messaging/internal-notices.js';
 
-type NotifyDeps = Pick<CustomerAnswersDeps, 'mailer' | 'sender' | 'invoices' | 'now' | 'logger'>;
+type NotifyDeps = Pick<CustomerAnswersDeps, 'mailer' | 'sender' | 'invoices' | 'now' | 'logger'> & Partial<Pick<CustomerAnswersDeps, 'count' | 'digests' | 'workflow'>>;
 
 /** The notice's subject and paragraphs, in the finance team's language. */
 const financeNotice = (l: OpenedLink, answer: Answer, now: () => Date): { subject: string; paragraphs: string[] } => {
@@ -58,7 +59,7 @@ export const notifyFinance = async (deps: NotifyDeps, l: OpenedLink, answer: Ans
   if (tenant.financeInboxes.length === 0) return;
   const { subject, paragraphs } = financeNotice(l, answer, deps.now);
   const at = deps.now().toISOString();
-  const logEntry = (outcome: 'sent' | 'failed', messageId?: string) =>
+  const logEntry = (outcome: 'sent' | 'failed' | 'recorded', messageId?: string, digest?: string) =>
     contactEvent({
       tenantId: tenant.tenantId,
       invoiceId: invoice.invoiceId,
@@ -69,23 +70,33 @@ export const notifyFinance = async (deps: NotifyDeps, l: OpenedLink, answer: Ans
       to: tenant.financeInboxes.join(', ').slice(0, 320),
       outcome,
       ...(messageId ? { messageId } : {}),
-      details: { about: answer.action, via: { ref: l.claims.ref, nonce: l.claims.nonce }, ...(details.waitUntil ? { waitUntil: details.waitUntil } : {}) },
+      details: { about: answer.action, via: { ref: l.claims.ref, nonce: l.claims.nonce }, ...(details.waitUntil ? { waitUntil: details.waitUntil } : {}), ...(digest ? { digest } : {}) },
     });
-  let entry;
-  try {
-    const out = await deps.mailer().send({
-      from: deps.sender(),
+  const html = `<!doctype html><html lang="${tenant.language}"><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
+  // One notice a day per customer and kind: a second answer the same day waits for the next morning's digest.
+  const out = await deliverInternalNotice(
+    {
+      mailer: deps.mailer(),
+      sender: deps.sender,
+      clock: { now: deps.now },
+      logger: { debug: () => undefined, ...deps.logger },
+      count: deps.count ?? (() => undefined),
+      ...(deps.digests ? { digests: deps.digests } : {}),
+      ...(deps.workflow ? { workflow: deps.workflow } : {}),
+    },
+    {
+      tenant,
+      customerId: customer.customerId,
+      customerName: customer.name,
+      audience: 'finance',
+      kind: 'customerAnswered',
       to: tenant.financeInboxes,
       ...(customer.email ? { replyTo: customer.email } : {}),
-      subject,
-      text: paragraphs.join('\n\n'),
-      html: `<!doctype html><html lang="${tenant.language}"><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`,
+      notice: { subject, text: paragraphs.join('\n\n'), html },
       tags: { tenant: tenant.tenantId, invoice: invoice.invoiceId, stage: 'customerAnswer', audience: 'internal' },
-    });
-    entry = logEntry('sent', out.messageId);
-  } catch (err) {
-    deps.logger.warn('finance notification failed', { invoiceId: invoice.invoiceId, error: (err as Error).name });
-    entry = logEntry('failed');
-  }
+    },
+  ).catch((err: unknown) => ({ outcome: 'failed' as const, error: (err as Error).name }));
+  if (out.outcome === 'failed') deps.logger.warn('finance notification failed', { invoiceId: invoice.invoiceId, error: out.error });
+  const entry = out.outcome === 'sent' ? logEntry('sent', out.messageId) : out.outcome === 'digest' ? logEntry('recorded', undefined, out.day) : logEntry('failed');
   await deps.invoices.appendEvent(entry).catch((err: unknown) => deps.logger.warn('notification not logged', { invoiceId: invoice.invoiceId, error: (err as Error).name }));
 };

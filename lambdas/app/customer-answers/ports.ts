@@ -12,6 +12,8 @@ import type { DomainEvents } from '../ports/domain-events.js';
 import type { InvoiceRepository } from '../ports/invoices.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { TaskRepository } from '../ports/tasks.js';
+import type { NoticeDigests } from '../ports/notice-digests.js';
+import type { Workflow } from '../ports/workflow.js';
 
 export interface CustomerAnswersDeps {
   /** The deployment's tenant: its links are the only ones honoured. */
@@ -36,6 +38,9 @@ export interface CustomerAnswersDeps {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Counts one business outcome for the dashboards (LinkViews, CustomerAnswers, …). */
   count: (metric: string) => void;
+  /** One finance notice a day per customer: a later answer waits for the next morning's digest (absent: each is sent). */
+  digests?: NoticeDigests;
+  workflow?: Pick<Workflow, 'start'>;
   /** Life of the pre-signed URL behind "view the invoice". */
   documentUrlSeconds?: number;
 }

@@ -1,57 +1,38 @@
 /**
- * The other invoices of the customer that one reminder (domain/consolidation.ts) or one call
- * (domain/calls.ts) also covers, each with the line it shows in the combined message and its own
- * signed links.
+ * The other invoices of the customer that one message (domain/timeline/customer-day.ts) or one
+ * call (domain/calls.ts) also covers.
  */
-import type { MessageLine } from '../../domain/messages/rendering/types.js';
-import type { Customer, Invoice, Policy, Tenant } from '../../domain/model.js';
+import type { Customer, Invoice, Payment, Policy, Tenant } from '../../domain/model.js';
 import { callGroupFor, type CallGroup } from '../../domain/timeline/calls.js';
-import { companionsFor, type Companion } from '../../domain/timeline/consolidation.js';
-import { decideReminder } from '../../domain/messages/reminder.js';
-import { WRITTEN_STAGES, type Stage } from '../../domain/timeline/stages.js';
+import type { SiblingCase } from '../../domain/timeline/consolidation.js';
+import { itemsDueToday, type DayItem } from '../../domain/timeline/customer-day.js';
 import type { TimelinePorts } from '../timeline/ports.js';
-import type { MessageRequest } from './message-request.js';
 import { localDay } from '../../domain/shared/days.js';
 
-export interface CompanionLine extends Companion {
-  line: MessageLine;
-  /** The nonce of the links this invoice's line carries, logged with its contact. */
-  linkNonce?: string;
+/** How far back a paid invoice may still owe its thank-you (it waits for the send window, a few days at most). */
+const THANK_YOU_WITHIN_MS = 7 * 86_400_000;
+
+/** What the customer's other invoices have to say today, read once for one message (domain/timeline/customer-day.ts). */
+export interface CustomerDay {
+  items: DayItem[];
+  /** The other invoices read, with their log and payments: the open ones are the lines a firm message lists. */
+  siblings: (SiblingCase & { payments: readonly Payment[] })[];
 }
 
-export const findCompanions = async (deps: Pick<TimelinePorts, 'invoices' | 'links'>, req: MessageRequest, now: Date): Promise<CompanionLine[]> => {
-  if (!(WRITTEN_STAGES as readonly string[]).includes(req.kind)) return [];
+export const readCustomerDay = async (
+  deps: Pick<TimelinePorts, 'invoices'>,
+  req: { invoice: Invoice; customer: Customer; policy: Policy; tenant: Tenant },
+  now: Date,
+): Promise<CustomerDay> => {
   const store = deps.invoices;
-  const open = (await store.openInvoicesOfCustomer(req.invoice.tenantId, req.invoice.customerId)).filter(
+  const since = new Date(now.getTime() - THANK_YOU_WITHIN_MS).toISOString();
+  const others = (await store.customerInvoicesInPlay(req.invoice.tenantId, req.invoice.customerId, since)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && !i.needsContact,
   );
-  if (open.length === 0) return [];
-  const views = (await Promise.all(open.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) => (v ? [v] : []));
-  const siblings = views.map((v) => ({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }));
-  const paymentsOf = new Map(views.map((v) => [v.invoice.invoiceId, v.payments]));
-  const companions = companionsFor({
-    trigger: req.invoice,
-    customer: req.customer,
-    policy: req.policy,
-    siblings,
-    now,
-    paymentClaimGraceDays: req.tenant.paymentClaimGraceDays,
-  });
-  return Promise.all(
-    companions.map(async (c) => {
-      const { line } = decideReminder({
-        invoice: c.invoice,
-        customer: req.customer,
-        tenant: req.tenant,
-        policy: req.policy,
-        kind: c.stage as Stage,
-        now,
-        payments: paymentsOf.get(c.invoice.invoiceId) ?? [],
-      });
-      const signed = await deps.links.linksFor(c.invoice, c.stage, now, { openPixel: req.tenant.openTracking });
-      return { ...c, line: { ...line, ...(signed ? { links: signed.links } : {}) }, ...(signed ? { linkNonce: signed.nonce } : {}) };
-    }),
-  );
+  const views = (await Promise.all(others.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) => (v ? [v] : []));
+  const siblings = views.map((v) => ({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events, payments: v.payments }));
+  const items = itemsDueToday(siblings, { customer: req.customer, policy: req.policy, now, paymentClaimGraceDays: req.tenant.paymentClaimGraceDays });
+  return { items, siblings };
 };
 
 /**

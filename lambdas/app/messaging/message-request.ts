@@ -1,7 +1,8 @@
 /** What a guarded customer message is asked to say, and what came of it. */
-import type { Customer, Invoice, InvoiceStatus, Payment, Policy, Tenant } from '../../domain/model.js';
-import type { MessageChannel, ReminderKind } from '../../domain/messages/reminder.js';
+import type { ContactEvent, Customer, Invoice, InvoiceStatus, Payment, Policy, Tenant } from '../../domain/model.js';
+import type { MessageChannel } from '../../domain/messages/reminder.js';
 import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
+import type { VoiceKind } from '../../domain/timeline/precedence.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
 
 export interface MessageRequest {
@@ -9,7 +10,7 @@ export interface MessageRequest {
   customer: Customer;
   tenant: Tenant;
   policy: Policy;
-  kind: ReminderKind;
+  kind: VoiceKind;
   /** dynamo-guard key: the stage id, or a one-off key from guardKeyFor(). */
   guardKey: string;
   /** The invoice status the message needs at the moment it leaves ('open', or 'paid' for the thank-you). */
@@ -20,12 +21,19 @@ export interface MessageRequest {
   facts?: RenderInput['facts'];
   links?: CustomerLinks;
   attachments?: OutgoingEmail['attachments'];
-  /** Timeline stages: also cover the customer's other invoices due for a written stage today (one voice per customer). */
-  consolidate?: boolean;
   /** E-mails about this invoice the customer ignored in a row (domain/engagement.ts). */
   ignoredEmails?: number;
   /** The invoice's recorded payments (InvoiceView.payments): parts paid late earn interest to their day. */
   payments?: readonly Payment[];
+  /** The invoice's contact log: whether this message already gave way to a firmer one today. */
+  events?: readonly ContactEvent[];
+  /**
+   * Runs once the customer's turn is taken and the message may leave, before it is claimed (a
+   * broken promise's status change: made only when its follow-up can be sent).
+   */
+  beforeClaim?: () => Promise<void>;
+  /** Leave out the SMS whatever the stage says (a fallback that texts already, or a channel to spare). */
+  emailOnly?: boolean;
 }
 
 export interface ChannelOutcome {
@@ -34,8 +42,30 @@ export interface ChannelOutcome {
   messageId?: string;
 }
 
-export interface MessageOutcome {
-  /** sent: at least one channel delivered to the provider; unreachable: no channel could be used. */
-  outcome: 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
-  channels: ChannelOutcome[];
+/** Another invoice's message this one carried (its guard claimed with it). */
+export interface CarriedMessage {
+  invoiceId: string;
+  kind: VoiceKind;
+  guardKey: string;
 }
+
+export type MessageOutcome =
+  | {
+      /** sent: at least one channel delivered to the provider; unreachable: no channel could be used. */
+      outcome: 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
+      channels: ChannelOutcome[];
+      /** The kind the message spoke with: the firmest of what it carried. */
+      spokeAs?: VoiceKind;
+      carried?: CarriedMessage[];
+    }
+  | {
+      /** Not now: the contact limits, the window, one message a day, or a firmer message due today. */
+      outcome: 'deferred';
+      channels: [];
+      until: string;
+      reason: string;
+      /** It waits for a firmer message of another invoice due today, which will carry it. */
+      givesWay?: boolean;
+      /** No working address: it waits for the contact to be fixed (an SMS went instead, where it could). */
+      waitsForContact?: boolean;
+    };

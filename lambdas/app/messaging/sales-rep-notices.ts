@@ -8,12 +8,12 @@ import type { Customer, Invoice, Policy, Tenant } from '../../domain/model.js';
 import type { ContactEvent } from '../../domain/model.js';
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import { holdThresholdDays } from '../../domain/timeline/credit-release.js';
-import { salesRepReleaseNotice, type RenderedNotice } from '../../domain/messages/notices.js';
+import { salesRepReleaseNotice } from '../../domain/messages/notices.js';
 import { renderNotice } from '../../domain/messages/rendering/notice.js';
 import type { SendResult } from '../ports/send-guard.js';
-import type { TimelinePorts } from '../timeline/ports.js';
+import { deliverInternalNotice, type InternalDelivery, type InternalNoticeDeps } from './internal-notices.js';
 
-export type NoticeDeps = Pick<TimelinePorts, 'mailer' | 'sender' | 'logger' | 'count'>;
+export type NoticeDeps = InternalNoticeDeps;
 
 export interface PreparedNotice {
   /** The 'pending' log entry to write with the claim. */
@@ -22,29 +22,34 @@ export interface PreparedNotice {
   send: () => Promise<SendResult>;
 }
 
-const mailTo = async (deps: NoticeDeps, to: string, tenant: Tenant, notice: RenderedNotice, tags: Record<string, string>): Promise<string> => {
-  const { messageId } = await deps.mailer.send({ from: deps.sender(), to: [to], replyTo: tenant.email, ...notice, tags });
-  return messageId;
-};
+const toSendResult = (eventId: string, d: InternalDelivery): SendResult =>
+  d.outcome === 'sent'
+    ? { eventId, outcome: 'sent', messageId: d.messageId }
+    : d.outcome === 'digest'
+      ? { eventId, outcome: 'recorded', note: { digest: d.day } }
+      : { eventId, outcome: 'failed', error: d.error };
 
+/** One notice for the customer's hold, whatever the number of invoices it is for (`held`, the placing one first). */
 export const salesRepHoldNoticeFor = (
   deps: NoticeDeps,
   c: { invoice: Invoice; customer: Customer; tenant: Tenant; policy: Policy },
   now: Date,
-  facts: { amountDue: number; daysPastDue: number },
+  held: readonly { invoice: Invoice; amountDue: number; daysPastDue: number }[],
 ): PreparedNotice | undefined => {
   const rep = c.customer.salesRep;
-  if (!rep?.email) return undefined;
+  if (!rep?.email || held.length === 0) return undefined;
   const to = rep.email;
   const inv = c.invoice;
+  const first = held[0]!;
   const notice = renderNotice('creditHold', c.tenant.language, {
     recipient: rep.name,
     customerName: c.customer.name,
-    invoiceNumber: inv.number,
-    currency: inv.currency,
-    amountDue: facts.amountDue,
-    daysLate: facts.daysPastDue,
+    invoiceNumber: first.invoice.number,
+    currency: first.invoice.currency,
+    amountDue: first.amountDue,
+    daysLate: first.daysPastDue,
     financeEmail: c.tenant.email,
+    invoices: held.map((h) => ({ number: h.invoice.number, currency: h.invoice.currency, amountDue: h.amountDue, daysLate: h.daysPastDue })),
   });
   const event = contactEvent({
     tenantId: inv.tenantId,
@@ -56,15 +61,15 @@ export const salesRepHoldNoticeFor = (
     stage: 'creditHold',
     to,
     outcome: 'pending',
-    details: { audience: 'salesRep', customerId: inv.customerId },
+    details: { audience: 'salesRep', customerId: inv.customerId, invoices: held.map((h) => h.invoice.invoiceId) },
   });
   return {
     event,
     send: async () => {
       try {
-        const messageId = await mailTo(deps, to, c.tenant, notice, { tenant: inv.tenantId, invoice: inv.invoiceId, kind: 'salesRepHold' });
-        deps.count('SalesRepNoticesSent');
-        return { eventId: event.eventId, outcome: 'sent', messageId };
+        const d = await deliverInternalNotice(deps, { tenant: c.tenant, customerId: inv.customerId, customerName: c.customer.name, audience: 'salesRep', kind: 'creditHold', to: [to], notice, tags: { tenant: inv.tenantId, invoice: inv.invoiceId, kind: 'salesRepHold' } });
+        if (d.outcome === 'sent') deps.count('SalesRepNoticesSent');
+        return toSendResult(event.eventId, d);
       } catch (err) {
         deps.logger.warn('sales rep notice not sent', { invoiceId: inv.invoiceId, error: (err as Error).name });
         return { eventId: event.eventId, outcome: 'failed', error: (err as Error).name };
@@ -82,9 +87,9 @@ export const tellSalesRepHoldReleased = async (deps: NoticeDeps, customer: Custo
     tenant.language,
   );
   try {
-    await mailTo(deps, rep.email, tenant, notice, { tenant: tenant.tenantId, customer: customer.customerId, kind: 'salesRepRelease' });
-    deps.count('SalesRepNoticesSent');
-    return true;
+    const d = await deliverInternalNotice(deps, { tenant, customerId: customer.customerId, customerName: customer.name, audience: 'salesRep', kind: 'creditHoldReleased', to: [rep.email], notice, tags: { tenant: tenant.tenantId, customer: customer.customerId, kind: 'salesRepRelease' } });
+    if (d.outcome === 'sent') deps.count('SalesRepNoticesSent');
+    return d.outcome !== 'failed';
   } catch (err) {
     deps.logger.warn('sales rep release notice not sent', { customerId: customer.customerId, error: (err as Error).name });
     return false;

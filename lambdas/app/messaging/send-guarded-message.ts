@@ -1,80 +1,196 @@
 /**
- * One customer message through the send guard, shared by every use case that writes to a customer:
- * 1. Find the customer's other invoices the message also covers (one voice per customer).
- * 2. Decide the channels (domain/messages/reminder.ts), within the customer's contact limits.
- * 3. Sign the answer links and render the message.
- * 4. Claim the send with the send guard (the log entries written with the claim).
- * 5. Send by e-mail and SMS while the lease covers the call.
- * 6. Complete the claim with what each channel answered.
+ * The one gate every customer message goes through (a written stage, the final notice of a credit
+ * hold, the hand-off notice, a broken promise or missed instalment, a thank-you):
+ * 1. Take the customer's turn (the voice lease): one customer's messages are decided and sent one
+ *    at a time, whatever execution asks.
+ * 2. Read what the customer's other invoices have due today; give way to a firmer message whose own
+ *    execution acts first, or carry theirs (domain/timeline/customer-day.ts).
+ * 3. Decide the channels for the firmest kind among them (domain/messages/reminder.ts), within the
+ *    customer's contact limits: one message a day, the caps, the gap, the send window
+ *    (domain/timeline/contact-limits.ts). Not now: the message is deferred, the caller says how.
+ * 4. Sign the answer links and render the message: every invoice it carries, and for a message
+ *    that states interest every other overdue invoice of the customer too.
+ * 5. Claim the send with the send guard, the carried invoices' guards in the same transaction.
+ * 6. Send by e-mail and SMS while the lease covers the call, and complete the claim.
  */
 import { contactEvent } from '../../domain/shared/contact-event.js';
-import { decideReminder, type ReminderKind, type MessageChannel, type ReminderDecision } from '../../domain/messages/reminder.js';
+import { localDay } from '../../domain/shared/days.js';
+import { decideReminder, showsInterest, writtenChannelBlocked, type MessageChannel, type ReminderDecision } from '../../domain/messages/reminder.js';
+import { nextSendMoment } from '../../domain/timeline/calendar.js';
 import { channelVerdict, rememberContacts, type LimitedChannel } from '../../domain/timeline/contact-limits.js';
-import { firmestStage } from '../../domain/timeline/consolidation.js';
-import type { Stage } from '../../domain/timeline/stages.js';
+import { shareTheDay, type DayItem } from '../../domain/timeline/customer-day.js';
+import { canText, ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
+import { ANSWERING_KINDS, firmestKind, type VoiceKind } from '../../domain/timeline/precedence.js';
+import { WRITTEN_STAGES } from '../../domain/timeline/stages.js';
 import { renderMessage } from '../../domain/messages/rendering/render.js';
 import { creditsInFavour } from '../../domain/commands/customer-credit.js';
-import type { ContactEvent } from '../../domain/model.js';
+import type { MessageLine } from '../../domain/messages/rendering/types.js';
+import type { ContactEvent, Customer, Invoice, Payment, Policy } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
-import { DeferredError, SendOutcomeUnknownError, TransientError } from '../task-errors.js';
+import { SendOutcomeUnknownError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
-import { findCompanions, type CompanionLine } from './companions.js';
+import { readCustomerDay } from './companions.js';
 import type { ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
 
-export type { ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
+export type { CarriedMessage, ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
+
+/** The reason a message that waits for a firmer one is logged with (and recognised by, the same day). */
+export const GIVES_WAY = 'gives way to';
+/** How long after the firmer message's own moment the one that gave way looks again. */
+export const GIVE_WAY_MS = 60_000;
+/** A message waiting for a working address: the reason it is logged with. */
+export const CONTACT_WAIT = 'waiting for a working e-mail address';
+/** It looks again this long after, should nobody fix the contact (a fixed address releases it at once). */
+const CONTACT_RECHECK_MS = 14 * 86_400_000;
 
 interface Delivery {
   channel: MessageChannel;
   event: ContactEvent;
-  /** The same contact, logged on each companion invoice the message also covers. */
+  /** The same contact, logged on each invoice the message carries. */
   companionEvents: ContactEvent[];
   deadlineMs: number;
   send: () => Promise<{ messageId: string }>;
 }
 
+interface CarriedLine extends DayItem {
+  line: MessageLine;
+  linkNonce?: string;
+}
+
+/** Whether this message already waited for a firmer one today: it does so once, then goes. */
+export const gaveWayToday = (events: readonly ContactEvent[], kind: string, today: string, timeZone: string): boolean =>
+  events.some((e) => e.type === 'deferred' && e.stage === kind && String(e.details?.reason ?? '').startsWith(GIVES_WAY) && localDay(new Date(e.at), timeZone) === today);
+
 export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageRequest): Promise<MessageOutcome> => {
+  const carried = () => deps.invoices.isDone(req.invoice.tenantId, req.invoice.invoiceId, req.guardKey);
+  const lease = await deps.voice.acquire(req.invoice.tenantId, req.invoice.customerId, carried);
+  if (!lease) {
+    deps.logger.info('message carried by another while waiting for the turn', { invoiceId: req.invoice.invoiceId, guardKey: req.guardKey });
+    return { outcome: 'alreadyDone', channels: [] };
+  }
+  try {
+    return await speak(deps, req);
+  } finally {
+    await deps.voice.release(lease).catch((err: unknown) => deps.logger.warn('customer voice not released', { customerId: req.invoice.customerId, error: (err as Error).name }));
+  }
+};
+
+const isWritten = (k: string) => (WRITTEN_STAGES as readonly string[]).includes(k);
+
+const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<MessageOutcome> => {
   const { logger, count } = deps;
   const now = deps.clock.now();
-  const companions: CompanionLine[] = req.consolidate ? await findCompanions(deps, req, now) : [];
-  const decide = (kind: ReminderKind) =>
-    decideReminder({
-      invoice: req.invoice,
-      customer: req.customer,
-      tenant: req.tenant,
-      policy: req.policy,
-      kind,
-      now,
-      ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}),
-      ...(req.payments ? { payments: req.payments } : {}),
-    });
-  // The combined message speaks with the firmest stage among its invoices; its channels follow that stage.
-  const decided = decide(messageKind(req.kind, companions));
-  // Timeline stages respect the customer's contact limits: deferred (thrown), or the SMS left out.
-  const decision = req.consolidate ? await withinContactLimits(deps, req, decided, now) : decided;
-  const ownLine = decision.kind === req.kind ? decision.line : decide(req.kind).line;
-  // Signed answer links (issue 6), one nonce per message: given by the caller, or made here; a
-  // message that goes by SMS also gets its short link.
-  const signed = req.links
-    ? undefined
-    : await deps.links.linksFor(req.invoice, req.guardKey, now, { openPixel: req.tenant.openTracking, shortLink: Boolean(decision.sms) });
-  const links = req.links ?? signed?.links;
+  const ids = { tenantId: asked.invoice.tenantId, invoiceId: asked.invoice.invoiceId, guardKey: asked.guardKey };
+  // The previous holder of the turn may have carried this very message: nothing more to decide.
+  if (await deps.invoices.isDone(asked.invoice.tenantId, asked.invoice.invoiceId, asked.guardKey)) {
+    logger.info('message carried by another while waiting for the turn', ids);
+    return { outcome: 'alreadyDone', channels: [] };
+  }
+  // Read within the turn: what the previous holder sent counts.
+  const customer = (await deps.customers.getCustomer(asked.invoice.tenantId, asked.invoice.customerId)) ?? asked.customer;
+  const req = { ...asked, customer };
+  const today = localDay(now, customer.timeZone);
+
+  // 2. The customer's day
+  const day = await readCustomerDay(deps, req, now);
+  const share = shareTheDay({ invoice: req.invoice, kind: req.kind }, day.items, { mayGiveWay: !gaveWayToday(req.events ?? [], req.kind, today, customer.timeZone) });
+  if (share.givesWayTo) {
+    const g = share.givesWayTo;
+    const until = new Date(Math.max(now.getTime(), Date.parse(g.at)) + GIVE_WAY_MS).toISOString();
+    logger.info('message gives way to a firmer one due today', { ...ids, to: g.invoice.invoiceId, kind: g.kind });
+    return { outcome: 'deferred', channels: [], until, reason: `${GIVES_WAY} the ${g.kind} of invoice ${g.invoice.number}`, givesWay: true };
+  }
+  // No working address and no SMS on this stage: the message waits for the contact to be fixed;
+  // once, an SMS goes instead where the policy texts at all.
+  const alone = decideReminder({ invoice: req.invoice, customer, tenant: req.tenant, policy: req.policy, kind: req.kind, now, ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}) });
+  const waiting = !ANSWERING_KINDS.has(req.kind) && writtenChannelBlocked(customer) && !alone.email && !alone.sms;
+  const waitForContact = (sent: boolean): MessageOutcome => ({
+    outcome: 'deferred',
+    channels: [],
+    until: nextSendMoment(new Date(now.getTime() + CONTACT_RECHECK_MS), { timeZone: customer.timeZone, country: customer.country, sendWindow: req.policy.sendWindow }).toISOString(),
+    reason: `${CONTACT_WAIT} (e-mail address ${customer.emailStatus}${sent ? '; an SMS went instead' : ''})`,
+    waitsForContact: true,
+  });
+  const fallback = waiting && canText(req.policy, customer) && !(req.events ?? []).some((e) => e.details?.fallback === 'sms');
+  if (waiting && !fallback) {
+    logger.info('message waits for a working e-mail address', ids);
+    return waitForContact(false);
+  }
+  const guardKey = fallback ? `${req.guardKey}#smsFallback` : req.guardKey;
+  const carries = fallback ? [] : share.carries;
+  const kind = firmestKind<VoiceKind>([req.kind, ...carries.map((c) => c.kind)]);
+  const siblingOf = new Map(day.siblings.map((s) => [s.invoice.invoiceId, s]));
+  // Two e-mails ignored on any written stage it carries: the combined message texts too (engagement.ts).
+  const ignored = Math.max(req.ignoredEmails ?? 0, ...carries.filter((c) => isWritten(c.kind)).map((c) => ignoredEmailsInARow(siblingOf.get(c.invoice.invoiceId)?.events ?? [])));
+  const decide = (k: VoiceKind, invoice: Invoice, payments: readonly Payment[] | undefined): ReminderDecision =>
+    decideReminder({ invoice, customer, tenant: req.tenant, policy: req.policy, kind: k, now, ignoredEmails: ignored, ...(payments ? { payments } : {}) });
+
+  // 3. The channels, within the contact limits
+  let decided = decide(kind, req.invoice, req.payments);
+  if (fallback) decided = { ...decided, sms: { to: customer.phone! } };
+  if (req.emailOnly && decided.sms) {
+    const { sms: _left, ...rest } = decided;
+    decided = rest;
+  }
+  const gate = withinContactLimits(customer, req.policy, decided, now, !ANSWERING_KINDS.has(kind));
+  if ('until' in gate) {
+    logger.info('message deferred by the contact limits', { ...ids, until: gate.until });
+    return { outcome: 'deferred', channels: [], until: gate.until, reason: gate.reason };
+  }
+  const decision = gate.decision;
+  await req.beforeClaim?.();
+
+  // 4. Lines, links, the message
+  const firm = showsInterest(kind);
+  const lineOf = (invoice: Invoice, lineKind: VoiceKind, payments: readonly Payment[] | undefined): MessageLine => {
+    // A message that states interest states it for every overdue invoice it lists.
+    const amountsAs = firm && invoice.dueDate < today && !ANSWERING_KINDS.has(lineKind) ? kind : lineKind;
+    return { ...decide(amountsAs, invoice, payments).line, kind: lineKind };
+  };
+  const ownAnswers = !ANSWERING_KINDS.has(req.kind);
+  const signed =
+    req.links || !ownAnswers
+      ? undefined
+      : await deps.links.linksFor(req.invoice, guardKey, now, { openPixel: req.tenant.openTracking, shortLink: Boolean(decision.sms) });
+  const ownLinks = req.links ?? signed?.links;
+  const carried: CarriedLine[] = await Promise.all(
+    carries.map(async (c) => {
+      const line = lineOf(c.invoice, c.kind, siblingOf.get(c.invoice.invoiceId)?.payments);
+      if (ANSWERING_KINDS.has(c.kind)) return { ...c, line };
+      const s = await deps.links.linksFor(c.invoice, c.guardKey, now, { openPixel: req.tenant.openTracking });
+      return { ...c, line: { ...line, ...(s ? { links: s.links } : {}) }, ...(s ? { linkNonce: s.nonce } : {}) };
+    }),
+  );
+  const carriedIds = new Set(carries.map((c) => c.invoice.invoiceId));
+  const listed: MessageLine[] = firm
+    ? await Promise.all(
+        day.siblings
+          .filter((s) => s.invoice.status === 'open' && !carriedIds.has(s.invoice.invoiceId) && s.invoice.dueDate < today)
+          .map(async (s) => {
+            const line = lineOf(s.invoice, kind, s.payments);
+            const l = await deps.links.linksFor(s.invoice, req.guardKey, now, {});
+            return { ...line, ...(l ? { links: l.links } : {}) };
+          }),
+      )
+    : [];
+  const ownLine = { ...lineOf(req.invoice, req.kind, req.payments), ...(ownLinks ? { links: ownLinks } : {}) };
   // The customer's open credits, shown beside what is due (the finance team applies or refunds them).
-  const credits = creditsInFavour(await deps.bankCredits.customerCredits(req.invoice.tenantId, req.customer.customerId));
-  const render = (others: CompanionLine[]) =>
+  const credits = creditsInFavour(await deps.bankCredits.customerCredits(req.invoice.tenantId, customer.customerId));
+  const render = (others: CarriedLine[]) =>
     renderMessage({
-      kind: messageKind(req.kind, others),
+      kind: others.length === carried.length ? kind : firmestKind<VoiceKind>([req.kind, ...others.map((c) => c.kind)]),
       tone: decision.tone,
       language: decision.language,
       tenant: req.tenant,
-      customer: req.customer,
-      lines: [{ ...ownLine, ...(links ? { links } : {}) }, ...others.map((c) => c.line)],
+      customer,
+      lines: [ownLine, ...others.map((c) => c.line), ...listed],
       now,
       ...(req.facts ? { facts: req.facts } : {}),
       ...(credits.length > 0 ? { credits } : {}),
       ...(deps.qr ? { paymentQrSrc: `cid:${PAYMENT_QR_CID}` } : {}),
     });
-  let rendered = render(companions);
+  let rendered = render(carried);
   // The QR image is drawn before the claim, so the lease covers the provider call only.
   let qrImage = decision.email ? await paymentQrImage(deps, rendered.paymentQr) : [];
 
@@ -87,26 +203,29 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
     stage: req.kind,
   };
   const amounts = {
-    guardKey: req.guardKey,
+    guardKey,
+    ...(fallback ? { fallback: 'sms' } : {}),
     currency: req.invoice.currency,
     amountDue: ownLine.amountDue,
     daysLate: ownLine.daysLate,
     ...(ownLine.interest !== undefined ? { interest: ownLine.interest, compensation: ownLine.compensation } : {}),
     ...(signed ? { linkNonce: signed.nonce } : {}),
-    ...(companions.length > 0 ? { coversInvoices: companions.map((c) => c.invoice.invoiceId) } : {}),
+    ...(kind !== req.kind ? { spokeAs: kind } : {}),
+    ...(carried.length > 0 ? { coversInvoices: carried.map((c) => c.invoice.invoiceId) } : {}),
+    ...(listed.length > 0 ? { mentionsInvoices: listed.map((l) => l.invoice.invoiceId) } : {}),
   };
   const tags = { tenant: req.invoice.tenantId, invoice: req.invoice.invoiceId, stage: req.kind };
-  /** The contact as each companion invoice logs it: its own stage and amounts, pointing at this invoice's message. */
+  /** The contact as each carried invoice logs it: its own kind and amounts, pointing at this invoice's message. */
   const companionEvents = (channel: MessageChannel, to: string): ContactEvent[] =>
-    companions.map((c) =>
+    carried.map((c) =>
       contactEvent({
         ...base,
         invoiceId: c.invoice.invoiceId,
-        stage: c.stage,
+        stage: c.kind,
         channel,
         to,
         outcome: 'pending',
-        details: { guardKey: c.stage, currency: c.invoice.currency, amountDue: c.line.amountDue, daysLate: c.line.daysLate, sentWith: req.invoice.invoiceId, ...(c.linkNonce ? { linkNonce: c.linkNonce } : {}) },
+        details: { guardKey: c.guardKey, currency: c.invoice.currency, amountDue: c.line.amountDue, daysLate: c.line.daysLate, sentWith: req.invoice.invoiceId, ...(c.linkNonce ? { linkNonce: c.linkNonce } : {}) },
       }),
     );
 
@@ -119,7 +238,7 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
       event: contactEvent({ ...base, channel: 'email', to, outcome: 'pending', details: { ...amounts } }),
       companionEvents: companionEvents('email', to),
       deadlineMs: mailer.deadlineMs,
-      // Read at send time: the text is rendered again if a companion dropped out at the claim.
+      // Read at send time: the text is rendered again if a carried invoice dropped out at the claim.
       send: async () => {
         const attachments = [...(req.attachments ?? []), ...qrImage];
         return mailer.send({
@@ -150,50 +269,49 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
     contactEvent({ ...base, channel: u.channel, outcome: 'skipped', details: { ...amounts, reason: u.reason } }),
   );
 
+  // 5. The claim
   const store = deps.sendGuard;
+  const contacts = deliveries.map((d) => ({ at: now.toISOString(), channel: d.channel, kind }));
   const claim = await store.claimSend({
     tenantId: req.invoice.tenantId,
     invoiceId: req.invoice.invoiceId,
     revision: req.revision,
     run: req.run,
     requiredStatus: req.requiredStatus,
-    guardKey: req.guardKey,
+    guardKey,
     events: [...deliveries.map((d) => d.event), ...unreachable],
-    ...(NOT_COUNTED.has(req.kind) || deliveries.length === 0
+    ...(deliveries.length === 0
       ? {}
       : {
-          contactRecord: deps.customers.contactRecordWrite(
-            req.customer.tenantId,
-            req.customer.customerId,
-            req.customer.contactsVersion,
-            rememberContacts(req.customer.recentContacts, deliveries.map((d) => ({ at: now.toISOString(), channel: d.channel })), now),
-          ),
-          contactsAdded: { customerId: req.customer.customerId, added: deliveries.map((d) => ({ at: now.toISOString(), channel: d.channel })) },
+          contactRecord: deps.customers.contactRecordWrite(customer.tenantId, customer.customerId, customer.contactsVersion, rememberContacts(customer.recentContacts, contacts, now)),
+          contactsAdded: { customerId: customer.customerId, added: contacts },
         }),
-    companions: companions.map((c, i) => ({
+    companions: carried.map((c, i) => ({
       invoiceId: c.invoice.invoiceId,
       revision: c.invoice.revision,
       run: c.invoice.run,
-      guardKey: c.stage,
+      guardKey: c.guardKey,
+      requiredStatus: c.requiredStatus,
       events: deliveries.map((d) => d.companionEvents[i]!),
     })),
   });
-  const ids = { tenantId: req.invoice.tenantId, invoiceId: req.invoice.invoiceId, guardKey: req.guardKey };
   if (claim.outcome === 'alreadyDone') {
     logger.info('message already claimed: not sent again', ids);
     return { outcome: 'alreadyDone', channels: [] };
   }
 
   const kept = new Set(claim.lease.companions.map((c) => c.invoiceId));
-  if (kept.size < companions.length) {
-    // A companion was paid, answered or reminded meanwhile: it stays out of this message.
-    logger.info('companions dropped at the claim', { ...ids, dropped: companions.length - kept.size });
+  const keptLines = carried.filter((c) => kept.has(c.invoice.invoiceId));
+  if (kept.size < carried.length) {
+    // A carried invoice was paid, answered or reminded meanwhile: it stays out of this message.
+    logger.info('carried invoices dropped at the claim', { ...ids, dropped: carried.length - kept.size });
     const before = rendered.paymentQr;
-    rendered = render(companions.filter((c) => kept.has(c.invoice.invoiceId)));
+    rendered = render(keptLines);
     if (decision.email && rendered.paymentQr !== before) qrImage = await paymentQrImage(deps, rendered.paymentQr);
   }
+  // 6. The sends
   const results = await deliver(deps, claim.lease, deliveries);
-  // Each companion's log entry completes like this invoice's own: same outcome, same message id.
+  // Each carried invoice's log entry completes like this invoice's own: same outcome, same message id.
   const companionResults = results.flatMap((r, i) =>
     deliveries[i]!.companionEvents.filter((e) => kept.has(e.invoiceId)).map((e) => ({ ...r, eventId: e.eventId })),
   );
@@ -201,54 +319,51 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
   if (kept.size > 0) count('InvoicesConsolidated', kept.size);
 
   const channels: ChannelOutcome[] = [
-    ...results.map((r, i) => ({ channel: deliveries[i]!.channel, outcome: r.outcome, ...(r.messageId ? { messageId: r.messageId } : {}) })),
+    ...results.map((r, i) => ({ channel: deliveries[i]!.channel, outcome: r.outcome === 'sent' ? ('sent' as const) : ('failed' as const), ...(r.messageId ? { messageId: r.messageId } : {}) })),
     ...decision.unreachable.map((u) => ({ channel: u.channel, outcome: 'skipped' as const })),
   ];
   for (const c of channels) if (c.outcome === 'sent') count(c.channel === 'email' ? 'EmailsSent' : 'SmsSent');
   if (results.some((r) => r.outcome === 'failed')) count('MessagesFailed');
   const outcome = deliveries.length === 0 ? 'unreachable' : results.some((r) => r.outcome === 'sent') ? 'sent' : 'failed';
-  logger.info('message done', { ...ids, outcome, channels: channels.map((c) => `${c.channel}:${c.outcome}`) });
-  return { outcome, channels };
+  logger.info('message done', { ...ids, outcome, spokeAs: kind, carried: kept.size, channels: channels.map((c) => `${c.channel}:${c.outcome}`) });
+  if (fallback) return waitForContact(outcome === 'sent');
+  return {
+    outcome,
+    channels,
+    spokeAs: kept.size === carried.length ? kind : firmestKind<VoiceKind>([req.kind, ...keptLines.map((c) => c.kind)]),
+    carried: keptLines.map((c) => ({ invoiceId: c.invoice.invoiceId, kind: c.kind, guardKey: c.guardKey })),
+  };
 };
 
 /**
- * The customer's contact limits (domain/contact-limits.ts) applied to a timeline stage: when its
- * main channel may not be used now, the stage is deferred (logged, and the state machine re-plans
- * it through Sollecito.Deferred); an SMS beside the e-mail that may not go is left out, with why.
+ * The customer's contact limits (domain/contact-limits.ts) applied to a message: when its main
+ * channel may not be used now, the message waits until it may (the caller defers it); an SMS
+ * beside the e-mail that may not go is left out, with why.
  */
-const withinContactLimits = async (deps: MessagingDeps, req: MessageRequest, d: ReminderDecision, now: Date): Promise<ReminderDecision> => {
+const withinContactLimits = (
+  customer: Customer,
+  policy: Policy,
+  d: ReminderDecision,
+  now: Date,
+  counted: boolean,
+): { decision: ReminderDecision } | { until: string; reason: string } => {
   const main: LimitedChannel | undefined = d.email ? 'email' : d.sms ? 'sms' : undefined;
-  if (!main) return d;
-  const verdict = (channel: LimitedChannel) =>
-    channelVerdict({ channel, recent: req.customer.recentContacts, policy: req.policy, customer: req.customer, now });
+  if (!main) return { decision: d };
+  const verdict = (channel: LimitedChannel) => channelVerdict({ channel, recent: customer.recentContacts, policy, customer, now, counted });
   const first = verdict(main);
   if (!first.allowed && 'never' in first) {
     const { [main]: _none, ...rest } = d;
-    return { ...rest, unreachable: [...d.unreachable, { channel: main, reason: first.reason }] };
+    return { decision: { ...rest, unreachable: [...d.unreachable, { channel: main, reason: first.reason }] } };
   }
-  if (!first.allowed) {
-    const until = first.notBefore.toISOString();
-    await deps.invoices.deferStage({
-      tenantId: req.invoice.tenantId,
-      invoiceId: req.invoice.invoiceId,
-      revision: req.revision,
-      run: req.run,
-      stage: req.kind as Stage,
-      until,
-      reason: first.reason,
-      at: now.toISOString(),
-    });
-    deps.count('StagesDeferred');
-    throw new DeferredError(`${req.kind} deferred to ${until}: ${first.reason}`);
-  }
+  if (!first.allowed) return { until: first.notBefore.toISOString(), reason: first.reason };
   if (main === 'email' && d.sms) {
     const sms = verdict('sms');
     if (!sms.allowed) {
       const { sms: _left, ...rest } = d;
-      return { ...rest, unreachable: [...d.unreachable, { channel: 'sms', reason: `SMS left out: ${sms.reason}` }] };
+      return { decision: { ...rest, unreachable: [...d.unreachable, { channel: 'sms', reason: `SMS left out: ${sms.reason}` }] } };
     }
   }
-  return d;
+  return { decision: d };
 };
 
 /** The Content-ID the e-mail's HTML shows the payment QR code by (an inline image: Gmail and Outlook show no data: images). */
@@ -256,12 +371,6 @@ const PAYMENT_QR_CID = 'payment-qr';
 
 const paymentQrImage = async (deps: MessagingDeps, payload: string | undefined): Promise<NonNullable<OutgoingEmail['attachments']>> =>
   payload && deps.qr ? [{ filename: 'sepa-qr.png', contentType: 'image/png', content: await deps.qr.png(payload), contentId: PAYMENT_QR_CID }] : [];
-
-/** Messages that answer the customer rather than chase: they do not count against the contact limits. */
-const NOT_COUNTED: ReadonlySet<ReminderKind> = new Set<ReminderKind>(['thankYou', 'paymentClaimAck']);
-
-const messageKind = (own: ReminderKind, companions: CompanionLine[]): ReminderKind =>
-  companions.length === 0 ? own : firmestStage([own as Stage, ...companions.map((c) => c.stage)]);
 
 /**
  * Sends each channel in turn while the lease covers the call. Before anything has left, a

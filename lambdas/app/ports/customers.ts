@@ -4,6 +4,7 @@ import type { TransactionPart } from './transaction.js';
 export interface RecentContact {
   at: string;
   channel: string;
+  kind?: string;
 }
 
 export interface CustomerRepository {
@@ -15,4 +16,6 @@ export interface CustomerRepository {
   contactRecordWrite(tenantId: string, customerId: string, version: number, recent: readonly RecentContact[]): TransactionPart;
   /** Suspends the customer's credit line with a claim; a hold already in place is kept as it is. */
   creditHoldWrite(tenantId: string, customerId: string, hold: NonNullable<Customer['creditHold']>): TransactionPart;
+  /** Adds invoices to the customer's hold with their claim; fails the claim when the customer is not on hold (any more). */
+  creditHoldJoinWrite(tenantId: string, customerId: string, invoiceIds: readonly string[]): TransactionPart;
 }

@@ -30,6 +30,8 @@ export interface StageDeferral {
   until: string;
   reason: string;
   at: string;
+  /** The stage waits for a working contact: the invoice is marked as needing one (a fixed address releases it). */
+  needsContact?: boolean;
 }
 
 export interface InvoiceRepository {
@@ -37,8 +39,15 @@ export interface InvoiceRepository {
   putInvoice(invoice: Invoice): Promise<void>;
   /** The invoice and its whole history, strongly consistent. */
   getInvoiceView(tenantId: string, invoiceId: string): Promise<InvoiceView | undefined>;
+  /** Whether a stage (or one-off message) of the invoice is claimed already: one strongly consistent read of its guard item. */
+  isDone(tenantId: string, invoiceId: string, guardKey: string): Promise<boolean>;
   /** A customer's invoices still being chased ('open'). */
   openInvoicesOfCustomer(tenantId: string, customerId: string): Promise<Invoice[]>;
+  /**
+   * A customer's invoices that may have something to say today: open, promised (a promise checked
+   * today), and paid since `paidSince` (a thank-you still to leave).
+   */
+  customerInvoicesInPlay(tenantId: string, customerId: string, paidSince: string): Promise<Invoice[]>;
   /**
    * The invoices of one customer due on or before `lastDueDate`, re-read strongly consistent when
    * `recheck` says so (the by-customer index lags its table a little).

@@ -51,6 +51,10 @@ export interface CompanionClaim {
   revision: number;
   run: number;
   guardKey: string;
+  /** The status it must still be in: 'open' unless said (a paid invoice's thank-you rides along: 'paid'). */
+  requiredStatus?: InvoiceStatus;
+  /** A status change it makes with the claim (an invoice handed over with the others: 'escalated'). */
+  thenStatus?: InvoiceStatus;
   events: ContactEvent[];
   /** Writes that belong to this companion alone (its line of a customer's call): dropped with it. */
   alsoWrite?: TransactionPart[];
@@ -81,10 +85,13 @@ export type ClaimResult =
 
 export interface SendResult {
   eventId: string;
-  outcome: 'sent' | 'failed';
+  /** recorded: nothing left now, and nothing will for this entry (an internal notice kept for the next digest). */
+  outcome: 'sent' | 'failed' | 'recorded';
   messageId?: string;
   /** Why it failed (an error name); never personal data. */
   error?: string;
+  /** Facts added to the entry's details (where it went instead). */
+  note?: Record<string, string>;
 }
 
 /** True while `callDeadlineMs` from now still ends inside the lease (measured on the real monotonic clock). */

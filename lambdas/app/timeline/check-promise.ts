@@ -3,14 +3,17 @@
  * given to a payment the customer says they made.
  * 1. Load the invoice's case; a missing or superseded one closes the execution.
  * 2. What is due (domain/timeline/promise-check.ts): kept, broken, claim expired, pause ended.
- * 3. Make the status change under the send guard (once).
- * 4. Broken: send the broken-promise reminder (the missed-instalment one for a plan).
+ * 3. Kept, claim expired, pause ended: make the status change under the send guard (once).
+ * 4. Broken: the broken-promise reminder (the missed-instalment one for a plan) goes through the
+ *    customer's gate, and the status change is made only once it may leave; not now (one message
+ *    a day, the caps, a hand-off due today): the promise is checked again at the moment the gate names.
  * 5. The planner says what comes next, whatever the status is now.
  */
 import { checkPromiseDue } from '../../domain/timeline/promise-check.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
 import { sendGuardedMessage } from '../messaging/send-guarded-message.js';
 import { guardedTransition } from './guarded-transition.js';
+import { contactEvent } from '../../domain/shared/contact-event.js';
 import { closedPlan, isCurrent, loadCase } from './invoice-case.js';
 import { planFor } from './plan-timeline.js';
 import type { ExecutionRef } from './execution.js';
@@ -31,13 +34,12 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
   // 2. What is due
   const check = checkPromiseDue(inv, checkDay);
   // 3. The status change
-  if (check.outcome !== 'nothingDue') await guardedTransition(deps, c, exec, check.transition);
+  if (check.outcome !== 'nothingDue' && check.outcome !== 'broken') await guardedTransition(deps, c, exec, check.transition);
   if (check.outcome === 'kept') deps.logger.info('promise kept', ids);
-  // 4. The broken-promise reminder
+  // 4. The broken-promise reminder, and then the status change
   if (check.outcome === 'broken') {
-    deps.count('PromisesBroken');
     const { kind, guardKey, promiseDate } = check.reminder;
-    await sendGuardedMessage(deps, {
+    const out = await sendGuardedMessage(deps, {
       invoice: { ...inv, status: 'open' },
       customer: c.customer,
       tenant: c.tenant,
@@ -46,9 +48,20 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
       guardKey,
       requiredStatus: 'open',
       payments: c.view.payments,
+      events: c.view.events,
       ...exec,
       facts: { promiseDate },
+      beforeClaim: () => guardedTransition(deps, c, exec, check.transition),
     });
+    if (out.outcome === 'deferred') {
+      await deps.invoices.appendEventOnce(
+        contactEvent({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, at: deps.clock.now().toISOString(), type: 'deferred', channel: 'system', actor: 'system', stage: kind, outcome: 'recorded', details: { until: out.until, reason: out.reason } }),
+        `deferred#${guardKey}#${out.until}`,
+      );
+      deps.logger.info('broken-promise reminder waits', { ...ids, until: out.until });
+      return { ...closedPlan(deps.clock.now(), ''), mode: 'promise', checkAt: out.until, reason: `broken promise: its reminder waits until ${out.until} (${out.reason})` };
+    }
+    deps.count('PromisesBroken');
     deps.logger.info('promise broken', { ...ids, kind });
   }
   // 5. What comes next

@@ -6,6 +6,7 @@
  */
 import { planTimeline } from '../../domain/timeline/planner.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
+import { lastTouch } from '../../domain/timeline/consolidation.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
 import { closedPlan, isCurrent, loadCase } from './invoice-case.js';
 import type { CaseDeps, TimelinePorts } from './ports.js';
@@ -28,7 +29,7 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef): Promise<Time
     customer: c.customer,
     policy: c.policy,
     stagesDone: c.view.stagesDone,
-    ...(inv.lastContactAt ? { lastContactAt: inv.lastContactAt } : {}),
+    ...(lastTouch(inv, c.view.stagesDone) ? { lastContactAt: lastTouch(inv, c.view.stagesDone)! } : {}),
     paymentClaimGraceDays: c.tenant.paymentClaimGraceDays,
     // Two e-mails ignored and no SMS possible: the call comes forward (domain/timeline/engagement.ts).
     ignoredEmails: ignoredEmailsInARow(c.view.events),

@@ -21,6 +21,8 @@ import type { StatementFeed } from '../ports/statement-feed.js';
 import type { TaskRepository } from '../ports/tasks.js';
 import type { TenantRepository } from '../ports/tenants.js';
 import type { Workflow } from '../ports/workflow.js';
+import type { CustomerVoice } from '../ports/customer-voice.js';
+import type { NoticeDigests } from '../ports/notice-digests.js';
 
 export interface TimelinePorts extends Observability {
   workflow: Workflow;
@@ -33,6 +35,10 @@ export interface TimelinePorts extends Observability {
   /** When the company's statements last arrived: firm stages wait while they are stale. */
   statementFeed: StatementFeed;
   sendGuard: SendGuard;
+  /** One message at a time per customer (the customer's voice lease). */
+  voice: CustomerVoice;
+  /** Internal notices, one a day per customer and kind; later ones in the next morning's digest. */
+  digests: NoticeDigests;
   callQueue: CallQueueRepository;
   reports: ReportRepository;
   commands: Commands;
@@ -52,7 +58,7 @@ export interface TimelinePorts extends Observability {
 export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants'>;
 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
-export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'> & {
+export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'> & {
   /** The customer's credits still open, shown in every message beside what is due. */
   bankCredits: Pick<BankCreditRepository, 'customerCredits'>;
 };

@@ -2,7 +2,9 @@
  * An invoice changed (the table stream):
  * 1. What the change asks for (domain/timeline/invoice-reactions.ts): start its execution (named by
  *    executionName, so a duplicate start is a no-op), restart it, stop it, thank the customer.
- * 2. The thank-you goes through the send guard, once, while the invoice is paid.
+ * 2. The thank-you waits for the send window in its own mailbox run (app/messaging/mailbox-runs.ts):
+ *    it then goes through the customer's gate, alone or riding along with a reminder of another
+ *    invoice due that day; a statement read at 07:30 thanks the customer at 09:00, not at once.
  * 3. The activity feed and the automatic lift of a credit hold (record-invoice-activity.ts).
  * Every step is idempotent: a retried record does nothing twice.
  */
@@ -10,7 +12,8 @@ import { guardKeyFor } from '../../domain/messages/reminder.js';
 import { localDay } from '../../domain/shared/days.js';
 import { executionName } from '../../domain/timeline/execution-name.js';
 import { reactionsTo, type InvoiceImage } from '../../domain/timeline/invoice-reactions.js';
-import { sendGuardedMessage } from '../messaging/send-guarded-message.js';
+import { startThankYouRun } from '../messaging/mailbox-runs.js';
+import { nextSendMoment } from '../../domain/timeline/calendar.js';
 import type { InvoiceStreamChange } from './invoice-change.js';
 import { loadCase } from './invoice-case.js';
 import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
@@ -51,20 +54,16 @@ export const reactToInvoiceChange = async (deps: InvoiceChangeDeps, change: Invo
   await recordInvoiceActivity(deps, { ...(change.beforeInvoice ? { before: change.beforeInvoice } : {}), ...(change.afterInvoice ? { after: change.afterInvoice } : {}) });
 };
 
-const thankYou = async (deps: CaseDeps & MessagingDeps, paid: InvoiceImage, paidNow: number): Promise<void> => {
+const thankYou = async (deps: CaseDeps & MessagingDeps & Pick<TimelinePorts, 'workflow'>, paid: InvoiceImage, paidNow: number): Promise<void> => {
   const c = await loadCase(deps, paid.tenantId, paid.invoiceId);
-  if (!c || c.view.invoice.status !== 'paid') return;
+  if (!c || c.view.invoice.status !== 'paid' || c.view.stagesDone.some((s) => s.stage === guardKeyFor('thankYou'))) return;
   const now = deps.clock.now();
-  await sendGuardedMessage(deps, {
-    invoice: c.view.invoice,
-    customer: c.customer,
-    tenant: c.tenant,
-    policy: c.policy,
-    kind: 'thankYou',
-    guardKey: guardKeyFor('thankYou'),
-    requiredStatus: 'paid',
+  const out = await startThankYouRun(deps.workflow, {
+    tenantId: paid.tenantId,
+    invoiceId: paid.invoiceId,
     revision: paid.revision,
     run: paid.run,
-    facts: { ...(paidNow > 0 ? { paymentAmount: paidNow } : {}), paymentDate: localDay(now, c.customer.timeZone) },
+    mailbox: { kind: 'thankYou', sendAt: nextSendMoment(now, { timeZone: c.customer.timeZone, country: c.customer.country, sendWindow: c.policy.sendWindow }).toISOString(), ...(paidNow > 0 ? { paymentAmount: paidNow } : {}), paymentDate: localDay(now, c.customer.timeZone) },
   });
+  deps.logger.info('thank-you waits for its moment', { tenantId: paid.tenantId, invoiceId: paid.invoiceId, alreadyStarted: out.alreadyStarted });
 };

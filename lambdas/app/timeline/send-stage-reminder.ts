@@ -9,7 +9,9 @@
  *    call coming forward; the deferral is logged and the state machine re-plans. A credit past its
  *    confirmation deadline no longer holds the stage: its creditToConfirm task is opened (or kept)
  *    and the invoice's log says the chase resumed although the credit is unconfirmed.
- * 5. Send through the send guard, covering the customer's other invoices due for a written stage.
+ * 5. Send through the customer's gate (app/messaging/send-guarded-message.ts), carrying what the
+ *    customer's other invoices have due today, or deferred by it (one message a day, caps, window,
+ *    a firmer message of another invoice due today).
  * The invoice's copy is not attached: each invoice's signed "view" link serves it (customer pages),
  * which keeps reminders light for spam filters and lets the copy expire with the link.
  */
@@ -23,6 +25,8 @@ import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase } from './invoice-case.js';
 import { checkUnconfirmedCredits, heldMessage, noteLapsedCredits, type BankTruthDeps } from './bank-truth.js';
 import type { MessagingDeps } from './ports.js';
+import { deferStage } from './defer-stage.js';
+import type { VoiceKind } from '../../domain/timeline/precedence.js';
 
 export type SendStageDeps = BankTruthDeps & MessagingDeps;
 
@@ -84,14 +88,15 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     customer: c.customer,
     tenant: c.tenant,
     policy: c.policy,
-    kind: input.stage,
+    kind: input.stage as VoiceKind,
     guardKey: input.stage,
     requiredStatus: 'open',
     revision: input.revision,
     run: input.run,
-    consolidate: true,
     ignoredEmails,
     payments: c.view.payments,
+    events: c.view.events,
   });
-  return { stage: input.stage, ...out };
+  if (out.outcome === 'deferred') return deferStage(deps, input, out, now);
+  return { stage: input.stage, outcome: out.outcome, channels: out.channels };
 };

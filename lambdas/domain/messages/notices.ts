@@ -74,3 +74,48 @@ export const agencyDossierMail = (f: AgencyFacts, lang: Language): RenderedNotic
   const deliveryVars: Vars = delivery.kind === 'attached' ? { filename: delivery.filename } : { url: delivery.url, until: delivery.until };
   return renderParagraphs(s.subject, paragraphs, { ...vars, ...deliveryVars });
 };
+
+export interface AgencyCaseFacts {
+  supplier: string;
+  customer: string;
+  numbers: string[];
+  asOf: string;
+  /** The claim per currency, formatted. */
+  claims: { currency: string; principal: string; interest: string; compensation: string; total: string }[];
+  financeEmail: string;
+  preserveRelationship: boolean;
+  delivery: AgencyFacts['delivery'];
+}
+
+/** One e-mail for a customer's case of several invoices handed over on one day. */
+export const agencyCaseMail = (f: AgencyCaseFacts, lang: Language): RenderedNotice => {
+  const all = noticeStrings(lang);
+  const s = all.agencyCase;
+  const d = all.agencyDossier;
+  const vars: Vars = { supplier: f.supplier, customer: f.customer, count: f.numbers.length, numbers: f.numbers.join(', '), financeEmail: f.financeEmail, asOf: f.asOf };
+  const deliveryVars: Vars = f.delivery.kind === 'attached' ? { filename: f.delivery.filename } : { url: f.delivery.url, until: f.delivery.until };
+  const paragraphs = [
+    d.lines[0]!,
+    s.intro,
+    // Money and dates only: nothing a customer wrote is filled twice.
+    ...f.claims.map((c) => fillText(s.claim, { asOf: f.asOf, ...c })),
+    s.contents,
+    ...(f.preserveRelationship ? [d.preserve] : []),
+    f.delivery.kind === 'attached' ? d.attached : d.link,
+    d.closing,
+  ];
+  return renderParagraphs(s.subject, paragraphs, { ...vars, ...deliveryVars });
+};
+
+/** The notices of one kind about one customer that came after the day's first, in one e-mail. */
+export const noticeDigestMail = (f: { customer: string; day: string; entries: readonly { subject: string; text: string }[] }, lang: Language): RenderedNotice => {
+  const s = noticeStrings(lang).digest;
+  const vars: Vars = { customer: f.customer, day: f.day, count: f.entries.length };
+  const head = renderParagraphs(s.subject, [s.intro], vars);
+  const text = [head.text, ...f.entries.map((e) => `${e.subject}\n\n${e.text}`)].join('\n\n----\n\n');
+  const html = head.html.replace(
+    '</body>',
+    `${f.entries.map((e) => `<h2 style="font-size:15px;margin:20px 0 8px 0">${escapeHtml(e.subject)}</h2>${e.text.split(/\n{2,}/).map((p) => `<p style="margin:0 0 12px 0">${escapeHtml(p)}</p>`).join('')}`).join('\n')}\n</body>`,
+  );
+  return { subject: head.subject, text, html };
+};

@@ -50,6 +50,9 @@ const SHOWS_INTEREST: ReadonlySet<ReminderKind> = new Set<ReminderKind>([
   'instalmentMissed',
 ]);
 
+/** Whether a message of this kind states interest and compensation (when the policy shows them). */
+export const showsInterest = (kind: ReminderKind): boolean => SHOWS_INTEREST.has(kind);
+
 const isStage = (kind: ReminderKind): kind is StageId => (STAGE_IDS as readonly string[]).includes(kind);
 
 /** The customer's calendar day at `now`, as an ISO date. */
@@ -60,11 +63,17 @@ export const daysLate = (dueDate: string, now: Date, timeZone: string): number =
   return Math.max(0, Math.round(days));
 };
 
+/** The customer's address; when it bounced (or complained), the billing contact's, if there is one (commands.ts isReachable). */
 const emailRoute = (c: Customer): { to: string } | { reason: string } => {
+  if (c.email && c.emailStatus === 'ok') return { to: c.email };
+  const other = c.billingContact?.email;
+  if (other && other.toLowerCase() !== c.email?.toLowerCase()) return { to: other };
   if (!c.email) return { reason: 'no e-mail address' };
-  if (c.emailStatus !== 'ok') return { reason: `e-mail address ${c.emailStatus}` };
-  return { to: c.email };
+  return { reason: `e-mail address ${c.emailStatus}` };
 };
+
+/** No working address to write to: the customer's own bounced or complained, and no billing contact's. */
+export const writtenChannelBlocked = (c: Customer): boolean => 'reason' in emailRoute(c) && Boolean(c.email) && c.emailStatus !== 'ok';
 
 const smsRoute = (c: Customer): { to: string } | { reason: string } => {
   if (!c.phone) return { reason: 'no mobile number' };

@@ -337,3 +337,62 @@ export const buildDossier = async (input: DossierInput, lang: Language): Promise
   return { filename: `dossier-${safeNumber}.zip`, zip: zipSync(files, { level: 6 }), data };
 };
 
+
+/**
+ * One collection case for the agency: the invoices of one customer handed over on one day. One
+ * invoice is its own dossier (above); several go in one zip with case.json (the debtor, each
+ * invoice's claim and the totals per currency) and each invoice's dossier under its number.
+ */
+export interface CaseDossier {
+  filename: string;
+  zip: Uint8Array;
+  /** Each invoice's data, in the order given. */
+  invoices: DossierData[];
+  /** The amount claimed per currency, across the case. */
+  totals: { currency: string; principal: number; interest: number; compensation: number; total: number }[];
+}
+
+export const buildCaseDossier = async (inputs: readonly DossierInput[], lang: Language): Promise<CaseDossier> => {
+  if (inputs.length === 0) throw new RangeError('buildCaseDossier: a case holds at least one invoice');
+  const totalsOf = (data: DossierData[]) => {
+    const by = new Map<string, CaseDossier['totals'][number]>();
+    for (const d of data) {
+      const t = by.get(d.claim.currency) ?? { currency: d.claim.currency, principal: 0, interest: 0, compensation: 0, total: 0 };
+      t.principal += d.claim.principal;
+      t.interest += d.claim.interest;
+      t.compensation += d.claim.compensation;
+      t.total += d.claim.total;
+      by.set(d.claim.currency, t);
+    }
+    return [...by.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  };
+  if (inputs.length === 1) {
+    const one = await buildDossier(inputs[0]!, lang);
+    return { filename: one.filename, zip: one.zip, invoices: [one.data], totals: totalsOf([one.data]) };
+  }
+  const first = inputs[0]!;
+  const mtime = first.now;
+  const enc = new TextEncoder();
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  const invoices: DossierData[] = [];
+  for (const input of inputs) {
+    const data = dossierData(input);
+    invoices.push(data);
+    const folder = input.invoice.number.replace(/[^A-Za-z0-9._-]+/g, '-');
+    files[`${folder}/dossier.pdf`] = [await dossierPdf(data, lang), { mtime }];
+    files[`${folder}/dossier.json`] = [enc.encode(`${JSON.stringify(data, null, 2)}\n`), { mtime }];
+    for (const d of input.documents) if (d.content) files[`${folder}/documents/${d.name}`] = [d.content, { mtime }];
+  }
+  const totals = totalsOf(invoices);
+  const summary = {
+    version: 1 as const,
+    generatedAt: mtime.toISOString(),
+    creditor: invoices[0]!.creditor,
+    debtor: invoices[0]!.debtor,
+    invoices: invoices.map((d) => ({ number: d.invoice.number, dueDate: d.invoice.dueDate, daysPastDue: d.invoice.daysPastDue, claim: d.claim })),
+    totals,
+  };
+  files['case.json'] = [enc.encode(`${JSON.stringify(summary, null, 2)}\n`), { mtime }];
+  const safeCustomer = first.customer.customerId.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return { filename: `dossier-${safeCustomer}-${localDay(mtime, first.customer.timeZone)}.zip`, zip: zipSync(files, { level: 6 }), invoices, totals };
+};

@@ -17,6 +17,14 @@ export interface SiblingCase {
   events: readonly ContactEvent[];
 }
 
+/**
+ * The last time the customer was contacted about an invoice, for the planner's spacing: its last
+ * message (lastContactAt), or its phone call if queued since: the plan that placed the next stage
+ * placed it after the call, and a plan made again must not bring that stage back to the call's day.
+ */
+export const lastTouch = (invoice: Pick<Invoice, 'lastContactAt'>, stagesDone: readonly StageDone[]): string | undefined =>
+  [invoice.lastContactAt, ...stagesDone.filter((d) => d.stage === 'phoneCall').map((d) => d.at)].filter((a): a is string => Boolean(a)).sort().at(-1);
+
 /** Another open invoice of the customer planned as its own PlanTimeline would plan it now. */
 export const siblingPlan = (
   s: SiblingCase,
@@ -27,7 +35,7 @@ export const siblingPlan = (
     customer: ctx.customer,
     policy: ctx.policy,
     stagesDone: s.stagesDone,
-    ...(s.invoice.lastContactAt ? { lastContactAt: s.invoice.lastContactAt } : {}),
+    ...(lastTouch(s.invoice, s.stagesDone) ? { lastContactAt: lastTouch(s.invoice, s.stagesDone)! } : {}),
     ...(ctx.paymentClaimGraceDays ? { paymentClaimGraceDays: ctx.paymentClaimGraceDays } : {}),
     ignoredEmails: ignoredEmailsInARow(s.events),
     now: ctx.now,

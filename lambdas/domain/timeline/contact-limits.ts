@@ -1,18 +1,25 @@
 /**
- * Contact limits per customer, across all its invoices: at most N e-mails and M SMS in any 7 days
+ * Contact limits per customer, across all its invoices: one e-mail and one SMS a day at most
+ * (whatever the message: a thank-you too), at most N e-mails and M SMS in any 7 days
  * (policy.emailsPerWeek / smsPerWeek), the policy's minimum gap between two contacts on the same
- * channel, and no SMS outside 09:00-19:00 local time or on a holiday. A stage that would break a
- * limit on its main channel is deferred to the first moment that keeps them all; an SMS beside an
- * e-mail that would break its own limit is left out, with the reason. Pure: `now` comes in.
+ * channel, e-mail only inside the send window and no SMS outside 09:00-19:00 local time, never on
+ * a holiday. The caps and the gap count the messages that chase, not those that answer (the
+ * thank-you). A message that would break a limit on its main channel is deferred to the first
+ * moment that keeps them all; an SMS beside an e-mail that would break its own limit is left out,
+ * with the reason. Pure: `now` comes in.
  */
 import type { Customer, Policy } from '../model.js';
-import { nextMoment, type CalendarContext } from './calendar.js';
+import { addDays, localDay } from '../shared/days.js';
+import { nextMoment, openingOn, type CalendarContext } from './calendar.js';
+import { ANSWERING_KINDS } from './precedence.js';
 
 export type LimitedChannel = 'email' | 'sms';
 
 export interface RecentContact {
   at: string;
   channel: LimitedChannel;
+  /** What the message was; answering kinds (the thank-you) do not count towards the caps. */
+  kind?: string | undefined;
 }
 
 export const WEEK_MS = 7 * 86_400_000;
@@ -36,18 +43,32 @@ export const channelVerdict = (input: {
   policy: Policy;
   customer: Pick<Customer, 'timeZone' | 'country'>;
   now: Date;
+  /** False for a message that answers (the thank-you): only one a day and the window apply. Default true. */
+  counted?: boolean;
 }): ChannelVerdict => {
   const { channel, policy, customer, now } = input;
-  const same = input.recent
-    .filter((c) => c.channel === channel)
+  const onChannel = input.recent.filter((c) => c.channel === channel && Number.isFinite(Date.parse(c.at)) && Date.parse(c.at) <= now.getTime());
+  const same = onChannel
+    .filter((c) => !c.kind || !ANSWERING_KINDS.has(c.kind))
     .map((c) => Date.parse(c.at))
-    .filter((t) => Number.isFinite(t) && t <= now.getTime())
     .sort((a, b) => a - b);
   const cap = capOf(policy, channel);
   if (cap <= 0) return { allowed: false, never: true, reason: `the policy sends no ${channel === 'email' ? 'e-mail' : 'SMS'}` };
 
+  const ctx: CalendarContext = {
+    timeZone: customer.timeZone,
+    country: customer.country,
+    window: channel === 'sms' ? SMS_HOURS : policy.sendWindow,
+  };
   const reasons: string[] = [];
   let floor = now.getTime();
+  const today = localDay(now, customer.timeZone);
+  if (onChannel.some((c) => localDay(new Date(c.at), customer.timeZone) === today)) {
+    // One a day: from the next day's window on.
+    floor = Math.max(floor, openingOn(addDays(today, 1), ctx).getTime());
+    reasons.push(`the customer already had ${channel === 'email' ? 'an e-mail' : 'an SMS'} today`);
+  }
+  if (input.counted === false) return verdictAt(floor, now, ctx, reasons, channel);
   const inWeek = same.filter((t) => t > now.getTime() - WEEK_MS);
   if (inWeek.length >= cap) {
     // The window frees up when the oldest contact that fills it is a week old.
@@ -59,11 +80,10 @@ export const channelVerdict = (input: {
     floor = Math.max(floor, last + policy.minGapDays * DAY_MS);
     reasons.push(`last ${channel} ${Math.floor((now.getTime() - last) / 3_600_000)} h ago (gap ${policy.minGapDays} days)`);
   }
-  const ctx: CalendarContext = {
-    timeZone: customer.timeZone,
-    country: customer.country,
-    window: channel === 'sms' ? SMS_HOURS : policy.sendWindow,
-  };
+  return verdictAt(floor, now, ctx, reasons, channel);
+};
+
+const verdictAt = (floor: number, now: Date, ctx: CalendarContext, reasons: string[], channel: LimitedChannel): ChannelVerdict => {
   const moment = nextMoment(new Date(floor), ctx);
   if (moment.getTime() === now.getTime()) return { allowed: true };
   if (reasons.length === 0) reasons.push(channel === 'sms' ? 'outside 09:00-19:00 local time or a holiday' : 'outside the send window');

@@ -8,7 +8,8 @@ import type { Customer, Invoice, Policy } from '../model.js';
 import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 import type { PlanInput, TimelinePlan } from './plan.js';
 import { nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
-import { unheardEscalation } from './engagement.js';
+import { canText, unheardEscalation } from './engagement.js';
+import { writtenChannelBlocked } from '../messages/reminder.js';
 import { addDays, localDay } from '../shared/days.js';
 
 /** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
@@ -99,14 +100,19 @@ interface Slot {
  * in writing and its call still ahead: the call comes forward to the accounts office's next
  * business day (never later than its own date), and the written reminders still pending before it
  * are left out: a third ignored e-mail would only delay the conversation.
+ * The same when the customer's address bounced and no SMS is possible (the call fallback): the
+ * written stages would only wait for a working address, so the call comes the business day after
+ * the due date at the earliest (a reminder tried before it bounced counts as put in writing).
  */
-const forwardedCall = (input: PlanInput, phoneCallAhead: boolean, writtenBefore: boolean): Date | undefined => {
+const forwardedCall = (input: PlanInput, phoneCallAhead: boolean, writtenBefore: boolean): { at: Date; why: 'unheard' | 'bounced' } | undefined => {
   const { invoice, customer, policy, now } = input;
-  if (!phoneCallAhead || !writtenBefore || unheardEscalation(input.ignoredEmails ?? 0, policy, customer) !== 'callForward') return undefined;
+  if (!phoneCallAhead || !writtenBefore) return undefined;
+  const bounced = writtenChannelBlocked(customer) && !canText(policy, customer);
+  if (!bounced && unheardEscalation(input.ignoredEmails ?? 0, policy, customer) !== 'callForward') return undefined;
   const ctx = officeContext(customer);
   const today = localDay(now, ctx.timeZone);
-  if (today <= invoice.dueDate) return undefined;
-  return openingOn(addDays(today, 1), ctx);
+  if (!bounced && today <= invoice.dueDate) return undefined;
+  return { at: openingOn(addDays(today > invoice.dueDate ? today : invoice.dueDate, 1), ctx), why: bounced ? 'bounced' : 'unheard' };
 };
 
 const timeline = (input: PlanInput): TimelinePlan => {
@@ -124,7 +130,8 @@ const timeline = (input: PlanInput): TimelinePlan => {
   // Enabled stages after the last one done; anything earlier that never ran is not replayed.
   let candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
 
-  const forward = forwardedCall(input, candidates.some((c) => c.stage === 'phoneCall'), writtenBefore);
+  const forwarded = forwardedCall(input, candidates.some((c) => c.stage === 'phoneCall'), writtenBefore);
+  const forward = forwarded?.at;
   if (forward) {
     candidates = candidates
       .filter((c) => !isWritten(c.stage))
@@ -203,7 +210,9 @@ const timeline = (input: PlanInput): TimelinePlan => {
     next,
     at,
     skip,
-    reason: forward ? `${reason}; two e-mails ignored and no SMS possible: the call comes forward` : reason,
+    reason: forwarded
+      ? `${reason}; ${forwarded.why === 'bounced' ? 'the e-mail address bounced and no SMS is possible' : 'two e-mails ignored and no SMS possible'}: the call comes forward`
+      : reason,
   };
 };
 

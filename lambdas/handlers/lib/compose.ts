@@ -18,6 +18,7 @@ export const messagingDeps = (): MessagingDeps => ({
   customers: deps.customers(),
   sendGuard: deps.sendGuard(),
   bankCredits: deps.bankCredits(),
+  voice: deps.voice(),
   // Built when a message first goes by that channel: a function configured without SMS never needs it.
   get mailer() {
     return deps.mailer();

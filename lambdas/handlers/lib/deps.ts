@@ -26,6 +26,8 @@ import type { StreamHistory } from '../../app/ports/stream-history.js';
 import type { TaskRepository } from '../../app/ports/tasks.js';
 import type { TenantRepository } from '../../app/ports/tenants.js';
 import type { Workflow } from '../../app/ports/workflow.js';
+import type { CustomerVoice } from '../../app/ports/customer-voice.js';
+import type { NoticeDigests } from '../../app/ports/notice-digests.js';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Observability } from '../../app/observability.js';
@@ -47,6 +49,8 @@ import { DynamoReports } from '../../adapters/dynamo-reports.js';
 import { DynamoSmsMessages } from '../../adapters/dynamo-sms-messages.js';
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
+import { DynamoCustomerVoice } from '../../adapters/dynamo-voice.js';
+import { DynamoNoticeDigests } from '../../adapters/dynamo-notice-digests.js';
 import { SesMailer, senderEmail } from '../../adapters/ses-mailer.js';
 import { PinpointSmsSender } from '../../adapters/sms-sender.js';
 import { QrcodeImages } from '../../adapters/qr-png.js';
@@ -73,6 +77,10 @@ export const invoiceList = /* @__PURE__ */ once((): InvoiceList => new DynamoQue
 export const callQueue = /* @__PURE__ */ once((): CallQueueRepository => new DynamoCallQueue(table()));
 export const tasks = /* @__PURE__ */ once((): TaskRepository => new DynamoTasks(table()));
 export const sendGuard = /* @__PURE__ */ once((): SendGuard => new DynamoSendGuard(table()));
+/** Who is speaking to a customer right now: one message at a time per customer. */
+export const voice = /* @__PURE__ */ once((): CustomerVoice => new DynamoCustomerVoice(table()));
+/** Internal notices: one a day per customer and kind, the rest in the next morning's digest. */
+export const digests = /* @__PURE__ */ once((): NoticeDigests => new DynamoNoticeDigests(table()));
 export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
 /** The open invoices and their customers, as the payment matcher reads them (the report's read path). */
 export const receivables = /* @__PURE__ */ once((): OpenReceivables => new DynamoReports(table()));

@@ -19,6 +19,8 @@ export interface MessageContext {
   locale: string;
   /** Lines in statement order: due date, then number. */
   lines: MessageLine[];
+  /** The lines that are owed (all but the paid invoices thanked in passing): what counts, totals and the wording are about. */
+  owed: MessageLine[];
   /** The line single-invoice wording talks about: the most overdue one. */
   lead: MessageLine;
   many: boolean;
@@ -65,11 +67,14 @@ export const buildContext = (input: RenderInput): MessageContext => {
   const strings = localeStrings(input.language);
   const locale = localeFor(input.language);
   const lines = [...input.lines].sort(byDueDate);
-  const lead = lines.reduce((a, b) => (b.daysLate > a.daysLate ? b : a));
+  const thanks = lines.filter((l) => l.kind === 'thankYou');
+  // A thank-you alone (or several) speaks of what was paid; riding along, it is not what is owed.
+  const owed = input.kind === 'thankYou' || thanks.length === lines.length ? lines : lines.filter((l) => l.kind !== 'thankYou');
+  const lead = owed.reduce((a, b) => (b.daysLate > a.daysLate ? b : a));
   const inv = lead.invoice;
   const many = lines.length > 1;
   const money = (minor: number, currency: string) => formatMoney(minor, currency, locale);
-  const totals = (pick: (l: MessageLine) => number | undefined) => formatTotals(sum(lines, pick), locale);
+  const totals = (pick: (l: MessageLine) => number | undefined) => formatTotals(sum(owed, pick), locale);
   const date = (iso: string) => formatDate(iso, locale);
   const shortDate = (iso: string) => formatDate(iso, locale, 'short');
   const { tenant, customer, facts = {} } = input;
@@ -87,7 +92,7 @@ export const buildContext = (input: RenderInput): MessageContext => {
   const paymentAmount = facts.paymentAmount ?? (inv.amountPaid > 0 ? inv.amountPaid : inv.amount);
   const today = localDay(input.now, customer.timeZone);
   const paidOn = input.kind === 'thankYou' ? (facts.paymentDate ?? today) : (inv.paymentClaim?.paidOn ?? facts.paymentDate);
-  const numbers = lines.map((l) => l.invoice.number).join(', ');
+  const numbers = owed.map((l) => l.invoice.number).join(', ');
 
   const vars: Vars = {
     contactName: customer.billingContact?.name ?? customer.name,
@@ -100,8 +105,8 @@ export const buildContext = (input: RenderInput): MessageContext => {
     amountDue: totals((l) => l.amountDue),
     daysLate: lead.daysLate,
     daysLateText: daysText(strings, locale, lead.daysLate),
-    count: lines.length,
-    hasClaim: lines.some((l) => (l.interest ?? 0) > 0),
+    count: owed.length,
+    hasClaim: owed.some((l) => (l.interest ?? 0) > 0),
     interest: totals((l) => positive(l.interest)),
     compensation: totals((l) => positive(l.compensation)),
     totalClaim: totals(claimOf),
@@ -116,9 +121,11 @@ export const buildContext = (input: RenderInput): MessageContext => {
     graceDays: tenant.paymentClaimGraceDays,
     graceDaysText: daysText(strings, locale, tenant.paymentClaimGraceDays),
     agencyName: tenant.agency?.name,
+    thanksNumbers: thanks.map((l) => l.invoice.number).join(', '),
+    paidTotal: formatTotals(sum(thanks, (l) => l.invoice.amountPaid), locale),
     supplierShort: shorten(tenant.name, SMS_NAME_MAX),
     invoiceShort: shorten(inv.number, SMS_NUMBER_MAX),
     dueDateShort: shortDate(inv.dueDate),
   };
-  return { strings, locale, lines, lead, many, vars };
+  return { strings, locale, lines, owed, lead, many, vars };
 };

@@ -4,7 +4,7 @@
  * contact that bounced (to finance, to fix the record). Words in templates/<lang>.json "internal".
  */
 import { DateTime } from 'luxon';
-import { formatDate, formatMoney, localeFor } from '../../shared/format.js';
+import { formatDate, formatTotals, localeFor, totalsByCurrency } from '../../shared/format.js';
 import { daysText } from './context.js';
 import { LAYOUT, cleanSubject, entry, fill, localeStrings, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
 
@@ -21,6 +21,8 @@ export interface NoticeFacts {
     amountDue: number;
     daysLate: number;
     financeEmail: string;
+    /** Every invoice the hold is for (one hold per customer); absent: the one above. */
+    invoices?: { number: string; currency: string; amountDue: number; daysLate: number }[];
   };
   customerAnswered: {
     customerName: string;
@@ -35,6 +37,13 @@ export interface NoticeFacts {
     detail?: string;
     /** Where the finance team opens the invoice. */
     url?: string;
+  };
+  /** The finance team: a credit hold withheld, nobody having reached the customer. */
+  customerUnreached: {
+    customerName: string;
+    invoiceNumber: string;
+    address: string;
+    financeEmail: string;
   };
   contactBounced: {
     customerName: string;
@@ -58,7 +67,17 @@ const varsFor = (kind: NoticeKind, facts: NoticeFacts[NoticeKind], language: str
   switch (kind) {
     case 'creditHold': {
       const f = facts as NoticeFacts['creditHold'];
-      return { ...f, amountDue: formatMoney(f.amountDue, f.currency, locale), daysLateText: daysText(strings, locale, f.daysLate) };
+      const { invoices: listed, ...one } = f;
+      const invoices = listed && listed.length > 0 ? listed : [{ number: f.invoiceNumber, currency: f.currency, amountDue: f.amountDue, daysLate: f.daysLate }];
+      const daysLate = Math.max(...invoices.map((i) => i.daysLate));
+      return {
+        ...one,
+        many: invoices.length > 1,
+        count: invoices.length,
+        invoiceNumber: invoices.map((i) => i.number).join(', '),
+        amountDue: formatTotals(totalsByCurrency(invoices.map((i) => ({ currency: i.currency, amount: i.amountDue }))), locale),
+        daysLateText: daysText(strings, locale, daysLate),
+      };
     }
     case 'customerAnswered': {
       const f = facts as NoticeFacts['customerAnswered'];
@@ -74,6 +93,8 @@ const varsFor = (kind: NoticeKind, facts: NoticeFacts[NoticeKind], language: str
         url: safeUrl(url),
       };
     }
+    case 'customerUnreached':
+      return { ...(facts as NoticeFacts['customerUnreached']) };
     case 'contactBounced': {
       const f = facts as NoticeFacts['contactBounced'];
       return { ...f, channel: entry<string>(strings, ['internal', 'contactBounced', 'channels', f.channel]) };

@@ -26,7 +26,7 @@ type Kind = RenderInput['kind'];
 export const CUSTOMER_MESSAGE_KINDS: readonly Kind[] = [...STAGE_IDS.filter((s) => s !== 'phoneCall'), ...MESSAGE_KINDS];
 
 /** Kinds that may cover several invoices at once (a statement); one-off messages answer one invoice's event. */
-const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>(STAGE_IDS.filter((s) => s !== 'phoneCall'));
+const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'thankYou']);
 
 /** Kinds whose wording cites a promised date. */
 const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instalmentMissed']);
@@ -81,23 +81,40 @@ const detailsBlock = (ctx: MessageContext, links: CustomerLinks) => {
   return { title: L.invoiceDetails, rows, ...(viewUrl ? { viewUrl, viewLabel: L.links.view } : {}) };
 };
 
-const statementBlock = (ctx: MessageContext) => {
-  const { strings, locale, lines } = ctx;
+const statementBlock = (ctx: MessageContext, kind: Kind) => {
+  const { strings, locale } = ctx;
   const L = strings.labels;
-  const row = (l: MessageLine) => ({
-    number: l.invoice.number,
-    viewUrl: safeUrl(l.links?.view),
-    issueDate: formatDate(l.invoice.issueDate, locale, 'short'),
-    dueDate: formatDate(l.invoice.dueDate, locale, 'short'),
-    amountDue: formatMoney(l.amountDue, l.invoice.currency, locale),
-    daysLate: l.daysLate > 0 ? String(l.daysLate) : '',
-  });
+  const row = (l: MessageLine) => {
+    const money = (m: number) => formatMoney(m, l.invoice.currency, locale);
+    // Each invoice's own claim, where the message states one: the totals below add them up per currency.
+    const claim = [
+      ...((l.interest ?? 0) > 0 ? [`${fill(L.interest, ctx.vars)}: ${money(l.interest!)}`] : []),
+      ...((l.compensation ?? 0) > 0 ? [`${L.compensation}: ${money(l.compensation!)}`] : []),
+    ];
+    return {
+      number: l.invoice.number,
+      viewUrl: safeUrl(l.links?.view),
+      issueDate: formatDate(l.invoice.issueDate, locale, 'short'),
+      dueDate: formatDate(l.invoice.dueDate, locale, 'short'),
+      amountDue: money(l.kind === 'thankYou' ? l.invoice.amountPaid : l.amountDue),
+      daysLate: l.daysLate > 0 && l.kind !== 'thankYou' ? String(l.daysLate) : '',
+      claim: claim.length > 0 ? `${claim.join('; ')}; ${L.totalClaim}: ${money(claimOf(l))}` : false,
+    };
+  };
+  // Paid invoices thanked in passing are listed apart and count in no total.
+  const thanks = ctx.lines.filter((l) => l.kind === 'thankYou');
+  const lines = ctx.owed;
+  // A hand-off lists what goes to the agency first, then what stays with us.
+  const handedOver = kind === 'escalation' ? lines.filter((l) => l.kind === 'escalation') : [];
+  const rest = lines.filter((l) => !handedOver.includes(l));
   // Overdue means past the due date; everything else (pre-due reminders, due today) is coming due.
-  const overdue = lines.filter((l) => l.daysLate > 0);
-  const coming = lines.filter((l) => l.daysLate <= 0);
+  const overdue = rest.filter((l) => l.daysLate > 0);
+  const coming = rest.filter((l) => l.daysLate <= 0);
   const sections = [
-    ...(overdue.length ? [{ heading: L.overdue, rows: overdue.map(row) }] : []),
+    ...(handedOver.length ? [{ heading: L.handedOver, rows: handedOver.map(row) }] : []),
+    ...(overdue.length ? [{ heading: handedOver.length ? L.stillOpen : L.overdue, rows: overdue.map(row) }] : []),
     ...(coming.length ? [{ heading: L.comingDue, rows: coming.map(row) }] : []),
+    ...(thanks.length ? [{ heading: L.thanks, rows: thanks.map(row) }] : []),
   ];
   const totals: Row[] = [];
   const interest = new Map(sum(lines, (l) => l.interest).map((t) => [t.currency, t.amount]));
@@ -137,7 +154,7 @@ const creditBlock = (ctx: MessageContext, input: RenderInput) => {
 /** How to pay, in words; with the EPC QR code (the same data) when the e-mail can show its image. */
 const payBlock = (ctx: MessageContext, input: RenderInput, qr: string | undefined) => {
   const L = ctx.strings.labels;
-  const refs = [...new Set(ctx.lines.map((l) => l.invoice.paymentReference ?? l.invoice.number))];
+  const refs = [...new Set(ctx.owed.map((l) => l.invoice.paymentReference ?? l.invoice.number))];
   const rows: Row[] = [
     { label: L.beneficiary, value: input.tenant.name },
     { label: L.iban, value: formatIban(input.tenant.iban) },
@@ -182,14 +199,16 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
   const L = strings.labels;
   const variant = variantFor(ctx, input.kind, input.tone);
   const subject = cleanSubject(fill(variant.subject, vars));
-  const paragraphs = fillAll(variant.body, vars);
+  // A thank-you riding along with a reminder of other invoices says so, never contradicting it.
+  const thanked = input.kind !== 'thankYou' && ctx.lines.some((l) => l.kind === 'thankYou');
+  const paragraphs = [...fillAll(variant.body, vars), ...(thanked ? [fill(L.thanksNote, vars)] : [])];
   const links = answerLinks(ctx.lines);
   const answer = ANSWER_LINKS.flatMap((k) => {
     const url = safeUrl(links[k]);
     return url ? [{ label: L.links[k], url }] : [];
   });
-  const owes = input.kind !== 'thankYou' && ctx.lines.some((l) => l.amountDue > 0);
-  const paymentQr = owes && input.paymentQrSrc ? paymentQrFor(input.tenant, ctx.lines) : undefined;
+  const owes = input.kind !== 'thankYou' && ctx.owed.some((l) => l.amountDue > 0);
+  const paymentQr = owes && input.paymentQrSrc ? paymentQrFor(input.tenant, ctx.owed) : undefined;
 
   const view = {
     lang: templateLanguage(input.language),
@@ -201,7 +220,7 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
     signoff: entry<string>(strings, ['labels', 'signoff', input.tone]),
     signature: fill(L.signature, vars),
     single: ctx.many ? false : detailsBlock(ctx, links),
-    statement: ctx.many ? statementBlock(ctx) : false,
+    statement: ctx.many ? statementBlock(ctx, input.kind) : false,
     credit: creditBlock(ctx, input),
     answer: answer.length && input.kind !== 'thankYou' ? { title: L.answerTitle, links: answer } : false,
     pay: owes ? payBlock(ctx, input, paymentQr) : false,

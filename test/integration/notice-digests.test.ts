@@ -1,0 +1,115 @@
+/**
+ * Internal notices are digests, against DynamoDB Local and SES v2 local: the first notice of a
+ * kind about a customer leaves at once, later ones that day wait for the next morning's digest
+ * (one mailbox run per digest), which lists them in one e-mail, once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalTable } from '../support/dynamo.js';
+import { supplier } from '../support/fixtures.js';
+import { silent } from '../support/timeline-deps.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { SesMailer } from '../../lambdas/adapters/ses-mailer.js';
+import { deliverInternalNotice, type InternalNotice } from '../../lambdas/app/messaging/internal-notices.js';
+import type { Mailbox } from '../../lambdas/app/messaging/mailbox-runs.js';
+import { sendNoticeDigest } from '../../lambdas/app/messaging/send-notice-digest.js';
+import { startSes } from '../../local/services/ses.js';
+import { TransientError } from '../../lambdas/app/task-errors.js';
+
+await useLocalTable();
+const ses = await startSes();
+process.env.AWS_ENDPOINT_URL_SESV2 = ses.endpoint;
+const store = dynamoRepositories();
+const T = 'acme-digests';
+const tenant = supplier(T, { language: 'en' });
+const REP = 'rep@officinerossi.example';
+
+let now = new Date('2026-03-04T09:00:00Z');
+const started: { name: string; input: Record<string, unknown> }[] = [];
+const deps = {
+  ...silent,
+  mailer: new SesMailer(),
+  sender: () => 'crediti@officinerossi.example',
+  clock: { now: () => now },
+  digests: store.digests,
+  workflow: {
+    start: async (name: string, input: Record<string, unknown>) => {
+      started.push({ name, input });
+      return { executionArn: name, alreadyStarted: false };
+    },
+  },
+  tenants: store.tenants,
+};
+const notice = (subject: string): InternalNotice => ({
+  tenant,
+  customerId: 'C-1',
+  customerName: 'Alfa S.p.A.',
+  audience: 'salesRep',
+  kind: 'creditHoldReleased',
+  to: [REP],
+  notice: { subject, text: `${subject}: the details`, html: `<p>${subject}</p>` },
+  tags: { tenant: T },
+});
+const toRep = () => ses.messages().filter((m) => m.destination.to.includes(REP));
+
+beforeAll(async () => {
+  await store.tenants.putTenant(tenant);
+});
+afterAll(async () => {
+  await ses.stop();
+});
+
+describe('internal notices, one a day per customer and kind', () => {
+  it('sends the first at once and keeps the later ones of the day for one digest run', async () => {
+    expect(await deliverInternalNotice(deps, notice('Credit restored'))).toMatchObject({ outcome: 'sent' });
+    now = new Date('2026-03-04T11:00:00Z');
+    expect(await deliverInternalNotice(deps, notice('Credit restored again'))).toEqual({ outcome: 'digest', day: '2026-03-05' });
+    now = new Date('2026-03-04T15:00:00Z');
+    expect(await deliverInternalNotice(deps, notice('Credit restored a third time'))).toEqual({ outcome: 'digest', day: '2026-03-05' });
+    // Another kind about the same customer is a notice of its own.
+    expect(await deliverInternalNotice(deps, { ...notice('Credit suspended'), kind: 'creditHold' })).toMatchObject({ outcome: 'sent' });
+    expect(toRep()).toHaveLength(2);
+    expect(started).toHaveLength(1);
+    // Thursday 5 March, 08:30 in Rome.
+    expect(started[0]!.input.mailbox).toMatchObject({ kind: 'digest', sendAt: '2026-03-05T07:30:00.000Z', day: '2026-03-05', notice: 'creditHoldReleased' });
+  });
+
+  it('delivers the digest the next morning, listing them, once', async () => {
+    now = new Date('2026-03-05T07:30:00Z');
+    const m = started[0]!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
+    const digest = toRep().at(-1)!;
+    expect(digest.subject).toBe('Alfa S.p.A.: 2 more notices of 2026-03-05');
+    expect(digest.body.text).toContain('Credit restored again: the details');
+    expect(digest.body.text).toContain('Credit restored a third time: the details');
+    expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
+    expect(toRep()).toHaveLength(3);
+    // The digest was that day's notice of its kind: a later one waits for the next.
+    now = new Date('2026-03-05T10:00:00Z');
+    expect(await deliverInternalNotice(deps, notice('Credit restored on Thursday'))).toEqual({ outcome: 'digest', day: '2026-03-06' });
+  });
+
+  it('lets a digest wait another day when a notice of its kind left that morning before it', async () => {
+    now = new Date('2026-03-06T06:00:00Z');
+    expect(await deliverInternalNotice(deps, { ...notice('Early'), customerId: 'C-2', customerName: 'Beta' })).toMatchObject({ outcome: 'sent' });
+    const m = started.at(-1)!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    expect(m.day).toBe('2026-03-06');
+    now = new Date('2026-03-06T07:30:00Z');
+    const c2 = { ...m, customerId: 'C-2', customerName: 'Beta' };
+    await store.digests.add({ tenantId: T, customerId: 'C-2', audience: 'salesRep', kind: 'creditHoldReleased', day: '2026-03-06' }, [REP], { at: now.toISOString(), subject: 'Late', text: 'late' });
+    expect(await sendNoticeDigest(deps, T, c2)).toMatchObject({ done: false, sendAt: '2026-03-09T07:30:00.000Z' });
+  });
+
+  it('sends a digest whose e-mail did not leave on the retry, not never', async () => {
+    now = new Date('2026-03-10T09:00:00Z');
+    const c3 = { ...notice('First'), customerId: 'C-3', customerName: 'Gamma' };
+    await deliverInternalNotice(deps, c3);
+    expect(await deliverInternalNotice(deps, { ...c3, notice: { ...c3.notice, subject: 'Second', text: 'Second: kept' } })).toEqual({ outcome: 'digest', day: '2026-03-11' });
+    const m = started.at(-1)!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    now = new Date('2026-03-11T07:30:00Z');
+    const down = { ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(new TransientError('SES throttled')) } };
+    await expect(sendNoticeDigest(down, T, m)).rejects.toThrow(TransientError);
+    expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
+    expect(toRep().filter((x) => x.subject.startsWith('Gamma: '))).toHaveLength(1);
+  });
+});
+
