@@ -1132,6 +1132,8 @@ export interface components {
                 placedAt: string;
                 invoiceId: string;
                 reason: string;
+                holdId?: string;
+                invoiceIds?: string[];
             };
             /** @default [] */
             recentContacts: {
@@ -1139,6 +1141,7 @@ export interface components {
                 at: string;
                 /** @enum {string} */
                 channel: "email" | "sms";
+                kind?: string;
             }[];
             /** @default 0 */
             contactsVersion: number;
