@@ -117,10 +117,10 @@ export class SollecitoStack extends Stack {
 
     this.acknowledgeCdkManagedResources();
 
-    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The finance console: sign in with a user of group finance or viewer' });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The finance console: sign in with a user of group finance, admin or viewer' });
     new CfnOutput(this, 'SignInDomain', { value: this.api.signInOrigin, description: 'Cognito managed login (the console signs in there)' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'Admin API and base of the customer links' });
-    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Cognito user pool: put users in group finance or viewer' });
+    new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId, description: 'Cognito user pool: put users in group finance (collectors), admin (their lead) or viewer (read-only)' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'DocumentsBucket', { value: this.storage.documents.bucketName, description: 'Upload invoices/, customers/ and config/tenant.json here' });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });

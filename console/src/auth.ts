@@ -89,7 +89,7 @@ export class Auth {
     if (!s) return undefined;
     const c = claimsOf(s.idToken);
     const groups = groupsOf(c['cognito:groups']);
-    return { sub: String(c.sub ?? ''), email: String(c.email ?? c['cognito:username'] ?? c.sub ?? ''), groups, canWrite: groups.includes('finance') };
+    return { sub: String(c.sub ?? ''), email: String(c.email ?? c['cognito:username'] ?? c.sub ?? ''), groups, canWrite: groups.includes('finance') || groups.includes('admin') };
   }
 
   async signIn(loginHint?: string): Promise<void> {

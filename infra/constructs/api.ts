@@ -21,7 +21,13 @@ import { accessOf, applyAccess, type AccessResources } from './access.js';
 import { HandlerFunction, handlerExists } from './defaults.js';
 import { acknowledge } from './nag.js';
 
-export const ADMIN_GROUPS = ['finance', 'viewer'] as const;
+export const ADMIN_GROUPS = ['finance', 'viewer', 'admin'] as const;
+
+const GROUP_DESCRIPTIONS: Record<(typeof ADMIN_GROUPS)[number], string> = {
+  finance: 'Collectors: may record payments, promises, disputes and change customers',
+  viewer: 'Read-only access',
+  admin: "The finance team's lead: everything finance may",
+};
 
 /** Route key -> authenticated by the JWT authorizer (true) or public (false). */
 export const ADMIN_ROUTES = [
@@ -89,7 +95,7 @@ export class Api extends Construct {
       this.userPool.addGroup(`Group-${groupName}`, {
         groupName,
         precedence: i,
-        description: groupName === 'finance' ? 'May record payments, promises, disputes and change customers' : 'Read-only access',
+        description: GROUP_DESCRIPTIONS[groupName],
       }),
     );
     const stack = Stack.of(this);

@@ -1,6 +1,6 @@
 /**
  * Who is calling, from the claims API Gateway's JWT authorizer verified (Cognito user pool in AWS,
- * the local stack's bearer tokens on a laptop). Users in the `finance` group may change things,
+ * the local stack's bearer tokens on a laptop). Users in the `finance` or `admin` group may change things,
  * `viewer` may only read. The handler checks again what the authorizer already enforced, so a
  * route wired without an authorizer by mistake still refuses everyone.
  */
@@ -18,8 +18,9 @@ export interface User {
   groups: string[];
 }
 
-const WRITERS = ['finance'];
-const READERS = ['finance', 'viewer'];
+/** `admin`: everything `finance` may (the team's lead; the company's own configuration will be theirs alone). */
+const WRITERS = ['finance', 'admin'];
+const READERS = ['finance', 'admin', 'viewer'];
 
 /** `cognito:groups` arrives as a JSON-ish string ("[finance viewer]" or "[finance, viewer]") or as an array. */
 const parseGroups = (raw: unknown): string[] => {
@@ -48,7 +49,7 @@ export const authorize = (event: ApiEvent, access: Exclude<Access, 'public'>): U
     throw new ApiError(
       403,
       'forbidden',
-      access === 'write' ? 'Only members of the finance group may change invoices and customers.' : 'Your account is in no group that may read this API.',
+      access === 'write' ? 'Only members of the finance or admin group may change invoices and customers.' : 'Your account is in no group that may read this API.',
     );
   }
   return user;

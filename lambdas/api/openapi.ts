@@ -32,7 +32,7 @@ const GATEWAY_ALSO: ReadonlySet<number> = new Set([401, 413, 429, 500, 503, 504]
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too.',
   401: 'No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`.',
-  403: 'Signed in, but not in a group that may do this (writes need `finance`).',
+  403: 'Signed in, but not in a group that may do this (writes need `finance` or `admin`).',
   404: 'No such invoice or customer.',
   409: 'The invoice is in a state that does not allow this (e.g. already paid, disputed).',
   413: 'The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`).',
@@ -145,7 +145,7 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'A Cognito ID token in AWS (groups `finance`: read and write, `viewer`: read only); locally the token `npm start` prints.',
+          description: 'A Cognito ID token in AWS (groups `finance` and `admin`: read and write, `viewer`: read only); locally the token `npm start` prints.',
         },
       },
       schemas: {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
-import { callApi, financeUser, outsider, viewerUser, type ApiRequest } from '../support/api-events.js';
+import { adminUser, callApi, financeUser, outsider, viewerUser, type ApiRequest } from '../support/api-events.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { keys } from '../../lambdas/adapters/dynamo/keys.js';
@@ -128,6 +128,13 @@ describe('auth', () => {
     expect(write).toMatchObject({ status: 403, body: { code: 'forbidden' } });
     expect((await api({ method: 'GET', path: '/v1/invoices', user: outsider })).status).toBe(403);
     expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events).toEqual([]);
+  });
+
+  it("lets an admin (the team's lead) read and write as finance does, in the log under the admin's name", async () => {
+    const { inv } = await chased();
+    expect((await api({ method: 'GET', path: `/v1/invoices/${inv.invoiceId}`, user: adminUser })).status).toBe(200);
+    expect((await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'spoken to their CFO' }, user: adminUser })).status).toBe(201);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events).toEqual([expect.objectContaining({ type: 'note', actor: adminUser.email })]);
   });
 
   it('serves its OpenAPI document to signed-in users', async () => {

@@ -15,6 +15,7 @@ export interface TestUser {
 }
 
 export const financeUser: TestUser = { sub: 'u-finance-1', email: 'anna.rossi@officinerossi.example', groups: ['finance'] };
+export const adminUser: TestUser = { sub: 'u-admin-1', email: 'giulia.neri@officinerossi.example', groups: ['admin'] };
 export const viewerUser: TestUser = { sub: 'u-viewer-1', email: 'luca.bianchi@officinerossi.example', groups: ['viewer'] };
 export const outsider: TestUser = { sub: 'u-sales-1', email: 'sales@officinerossi.example', groups: ['sales'] };
 

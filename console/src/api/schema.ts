@@ -1740,7 +1740,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1832,7 +1832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1917,7 +1917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2018,7 +2018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2155,7 +2155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2292,7 +2292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2429,7 +2429,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2566,7 +2566,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2703,7 +2703,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2840,7 +2840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2977,7 +2977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3114,7 +3114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3251,7 +3251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3363,7 +3363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3456,7 +3456,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3586,7 +3586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3684,7 +3684,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3803,7 +3803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3922,7 +3922,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4043,7 +4043,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4145,7 +4145,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4283,7 +4283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4407,7 +4407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4493,7 +4493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4585,7 +4585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4717,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4809,7 +4809,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4946,7 +4946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5074,7 +5074,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5205,7 +5205,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5302,7 +5302,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Signed in, but not in a group that may do this (writes need `finance`). */
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
