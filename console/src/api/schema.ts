@@ -342,7 +342,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a sales note (how to approach this customer) */
+        /**
+         * Add a sales note (how to approach this customer)
+         * @description The same text twice is one note. A customer keeps at most 50 notes: 409 `sales_notes_full` beyond.
+         */
         post: operations["addSalesNote"];
         delete?: never;
         options?: never;
@@ -654,6 +657,9 @@ export interface components {
             reason: string;
         };
         NoteRequest: {
+            text: string;
+        };
+        SalesNoteRequest: {
             text: string;
         };
         CallOutcomeRequest: {
@@ -1101,6 +1107,8 @@ export interface components {
             preserveRelationship: boolean;
             /** @default [] */
             salesNotes: string[];
+            /** @default [] */
+            salesNoteIds: string[];
             creditHold?: {
                 /** Format: date-time */
                 placedAt: string;
@@ -3297,7 +3305,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NoteRequest"];
+                "application/json": components["schemas"]["SalesNoteRequest"];
             };
         };
         responses: {
@@ -3339,6 +3347,15 @@ export interface operations {
             };
             /** @description No such invoice or customer. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoice is in a state that does not allow this (e.g. already paid, disputed). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -77,9 +77,12 @@ export const handOverDossier = async (deps: DossierDeps, ids: { tenantId: string
   const c = await loadCase(deps, ids.tenantId, ids.invoiceId);
   if (!c || c.view.invoice.status !== 'escalated') return { key, delivery: 'skipped' };
   if (c.view.stagesDone.some((s) => s.stage === DOSSIER_GUARD_KEY)) return done(c);
-  const { tenant, customer } = c;
+  const { tenant } = c;
   const inv = c.view.invoice;
   const now = deps.clock.now();
+  // The sales notes on how to approach this customer are items of their own.
+  const notes = await deps.customers.salesNotes(tenant.tenantId, c.customer.customerId);
+  const customer = { ...c.customer, salesNotes: notes.map((n) => n.text) };
 
   // 2. The dossier, stored
   const dossier = await buildDossier(
