@@ -35,6 +35,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'The file is larger than the route takes.',
   415: 'The body is not sent as the route takes it (application/json, or one of the file types it names).',
   422: 'Well formed but against a business rule (e.g. a promised date in the past, an overpayment).',
+  428: 'No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one.',
   500: 'Our fault; nothing was recorded unless the answer says so.',
   503: 'Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds.',
 };
@@ -60,8 +61,8 @@ const operation = (r: RouteDef): Json => {
           {
             name: 'Idempotency-Key',
             in: 'header',
-            required: false,
-            description: 'Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours.',
+            required: r.movesMoney === true,
+            description: `Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours.${r.movesMoney ? ' Required: this request moves money (428 without it).' : ''}`,
             schema: { type: 'string', minLength: 1, maxLength: 255 },
           },
         ]
@@ -72,6 +73,7 @@ const operation = (r: RouteDef): Json => {
     ...(r.body || r.rawBody ? [415] : []),
     ...(r.rawBody ? [413] : []),
     ...(r.errors ?? []),
+    ...(r.movesMoney ? [428] : []),
     500,
     // Any route may meet a throttled table.
     503,

@@ -124,6 +124,17 @@ describe('least privilege', () => {
     expect(t.actionsOf('customer-pages').has('dynamodb:GetItem')).toBe(true);
   });
 
+  it('the customer pages touch only the tenant\'s items, never delete or scan, and stop executions without starting any', () => {
+    const actions = t.actionsOf('customer-pages');
+    for (const a of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'states:StopExecution']) expect(actions.has(a), a).toBe(true);
+    for (const a of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'states:StartExecution']) expect(actions.has(a), a).toBe(false);
+    const dynamo = t.statementsOf('customer-pages').filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const st of dynamo) {
+      expect(st.Condition, JSON.stringify(st)).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#${t.stack.config.tenantId}`, `T#${t.stack.config.tenantId}#*`] } });
+    }
+  });
+
   it('no SMS permission is granted while no origination identity is configured', () => {
     expect(t.allStatements().flatMap(({ st }) => list(st.Action)).filter((a) => a.startsWith('sms-voice:'))).toEqual([]);
   });

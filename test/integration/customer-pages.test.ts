@@ -405,6 +405,19 @@ describe('links that cannot be honoured', () => {
     expect(await eventsOf(inv.invoiceId, 'payment_claimed')).toEqual([]);
   });
 
+  it('a re-encoded signature (spare bits of its last character changed, the same bytes) is no link: 404, no effect', async () => {
+    const { inv, path } = await chased();
+    const good = path('paid');
+    const last = good.at(-1)!;
+    // 32 bytes in 43 characters: the last one's two low bits are spare, zero in the canonical spelling.
+    const respelled = `${good.slice(0, -1)}${String.fromCharCode(last.charCodeAt(0) + 1)}`;
+    expect(Buffer.from(respelled.split('.')[1]!, 'base64url')).toEqual(Buffer.from(good.split('.')[1]!, 'base64url'));
+    const csrf = csrfOf((await page({ path: good })).body);
+    expect((await page({ path: respelled })).status).toBe(404);
+    expect((await page({ path: respelled, form: { csrf, paidOn: '2026-03-09' } })).status).toBe(404);
+    expect(await eventsOf(inv.invoiceId, 'payment_claimed')).toEqual([]);
+  });
+
   it('signed with another key, or for another tenant: 404 as well', async () => {
     const { inv } = await chased();
     const claims = { tenantId: T, invoiceId: inv.invoiceId, action: 'paid' as const, expiresAt: linkExpiry(NOW), nonce: newNonce(), ref: '' };

@@ -1869,9 +1869,9 @@ export interface operations {
     recordPayment: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -1949,6 +1949,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2309,9 +2318,9 @@ export interface operations {
     resolveDispute: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -2389,6 +2398,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2749,9 +2767,9 @@ export interface operations {
     writeOff: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -2829,6 +2847,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3572,9 +3599,9 @@ export interface operations {
     applyCustomerCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -3660,6 +3687,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Our fault; nothing was recorded unless the answer says so. */
             500: {
                 headers: {
@@ -3683,9 +3719,9 @@ export interface operations {
     refundCustomerCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -3755,6 +3791,15 @@ export interface operations {
             };
             /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4102,9 +4147,9 @@ export interface operations {
     confirmBankCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -4182,6 +4227,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4313,9 +4367,9 @@ export interface operations {
     undoBankCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -4393,6 +4447,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,7 @@
  * 2. Assemble the dossier (domain/reports/dossier.ts) with the invoice's documents, and store it
  *    at dossiers/<tenant>/<invoice>.zip.
  * 3. Policy escalation 'send' and an agency configured: e-mail it to the agency, the zip attached,
- *    or a 7-day pre-signed link when it is too large to attach; otherwise it is only filed for the finance team.
+ *    or a 7-day signed link (GET /d/{token}, dossier-link.ts) when it is too large to attach; otherwise it is only filed for the finance team.
  * 4. Either way the contact log says so, through the send guard (key `escalation#dossier`): a
  *    retry rebuilds the file but never mails it twice.
  */
@@ -14,13 +14,14 @@ import { contactEvent } from '../../domain/shared/contact-event.js';
 import type { ContactEvent } from '../../domain/model.js';
 import { agencyDossierMail, noticeStrings } from '../../domain/messages/notices.js';
 import { formatDate, formatMoney } from '../../domain/reports/report-strings.js';
+import type { DossierLinks } from '../ports/dossier-links.js';
 import type { SendResult } from '../ports/send-guard.js';
 import { BlobNotFoundError } from '../ports/blobs.js';
 import { InvoiceClosedError, TransientError } from '../task-errors.js';
 import { loadCase, type InvoiceCase } from '../timeline/invoice-case.js';
 import type { CaseDeps, TimelinePorts } from '../timeline/ports.js';
 
-export type DossierDeps = CaseDeps & Pick<TimelinePorts, 'blobs' | 'mailer' | 'sender' | 'sendGuard' | 'clock' | 'logger' | 'count'>;
+export type DossierDeps = CaseDeps & Pick<TimelinePorts, 'blobs' | 'mailer' | 'sender' | 'sendGuard' | 'clock' | 'logger' | 'count'> & { dossierLinks: DossierLinks };
 import { localDay } from '../../domain/shared/days.js';
 
 /** Larger zips go as a link: SES takes 40 MB per message, base64 adds a third. */
@@ -107,7 +108,7 @@ export const handOverDossier = async (deps: DossierDeps, ids: { tenantId: string
     const locale = noticeStrings(tenant.language).locale;
     const money = (minor: number) => formatMoney(minor, inv.currency, locale);
     const claim = dossier.data.claim;
-    const link = attach ? undefined : await deps.blobs.presignGet(key, LINK_TTL_SECONDS);
+    const link = attach ? undefined : await deps.dossierLinks.urlFor({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, expiresAt: Math.floor(now.getTime() / 1000) + LINK_TTL_SECONDS });
     const mail = agencyDossierMail(
       {
         supplier: tenant.name,
