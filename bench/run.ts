@@ -22,6 +22,7 @@ const benches: { name: string; file: string; fn: string }[] = [
   { name: 'reminder throughput', file: 'throughput.ts', fn: 'benchThroughput' },
   { name: 'reconcile (payment matcher)', file: 'reconcile.ts', fn: 'benchReconcile' },
   { name: 'portfolio (90 days of statements and reminders)', file: 'portfolio.ts', fn: 'benchPortfolio' },
+  { name: 'hostile input (routes refused, links refused, payloads inert)', file: 'hostile.ts', fn: 'benchHostile' },
 ];
 const key = (b: { name: string }) => b.name.split(' ')[0]!;
 
