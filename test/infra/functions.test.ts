@@ -46,7 +46,8 @@ describe('functions', () => {
   it('gets the configuration its adapters read, and only with the permission that makes it usable', () => {
     const pairs: [env: string, action: string][] = [
       ['SENDER_EMAIL', 'ses:SendEmail'],
-      ['STATE_MACHINE_ARN', 'states:StartExecution'],
+      // Every function that reaches the state machine stops executions; the customer pages only do that.
+      ['STATE_MACHINE_ARN', 'states:StopExecution'],
       ['EVENT_BUS_NAME', 'events:PutEvents'],
       ['LINK_SECRET_ARN', 'secretsmanager:GetSecretValue'],
     ];
