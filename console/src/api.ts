@@ -31,6 +31,9 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The Idempotency-Key of one operation that moves money (the API requires it there): one per click, the same on the retry below. */
+export const oncePerClick = (): { 'Idempotency-Key': string } => ({ 'Idempotency-Key': crypto.randomUUID() });
+
 export const makeApi = (apiBase: string, auth: Auth) => {
   const authed = async (request: Request): Promise<Response> => {
     if (request.method === 'POST' && !request.headers.has('idempotency-key')) request.headers.set('idempotency-key', crypto.randomUUID());

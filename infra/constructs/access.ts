@@ -14,16 +14,20 @@ import { acknowledge, acknowledgeWildcardResources } from './nag.js';
 import { DOCUMENT_PREFIXES, type Storage } from './storage.js';
 
 export interface HandlerAccess {
-  /** DynamoDB: the contact log, send guards and idempotency records make most handlers writers. */
-  readonly table: 'read' | 'readWrite';
+  /**
+   * DynamoDB: the contact log, send guards and idempotency records make most handlers writers.
+   * 'tenantItems': get, query, put, update and condition checks only, on items whose partition key
+   * is the deployment tenant's (dynamodb:LeadingKeys): no delete, scan or batch, nobody else's items.
+   */
+  readonly table: 'read' | 'readWrite' | 'tenantItems';
   /** SES SendEmail as the sender through the configuration set. */
   readonly mail?: boolean;
   /** End User Messaging SendTextMessage from the origination identity through the SMS configuration set (when one is configured). */
   readonly sms?: boolean;
   /** PutEvents on the domain event bus. */
   readonly events?: boolean;
-  /** StartExecution on the dunning state machine, StopExecution on its executions. */
-  readonly workflow?: boolean;
+  /** StartExecution on the dunning state machine and StopExecution on its executions; 'stop': StopExecution only. */
+  readonly workflow?: boolean | 'stop';
   /**
    * StartExecution only, by the machine's fixed name (a task of the state machine is built before
    * the machine): the mailbox runs that deliver a waiting message (an internal digest).
@@ -44,8 +48,8 @@ const BANK_CSV_MAPPING_KEY = `${config}bank-csv-mapping.json`;
 
 /** Sending a reminder: the guarded send (table), both channels, the signed links. */
 const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true };
-/** The collection dossier (hand-over-dossier): invoice copies in, the zip out, a presigned link to it. */
-const DOSSIER = { read: [invoices, dossiers], write: [dossiers] } as const;
+/** The collection dossier (hand-over-dossier): invoice copies in, the zip out, a signed link to it (GET /d/{token}). */
+const DOSSIER = { read: [invoices, dossiers], write: [dossiers], linkSecret: true } as const;
 
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'plan-timeline': { table: 'read' },
@@ -70,9 +74,11 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], write: [rejected] },
   // Statements uploaded through the API go to bank/, where the bank-statements function reads them.
   'admin-api': { table: 'readWrite', workflow: true, events: true, write: [bank] },
-  // Answers through signed links: the admin API's commands, a presigned link to the invoice copy,
-  // a note to the finance inboxes.
-  'customer-pages': { table: 'readWrite', workflow: true, events: true, linkSecret: true, mail: true, read: [invoices] },
+  // Answers through signed links: the admin API's commands (which stop an execution, never start
+  // one: the stream does), a presigned URL of the invoice copy and of the agency's dossier, a note to
+  // the finance inboxes. Only the tenant's items, without delete.
+  // startsMailboxRuns: a customer's second answer of the day waits for the finance team's digest (notify-finance.ts).
+  'customer-pages': { table: 'tenantItems', workflow: 'stop', startsMailboxRuns: true, events: true, linkSecret: true, mail: true, read: [invoices, dossiers] },
   'ageing-report': { table: 'readWrite', mail: true },
   // SES and SMS delivery feedback into the contact log, the customer record and the task list.
   'delivery-events': { table: 'readWrite' },
@@ -85,6 +91,9 @@ export const DEFAULT_TASK_ACCESS: HandlerAccess = { table: 'readWrite' };
 
 /** The dunning state machine's name, fixed so its ARN is known before it exists (its own tasks start mailbox runs). */
 export const dunningStateMachineName = (scope: Construct): string => `${Stack.of(scope).stackName}-dunning`;
+/** What 'tenantItems' may do: the single-item and transaction calls the customer pages' adapters make. */
+// DeleteItem: the finance notice's day claim given back when its e-mail failed (dynamo-notice-digests.ts giveBack).
+export const TENANT_ITEM_ACTIONS = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] as const;
 
 export const accessOf = (handler: string, fallback: HandlerAccess = DEFAULT_TASK_ACCESS): HandlerAccess =>
   HANDLER_ACCESS[handler] ?? fallback;
@@ -106,7 +115,16 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   env('TENANT_ID', config.tenantId);
   env('TABLE_NAME', storage.table.tableName);
   if (access.table === 'read') storage.table.grantReadData(fn);
-  else storage.table.grantReadWriteData(fn);
+  else if (access.table === 'readWrite') storage.table.grantReadWriteData(fn);
+  else {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: TENANT_ITEM_ACTIONS.map((a) => `dynamodb:${a}`),
+        resources: [storage.table.tableArn, `${storage.table.tableArn}/index/*`],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#${config.tenantId}`, `T#${config.tenantId}#*`] } },
+      }),
+    );
+  }
   // The grant covers the table's own indexes as <table>/index/*: the GSIs are queried by name at runtime.
   wildcards.push(`${storage.table.tableArn}/index/*`);
 
@@ -136,7 +154,7 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   if (access.workflow) {
     const sm = res.stateMachine;
     if (!sm) throw new Error(`${fn.handlerName}: needs the state machine, which does not exist yet`);
-    sm.stateMachine.grantStartExecution(fn);
+    if (access.workflow !== 'stop') sm.stateMachine.grantStartExecution(fn);
     // Executions are named per invoice at runtime (executionName()): any execution of this state machine.
     const executions = Stack.of(fn).formatArn({
       service: 'states',
@@ -149,10 +167,11 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
     wildcards.push(executions);
   }
 
-  if (access.startsMailboxRuns && !access.workflow) {
+  // A function that may start every execution already may start a mailbox run.
+  if (access.startsMailboxRuns && access.workflow !== true) {
     const arn = Stack.of(fn).formatArn({ service: 'states', resource: 'stateMachine', resourceName: dunningStateMachineName(fn), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
-    env('STATE_MACHINE_ARN', arn);
+    if (!access.workflow) env('STATE_MACHINE_ARN', arn);
   }
 
   const bucket = storage.documents;

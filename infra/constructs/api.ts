@@ -39,10 +39,17 @@ export const CUSTOMER_ROUTES = [
   { path: '/c/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST] },
   // The SMS short links: a code that redirects to its /c/ link.
   { path: '/s/{code}', methods: [apigwv2.HttpMethod.GET] },
+  // The collection agency's dossier link: a 302 to a short-lived URL of the zip.
+  { path: '/d/{token}', methods: [apigwv2.HttpMethod.GET] },
 ] as const;
 
 /** Steady requests per second and burst for the whole stage: a finance team and its customers' clicks. */
 export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+/**
+ * Each public route's own, lower limit (an HTTP API route setting; an HTTP API takes no WAF): junk
+ * /c/* tokens can spend at most this much of the stage's budget, never the finance team's share.
+ */
+export const CUSTOMER_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 };
 
 export interface ApiProps {
   readonly resources: AccessResources;
@@ -143,7 +150,7 @@ export class Api extends Construct {
     });
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
-    new apigwv2.HttpStage(this, 'DefaultStage', {
+    const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -203,16 +210,23 @@ export class Api extends Construct {
       const customerIntegration = new HttpLambdaIntegration('CustomerIntegration', this.customerFunction, {
         payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       });
+      // CfnStage.routeSettings is untyped JSON, written to the template as given: CloudFormation's names.
+      const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
       for (const r of CUSTOMER_ROUTES) {
-        publicRoutes.push(
-          ...this.httpApi.addRoutes({ path: r.path, methods: [...r.methods], integration: customerIntegration, authorizer: new apigwv2.HttpNoneAuthorizer() }),
-        );
+        const added = this.httpApi.addRoutes({ path: r.path, methods: [...r.methods], integration: customerIntegration, authorizer: new apigwv2.HttpNoneAuthorizer() });
+        publicRoutes.push(...added);
+        // A route setting names an existing route key: the stage is updated after the routes.
+        stage.node.addDependency(...added);
+        for (const m of r.methods) {
+          routeSettings[`${m} ${r.path}`] = { ThrottlingRateLimit: CUSTOMER_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: CUSTOMER_ROUTE_THROTTLE.burstLimit };
+        }
       }
+      (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = routeSettings;
     }
     for (const route of publicRoutes) {
       acknowledge(
         route,
-        'Public on purpose: GET /health is the unauthenticated health check; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user; GET /s/{code} are the SMS short links, a random unguessable code that only redirects to such a signed link.',
+        'Public on purpose: GET /health is the unauthenticated health check; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user; GET /s/{code} are the SMS short links, a random unguessable code that only redirects to such a signed link; GET /d/{token} is the collection agency dossier link, HMAC-signed with its own expiry.',
         'AwsSolutions-APIG4',
       );
     }

@@ -17,7 +17,7 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CommandRejected, type CustomerDecision, type Decision } from '../domain/commands/commands.js';
 import { executionName } from '../domain/timeline/execution-name.js';
-import { ACTIVE_STATUSES, type Customer, type Invoice } from '../domain/model.js';
+import { ACTIVE_STATUSES, Customer as CustomerSchema, type Customer, type Invoice } from '../domain/model.js';
 import {
   AlreadyDoneError,
   InvoiceBusyError,
@@ -32,7 +32,7 @@ import { clock } from './clock.js';
 import type { Table } from './dynamo/client.js';
 import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js';
 import { cancellationCodes } from './dynamo/errors.js';
-import { customerEventToItem, customerNameIndex, eventToItem, itemToCustomer, itemToInvoice, openIndexUpdate, paymentToItem, sendingUntilOf, taskToItem } from './dynamo/items.js';
+import { customerEventToItem, customerNameIndex, eventToItem, salesNoteToItem, itemToCustomer, itemToInvoice, openIndexUpdate, paymentToItem, sendingUntilOf, taskToItem } from './dynamo/items.js';
 import { keys, type ItemKey } from './dynamo/keys.js';
 import type { Item } from './dynamo/query.js';
 import { transactItemOf, type TransactItem } from './dynamo/transaction-part.js';
@@ -52,6 +52,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GUARDED_FIELDS = ['status', 'revision', 'run', 'amount', 'amountPaid'] as const;
 
 /** SET/REMOVE expression for the fields that differ between two versions of a record. */
+/** A customer the model could not read back is refused before it is written, naming the field. */
+const assertReadable = (c: Customer): void => {
+  const parsed = CustomerSchema.safeParse(c);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.');
+  throw new CommandRejected('rule', 'invalid_customer', `${field}: ${issue.message}`, field);
+};
+
 const diffUpdate = (before: Item, after: Item, extraSet: Item = {}, extraRemove: string[] = []) => {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -241,6 +250,7 @@ export class DynamoCommands implements Commands {
       const before = itemToCustomer(raw);
       const decision = decide(before);
       if (decision.customer === before && decision.events.length === 0) return decision;
+      assertReadable(decision.customer);
       // A new name moves the customer in the by-name lookup too.
       const renamed = decision.customer.name !== before.name ? customerNameIndex(decision.customer) : {};
       const { expr, names, values } = diffUpdate(before, decision.customer, renamed);
@@ -269,6 +279,7 @@ export class DynamoCommands implements Commands {
                 },
               },
               ...logItems,
+              ...(decision.salesNotes ?? []).map((n): TransactItem => ({ Put: { TableName: this.table.name, Item: salesNoteToItem(n), ConditionExpression: itemIsNew } })),
             ],
           }),
         );

@@ -14,7 +14,7 @@ import type { Table } from './dynamo/client.js';
 import { backoff, batchGet, keyId, mapLimit } from './dynamo/batch.js';
 import { all, itemExists, itemIsNew, taxIdIsFreeOrMine } from './dynamo/conditions.js';
 import { cancellationCodes } from './dynamo/errors.js';
-import { customerEventToItem, customerToItem, itemToCustomer, taxIdToItem } from './dynamo/items.js';
+import { customerEventToItem, customerToItem, itemToCustomer, salesNoteToItem, taxIdToItem } from './dynamo/items.js';
 import { keys, type ItemKey } from './dynamo/keys.js';
 import type { Item } from './dynamo/query.js';
 import { transactWithRetry } from './dynamo/transact.js';
@@ -89,7 +89,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
         const item = await this.getItem(keys.customer(ctx.tenantId, rec.customerId));
         existing = item ? itemToCustomer(item) : undefined;
       }
-      const m = mergeDirectoryRecord(existing, rec, ctx.tenantId, ctx.defaults);
+      const m = mergeDirectoryRecord(existing, rec, ctx.tenantId, ctx.defaults, ctx.now);
       if (m.changed.length === 0) return { kind: 'unchanged', customer: existing, becameReachable: false };
       const newKeys = taxKeysOf(m.customer);
       const oldKeys = existing ? taxKeysOf(existing) : [];
@@ -105,6 +105,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
               : { ConditionExpression: itemIsNew }),
           },
         },
+        ...m.salesNotes.map((n): TransactItem => ({ Put: { TableName: this.table.name, Item: salesNoteToItem(n), ConditionExpression: itemIsNew } })),
         ...added.map(
           (k): TransactItem => ({
             Put: {

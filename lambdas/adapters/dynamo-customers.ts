@@ -2,13 +2,15 @@
  * Customers: the customer item, its own log (same partition), and the writes that go with a send
  * guard's claim (the contact record of contact limits, the credit hold).
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContactEvent, Customer } from '../domain/model.js';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { LIMITS, type ContactEvent, type Customer, type SalesNote } from '../domain/model.js';
+import { inWrittenOrder, withSalesNotes } from '../domain/commands/sales-notes.js';
+import { clock } from './clock.js';
 import type { CustomerRepository, RecentContact } from '../app/ports/customers.js';
 import type { TransactionPart } from '../app/ports/transaction.js';
 import type { Table } from './dynamo/client.js';
 import { itemExists } from './dynamo/conditions.js';
-import { customerToItem, itemToCustomer, itemToEvent } from './dynamo/items.js';
+import { customerToItem, itemToCustomer, itemToEvent, itemToSalesNote, salesNoteToItem } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
 import { transactionPart, type TransactItem } from './dynamo/transaction-part.js';
 
@@ -31,8 +33,31 @@ export class DynamoCustomers implements CustomerRepository {
     return Item ? itemToCustomer(Item) : undefined;
   }
 
+  /** The customer as given (a seed, a bench); the sales notes it carries become note items beside it. */
   async putCustomer(c: Customer): Promise<void> {
-    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: customerToItem(c) }));
+    const added = withSalesNotes(c, c.salesNotes, 'system', clock.now());
+    if (added.outcome === 'full') throw new Error(`customer ${c.customerId}: more than ${LIMITS.salesNotes} sales notes`);
+    if (added.outcome === 'unchanged') {
+      await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: customerToItem(c) }));
+      return;
+    }
+    await this.table.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [customerToItem(added.customer), ...added.notes.map(salesNoteToItem)].map((Item) => ({ Put: { TableName: this.table.name, Item } })),
+      }),
+    );
+  }
+
+  /** The customer's sales notes (at most LIMITS.salesNotes items, one Query), in the order they were written. */
+  async salesNotes(tenantId: string, customerId: string): Promise<SalesNote[]> {
+    const out = await this.table.doc.send(
+      new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)',
+        ExpressionAttributeValues: { ':pk': keys.customer(tenantId, customerId).pk, ':note': 'NOTE#' },
+      }),
+    );
+    return inWrittenOrder((out.Items ?? []).map(itemToSalesNote));
   }
 
   /** The newest `limit` entries, oldest first. */

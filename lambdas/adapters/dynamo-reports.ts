@@ -14,7 +14,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityItem } from '../domain/reports/activity.js';
 import type { Invoice, Tenant } from '../domain/model.js';
 import { analyticsWindow, type Reorder } from '../domain/reports/outcomes.js';
-import type { CallEntry, ReportCustomer, ReportInput } from '../domain/reports/report.js';
+import type { CallEntry, ReportCustomer, ReportInput, UnreadableRecord } from '../domain/reports/report.js';
 import { addDays, localDay } from '../domain/shared/days.js';
 import type { ReportRepository } from '../app/ports/reports.js';
 import type { Table } from './dynamo/client.js';
@@ -24,6 +24,21 @@ import { keys } from './dynamo/keys.js';
 import { queryAll, type Item, type QueryInput } from './dynamo/query.js';
 import { TABLE_SCHEMA } from './dynamo/schema.js';
 import { DynamoCallQueue } from './dynamo-call-queue.js';
+
+/**
+ * The items the model can read, parsed; each one it cannot is named in `unreadable` and left out,
+ * so one damaged record (a hand edit, an older writer) costs its own row, not the tenant's report.
+ */
+const readable = <T>(items: readonly Item[], parse: (item: Item) => T, unreadable: UnreadableRecord[]): T[] =>
+  items.flatMap((item) => {
+    try {
+      return [parse(item)];
+    } catch (err) {
+      const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+      unreadable.push({ key: `${String(item.pk)}|${String(item.sk)}`, problem: issue ? `${issue.path.join('.')}: ${issue.message}` : (err as Error).name });
+      return [];
+    }
+  });
 
 /** Smaller pages than the 1 MB default: many parallel ranges return sooner than a few large pages. */
 const PAGE_ITEMS = 1_000;
@@ -56,7 +71,7 @@ export class DynamoReports implements ReportRepository {
    * PAGE_ITEMS. A bare date sorts before every `<date>#<id>` key of that date, so consecutive
    * ranges [b_i, b_i+1] never share an item.
    */
-  async openInvoices(tenantId: string, today: string): Promise<Invoice[]> {
+  async openInvoices(tenantId: string, today: string, unreadable: UnreadableRecord[] = []): Promise<Invoice[]> {
     const { openByDue } = TABLE_SCHEMA.indexes;
     const bounds = ['0', ...[-365, -180, -90, -60, -30, 0, 30].map((d) => addDays(today, d)), '\uffff'];
     const reads = keys.openShardKeys(tenantId).flatMap((pk) =>
@@ -70,7 +85,7 @@ export class DynamoReports implements ReportRepository {
         }),
       ),
     );
-    return (await Promise.all(reads)).flat().map(itemToInvoice);
+    return readable((await Promise.all(reads)).flat(), itemToInvoice, unreadable);
   }
 
   async handedOver(tenantId: string, today: string): Promise<Invoice[]> {
@@ -98,10 +113,9 @@ export class DynamoReports implements ReportRepository {
   }
 
   /** Customers by id (BatchGetItem); unknown ids are left out. */
-  async customers(tenantId: string, ids: Iterable<string>): Promise<ReportCustomer[]> {
+  async customers(tenantId: string, ids: Iterable<string>, unreadable: UnreadableRecord[] = []): Promise<ReportCustomer[]> {
     const found = await batchGet(this.table, [...new Set(ids)].map((id) => keys.customer(tenantId, id)));
-    return [...found.values()].map((item) => {
-      const c = itemToCustomer(item);
+    return readable([...found.values()], itemToCustomer, unreadable).map((c) => {
       return { customerId: c.customerId, name: c.name, ...(c.policy ? { policy: c.policy } : {}), ...(c.creditHold ? { creditHold: c.creditHold } : {}) };
     });
   }
@@ -132,17 +146,18 @@ export class DynamoReports implements ReportRepository {
     const today = localDay(now, tenant.timeZone);
     const window = analyticsWindow(today);
     const days = Array.from({ length: 8 }, (_, i) => addDays(today, i - 7));
+    const unreadable: UnreadableRecord[] = [];
     const [open, activity, calls] = await Promise.all([
-      this.openInvoices(tenant.tenantId, today),
+      this.openInvoices(tenant.tenantId, today, unreadable),
       this.activity(tenant.tenantId, window.from, today),
       this.calls(tenant.tenantId, days),
     ]);
     const escalations = activity.filter((a) => a.kind === 'closed' && a.outcome === 'escalated').map((a) => ({ customerId: a.customerId, date: a.date }));
     const [customers, reorders] = await Promise.all([
-      this.customers(tenant.tenantId, [...open.map((i) => i.customerId), ...escalations.map((e) => e.customerId)]),
+      this.customers(tenant.tenantId, [...open.map((i) => i.customerId), ...escalations.map((e) => e.customerId)], unreadable),
       this.reorders(tenant.tenantId, escalations),
     ]);
-    return { tenant, now, open, customers, activity, calls, reorders };
+    return { tenant, now, open, customers, activity, calls, reorders, unreadable };
   }
 
   /** Writes activity items; a repeated item lands on the same key (activityId), so retries add nothing. */

@@ -42,6 +42,11 @@ const authMiddleware = (r: RouteDef): MiddlewareObj<Event, Result> => ({
   before: (request) => {
     if (r.access !== 'public') users.set(request.event, authorize(request.event, r.access));
     const key = request.event.headers?.['idempotency-key'];
+    if (key === undefined && r.movesMoney) {
+      throw new ApiError(428, 'idempotency_key_required', 'This request moves money: send an Idempotency-Key header (a new random value per operation, the same on a retry), so a retry is never applied twice.', [
+        { field: 'Idempotency-Key', message: 'required on this route' },
+      ]);
+    }
     if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
       throw new ApiError(400, 'validation_failed', 'The Idempotency-Key header is invalid.', [
         { field: 'Idempotency-Key', message: `1 to ${MAX_IDEMPOTENCY_KEY} characters` },

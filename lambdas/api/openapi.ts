@@ -38,6 +38,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`).',
   415: 'The body is not sent as the route takes it (application/json, or one of the file types it names).',
   422: 'Well formed but against a business rule (e.g. a promised date in the past, an overpayment).',
+  428: 'No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one.',
   429: "Too many requests: the stage's throttle (API Gateway's own answer, `{\"message\":\"Too Many Requests\"}`). Retry later.",
   500: 'Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway\'s, when the function itself failed.',
   504: "The function did not answer within API Gateway's 30 seconds (`{\"message\":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key.",
@@ -65,8 +66,8 @@ const operation = (r: RouteDef): Json => {
           {
             name: 'Idempotency-Key',
             in: 'header',
-            required: false,
-            description: 'Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours.',
+            required: r.movesMoney === true,
+            description: `Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours.${r.movesMoney ? ' Required: this request moves money (428 without it).' : ''}`,
             schema: { type: 'string', minLength: 1, maxLength: 255 },
           },
         ]
@@ -78,6 +79,7 @@ const operation = (r: RouteDef): Json => {
     // The stage's throttle (API Gateway's own answer).
     429,
     ...(r.errors ?? []),
+    ...(r.movesMoney ? [428] : []),
     500,
     // Any route may meet a throttled table.
     503,

@@ -78,6 +78,11 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   alternateContent?: { contentType: string; description: string };
   /** The error statuses this route may answer besides 400/401/403/500. */
   errors?: number[];
+  /**
+   * The route records, applies or takes back money (a payment, a credit, a write-off): it takes no
+   * request without an Idempotency-Key (428), so a retried request can never record it twice.
+   */
+  movesMoney?: true;
   // A method, so a declaration with its own body and query types joins the list of routes: the
   // router hands each route the input its own schemas parsed.
   handle(ctx: RouteContext<z.output<B>, z.output<Q>>): Promise<z.input<R>>;

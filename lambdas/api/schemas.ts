@@ -20,11 +20,13 @@ import {
   InvoiceStatus,
   IsoDate,
   IsoDateTime,
+  LIMITS,
   Language,
   MinorUnits,
   OfficeHours,
   PaymentSource,
   PolicyId,
+  SalesNoteText,
   StageId,
   TimeZone,
 } from '../domain/model.js';
@@ -45,7 +47,7 @@ export const PaymentRequest = z
     amount: PositiveAmount,
     date: IsoDate,
     method: z.optional(z.enum(PAYMENT_METHODS)),
-    reference: z.optional(Text(1, 140)),
+    reference: z.optional(Text(1, LIMITS.reference)),
     currency: z.optional(Currency),
   })
   .register(requestSchemas, { id: 'PaymentRequest', description: 'A payment received. A partial payment lowers the amount due; paying it all settles the invoice.' });
@@ -53,8 +55,8 @@ export const PaymentRequest = z
 const PromiseFields = {
   date: IsoDate,
   amount: z.optional(PositiveAmount),
-  by: z.optional(Text(1, 200)),
-  note: z.optional(Text(1, 2000)),
+  by: z.optional(Text(1, LIMITS.name)),
+  note: z.optional(Text(1, LIMITS.note)),
 };
 export const PromiseRequest = z
   .strictObject(PromiseFields)
@@ -63,24 +65,24 @@ export const PromiseRequest = z
 export const InstalmentPlanRequest = z
   .strictObject({
     instalments: z.array(z.strictObject({ date: IsoDate, amount: PositiveAmount })).check(z.minLength(2), z.maxLength(MAX_INSTALMENTS)),
-    by: z.optional(Text(1, 200)),
-    note: z.optional(Text(1, 2000)),
+    by: z.optional(Text(1, LIMITS.name)),
+    note: z.optional(Text(1, LIMITS.note)),
   })
   .register(requestSchemas, { id: 'InstalmentPlanRequest', description: 'Instalments in date order that add up to the amount due.' });
 
 export const DisputeRequest = z
-  .strictObject({ reason: z.enum(DISPUTE_REASONS), text: z.optional(Text(0, 4000)) })
+  .strictObject({ reason: z.enum(DISPUTE_REASONS), text: z.optional(Text(0, LIMITS.text)) })
   .register(requestSchemas, { id: 'DisputeRequest', description: 'The customer contests the invoice: the chase pauses until the dispute is resolved.' });
 
 export const DisputeResolutionRequest = z
   .discriminatedUnion('outcome', [
-    z.strictObject({ outcome: z.literal('rejected'), note: z.optional(Text(1, 2000)) }),
+    z.strictObject({ outcome: z.literal('rejected'), note: z.optional(Text(1, LIMITS.note)) }),
     z
       .strictObject({
         outcome: z.literal('upheld'),
-        creditNote: z.optional(z.strictObject({ amount: PositiveAmount, reference: z.optional(Text(1, 140)) })),
+        creditNote: z.optional(z.strictObject({ amount: PositiveAmount, reference: z.optional(Text(1, LIMITS.reference)) })),
         newAmount: z.optional(MinorUnits.check(z.nonnegative())),
-        note: z.optional(Text(1, 2000)),
+        note: z.optional(Text(1, LIMITS.note)),
       })
       .check(
         z.refine((v) => (v.creditNote === undefined) !== (v.newAmount === undefined), {
@@ -95,25 +97,29 @@ export const DisputeResolutionRequest = z
   });
 
 export const PauseRequest = z
-  .strictObject({ until: z.optional(IsoDate), reason: Text(1, 500) })
+  .strictObject({ until: z.optional(IsoDate), reason: Text(1, LIMITS.reason) })
   .register(requestSchemas, { id: 'PauseRequest', description: 'Pause the chase until a date (then it resumes by itself) or until resumed.' });
 
 export const ReasonRequest = z
-  .strictObject({ reason: z.optional(Text(1, 500)) })
+  .strictObject({ reason: z.optional(Text(1, LIMITS.reason)) })
   .register(requestSchemas, { id: 'ReasonRequest', description: 'An optional reason, kept in the contact log.' });
 
 export const WriteOffRequest = z
-  .strictObject({ reason: Text(1, 500) })
+  .strictObject({ reason: Text(1, LIMITS.reason) })
   .register(requestSchemas, { id: 'WriteOffRequest', description: 'Write the amount due off: the chase ends.' });
 
 export const NoteRequest = z
-  .strictObject({ text: Text(1, 4000) })
+  .strictObject({ text: Text(1, LIMITS.text) })
   .register(requestSchemas, { id: 'NoteRequest', description: 'A note for the contact log.' });
+
+export const SalesNoteRequest = z
+  .strictObject({ text: SalesNoteText })
+  .register(requestSchemas, { id: 'SalesNoteRequest', description: `A sales note (how to approach this customer), at most ${LIMITS.salesNote} characters; a customer keeps at most ${LIMITS.salesNotes}.` });
 
 export const CallOutcomeRequest = z
   .strictObject({
     reached: z.boolean(),
-    note: z.optional(Text(1, 2000)),
+    note: z.optional(Text(1, LIMITS.note)),
     promise: z.optional(z.strictObject(PromiseFields)),
     newContact: z.optional(ContactPerson),
     day: z.optional(IsoDate),
@@ -126,7 +132,7 @@ export const CallOutcomeRequest = z
 const nullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 export const CustomerPatchRequest = z
   .strictObject({
-    name: z.optional(Text(1, 200)),
+    name: z.optional(Text(1, LIMITS.name)),
     email: nullable(z.email()),
     phone: nullable(E164),
     billingContact: nullable(ContactPerson),

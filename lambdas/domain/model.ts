@@ -36,7 +36,28 @@ export const HourMinute = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 
 export const E164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'phone number in E.164 form, e.g. +393471234567'));
 export const Iban = z.string().check(z.refine((v) => isValidIBAN(v.replace(/\s+/g, '')), { message: 'not a valid IBAN' }));
 const Text = (max: number) => z.string().check(z.maxLength(max));
-const Name = z.string().check(z.minLength(1), z.maxLength(200));
+
+/**
+ * Every length limit of what people write, in one place: the model's schemas, the admin API's
+ * request schemas and the file parsers read them from here, so nothing is accepted that the
+ * model cannot read back (issue 20, item 1).
+ */
+export const LIMITS = {
+  name: 200,
+  /** A promise's, a plan's, a resolution's, a call outcome's note. */
+  note: 2000,
+  /** A dispute's text and a note in an invoice's contact log. */
+  text: 4000,
+  reason: 500,
+  reference: 140,
+  salesNote: 2000,
+  /** Sales notes a customer keeps: each is an item of its own, the customer item holds their ids only. */
+  salesNotes: 50,
+} as const;
+
+const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));
+/** `#` separates the parts of the table's keys (a call queue's `<customerId>#<invoiceId>`): an id must not hold one. */
+export const CustomerId = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^#]*$/, 'a customer id cannot contain #'));
 
 export const StageId = z.enum(STAGE_IDS);
 export type StageId = z.infer<typeof StageId>;
@@ -92,7 +113,7 @@ export type ContactPerson = z.infer<typeof ContactPerson>;
 
 export const Customer = z.object({
   tenantId: Name,
-  customerId: z.string().check(z.minLength(1), z.maxLength(100)),
+  customerId: CustomerId,
   name: Name,
   vatId: z.optional(Text(30)),
   fiscalCode: z.optional(Text(30)),
@@ -116,13 +137,19 @@ export const Customer = z.object({
   policy: z.optional(PolicyId),
   /** Keep the relationship first: shown to the collection agency and in call talking points. */
   preserveRelationship: z._default(z.boolean(), false),
-  salesNotes: z._default(z.array(Text(2000)), []),
+  /**
+   * Never stored on the customer item (adapters/dynamo/items.ts leaves it out): the notes are items
+   * of their own (SalesNote), read apart where they are shown; empty unless such a reader filled it.
+   */
+  salesNotes: z._default(z.array(Text(LIMITS.salesNote)), []),
+  /** The ids of the customer's sales notes (salesNoteId), at most LIMITS.salesNotes: what bounds the item. */
+  salesNoteIds: z._default(z.array(z.string()).check(z.maxLength(LIMITS.salesNotes)), []),
   /**
    * The customer's credit line suspended: one hold for the customer (placed by `invoiceId`'s
    * timeline), `invoiceIds` the invoices it holds for (those that reached it later joined it).
    */
   creditHold: z.optional(
-    z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(500), holdId: z.optional(z.string()), invoiceIds: z.optional(z.array(z.string())) }),
+    z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(LIMITS.reason), holdId: z.optional(z.string()), invoiceIds: z.optional(z.array(z.string())) }),
   ),
   /**
    * Messages that left for this customer lately, across its invoices (contact-limits.ts), and their
@@ -134,6 +161,18 @@ export const Customer = z.object({
 });
 export type Customer = z.infer<typeof Customer>;
 export type CustomerInput = z.input<typeof Customer>;
+
+export const SalesNoteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.salesNote));
+/** A sales note (how to approach this customer): an item in the customer's partition, like its log. */
+export const SalesNote = z.object({
+  tenantId: z.string(),
+  customerId: z.string(),
+  noteId: z.string(),
+  at: IsoDateTime,
+  by: z.string(),
+  text: SalesNoteText,
+});
+export type SalesNote = z.infer<typeof SalesNote>;
 
 export const INVOICE_STATUSES = [
   'open',
@@ -154,8 +193,8 @@ export const ACTIVE_STATUSES: readonly InvoiceStatus[] = ['open', 'promised', 'd
 export const Promise_ = z.object({
   date: IsoDate,
   amount: z.optional(MinorUnits),
-  by: z.optional(Text(200)),
-  note: z.optional(Text(2000)),
+  by: z.optional(Text(LIMITS.name)),
+  note: z.optional(Text(LIMITS.note)),
   recordedAt: IsoDateTime,
   /** amountPaid the invoice must reach by `date` for the promise (or instalment) to be kept. */
   expectedPaid: z.optional(MinorUnits),
@@ -165,7 +204,7 @@ export type PromiseToPay = z.infer<typeof Promise_>;
 export const DISPUTE_REASONS = ['goods', 'service', 'amount', 'invoice_details', 'other'] as const;
 export const Dispute = z.object({
   reason: z.enum(DISPUTE_REASONS),
-  text: z._default(Text(4000), ''),
+  text: z._default(Text(LIMITS.text), ''),
   openedAt: IsoDateTime,
 });
 export type Dispute = z.infer<typeof Dispute>;
@@ -176,8 +215,8 @@ export const InstalmentPlan = z.object({
   /** amountPaid when the plan was agreed: instalment i is kept once amountPaid >= paidBefore + the first i amounts. */
   paidBefore: MinorUnits,
   agreedAt: IsoDateTime,
-  by: z.optional(Text(200)),
-  note: z.optional(Text(2000)),
+  by: z.optional(Text(LIMITS.name)),
+  note: z.optional(Text(LIMITS.note)),
 });
 export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
 
@@ -196,7 +235,7 @@ export const PaymentReversal = z.object({
   kind: z.enum(['return', 'undo']),
   /** The bank's return reason (AM04, MD06, RIBA_UNPAID …). */
   reason: z.optional(Text(35)),
-  reasonText: z.optional(Text(500)),
+  reasonText: z.optional(Text(LIMITS.reason)),
   /** What the bank charged for the returned payment, minor units of the invoice's currency. */
   charge: z.optional(MinorUnits),
   /** The bank record behind it: the return's bank-credit id, or the credit whose match was undone. */
@@ -240,7 +279,7 @@ export const Invoice = z.object({
   tenantId: Name,
   invoiceId: z.string().check(z.minLength(1), z.maxLength(128)),
   number: z.string().check(z.minLength(1), z.maxLength(100)),
-  customerId: z.string().check(z.minLength(1), z.maxLength(100)),
+  customerId: CustomerId,
   issueDate: IsoDate,
   dueDate: IsoDate,
   currency: Currency,
@@ -248,7 +287,7 @@ export const Invoice = z.object({
   amount: MinorUnits,
   amountPaid: z._default(MinorUnits, 0),
   status: InvoiceStatus,
-  paymentReference: z.optional(Text(140)),
+  paymentReference: z.optional(Text(LIMITS.reference)),
   instalment: z.optional(z.object({ index: z.int(), count: z.int() })),
   needsContact: z._default(z.boolean(), false),
   /** Incremented when a corrected invoice supersedes this one. */
@@ -260,16 +299,16 @@ export const Invoice = z.object({
   documentKey: z.optional(Text(1024)),
   /** FatturaPA: the file as the SdI knows it, and what its receipts said. */
   sdi: z.optional(SdiState),
-  notChasedReason: z.optional(Text(500)),
+  notChasedReason: z.optional(Text(LIMITS.reason)),
   promise: z.optional(Promise_),
   dispute: z.optional(Dispute),
   plan: z.optional(InstalmentPlan),
-  pause: z.optional(z.object({ until: z.optional(IsoDate), reason: Text(500) })),
+  pause: z.optional(z.object({ until: z.optional(IsoDate), reason: Text(LIMITS.reason) })),
   /** Status payment_claimed: when the customer reported paying (the grace period runs from `at`). */
-  paymentClaim: z.optional(z.object({ at: IsoDateTime, paidOn: z.optional(IsoDate), reference: z.optional(Text(140)), note: z.optional(Text(2000)) })),
+  paymentClaim: z.optional(z.object({ at: IsoDateTime, paidOn: z.optional(IsoDate), reference: z.optional(Text(LIMITS.reference)), note: z.optional(Text(LIMITS.note)) })),
   lastContactAt: z.optional(IsoDateTime),
   /** A stage held back by the customer's contact limits: the planner places it at `until` or later. */
-  deferral: z.optional(z.object({ stage: StageId, until: IsoDateTime, reason: Text(500) })),
+  deferral: z.optional(z.object({ stage: StageId, until: IsoDateTime, reason: Text(LIMITS.reason) })),
   failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
   /**
    * What the company let go when the last payment came short by no more than its tolerance (bank

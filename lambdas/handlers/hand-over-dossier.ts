@@ -10,6 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from '../adapters/clock.js';
+import { envDossierLinks } from '../adapters/dossier-links.js';
 import { invoiceChangeOf } from '../adapters/dynamo/stream-images.js';
 import { becameEscalated } from '../domain/timeline/invoice-reactions.js';
 import { handOverDossier, type DossierDeps } from '../app/dossier/hand-over-dossier.js';
@@ -66,6 +67,7 @@ const fromEnvironment = (): DossierHandlerDeps => ({
   ...caseDeps(),
   ...observability(),
   blobs: deps.blobs(),
+  dossierLinks: envDossierLinks,
   mailer: deps.mailer(),
   sender: deps.sender,
   sendGuard: deps.sendGuard(),

@@ -42,7 +42,7 @@ export const makeTableStreamRun =
         context,
         reserveMs: STREAM_TIME_RESERVE_MS,
         onFailure: (record, err) => {
-          d.logger.error('stream record failed', { eventId: record.eventID, error: err.name, message: err.message });
+          d.logger.error('stream record failed', { eventId: record.eventID, error: err.name, errorMessage: err.message });
           d.count('StreamRecordsFailed');
         },
         onOutOfTime: (records) => {

@@ -5,6 +5,7 @@
  *   GET  /c/{token}  the link's page (changes nothing but the contact log)
  *   POST /c/{token}  the answer (CSRF-checked, consumed once)
  *   GET  /s/{code}   an SMS short link: 303 to its /c/{token} (changes nothing)
+ *   GET  /d/{token}  the collection agency's dossier link: 302 to a short-lived URL of the zip
  *   any other method on /c/{token} or /s/{code}: 405; any other path: 404.
  */
 import middy from '@middy/core';
@@ -18,6 +19,7 @@ import type { CustomerSiteDeps } from './deps.js';
 import { problemPages } from './errors.js';
 import { formBody } from './form-body.js';
 import { answerLinkRoute } from './routes/answer-link.js';
+import { followDossierLinkRoute } from './routes/follow-dossier-link.js';
 import { followLinkRoute } from './routes/follow-link.js';
 import { followShortLinkRoute, shortLinkOtherMethodsRoute } from './routes/follow-short-link.js';
 import { otherMethodsRoute } from './routes/other-methods.js';
@@ -35,6 +37,7 @@ export const createCustomerSite = (deps: CustomerSiteDeps) => {
     { method: 'ANY', path: '/c/{token}', handler: otherMethodsRoute },
     { method: 'GET', path: '/s/{code}', handler: followShortLinkRoute({ ...answers, shortLinks: deps.shortLinks }) },
     { method: 'ANY', path: '/s/{code}', handler: shortLinkOtherMethodsRoute },
+    { method: 'GET', path: '/d/{token}', handler: followDossierLinkRoute(answers) },
   ];
 
   return middy<Event, Result>()

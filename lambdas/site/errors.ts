@@ -43,7 +43,7 @@ export const problemPages = (
     let problem = asProblem(request.error);
     if (!problem) {
       const err = request.error as Error | undefined;
-      deps.logger.error('customer page failed', { error: err?.name, message: err?.message });
+      deps.logger.error('customer page failed', { error: err?.name, errorMessage: err?.message });
       problem = new ProblemAnswer(500, 'error');
     }
     const tenant: Tenant | undefined = await deps.deploymentTenant().catch(() => undefined);

@@ -254,8 +254,8 @@ export class LocalHttpApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (this.serveConsole(req, res, url, Buffer.concat(chunks))) return;
-    // The customer pages: the links (/c/…) and the SMS short links (/s/…).
-    const isCustomer = path === '/c' || path.startsWith('/c/') || path.startsWith('/s/');
+    // The customer pages: the links (/c/…), the SMS short links (/s/…) and the agency's dossier links (/d/…).
+    const isCustomer = path === '/c' || path.startsWith('/c/') || path.startsWith('/s/') || path.startsWith('/d/');
     const isPublic = isCustomer || (req.method === 'GET' && path === '/health');
     let claims: Record<string, string> | undefined;
     if (!isPublic) {

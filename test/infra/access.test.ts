@@ -136,6 +136,19 @@ describe('least privilege', () => {
     expect(t.actionsOf('customer-pages').has('dynamodb:GetItem')).toBe(true);
   });
 
+  it("the customer pages touch only the tenant's items, never scan or batch, stop executions, and start only the dunning machine's mailbox runs", () => {
+    const actions = t.actionsOf('customer-pages');
+    for (const a of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'states:StopExecution', 'states:StartExecution']) expect(actions.has(a), a).toBe(true);
+    for (const a of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem']) expect(actions.has(a), a).toBe(false);
+    const dynamo = t.statementsOf('customer-pages').filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const st of dynamo) {
+      expect(st.Condition, JSON.stringify(st)).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#${t.stack.config.tenantId}`, `T#${t.stack.config.tenantId}#*`] } });
+    }
+    const starts = t.statementsOf('customer-pages').filter((st) => list(st.Action).includes('states:StartExecution'));
+    expect(starts.flatMap((st) => list(st.Resource)).map((r) => JSON.stringify(r))).toEqual([expect.stringMatching(/stateMachine:[^*]*-dunning/)]);
+  });
+
   it('no SMS permission is granted while no origination identity is configured', () => {
     expect(t.allStatements().flatMap(({ st }) => list(st.Action)).filter((a) => a.startsWith('sms-voice:'))).toEqual([]);
   });

@@ -19,15 +19,15 @@ describe('api', () => {
     const rs = routes();
     expect(rs.map((r) => r.RouteKey)).toEqual(expect.arrayContaining(['GET /health', 'GET /openapi.json', 'ANY /v1/{proxy+}']));
     for (const r of rs) {
-      const isPublic = r.RouteKey === 'GET /health' || / \/[cs]\//.test(r.RouteKey as string);
+      const isPublic = r.RouteKey === 'GET /health' || / \/[csd]\//.test(r.RouteKey as string);
       expect({ route: r.RouteKey, auth: r.AuthorizationType }).toEqual({ route: r.RouteKey, auth: isPublic ? 'NONE' : 'JWT' });
       if (!isPublic) expect(r.AuthorizerId, r.RouteKey).toBeDefined();
     }
   });
 
-  it.skipIf(!handlerExists('customer-pages'))('serves GET and POST /c/{proxy+} and the SMS short links GET /s/{code} from the customer-pages function, without JWT', () => {
-    const customer = routes().filter((r) => / \/[cs]\//.test(r.RouteKey as string));
-    expect(customer.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{proxy+}', 'GET /s/{code}', 'POST /c/{proxy+}']);
+  it.skipIf(!handlerExists('customer-pages'))('serves GET and POST /c/{proxy+}, the SMS short links GET /s/{code} and the dossier links GET /d/{token} from the customer-pages function, without JWT', () => {
+    const customer = routes().filter((r) => / \/[csd]\//.test(r.RouteKey as string));
+    expect(customer.map((r) => r.RouteKey).sort()).toEqual(['GET /c/{proxy+}', 'GET /d/{token}', 'GET /s/{code}', 'POST /c/{proxy+}']);
     const integrations = Object.fromEntries(t.ofType('AWS::ApiGatewayV2::Integration'));
     for (const r of customer) {
       const integrationId = (r.Target as Json)['Fn::Join'][1][1].Ref as string;
@@ -52,6 +52,21 @@ describe('api', () => {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       MfaConfiguration: 'ON',
     });
+  });
+
+  it.skipIf(!handlerExists('customer-pages'))('gives every public customer route its own throttle, below the stage\'s, so junk tokens cannot spend the admin API\'s budget', () => {
+    const [, stage] = t.ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const stageRate = stage.Properties.DefaultRouteSettings.ThrottlingRateLimit as number;
+    const perRoute = (stage.Properties.RouteSettings ?? {}) as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const publicKeys = routes().map((r) => r.RouteKey as string).filter((k) => / \/[csd]\//.test(k));
+    expect(publicKeys.length).toBe(4);
+    for (const key of publicKeys) {
+      expect(perRoute[key], key).toBeDefined();
+      expect(perRoute[key]!.ThrottlingRateLimit, key).toBeLessThanOrEqual(stageRate / 5);
+      expect(perRoute[key]!.ThrottlingBurstLimit, key).toBeGreaterThan(0);
+    }
+    // The admin routes keep the stage's limits.
+    expect(Object.keys(perRoute).filter((k) => k.includes('/v1/'))).toEqual([]);
   });
 
   it('throttles the stage and writes access logs keyed by route, never by raw path', () => {

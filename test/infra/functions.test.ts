@@ -46,7 +46,6 @@ describe('functions', () => {
   it('gets the configuration its adapters read, and only with the permission that makes it usable', () => {
     const pairs: [env: string, action: string][] = [
       ['SENDER_EMAIL', 'ses:SendEmail'],
-      ['STATE_MACHINE_ARN', 'states:StartExecution'],
       ['EVENT_BUS_NAME', 'events:PutEvents'],
       ['LINK_SECRET_ARN', 'secretsmanager:GetSecretValue'],
     ];
@@ -56,6 +55,8 @@ describe('functions', () => {
       expect(env.TABLE_NAME, handler).toEqual({ Ref: t.idOf(t.stack.storage.table) });
       expect(env.TENANT_ID, handler).toBe(DEFAULT_CONFIG.tenantId);
       for (const [name, action] of pairs) expect({ handler, name, has: name in env }).toEqual({ handler, name, has: actions.has(action) });
+      // The state machine's ARN goes with starting (every run, or only mailbox runs) or stopping its executions.
+      expect({ handler, sm: 'STATE_MACHINE_ARN' in env }).toEqual({ handler, sm: actions.has('states:StartExecution') || actions.has('states:StopExecution') });
       expect({ handler, bucket: 'BUCKET_NAME' in env }).toEqual({ handler, bucket: actions.has('s3:GetObject') || actions.has('s3:PutObject') });
       // The links in customer messages need both the key and the base URL (lambdas/handlers/lib/message-links.ts).
       expect({ handler, url: 'PUBLIC_BASE_URL' in env }).toEqual({ handler, url: 'LINK_SECRET_ARN' in env });

@@ -220,6 +220,23 @@ describe('payments', () => {
     expect(text).toMatchObject({ status: 415, body: { code: 'unsupported_media_type' } });
   });
 
+  it('refuses a request that moves money without an Idempotency-Key (428, nothing recorded); the document says the header is required', async () => {
+    const { inv } = await chased();
+    const bare = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/payments`, body: { amount: 10_000, date: '2026-03-09' }, idempotencyKey: null });
+    expect(bare).toMatchObject({ status: 428, body: { code: 'idempotency_key_required', errors: [{ field: 'Idempotency-Key' }] } });
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.payments).toEqual([]);
+    for (const path of [`/v1/invoices/${inv.invoiceId}/write-off`, '/v1/bank-credits/x/confirm', '/v1/bank-credits/x/undo', '/v1/customers/C-MAIN/credits/x/apply', '/v1/customers/C-MAIN/credits/x/refund', `/v1/invoices/${inv.invoiceId}/disputes/resolve`]) {
+      expect((await api({ method: 'POST', path, body: {}, idempotencyKey: null })).status, path).toBe(428);
+    }
+    // A note moves no money: no key needed.
+    expect((await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'called' }, idempotencyKey: null })).status).toBe(201);
+    const doc = (await api({ method: 'GET', path: '/openapi.json' })).body;
+    const header = (op: any) => op.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+    expect(header(doc.paths['/v1/invoices/{id}/payments'].post)).toMatchObject({ in: 'header', required: true });
+    expect(doc.paths['/v1/invoices/{id}/payments'].post.responses).toHaveProperty('428');
+    expect(header(doc.paths['/v1/invoices/{id}/notes'].post)).toMatchObject({ required: false });
+  });
+
   it('replays a repeated Idempotency-Key instead of recording a second payment, and refuses the key with another body', async () => {
     const { inv } = await chased();
     const req: ApiRequest = { method: 'POST', path: `/v1/invoices/${inv.invoiceId}/payments`, body: { amount: 10_000, date: '2026-03-09' }, idempotencyKey: 'pay-7f3a' };

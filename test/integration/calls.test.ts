@@ -295,13 +295,16 @@ describe('two ignored e-mails and no SMS: the call comes forward', () => {
   const sentEmail = (inv: Invoice, stage: Stage, at: string) =>
     contactEvent({ tenantId: T, invoiceId: inv.invoiceId, at, type: 'message', channel: 'email', actor: 'system', stage, to: 'ap@x.example', outcome: 'sent' });
 
-  const plannedAt = async (policy: PolicyId, engaged: boolean) => {
+  const plannedAt = async (policy: PolicyId, engaged: false | 'opened' | 'viewed') => {
     // Relationship never texts; standard texts, but this customer has no mobile.
     const customer = await newCustomer({ policy, phone: undefined });
     const inv = await newInvoice(customer, { lastContactAt: '2026-02-16T08:00:00Z' }, ['preDue', 'dueDate']);
     await store.invoices.appendEvent(sentEmail(inv, 'preDue', '2026-02-06T08:00:00Z'));
     await store.invoices.appendEvent(sentEmail(inv, 'dueDate', '2026-02-16T08:00:00Z'));
-    if (engaged) {
+    if (engaged === 'opened') {
+      await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: inv.invoiceId, at: '2026-02-17T10:00:00Z', type: 'message_opened', channel: 'email', actor: 'customer', outcome: 'recorded' }));
+    }
+    if (engaged === 'viewed') {
       await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: inv.invoiceId, at: '2026-02-17T10:00:00Z', type: 'link_view', channel: 'link', actor: 'customer', outcome: 'recorded' }));
     }
     return planFor({ tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run });
@@ -317,8 +320,11 @@ describe('two ignored e-mails and no SMS: the call comes forward', () => {
       expect(ignored.skip).toEqual(expect.arrayContaining(['firstOverdue', 'secondOverdue']));
       expect(ignored.reason).toContain('call comes forward');
 
+      // A page of a link fetched (a mail gateway's prefetch as much as a person): still ignored, the call still comes forward.
+      expect(await plannedAt('relationship', 'viewed')).toMatchObject({ next: 'phoneCall', at: { phoneCall: '2026-02-27T08:00:00.000Z' } });
+
       // The customer opened the last reminder: the policy's own course.
-      const heard = await plannedAt('relationship', true);
+      const heard = await plannedAt('relationship', 'opened');
       expect(heard.next).toBe('firstOverdue');
       expect(Date.parse(heard.at.phoneCall)).toBeGreaterThanOrEqual(Date.parse('2026-03-13T08:00:00Z')); // +25 or later
 

@@ -28,14 +28,18 @@ import { escalationIn, makeDossierRun } from '../../lambdas/handlers/hand-over-d
 import { makeEscalateHandler } from '../../lambdas/handlers/escalate.js';
 import { timelineDeps } from '../support/timeline-deps.js';
 import type { NoticeDigests } from '../../lambdas/app/ports/notice-digests.js';
+import { callPage as getPage, customerPagesHandler } from '../support/customer-pages.js';
+import { envDossierLinks } from '../../lambdas/adapters/dossier-links.js';
 
 await useLocalTable();
+const LINK_SECRET = 'dossier-test-link-secret-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'dossier-s3-'));
 const BUCKET = 'docs';
 const s3 = await startS3({ directory: dir, bucket: BUCKET, onObjectCreated: () => undefined });
 const ses = await startSes();
 const NOW = new Date('2026-03-17T08:00:00Z');
-useClock({ now: () => NOW });
+let now = NOW;
+useClock({ now: () => now });
 const sink = await startEventsSink(await freePort(), { now: () => NOW });
 Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
@@ -48,11 +52,13 @@ Object.assign(process.env, {
   EVENT_BUS_NAME: 'test',
   SENDER_EMAIL: 'crediti@officinerossi.example',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
+  PUBLIC_BASE_URL: 'https://pay.officinerossi.example',
+  LINK_SECRET,
 });
 // Each test hands over a case of its own for the same customer on one day: without the digests every
 // agency e-mail leaves at once (test/integration/notice-digests.test.ts has the one-a-day rule).
 const everyNoticeAtOnce: NoticeDigests = { claimDay: async () => true, add: async () => ({ created: false, day: '' }), waiting: async () => false, take: async () => undefined, giveBack: async () => undefined };
-const deps = timelineDeps({ digests: everyNoticeAtOnce });
+const deps = Object.assign(timelineDeps({ digests: everyNoticeAtOnce }), { dossierLinks: envDossierLinks });
 const handOverDossier = (ids: Parameters<typeof handOverDossierUseCase>[1]) => handOverDossierUseCase(deps, ids);
 const dossierConsumer = makeDossierRun(deps);
 const escalateHandler = makeEscalateHandler(deps);
@@ -147,7 +153,7 @@ describe('the dossier hand-over', () => {
     expect(log).toEqual([expect.objectContaining({ outcome: 'recorded', details: expect.objectContaining({ mode: 'prepare' }) })]);
   });
 
-  it('sends a pre-signed link instead when the file is too large to attach', async () => {
+  it('sends a signed link of its own instead when the file is too large to attach, which works for 7 days, not a role session', async () => {
     const inv = invoice('D-3');
     await store.invoices.putInvoice(inv);
     await blobs.put(inv.documentKey!, randomBytes(MAX_ATTACHMENT_BYTES + 1024), 'application/pdf');
@@ -156,10 +162,32 @@ describe('the dossier hand-over', () => {
     const mail = mailsTo(AGENCY).at(-1)!;
     expect(mail.subject).toContain('2026/D-3');
     expect(mail.attachments).toEqual([]);
-    const url = /https?:\/\/\S+/.exec(mail.body.text ?? '')![0];
-    const res = await fetch(url);
-    expect(res.status).toBe(200);
-    expect(unzipJson(new Uint8Array(await res.arrayBuffer())).invoice.number).toBe('2026/D-3');
+    const url = new URL(/https?:\/\/\S+/.exec(mail.body.text ?? '')![0]);
+    // Not a pre-signed S3 URL (which dies with the temporary credentials that signed it): our own route.
+    expect(url.origin).toBe('https://pay.officinerossi.example');
+    expect(url.pathname).toMatch(/^\/d\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(url.search).toBe('');
+    const pages = customerPagesHandler({ tenantId: T, linkSecret: LINK_SECRET, stateMachineArn: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused', sender: 'crediti@officinerossi.example', bucket: BUCKET });
+    const follow = (path: string) => getPage(pages, { path });
+    // Six days on, the route signs a fresh short-lived URL of the zip.
+    now = new Date(NOW.getTime() + 6 * 86_400_000);
+    const res = await follow(url.pathname);
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.location!).searchParams.get('X-Amz-Expires')).toBe('300');
+    const file = await fetch(res.headers.location!);
+    expect(file.status).toBe(200);
+    expect(unzipJson(new Uint8Array(await file.arrayBuffer())).invoice.number).toBe('2026/D-3');
+    // A token changed in a byte, or re-encoded (spare bits of its last character), is no link.
+    const [payload, sig] = url.pathname.slice(3).split('.') as [string, string];
+    const last = sig.at(-1)!;
+    const respelled = 'AEIMQUYcgkosw048'.includes(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : last;
+    expect(respelled).not.toBe(last);
+    expect((await follow(`/d/${payload}.${sig.slice(0, -1)}${respelled}`)).status).toBe(404);
+    expect((await follow(`/d/${payload}x.${sig}`)).status).toBe(404);
+    // After 7 days: gone.
+    now = new Date(NOW.getTime() + 8 * 86_400_000);
+    expect((await follow(url.pathname)).status).toBe(410);
+    now = NOW;
   });
 
   const image = (i: Invoice) => marshall({ ...i, entity: 'invoice' }, { removeUndefinedValues: true }) as never;

@@ -13,6 +13,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { lambdaContext } from '../support/api-events.js';
+import { envDossierLinks } from '../../lambdas/adapters/dossier-links.js';
 import { timelineDeps } from '../support/timeline-deps.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
@@ -51,7 +52,7 @@ Object.assign(process.env, {
 });
 const deps = timelineDeps();
 const escalate = makeEscalateHandler(deps);
-const handOver = (invoiceId: string) => handOverDossierUseCase(deps, { tenantId: T, invoiceId, revision: 1, run: 0 });
+const handOver = (invoiceId: string) => handOverDossierUseCase(Object.assign(deps, { dossierLinks: envDossierLinks }), { tenantId: T, invoiceId, revision: 1, run: 0 });
 
 const T = 'acme-hand-off';
 const AGENCY = 'pratiche@recuperoemilia.example';

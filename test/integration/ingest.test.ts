@@ -213,14 +213,19 @@ describe('nothing twice', () => {
     }
   });
 
-  it('a row repeated later in the same file is decided against the first one, even across batches', async () => {
+  it('a row repeating an invoice of the same file, even batches later, is rejected naming both rows; the first one stands', async () => {
     tenant('repeat');
     const rows = Array.from({ length: 1200 }, (_, i) => `R-${i},C-ALFA,2026-01-05,2026-02-04,10.00,EUR`);
     rows.push('R-3,C-ALFA,2026-01-05,2026-02-04,12.00,EUR', 'R-5,C-ALFA,2026-01-05,2026-02-04,10.00,EUR');
     await upload('invoices/repeat.csv', `Invoice number,Customer code,Date,Due date,Amount,Currency\n${rows.join('\n')}\n`);
-    expect(await invoice('repeat', 'C-ALFA', 'R-3')).toMatchObject({ revision: 2, amount: 1200 });
+    expect(await invoice('repeat', 'C-ALFA', 'R-3')).toMatchObject({ revision: 1, amount: 1000 });
     expect(await invoice('repeat', 'C-ALFA', 'R-5')).toMatchObject({ revision: 1, amount: 1000 });
     expect(await invoice('repeat', 'C-ALFA', 'R-1199')).toMatchObject({ revision: 1 });
+    const r = await report('invoices/repeat.csv');
+    expect(r?.errors).toEqual([
+      expect.objectContaining({ row: 1202, field: 'number', value: 'R-3', reason: expect.stringContaining('row 5') }),
+      expect.objectContaining({ row: 1203, field: 'number', value: 'R-5', reason: expect.stringContaining('row 7') }),
+    ]);
   });
 
   it('the same invoice in another file is recognised as the same invoice', async () => {
@@ -492,15 +497,15 @@ describe('one file at a time: bounded memory, nothing lost, nothing twice', () =
     expect(await invoice('lru', 'K-59', 'M-599')).toMatchObject({ customerId: 'K-59', needsContact: true });
   });
 
-  it('the same new invoice heading two batches written at once: the later row supersedes the first, never overwrites it blindly', async () => {
+  it('the same new invoice heading two batches written at once: the repeat is rejected, the first row stands', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => `P-${i},C-PAIR,2026-01-05,2026-02-04,10.00,EUR`);
     rows[500] = 'P-0,C-PAIR,2026-01-05,2026-02-04,12.00,EUR'; // the first row of the second batch of 500
     const { summary, report } = await ingestText('pair', 'invoices/pair.csv', HEADER + rows.join('\n'));
-    expect(report.errors).toEqual([]);
-    expect(summary.invoices).toMatchObject({ created: 999, superseded: 1 });
+    expect(report.errors).toEqual([expect.objectContaining({ row: 502, field: 'number', reason: expect.stringContaining('row 2') })]);
+    expect(summary.invoices).toMatchObject({ created: 999, superseded: 0 });
     const v = await view('pair', 'C-PAIR', 'P-0');
-    expect(v?.invoice).toMatchObject({ revision: 2, amount: 1200 });
-    expect(v?.events.map((e) => e.type)).toEqual(['superseded']);
+    expect(v?.invoice).toMatchObject({ revision: 1, amount: 1000 });
+    expect(v?.events).toEqual([]);
   });
 });
 

@@ -249,9 +249,11 @@ describe.each([
       officeHours: customer.officeHours,
       amountDue: inv.amount,
       currency: 'EUR',
-      salesNotes: customer.salesNotes,
     });
     expect((item!.talkingPoints as string[]).length).toBeGreaterThan(0);
+    // The sales notes stay items of the customer's: the call task refers to the customer, it does not copy them.
+    expect(item).not.toHaveProperty('salesNotes');
+    expect(JSON.stringify(item)).not.toContain(customer.salesNotes[0]);
   });
 
   it('puts the customer on credit hold and tells sales through EventBridge', async () => {

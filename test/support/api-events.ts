@@ -31,8 +31,17 @@ export interface ApiRequest {
   headers?: Record<string, string>;
   /** null: no authorizer context at all (a route wired without the authorizer). */
   user?: TestUser | null;
-  idempotencyKey?: string;
+  /**
+   * Sent as the Idempotency-Key. A POST to a route that moves money (RouteDef.movesMoney) gets a
+   * fresh one unless this says otherwise, as the console sends; null sends none.
+   */
+  idempotencyKey?: string | null;
 }
+
+const moneyRoutes = allRoutes
+  .filter((r) => r.movesMoney)
+  .map((r) => new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}$`));
+const movesMoney = (method: string, path: string) => method === 'POST' && moneyRoutes.some((re) => re.test(path));
 
 export const apiEvent = (req: ApiRequest): APIGatewayProxyEventV2 => {
   const url = new URL(req.path, 'https://api.example');
@@ -43,6 +52,7 @@ export const apiEvent = (req: ApiRequest): APIGatewayProxyEventV2 => {
     ...(body !== undefined && req.rawBody === undefined && req.fileBody === undefined ? { 'Content-Type': 'application/json' } : {}),
     ...(user ? { Authorization: 'Bearer test-token' } : {}),
     ...(req.idempotencyKey ? { 'Idempotency-Key': req.idempotencyKey } : {}),
+    ...(req.idempotencyKey === undefined && movesMoney(req.method, url.pathname) ? { 'Idempotency-Key': randomUUID() } : {}),
     ...req.headers,
   };
   const query = Object.fromEntries(url.searchParams);

@@ -89,8 +89,11 @@ describe('which invoices one call covers', () => {
     const mail = (at: string): ContactEvent => ({ tenantId: 't', invoiceId: unheard.invoiceId, eventId: at, at, type: 'message', channel: 'email', actor: 'system', outcome: 'sent' });
     const mails = [mail('2026-02-13T08:00:00Z'), mail('2026-02-20T08:00:00Z')];
     expect(ids(group(trigger, [sibling(unheard, ['preDue', 'dueDate'], mails)]).onCall)).toEqual([unheard.invoiceId]);
+    // A page of its link fetched (a mail gateway's prefetch as much as a person) changes nothing: still on the call.
+    const viewed: ContactEvent = { ...mails[1]!, eventId: 'view', at: '2026-02-21T10:00:00Z', type: 'link_view', channel: 'link', outcome: 'recorded' };
+    expect(ids(group(trigger, [sibling(unheard, ['preDue', 'dueDate'], [...mails, viewed])]).onCall)).toEqual([unheard.invoiceId]);
     // The customer opened the last one: its next written reminder comes first; it is only mentioned.
-    const opened: ContactEvent = { ...mails[1]!, eventId: 'open', at: '2026-02-21T10:00:00Z', type: 'link_view', channel: 'link', outcome: 'recorded' };
+    const opened: ContactEvent = { ...mails[1]!, eventId: 'open', at: '2026-02-21T10:00:00Z', type: 'message_opened', channel: 'email', outcome: 'recorded' };
     const heard = group(trigger, [sibling(unheard, ['preDue', 'dueDate'], [...mails, opened])]);
     expect(heard.onCall).toEqual([]);
     expect(ids(heard.alsoOverdue)).toEqual([unheard.invoiceId]);

@@ -18,7 +18,8 @@ import {
   type CommandContext,
   type Decision,
 } from '../../lambdas/domain/commands/commands.js';
-import { Customer, Invoice, amountDue, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { Customer, Invoice, LIMITS, amountDue, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { salesNoteId } from '../../lambdas/domain/commands/sales-notes.js';
 import { invoiceOf } from '../support/fixtures.js';
 
 // 23:30 UTC on 9 March is already 10 March in Rome: "today" is judged in the tenant's zone.
@@ -319,8 +320,18 @@ describe('customers', () => {
     expect(updateCustomer(customer({ language: 'it' }), { language: 'it' }, ctx).events).toEqual([]);
   });
 
-  it('sales notes are kept in order; releasing a hold needs one and logs it on the customer and the invoice', () => {
-    expect(addSalesNote(customer({ salesNotes: ['first'] }), { text: 'second' }, ctx).customer.salesNotes).toEqual(['first', 'second']);
+  it('a sales note is an item of its own, once per text, at most LIMITS.salesNotes a customer', () => {
+    const d = addSalesNote(customer({ salesNoteIds: [salesNoteId('first')] }), { text: 'second' }, ctx);
+    expect(d.customer.salesNoteIds).toEqual([salesNoteId('first'), salesNoteId('second')]);
+    expect(d.customer.salesNotes).toEqual([]);
+    expect(d.salesNotes).toEqual([expect.objectContaining({ noteId: salesNoteId('second'), text: 'second', by: ctx.actor })]);
+    const same = customer({ salesNoteIds: [salesNoteId('first')] });
+    expect(addSalesNote(same, { text: ' first ' }, ctx)).toMatchObject({ customer: same, events: [] });
+    const full = customer({ salesNoteIds: Array.from({ length: LIMITS.salesNotes }, (_, i) => `n${i}`) });
+    expect(rejection(() => addSalesNote(full, { text: 'one more' }, ctx))).toMatchObject({ kind: 'conflict', code: 'sales_notes_full' });
+  });
+
+  it('releasing a hold needs one and logs it on the customer and the invoice', () => {
     expect(rejection(() => releaseCreditHold(customer(), {}, ctx))).toMatchObject({ kind: 'conflict', code: 'no_credit_hold' });
     const held = customer({ creditHold: { placedAt: '2026-03-01T09:00:00Z', invoiceId: 'inv-9', reason: '30 days late' } });
     const d = releaseCreditHold(held, { reason: 'paid' }, ctx);

@@ -19,15 +19,24 @@ describe('engagement', () => {
   it('counts the e-mails ignored in a row since the last sign of life', () => {
     expect(ignoredEmailsInARow([])).toBe(0);
     expect(ignoredEmailsInARow([ev('2026-03-01T08:00:00Z', 'message'), ev('2026-03-08T08:00:00Z', 'message')])).toBe(2);
-    // A link opened after the first resets the count; the failed send does not count.
+    // An answer after the first resets the count; the failed send does not count.
     expect(
       ignoredEmailsInARow([
         ev('2026-03-01T08:00:00Z', 'message'),
-        ev('2026-03-02T10:00:00Z', 'link_view', 'link', 'recorded'),
+        ev('2026-03-02T10:00:00Z', 'promise', 'link', 'recorded'),
         ev('2026-03-08T08:00:00Z', 'message'),
         ev('2026-03-09T08:00:00Z', 'message', 'email', 'failed'),
       ]),
     ).toBe(1);
+    // A page of a link fetched (a mail gateway prefetching it) is no sign of life: the count goes on.
+    expect(
+      ignoredEmailsInARow([
+        ev('2026-03-01T08:00:00Z', 'message'),
+        ev('2026-03-01T08:00:05Z', 'link_view', 'link', 'recorded'),
+        ev('2026-03-08T08:00:00Z', 'message'),
+        ev('2026-03-08T08:00:05Z', 'link_click', 'link', 'recorded'),
+      ]),
+    ).toBe(2);
     // SMS do not count as e-mails; order comes from the instants, not the array.
     expect(ignoredEmailsInARow([ev('2026-03-08T08:00:00Z', 'message'), ev('2026-03-01T08:00:00Z', 'message'), ev('2026-03-05T08:00:00Z', 'message', 'sms')])).toBe(2);
   });

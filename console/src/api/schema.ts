@@ -342,7 +342,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a sales note (how to approach this customer) */
+        /**
+         * Add a sales note (how to approach this customer)
+         * @description The same text twice is one note. A customer keeps at most 50 notes: 409 `sales_notes_full` beyond.
+         */
         post: operations["addSalesNote"];
         delete?: never;
         options?: never;
@@ -654,6 +657,9 @@ export interface components {
             reason: string;
         };
         NoteRequest: {
+            text: string;
+        };
+        SalesNoteRequest: {
             text: string;
         };
         CallOutcomeRequest: {
@@ -1127,6 +1133,8 @@ export interface components {
             preserveRelationship: boolean;
             /** @default [] */
             salesNotes: string[];
+            /** @default [] */
+            salesNoteIds: string[];
             creditHold?: {
                 /** Format: date-time */
                 placedAt: string;
@@ -1976,9 +1984,9 @@ export interface operations {
     recordPayment: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -2065,6 +2073,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2524,9 +2541,9 @@ export interface operations {
     resolveDispute: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -2613,6 +2630,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3072,9 +3098,9 @@ export interface operations {
     writeOff: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -3161,6 +3187,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3772,7 +3807,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NoteRequest"];
+                "application/json": components["schemas"]["SalesNoteRequest"];
             };
         };
         responses: {
@@ -3814,6 +3849,15 @@ export interface operations {
             };
             /** @description No such invoice or customer. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoice is in a state that does not allow this (e.g. already paid, disputed). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4102,9 +4146,9 @@ export interface operations {
     applyCustomerCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -4199,6 +4243,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
             429: {
                 headers: {
@@ -4240,9 +4293,9 @@ export interface operations {
     refundCustomerCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -4321,6 +4374,15 @@ export interface operations {
             };
             /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4767,9 +4829,9 @@ export interface operations {
     confirmBankCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -4856,6 +4918,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5032,9 +5103,9 @@ export interface operations {
     undoBankCredit: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. Required: this request moves money (428 without it). */
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -5121,6 +5192,15 @@ export interface operations {
             };
             /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

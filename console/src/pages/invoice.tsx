@@ -3,7 +3,7 @@
  * payments and the whole contact log; and every action on it. After an action the page reloads
  * the invoice, so its effect is on the timeline at once.
  */
-import { must, type InvoiceDetail } from '../api.js';
+import { must, oncePerClick, type InvoiceDetail } from '../api.js';
 import { ActionForm, Async, Day, Field, Instant, Lateness, Money, Page, Status, Timeline, text } from '../components.js';
 import { day as dayText, instant, toMajor, toMinor } from '../format.js';
 import { href, useResource } from '../hooks.js';
@@ -28,6 +28,8 @@ const Actions = ({ d, reload }: { d: InvoiceDetail; reload: () => Promise<void> 
   const inv = d.invoice;
   const id = inv.invoiceId;
   const path = { params: { path: { id } } };
+  /** For the routes that move money: the path and a fresh Idempotency-Key. */
+  const once = () => ({ params: { path: { id }, header: oncePerClick() } });
   const effect = (what: string, stopped?: string) => [t('invoice.effect', { what }), stopped ? t('invoice.stopped') : ''].filter(Boolean).join(' ');
   const step = inv.currency === 'JPY' ? '1' : '0.01';
   const majorDue = toMajor(inv.amountDue, inv.currency);
@@ -45,7 +47,7 @@ const Actions = ({ d, reload }: { d: InvoiceDetail; reload: () => Promise<void> 
             const reference = text(f, 'reference');
             const r = await must(
               s.api.POST('/v1/invoices/{id}/payments', {
-                ...path,
+                ...once(),
                 body: { amount: amountField(f, 'amount', inv.currency) ?? 0, date: text(f, 'date') ?? s.today, ...(method ? { method } : {}), ...(reference ? { reference } : {}) },
               }),
             );
@@ -126,7 +128,7 @@ const Actions = ({ d, reload }: { d: InvoiceDetail; reload: () => Promise<void> 
               f.get('outcome') === 'upheld'
                 ? { outcome: 'upheld' as const, creditNote: { amount: credit ?? 0 }, ...(note ? { note } : {}) }
                 : { outcome: 'rejected' as const, ...(note ? { note } : {}) };
-            const r = await must(s.api.POST('/v1/invoices/{id}/disputes/resolve', { ...path, body }));
+            const r = await must(s.api.POST('/v1/invoices/{id}/disputes/resolve', { ...once(), body }));
             return effect(t('action.resolve'), r.stoppedExecution);
           }}
         >
@@ -217,7 +219,7 @@ const Actions = ({ d, reload }: { d: InvoiceDetail; reload: () => Promise<void> 
           submit={t('action.writeOff')}
           onDone={reload}
           run={async (f) => {
-            const r = await must(s.api.POST('/v1/invoices/{id}/write-off', { ...path, body: { reason: text(f, 'reason') ?? '' } }));
+            const r = await must(s.api.POST('/v1/invoices/{id}/write-off', { ...once(), body: { reason: text(f, 'reason') ?? '' } }));
             return effect(t('action.writeOff'), r.stoppedExecution);
           }}
         >

@@ -6,7 +6,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ageingReport, must, type CallTask, type Invoice, type Task } from '../api.js';
+import { ageingReport, must, oncePerClick, type CallTask, type Invoice, type Task } from '../api.js';
 import { ActionForm, Async, Day, Field, Lateness, Money, Page, text } from '../components.js';
 import { addMonthsIso, day as dayText, money } from '../format.js';
 import { href, useResource } from '../hooks.js';
@@ -355,7 +355,7 @@ const TaskItem = ({ task, invoice, day, onDone }: { task: Task; invoice?: Invoic
                         submit={t('credit.confirm', { n: i + 1 })}
                         onDone={onDone}
                         run={async () => {
-                          await must(s.api.POST('/v1/bank-credits/{id}/confirm', { params: { path: { id: c.creditId } }, body: { suggestion: i } }));
+                          await must(s.api.POST('/v1/bank-credits/{id}/confirm', { params: { path: { id: c.creditId }, header: oncePerClick() }, body: { suggestion: i } }));
                           return t('credit.confirmed');
                         }}
                       />
@@ -401,7 +401,7 @@ const TaskItem = ({ task, invoice, day, onDone }: { task: Task; invoice?: Invoic
                         submit={t('credit.applyTo', { number: o.number })}
                         onDone={onDone}
                         run={async () => {
-                          await must(s.api.POST('/v1/customers/{id}/credits/{creditId}/apply', { params: { path: { id: task.customerId!, creditId: c.creditId } }, body: { invoiceId: o.invoiceId } }));
+                          await must(s.api.POST('/v1/customers/{id}/credits/{creditId}/apply', { params: { path: { id: task.customerId!, creditId: c.creditId }, header: oncePerClick() }, body: { invoiceId: o.invoiceId } }));
                           return t('credit.applied');
                         }}
                       />
@@ -416,7 +416,7 @@ const TaskItem = ({ task, invoice, day, onDone }: { task: Task; invoice?: Invoic
                   onDone={onDone}
                   run={async (f) => {
                     const reference = text(f, 'reference');
-                    await must(s.api.POST('/v1/customers/{id}/credits/{creditId}/refund', { params: { path: { id: task.customerId!, creditId: c.creditId } }, body: reference ? { reference } : {} }));
+                    await must(s.api.POST('/v1/customers/{id}/credits/{creditId}/refund', { params: { path: { id: task.customerId!, creditId: c.creditId }, header: oncePerClick() }, body: reference ? { reference } : {} }));
                     return t('credit.refunded');
                   }}
                 >

@@ -4,7 +4,7 @@
  * parsed (zod) into the domain's type.
  */
 import * as z from 'zod/mini';
-import { ACTIVE_STATUSES, ContactEvent, Customer, Invoice, OfficeHours, Payment, StageId, Tenant } from '../../domain/model.js';
+import { ACTIVE_STATUSES, ContactEvent, Customer, Invoice, OfficeHours, Payment, SalesNote, StageId, Tenant } from '../../domain/model.js';
 import { FinanceTask } from '../../domain/commands/tasks.js';
 import { CLOSING_OUTCOMES, type ActivityItem } from '../../domain/reports/activity.js';
 import { activityId } from '../../domain/reports/activity.js';
@@ -41,10 +41,26 @@ export const itemToInvoice = (item: Item): Invoice => Invoice.parse(strip(item))
 /** The lease a send holds on the invoice item (dynamo-guard.ts), if any. */
 export const sendingUntilOf = (item: Item): string | undefined => (typeof item.sendingUntil === 'string' ? item.sendingUntil : undefined);
 
-export const customerToItem = (c: Customer): Item => ({ ...keys.customer(c.tenantId, c.customerId), ...customerNameIndex(c), entity: 'customer', ...c });
+/**
+ * Validated before it is written: a customer the model cannot read back is never stored (one
+ * unreadable item used to break every read of it and the tenant's report). Its sales notes are
+ * items of their own (salesNoteToItem), never part of the customer item.
+ */
+export const customerToItem = (c: Customer): Item => {
+  const { salesNotes: _notes, ...stored } = Customer.parse(c);
+  return { ...keys.customer(c.tenantId, c.customerId), ...customerNameIndex(c), entity: 'customer', ...stored };
+};
+/** Notes an older customer item held inline are not read: the model reads the note items. */
+export const itemToCustomer = (item: Item): Customer => {
+  const { salesNotes: _inline, ...rest } = strip(item);
+  return Customer.parse(rest);
+};
+
 /** The customer's entry in the by-name lookup (keys.customerByName), kept with its name. */
 export const customerNameIndex = (c: Pick<Customer, 'tenantId' | 'customerId' | 'name'>): Item => keys.customerByName(c.tenantId, nameKey(c.name), c.customerId);
-export const itemToCustomer = (item: Item): Customer => Customer.parse(strip(item));
+
+export const salesNoteToItem = (n: SalesNote): Item => ({ ...keys.salesNote(n.tenantId, n.customerId, n.noteId), entity: 'salesNote', ...n });
+export const itemToSalesNote = (item: Item): SalesNote => SalesNote.parse(strip(item));
 
 export const tenantToItem = (t: Tenant): Item => ({ ...keys.tenant(t.tenantId), entity: 'tenant', ...t });
 export const itemToTenant = (item: Item): Tenant => Tenant.parse(strip(item));

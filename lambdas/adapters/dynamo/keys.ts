@@ -37,6 +37,8 @@ export const keys = {
   noticeDay: (t: string, customerId: string, audience: string, kind: string, day: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `NOTICE#${audience}#${kind}#${day}` }),
   /** The notices of a kind that wait for the next day's digest. */
   noticeDigest: (t: string, customerId: string, audience: string, kind: string, day: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `DIGEST#${audience}#${kind}#${day}` }),
+  /** A sales note (domain/model.ts SalesNote): in the customer's partition, by its id (the hash of its text). */
+  salesNote: (t: string, customerId: string, noteId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: `NOTE#${noteId}` }),
   /** Uniqueness and lookup of a customer by VAT number or codice fiscale. */
   customerByTaxId: (t: string, taxId: string) => ({ pk: `T#${t}#TAXID#${taxId.toUpperCase()}`, sk: 'TAXID' }),
   /** Invoice number -> invoice id, so the same invoice in two files is recognised. */

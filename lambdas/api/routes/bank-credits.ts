@@ -47,6 +47,7 @@ export const bankCreditRoutes: RouteDef[] = [
     method: 'POST',
     path: '/v1/bank-credits/{id}/confirm',
     operationId: 'confirmBankCredit',
+    movesMoney: true,
     summary: 'Apply a bank credit',
     description:
       'Applies the chosen suggestion (or `allocations` given by hand, which may split the credit across invoices) as payments, each naming the statement entry as its source; the debtor IBAN is learned for the customer, so its next transfer of a known amount matches by itself. 409 when the credit was decided already; 422 when every allocation was refused.',
@@ -87,6 +88,7 @@ export const bankCreditRoutes: RouteDef[] = [
     method: 'POST',
     path: '/v1/bank-credits/{id}/undo',
     operationId: 'undoBankCredit',
+    movesMoney: true,
     summary: 'Undo a bank credit\'s match',
     description:
       'Takes back the payments the credit applied (each invoice\'s log says so; a paid invoice is open again and its chase resumes at the stage that fits its age), takes away the customer credit an overpayment left, forgets the debtor IBAN when this credit alone taught it, and sets the credit waiting again (suggested or unmatched) with its task, to be confirmed differently. 409 when the credit paid nothing, is a return or was returned; 422 when no payment could be taken back.',

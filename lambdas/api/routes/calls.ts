@@ -58,11 +58,14 @@ const callRow = async (c: RouteContext<unknown, unknown>, day: string, entry: Ca
   const mentions = (Array.isArray(entry.call?.alsoOverdue) ? (entry.call.alsoOverdue as Item[]) : []).filter(
     (m) => typeof m.invoiceId === 'string' && !lineIds.includes(m.invoiceId),
   );
-  const [customer, onCall, mentioned] = await Promise.all([
+  const [stored, notes, onCall, mentioned] = await Promise.all([
     c.deps.customers.getCustomer(t, entry.customerId),
+    // The call items reference the customer; its sales notes are read where it is shown.
+    c.deps.customers.salesNotes(t, entry.customerId),
     Promise.all(lineIds.map((id) => c.deps.invoices.getInvoice(t, id))),
     Promise.all(mentions.map((m) => c.deps.invoices.getInvoice(t, String(m.invoiceId)))),
   ]);
+  const customer = stored && { ...stored, salesNotes: notes.map((n) => n.text) };
   const late = (inv: Invoice) => daysPastDue(inv.dueDate, localDay(c.now, c.tenant.timeZone));
   const live = (inv: Invoice) => ({ invoiceId: inv.invoiceId, invoiceNumber: inv.number, currency: inv.currency, amountDue: amountDue(inv), daysPastDue: late(inv), status: inv.status });
   const invoices = entry.lines

@@ -40,6 +40,7 @@ export const customerCreditRoutes: RouteDef[] = [
     method: 'POST',
     path: '/v1/customers/{id}/credits/{creditId}/apply',
     operationId: 'applyCustomerCredit',
+    movesMoney: true,
     summary: "Apply the customer's credit to an invoice",
     description:
       "Pays the invoice from the credit: what is left of the credit or the amount due, whichever is smaller (partial when the credit is smaller), as a payment with method 'offset' and source `{ kind: 'credit', creditId }`; the credit keeps the rest, the customer's log says so, and the credit's task is closed once nothing is left. Applied once per credit and invoice, whatever the retries. 409 when nothing is left of the credit (or it was applied to this invoice already); 422 for an invoice in another currency, of another customer, paid or written off.",
@@ -57,6 +58,7 @@ export const customerCreditRoutes: RouteDef[] = [
     method: 'POST',
     path: '/v1/customers/{id}/credits/{creditId}/refund',
     operationId: 'refundCustomerCredit',
+    movesMoney: true,
     summary: "Refund the customer's credit",
     description: "What is left of the credit was paid back to the customer (outside Sollecito): the credit is closed as refunded with the reference and note, the customer's log says so, and its task is closed. 409 when nothing is left.",
     tag: 'customers',

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../app/ports/commands.js';
 import { addSalesNote, releaseCreditHold, updateCustomer } from '../../domain/commands/commands.js';
 import type { Customer } from '../../domain/model.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
-import { CustomerDetail, CustomerPatchRequest, NoteRequest, ReasonRequest, responseSchemas } from '../schemas.js';
+import { CustomerDetail, CustomerPatchRequest, ReasonRequest, SalesNoteRequest, responseSchemas } from '../schemas.js';
 import { commandContext } from './invoices.js';
 
 export const ReleaseHoldResult = z
@@ -14,10 +14,14 @@ export const ReleaseHoldResult = z
   })
   .register(responseSchemas, { id: 'ReleaseHoldResult', description: 'The customer after the release; the ERP hears of it through EventBridge.' });
 
-const detail = async (c: RouteContext<unknown, unknown>, customer: Customer): Promise<z.input<typeof CustomerDetail>> => ({
-  customer,
-  history: await c.deps.customers.customerLog(c.tenant.tenantId, customer.customerId),
-});
+/** The customer with its sales notes (items of their own) and the latest entries of its log. */
+const detail = async (c: RouteContext<unknown, unknown>, customer: Customer): Promise<z.input<typeof CustomerDetail>> => {
+  const [notes, history] = await Promise.all([
+    c.deps.customers.salesNotes(c.tenant.tenantId, customer.customerId),
+    c.deps.customers.customerLog(c.tenant.tenantId, customer.customerId),
+  ]);
+  return { customer: { ...customer, salesNotes: notes.map((n) => n.text) }, history };
+};
 
 /**
  * After a customer change: invoices that waited for a reachable contact start their chase. The
@@ -73,9 +77,10 @@ export const customerRoutes: RouteDef[] = [
     summary: 'Add a sales note (how to approach this customer)',
     tag: 'customers',
     access: 'write',
-    body: NoteRequest,
+    description: 'The same text twice is one note. A customer keeps at most 50 notes: 409 `sales_notes_full` beyond.',
+    body: SalesNoteRequest,
     response: { status: 201, schema: CustomerDetail, description: 'The customer with the note added.' },
-    errors: [404, 503],
+    errors: [404, 409, 503],
     handle: async (c) => {
       const ctx = commandContext(c);
       const d = await c.deps.commands.onCustomer(c.tenant.tenantId, c.params.id!, (cust) => addSalesNote(cust, c.body, ctx));

@@ -61,6 +61,7 @@ const invoiceCommand = <B extends z.ZodMiniType>(spec: {
   description: string;
   body: B;
   status: 200 | 201;
+  movesMoney?: true;
   decide: (inv: Invoice, body: z.output<B>, ctx: CommandContext) => Decision;
 }): RouteDef =>
   route({
@@ -74,6 +75,7 @@ const invoiceCommand = <B extends z.ZodMiniType>(spec: {
     body: spec.body,
     response: { status: spec.status, schema: CommandResult, description: 'The invoice after the command and the log entries it wrote.' },
     errors: [404, 409, 422, 503],
+    ...(spec.movesMoney ? { movesMoney: true as const } : {}),
     handle: async (c) => {
       const ctx = commandContext(c);
       // Decided at the instant it is written: after waiting out a send, the log reads in true order.
@@ -130,6 +132,7 @@ export const invoiceRoutes: RouteDef[] = [
   invoiceCommand({
     action: 'payments',
     operationId: 'recordPayment',
+    movesMoney: true,
     summary: 'Record a payment',
     description: 'A partial payment lowers the amount due and the chase goes on for the rest; a full payment settles the invoice, sends the thank-you and ends the timeline. 409 on a settled invoice.',
     body: PaymentRequest,
@@ -166,6 +169,7 @@ export const invoiceRoutes: RouteDef[] = [
   invoiceCommand({
     action: 'disputes/resolve',
     operationId: 'resolveDispute',
+    movesMoney: true,
     summary: 'Resolve the open dispute',
     description: 'Upheld: a credit note or a corrected amount; what is still due is chased. Rejected: the chase resumes.',
     body: DisputeResolutionRequest,
@@ -203,6 +207,7 @@ export const invoiceRoutes: RouteDef[] = [
   invoiceCommand({
     action: 'write-off',
     operationId: 'writeOff',
+    movesMoney: true,
     summary: 'Write the invoice off',
     description: 'The amount due is written off and the chase ends.',
     body: WriteOffRequest,

@@ -20,6 +20,7 @@ export const reportRoutes: RouteDef[] = [
     alternateContent: { contentType: 'text/csv', description: 'The report as CSV (format=csv).' },
     handle: async (c) => {
       const data = await c.deps.reports.reportInput(c.tenant, c.now);
+      for (const r of data.unreadable ?? []) c.deps.logger.warn('record left out of the ageing report: it cannot be read', { tenantId: c.tenant.tenantId, ...r });
       const report = buildAgeingReport(data);
       if (c.query.format === 'json') return report;
       const lang = c.query.lang ?? c.tenant.language;

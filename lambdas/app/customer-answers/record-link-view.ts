@@ -1,7 +1,8 @@
 /**
- * Recording that a link was followed: one `link_view` entry in the invoice's contact log (the
- * action, the reminder it came from). Nothing else changes: mail scanners prefetch links.
- * A view that cannot be logged is no reason to refuse the page: it is only warned about.
+ * Recording that a link was followed: one `link_view` entry in the invoice's contact log per
+ * message (its nonce), whichever of its links and however often: 200 GETs of a page write one entry,
+ * not 200. Nothing else changes, and a view is no engagement (domain/timeline/engagement.ts): mail
+ * scanners prefetch links. A view that cannot be logged is no reason to refuse the page: it is only warned about.
  */
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import type { OpenedLink } from './open-link.js';
@@ -13,7 +14,7 @@ export const recordLinkView = async (
   details: Record<string, unknown>,
 ): Promise<void> => {
   try {
-    await deps.invoices.appendEvent(
+    await deps.invoices.appendEventOnce(
       contactEvent({
         tenantId: l.claims.tenantId,
         invoiceId: l.claims.invoiceId,
@@ -24,6 +25,7 @@ export const recordLinkView = async (
         outcome: 'recorded',
         details: { action: l.claims.action, ref: l.claims.ref, nonce: l.claims.nonce, ...details },
       }),
+      `viewed#${l.claims.nonce}`,
     );
   } catch (err) {
     deps.logger.warn('link view not logged', { invoiceId: l.claims.invoiceId, error: (err as Error).name });

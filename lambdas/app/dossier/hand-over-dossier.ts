@@ -6,7 +6,7 @@
  * 3. Assemble one dossier for them (domain/reports/dossier.ts buildCaseDossier) with their
  *    documents, and file it at each invoice's dossiers/<tenant>/<invoice>.zip.
  * 4. Policy escalation 'send' and an agency configured: one e-mail to the agency, the zip attached,
- *    or a 7-day pre-signed link when it is too large to attach; otherwise it is only filed for the finance team.
+ *    or a 7-day signed link (GET /d/{token}, dossier-link.ts) when it is too large to attach; otherwise it is only filed for the finance team.
  * 5. Either way each invoice's contact log says so, through the send guard (key `escalation#dossier`,
  *    the case's other invoices claimed with it): a retry rebuilds the file but never mails it twice.
  */
@@ -17,6 +17,7 @@ import type { ContactEvent, Invoice } from '../../domain/model.js';
 import { agencyCaseMail, agencyDossierMail, noticeStrings } from '../../domain/messages/notices.js';
 import { formatDate, formatMoney } from '../../domain/reports/report-strings.js';
 import type { InvoiceView } from '../ports/invoices.js';
+import type { DossierLinks } from '../ports/dossier-links.js';
 import type { SendResult } from '../ports/send-guard.js';
 import { BlobNotFoundError } from '../ports/blobs.js';
 import { InvoiceClosedError, TransientError } from '../task-errors.js';
@@ -25,7 +26,9 @@ import { deliverInternalNotice, type InternalDelivery } from '../messaging/inter
 import type { CaseDeps, TimelinePorts } from '../timeline/ports.js';
 import { localDay } from '../../domain/shared/days.js';
 
-export type DossierDeps = CaseDeps & Pick<TimelinePorts, 'blobs' | 'mailer' | 'sender' | 'sendGuard' | 'clock' | 'logger' | 'count'> & Partial<Pick<TimelinePorts, 'digests' | 'workflow'>>;
+export type DossierDeps = CaseDeps &
+  Pick<TimelinePorts, 'blobs' | 'mailer' | 'sender' | 'sendGuard' | 'clock' | 'logger' | 'count'> &
+  Partial<Pick<TimelinePorts, 'digests' | 'workflow'>> & { dossierLinks: DossierLinks };
 
 /** Larger zips go as a link: SES takes 40 MB per message, base64 adds a third. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -97,9 +100,12 @@ export const handOverDossier = async (deps: DossierDeps, ids: { tenantId: string
   const c = await loadCase(deps, ids.tenantId, ids.invoiceId);
   if (!c || c.view.invoice.status !== 'escalated') return { key, delivery: 'skipped' };
   if (c.view.stagesDone.some((s) => s.stage === DOSSIER_GUARD_KEY)) return done(c);
-  const { tenant, customer } = c;
+  const { tenant } = c;
   const inv = c.view.invoice;
   const now = deps.clock.now();
+  // The sales notes on how to approach this customer are items of their own.
+  const notes = await deps.customers.salesNotes(tenant.tenantId, c.customer.customerId);
+  const customer = { ...c.customer, salesNotes: notes.map((n) => n.text) };
 
   // 2. The case
   const members = await caseMembers(deps, c, escalationDay(c.view, tenant.timeZone));
@@ -130,7 +136,9 @@ export const handOverDossier = async (deps: DossierDeps, ids: { tenantId: string
     const attach = dossier.zip.length <= MAX_ATTACHMENT_BYTES;
     delivery = attach ? 'attached' : 'link';
     const locale = noticeStrings(tenant.language).locale;
-    const link = attach ? undefined : await deps.blobs.presignGet(key, LINK_TTL_SECONDS);
+    // The agency's link checks its own expiry (a pre-signed URL made with the role's temporary credentials dies in hours).
+    const signedLink = () => deps.dossierLinks.urlFor({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, expiresAt: Math.floor(now.getTime() / 1000) + LINK_TTL_SECONDS });
+    const link = attach ? undefined : await signedLink();
     const deliveryOf = link
       ? { kind: 'link' as const, url: link, until: formatDate(localDay(new Date(now.getTime() + LINK_TTL_SECONDS * 1000), tenant.timeZone), locale) }
       : { kind: 'attached' as const, filename: dossier.filename };
@@ -176,7 +184,7 @@ export const handOverDossier = async (deps: DossierDeps, ids: { tenantId: string
           );
     events = entries((i) => ({ channel: 'email', to: agency.email, outcome: 'pending', details: { ...factsOf(i), mode: 'send', delivery, agency: agency.name } }));
     // A second case for the customer the same day (one escalated by hand later) waits for the next morning's digest, as a link.
-    const digestLink = async () => `${mail.text}\n\n${await deps.blobs.presignGet(key, LINK_TTL_SECONDS)}`;
+    const digestLink = async () => `${mail.text}\n\n${await signedLink()}`;
     send = async () => {
       const out = await deliverInternalNotice(deps, {
         tenant,

@@ -26,6 +26,7 @@ import type { Observability } from '../observability.js';
 import type { CustomerBatchOutcome, CustomerDirectory, InvoiceBatchOutcome, InvoiceIngest } from '../ports/ingest.js';
 import type { TenantRepository } from '../ports/tenants.js';
 import { writeInBatches } from './write-in-batches.js';
+import { oncePerIdentity } from '../../domain/ingest/duplicates.js';
 import { applyCreditNotes, noCreditNotes, type CreditNoteDeps, type CreditNoteTotals } from './apply-credit-notes.js';
 
 const SETTINGS_MAX_BYTES = 1024 * 1024;
@@ -102,7 +103,7 @@ const ingestInvoices = async (r: FileRun): Promise<void> => {
   // batches before it are done, so an invoice earlier in the file is stored before a credit note
   // naming it is applied.
   let earlierBatches: Promise<void> = Promise.resolve();
-  const out = await writeInBatches(incoming.records, r.report, async (batch) => {
+  const out = await writeInBatches(oncePerIdentity(incoming.records), r.report, async (batch) => {
     const before = earlierBatches;
     let done = () => {};
     earlierBatches = new Promise<void>((resolve) => (done = resolve));

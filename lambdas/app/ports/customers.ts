@@ -1,4 +1,4 @@
-import type { ContactEvent, Customer } from '../../domain/model.js';
+import type { ContactEvent, Customer, SalesNote } from '../../domain/model.js';
 import type { TransactionPart } from './transaction.js';
 
 export interface RecentContact {
@@ -10,6 +10,8 @@ export interface RecentContact {
 export interface CustomerRepository {
   getCustomer(tenantId: string, customerId: string): Promise<Customer | undefined>;
   putCustomer(customer: Customer): Promise<void>;
+  /** The customer's sales notes, items of their own, in the order they were written. */
+  salesNotes(tenantId: string, customerId: string): Promise<SalesNote[]>;
   /** The customer's own log (contact changes, sales notes, credit hold released), oldest first. */
   customerLog(tenantId: string, customerId: string, limit?: number): Promise<ContactEvent[]>;
   /** The customer's recent contacts, written with a claim only if the record is still at `version`. */

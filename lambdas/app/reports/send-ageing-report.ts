@@ -45,6 +45,7 @@ export const sendAgeingReport = async (deps: SendAgeingReportDeps, input: { tena
 
   // 2, 3. The open invoices, the report
   const data = await deps.reports.reportInput(tenant, deps.now());
+  for (const r of data.unreadable ?? []) deps.logger.warn('record left out of the ageing report: it cannot be read', { tenantId, ...r });
   const report = buildAgeingReport(data);
   const base = { tenantId, today: report.today, openInvoices: data.open.length };
 

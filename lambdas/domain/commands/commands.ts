@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   ACTIVE_STATUSES,
+  LIMITS,
+  type SalesNote,
   amountDue,
   type ContactEvent,
   type ContactEventType,
@@ -26,6 +28,7 @@ import {
   type PolicyId,
   type PromiseToPay,
 } from '../model.js';
+import { withSalesNotes } from './sales-notes.js';
 import { contactChangeTaskId, planRequestTaskId, type FinanceTask } from './tasks.js';
 import { addDays, daysBetween } from '../shared/days.js';
 import { CHASEABLE, STATUS_WORDS, bump, conflict, event, money, requireStatus, stripUndefined, today, touched, unprocessable, without, type CommandContext, type Decision } from './decision.js';
@@ -481,6 +484,8 @@ export interface CustomerPatch {
 export interface CustomerDecision {
   customer: Customer;
   events: ContactEvent[];
+  /** Sales notes written with the customer (sales-notes.ts), each an item of its own. */
+  salesNotes?: SalesNote[];
   /** The customer had no address to write to and now has one: invoices waiting for a contact can start. */
   becameReachable: boolean;
 }
@@ -519,11 +524,18 @@ export const updateCustomer = (c: Customer, patch: CustomerPatch, ctx: CommandCo
   };
 };
 
-export const addSalesNote = (c: Customer, input: { text: string }, ctx: CommandContext): CustomerDecision => ({
-  customer: { ...c, salesNotes: [...c.salesNotes, input.text], version: c.version + 1 },
-  events: [customerEvent(c, ctx, 'note', { text: input.text, salesNote: true })],
-  becameReachable: false,
-});
+/** A sales note; the same text again changes nothing; 409 once the customer holds LIMITS.salesNotes. */
+export const addSalesNote = (c: Customer, input: { text: string }, ctx: CommandContext): CustomerDecision => {
+  const added = withSalesNotes(c, [input.text], ctx.actor, ctx.now);
+  if (added.outcome === 'unchanged') return { customer: c, events: [], becameReachable: false };
+  if (added.outcome === 'full') return conflict('sales_notes_full', `Customer ${c.customerId} keeps ${LIMITS.salesNotes} sales notes already, the most it can hold.`);
+  return {
+    customer: { ...added.customer, version: c.version + 1 },
+    events: [customerEvent(c, ctx, 'note', { text: input.text, salesNote: true, noteId: added.notes[0]!.noteId })],
+    salesNotes: added.notes,
+    becameReachable: false,
+  };
+};
 
 export interface ReleaseHoldInput {
   reason?: string;

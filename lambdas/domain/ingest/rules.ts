@@ -6,9 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { ACTIVE_STATUSES, Customer, creditedAmount, E164, type ContactEvent, type Invoice, type InvoiceStatus, type Language, type Tenant } from '../model.js';
+import { ACTIVE_STATUSES, Customer, creditedAmount, E164, LIMITS, type ContactEvent, type SalesNote, type Invoice, type InvoiceStatus, type Language, type Tenant } from '../model.js';
 import { contactEvent } from '../shared/contact-event.js';
 import { isReachable } from '../commands/commands.js';
+import { withSalesNotes } from '../commands/sales-notes.js';
 import { addDays } from '../shared/days.js';
 import { nameKey } from '../shared/name-key.js';
 import { generatedPaymentReference } from './payment-reference.js';
@@ -334,6 +335,8 @@ export interface DirectoryMerge {
   changed: string[];
   /** It had no address to write to and has one now: its waiting invoices can start. */
   becameReachable: boolean;
+  /** Sales notes the record adds, written as items of their own beside the customer. */
+  salesNotes: SalesNote[];
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -349,11 +352,17 @@ export const mergeDirectoryRecord = (
   rec: DirectoryCustomer,
   tenantId: string,
   defaults: CustomerDefaults,
+  now: Date,
 ): DirectoryMerge => {
-  const f: DirectoryFields = rec.fields;
+  const { salesNotes: texts = [], ...f }: DirectoryFields = rec.fields;
+  const addNotes = (c: Customer): { customer: Customer; notes: SalesNote[] } => {
+    const added = withSalesNotes(c, texts, 'system', now);
+    if (added.outcome === 'full') throw new InvalidRecord('salesNotes', `the customer would keep more than ${LIMITS.salesNotes} sales notes (${added.kept} already)`);
+    return added.outcome === 'added' ? { customer: added.customer, notes: added.notes } : { customer: c, notes: [] };
+  };
   if (!existing) {
     const country = f.country ?? defaults.country;
-    const customer = parseCustomer({
+    const parsed = parseCustomer({
       ...f,
       tenantId,
       customerId: rec.customerId,
@@ -361,25 +370,21 @@ export const mergeDirectoryRecord = (
       language: f.language ?? languageFor(country),
       timeZone: f.timeZone ?? timeZoneFor(country, defaults.timeZone),
     });
-    return { customer, created: true, changed: Object.keys(f), becameReachable: false };
+    const { customer, notes } = addNotes(parsed);
+    return { customer, created: true, changed: Object.keys(rec.fields), becameReachable: false, salesNotes: notes };
   }
   const next: Record<string, unknown> = { ...existing };
   const changed: string[] = [];
   for (const [k, v] of Object.entries(f) as [keyof DirectoryFields, unknown][]) {
-    if (k === 'salesNotes') {
-      const add = (v as string[]).filter((n) => !existing.salesNotes.includes(n));
-      if (add.length > 0) {
-        next.salesNotes = [...existing.salesNotes, ...add];
-        changed.push(k);
-      }
-      continue;
-    }
     if (same(next[k], v)) continue;
     next[k] = v;
     changed.push(k);
   }
   if (changed.includes('email')) next.emailStatus = 'ok';
-  if (changed.length === 0) return { customer: existing, created: false, changed, becameReachable: false };
-  const customer = parseCustomer({ ...next, version: existing.version + 1 });
-  return { customer, created: false, changed, becameReachable: !isReachable(existing) && isReachable(customer) };
+  // Notes are added, never replaced: the ones the finance team wrote are never lost.
+  const { customer: noted, notes } = addNotes(parseCustomer(next));
+  if (notes.length > 0) changed.push('salesNotes');
+  if (changed.length === 0) return { customer: existing, created: false, changed, becameReachable: false, salesNotes: [] };
+  const customer = parseCustomer({ ...noted, version: existing.version + 1 });
+  return { customer, created: false, changed, becameReachable: !isReachable(existing) && isReachable(customer), salesNotes: notes };
 };

@@ -5,7 +5,7 @@
  * Phones become E.164 through libphonenumber-js, with the customer's country as the default prefix.
  */
 import * as z from 'zod/mini';
-import { LANGUAGES, POLICY_IDS, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours, type PolicyId } from '../model.js';
+import { LANGUAGES, LIMITS, POLICY_IDS, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours, type PolicyId } from '../model.js';
 import { aliasLookup, DEFAULT_CUSTOMER_COLUMNS, type CsvMappingConfig, type CustomerField } from './columns.js';
 import { fieldsOf, type JsonItem } from './json.js';
 import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
@@ -232,7 +232,8 @@ export const customerFromFields = (raw: Partial<Record<CustomerField, unknown>> 
   const notes = raw.salesNotes;
   if (notes !== undefined && notes !== null && notes !== '') {
     const list = Array.isArray(notes) ? notes.map((n) => text(n)).filter((n): n is string => Boolean(n)) : [text(notes)].filter((n): n is string => Boolean(n));
-    if (list.some((n) => n.length > 2000)) bad('salesNotes', notes, 'a note is longer than 2000 characters');
+    if (list.some((n) => n.length > LIMITS.salesNote)) bad('salesNotes', notes, `a note is longer than ${LIMITS.salesNote} characters`);
+    else if (list.length > LIMITS.salesNotes) bad('salesNotes', notes, `more than ${LIMITS.salesNotes} notes`);
     else if (list.length > 0) f.salesNotes = list;
   }
   if (errors.length > 0) return rejected(...errors);

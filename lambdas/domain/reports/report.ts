@@ -48,6 +48,12 @@ export interface CallEntry {
   done: boolean;
 }
 
+/** A stored record the model could not read: left out of the report (and logged), never failing it for everyone. */
+export interface UnreadableRecord {
+  key: string;
+  problem: string;
+}
+
 export interface ReportInput {
   tenant: Pick<Tenant, 'tenantId' | 'name' | 'timeZone' | 'defaultPolicy'>;
   now: Date;
@@ -60,6 +66,8 @@ export interface ReportInput {
   /** The call queues of the report's week and today. */
   calls: readonly CallEntry[];
   reorders: readonly Reorder[];
+  /** Records left out because they could not be read. */
+  unreadable?: readonly UnreadableRecord[];
 }
 
 export interface InvoiceRow {

@@ -16,7 +16,8 @@ export interface CallBasis {
   callAt: string;
   summary: string;
   talkingPoints: string[];
-  salesNotes: string[];
+  // No sales notes: they are items of the customer's (domain/commands/sales-notes.ts), which the
+  // call queue reads by the customerId; copied into every call they made the items grow with them.
 }
 
 /** One invoice on a customer's call of a day (read by the admin API's call queue). */

@@ -12,7 +12,7 @@ import type { CustomerCallSheet } from './calls.js';
 
 export interface CallRecordsInput {
   tenant: Pick<Tenant, 'tenantId'>;
-  customer: Pick<Customer, 'customerId' | 'name' | 'billingContact' | 'phone' | 'timeZone' | 'officeHours' | 'salesNotes'>;
+  customer: Pick<Customer, 'customerId' | 'name' | 'billingContact' | 'phone' | 'timeZone' | 'officeHours'>;
   /** The invoice whose PlacePhoneCall placed the call. */
   lead: MessageLine;
   /** Its queue day (tenant time zone) and call id (commands/tasks.ts callTaskId). */
@@ -49,7 +49,6 @@ export const callRecords = (i: CallRecordsInput): CallRecords => {
     callAt: i.callAt,
     summary: i.sheet.summary,
     talkingPoints: i.sheet.talkingPoints,
-    salesNotes: i.customer.salesNotes,
   };
   const mention = (l: MessageLine): CallMention => ({
     invoiceId: l.invoice.invoiceId,

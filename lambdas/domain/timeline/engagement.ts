@@ -1,13 +1,13 @@
 /**
- * How the customer engages with the reminders of one invoice, read off its contact log: a link
- * opened or an answer given counts; delivery alone does not. Pure.
+ * How the customer engages with the reminders of one invoice, read off its contact log: an answer
+ * given, or the message opened, counts; delivery alone does not, and neither does a page of a link
+ * being fetched (link_view): mail gateways prefetch every link of a message, so a view says nothing
+ * about a person (issue 20, item 2). Pure.
  */
 import type { ContactEvent, Customer, Policy } from '../model.js';
 
 /** Log entries that show the customer read or answered. */
 const ENGAGED: ReadonlySet<ContactEvent['type']> = new Set<ContactEvent['type']>([
-  'link_view',
-  'link_click',
   'message_opened',
   'payment_claimed',
   'promise',

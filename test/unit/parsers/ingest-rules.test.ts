@@ -9,7 +9,8 @@ import {
   notChasedReason,
   type IngestContext,
 } from '../../../lambdas/domain/ingest/rules.js';
-import { Customer, type Invoice } from '../../../lambdas/domain/model.js';
+import { Customer, LIMITS, type Invoice } from '../../../lambdas/domain/model.js';
+import { salesNoteId } from '../../../lambdas/domain/commands/sales-notes.js';
 import type { ParsedInvoice } from '../../../lambdas/domain/parsers/types.js';
 
 const ctx: IngestContext = { tenantId: 't1', now: new Date('2026-01-12T08:00:00Z'), sourceKey: 'invoices/jan.csv' };
@@ -164,13 +165,22 @@ describe('customers', () => {
   });
 
   it('a directory record replaces the fields it sets, adds sales notes, keeps the rest, and says when an address appeared', () => {
-    const before = customer({ email: undefined, salesNotes: ['from the finance team'], creditHold: { placedAt: '2026-01-01T00:00:00Z', invoiceId: 'i', reason: 'late' }, version: 3 });
-    const m = mergeDirectoryRecord(before, { customerId: 'C-1', fields: { name: 'Alfa S.r.l.', email: 'new@alfa.example', salesNotes: ['from the directory'] } }, 't1', defaults);
+    const before = customer({ email: undefined, salesNoteIds: [salesNoteId('from the finance team')], creditHold: { placedAt: '2026-01-01T00:00:00Z', invoiceId: 'i', reason: 'late' }, version: 3 });
+    const m = mergeDirectoryRecord(before, { customerId: 'C-1', fields: { name: 'Alfa S.r.l.', email: 'new@alfa.example', salesNotes: ['from the directory'] } }, 't1', defaults, new Date('2026-03-01T09:00:00Z'));
     expect(m.changed.sort()).toEqual(['email', 'name', 'salesNotes']);
     expect(m.becameReachable).toBe(true);
-    expect(m.customer).toMatchObject({ name: 'Alfa S.r.l.', email: 'new@alfa.example', emailStatus: 'ok', version: 4, salesNotes: ['from the finance team', 'from the directory'] });
+    expect(m.customer).toMatchObject({ name: 'Alfa S.r.l.', email: 'new@alfa.example', emailStatus: 'ok', version: 4, salesNoteIds: [salesNoteId('from the finance team'), salesNoteId('from the directory')] });
+    expect(m.salesNotes.map((n) => n.text)).toEqual(['from the directory']);
     expect(m.customer.creditHold).toEqual(before.creditHold);
-    const again = mergeDirectoryRecord(m.customer, { customerId: 'C-1', fields: { name: 'Alfa S.r.l.', salesNotes: ['from the directory'] } }, 't1', defaults);
+    const again = mergeDirectoryRecord(m.customer, { customerId: 'C-1', fields: { name: 'Alfa S.r.l.', salesNotes: ['from the directory'] } }, 't1', defaults, new Date('2026-03-01T09:00:00Z'));
     expect(again.changed).toEqual([]);
+    expect(again.salesNotes).toEqual([]);
+  });
+
+  it('refuses a directory record that would take a customer past the cap of sales notes, naming the field', () => {
+    const full = customer({ salesNoteIds: Array.from({ length: LIMITS.salesNotes }, (_, i) => `n${i}`) });
+    expect(() => mergeDirectoryRecord(full, { customerId: 'C-1', fields: { salesNotes: ['one more'] } }, 't1', defaults, new Date('2026-03-01T09:00:00Z'))).toThrow(
+      expect.objectContaining({ field: 'salesNotes' }),
+    );
   });
 });
