@@ -76,11 +76,14 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
 
   /** A reminder about a new invoice, sent through the production path; its links from the e-mail, by action. */
   const reminder = async (): Promise<{ inv: Invoice; links: Partial<Record<LinkAction, string>> }> => {
+    // A customer of its own for each: one customer hears one voice a day (the gate defers a second reminder).
+    const own = Customer.parse({ ...customer, customerId: `C-B${++seq}` });
+    await store.customers.putCustomer(own);
     const inv = Invoice.parse({
       tenantId: T,
-      invoiceId: `INV-B${++seq}`,
+      invoiceId: `INV-B${seq}`,
       number: `2026/B${seq}`,
-      customerId: 'C-1',
+      customerId: own.customerId,
       issueDate: '2026-01-10',
       dueDate: '2026-02-09',
       currency: 'EUR',
@@ -94,7 +97,7 @@ describe.skipIf(!available)('customer pages in Chromium', { timeout: 60_000 }, (
     const out = await sendGuardedMessage(timelineDeps(), {
       invoice: inv,
       // Read afresh, as each Lambda does: the send records itself on the customer (contact limits).
-      customer: (await store.customers.getCustomer(T, customer.customerId))!,
+      customer: (await store.customers.getCustomer(T, own.customerId))!,
       tenant,
       policy: policyFor(customer, tenant),
       kind: 'firstOverdue',

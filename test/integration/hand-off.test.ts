@@ -49,6 +49,9 @@ Object.assign(process.env, {
   EVENT_BUS_NAME: 'test',
   SENDER_EMAIL: 'crediti@officinerossi.example',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:unused',
+  // The agency's mail carries a signed dossier link for the digest that a second case would wait in.
+  PUBLIC_BASE_URL: 'https://pay.officinerossi.example',
+  LINK_SECRET: 'hand-off-test-link-secret-0123456789abcdef',
 });
 const deps = timelineDeps();
 const escalate = makeEscalateHandler(deps);
