@@ -78,7 +78,7 @@ describe('internal notices, one a day per customer and kind', () => {
     const m = started[0]!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
     expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
     const digest = toRep().at(-1)!;
-    expect(digest.subject).toBe('Alfa S.p.A.: 2 more notices of 2026-03-05');
+    expect(digest.subject).toBe('Alfa S.p.A.: later notices of 2026-03-05 (2)');
     expect(digest.body.text).toContain('Credit restored again: the details');
     expect(digest.body.text).toContain('Credit restored a third time: the details');
     expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
