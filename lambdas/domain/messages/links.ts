@@ -12,7 +12,8 @@
  * The CSRF token of a page's form is a second HMAC of the link token under another purpose label,
  * so it is bound to that one link and cannot be made without the key. Pure: no I/O, `now` comes in.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { b64, canonicalBytes, mac, macMatches, type LinkKeyring } from '../shared/signed-token.js';
 import type { CustomerLinks } from './rendering/types.js';
 
 export const LINK_ACTIONS = ['paid', 'promise', 'dispute', 'plan', 'contact', 'view'] as const;
@@ -32,11 +33,7 @@ const LINK_LABEL = 'sollecito/link/v1\u0000';
 const CSRF_LABEL = 'sollecito/csrf/v1\u0000';
 const MAC_BYTES = 32;
 
-/** Secrets the links are signed with: `current` signs, every key verifies (rotation without broken links). */
-export interface LinkKeyring {
-  current: Uint8Array;
-  previous?: readonly Uint8Array[];
-}
+export type { LinkKeyring } from '../shared/signed-token.js';
 
 export interface LinkClaims {
   tenantId: string;
@@ -63,24 +60,6 @@ export class LinkError extends Error {
   }
 }
 
-const b64 = (b: Uint8Array | string): string => Buffer.from(b).toString('base64url');
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-const mac = (key: Uint8Array, label: string, data: string): Buffer => createHmac('sha256', key).update(label).update(data).digest();
-
-const keysOf = (k: LinkKeyring): Uint8Array[] => [k.current, ...(k.previous ?? [])];
-
-/** Constant-time equality of a presented MAC with the one every key of the ring would make. */
-const macMatches = (ring: LinkKeyring, label: string, data: string, presented: Buffer): boolean => {
-  let ok = false;
-  // Every key is tried even after a match, so timing does not tell which key (or whether any) matched.
-  for (const key of keysOf(ring)) {
-    const expected = mac(key, label, data);
-    if (presented.length === expected.length && timingSafeEqual(presented, expected)) ok = true;
-  }
-  return ok;
-};
-
 /** A fresh message nonce: 128 random bits, base64url. */
 export const newNonce = (): string => b64(randomBytes(16));
 
@@ -105,9 +84,9 @@ const isStr = (v: unknown, max: number): v is string => typeof v === 'string' &&
 export const verifyLink = (token: string, ring: LinkKeyring, now: Date): LinkClaims => {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new LinkError('malformed', 'empty or oversized token');
   const parts = token.split('.');
-  if (parts.length !== 2 || !BASE64URL.test(parts[0]!) || !BASE64URL.test(parts[1]!)) throw new LinkError('malformed', 'not payload.signature in base64url');
-  const [payload, sig] = parts as [string, string];
-  const presented = Buffer.from(sig, 'base64url');
+  const presented = parts.length === 2 && canonicalBytes(parts[0]!) ? canonicalBytes(parts[1]!) : undefined;
+  if (!presented) throw new LinkError('malformed', 'not payload.signature in canonical base64url');
+  const payload = parts[0]!;
   if (presented.length !== MAC_BYTES) throw new LinkError('malformed', 'signature of the wrong length');
 
   let fields: unknown;
@@ -143,9 +122,8 @@ export const csrfToken = (linkToken: string, ring: LinkKeyring): string => b64(m
 
 /** Whether `presented` is the CSRF token of `linkToken` (constant time, any key of the ring). */
 export const verifyCsrf = (linkToken: string, presented: unknown, ring: LinkKeyring): boolean => {
-  if (typeof presented !== 'string' || !BASE64URL.test(presented)) return false;
-  const bytes = Buffer.from(presented, 'base64url');
-  if (bytes.length !== MAC_BYTES) return false;
+  const bytes = typeof presented === 'string' ? canonicalBytes(presented) : undefined;
+  if (!bytes || bytes.length !== MAC_BYTES) return false;
   return macMatches(ring, CSRF_LABEL, linkToken, bytes);
 };
 

@@ -5,8 +5,7 @@
  * made from a Lambda role's temporary credentials died with them, in hours, not the 7 days promised.
  * Pure (node:crypto only).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { LinkKeyring } from '../messages/links.js';
+import { b64, canonicalBytes, mac as hmac, macMatches, type LinkKeyring } from '../shared/signed-token.js';
 
 const LABEL = 'sollecito/dossier/v1\u0000';
 const VERSION = 'd1';
@@ -32,17 +31,7 @@ export class DossierLinkError extends Error {
   }
 }
 
-const b64 = (b: Uint8Array | string): string => Buffer.from(b).toString('base64url');
-const mac = (key: Uint8Array, payload: string): Buffer => createHmac('sha256', key).update(LABEL).update(payload).digest();
-/**
- * base64url that decodes to bytes which encode back to the very same text: the spare bits of a last
- * character changed make another text of the same bytes, which must not pass for the link.
- */
-const canonical = (s: string): Buffer | undefined => {
-  if (!/^[A-Za-z0-9_-]+$/.test(s)) return undefined;
-  const bytes = Buffer.from(s, 'base64url');
-  return b64(bytes) === s ? bytes : undefined;
-};
+const mac = (key: Uint8Array, payload: string): Buffer => hmac(key, LABEL, payload);
 
 export const signDossierLink = (claims: DossierLinkClaims, ring: LinkKeyring): string => {
   if (!Number.isSafeInteger(claims.expiresAt)) throw new RangeError('expiresAt must be whole epoch seconds');
@@ -54,12 +43,9 @@ export const signDossierLink = (claims: DossierLinkClaims, ring: LinkKeyring): s
 export const verifyDossierLink = (token: string, ring: LinkKeyring, now: Date): DossierLinkClaims => {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new DossierLinkError('malformed', 'empty or oversized token');
   const [payload = '', sig = '', ...rest] = token.split('.');
-  const presented = canonical(sig);
-  if (rest.length > 0 || !canonical(payload) || !presented || presented.length !== MAC_BYTES) throw new DossierLinkError('malformed', 'not payload.signature in canonical base64url');
-  let ok = false;
-  // Every key of the ring is tried, so the timing does not tell which one matched.
-  for (const key of [ring.current, ...(ring.previous ?? [])]) if (timingSafeEqual(presented, mac(key, payload))) ok = true;
-  if (!ok) throw new DossierLinkError('tampered', 'signature does not match');
+  const presented = canonicalBytes(sig);
+  if (rest.length > 0 || !canonicalBytes(payload) || !presented || presented.length !== MAC_BYTES) throw new DossierLinkError('malformed', 'not payload.signature in canonical base64url');
+  if (!macMatches(ring, LABEL, payload, presented)) throw new DossierLinkError('tampered', 'signature does not match');
   const fields: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   if (!Array.isArray(fields) || fields.length !== 4) throw new DossierLinkError('malformed', 'payload is not a dossier link');
   const [version, tenantId, invoiceId, expiresAt] = fields as unknown[];
