@@ -29,7 +29,7 @@ interface Execution {
   name: string;
   arn: string;
   input: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  status: ExecutionStatus;
   startDate: number;
   stopDate?: number;
   output?: string;
@@ -43,6 +43,32 @@ interface Execution {
   done: Promise<void>;
 }
 
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** What EventBridge's "Step Functions Execution Status Change" event carries, for the ended executions. */
+export interface ExecutionStatusChange {
+  executionArn: string;
+  name: string;
+  status: Exclude<ExecutionStatus, 'RUNNING'>;
+  input: string;
+  error?: string;
+  cause?: string;
+  startDate: number;
+  stopDate: number;
+}
+
+/**
+ * The Standard workflow quotas AWS enforces (Step Functions "Quotas": maximum execution time one
+ * year, 25,000 history events, 256 KiB per state input or output), applied here so that a timeline
+ * that would fail in AWS fails locally too. Tests may lower them.
+ */
+export const STANDARD_QUOTAS = {
+  maxExecutionMs: 365 * 86_400_000,
+  maxHistoryEvents: 25_000,
+  maxPayloadBytes: 256 * 1024,
+} as const;
+export type EngineQuotas = { readonly [K in keyof typeof STANDARD_QUOTAS]: number };
+
 export interface SfnEmulatorOptions {
   definition: StateMachineDefinition;
   stateMachineArn: string;
@@ -50,6 +76,9 @@ export interface SfnEmulatorOptions {
   activity: Activity;
   /** The handler that serves a Task state (by its Resource placeholder and name). */
   resolveTask: (stateName: string, resource: string) => TaskFn;
+  quotas?: EngineQuotas;
+  /** Called once when an execution ends: EventBridge's status-change event (the local stack routes it). */
+  onStatusChange?: (change: ExecutionStatusChange) => void;
 }
 
 class ApiError extends Error {
@@ -74,8 +103,10 @@ export class SfnEmulator {
   /** State types of the file as written (a Wait stays a Wait in the history). */
   private readonly stateTypes = new Map<string, string>();
   private server?: Server;
+  private readonly quotas: EngineQuotas;
 
   constructor(private readonly opts: SfnEmulatorOptions) {
+    this.quotas = opts.quotas ?? STANDARD_QUOTAS;
     const states: Record<string, unknown> = {};
     for (const [name, state] of Object.entries(opts.definition.States)) {
       this.stateTypes.set(name, state.Type);
@@ -85,7 +116,12 @@ export class SfnEmulator {
         this.taskFns[name] = this.waitFn({ Seconds, Timestamp, SecondsPath, TimestampPath } as WaitSpec);
       } else if (state.Type === 'Task') {
         const fn = opts.resolveTask(name, state.Resource);
-        this.taskFns[name] = (input) => opts.activity.track(() => fn(input));
+        this.taskFns[name] = async (input) => {
+          this.checkPayload(name, 'input', input, input);
+          const output = await opts.activity.track(() => fn(input));
+          this.checkPayload(name, 'output', output, input);
+          return output;
+        };
         states[name] = { ...state, Resource: localArn(name) };
       } else {
         states[name] = state;
@@ -102,14 +138,56 @@ export class SfnEmulator {
     return async (input) => {
       const exec = this.executionFor(input);
       const at = waitInstant(spec, input, this.opts.clock.nowMs());
+      const deadline = exec ? exec.startDate + this.quotas.maxExecutionMs : Infinity;
       if (exec) exec.parked = true;
       try {
-        await this.opts.clock.sleepUntil(at, exec?.controller.signal, exec?.name ?? '');
+        await this.opts.clock.sleepUntil(Math.min(at, deadline), exec?.controller.signal, exec?.name ?? '');
       } finally {
         if (exec) exec.parked = false;
       }
+      if (exec && at > deadline) {
+        this.end(exec, 'TIMED_OUT', 'ExecutionTimedOut', 'States.Timeout', `the execution reached Step Functions' maximum duration (${this.quotas.maxExecutionMs / 86_400_000} days) in ${exec.history.at(-1)?.state ?? 'a Wait state'}`);
+        throw Object.assign(new Error('execution timed out'), { name: 'States.Timeout' });
+      }
       return input;
     };
+  }
+
+  /** AWS fails the execution with States.DataLimitExceeded, which no Catch can take. */
+  private checkPayload(state: string, what: 'input' | 'output', payload: Json, input: Json): void {
+    const bytes = Buffer.byteLength(JSON.stringify(payload ?? null), 'utf8');
+    if (bytes <= this.quotas.maxPayloadBytes) return;
+    const exec = this.executionFor(input);
+    const cause = `the ${what} of ${state} is ${bytes} bytes, over Step Functions' ${this.quotas.maxPayloadBytes}-byte limit`;
+    if (exec) this.end(exec, 'FAILED', 'ExecutionFailed', 'States.DataLimitExceeded', cause);
+    throw Object.assign(new Error(cause), { name: 'States.DataLimitExceeded' });
+  }
+
+  /** Ends a running execution the way the service does when a quota is hit (no Catch runs). */
+  private end(exec: Execution, status: Exclude<ExecutionStatus, 'RUNNING' | 'SUCCEEDED'>, event: string, error: string, cause: string): void {
+    if (exec.status !== 'RUNNING') return;
+    exec.status = status;
+    exec.error = error;
+    exec.cause = cause;
+    exec.stopDate = this.opts.clock.nowMs();
+    this.record(exec, { type: event, error, cause });
+    this.ended(exec);
+    exec.controller.abort();
+    exec.abort();
+  }
+
+  private ended(exec: Execution): void {
+    if (exec.status === 'RUNNING' || !this.opts.onStatusChange) return;
+    this.opts.onStatusChange({
+      executionArn: exec.arn,
+      name: exec.name,
+      status: exec.status,
+      input: exec.input,
+      ...(exec.error ? { error: exec.error } : {}),
+      ...(exec.cause ? { cause: exec.cause } : {}),
+      startDate: exec.startDate,
+      stopDate: exec.stopDate ?? this.opts.clock.nowMs(),
+    });
   }
 
   // Tasks only see their input, so the execution is found by the tenant/invoice/run it carries.
@@ -171,6 +249,7 @@ export class SfnEmulator {
         exec.status = 'SUCCEEDED';
         exec.output = JSON.stringify(output ?? null);
         exec.stopDate = this.opts.clock.nowMs();
+        this.ended(exec);
       },
       (err: unknown) => {
         if (exec.status !== 'RUNNING') return;
@@ -179,6 +258,7 @@ export class SfnEmulator {
         exec.error = e.cause?.name ?? e.name ?? 'Error';
         exec.cause = e.cause?.message ?? e.message ?? '';
         exec.stopDate = this.opts.clock.nowMs();
+        this.ended(exec);
       },
     ).then(() => logs);
     return { executionArn: arn, startDate: startDate / 1000 };
@@ -193,6 +273,7 @@ export class SfnEmulator {
       exec.cause = cause;
       exec.stopDate = this.opts.clock.nowMs();
       this.record(exec, { type: 'ExecutionAborted', error, cause });
+      this.ended(exec);
       exec.controller.abort();
       exec.abort();
     }
@@ -233,6 +314,8 @@ export class SfnEmulator {
         return { ...base, type: h.type, executionAbortedEventDetails: errorDetails };
       case 'ExecutionFailed':
         return { ...base, type: h.type, executionFailedEventDetails: errorDetails };
+      case 'ExecutionTimedOut':
+        return { ...base, type: h.type, executionTimedOutEventDetails: errorDetails };
       case 'StateEntered':
       case 'StateExited': {
         const kind = this.stateTypes.get(h.state ?? '') ?? 'Task';
@@ -246,6 +329,10 @@ export class SfnEmulator {
 
   private record(exec: Execution, e: Omit<HistoryEvent, 'timestamp'>): void {
     exec.history.push({ timestamp: this.opts.clock.now().toISOString(), ...e });
+    // The service counts every event; a loop that never ends fails here as it would there.
+    if (exec.history.length >= this.quotas.maxHistoryEvents && exec.status === 'RUNNING') {
+      this.end(exec, 'FAILED', 'ExecutionFailed', 'States.Runtime', `the execution history reached Step Functions' limit of ${this.quotas.maxHistoryEvents} events`);
+    }
   }
 
   /** Serves the Step Functions JSON 1.0 API on a loopback port. */

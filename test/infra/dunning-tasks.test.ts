@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, handlerExists } from '../../infra/constructs/defaults.js';
+import { LAMBDA_DEFAULTS, REPO_ROOT, handlerExists } from '../../infra/constructs/defaults.js';
+import { ASL_PATH } from '../../infra/constructs/workflow.js';
+import { readFileSync } from 'node:fs';
 import { DUNNING_TASKS } from '../../statemachines/dunning.tasks.js';
 import { dunningTaskStates } from '../support/dunning-definition.js';
 
@@ -45,5 +47,15 @@ describe('statemachines/dunning.tasks.ts', () => {
       expect(existsSync(join(REPO_ROOT, task.useCase)), task.useCase).toBe(true);
       expect(task.useCase, task.id).toMatch(/^lambdas\/(app|handlers)\/.+\.ts$/);
     }
+  });
+
+  it("gives every Task state more time than its function has, so a slow run ends as the function's own timeout (caught, recorded) and never as States.Timeout while the function still acts", () => {
+    const states = (JSON.parse(readFileSync(ASL_PATH, 'utf8')) as { States: Record<string, { Type: string; TimeoutSeconds?: number }> }).States;
+    const tooShort = DUNNING_TASKS.flatMap((t) => {
+      const fnSeconds = t.timeoutSeconds ?? LAMBDA_DEFAULTS.timeout.toSeconds();
+      // 10 s beyond the function: the invoke's own overhead and a cold start.
+      return t.states.filter((s) => (states[s]?.TimeoutSeconds ?? 60) < fnSeconds + 10).map((s) => `${s}: state ${states[s]?.TimeoutSeconds}s, function ${fnSeconds}s`);
+    });
+    expect(tooShort).toEqual([]);
   });
 });
