@@ -53,6 +53,10 @@ export const LIMITS = {
   salesNote: 2000,
   /** Sales notes a customer keeps: each is an item of its own, the customer item holds their ids only. */
   salesNotes: 50,
+  /** A customer's other invoices read in full for one message or one call, the most overdue first (issue 20). */
+  siblingsRead: 50,
+  /** Of those, how many are read at once, so one customer with many invoices cannot take the table's read capacity. */
+  siblingReadsInFlight: 8,
 } as const;
 
 const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));

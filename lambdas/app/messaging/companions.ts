@@ -2,7 +2,9 @@
  * The other invoices of the customer that one message (domain/timeline/customer-day.ts) or one
  * call (domain/calls.ts) also covers.
  */
-import type { Customer, Invoice, Payment, Policy, Tenant } from '../../domain/model.js';
+import pLimit from 'p-limit';
+import { LIMITS, type Customer, type Invoice, type Payment, type Policy, type Tenant } from '../../domain/model.js';
+import type { InvoiceView } from '../ports/invoices.js';
 import { callGroupFor, type CallGroup } from '../../domain/timeline/calls.js';
 import type { SiblingCase } from '../../domain/timeline/consolidation.js';
 import { itemsDueToday, type DayItem } from '../../domain/timeline/customer-day.js';
@@ -11,6 +13,17 @@ import { localDay } from '../../domain/shared/days.js';
 
 /** How far back a paid invoice may still owe its thank-you (it waits for the send window, a few days at most). */
 const THANK_YOU_WITHIN_MS = 7 * 86_400_000;
+
+/**
+ * The views of at most LIMITS.siblingsRead of `others`, the most overdue first, with at most
+ * LIMITS.siblingReadsInFlight reads at once; an invoice gone since the list was read is left out.
+ */
+const readSiblingViews = async (store: TimelinePorts['invoices'], others: readonly Invoice[]): Promise<InvoiceView[]> => {
+  const run = pLimit(LIMITS.siblingReadsInFlight);
+  const chosen = [...others].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId)).slice(0, LIMITS.siblingsRead);
+  const views = await Promise.all(chosen.map((i) => run(() => store.getInvoiceView(i.tenantId, i.invoiceId))));
+  return views.flatMap((v) => (v ? [v] : []));
+};
 
 /** What the customer's other invoices have to say today, read once for one message (domain/timeline/customer-day.ts). */
 export interface CustomerDay {
@@ -29,7 +42,7 @@ export const readCustomerDay = async (
   const others = (await store.customerInvoicesInPlay(req.invoice.tenantId, req.invoice.customerId, since)).filter(
     (i) => i.invoiceId !== req.invoice.invoiceId && !i.needsContact,
   );
-  const views = (await Promise.all(others.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) => (v ? [v] : []));
+  const views = await readSiblingViews(store, others);
   const siblings = views.map((v) => ({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events, payments: v.payments }));
   const items = itemsDueToday(siblings, { customer: req.customer, policy: req.policy, now, paymentClaimGraceDays: req.tenant.paymentClaimGraceDays });
   return { items, siblings };
@@ -52,9 +65,7 @@ export const findCallGroup = async (
     (i) => i.invoiceId !== req.invoice.invoiceId && i.dueDate < customerToday,
   );
   if (others.length === 0) return { onCall: [], alsoOverdue: [] };
-  const siblings = (await Promise.all(others.map((i) => store.getInvoiceView(i.tenantId, i.invoiceId)))).flatMap((v) =>
-    v ? [{ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }] : [],
-  );
+  const siblings = (await readSiblingViews(store, others)).map((v) => ({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }));
   return callGroupFor({
     trigger: req.invoice,
     customer: req.customer,
