@@ -59,7 +59,17 @@ export const AgeingReportResource = z
     brokenPromises: z.array(z.object({ ...InvoiceRow, promiseDate: IsoDate, brokenOn: IsoDate })),
     disputes: z.array(z.object({ ...InvoiceRow, reason: z.string(), openedAt: IsoDateTime })),
     callsDue: z.array(z.object({ ...InvoiceRow, day: IsoDate })),
-    creditHolds: z.array(z.object({ customerId: z.string(), name: z.string(), placedAt: IsoDateTime, invoiceId: z.string(), reason: z.string() })),
+    creditHolds: z.array(
+      z.object({
+        customerId: z.string(),
+        name: z.string(),
+        placedAt: IsoDateTime,
+        invoiceId: z.string(),
+        /** In English; `basis` holds the facts to word it in another language. */
+        reason: z.string(),
+        basis: z.optional(z.object({ invoices: z.int(), oldestDaysPastDue: z.int(), invoiceNumber: z.optional(z.string()) })),
+      }),
+    ),
     needsContact: z.array(z.object(InvoiceRow)),
     results: z.object({
       collected: z.array(z.object({ currency: Currency, amount: MinorUnits, payments: z.int() })),

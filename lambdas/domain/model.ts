@@ -153,7 +153,16 @@ export const Customer = z.object({
    * timeline), `invoiceIds` the invoices it holds for (those that reached it later joined it).
    */
   creditHold: z.optional(
-    z.object({ placedAt: IsoDateTime, invoiceId: z.string(), reason: Text(LIMITS.reason), holdId: z.optional(z.string()), invoiceIds: z.optional(z.array(z.string())) }),
+    z.object({
+      placedAt: IsoDateTime,
+      invoiceId: z.string(),
+      /** In English, for the API and the audit; reports word the hold from `basis` in their own language. */
+      reason: Text(LIMITS.reason),
+      /** What the hold was placed on: the held invoices, the oldest's days late, and its number when one. */
+      basis: z.optional(z.object({ invoices: z.int().check(z.minimum(1)), oldestDaysPastDue: z.int(), invoiceNumber: z.optional(z.string().check(z.maxLength(100))) })),
+      holdId: z.optional(z.string()),
+      invoiceIds: z.optional(z.array(z.string())),
+    }),
   ),
   /**
    * Messages that left for this customer lately, across its invoices (contact-limits.ts), and their

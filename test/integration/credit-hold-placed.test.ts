@@ -5,6 +5,8 @@
  * to the customer and the sales rep's notice, each once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdReason } from '../../lambdas/domain/reports/report-email.js';
+import { reportStrings } from '../../lambdas/domain/reports/report-strings.js';
 import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { lambdaContext } from '../support/api-events.js';
@@ -194,7 +196,10 @@ describe('the customer, not the invoice, is on hold', () => {
     expect(placedEvents()).toHaveLength(1);
     expect(placedEvents()[0]!.detail).toMatchObject({ customerId: 'C-B', invoiceIds: ['H-1', 'H-2', 'H-3'] });
     const customer = (await store.customers.getCustomer(T2, 'C-B'))!;
-    expect(customer.creditHold).toMatchObject({ invoiceId: 'H-1', invoiceIds: ['H-1', 'H-2', 'H-3'] });
+    expect(customer.creditHold).toMatchObject({ invoiceId: 'H-1', invoiceIds: ['H-1', 'H-2', 'H-3'], basis: { invoices: 3 } });
+    // The hold keeps its facts, so the Italian team's report words it in Italian.
+    const row = { customerId: 'C-B', name: customer.name, ...customer.creditHold! };
+    expect(holdReason(row, reportStrings('it'))).toMatch(/^3 fatture non pagate, la più vecchia a \d+ giorni dalla scadenza$/);
     for (const i of held) {
       const view = (await store.invoices.getInvoiceView(T2, i.invoiceId))!;
       expect(view.stagesDone.map((s) => s.stage)).toEqual(expect.arrayContaining(['creditHold', 'creditHold#notice']));

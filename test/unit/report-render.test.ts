@@ -91,6 +91,18 @@ describe('the report e-mail', () => {
     }
   });
 
+  it("words a credit hold's reason in the report's language, from the facts the hold keeps", () => {
+    const base = input();
+    const held = { ...base, customers: [{ ...base.customers[0]!, creditHold: { placedAt: '2026-03-02T09:00:00Z', invoiceId: 'I1', reason: 'invoice 2026/1 unpaid 31 days after its due date', basis: { invoices: 1, oldestDaysPastDue: 31, invoiceNumber: '2026/1' } } }, ...base.customers.slice(1)] };
+    const it_ = renderReportEmail(buildAgeingReport(held), 'it').text;
+    expect(it_).toContain('fattura 2026/1 non pagata a 31 giorni dalla scadenza');
+    expect(it_).not.toContain('unpaid');
+    expect(renderReportEmail(buildAgeingReport(held), 'ro').text).toContain('factura 2026/1 neplătită la 31 de zile după scadență');
+    expect(renderReportEmail(buildAgeingReport(held), 'en').text).toContain('invoice 2026/1 unpaid 31 days after its due date');
+    // A hold stored before its facts were kept still shows its stored words.
+    expect(renderReportEmail(buildAgeingReport(input()), 'it').text).toMatch(/\bunpaid\b/);
+  });
+
   it('writes amounts exactly, whatever their size', () => {
     expect(decimalAmount(5, 'EUR')).toBe('0.05');
     expect(decimalAmount(900_719_925_474_099, 'EUR')).toBe('9007199254740.99');

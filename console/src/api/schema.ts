@@ -1140,6 +1140,11 @@ export interface components {
                 placedAt: string;
                 invoiceId: string;
                 reason: string;
+                basis?: {
+                    invoices: number;
+                    oldestDaysPastDue: number;
+                    invoiceNumber?: string;
+                };
                 holdId?: string;
                 invoiceIds?: string[];
             };
@@ -1502,6 +1507,11 @@ export interface components {
                 placedAt: string;
                 invoiceId: string;
                 reason: string;
+                basis?: {
+                    invoices: number;
+                    oldestDaysPastDue: number;
+                    invoiceNumber?: string;
+                };
             }[];
             needsContact: {
                 invoiceId: string;

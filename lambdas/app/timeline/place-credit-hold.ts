@@ -25,6 +25,7 @@ import { salesRepHoldNoticeFor } from '../messaging/sales-rep-notices.js';
 import { deliverInternalNotice } from '../messaging/internal-notices.js';
 import { renderNotice } from '../../domain/messages/rendering/notice.js';
 import { neverReached } from '../../domain/timeline/reach.js';
+import { holdBasisOf, holdReasonInEnglish } from '../../domain/timeline/hold-basis.js';
 import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase, type InvoiceCase } from './invoice-case.js';
@@ -106,6 +107,7 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
       details: { customerId: inv.customerId, ...(holdId ? { holdId, placedWith: inv.invoiceId } : {}), ...amountsWithoutInvoice(h) },
     });
   const own = holdEvent(held[0]!);
+  const basis = holdBasisOf(held);
   const holdId = own.eventId;
   const salesRep = salesRepHoldNoticeFor(deps, { invoice: inv, customer: c.customer, tenant: c.tenant, policy: c.policy }, now, held);
   const claim = await deps.sendGuard.claimSend({
@@ -121,7 +123,8 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
         invoiceId: inv.invoiceId,
         holdId,
         invoiceIds: held.map((h) => h.invoice.invoiceId),
-        reason: held.length === 1 ? `invoice ${inv.number} unpaid ${held[0]!.daysPastDue} days after its due date` : `${held.length} invoices unpaid, the oldest ${Math.max(...held.map((h) => h.daysPastDue))} days after its due date`,
+        reason: holdReasonInEnglish(basis),
+        basis,
       }),
     ],
     companions: held.slice(1).map((h) => ({

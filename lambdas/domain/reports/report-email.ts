@@ -9,6 +9,15 @@ import type { AgeingReport, InvoiceRow } from './report.js';
 import { fillHtml, fillText, formatDate, formatMoney, formatNumber, formatPercent, reportStrings, type ReportStrings } from './report-strings.js';
 import { escapeHtml } from '../shared/html.js';
 
+/** The hold's reason in the report's language; a hold kept from before its facts were stored shows its stored words. */
+export const holdReason = (h: AgeingReport['creditHolds'][number], s: ReportStrings): string => {
+  const b = h.basis;
+  if (!b) return h.reason;
+  return b.invoices === 1 && b.invoiceNumber !== undefined
+    ? fillText(s.holdReasons.one, { number: b.invoiceNumber, days: b.oldestDaysPastDue })
+    : fillText(s.holdReasons.many, { invoices: b.invoices, days: b.oldestDaysPastDue });
+};
+
 export interface RenderedReport {
   subject: string;
   html: string;
@@ -139,7 +148,7 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
       table: {
         head: [s.columns.customer, s.columns.placedOn, s.columns.reason],
         align: ['left', 'left', 'left'],
-        rows: r.creditHolds.map((h) => [h.name, date(h.placedAt.slice(0, 10)), h.reason]),
+        rows: r.creditHolds.map((h) => [h.name, date(h.placedAt.slice(0, 10)), holdReason(h, s)]),
       },
     },
     {

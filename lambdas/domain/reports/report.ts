@@ -19,6 +19,7 @@ import { withoutReversed, type ActivityItem, type ClosedActivity, type Collected
 import { amountDue, type Customer, type Invoice, type Policy, type PolicyId, type Tenant } from '../model.js';
 import { outcomeAnalytics, stageOrder, type OutcomeAnalytics, type Reorder } from './outcomes.js';
 import { policyFor } from '../timeline/policies.js';
+import type { HoldBasis } from '../timeline/hold-basis.js';
 import { addDays, localDay } from '../shared/days.js';
 
 export const DSO_PERIOD_DAYS = 90;
@@ -103,7 +104,7 @@ export interface AgeingReport {
   brokenPromises: (InvoiceRow & { promiseDate: string; brokenOn: string })[];
   disputes: (InvoiceRow & { reason: string; openedAt: string })[];
   callsDue: (InvoiceRow & { day: string })[];
-  creditHolds: { customerId: string; name: string; placedAt: string; invoiceId: string; reason: string }[];
+  creditHolds: { customerId: string; name: string; placedAt: string; invoiceId: string; reason: string; basis?: HoldBasis }[];
   needsContact: InvoiceRow[];
   results: {
     /** Payments recorded in the week and not taken back since. */
@@ -241,7 +242,7 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
 
   const creditHolds = input.customers
     .filter((c) => c.creditHold)
-    .map((c) => ({ customerId: c.customerId, name: c.name, placedAt: c.creditHold!.placedAt, invoiceId: c.creditHold!.invoiceId, reason: c.creditHold!.reason }))
+    .map((c) => ({ customerId: c.customerId, name: c.name, placedAt: c.creditHold!.placedAt, invoiceId: c.creditHold!.invoiceId, reason: c.creditHold!.reason, ...(c.creditHold!.basis ? { basis: c.creditHold!.basis } : {}) }))
     .sort((a, b) => byText(a.placedAt, b.placedAt) || byText(a.name, b.name));
 
   const needsContact = owed.filter((i) => i.needsContact).map(invoiceRow).sort(byCustomerThenDue);
