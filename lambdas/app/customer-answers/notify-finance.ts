@@ -10,7 +10,7 @@ import { fillText } from '../../domain/reports/report-strings.js';
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import { addDays, localDay } from '../../domain/shared/days.js';
 import { formatDate, formatMoney } from '../../domain/shared/format.js';
-import { escapeHtml } from '../../domain/shared/html.js';
+import { internalNoticeHtml } from '../../domain/messages/rendering/notice.js';
 import type { OpenedLink } from './open-link.js';
 import type { CustomerAnswersDeps } from './ports.js';
 import { deliverInternalNotice } from '../messaging/internal-notices.js';
@@ -72,7 +72,7 @@ export const notifyFinance = async (deps: NotifyDeps, l: OpenedLink, answer: Ans
       ...(messageId ? { messageId } : {}),
       details: { about: answer.action, via: { ref: l.claims.ref, nonce: l.claims.nonce }, ...(details.waitUntil ? { waitUntil: details.waitUntil } : {}), ...(digest ? { digest } : {}) },
     });
-  const html = `<!doctype html><html lang="${tenant.language}"><body>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
+  const html = internalNoticeHtml(tenant.language, subject, paragraphs);
   // One notice a day per customer and kind: a second answer the same day waits for the next morning's digest.
   const out = await deliverInternalNotice(
     {

@@ -7,7 +7,8 @@ import en from '../../../templates/notices/en.json' with { type: 'json' };
 import it from '../../../templates/notices/it.json' with { type: 'json' };
 import ro from '../../../templates/notices/ro.json' with { type: 'json' };
 import type { Language } from '../model.js';
-import { fillHtml, fillText } from '../reports/report-strings.js';
+import { fillText } from '../reports/report-strings.js';
+import { internalNoticeHtml } from './rendering/notice.js';
 import { escapeHtml } from '../shared/html.js';
 
 export type NoticeStrings = typeof en;
@@ -23,19 +24,11 @@ export interface RenderedNotice {
 
 type Vars = Record<string, string | number>;
 
-/** Paragraphs from label templates, each filled with `vars` (escaped for the HTML part). */
-export const renderParagraphs = (subject: string, paragraphs: readonly string[], vars: Vars): RenderedNotice => {
+/** Paragraphs from label templates, each filled with `vars`, in the finance team's language `lang`. */
+export const renderParagraphs = (subject: string, paragraphs: readonly string[], vars: Vars, lang: Language): RenderedNotice => {
   const s = fillText(subject, vars);
-  return {
-    subject: s,
-    text: paragraphs.map((p) => fillText(p, vars)).join('\n\n'),
-    html: [
-      `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(s)}</title></head>`,
-      '<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f2933;line-height:1.5">',
-      ...paragraphs.map((p) => `<p style="margin:0 0 12px 0">${fillHtml(p, vars)}</p>`),
-      '</body></html>',
-    ].join('\n'),
-  };
+  const filled = paragraphs.map((p) => fillText(p, vars));
+  return { subject: s, text: filled.join('\n\n'), html: internalNoticeHtml(lang, s, filled) };
 };
 
 /** The credit hold's placement notice is the rendering's 'creditHold' notice (rendering/notice.ts). */
@@ -44,7 +37,7 @@ export const salesRepReleaseNotice = (
   lang: Language,
 ): RenderedNotice => {
   const s = noticeStrings(lang).salesRepRelease;
-  return renderParagraphs(s.subject, s.lines, { ...f });
+  return renderParagraphs(s.subject, s.lines, { ...f }, lang);
 };
 
 export interface AgencyFacts {
@@ -72,7 +65,7 @@ export const agencyDossierMail = (f: AgencyFacts, lang: Language): RenderedNotic
     s.closing,
   ];
   const deliveryVars: Vars = delivery.kind === 'attached' ? { filename: delivery.filename } : { url: delivery.url, until: delivery.until };
-  return renderParagraphs(s.subject, paragraphs, { ...vars, ...deliveryVars });
+  return renderParagraphs(s.subject, paragraphs, { ...vars, ...deliveryVars }, lang);
 };
 
 export interface AgencyCaseFacts {
@@ -104,14 +97,14 @@ export const agencyCaseMail = (f: AgencyCaseFacts, lang: Language): RenderedNoti
     f.delivery.kind === 'attached' ? d.attached : d.link,
     d.closing,
   ];
-  return renderParagraphs(s.subject, paragraphs, { ...vars, ...deliveryVars });
+  return renderParagraphs(s.subject, paragraphs, { ...vars, ...deliveryVars }, lang);
 };
 
 /** The notices of one kind about one customer that came after the day's first, in one e-mail. */
 export const noticeDigestMail = (f: { customer: string; day: string; entries: readonly { subject: string; text: string }[] }, lang: Language): RenderedNotice => {
   const s = noticeStrings(lang).digest;
   const vars: Vars = { customer: f.customer, day: f.day, count: f.entries.length };
-  const head = renderParagraphs(s.subject, [s.intro], vars);
+  const head = renderParagraphs(s.subject, [s.intro], vars, lang);
   const text = [head.text, ...f.entries.map((e) => `${e.subject}\n\n${e.text}`)].join('\n\n----\n\n');
   const html = head.html.replace(
     '</body>',

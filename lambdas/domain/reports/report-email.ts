@@ -38,9 +38,9 @@ const TD = 'padding:6px 8px;border-bottom:1px solid #d9e2ec';
 const htmlTable = (t: Table, empty: string): string => {
   if (t.rows.length === 0) return `<p style="margin:4px 0 16px 0;color:#52606d">${escapeHtml(empty)}</p>`;
   const cell = (tag: 'th' | 'td', v: string, i: number) =>
-    `<${tag} style="${tag === 'th' ? TH : TD};text-align:${t.align[i] ?? 'left'}">${escapeHtml(v)}</${tag}>`;
+    `<${tag}${tag === 'th' ? ' scope="col"' : ''} style="${tag === 'th' ? TH : TD};text-align:${t.align[i] ?? 'left'}">${escapeHtml(v)}</${tag}>`;
   return [
-    '<table role="table" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:4px 0 16px 0;width:100%">',
+    '<table cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:4px 0 16px 0;width:100%">',
     `<thead><tr>${t.head.map((h, i) => cell('th', h, i)).join('')}</tr></thead>`,
     `<tbody>${t.rows.map((r) => `<tr>${r.map((v, i) => cell('td', v, i)).join('')}</tr>`).join('')}</tbody>`,
     '</table>',

@@ -102,6 +102,10 @@ const varsFor = (kind: NoticeKind, facts: NoticeFacts[NoticeKind], language: str
   }
 };
 
+/** The HTML of a notice to the supplier's people or the agency: the paragraphs as text, escaped here, in `language`. */
+export const internalNoticeHtml = (language: string, subject: string, paragraphs: readonly string[]): string =>
+  renderHtml(LAYOUT.noticeHtml, { lang: templateLanguage(language), subject, paragraphs });
+
 export const renderNotice = <K extends NoticeKind>(kind: K, language: string, facts: NoticeFacts[K]): RenderedNotice => {
   const strings = localeStrings(language);
   const t = entry<{ subject: string; body: string[] }>(strings, ['internal', kind]);
@@ -110,7 +114,7 @@ export const renderNotice = <K extends NoticeKind>(kind: K, language: string, fa
   const paragraphs = t.body.map((p) => fill(p, vars).trim()).filter((p) => p !== '');
   return {
     subject,
-    html: renderHtml(LAYOUT.noticeHtml, { lang: templateLanguage(language), subject, paragraphs }),
+    html: internalNoticeHtml(language, subject, paragraphs),
     text: renderText(LAYOUT.noticeText, { paragraphs }),
   };
 };

@@ -26,7 +26,8 @@ type Kind = RenderInput['kind'];
 export const CUSTOMER_MESSAGE_KINDS: readonly Kind[] = [...STAGE_IDS.filter((s) => s !== 'phoneCall'), ...MESSAGE_KINDS];
 
 /** Kinds that may cover several invoices at once (a statement); one-off messages answer one invoice's event. */
-const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'thankYou']);
+/** The kinds a statement of several invoices exists for. */
+export const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'thankYou']);
 
 /** Kinds whose wording cites a promised date. */
 const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instalmentMissed']);

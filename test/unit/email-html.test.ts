@@ -1,0 +1,171 @@
+/**
+ * Every e-mail Sollecito sends, in every language, kind and tone, read by html-validate (a tool
+ * the project did not write) with its accessibility rules and the standard document rules.
+ * E-mail HTML keeps the table attributes Outlook for Windows needs (bgcolor, cellpadding, align,
+ * width), so only the rules about deprecated presentational attributes are off.
+ */
+import { describe, expect, it } from 'vitest';
+import { HtmlValidate, type Message } from 'html-validate';
+import { Customer, Invoice, LANGUAGES, Tenant, TONES, type InvoiceInput } from '../../lambdas/domain/model.js';
+import { CUSTOMER_MESSAGE_KINDS, STATEMENT_KINDS, renderMessage, renderNotice, type NoticeFacts, type NoticeKind } from '../../lambdas/domain/messages/rendering/render.js';
+import type { MessageLine, RenderInput } from '../../lambdas/domain/messages/rendering/types.js';
+import { agencyCaseMail, agencyDossierMail, noticeDigestMail, salesRepReleaseNotice } from '../../lambdas/domain/messages/notices.js';
+import { buildAgeingReport } from '../../lambdas/domain/reports/report.js';
+import { renderReportEmail } from '../../lambdas/domain/reports/report-email.js';
+
+const validator = new HtmlValidate({
+  extends: ['html-validate:standard', 'html-validate:a11y'],
+  rules: {
+    // A data table's headers must say what they head, so a screen reader reads them with each cell.
+    'wcag/h63': 'error',
+    // Outlook for Windows lays tables out from these attributes only.
+    'no-deprecated-attr': 'off',
+    'attribute-misuse': 'off',
+  },
+});
+
+const problems = async (html: string): Promise<string[]> => {
+  const report = await validator.validateString(html);
+  return report.results.flatMap((r) => r.messages).map((m: Message) => `${m.ruleId} (line ${m.line}): ${m.message}`);
+};
+
+const NOW = new Date('2026-03-20T09:00:00Z');
+const tenant = Tenant.parse({
+  tenantId: 't1',
+  name: 'Officine Rossi & Figli SRL',
+  email: 'crediti@officinerossi.example',
+  phone: '+390212345678',
+  address: 'Via Roma 1, 20121 Milano',
+  vatId: 'IT01234567890',
+  iban: 'IT60X0542811101000000123456',
+  country: 'IT',
+  timeZone: 'Europe/Rome',
+  defaultPolicy: 'standard',
+  financeInboxes: ['finance@officinerossi.example'],
+  agency: { name: 'Recupero Nord', email: 'pratiche@recupero.example' },
+});
+const customer = Customer.parse({
+  tenantId: 't1',
+  customerId: 'C-1',
+  name: 'Cliente <Bianchi> SpA',
+  country: 'IT',
+  language: 'it',
+  timeZone: 'Europe/Rome',
+  email: 'ap@bianchi.example',
+  billingContact: { name: 'Giulia Verdi', email: 'giulia@bianchi.example', phone: '+393471234567', role: 'Contabilità fornitori' },
+});
+const invoice = (over: Partial<InvoiceInput> = {}) =>
+  Invoice.parse({
+    tenantId: 't1',
+    invoiceId: 'INV-1',
+    number: 'FT-2026-0042',
+    customerId: 'C-1',
+    issueDate: '2026-01-15',
+    dueDate: '2026-02-14',
+    currency: 'EUR',
+    amount: 123_456,
+    status: 'open',
+    paymentReference: 'RF18539007547034',
+    promise: { date: '2026-03-10', recordedAt: '2026-03-01T10:00:00Z' },
+    createdAt: '2026-01-15T10:00:00Z',
+    updatedAt: '2026-01-15T10:00:00Z',
+    ...over,
+  });
+const links = { paid: 'https://pay.example/l/paid?sig=abc', promise: 'https://pay.example/l/promise?sig=abc', view: 'https://pay.example/l/view?sig=abc' };
+const line = (over: Partial<MessageLine>, inv: Partial<InvoiceInput> = {}): MessageLine => ({ invoice: invoice(inv), kind: 'firstOverdue', amountDue: 123_456, daysLate: 34, links, ...over });
+const message = (over: Partial<RenderInput>): RenderInput => ({
+  kind: 'firstOverdue',
+  tone: 'standard',
+  language: 'it',
+  tenant,
+  customer,
+  lines: [line({})],
+  now: NOW,
+  facts: { promiseDate: '2026-03-10', paymentAmount: 123_456, paymentDate: '2026-03-19' },
+  paymentQrSrc: 'cid:payment-qr',
+  ...over,
+});
+
+const NOTICES: { [K in NoticeKind]: NoticeFacts[K] } = {
+  creditHold: { recipient: 'Marco', customerName: 'Cliente <Bianchi>', invoiceNumber: 'FT-1', currency: 'EUR', amountDue: 123_456, daysLate: 34, financeEmail: 'crediti@officinerossi.example' },
+  customerAnswered: { customerName: 'Bianchi', invoiceNumber: 'FT-1', answer: 'promise', promiseDate: '2026-04-01', at: '2026-03-19T23:30:00Z', timeZone: 'Europe/Rome', detail: 'pagheremo', url: 'https://console.example/invoices/INV-1' },
+  customerUnreached: { customerName: 'Bianchi', invoiceNumber: 'FT-1', address: 'ap@bianchi.example', financeEmail: 'crediti@officinerossi.example' },
+  contactBounced: { customerName: 'Bianchi', channel: 'email', address: 'ap@bianchi.example', reason: 'mailbox does not exist' },
+};
+
+const agency = {
+  supplier: tenant.name,
+  customer: customer.name,
+  asOf: '20/03/2026',
+  financeEmail: 'crediti@officinerossi.example',
+  preserveRelationship: true,
+  delivery: { kind: 'link' as const, url: 'https://api.example/d/abc', until: '27/03/2026' },
+};
+
+describe('every e-mail passes html-validate, accessibility rules included', () => {
+  it.each(LANGUAGES)('customer messages, one invoice and statements, every kind and tone (%s)', async (language) => {
+    const found: string[] = [];
+    for (const kind of CUSTOMER_MESSAGE_KINDS) {
+      for (const tone of TONES) {
+        const single = renderMessage(message({ kind, tone, language }));
+        const statement = STATEMENT_KINDS.has(kind) && renderMessage(
+          message({
+            kind,
+            tone,
+            language,
+            lines: [line({ kind: 'secondOverdue' }, { invoiceId: 'A', number: 'A-1' }), line({ kind: 'preDue', daysLate: 0 }, { invoiceId: 'B', number: 'B-2', dueDate: '2026-03-27' })],
+          }),
+        );
+        for (const [what, m] of [['single', single], ['statement', statement]] as const) {
+          if (!m) continue;
+          for (const p of await problems(m.html)) found.push(`${kind}/${tone}/${what}: ${p}`);
+          if (!m.html.includes(`<html lang='${language}'`)) found.push(`${kind}/${tone}/${what}: no lang='${language}'`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it.each(LANGUAGES)("the supplier's own notices, the agency's and the digest (%s)", async (language) => {
+    const mails = [
+      ...(Object.keys(NOTICES) as NoticeKind[]).map((k) => [k, renderNotice(k, language, NOTICES[k] as never)] as const),
+      ['salesRepRelease', salesRepReleaseNotice({ salesRep: 'Marco', customer: customer.name, threshold: 30, financeEmail: 'crediti@officinerossi.example' }, language)] as const,
+      ['agencyDossier', agencyDossierMail({ ...agency, number: 'FT-1', dueDate: '14/02/2026', principal: '1.234,56 €', interest: '12,00 €', compensation: '40,00 €', total: '1.286,56 €' }, language)] as const,
+      ['agencyCase', agencyCaseMail({ ...agency, numbers: ['FT-1', 'FT-2'], claims: [{ currency: 'EUR', principal: '1 €', interest: '0 €', compensation: '40 €', total: '41 €' }] }, language)] as const,
+      ['digest', noticeDigestMail({ customer: customer.name, day: '20/03/2026', entries: [{ subject: 'Uno', text: 'Primo.\n\nSecondo.' }] }, language)] as const,
+    ];
+    const found: string[] = [];
+    for (const [kind, m] of mails) {
+      for (const p of await problems(m.html)) found.push(`${kind}: ${p}`);
+      if (!new RegExp(`<html lang=['"]${language}['"]`).test(m.html)) found.push(`${kind}: no lang='${language}'`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('the weekly ageing report (%s)', async (language) => {
+    const report = buildAgeingReport({
+      tenant,
+      now: NOW,
+      open: [invoice(), invoice({ invoiceId: 'INV-2', number: 'FT-2', status: 'disputed', dispute: { reason: 'goods', openedAt: '2026-03-01T10:00:00Z' } })],
+      customers: [{ customerId: 'C-1', name: customer.name, creditHold: { placedAt: '2026-03-02T09:00:00Z', invoiceId: 'INV-1', reason: 'unpaid', basis: { invoices: 1, oldestDaysPastDue: 16, invoiceNumber: 'FT-2026-0042' } } }],
+      activity: [],
+      calls: [],
+      reorders: [],
+    });
+    const m = renderReportEmail(report, language);
+    expect(await problems(m.html)).toEqual([]);
+  });
+
+  it('gives Outlook for Windows buttons that keep their padding, and hides the preheader everywhere, Outlook and Gmail included', () => {
+    const html = renderMessage(message({})).html;
+    // Word, Outlook's engine, drops padding on an inline <a>: the button's cell carries it for Outlook.
+    const buttons = [...html.matchAll(/<td class='btn bd' style='([^']*)'>\s*<a class='btn'/g)];
+    expect(buttons.length).toBeGreaterThan(1);
+    for (const [, style] of buttons) expect(style).toMatch(/mso-padding-alt:\s*9px 14px/);
+    const pre = /<div class='preheader' style='([^']*)'>([^<]*)<\/div>/.exec(html);
+    expect(pre).not.toBeNull();
+    for (const rule of ['display:none', 'mso-hide:all', 'visibility:hidden', 'max-height:0', 'overflow:hidden', 'color:transparent']) expect(pre![1]).toContain(rule);
+    // The filler after the preheader keeps the body's first words out of the inbox preview.
+    expect(pre![2]).toMatch(/(&#847;&zwnj;&nbsp;){20,}$/);
+  });
+});
