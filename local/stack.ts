@@ -4,6 +4,7 @@
  * HTTP API, the stream poller and the scheduled jobs. Every handler is the production module,
  * called in-process with the production AWS adapters pointed at these endpoints.
  */
+import { TaskOutcomes } from './task-outcomes.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -134,6 +135,7 @@ export const startStack = async (opts: StackOptions) => {
     // In AWS every task is its own Lambda with its own connections; in one process, thousands of
     // executions waking at 09:00 would queue on one socket pool. Cap the tasks running at once.
     const lambdaSlots = pLimit(LOCAL_TASK_CONCURRENCY);
+    const taskOutcomes = new TaskOutcomes();
     const sfn = new SfnEmulator({
       definition,
       stateMachineArn: STATE_MACHINE_ARN,
@@ -148,7 +150,9 @@ export const startStack = async (opts: StackOptions) => {
           lambdaSlots(async () => {
             const h = await loadHandler(name);
             if (!h) throw Object.assign(new Error(`lambdas/handlers/${name}.ts is missing`), { name: 'Lambda.ResourceNotFoundException' });
-            return (await h(input, localContext(name))) as never;
+            const out = await h(input, localContext(name));
+            taskOutcomes.record(out);
+            return out as never;
           });
       },
     });
@@ -277,6 +281,7 @@ export const startStack = async (opts: StackOptions) => {
       clock,
       activity,
       sfn,
+      taskOutcomes,
       poller: streams,
       api,
       apiUrl,

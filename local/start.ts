@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync, renameSync, statSync, watch } from 'node:fs';
 import { basename, join } from 'node:path';
 import { startStack, ROOT } from './stack.js';
+import { startStatusLine, statusOf, type StatusLine } from './status-line.js';
 import { seedCompany, s3Client, upload } from './seed.js';
 import { StartupError } from './services/ports.js';
 import { execFileSync } from 'node:child_process';
@@ -41,6 +42,9 @@ const main = async () => {
     execFileSync(process.execPath, ['--import', 'tsx', join(CONSOLE_DIR, 'build.ts')], { cwd: ROOT, stdio: 'inherit' });
   }
   const consoleDir = CONSOLE_DIST;
+  // Once the banner is out, every line goes above the live status line.
+  let status: StatusLine | undefined;
+  const say = (text: string, to: NodeJS.WriteStream = process.stdout) => (status ? status.print(text, to) : to.write(text.endsWith('\n') ? text : `${text}\n`));
   const stack = await startStack({
     consoleDir,
     mode: 'scaled',
@@ -49,7 +53,7 @@ const main = async () => {
     dataDir: values.data,
     port,
     outDir,
-    onError: (where, err) => process.stderr.write(`[${where}] ${(err as Error)?.message ?? String(err)}\n`),
+    onError: (where, err) => say(`[${where}] ${(err as Error)?.message ?? String(err)}`, process.stderr),
   });
   stack.poller.startLoop(200);
 
@@ -74,7 +78,7 @@ const main = async () => {
     try {
       await upload(s3, stack.bucket, `${prefix}${basename(name)}`, file);
       renameSync(file, join(INBOX, 'processed', `${Date.now()}-${basename(name)}`));
-      process.stdout.write(`inbox: ${name} uploaded to s3://${stack.bucket}/${prefix}${name}\n`);
+      say(`inbox: ${name} uploaded to s3://${stack.bucket}/${prefix}${name}`);
     } finally {
       busy.delete(file);
     }
@@ -83,7 +87,7 @@ const main = async () => {
     watch(dir, (_e, name) => {
       if (name && !name.startsWith('.') && !['customers', 'config', 'bank', 'processed'].includes(name)) {
         // Give the writer a moment to finish the file.
-        setTimeout(() => void ingestFromInbox(dir, prefix, name).catch((err: unknown) => process.stderr.write(`inbox: ${(err as Error).message}\n`)), 300);
+        setTimeout(() => void ingestFromInbox(dir, prefix, name).catch((err: unknown) => say(`inbox: ${(err as Error).message}`, process.stderr)), 300);
       }
     });
   const watchers = [watchDir(INBOX, 'invoices/'), watchDir(join(INBOX, 'customers'), 'customers/'), watchDir(join(INBOX, 'config'), 'config/'), watchDir(join(INBOX, 'bank'), 'bank/')];
@@ -114,11 +118,13 @@ const main = async () => {
       '',
     ].join('\n'),
   );
+  status = startStatusLine(() => statusOf(stack), process.stdout);
 
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    status?.stop();
     process.stdout.write('\nStopping…\n');
     for (const w of watchers) w.close();
     s3.destroy();
