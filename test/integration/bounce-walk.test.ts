@@ -201,6 +201,55 @@ describe('a customer nobody reached', () => {
   });
 });
 
+describe('a customer nobody reached, walked through the state machine', () => {
+  it('withholds the hold once, tells finance once and ends the execution, instead of re-checking every 14 days', async () => {
+    const c = Customer.parse({ ...customer, customerId: 'C-NEVER2', name: 'Eta Impianti S.r.l.', phone: undefined, emailStatus: 'bounced' });
+    await store.customers.putCustomer(c);
+    const held = Invoice.parse({ ...inv, invoiceId: 'NEV-2', number: '2026/NEV-2', customerId: c.customerId, dueDate: '2026-01-15' });
+    await store.invoices.putInvoice(held);
+    for (const stage of ['preDue', 'dueDate', 'firstOverdue', 'secondOverdue', 'phoneCall']) {
+      await store.doc.send(new PutCommand({ TableName: store.name, Item: { ...keys.stageDone(T, held.invoiceId, stage), entity: 'stageDone', stage, at: '2026-02-01T08:00:00.000Z', revision: 1, run: 0 } }));
+    }
+    await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: held.invoiceId, at: '2026-01-08T08:00:00Z', type: 'message', channel: 'email', actor: 'system', stage: 'preDue', to: c.email!, outcome: 'sent', messageId: 'm-2' }));
+    await store.invoices.appendEvent(contactEvent({ tenantId: T, invoiceId: held.invoiceId, at: '2026-01-08T08:00:05Z', type: 'delivery', channel: 'email', actor: 'system', stage: 'preDue', messageId: 'm-2', outcome: 'bounced' }));
+    now = new Date('2026-02-20T09:00:00Z');
+    const entered = await walk(0, {}, held.invoiceId);
+    expect(entered.filter((st) => st === 'PlaceCreditHold')).toHaveLength(1);
+    expect(entered.at(-1)).toBe('Closed');
+    expect(ses.messages().filter((m) => m.destination.to.includes(FINANCE) && m.subject.includes('Eta Impianti'))).toHaveLength(1);
+    expect((await store.customers.getCustomer(T, c.customerId))!.creditHold).toBeUndefined();
+    expect((await store.invoices.getInvoice(T, held.invoiceId))!).toMatchObject({ needsContact: true, deferral: expect.objectContaining({ stage: 'creditHold' }) });
+    // Fixing the contact releases it: a new run starts (the stream sees run go up).
+    expect(await store.invoices.activateInvoicesNeedingContact(T, c.customerId)).toBe(1);
+    expect((await store.invoices.getInvoice(T, held.invoiceId))!).toMatchObject({ needsContact: false, run: 1 });
+  }, 60_000);
+});
+
+describe('a customer whose address bounced on another invoice, where no SMS can go', () => {
+  it('has the call brought forward on a new invoice, no written reminder waiting for an address first', async () => {
+    now = new Date('2026-01-15T10:00:00Z');
+    const known = Customer.parse({ ...customer, customerId: 'C-KNOWN', name: 'Theta Impianti S.r.l.', email: 'old@theta.example', emailStatus: 'bounced', phone: undefined });
+    const fresh = Invoice.parse({ ...inv, invoiceId: 'BNC-3', number: '2026/BNC-3', customerId: known.customerId });
+    await store.customers.putCustomer(known);
+    await store.invoices.putInvoice(fresh);
+    const entered = await walk(
+      0,
+      {
+        PlaceCreditHold: async () => {
+          await store.doc.send(new PutCommand({ TableName: store.name, Item: { ...(await store.invoices.getInvoice(T, fresh.invoiceId))!, ...keys.invoice(T, fresh.invoiceId), entity: 'invoice', status: 'paid' } }));
+        },
+      },
+      fresh.invoiceId,
+    );
+    const v = (await store.invoices.getInvoiceView(T, fresh.invoiceId))!;
+    // The business day after the due date (Tuesday 17 February, 09:00 Rome).
+    expect(v.stagesDone.find((d) => d.stage === 'phoneCall')?.at).toBe('2026-02-17T08:00:00.000Z');
+    expect(entered.filter((st) => st.startsWith('Send'))).toEqual([]);
+    expect(v.events.filter((e) => e.type === 'deferred')).toEqual([]);
+    expect(ses.messages().filter((m) => m.destination.to.includes('old@theta.example'))).toEqual([]);
+  }, 60_000);
+});
+
 describe('a bounce where no SMS can go', () => {
   it('brings the phone call forward instead of waiting for an address, the written stages left out', async () => {
     now = new Date('2026-01-15T10:00:00Z');

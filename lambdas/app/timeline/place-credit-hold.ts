@@ -17,14 +17,14 @@
  * 5. CreditHoldPlaced on EventBridge, once per hold (at least once: a retry publishes the same holdId).
  */
 import { contactEvent } from '../../domain/shared/contact-event.js';
-import { decideReminder } from '../../domain/messages/reminder.js';
+import { decideReminder, writtenChannelBlocked } from '../../domain/messages/reminder.js';
 import type { Invoice } from '../../domain/model.js';
 import { totalsByCurrency } from '../../domain/shared/format.js';
 import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
 import { salesRepHoldNoticeFor } from '../messaging/sales-rep-notices.js';
 import { deliverInternalNotice } from '../messaging/internal-notices.js';
 import { renderNotice } from '../../domain/messages/rendering/notice.js';
-import { neverReached } from '../../domain/timeline/reach.js';
+import { unreachable } from '../../domain/timeline/reach.js';
 import { holdBasisOf, holdReasonInEnglish } from '../../domain/timeline/hold-basis.js';
 import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
@@ -36,6 +36,8 @@ import type { MessagingDeps, TimelinePorts } from './ports.js';
 export type CreditHoldDeps = FirmStageDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
 
 export const NOTICE_KEY = 'creditHold#notice';
+
+export const HOLD_WAITS_FOR_CONTACT = 'credit hold withheld: the customer was never reached (every reminder came back); waiting for a working contact';
 
 export interface CreditHoldResult {
   stage: 'creditHold';
@@ -65,7 +67,7 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
   // 2. On hold already: this invoice joins it
   if (c.customer.creditHold && !done(NOTICE_KEY)) return join(deps, c, exec);
   // Nobody ever reached about it (every reminder bounced, no SMS or call got through): no hold; the finance team is told.
-  if (!done(NOTICE_KEY) && neverReached(c.view.events)) return unreached(deps, c, input);
+  if (!done(NOTICE_KEY) && unreachable(c.view.events, writtenChannelBlocked(c.customer))) return unreached(deps, c, input);
 
   // 3. The final notice
   let notice: CreditHoldResult['notice'] = noNotice('alreadyDone');
@@ -249,5 +251,7 @@ const unreached = async (deps: CreditHoldDeps, c: InvoiceCase, input: StageReque
     await deliverInternalNotice(deps, { tenant: c.tenant, customerId: inv.customerId, customerName: c.customer.name, audience: 'finance', kind: 'customerUnreached', to: c.tenant.financeInboxes, notice, tags: { tenant: inv.tenantId, invoice: inv.invoiceId, kind: 'customerUnreached' } });
   }
   deps.count('CreditHoldsWithheld');
-  return deferStage(deps, input, { until: new Date(now.getTime() + 14 * 86_400_000).toISOString(), reason: 'credit hold withheld: the customer was never reached (every reminder came back); waiting for a working contact', waitsForContact: true }, now);
+  // The invoice waits for a working contact (needsContact): the plan closes the execution, and
+  // fixing the contact starts a new run at this stage (activateInvoicesNeedingContact).
+  return deferStage(deps, input, { until: new Date(now.getTime() + 14 * 86_400_000).toISOString(), reason: HOLD_WAITS_FOR_CONTACT, waitsForContact: true }, now);
 };

@@ -62,6 +62,11 @@ export const planTimeline = (input: PlanInput): TimelinePlan => {
   const { invoice, customer, policy, now } = input;
   switch (invoice.status) {
     case 'open':
+      // A hold withheld because nobody was ever reached waits for a working contact, not on a timer:
+      // the execution ends, and fixing the contact starts a new run at the hold (needsContact).
+      if (invoice.needsContact && invoice.deferral && HOLD_STAGES.includes(invoice.deferral.stage as Stage)) {
+        return closed(now, `${invoice.deferral.stage} waits for a working contact: the chase resumes when the customer's contact is fixed`);
+      }
       return timeline(input);
     case 'promised': {
       const p = promised(invoice);
@@ -102,12 +107,14 @@ interface Slot {
  * are left out: a third ignored e-mail would only delay the conversation.
  * The same when the customer's address bounced and no SMS is possible (the call fallback): the
  * written stages would only wait for a working address, so the call comes the business day after
- * the due date at the earliest (a reminder tried before it bounced counts as put in writing).
+ * the due date at the earliest, whether the bounce came on this invoice or on another of theirs.
  */
 const forwardedCall = (input: PlanInput, phoneCallAhead: boolean, writtenBefore: boolean): { at: Date; why: 'unheard' | 'bounced' } | undefined => {
   const { invoice, customer, policy, now } = input;
-  if (!phoneCallAhead || !writtenBefore) return undefined;
+  if (!phoneCallAhead) return undefined;
   const bounced = writtenChannelBlocked(customer) && !canText(policy, customer);
+  // An address that bounced on another invoice puts nothing in writing on this one: the call is the only way.
+  if (!writtenBefore && !bounced) return undefined;
   if (!bounced && unheardEscalation(input.ignoredEmails ?? 0, policy, customer) !== 'callForward') return undefined;
   const ctx = officeContext(customer);
   const today = localDay(now, ctx.timeZone);
@@ -146,7 +153,8 @@ const timeline = (input: PlanInput): TimelinePlan => {
   // A credit hold or an escalation never opens the conversation: the written reminder that fits
   // the age goes first (even one before the last stage done, which the state machine still reaches).
   const firstHold = acting.findIndex((c) => HOLD_STAGES.includes(c.stage));
-  if (!writtenBefore && firstHold >= 0 && !acting.slice(0, firstHold).some((c) => isWritten(c.stage))) {
+  // (A call brought forward because the address bounced speaks first instead: a written reminder would only wait.)
+  if (!writtenBefore && !(forwarded?.why === 'bounced') && firstHold >= 0 && !acting.slice(0, firstHold).some((c) => isWritten(c.stage))) {
     const written = WRITTEN_STAGES.filter(enabled).map(slot);
     const fit = written.filter((c) => c.nominal < now).at(-1) ?? written[0];
     if (fit) {

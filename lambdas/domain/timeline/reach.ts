@@ -32,3 +32,11 @@ export const neverReached = (events: readonly ContactEvent[]): boolean => {
   const tried = events.some((e) => e.type === 'message' && (e.outcome === 'skipped' ? e.details?.reason !== undefined : e.messageId !== undefined && back.has(e.messageId)));
   return tried && !everReached(events);
 };
+
+/**
+ * No way to the customer is known to work and nothing about this invoice got through: every
+ * reminder came back, or none could be tried because the address had bounced already (on another
+ * invoice) and no other channel reached them.
+ */
+export const unreachable = (events: readonly ContactEvent[], addressBlocked: boolean): boolean =>
+  neverReached(events) || (addressBlocked && !everReached(events));
