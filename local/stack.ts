@@ -26,7 +26,6 @@ import { startSes } from './services/ses.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
 import { polyfillWithResolvers } from './polyfills.js';
-import pLimit from 'p-limit';
 import { localLinkSecret } from './link-secret.js';
 import { REPORT_SCHEDULE } from '../lambdas/domain/reports/report.js';
 import { dunningTaskOf } from '../statemachines/dunning.tasks.js';
@@ -132,9 +131,6 @@ export const startStack = async (opts: StackOptions) => {
     stops.push(events.stop);
 
     const definition = JSON.parse(readFileSync(join(ROOT, 'statemachines', 'dunning.asl.json'), 'utf8')) as StateMachineDefinition;
-    // In AWS every task is its own Lambda with its own connections; in one process, thousands of
-    // executions waking at 09:00 would queue on one socket pool. Cap the tasks running at once.
-    const lambdaSlots = pLimit(LOCAL_TASK_CONCURRENCY);
     const taskOutcomes = new TaskOutcomes();
     const sfn = new SfnEmulator({
       definition,
@@ -146,15 +142,18 @@ export const startStack = async (opts: StackOptions) => {
         if (!task) throw new Error(`Task ${stateName} is not listed in statemachines/dunning.tasks.ts`);
         if (resource !== `\${${task.substitution}}`) throw new Error(`Task ${stateName}: resource ${resource} is not \${${task.substitution}} (statemachines/dunning.tasks.ts)`);
         const name = task.handler;
-        return (input) =>
-          lambdaSlots(async () => {
-            const h = await loadHandler(name);
-            if (!h) throw Object.assign(new Error(`lambdas/handlers/${name}.ts is missing`), { name: 'Lambda.ResourceNotFoundException' });
-            const out = await h(input, localContext(name));
-            taskOutcomes.record(out);
-            return out as never;
-          });
+        return async (input) => {
+          const h = await loadHandler(name);
+          if (!h) throw Object.assign(new Error(`lambdas/handlers/${name}.ts is missing`), { name: 'Lambda.ResourceNotFoundException' });
+          const out = await h(input, localContext(name));
+          taskOutcomes.record(out);
+          return out as never;
+        };
       },
+      // In AWS every task is its own Lambda with its own connections; in one process, thousands of
+      // executions waking at 09:00 would queue on one socket pool. Cap the tasks running at once
+      // (their state timeouts count from their start, as in AWS).
+      taskConcurrency: LOCAL_TASK_CONCURRENCY,
     });
     const sfnEndpoint = await sfn.listen(await freePort());
     stops.push(() => sfn.shutdown());

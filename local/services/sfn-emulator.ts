@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { JSONPath } from 'jsonpath-plus';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import pLimit from 'p-limit';
 import type { VirtualClock } from '../clock.js';
 import type { Activity } from '../activity.js';
 
@@ -79,6 +80,12 @@ export interface SfnEmulatorOptions {
   quotas?: EngineQuotas;
   /** Called once when an execution ends: EventBridge's status-change event (the local stack routes it). */
   onStatusChange?: (change: ExecutionStatusChange) => void;
+  /**
+   * How many Task handlers run at once: one process stands in for Lambda, where every invocation
+   * has its own function instance. A Task's TimeoutSeconds then counts from the moment its handler
+   * starts, as in AWS: time spent queued for a slot here is this machine's, not the service's.
+   */
+  taskConcurrency?: number;
 }
 
 class ApiError extends Error {
@@ -96,6 +103,18 @@ const MAX_REAL_TIMEOUT_SECONDS = 2_000_000;
 const WAIT_RESOURCE = 'arn:aws:lambda:eu-south-1:000000000000:function:local-clock-wait';
 const localArn = (stateName: string) => `arn:aws:lambda:eu-south-1:000000000000:function:local-${stateName}`;
 
+/**
+ * A Task state's TimeoutSeconds, timed from the handler's start: States.Timeout, which the state's
+ * Retry and Catch see as AWS's. As in AWS, the handler itself is not stopped; its result is dropped.
+ */
+const withStateTimeout = <T>(work: Promise<T>, seconds: number, state: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${state} ran longer than its ${seconds} s state timeout`), { name: 'States.Timeout' })), seconds * 1000);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+};
+
 export class SfnEmulator {
   private readonly executions = new Map<string, Execution>();
   private readonly machine: StateMachine;
@@ -107,6 +126,7 @@ export class SfnEmulator {
 
   constructor(private readonly opts: SfnEmulatorOptions) {
     this.quotas = opts.quotas ?? STANDARD_QUOTAS;
+    const slots = opts.taskConcurrency ? pLimit(opts.taskConcurrency) : undefined;
     const states: Record<string, unknown> = {};
     for (const [name, state] of Object.entries(opts.definition.States)) {
       this.stateTypes.set(name, state.Type);
@@ -116,13 +136,16 @@ export class SfnEmulator {
         this.taskFns[name] = this.waitFn({ Seconds, Timestamp, SecondsPath, TimestampPath } as WaitSpec);
       } else if (state.Type === 'Task') {
         const fn = opts.resolveTask(name, state.Resource);
+        const timeoutSeconds = (state as { TimeoutSeconds?: number }).TimeoutSeconds;
+        const run = slots && timeoutSeconds ? (input: Json) => withStateTimeout(fn(input), timeoutSeconds, name) : fn;
         this.taskFns[name] = async (input) => {
           this.checkPayload(name, 'input', input, input);
-          const output = await opts.activity.track(() => fn(input));
+          const output = await opts.activity.track(() => (slots ? slots(() => run(input)) : run(input)));
           this.checkPayload(name, 'output', output, input);
           return output;
         };
-        states[name] = { ...state, Resource: localArn(name) };
+        // With slots the emulator times the handler itself, from its start; the engine's own timer would count the queue.
+        states[name] = { ...state, Resource: localArn(name), ...(slots && timeoutSeconds ? { TimeoutSeconds: MAX_REAL_TIMEOUT_SECONDS } : {}) };
       } else {
         states[name] = state;
       }
