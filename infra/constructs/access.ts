@@ -39,6 +39,8 @@ export interface HandlerAccess {
   readonly stream?: boolean;
   /** Documents bucket prefixes read (GetObject) and written (PutObject). */
   readonly read?: readonly string[];
+  /** Reads one version of an object under `read` (GetObjectVersion): the version its S3 event named. */
+  readonly readsVersions?: boolean;
   readonly write?: readonly string[];
 }
 
@@ -68,7 +70,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   // Reads the case, files the zip, mails the agency (a second case the same day waits in a digest's
   // mailbox run: StartExecution only, it stops no execution), publishes DossierHandedOver.
   'hand-over-dossier': { table: 'readWrite', mail: true, events: true, startsMailboxRuns: true, ...DOSSIER },
-  ingest: { table: 'readWrite', read: [invoices, customers, config], write: [rejected] },
+  // readsVersions: the object version the S3 event announced, not a later upload of the same key.
+  ingest: { table: 'readWrite', read: [invoices, customers, config], readsVersions: true, write: [rejected] },
   // Reads statements, stores credits, applies payments through the commands (which stop a settled
   // invoice's execution), writes the rejection report.
   'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], write: [rejected] },
@@ -179,7 +182,8 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   const write = access.write ?? [];
   if (read.length || write.length) env('BUCKET_NAME', bucket.bucketName);
   if (read.length) {
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }));
+    const actions = ['s3:GetObject', ...(access.readsVersions ? ['s3:GetObjectVersion'] : [])];
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: read.map((p) => bucket.arnForObjects(`${p}*`)) }));
     // Without ListBucket a missing key answers 403 instead of 404 (BlobNotFound), and a missing
     // invoice copy would look like an outage.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));

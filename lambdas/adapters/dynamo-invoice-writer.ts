@@ -6,14 +6,17 @@
  * How nothing is written twice, and nothing is overwritten that was not read:
  * - every batch first reads its invoices (BatchGetItem, strongly consistent) and decides each one
  *   (domain/ingest-rules.ts);
- * - invoices found absent are created with BatchWriteItem (25 a request, unprocessed items retried):
- *   the fast path that keeps 100,000 rows within one Lambda. A write that races it can only be
- *   another ingest of the same invoice: within one file (and one Lambda) batches claim their
- *   invoices in file order before reading them, and a later row of a claimed invoice waits for
- *   that batch and is decided against what it stored; duplicate deliveries of one S3 event are kept
- *   apart by the handler's idempotency record; two different files holding the same new invoice at
- *   the same instant both write it, the last one's content stays, and the stream still starts one
- *   timeline (the second write is a MODIFY with the same revision and run);
+ * - invoices found absent are created with Puts conditioned on their absence (itemIsNew), 100 a
+ *   TransactWriteItems request (dynamo/batch.ts putAllIfAbsent), `writeConcurrency` requests in
+ *   flight across the file's batches: the fast path that keeps 100,000 rows within one Lambda, at
+ *   about BatchWriteItem's pace. BatchWriteItem takes no condition, so it could overwrite
+ *   what another writer stored between the read and the write: another file's upload of the same
+ *   invoice, or a payment, promise or note recorded on it meanwhile. A create whose condition
+ *   fails is not an error and loses nothing: the invoice goes the normal path (read again, decide
+ *   against what is stored, conditional update). Within one file (and one Lambda) batches claim
+ *   their invoices in file order before reading them, and a later row of a claimed invoice waits
+ *   for that batch and is decided against what it stored; duplicate deliveries of one S3 event are
+ *   kept apart by the handler's idempotency record;
  * - memory per file is bounded whatever its length: the customer cache is an LRU, claims and
  *   customer creations in progress live only as long as the batches in flight, and every batch
  *   returns counts and its own rejections (the handler caps the report);
@@ -32,9 +35,9 @@ import type { InvoiceRepository } from '../app/ports/invoices.js';
 import { clock } from './clock.js';
 import { CustomerCache } from './customer-cache.js';
 import type { Table } from './dynamo/client.js';
-import { batchGet, batchPut, chunks, keyId, mapLimit, sleep } from './dynamo/batch.js';
+import { batchGet, chunks, keyId, mapLimit, putAllIfAbsent, sleep } from './dynamo/batch.js';
 import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js';
-import { isConditionFailure } from './dynamo/errors.js';
+import { isConditionFailure, unlessConditionFails } from './dynamo/errors.js';
 import { customerToItem, eventToItem, invoiceToItem, itemToCustomer, itemToInvoice, openIndexUpdate, taxIdToItem } from './dynamo/items.js';
 import { keys, type ItemKey } from './dynamo/keys.js';
 import { TABLE_SCHEMA } from './dynamo/schema.js';
@@ -48,7 +51,7 @@ import { at } from './record-location.js';
 export interface InvoiceWriterOptions {
   /** Reads, transactions and updates in flight at once (per batch). */
   concurrency?: number;
-  /** BatchWriteItem requests (25 new invoices each) in flight at once, across every batch of this writer. */
+  /** TransactWriteItems requests (up to 100 conditional creates each) in flight at once, across every batch of this writer. */
   writeConcurrency?: number;
   /** Customers (and tax ids) kept between batches of one file; the least recently used go first. */
   customerCacheSize?: number;
@@ -56,6 +59,8 @@ export interface InvoiceWriterOptions {
 
 /** Invoices per slice: one BatchGetItem request. */
 const SLICE = 100;
+/** Create requests (TransactWriteItems of up to 100 new invoices) in flight per file. */
+const WRITES_IN_FLIGHT = 16;
 
 type CreatedCustomer = { customer: Customer | undefined; created: boolean };
 type CustomerCreation = Promise<CreatedCustomer>;
@@ -129,7 +134,7 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
     opts: InvoiceWriterOptions = {},
   ) {
     this.concurrency = opts.concurrency ?? 8;
-    this.writes = pLimit(Math.max(1, opts.writeConcurrency ?? 16));
+    this.writes = pLimit(Math.max(1, opts.writeConcurrency ?? WRITES_IN_FLIGHT));
     this.cache = new CustomerCache(opts.customerCacheSize ?? 5_000);
     this.invoices = new DynamoInvoices(table, this.concurrency);
   }
@@ -339,8 +344,9 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
    * Stores one batch of parsed invoices: identity, dedupe, supersede, not_chased, needsContact.
    * The batch claims its invoices (in file order with the other batches in flight), then goes
    * through in slices of 100: each slice is read (one BatchGetItem), decided, and its new invoices
-   * written (BatchWriteItem, bounded across batches by `writeConcurrency`) while the next slices are
-   * read. A later row of a claimed invoice is decided after that, against what was stored.
+   * created (conditional Puts in TransactWriteItems, bounded across batches by `writeConcurrency`) while the next
+   * slices are read; one that another writer created first goes the normal path with the updates
+   * that lost a race. A later row of a claimed invoice is decided after that, against what was stored.
    */
   async ingestInvoices(records: ParsedInvoice[], ctx: InvoiceIngestContext): Promise<InvoiceBatchOutcome> {
     const outcome: InvoiceBatchOutcome = { created: 0, unchanged: 0, superseded: 0, amended: 0, notChased: 0, needsContact: 0, customersCreated: 0, rejections: [] };
@@ -430,13 +436,26 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
       else if (d.action === 'supersede' || d.action === 'amend') updates.push({ c, d, existing: existing! });
       else tally(outcome, d, c.rec);
     }
-    // Absent a moment ago and claimed by this batch: nothing in this process writes them meanwhile.
-    await batchPut(this.table, creates.map((c) => invoiceToItem(c.invoice)), this.writes);
-    for (const c of creates) tally(outcome, { action: 'create', invoice: c.invoice }, c.rec);
+    // Absent a moment ago and claimed by this batch, so nothing in this process writes them
+    // meanwhile; another upload, a payment or the admin API may have: only an absent one is created.
+    const existed = new Set((await putAllIfAbsent(this.table, creates.map((c) => invoiceToItem(c.invoice)), this.writes)).map(keyId));
+    for (const c of creates) {
+      if (existed.has(keyId(keys.invoice(ctx.tenantId, c.invoice.invoiceId)))) retry.push(c);
+      else tally(outcome, { action: 'create', invoice: c.invoice }, c.rec);
+    }
     await mapLimit(updates, this.concurrency, async ({ c, d, existing }) => {
       if (await this.apply(d, existing)) tally(outcome, d, c.rec);
       else retry.push(c);
     });
+  }
+
+  /** Creates an invoice where there is none; false when someone else stored it since it was read. */
+  private async createIfAbsent(inv: Invoice): Promise<boolean> {
+    return unlessConditionFails(
+      this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: invoiceToItem(inv), ConditionExpression: itemIsNew })),
+      true,
+      false,
+    );
   }
 
   /** One invoice, read-decide-write until the conditional write holds (or the lease of a send is too long held). */
@@ -459,8 +478,7 @@ export class DynamoInvoiceWriter implements InvoiceIngest {
         case 'closed':
           return true;
         case 'create':
-          await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: invoiceToItem(d.invoice), ConditionExpression: itemIsNew }));
-          return true;
+          return await this.createIfAbsent(d.invoice);
         case 'supersede':
           await transactWithRetry(this.table, [
             { Update: this.supersedeUpdate(d.invoice, existing!) },

@@ -4,7 +4,7 @@
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { BlobStream, Blobs } from '../app/ports/blobs.js';
+import type { BlobStream, Blobs, OpenOptions } from '../app/ports/blobs.js';
 import { asTransient } from './workflow-errors.js';
 import { BlobNotFoundError } from '../app/ports/blobs.js';
 
@@ -13,6 +13,9 @@ const s3Client = (): S3Client =>
   (shared ??= new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true', maxAttempts: 4 }));
 
 export { BlobNotFoundError };
+
+/** The key, or the asked version of it, is not there (deleted after its event). */
+const GONE = new Set(['NoSuchKey', 'NoSuchVersion']);
 
 const isByteStream = (body: unknown): body is AsyncIterable<Uint8Array> =>
   typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
@@ -36,16 +39,23 @@ export class S3Blobs implements Blobs {
     }
   }
 
-  async open(key: string): Promise<BlobStream | undefined> {
+  /**
+   * With a versionId, GetObject reads that version (the bucket is versioned in AWS): an event is
+   * ingested with the content it announced even after a later upload of the same key. A version
+   * deleted since (NoSuchVersion) is gone like a deleted key. s3rver keeps no versions and its
+   * events carry none: locally the latest object is read, as before.
+   */
+  async open(key: string, options: OpenOptions = {}): Promise<BlobStream | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const version = options.versionId ? { VersionId: options.versionId } : {};
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, ...version }));
       if (!out.Body) return undefined;
       // The SDK's Node body is a Readable, an async iterable of Buffers (its type is a union of every runtime's stream).
       const body: unknown = out.Body;
       if (!isByteStream(body)) throw new Error(`GetObject ${key}: the body is not a stream of bytes`);
       return { ...(out.ContentLength !== undefined ? { size: out.ContentLength } : {}), body };
     } catch (err) {
-      if (err instanceof NoSuchKey || (err instanceof Error && err.name === 'NoSuchKey')) return undefined;
+      if (err instanceof NoSuchKey || (err instanceof Error && GONE.has(err.name))) return undefined;
       throw asTransient('GetObject', err);
     }
   }

@@ -57,6 +57,13 @@ export const LIMITS = {
   siblingsRead: 50,
   /** Of those, how many are read at once, so one customer with many invoices cannot take the table's read capacity. */
   siblingReadsInFlight: 8,
+  /**
+   * Promises to pay a customer may record on one invoice through its links, in the invoice's life
+   * (issue 20): beyond them the finance team agrees the next date (the admin API has no cap).
+   */
+  selfServicePromises: 3,
+  /** Payments a customer may report on one invoice through its links ("I have paid"), in the invoice's life. */
+  selfServicePaymentClaims: 3,
 } as const;
 
 const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));
@@ -317,6 +324,11 @@ export const Invoice = z.object({
   dispute: z.optional(Dispute),
   plan: z.optional(InstalmentPlan),
   pause: z.optional(z.object({ until: z.optional(IsoDate), reason: Text(LIMITS.reason) })),
+  /**
+   * What the customer recorded on this invoice through its links, counted for the caps in LIMITS
+   * (selfServicePromises, selfServicePaymentClaims); kept across corrections (a new revision).
+   */
+  selfService: z.optional(z.object({ promises: z._default(z.int().check(z.minimum(0)), 0), paymentClaims: z._default(z.int().check(z.minimum(0)), 0) })),
   /** Status payment_claimed: when the customer reported paying (the grace period runs from `at`). */
   paymentClaim: z.optional(z.object({ at: IsoDateTime, paidOn: z.optional(IsoDate), reference: z.optional(Text(LIMITS.reference)), note: z.optional(Text(LIMITS.note)) })),
   lastContactAt: z.optional(IsoDateTime),

@@ -42,11 +42,19 @@ interface ObjectVersion {
   key: string;
   eTag?: string;
   sequencer?: string;
+  /** The version this PUT created (versioned bucket): the one read, whatever was uploaded since. */
+  versionId?: string;
 }
 
 const versionOf = (r: S3Event['Records'][number]): ObjectVersion => {
-  const { eTag, sequencer } = r.s3.object;
-  return { bucket: r.s3.bucket.name, key: decodeKey(r.s3.object.key), ...(eTag ? { eTag } : {}), ...(sequencer !== undefined ? { sequencer: String(sequencer) } : {}) };
+  const { eTag, sequencer, versionId } = r.s3.object;
+  return {
+    bucket: r.s3.bucket.name,
+    key: decodeKey(r.s3.object.key),
+    ...(eTag ? { eTag } : {}),
+    ...(sequencer !== undefined ? { sequencer: String(sequencer) } : {}),
+    ...(versionId ? { versionId } : {}),
+  };
 };
 
 /** The Lambda handler over any dependencies: tests pass theirs, the deployed function those of its environment. */
@@ -59,7 +67,7 @@ export const makeIngestHandler = (d: IngestDeps) => {
    */
   const ingestVersion = makeIdempotent(
     (v: ObjectVersion, remainingTimeMs?: () => number): Promise<IngestSummary> =>
-      ingestDocument(d, { tenantId: d.tenantId, key: v.key, ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
+      ingestDocument(d, { tenantId: d.tenantId, key: v.key, ...(v.versionId ? { versionId: v.versionId } : {}), ...(remainingTimeMs ? { remainingTimeMs } : {}) }),
     { persistenceStore: d.idempotencyStore, config: idempotencyConfig, keyPrefix: 'ingest', dataIndexArgument: 0 },
   );
 

@@ -8,6 +8,7 @@ import { buildContext } from '../../lambdas/domain/messages/rendering/context.js
 import { localeStrings, MissingTemplateError, entry } from '../../lambdas/domain/messages/rendering/strings.js';
 import { segments, toGsm } from '../../lambdas/domain/messages/rendering/sms.js';
 import { SHORT_LINK_MAX_LENGTH } from '../../lambdas/domain/messages/short-links.js';
+import { messageLinks, verifyLink } from '../../lambdas/domain/messages/links.js';
 import en from '../../templates/en.json' with { type: 'json' };
 import itStrings from '../../templates/it.json' with { type: 'json' };
 import ro from '../../templates/ro.json' with { type: 'json' };
@@ -333,6 +334,47 @@ describe('renderMessage: statement of several invoices', () => {
     for (const ref of ['RF18539007547034', 'REF-B2', 'REF-C3']) expect(text).toContain(ref);
     expect(m.subject).toMatch(/statement/i);
     expect(segments(m.sms)).toBeLessThanOrEqual(3);
+  });
+
+  it("gives every line its own answer links, each signed for that line's invoice; the contact link stays in the answer block", () => {
+    const ring = { current: new TextEncoder().encode('k'.repeat(32)) };
+    const signed = (inv: Partial<InvoiceInput>, over: Partial<MessageLine>) => {
+      const links = messageLinks({ baseUrl: 'https://pay.example', tenantId: 't1', invoiceId: inv.invoiceId!, nonce: `n-${inv.invoiceId}`, ref: 'secondOverdue', expiresAt: NOW.getTime() / 1000 + 86_400, hasDocument: false }, ring);
+      return line({ ...over, links }, inv);
+    };
+    const three = [
+      signed({ invoiceId: 'INV-A', number: 'A-1', dueDate: '2026-02-14' }, { kind: 'secondOverdue', daysLate: 34 }),
+      signed({ invoiceId: 'INV-B', number: 'B-2', dueDate: '2026-03-01' }, { kind: 'secondOverdue', daysLate: 19 }),
+      signed({ invoiceId: 'INV-C', number: 'C-3', dueDate: '2026-03-27' }, { kind: 'preDue', daysLate: 0 }),
+    ];
+    const byNumber: Record<string, string> = { 'A-1': 'INV-A', 'B-2': 'INV-B', 'C-3': 'INV-C' };
+    const r = renderMessage(input({ language: 'en', kind: 'secondOverdue', lines: three }));
+    const verify = (url: string) => verifyLink(url.slice(url.indexOf('/c/') + 3), ring, NOW);
+
+    // HTML: under each row, its own links, named for a screen reader with the row's number.
+    const rowLinks = [...r.html.matchAll(/<a class='link' href='([^']+)' aria-label='([^':]+): Invoice number ([^']+)'/g)];
+    expect(rowLinks).toHaveLength(12);
+    for (const [, url, label, number] of rowLinks) {
+      const claims = verify(url!.replace(/&amp;/g, '&'));
+      expect(claims.invoiceId, `${label} of ${number}`).toBe(byNumber[number!]);
+      expect(en.labels.links[claims.action as 'paid']).toBe(label);
+    }
+    expect(new Set(rowLinks.map(([, , , n]) => n))).toEqual(new Set(['A-1', 'B-2', 'C-3']));
+
+    // Text: the links follow their row's line.
+    const blocks = r.text.split(/\n(?=- )/).filter((b) => /^- [A-C]-\d \|/.test(b));
+    expect(blocks).toHaveLength(3);
+    for (const b of blocks) {
+      const number = b.slice(2, b.indexOf(' |'));
+      const urls = [...b.matchAll(/^ {2}[^:\n]+: (https:\/\/\S+)$/gm)].map((x) => x[1]!);
+      expect(urls.map((u) => verify(u).action), number).toEqual(['paid', 'promise', 'dispute', 'plan']);
+      for (const u of urls) expect(verify(u).invoiceId, number).toBe(byNumber[number]);
+    }
+
+    // The answer block keeps what is about the customer: who to contact (the lead's link).
+    const answer = r.text.slice(r.text.indexOf(en.labels.answerTitle));
+    expect(answer).toContain(en.labels.links.contact);
+    expect(answer.split('\n\n')[0]).not.toContain(en.labels.links.paid);
   });
 });
 

@@ -839,6 +839,12 @@ export interface components {
                 until?: string;
                 reason: string;
             };
+            selfService?: {
+                /** @default 0 */
+                promises: number;
+                /** @default 0 */
+                paymentClaims: number;
+            };
             paymentClaim?: {
                 /** Format: date-time */
                 at: string;

@@ -1,17 +1,23 @@
 /**
  * BatchGetItem and BatchWriteItem over any number of items, in requests of the API's size,
- * unprocessed keys and items retried with backoff; and the small concurrency helpers they use.
+ * unprocessed keys and items retried with backoff; conditional creates in TransactWriteItems of
+ * the same bounded size (BatchWriteItem takes no condition); and the small concurrency helpers they use.
  */
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Table } from './client.js';
 import type { ItemKey } from './keys.js';
 import type { Item } from './query.js';
+import { itemIsNew } from './conditions.js';
+import { cancellationCodes } from './errors.js';
 
 /** Keys per BatchGetItem request, and items per BatchWriteItem request (the API's limits). */
 const GET_CHUNK = 100;
 const WRITE_CHUNK = 25;
 const MAX_ATTEMPTS = 9;
+/** Puts per TransactWriteItems request (the API takes 100). */
+const TRANSACT_CHUNK = 100;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Exponential backoff with jitter, capped at about a second. */
@@ -66,4 +72,45 @@ export const batchPut = async (table: Table, items: readonly Item[], inFlight: L
       }),
     ),
   );
+};
+
+/**
+ * Creates each of `items` that is still absent (itemIsNew), 100 a TransactWriteItems request;
+ * `inFlight` bounds the requests running at once. Answers the items another writer had created
+ * first: nothing of theirs is overwritten, and the caller decides them against what is stored.
+ * A request cancelled by those items is sent again without them (a cancelled transaction writes
+ * nothing); one that met a concurrent transaction (TransactionConflict) is sent again after a
+ * backoff. Each request carries its own ClientRequestToken, so the SDK's retry of a request whose
+ * answer was lost is answered as done instead of as a conflict with itself.
+ */
+export const putAllIfAbsent = async (table: Table, items: readonly Item[], inFlight: LimitFunction = pLimit(1)): Promise<Item[]> => {
+  const existed: Item[] = [];
+  await Promise.all(
+    chunks(items, TRANSACT_CHUNK).map((chunk) =>
+      inFlight(async () => {
+        let pending = chunk;
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt >= MAX_ATTEMPTS) throw new Error(`TransactWriteItems could not create ${pending.length} items after ${attempt} attempts`);
+          try {
+            await table.doc.send(
+              new TransactWriteCommand({
+                ClientRequestToken: randomUUID(),
+                TransactItems: pending.map((Item) => ({ Put: { TableName: table.name, Item, ConditionExpression: itemIsNew } })),
+              }),
+            );
+            return;
+          } catch (err) {
+            const codes = cancellationCodes(err);
+            if (!codes || codes.length !== pending.length) throw err;
+            const taken = new Set(codes.flatMap((c, i) => (c === 'ConditionalCheckFailed' ? [i] : [])));
+            if (taken.size === 0 && !codes.includes('TransactionConflict')) throw err;
+            existed.push(...pending.filter((_, i) => taken.has(i)));
+            pending = pending.filter((_, i) => !taken.has(i));
+            if (taken.size === 0) await backoff(attempt);
+          }
+        }
+      }),
+    ),
+  );
+  return existed;
 };

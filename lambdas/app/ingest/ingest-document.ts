@@ -1,7 +1,9 @@
 /**
  * A document arrived in the documents bucket (invoices/, customers/, config/):
  * 1. Route it by its key: a key ingest does not read is ignored.
- * 2. Open it as a stream (a delete may have raced the event: then there is nothing to ingest).
+ * 2. Open it as a stream, the very version the event announced when it names one (a later upload
+ *    of the same key has an event of its own; a delete may have raced the event: then there is
+ *    nothing to ingest).
  * 3. Ingest the file (ingest-file.ts), reading config/csv-mapping.json when its format needs it and
  *    stopping new batches when the Lambda is about to run out of time.
  * 4. Write its rejections (and notices) next to it, in rejected/<key>.errors.json, and count them.
@@ -27,6 +29,8 @@ export type IngestDocumentDeps = IngestFileDeps & Observability & { documents: P
 export interface IngestDocumentInput {
   tenantId: string;
   key: string;
+  /** The S3 event's object version (a versioned bucket): that version is read, not the latest. */
+  versionId?: string;
   /** What is left of the invocation's time, when there is a limit. */
   remainingTimeMs?: () => number;
 }
@@ -49,9 +53,9 @@ const ingestOne = async (deps: IngestDocumentDeps, input: IngestDocumentInput, r
   }
 
   // 2. Open it
-  const file = await deps.documents.open(key);
+  const file = await deps.documents.open(key, input.versionId ? { versionId: input.versionId } : {});
   if (!file) {
-    deps.logger.warn('object gone before it could be read', { key });
+    deps.logger.warn('object gone before it could be read', { key, ...(input.versionId ? { versionId: input.versionId } : {}) });
     return nothing;
   }
 
@@ -72,7 +76,9 @@ const ingestOne = async (deps: IngestDocumentDeps, input: IngestDocumentInput, r
 
   // 6. The SdI notifications that came before this file
   for (const waiting of summary.waitingReceipts ?? []) {
-    if (waiting !== key && kindOf(waiting) === 'invoices') await ingestOne(deps, { ...input, key: waiting }, true);
+    // The waiting notification's own latest version: its event named a version of another key.
+    const { versionId: _own, ...rest } = input;
+    if (waiting !== key && kindOf(waiting) === 'invoices') await ingestOne(deps, { ...rest, key: waiting }, true);
   }
   return summary;
 };

@@ -5,10 +5,18 @@ export interface BlobStream {
   body: AsyncIterable<Uint8Array>;
 }
 
+export interface OpenOptions {
+  /** One version of a versioned bucket's object: the one an ObjectCreated event announced. */
+  versionId?: string;
+}
+
 export interface Blobs {
   get(key: string): Promise<Uint8Array>;
-  /** The document as a stream; undefined when there is none under `key` (a delete raced the caller). */
-  open(key: string): Promise<BlobStream | undefined>;
+  /**
+   * The document as a stream; undefined when there is none under `key` (a delete raced the caller).
+   * With `versionId` (the S3 event's), that very version of it, not whatever was written since.
+   */
+  open(key: string, options?: OpenOptions): Promise<BlobStream | undefined>;
   put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   presignGet(key: string, ttlSeconds: number): Promise<string>;
 }

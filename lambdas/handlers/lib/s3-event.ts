@@ -11,6 +11,8 @@ export const S3Event = z.object({
           key: z.string().check(z.minLength(1)),
           size: z.optional(z.number()),
           eTag: z.optional(z.string()),
+          // Present when the bucket is versioned (it is in AWS): the version this PUT created.
+          versionId: z.optional(z.string()),
           // A hex string in AWS; s3rver sends a number.
           sequencer: z.optional(z.union([z.string(), z.number()])),
         }),

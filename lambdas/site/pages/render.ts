@@ -7,7 +7,7 @@
 import Mustache from 'mustache';
 import { electronicFormatIBAN, friendlyFormatIBAN } from 'ibantools';
 import { pageStrings, type PageStrings } from '../../domain/messages/page-strings.js';
-import { DISPUTE_REASONS, type InvoiceStatus, type Language } from '../../domain/model.js';
+import { DISPUTE_REASONS, LIMITS, type InvoiceStatus, type Language } from '../../domain/model.js';
 import { fillHtml, fillText } from '../../domain/reports/report-strings.js';
 import { formatMoney } from '../../domain/shared/format.js';
 import { escapeHtml } from '../../domain/shared/html.js';
@@ -135,7 +135,9 @@ export const renderPage = (p: Page): string => {
     return { id: f?.isRadio ? `${f.id}-${DISPUTE_REASONS[0]}` : (f?.id ?? 'main'), label: f?.label ?? '', message: fieldError(s, e, s.locale) };
   });
   const form = render(FORM, { csrf: p.csrf, fields, errors, errorSummary: s.errorSummary, submit: words.submit });
-  const refusal = p.refusal ? ((s.commandErrors as Record<string, string>)[p.refusal] ?? s.commandErrors.conflict) : undefined;
+  // The caps on a customer's own promises and payment claims (domain/commands/self-service-caps.ts) are named in their refusals.
+  const caps = { maxPromises: LIMITS.selfServicePromises, maxPaymentClaims: LIMITS.selfServicePaymentClaims };
+  const refusal = p.refusal ? fillText((s.commandErrors as Record<string, string>)[p.refusal] ?? s.commandErrors.conflict, caps) : undefined;
   const body = render(LANDING, { title: words.title, intro: words.intro, statusNote: statusNote(p.invoice, p.supplier, s), answerable, form, refusal, ...shared });
   return layout({ lang: p.lang, title: `${words.title} – ${pageTitle}`, ...brand, body, contact: contactHtml(p.supplier, s), script: true }, s);
 };

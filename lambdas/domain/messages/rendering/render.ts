@@ -34,6 +34,12 @@ const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instal
 
 /** The answer links in the order the layout shows them; `view` goes with the invoice details. */
 const ANSWER_LINKS = ['paid', 'promise', 'dispute', 'plan', 'contact'] as const;
+/**
+ * What a statement line answers for its own invoice, with its own signed links: paid, a promise,
+ * a problem, a plan are about one invoice. Who to contact is about the customer: it stays in the
+ * message's answer block, with the lead invoice's link.
+ */
+const LINE_ANSWER_LINKS = ['paid', 'promise', 'dispute', 'plan'] as const;
 
 interface Variant {
   subject: string;
@@ -53,8 +59,18 @@ const formatIban = (iban: string): string => friendlyFormatIBAN(electronicFormat
 
 const present = (...values: (string | undefined)[]): string[] => values.filter((v): v is string => Boolean(v && v.trim()));
 
-/** The links of the first line that has any: a customer answers once for the whole message. */
+/** The links of the first line that has any: the message-wide ones (contact, the pixel, the SMS short link) and a single invoice's answers. */
 const answerLinks = (lines: readonly MessageLine[]): CustomerLinks => lines.find((l) => l.links && Object.keys(l.links).length > 0)?.links ?? {};
+
+/** A statement line's own answer links (signed for its invoice), labelled for a screen reader with its number. */
+const lineAnswers = (ctx: MessageContext, l: MessageLine) => {
+  const L = ctx.strings.labels;
+  const links = LINE_ANSWER_LINKS.flatMap((k) => {
+    const url = safeUrl(l.links?.[k]);
+    return url ? [{ label: L.links[k], url, aria: `${L.links[k]}: ${L.invoiceNumber} ${l.invoice.number}` }] : [];
+  });
+  return links.length > 0 ? { links: links.map((x, i) => ({ ...x, sep: i > 0 })) } : false;
+};
 
 const detailsBlock = (ctx: MessageContext, links: CustomerLinks) => {
   const { strings, locale, lead } = ctx;
@@ -100,6 +116,8 @@ const statementBlock = (ctx: MessageContext, kind: Kind) => {
       amountDue: money(l.kind === 'thankYou' ? l.invoice.amountPaid : l.amountDue),
       daysLate: l.daysLate > 0 && l.kind !== 'thankYou' ? String(l.daysLate) : '',
       claim: claim.length > 0 ? `${claim.join('; ')}; ${L.totalClaim}: ${money(claimOf(l))}` : false,
+      // A paid invoice thanked in passing has nothing to answer.
+      answers: l.kind === 'thankYou' ? false : lineAnswers(ctx, l),
     };
   };
   // Paid invoices thanked in passing are listed apart and count in no total.
@@ -204,7 +222,9 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
   const thanked = input.kind !== 'thankYou' && ctx.lines.some((l) => l.kind === 'thankYou');
   const paragraphs = [...fillAll(variant.body, vars), ...(thanked ? [fill(L.thanksNote, vars)] : [])];
   const links = answerLinks(ctx.lines);
-  const answer = ANSWER_LINKS.flatMap((k) => {
+  // A statement's lines carry their own answers: the block keeps what is about the customer.
+  const shown = ctx.many ? ANSWER_LINKS.filter((k) => !(LINE_ANSWER_LINKS as readonly string[]).includes(k)) : ANSWER_LINKS;
+  const answer = shown.flatMap((k) => {
     const url = safeUrl(links[k]);
     return url ? [{ label: L.links[k], url }] : [];
   });
