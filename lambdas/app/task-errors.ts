@@ -46,3 +46,6 @@ export class SenderBlockedError extends Error {
     super(message, options);
   }
 }
+
+/** The metric counted for every account-level refusal (alarmed in infra/constructs/alarms.ts). */
+export const ACCOUNT_REFUSAL_METRIC = 'SesAccountRefusals';

@@ -27,7 +27,7 @@ import { creditsInFavour } from '../../domain/commands/customer-credit.js';
 import type { MessageLine } from '../../domain/messages/rendering/types.js';
 import type { ContactEvent, Customer, Invoice, Payment, Policy } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
-import { SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../task-errors.js';
+import { ACCOUNT_REFUSAL_METRIC, SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
 import { readCustomerDay } from './companions.js';
@@ -373,7 +373,7 @@ const paymentQrImage = async (deps: MessagingDeps, payload: string | undefined):
   payload && deps.qr ? [{ filename: 'sepa-qr.png', contentType: 'image/png', content: await deps.qr.png(payload), contentId: PAYMENT_QR_CID }] : [];
 
 /** Counted for every account-level refusal (SES sending paused, account suspended, sandbox): alarmed in infra/constructs/alarms.ts. */
-export const ACCOUNT_REFUSAL_METRIC = 'SesAccountRefusals';
+export { ACCOUNT_REFUSAL_METRIC };
 
 /**
  * Sends each channel in turn while the lease covers the call. Before anything has left, a
