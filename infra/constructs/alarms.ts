@@ -1,7 +1,8 @@
 /**
  * What wakes a human: a timeline that failed or timed out, any Lambda error, anything parked in a
  * dead-letter queue, a table stream falling behind (reminders and thank-yous late), the API
- * failing, SES reputation drifting toward suspension, and bank statements late (firm stages wait). All go to one encrypted SNS topic
+ * failing, SES reputation drifting toward suspension, SES refusing the account (nothing leaves), customer messages
+ * refused, and bank statements late (firm stages wait). All go to one encrypted SNS topic
  * (customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS key).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -66,6 +67,8 @@ export interface AlarmsProps {
 }
 
 export const ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
+/** Refused customer messages in an hour worth a look: one is a bad address (the fix-contact task says so), a few are a pattern. */
+export const MESSAGES_FAILED_THRESHOLD = 3;
 
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
@@ -138,6 +141,21 @@ export class Alarms extends Construct {
       new cloudwatch.Metric({ namespace: 'Sollecito', metricName: 'BankStatementsStale', dimensionsMap: { service: 'sollecito' }, statistic: 'Sum', period: Duration.hours(1) }),
       1,
       "The company's bank statements are late: credit holds and hand-offs wait until a current one arrives (see the staleStatements task).",
+    );
+    // Published by the customer's gate (app/messaging/send-guarded-message.ts) with the service dimension.
+    const business = (metricName: string, period: Duration) =>
+      new cloudwatch.Metric({ namespace: 'Sollecito', metricName, dimensionsMap: { service: 'sollecito' }, statistic: 'Sum', period });
+    alarm(
+      'SesAccountRefusals',
+      business('SesAccountRefusals', Duration.minutes(5)),
+      1,
+      'SES refuses to send for the account (sending paused, account suspended, sandbox or unverified sender): no customer message leaves, and every timeline waits at its stage (WaitSenderUnblocked) until the account is fixed.',
+    );
+    alarm(
+      'MessagesFailed',
+      business('MessagesFailed', Duration.hours(1)),
+      MESSAGES_FAILED_THRESHOLD,
+      'Customer messages the providers refused (a bad address, refused content): those stages are used up, and a credit hold or hand-off whose notice failed is withheld. See the contact log and the fix-contact tasks.',
     );
     alarm('ApiServerErrors', props.httpApi.metricServerError({ ...fiveMinutes, statistic: 'Sum' }), 5, 'The API answers 5xx.');
     // SES reviews an account at 5% bounces and 0.1% complaints: act before it pauses sending.

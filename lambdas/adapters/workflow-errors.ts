@@ -5,10 +5,10 @@
  * Step Functions error, so the names in app/task-errors.ts are part of the ASL contract.
  */
 
-import { SendOutcomeUnknownError, TransientError } from '../app/task-errors.js';
+import { SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../app/task-errors.js';
 
 // The error classes are the use cases' (app/task-errors.ts); this file reads the SDK's errors.
-export { DeferredError, InvoiceClosedError, SendOutcomeUnknownError, TransientError } from '../app/task-errors.js';
+export { DeferredError, InvoiceClosedError, SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../app/task-errors.js';
 
 const THROTTLING = new Set([
   'ThrottlingException',
@@ -65,11 +65,34 @@ const UNKNOWN_OUTCOME = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']
 const UNKNOWN_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
 /**
+ * SESv2 SendEmail errors about the sending account rather than the message or its recipient
+ * (SendEmail's documented errors): sending paused (by SES or by us), the account suspended, the
+ * MAIL FROM domain no longer verified. Each stays until someone acts on the account.
+ */
+const ACCOUNT_REFUSALS = new Set(['SendingPausedException', 'AccountSuspendedException', 'MailFromDomainNotVerifiedException']);
+/**
+ * SES's MessageRejected also answers a sandbox account writing to an address it has not verified
+ * ("Email address is not verified. The following identities failed the check in region …"): the
+ * account's state, not the recipient's. Any other MessageRejected (content refused) is the message's.
+ */
+const SANDBOX_REJECTION = /not verified|sandbox/i;
+
+/** True when SES refused the call for the sending account's state, not for this message or recipient. */
+export const isAccountLevelRefusal = (err: unknown): boolean => {
+  if (!(err instanceof Error)) return false;
+  if (ACCOUNT_REFUSALS.has(err.name)) return true;
+  return err.name === 'MessageRejected' && SANDBOX_REJECTION.test(err.message);
+};
+
+/**
  * For calls that deliver a message: throttling and 5xx answers mean nothing left (retry later);
- * a timeout or a dropped connection leaves the outcome unknown. Other errors pass unchanged.
+ * an account-level refusal means nothing left and nothing will until the account is fixed (retry
+ * much later, Sollecito.SenderBlocked); a timeout or a dropped connection leaves the outcome
+ * unknown. Other errors (a refusal of this recipient or this content) pass unchanged.
  */
 export const classifySendError = (what: string, err: unknown): unknown => {
   if (!(err instanceof Error)) return err;
+  if (isAccountLevelRefusal(err)) return new SenderBlockedError(`${what}: ${err.name} (the sending account is refused, not the recipient)`, { cause: err });
   const code = (err as { code?: string }).code ?? '';
   if (UNKNOWN_OUTCOME.has(err.name) || UNKNOWN_CODES.has(code)) {
     return new SendOutcomeUnknownError(`${what}: ${err.name}${code ? ` ${code}` : ''}`, { cause: err });

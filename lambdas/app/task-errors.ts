@@ -32,3 +32,20 @@ export class SendOutcomeUnknownError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The provider refused the message for the sender's account, not for this recipient: SES sending
+ * paused or the account suspended, a sandbox account writing to an unverified address, an
+ * unverified MAIL FROM domain. Nothing left and nothing is used up: the claim is given back and the
+ * state machine retries after a long interval, then parks the stage (WaitSenderUnblocked) and
+ * re-plans, so the timeline never advances on a notice that did not leave.
+ */
+export class SenderBlockedError extends Error {
+  override readonly name = 'Sollecito.SenderBlocked';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The metric counted for every account-level refusal (alarmed in infra/constructs/alarms.ts). */
+export const ACCOUNT_REFUSAL_METRIC = 'SesAccountRefusals';

@@ -9,6 +9,11 @@
  * list; success@ a delivery), handed to the delivery-events handler as the EventBridge rule would.
  * The SendEmail call is answered once the event has been handled, so the local stack's discrete
  * clock never moves on with it in flight.
+ *
+ * The sending account's state can be set (`account`, `setAccount`): paused or suspended, SES v2
+ * answers every SendEmail with SendingPausedException or AccountSuspendedException; in the
+ * sandbox, with MessageRejected "Email address is not verified" for a sender or recipient not in
+ * `verified`. Each as SES does it: HTTP 400, the error type in `x-amzn-ErrorType`, nothing accepted.
  */
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -37,6 +42,21 @@ export interface SentEmail {
 /** An EventBridge event from aws.ses, as the configuration set's event destination sends it. */
 export type SesEvent = { source: 'aws.ses'; 'detail-type': string; detail: Record<string, unknown> };
 
+/** The sending account as SES sees it: production and sending (the default), paused, suspended, or in the sandbox. */
+export type SesAccountState = { sending: 'enabled' | 'paused' | 'suspended'; sandbox?: { verified: readonly string[] } };
+
+const REGION = (process.env.AWS_REGION ?? 'eu-south-1').toUpperCase();
+
+/** SES v2's answer to a SendEmail the account may not make now (undefined: it may). */
+export const accountRefusal = (account: SesAccountState, addresses: readonly string[]): { type: string; message: string } | undefined => {
+  if (account.sending === 'paused') return { type: 'SendingPausedException', message: 'Sending paused for this account. For more information, please check the AWS SES console.' };
+  if (account.sending === 'suspended') return { type: 'AccountSuspendedException', message: "The account's ability to send email has been permanently restricted." };
+  const verified = new Set((account.sandbox?.verified ?? []).map((a) => a.toLowerCase()));
+  const failed = account.sandbox ? addresses.filter((a) => !verified.has(a.toLowerCase()) && !verified.has(a.toLowerCase().split('@')[1] ?? '')) : [];
+  if (failed.length > 0) return { type: 'MessageRejected', message: `Email address is not verified. The following identities failed the check in region ${REGION}: ${failed.join(', ')}` };
+  return undefined;
+};
+
 export interface RunningSes {
   endpoint: string;
   /** The web inbox, for people. */
@@ -47,6 +67,10 @@ export interface RunningSes {
   sent(): readonly SentEmail[];
   /** Every simulator event produced, in order. */
   events(): readonly SesEvent[];
+  /** Changes the sending account's state from the next SendEmail on. */
+  setAccount(state: SesAccountState): void;
+  /** How many SendEmail calls the account's state refused. */
+  refused(): number;
   stop(): Promise<void>;
 }
 
@@ -78,7 +102,9 @@ const deliveryEventsHandler = async (event: SesEvent): Promise<void> => {
   await m.handler(event, localContext('delivery-events'));
 };
 
-export const startSes = async (opts: { port?: number; onEvent?: (event: SesEvent) => Promise<void> } = {}): Promise<RunningSes> => {
+export const startSes = async (opts: { port?: number; onEvent?: (event: SesEvent) => Promise<void>; account?: SesAccountState } = {}): Promise<RunningSes> => {
+  let account: SesAccountState = opts.account ?? { sending: 'enabled' };
+  let refused = 0;
   const port = opts.port ?? (await freePort());
   clearStore();
   const innerPort = await freePort();
@@ -93,6 +119,17 @@ export const startSes = async (opts: { port?: number; onEvent?: (event: SesEvent
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
+      if (req.method === 'POST' && req.url?.startsWith('/v2/email/outbound-emails')) {
+        const asked = JSON.parse(body.toString('utf8')) as { FromEmailAddress?: string; Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] } };
+        const d = asked.Destination ?? {};
+        const refusal = accountRefusal(account, [...(asked.FromEmailAddress ? [asked.FromEmailAddress] : []), ...(d.ToAddresses ?? []), ...(d.CcAddresses ?? []), ...(d.BccAddresses ?? [])]);
+        if (refusal) {
+          refused++;
+          res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': refusal.type, 'x-amzn-requestid': randomUUID() });
+          res.end(JSON.stringify({ message: refusal.message }));
+          return;
+        }
+      }
       const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k) ? [[k, v]] : [])));
       const out = await fetch(`${innerUrl}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(body.length > 0 ? { body } : {}) });
       const reply = Buffer.from(await out.arrayBuffer());
@@ -137,6 +174,10 @@ export const startSes = async (opts: { port?: number; onEvent?: (event: SesEvent
     messages: () => [...getStoreReadonly().emails],
     sent: () => [...sent],
     events: () => [...events],
+    setAccount: (state) => {
+      account = state;
+    },
+    refused: () => refused,
     stop: async () => {
       await close(front);
       await close(inner);

@@ -57,4 +57,12 @@ describe('alarms', () => {
     const [alarm] = alarmsOn('BankStatementsStale');
     expect(alarm).toMatchObject({ Namespace: 'Sollecito', Dimensions: [{ Name: 'service', Value: 'sollecito' }], Threshold: 1, AlarmActions: [{ Ref: topic }] });
   });
+
+  it('SES refusing the account, and customer messages refused, notify the topic (the metrics the customer gate publishes)', () => {
+    const [blocked] = alarmsOn('SesAccountRefusals');
+    expect(blocked).toMatchObject({ Namespace: 'Sollecito', Dimensions: [{ Name: 'service', Value: 'sollecito' }], Statistic: 'Sum', Period: 300, Threshold: 1, AlarmActions: [{ Ref: topic }] });
+    const [failed] = alarmsOn('MessagesFailed');
+    expect(failed).toMatchObject({ Namespace: 'Sollecito', Dimensions: [{ Name: 'service', Value: 'sollecito' }], Statistic: 'Sum', Period: 3600, AlarmActions: [{ Ref: topic }] });
+    expect(failed!.Threshold).toBeGreaterThanOrEqual(1);
+  });
 });

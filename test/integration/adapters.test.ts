@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { SESv2Client, SendEmailCommand, MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { BadRequestException, SESv2Client, SendEmailCommand, MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand, ThrottlingException } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -121,6 +121,29 @@ describe('SesMailer on SES v2 local', () => {
   });
 });
 
+describe('SesMailer against an account SES refuses (SES v2 local, issue 20 item 4)', () => {
+  afterEach(() => ses.setAccount({ sending: 'enabled' }));
+
+  it.each([
+    ['sending paused', { sending: 'paused' as const }, 'SendingPausedException'],
+    ['the account suspended', { sending: 'suspended' as const }, 'AccountSuspendedException'],
+    ['a sandbox account writing to an unverified address', { sending: 'enabled' as const, sandbox: { verified: ['fornitore.example'] } }, 'MessageRejected'],
+  ])('turns %s into Sollecito.SenderBlocked: retried much later, the recipient not blamed, nothing accepted', async (_what, account, sdkName) => {
+    ses.setAccount(account);
+    const before = { accepted: ses.sent().length, refused: ses.refused() };
+    const err = (await new SesMailer().send(mail).catch((e: unknown) => e)) as Error;
+    expect(err).toMatchObject({ name: 'Sollecito.SenderBlocked' });
+    expect((err.cause as Error).name).toBe(sdkName);
+    expect(ses.sent()).toHaveLength(before.accepted);
+    expect(ses.refused()).toBe(before.refused + 1);
+  });
+
+  it('sends again once the sandbox verifies the recipient, or the account resumes', async () => {
+    ses.setAccount({ sending: 'enabled', sandbox: { verified: ['fornitore.example', 'ap@cliente.example'] } });
+    await expect(new SesMailer().send(mail)).resolves.toMatchObject({ messageId: expect.any(String) });
+  });
+});
+
 describe('SES errors', () => {
   let sesMock: AwsClientStub<SESv2Client>;
   beforeAll(() => {
@@ -140,9 +163,12 @@ describe('SES errors', () => {
     await expect(new SesMailer().send(mail)).rejects.toMatchObject({ name: 'Sollecito.Transient' });
   });
 
-  it('passes a permanent rejection through unchanged', async () => {
-    sesMock.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified', $metadata: { httpStatusCode: 400 } }));
+  it('passes a permanent rejection of the message or its recipient through unchanged', async () => {
+    // No local service answers these: a refused content, a malformed address.
+    sesMock.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Message length is more than 40 MB', $metadata: { httpStatusCode: 400 } }));
     await expect(new SesMailer().send(mail)).rejects.toMatchObject({ name: 'MessageRejected' });
+    sesMock.on(SendEmailCommand).rejects(new BadRequestException({ message: "Missing final '@domain'", $metadata: { httpStatusCode: 400 } }));
+    await expect(new SesMailer().send(mail)).rejects.toMatchObject({ name: 'BadRequestException' });
   });
 
   it('sends the configuration set and tags SES accepts (ids only, sanitised)', async () => {

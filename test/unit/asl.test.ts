@@ -22,6 +22,11 @@ const TRANSIENT = [
   'Sollecito.Transient',
 ];
 
+/** The Tasks that send a customer message (through the customer's gate) or a waiting one. */
+const SENDING_TASKS = ['SendReceiptCheck', 'SendPreDue', 'SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue', 'CheckPromise', 'PlaceCreditHold', 'EscalateToAgency', 'DeliverMailbox'];
+/** An account-level SES refusal stays until someone acts on the account: few attempts, far apart. */
+const SENDER_BLOCKED_RETRY = { ErrorEquals: ['Sollecito.SenderBlocked'], IntervalSeconds: 900, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 3600, JitterStrategy: 'FULL' };
+
 const nextOf = (s: State): string[] => [
   ...(s.Next ? [s.Next] : []),
   ...(s.Choices ?? []).map((c: State) => c.Next),
@@ -97,7 +102,11 @@ describe('dunning.asl.json', () => {
 
   it('gives every Task the transient-only Retry and the Closed / RecordFailure Catch', () => {
     for (const [name, task] of tasks) {
-      expect(task.Retry, name).toEqual([{ ErrorEquals: TRANSIENT, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' }]);
+      const sends = SENDING_TASKS.includes(name);
+      expect(task.Retry, name).toEqual([
+        { ErrorEquals: TRANSIENT, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, JitterStrategy: 'FULL' },
+        ...(sends ? [SENDER_BLOCKED_RETRY] : []),
+      ]);
       for (const r of task.Retry) {
         expect(r.ErrorEquals, name).not.toContain('States.ALL');
         expect(r.ErrorEquals, name).not.toContain('States.TaskFailed');
@@ -106,6 +115,7 @@ describe('dunning.asl.json', () => {
         // A waiting message has no invoice timeline to re-plan or to mark failed.
         expect(task.Catch).toEqual([
           { ErrorEquals: ['Sollecito.InvoiceClosed'], ResultPath: '$.closed', Next: 'Closed' },
+          { ErrorEquals: ['Sollecito.SenderBlocked'], ResultPath: '$.senderBlocked', Next: 'WaitMailboxSenderUnblocked' },
           { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MailboxFailed' },
         ]);
         continue;
@@ -122,10 +132,19 @@ describe('dunning.asl.json', () => {
       expect(task.Catch, name).toEqual([
         ...(deferrable ? [{ ErrorEquals: ['Sollecito.Deferred'], ResultPath: '$.deferred', Next: 'PlanTimeline' }] : []),
         { ErrorEquals: ['Sollecito.InvoiceClosed'], ResultPath: '$.closed', Next: 'Closed' },
+        ...(sends ? [{ ErrorEquals: ['Sollecito.SenderBlocked'], ResultPath: '$.senderBlocked', Next: 'WaitSenderUnblocked' }] : []),
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
       ]);
     }
     expect(states.Failed?.Type).toBe('Fail');
+  });
+
+  it('parks a message SES refused for the sending account, then re-plans: the stage is neither failed nor advanced past (issue 20, item 4)', () => {
+    // Tries again over 15 + 30 + 60 minutes, then waits six hours before re-planning the same stage.
+    expect(states.WaitSenderUnblocked).toMatchObject({ Type: 'Wait', Seconds: 21_600, Next: 'PlanTimeline' });
+    expect(states.WaitMailboxSenderUnblocked).toMatchObject({ Type: 'Wait', Seconds: 21_600, Next: 'DeliverMailbox' });
+    const parkedBy = tasks.filter(([, t]) => (t.Catch ?? []).some((c: State) => c.ErrorEquals.includes('Sollecito.SenderBlocked'))).map(([n]) => n);
+    expect(parkedBy.sort()).toEqual([...SENDING_TASKS].sort());
   });
 
   it('names every Task resource after an existing handler file', () => {

@@ -10,7 +10,7 @@ import { addDays, localDay } from '../../domain/shared/days.js';
 import { openingOn } from '../../domain/timeline/calendar.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
 import type { NoticeAudience } from '../ports/notice-digests.js';
-import { TransientError } from '../task-errors.js';
+import { ACCOUNT_REFUSAL_METRIC, SenderBlockedError, TransientError } from '../task-errors.js';
 import type { TimelinePorts } from '../timeline/ports.js';
 import { startDigestRun } from './mailbox-runs.js';
 
@@ -56,6 +56,8 @@ export const deliverInternalNotice = async (deps: InternalNoticeDeps, n: Interna
       return { outcome: 'sent', messageId };
     } catch (err) {
       if (err instanceof TransientError) throw err;
+      // Our own people are not chased: the notice is recorded as failed, the account refusal is still counted (and alarmed).
+      if (err instanceof SenderBlockedError) deps.count(ACCOUNT_REFUSAL_METRIC);
       deps.logger.warn('internal notice not sent', { audience: n.audience, kind: n.kind, customerId: n.customerId, error: (err as Error).name });
       return { outcome: 'failed', error: (err as Error).name };
     }

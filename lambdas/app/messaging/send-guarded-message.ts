@@ -27,7 +27,7 @@ import { creditsInFavour } from '../../domain/commands/customer-credit.js';
 import type { MessageLine } from '../../domain/messages/rendering/types.js';
 import type { ContactEvent, Customer, Invoice, Payment, Policy } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
-import { SendOutcomeUnknownError, TransientError } from '../task-errors.js';
+import { ACCOUNT_REFUSAL_METRIC, SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
 import { readCustomerDay } from './companions.js';
@@ -372,10 +372,15 @@ const PAYMENT_QR_CID = 'payment-qr';
 const paymentQrImage = async (deps: MessagingDeps, payload: string | undefined): Promise<NonNullable<OutgoingEmail['attachments']>> =>
   payload && deps.qr ? [{ filename: 'sepa-qr.png', contentType: 'image/png', content: await deps.qr.png(payload), contentId: PAYMENT_QR_CID }] : [];
 
+/** Counted for every account-level refusal (SES sending paused, account suspended, sandbox): alarmed in infra/constructs/alarms.ts. */
+export { ACCOUNT_REFUSAL_METRIC };
+
 /**
  * Sends each channel in turn while the lease covers the call. Before anything has left, a
  * transient failure (or a lease too short for the call) gives the claim back and rethrows, so
- * the state machine's retry sends it. After something has left, a failure is recorded instead:
+ * the state machine's retry sends it. An account-level refusal (Sollecito.SenderBlocked) does the
+ * same: the message did not leave for a reason that is ours, so the stage is not used up and the
+ * state machine retries it much later. After something has left, a failure is recorded instead:
  * the claim stays, and nothing is ever sent twice.
  */
 const deliver = async (deps: MessagingDeps, lease: SendLease, deliveries: Delivery[]): Promise<SendResult[]> => {
@@ -396,8 +401,13 @@ const deliver = async (deps: MessagingDeps, lease: SendLease, deliveries: Delive
       results.push({ eventId: d.event.eventId, outcome: 'sent', messageId });
     } catch (err) {
       const e = err as Error;
+      if (e instanceof SenderBlockedError) {
+        deps.count(ACCOUNT_REFUSAL_METRIC);
+        deps.logger.error('message refused for the sending account: nothing left, the stage waits', { guardKey: lease.guardKey, invoiceId: lease.invoiceId, channel: d.channel, error: e.message });
+        if (nothingLeftYet) await giveBack(`${d.channel} refused for the sending account, not the recipient: ${e.message}`, e);
+      }
       if (e instanceof TransientError && nothingLeftYet) await giveBack(`${d.channel}: ${e.message}`, e);
-      if (!(e instanceof TransientError) && !(e instanceof SendOutcomeUnknownError)) {
+      if (!(e instanceof TransientError) && !(e instanceof SendOutcomeUnknownError) && !(e instanceof SenderBlockedError)) {
         deps.logger.warn('message rejected by the provider', { guardKey: lease.guardKey, invoiceId: lease.invoiceId, channel: d.channel, error: e.name });
       }
       results.push({ eventId: d.event.eventId, outcome: 'failed', error: e.name });

@@ -18,3 +18,18 @@ export const deferStage = async (
   deps.logger.info('stage deferred', { tenantId: input.tenantId, invoiceId: input.invoiceId, stage: input.stage, until: held.until });
   throw new DeferredError(`${input.stage} deferred to ${held.until}: ${held.reason}`);
 };
+
+/** How long a step whose notice did not leave waits before it looks again, should nobody fix the contact first. */
+export const NOTICE_RECHECK_MS = 14 * 86_400_000;
+
+/**
+ * The credit hold or the hand-off withheld because the notice it rests on did not leave: the
+ * stage is deferred with the reason (the invoice's log and its deferral say why), waiting for a
+ * working contact, and counted.
+ */
+export const noticeDidNotLeave = async (deps: Pick<TimelinePorts, 'invoices' | 'count' | 'logger' | 'clock'>, input: StageRequest, step: 'credit hold' | 'hand-off', why: string): Promise<never> => {
+  const now = deps.clock.now();
+  deps.count(step === 'credit hold' ? 'CreditHoldsWithheld' : 'HandOffsWithheld');
+  deps.logger.warn(`${step} withheld: its notice did not leave`, { tenantId: input.tenantId, invoiceId: input.invoiceId, stage: input.stage });
+  return deferStage(deps, input, { until: new Date(now.getTime() + NOTICE_RECHECK_MS).toISOString(), reason: `${step} withheld: its notice to the customer did not leave (${why}); waiting for a working contact`, waitsForContact: true }, now);
+};

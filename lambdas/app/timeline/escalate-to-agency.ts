@@ -5,6 +5,8 @@
  *    could be the customer's payment, or stale statements; nobody is handed over on old bank data.
  * 2. Policy 'send': the customer's one hand-off notice, through the customer's gate, listing every
  *    invoice handed over today (and carrying what else the customer has due today). Not now: deferred.
+ *    A notice that did not leave (every channel refused it or found no way): no hand-off on its
+ *    strength; the stage waits for a working contact, the reason in the log.
  * 3. The hand-off, under the send guard: this invoice and every other of the customer whose
  *    hand-off falls today (or whose notice has left) become 'escalated' in one claim, each with its
  *    escalation entry naming the case; they leave the open index and the automatic chase.
@@ -22,7 +24,8 @@ import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase, type InvoiceCase } from './invoice-case.js';
 import { deferUnlessBankAgrees, type FirmStageDeps } from './bank-truth.js';
-import { deferStage } from './defer-stage.js';
+import { deferStage, noticeDidNotLeave } from './defer-stage.js';
+import { noticeDelivery } from '../../domain/timeline/reach.js';
 import type { MessagingDeps, TimelinePorts } from './ports.js';
 
 export type EscalateDeps = FirmStageDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
@@ -76,6 +79,11 @@ export const escalateToAgency = async (deps: EscalateDeps, input: StageRequest):
     });
     if (out.outcome === 'deferred') return deferStage(deps, input, out, deps.clock.now());
     notice = { outcome: out.outcome, channels: out.channels };
+  }
+  if (file.mode === 'send' && notice?.outcome !== 'sent') {
+    const log = (await deps.invoices.getInvoiceView(inv.tenantId, inv.invoiceId))?.events ?? c.view.events;
+    const left = noticeDelivery(log, HANDOFF_NOTICE_KEY);
+    if (!left.left) return noticeDidNotLeave(deps, input, 'hand-off', left.why);
   }
 
   // 3. Handed over, with the customer's other invoices whose hand-off falls today
@@ -138,7 +146,7 @@ const handedOverWith = async (deps: EscalateDeps, c: InvoiceCase, now: Date): Pr
   return views
     .filter((v) => {
       if (v.stagesDone.some((s) => s.stage === 'escalation')) return false;
-      if (v.stagesDone.some((s) => s.stage === HANDOFF_NOTICE_KEY)) return true;
+      if (v.stagesDone.some((s) => s.stage === HANDOFF_NOTICE_KEY)) return noticeDelivery(v.events, HANDOFF_NOTICE_KEY).left;
       return stageDueToday({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events }, ctx)?.stage === 'escalation';
     })
     .map((v) => v.invoice);

@@ -11,6 +11,9 @@
  *    message listing every overdue invoice of the customer with its interest and compensation,
  *    carrying the final notices of the other invoices whose hold falls today. Not now (one message
  *    a day, caps, window, a hand-off due today): the stage is deferred.
+ *    The notice did not leave (every channel refused it or found no way; an SES refusal of the
+ *    sending account never gets here: it is retried, app/messaging/send-guarded-message.ts): no
+ *    hold on its strength. The stage waits for a working contact, the reason in the log.
  * 4. The hold, once for the customer, under the send guard: this invoice and every other whose final
  *    notice has left (with this one, or before a crash) are claimed together, with the customer's
  *    hold record and the sales representative's one notice listing them.
@@ -24,13 +27,13 @@ import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guard
 import { salesRepHoldNoticeFor } from '../messaging/sales-rep-notices.js';
 import { deliverInternalNotice } from '../messaging/internal-notices.js';
 import { renderNotice } from '../../domain/messages/rendering/notice.js';
-import { unreachable } from '../../domain/timeline/reach.js';
+import { noticeDelivery, unreachable } from '../../domain/timeline/reach.js';
 import { holdBasisOf, holdReasonInEnglish } from '../../domain/timeline/hold-basis.js';
 import { InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase, type InvoiceCase } from './invoice-case.js';
 import { deferUnlessBankAgrees, type FirmStageDeps } from './bank-truth.js';
-import { deferStage } from './defer-stage.js';
+import { deferStage, noticeDidNotLeave } from './defer-stage.js';
 import type { MessagingDeps, TimelinePorts } from './ports.js';
 
 export type CreditHoldDeps = FirmStageDeps & MessagingDeps & Pick<TimelinePorts, 'events'>;
@@ -86,6 +89,12 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
     });
     if (out.outcome === 'deferred') return deferStage(deps, input, out, deps.clock.now());
     notice = { outcome: out.outcome, channels: out.channels };
+  }
+  // Left, now or on an earlier attempt (or with another invoice's notice)?
+  if (notice.outcome !== 'sent') {
+    const log = (await deps.invoices.getInvoiceView(inv.tenantId, inv.invoiceId))?.events ?? c.view.events;
+    const left = noticeDelivery(log, NOTICE_KEY);
+    if (!left.left) return noticeDidNotLeave(deps, input, 'credit hold', left.why);
   }
 
   // 4. The hold, with every invoice whose final notice has left
@@ -162,7 +171,7 @@ const noticedNotHeld = async (deps: CreditHoldDeps, inv: Invoice) => {
   const open = (await deps.invoices.openInvoicesOfCustomer(inv.tenantId, inv.customerId)).filter((o) => o.invoiceId !== inv.invoiceId);
   const views = await Promise.all(open.map((o) => deps.invoices.getInvoiceView(o.tenantId, o.invoiceId)));
   return views.flatMap((v) =>
-    v && v.invoice.status === 'open' && v.stagesDone.some((s) => s.stage === NOTICE_KEY) && !v.stagesDone.some((s) => s.stage === 'creditHold') ? [{ invoice: v.invoice, payments: v.payments }] : [],
+    v && v.invoice.status === 'open' && v.stagesDone.some((s) => s.stage === NOTICE_KEY) && noticeDelivery(v.events, NOTICE_KEY).left && !v.stagesDone.some((s) => s.stage === 'creditHold') ? [{ invoice: v.invoice, payments: v.payments }] : [],
   );
 };
 

@@ -40,3 +40,27 @@ export const neverReached = (events: readonly ContactEvent[]): boolean => {
  */
 export const unreachable = (events: readonly ContactEvent[], addressBlocked: boolean): boolean =>
   neverReached(events) || (addressBlocked && !everReached(events));
+
+/** An outcome that says the message may have reached the customer: it left, or its send never completed, or timed out after leaving. */
+const MAY_HAVE_LEFT = new Set(['sent', 'pending']);
+const UNKNOWN_OUTCOME = 'Sollecito.SendOutcomeUnknown';
+
+export type NoticeDelivery = { left: true } | { left: false; why: string };
+
+/**
+ * Whether the message claimed under `guardKey` on this invoice (the final notice of a credit hold,
+ * the hand-off notice) left on some channel, read off its log entries, its own or those logged
+ * when another invoice's message carried it. A notice whose every entry failed or found no way
+ * did not leave, and the step that depends on it (the hold, the hand-off) does not act on it. A
+ * send whose outcome is unknown may have left: it is never sent again, so it counts as left. No
+ * entry at all (nothing to read) says nothing against it. Pure.
+ */
+export const noticeDelivery = (events: readonly ContactEvent[], guardKey: string): NoticeDelivery => {
+  const entries = events.filter((e) => e.type === 'message' && e.details?.guardKey === guardKey);
+  if (entries.length === 0) return { left: true };
+  if (entries.some((e) => MAY_HAVE_LEFT.has(e.outcome ?? '') || (e.outcome === 'failed' && e.details?.error === UNKNOWN_OUTCOME))) return { left: true };
+  // What the provider said, where it said something; else why no channel was tried.
+  const failed = entries.filter((e) => e.outcome === 'failed');
+  const why = (failed.length > 0 ? failed : entries).map((e) => `${e.channel} ${e.outcome ?? 'unknown'}${e.details?.error ? `: ${String(e.details.error)}` : e.details?.reason ? `: ${String(e.details.reason)}` : ''}`);
+  return { left: false, why: [...new Set(why)].join('; ').slice(0, 300) };
+};
