@@ -9,6 +9,7 @@ import ro from '../../../templates/notices/ro.json' with { type: 'json' };
 import type { Language } from '../model.js';
 import { fillHtml, fillText } from '../reports/report-strings.js';
 import { escapeHtml } from '../shared/html.js';
+import { cleanSubject } from '../shared/subject.js';
 
 export type NoticeStrings = typeof en;
 const STRINGS: Record<Language, NoticeStrings> = { en, it, ro };
@@ -23,9 +24,12 @@ export interface RenderedNotice {
 
 type Vars = Record<string, string | number>;
 
-/** Paragraphs from label templates, each filled with `vars` (escaped for the HTML part). */
+/**
+ * Paragraphs from label templates, each filled with `vars` (escaped for the HTML part). The
+ * subject is filled with names a customer supplied: it is cleaned to one header-safe line.
+ */
 export const renderParagraphs = (subject: string, paragraphs: readonly string[], vars: Vars): RenderedNotice => {
-  const s = fillText(subject, vars);
+  const s = cleanSubject(fillText(subject, vars));
   return {
     subject: s,
     text: paragraphs.map((p) => fillText(p, vars)).join('\n\n'),
