@@ -195,7 +195,10 @@ export const PaymentResource = z
     method: z.optional(z.string()),
     reference: z.optional(z.string()),
     recordedAt: IsoDateTime,
+    /** Who recorded it: 'bank', 'customer', or the admin user's id (the token's `sub`). */
     actor: z.string(),
+    /** The admin user's e-mail, when their token said it was verified. */
+    actorEmail: z.optional(z.string()),
     /** Where it came from: a bank statement's entry, the API, a customer link, the customer's own credit ('credit', method 'offset'). */
     source: z.optional(PaymentSource),
     /** The payment was taken back (returned by the bank, or its match undone): it no longer counts as paid. */

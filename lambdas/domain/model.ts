@@ -400,8 +400,10 @@ export const ContactEvent = z.object({
   at: IsoDateTime,
   type: ContactEventType,
   channel: Channel,
-  /** 'system', 'customer', or the admin user's id. */
+  /** 'system', 'customer', 'bank', 'sdi', or the admin user's id (the token's `sub`, never the e-mail: a user can change that). */
   actor: Text(200),
+  /** The admin user's e-mail when their token said it was verified, for people to read beside the id. */
+  actorEmail: z.optional(Text(320)),
   stage: z.optional(z.union([StageId, MessageKind])),
   to: z.optional(Text(320)),
   messageId: z.optional(Text(200)),
@@ -433,7 +435,10 @@ export const Payment = z.object({
   method: z.optional(z.string()),
   reference: z.optional(z.string()),
   recordedAt: z.string(),
+  /** Who recorded it: 'bank', 'customer', or the admin user's id (the token's `sub`). */
   actor: z.string(),
+  /** The admin user's verified e-mail, for people to read. */
+  actorEmail: z.optional(z.string()),
   /** Where the payment came from: a bank statement's entry (file key, entry, bank-credit id), the API, a customer link. */
   source: z.optional(PaymentSource),
   /** Set once the payment was taken back (the invoice's `reversals` says why): it no longer counts as paid. */

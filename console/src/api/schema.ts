@@ -916,6 +916,7 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             actor: string;
+            actorEmail?: string;
             source?: {
                 /** @enum {string} */
                 kind: "statement" | "api" | "link" | "credit";
@@ -944,6 +945,7 @@ export interface components {
             /** @enum {string} */
             channel: "email" | "sms" | "phone" | "event" | "api" | "link" | "system";
             actor: string;
+            actorEmail?: string;
             stage?: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | ("brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck");
             to?: string;
             messageId?: string;
