@@ -60,8 +60,18 @@ export const LIMITS = {
 } as const;
 
 const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));
-/** `#` separates the parts of the table's keys (a call queue's `<customerId>#<invoiceId>`): an id must not hold one. */
-export const CustomerId = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^#]*$/, 'a customer id cannot contain #'));
+/**
+ * `#` separates the parts of the table's keys (a call queue's `<customerId>#<invoiceId>`): an id
+ * holding one would share a key prefix with another customer's (`ACME` and `ACME#EU`). Refused, not
+ * encoded, everywhere an id comes in: the model, the admin API's paths and query, the file readers.
+ */
+export const CUSTOMER_ID_MAX = 100;
+export const CUSTOMER_ID_HASH = "cannot contain '#': it separates the parts of the table's keys (ACME and ACME#EU would share one)";
+export const CustomerId = z.string().check(z.minLength(1), z.maxLength(CUSTOMER_ID_MAX), z.regex(/^[^#]*$/, `a customer id ${CUSTOMER_ID_HASH}`));
+
+/** Why a customer id from a file or a request cannot be one, or undefined when it can. */
+export const customerIdProblem = (id: string): string | undefined =>
+  id.length === 0 ? 'required: the customer code' : id.length > CUSTOMER_ID_MAX ? `longer than ${CUSTOMER_ID_MAX} characters` : id.includes('#') ? CUSTOMER_ID_HASH : undefined;
 
 export const StageId = z.enum(STAGE_IDS);
 export type StageId = z.infer<typeof StageId>;

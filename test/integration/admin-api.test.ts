@@ -541,6 +541,22 @@ describe('calls', () => {
 });
 
 describe('customers', () => {
+  it("refuses a customer id holding '#' (the keys' separator: ACME and ACME#EU would share a prefix) with 400 naming the field, on every route that takes one", async () => {
+    await store.customers.putCustomer(customer('ACME'));
+    const hash = encodeURIComponent('ACME#EU');
+    const refused = (field: string) => ({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field, message: expect.stringContaining("cannot contain '#'") })] } });
+    expect(await api({ method: 'GET', path: `/v1/customers/${hash}` })).toMatchObject(refused('id'));
+    expect(await api({ method: 'PATCH', path: `/v1/customers/${hash}`, body: { language: 'en' } })).toMatchObject(refused('id'));
+    expect(await api({ method: 'POST', path: `/v1/customers/${hash}/notes`, body: { text: 'x' } })).toMatchObject(refused('id'));
+    expect(await api({ method: 'POST', path: `/v1/customers/${hash}/release-hold`, body: { reason: 'x' } })).toMatchObject(refused('id'));
+    expect(await api({ method: 'GET', path: `/v1/customers/${hash}/credits` })).toMatchObject(refused('id'));
+    expect(await api({ method: 'POST', path: `/v1/calls/${hash}/INV-001/outcome`, body: { reached: false } })).toMatchObject(refused('customerId'));
+    expect(await api({ method: 'GET', path: `/v1/invoices?customerId=${hash}` })).toMatchObject(refused('customerId'));
+    // The customer without the suffix is still served.
+    expect((await api({ method: 'GET', path: '/v1/customers/ACME' })).status).toBe(200);
+    expect((await api({ method: 'GET', path: '/v1/invoices?customerId=ACME' })).status).toBe(200);
+  });
+
   it('reads and updates a customer, logging the change with the user', async () => {
     await store.customers.putCustomer(customer('C-EDIT'));
     const bad = await api({ method: 'PATCH', path: '/v1/customers/C-EDIT', body: { email: 'not-an-address', timeZone: 'Mars/Base', officeHours: { days: [8], from: '9', to: '17:00' } } });
