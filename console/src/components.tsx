@@ -227,7 +227,7 @@ export const Timeline = ({ events, showInvoice, currency }: { events: (ContactEv
           <span class="event-channel">{tx('channel', e.channel)}</span>
           {e.outcome && <span class={`event-outcome outcome-${e.outcome}`}>{tx('outcome', e.outcome)}</span>}
           {e.to && <span class="event-to">{e.to}</span>}
-          <span class="event-actor">{e.actor}</span>
+          <span class="event-actor" title={e.actor}>{e.actorEmail ?? e.actor}</span>
           {eventDetails(e, i18n, e.currency ?? currency) && <span class="event-details">{eventDetails(e, i18n, e.currency ?? currency)}</span>}
         </li>
       ))}

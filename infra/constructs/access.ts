@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import type { SollecitoConfig } from './config.js';
 import type { HandlerFunction } from './defaults.js';
 import type { Messaging } from './messaging.js';
-import { acknowledge, acknowledgeWildcardResources } from './nag.js';
+import { acknowledge, acknowledgeResourcelessActions, acknowledgeWildcardResources } from './nag.js';
 import { DOCUMENT_PREFIXES, type Storage } from './storage.js';
 
 export interface HandlerAccess {
@@ -113,7 +113,7 @@ export interface AccessResources {
 export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: AccessResources): void => {
   const { storage, messaging, config } = res;
   const env = (k: string, v: string) => fn.addEnvironment(k, v);
-  const wildcards: string[] = [];
+  const wildcards: { arn: string; reason: string }[] = [];
 
   env('TENANT_ID', config.tenantId);
   env('TABLE_NAME', storage.table.tableName);
@@ -129,7 +129,7 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
     );
   }
   // The grant covers the table's own indexes as <table>/index/*: the GSIs are queried by name at runtime.
-  wildcards.push(`${storage.table.tableArn}/index/*`);
+  wildcards.push({ arn: `${storage.table.tableArn}/index/*`, reason: "the table's own GSIs (<table>/index/*): the GSI names are the table's, none outside it" });
 
   if (access.stream) {
     fn.addToRolePolicy(
@@ -167,7 +167,7 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
     });
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
     env('STATE_MACHINE_ARN', sm.stateMachine.stateMachineArn);
-    wildcards.push(executions);
+    wildcards.push({ arn: executions, reason: 'executions of the one dunning state machine (<state machine>:*): they are named per invoice at runtime (executionName())' });
   }
 
   // A function that may start every execution already may start a mailbox run.
@@ -191,7 +191,7 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   if (write.length) {
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: write.map((p) => bucket.arnForObjects(`${p}*`)) }));
   }
-  for (const p of new Set([...read, ...write])) wildcards.push(bucket.arnForObjects(`${p}*`));
+  for (const p of new Set([...read, ...write])) wildcards.push({ arn: bucket.arnForObjects(`${p}*`), reason: `object keys under the documents-bucket prefix ${p} this function reads or writes (keys are per file, known at runtime)` });
 
   acknowledgeWildcards(fn, wildcards);
 };
@@ -204,18 +204,11 @@ export const setPublicBaseUrl = (fns: Iterable<HandlerFunction>, url: string): v
   for (const fn of fns) if (accessOf(fn.handlerName).linkSecret) fn.addEnvironment('PUBLIC_BASE_URL', url);
 };
 
-const acknowledgeWildcards = (fn: HandlerFunction, wildcards: string[]): void => {
+const acknowledgeWildcards = (fn: HandlerFunction, wildcards: { arn: string; reason: string }[]): void => {
   const role = fn.role!;
-  acknowledgeWildcardResources(
-    role,
-    `${fn.handlerName}: wildcards scoped to one resource each: the table's own GSIs (<table>/index/*), object keys under the documents-bucket prefixes this function reads or writes, executions of the one dunning state machine (named per invoice at runtime).`,
-    wildcards,
-  );
-  acknowledge(
-    role,
-    `${fn.handlerName}: Resource "*" only for actions that support no resource-level permission: X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) and, for the stream consumer, dynamodb:ListStreams.`,
-    'AwsSolutions-IAM5[Resource::*]',
-  );
+  // Each acknowledged at synthesis only where the role's policies hold it (infra/constructs/nag.ts).
+  for (const w of wildcards) acknowledgeWildcardResources(role, `${fn.handlerName}: ${w.reason}.`, [w.arn]);
+  acknowledgeResourcelessActions(role, fn.handlerName);
   acknowledge(
     fn,
     'nodejs22.x on purpose: the bundles target node22 (infra/bundling.ts), the cold-start bench measures that runtime, and it is a Lambda-supported LTS line. Move runtime and target together.',

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { DUNNING_TASKS } from '../../statemachines/dunning.tasks.js';
 import { accessOf, applyAccess, dunningStateMachineName, type AccessResources } from './access.js';
 import { HandlerFunction, REPO_ROOT, handlerExists } from './defaults.js';
-import { acknowledge } from './nag.js';
+import { acknowledgeResourcelessActions } from './nag.js';
 
 export const ASL_PATH = join(REPO_ROOT, 'statemachines', 'dunning.asl.json');
 
@@ -71,10 +71,7 @@ export class Workflow extends Construct {
     this.stateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...tasks.values()].map((f) => f.functionArn) }),
     );
-    acknowledge(
-      this.stateMachine.role,
-      'Resource "*" only for actions that support no resource-level permission: the CloudWatch Logs vended-log delivery APIs Step Functions logging calls (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets.',
-      'AwsSolutions-IAM5[Resource::*]',
-    );
+    // Logging and tracing: CloudWatch Logs vended-log delivery and X-Ray, actions on "*" only (nag.ts).
+    acknowledgeResourcelessActions(this.stateMachine.role, 'the dunning state machine');
   }
 }

@@ -6,6 +6,7 @@
  */
 import { SESv2Client, SendEmailCommand, type MessageTag } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '../app/ports/mailer.js';
+import { cleanSubject } from '../domain/shared/subject.js';
 import { classifySendError } from './workflow-errors.js';
 
 const CONNECT_TIMEOUT_MS = 1_000;
@@ -43,7 +44,8 @@ export class SesMailer implements Mailer {
       ...(tags.length > 0 ? { EmailTags: tags } : {}),
       Content: {
         Simple: {
-          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          // Every builder cleans its subject; this is the last defence against a header injected by a name.
+          Subject: { Data: cleanSubject(mail.subject), Charset: 'UTF-8' },
           Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
           ...(mail.attachments?.length
             ? {

@@ -74,7 +74,7 @@ const dropGatewayPathParameters: MiddlewareObj<Event, Result> = {
   },
 };
 
-const decodeParams = (raw: Record<string, string | undefined> | undefined): Record<string, string> => {
+const decodeParams = (raw: Record<string, string | undefined> | undefined, schemas: RouteDef['params'] = {}): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw ?? {})) {
     let value: string;
@@ -86,6 +86,9 @@ const decodeParams = (raw: Record<string, string | undefined> | undefined): Reco
     if (value.length === 0 || value.length > 128) {
       throw new ApiError(400, 'validation_failed', 'The path has 1 invalid field.', [{ field: k, message: '1 to 128 characters' }]);
     }
+    const schema = Object.hasOwn(schemas, k) ? schemas[k] : undefined;
+    const checked = schema?.safeParse(value);
+    if (checked && !checked.success) throw new ApiError(400, 'validation_failed', 'The path has 1 invalid field.', [{ field: k, message: checked.error.issues[0]?.message ?? 'not valid' }]);
     out[k] = value;
   }
   return out;
@@ -139,7 +142,7 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     const tenant = r.access === 'public' ? undefined : await loadTenant();
     const ctx: RouteContext<unknown, unknown> = {
       event: e,
-      params: decodeParams(event.pathParameters),
+      params: decodeParams(event.pathParameters, r.params),
       query: r.query ? parse(r.query, event.queryStringParameters ?? {}, 'query') : undefined,
       body: r.body ? parse(r.body, e.body, 'body') : undefined,
       ...(r.rawBody ? { raw: rawBodyOf(event, r.rawBody) } : {}),

@@ -13,8 +13,13 @@ export type Access = 'public' | 'read' | 'write';
 export interface User {
   /** The token's `sub`: stable, not personal. */
   id: string;
-  /** Shown in the contact log: the e-mail when the token has one. */
+  /**
+   * Who acts, in the contact log and every audit field: the token's `sub`. Never the e-mail: a user
+   * can change their own e-mail attribute, so it cannot identify them.
+   */
   actor: string;
+  /** The e-mail, recorded beside the actor for people to read, only when the token says it is verified. */
+  actorEmail?: string;
   groups: string[];
 }
 
@@ -38,7 +43,9 @@ export const userOf = (event: ApiEvent): User | undefined => {
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') return undefined;
   const email = typeof claims?.email === 'string' && claims.email ? claims.email : undefined;
-  return { id: sub, actor: email ?? sub, groups: parseGroups(claims?.['cognito:groups']) };
+  // API Gateway's JWT authorizer hands every claim over as a string: `email_verified` is "true".
+  const verified = claims?.email_verified === true || claims?.email_verified === 'true';
+  return { id: sub, actor: sub, ...(email && verified ? { actorEmail: email } : {}), groups: parseGroups(claims?.['cognito:groups']) };
 };
 
 export const authorize = (event: ApiEvent, access: Exclude<Access, 'public'>): User => {

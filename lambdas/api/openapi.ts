@@ -50,7 +50,7 @@ const operation = (r: RouteDef): Json => {
     name: m[1],
     in: 'path',
     required: true,
-    schema: { type: 'string', minLength: 1, maxLength: 128 },
+    schema: r.params?.[m[1]!] ? { minLength: 1, maxLength: 128, ...schemaOf(r.params[m[1]!]!, 'input') } : { type: 'string', minLength: 1, maxLength: 128 },
   }));
   const queryParams = r.query
     ? Object.entries(((z.toJSONSchema(r.query, { io: 'input' }) as Json).properties ?? {}) as Record<string, Json>).map(([name, schema]) => ({

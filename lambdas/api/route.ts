@@ -73,6 +73,8 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   /** The route takes a file as it is (a bank statement), not JSON: its content types and the largest size. */
   rawBody?: { contentTypes: readonly string[]; maxBytes: number; description: string };
   query?: Q;
+  /** Schemas of path parameters beyond "1 to 128 characters" (a customer id holds no '#'); a mismatch is a 400 naming the parameter. */
+  params?: Readonly<Record<string, z.ZodMiniType<string>>>;
   response: { status: number; schema: R; description: string };
   /** Another representation of the success answer (e.g. text/csv), returned by `handle` as a RawResponse. */
   alternateContent?: { contentType: string; description: string };

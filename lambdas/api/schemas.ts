@@ -14,6 +14,7 @@ import {
   ContactPerson,
   Currency,
   Customer,
+  CustomerId,
   DISPUTE_REASONS,
   E164,
   Invoice,
@@ -148,11 +149,17 @@ export const CustomerPatchRequest = z
   .register(requestSchemas, { id: 'CustomerPatchRequest', description: 'Fields to change; null removes an optional field.' });
 
 // ---------------------------------------------------------------------------------------------
+// path parameters
+
+/** `{id}` of a customer route: a customer id (no '#'), refused with 400 naming it rather than looked up. */
+export const customerIdParam = { id: CustomerId } as const;
+
+// ---------------------------------------------------------------------------------------------
 // query strings (documented as parameters, not components)
 
 export const InvoiceListQuery = z.strictObject({
   status: z.optional(InvoiceStatus),
-  customerId: z.optional(Text(1, 100)),
+  customerId: z.optional(CustomerId),
   bucket: z.optional(z.enum(AGEING_BUCKETS)),
   dueBefore: z.optional(IsoDate),
   dueAfter: z.optional(IsoDate),
@@ -195,7 +202,10 @@ export const PaymentResource = z
     method: z.optional(z.string()),
     reference: z.optional(z.string()),
     recordedAt: IsoDateTime,
+    /** Who recorded it: 'bank', 'customer', or the admin user's id (the token's `sub`). */
     actor: z.string(),
+    /** The admin user's e-mail, when their token said it was verified. */
+    actorEmail: z.optional(z.string()),
     /** Where it came from: a bank statement's entry, the API, a customer link, the customer's own credit ('credit', method 'offset'). */
     source: z.optional(PaymentSource),
     /** The payment was taken back (returned by the bank, or its match undone): it no longer counts as paid. */

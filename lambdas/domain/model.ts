@@ -67,8 +67,18 @@ export const LIMITS = {
 } as const;
 
 const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));
-/** `#` separates the parts of the table's keys (a call queue's `<customerId>#<invoiceId>`): an id must not hold one. */
-export const CustomerId = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[^#]*$/, 'a customer id cannot contain #'));
+/**
+ * `#` separates the parts of the table's keys (a call queue's `<customerId>#<invoiceId>`): an id
+ * holding one would share a key prefix with another customer's (`ACME` and `ACME#EU`). Refused, not
+ * encoded, everywhere an id comes in: the model, the admin API's paths and query, the file readers.
+ */
+export const CUSTOMER_ID_MAX = 100;
+export const CUSTOMER_ID_HASH = "cannot contain '#': it separates the parts of the table's keys (ACME and ACME#EU would share one)";
+export const CustomerId = z.string().check(z.minLength(1), z.maxLength(CUSTOMER_ID_MAX), z.regex(/^[^#]*$/, `a customer id ${CUSTOMER_ID_HASH}`));
+
+/** Why a customer id from a file or a request cannot be one, or undefined when it can. */
+export const customerIdProblem = (id: string): string | undefined =>
+  id.length === 0 ? 'required: the customer code' : id.length > CUSTOMER_ID_MAX ? `longer than ${CUSTOMER_ID_MAX} characters` : id.includes('#') ? CUSTOMER_ID_HASH : undefined;
 
 export const StageId = z.enum(STAGE_IDS);
 export type StageId = z.infer<typeof StageId>;
@@ -421,8 +431,10 @@ export const ContactEvent = z.object({
   at: IsoDateTime,
   type: ContactEventType,
   channel: Channel,
-  /** 'system', 'customer', or the admin user's id. */
+  /** 'system', 'customer', 'bank', 'sdi', or the admin user's id (the token's `sub`, never the e-mail: a user can change that). */
   actor: Text(200),
+  /** The admin user's e-mail when their token said it was verified, for people to read beside the id. */
+  actorEmail: z.optional(Text(320)),
   stage: z.optional(z.union([StageId, MessageKind])),
   to: z.optional(Text(320)),
   messageId: z.optional(Text(200)),
@@ -454,7 +466,10 @@ export const Payment = z.object({
   method: z.optional(z.string()),
   reference: z.optional(z.string()),
   recordedAt: z.string(),
+  /** Who recorded it: 'bank', 'customer', or the admin user's id (the token's `sub`). */
   actor: z.string(),
+  /** The admin user's verified e-mail, for people to read. */
+  actorEmail: z.optional(z.string()),
   /** Where the payment came from: a bank statement's entry (file key, entry, bank-credit id), the API, a customer link. */
   source: z.optional(PaymentSource),
   /** Set once the payment was taken back (the invoice's `reversals` says why): it no longer counts as paid. */

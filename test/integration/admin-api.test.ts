@@ -134,7 +134,32 @@ describe('auth', () => {
     const { inv } = await chased();
     expect((await api({ method: 'GET', path: `/v1/invoices/${inv.invoiceId}`, user: adminUser })).status).toBe(200);
     expect((await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'spoken to their CFO' }, user: adminUser })).status).toBe(201);
-    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events).toEqual([expect.objectContaining({ type: 'note', actor: adminUser.email })]);
+    expect((await store.invoices.getInvoiceView(T, inv.invoiceId))!.events).toEqual([expect.objectContaining({ type: 'note', actor: adminUser.sub, actorEmail: adminUser.email })]);
+  });
+
+  it("records the token's sub as the actor, and the e-mail beside it only when the token says it is verified", async () => {
+    const { inv } = await chased();
+    // A user can change their own e-mail attribute: an unverified one names nobody.
+    const spoofer = { sub: 'u-finance-2', email: adminUser.email, emailVerified: false, groups: ['finance'] };
+    const noClaim = { sub: 'u-finance-3', email: 'marta@officinerossi.example', groups: ['finance'] };
+    const spoofed = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'I am the admin' }, user: spoofer });
+    expect(spoofed.status).toBe(201);
+    expect((await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'no claim' }, user: noClaim })).status).toBe(201);
+    expect((await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/notes`, body: { text: 'verified' }, user: financeUser })).status).toBe(201);
+    const paid = await api({ method: 'POST', path: `/v1/invoices/${inv.invoiceId}/payments`, body: { amount: 1_000, date: '2026-03-09' }, user: spoofer });
+    expect(paid.status).toBe(201);
+    expect(paid.body.payment).toEqual(expect.objectContaining({ actor: 'u-finance-2' }));
+    expect(paid.body.payment.actorEmail).toBeUndefined();
+
+    const view = await api({ method: 'GET', path: `/v1/invoices/${inv.invoiceId}`, user: viewerUser });
+    const byText = (text: string) => view.body.log.find((e: { details?: { text?: string } }) => e.details?.text === text);
+    expect(byText('I am the admin')).toMatchObject({ actor: 'u-finance-2' });
+    expect(byText('I am the admin').actorEmail).toBeUndefined();
+    expect(byText('no claim')).toMatchObject({ actor: 'u-finance-3' });
+    expect(byText('no claim').actorEmail).toBeUndefined();
+    expect(byText('verified')).toMatchObject({ actor: financeUser.sub, actorEmail: financeUser.email });
+    expect(view.body.payments).toEqual([expect.objectContaining({ actor: 'u-finance-2' })]);
+    expect(JSON.stringify(view.body)).not.toContain(adminUser.email);
   });
 
   it('serves its OpenAPI document to signed-in users', async () => {
@@ -167,8 +192,8 @@ describe('payments', () => {
     expect(execution(name)?.status).toBe('RUNNING');
 
     const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
-    expect(view.payments).toEqual([expect.objectContaining({ amount: 20_000, reference: 'CRO 0042', actor: financeUser.email })]);
-    expect(view.events).toEqual([expect.objectContaining({ type: 'payment', actor: financeUser.email, channel: 'api' })]);
+    expect(view.payments).toEqual([expect.objectContaining({ amount: 20_000, reference: 'CRO 0042', actor: financeUser.sub, actorEmail: financeUser.email })]);
+    expect(view.events).toEqual([expect.objectContaining({ type: 'payment', actor: financeUser.sub, actorEmail: financeUser.email, channel: 'api' })]);
   });
 
   it('a full payment settles the invoice, takes it out of the open index and stops the execution with the reason', async () => {
@@ -330,7 +355,7 @@ describe('promises, plans, disputes, pauses', () => {
 
     const log = (await store.invoices.getInvoiceView(T, inv.invoiceId))!.events;
     expect(log.map((e) => e.type)).toEqual(expect.arrayContaining(['pause', 'resume']));
-    expect(new Set(log.map((e) => e.actor))).toEqual(new Set([financeUser.email]));
+    expect(new Set(log.map((e) => e.actor))).toEqual(new Set([financeUser.sub]));
   });
 
   it('resume restarts an open invoice whose timeline failed: the old execution stopped, a new run, the failure gone from the table', async () => {
@@ -508,7 +533,7 @@ describe('calls', () => {
     expect(execution(name)?.status).toBe('ABORTED');
     expect((await store.customers.getCustomer(T, 'C-MAIN'))?.billingContact).toMatchObject({ name: 'Sara Neri' });
     const task = await store.doc.send(new GetCommand({ TableName: store.name, Key: keys.callTask(T, '2026-03-10', 'C-MAIN', inv.invoiceId) }));
-    expect(task.Item?.outcome).toMatchObject({ reached: true, promiseDate: '2026-03-18', by: financeUser.email });
+    expect(task.Item?.outcome).toMatchObject({ reached: true, promiseDate: '2026-03-18', by: financeUser.sub });
 
     const wrongCustomer = await api({ method: 'POST', path: `/v1/calls/C-OTHER/${inv.invoiceId}/outcome`, body: { reached: false } });
     expect(wrongCustomer.status).toBe(404);
@@ -516,6 +541,22 @@ describe('calls', () => {
 });
 
 describe('customers', () => {
+  it("refuses a customer id holding '#' (the keys' separator: ACME and ACME#EU would share a prefix) with 400 naming the field, on every route that takes one", async () => {
+    await store.customers.putCustomer(customer('ACME'));
+    const hash = encodeURIComponent('ACME#EU');
+    const refused = (field: string) => ({ status: 400, body: { code: 'validation_failed', errors: [expect.objectContaining({ field, message: expect.stringContaining("cannot contain '#'") })] } });
+    expect(await api({ method: 'GET', path: `/v1/customers/${hash}` })).toMatchObject(refused('id'));
+    expect(await api({ method: 'PATCH', path: `/v1/customers/${hash}`, body: { language: 'en' } })).toMatchObject(refused('id'));
+    expect(await api({ method: 'POST', path: `/v1/customers/${hash}/notes`, body: { text: 'x' } })).toMatchObject(refused('id'));
+    expect(await api({ method: 'POST', path: `/v1/customers/${hash}/release-hold`, body: { reason: 'x' } })).toMatchObject(refused('id'));
+    expect(await api({ method: 'GET', path: `/v1/customers/${hash}/credits` })).toMatchObject(refused('id'));
+    expect(await api({ method: 'POST', path: `/v1/calls/${hash}/INV-001/outcome`, body: { reached: false } })).toMatchObject(refused('customerId'));
+    expect(await api({ method: 'GET', path: `/v1/invoices?customerId=${hash}` })).toMatchObject(refused('customerId'));
+    // The customer without the suffix is still served.
+    expect((await api({ method: 'GET', path: '/v1/customers/ACME' })).status).toBe(200);
+    expect((await api({ method: 'GET', path: '/v1/invoices?customerId=ACME' })).status).toBe(200);
+  });
+
   it('reads and updates a customer, logging the change with the user', async () => {
     await store.customers.putCustomer(customer('C-EDIT'));
     const bad = await api({ method: 'PATCH', path: '/v1/customers/C-EDIT', body: { email: 'not-an-address', timeZone: 'Mars/Base', officeHours: { days: [8], from: '9', to: '17:00' } } });
@@ -526,7 +567,7 @@ describe('customers', () => {
     expect(res.status).toBe(200);
     expect(res.body.customer).toMatchObject({ language: 'en', paymentDays: [10, 25], policy: 'firm', version: 1 });
     expect(res.body.customer.phone).toBeUndefined();
-    expect(res.body.history).toEqual([expect.objectContaining({ type: 'customer_updated', actor: financeUser.email })]);
+    expect(res.body.history).toEqual([expect.objectContaining({ type: 'customer_updated', actor: financeUser.sub, actorEmail: financeUser.email })]);
     expect((await api({ method: 'GET', path: '/v1/customers/C-EDIT', user: viewerUser })).body.customer.language).toBe('en');
     expect((await api({ method: 'GET', path: '/v1/customers/NOPE' })).status).toBe(404);
     expect((await api({ method: 'PATCH', path: '/v1/customers/NOPE', body: { language: 'en' } })).status).toBe(404);

@@ -295,10 +295,10 @@ describe('a match undone through the admin API', () => {
     });
     const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(view.invoice).toMatchObject({ status: 'open', amountPaid: 0, run: paid.invoice.run + 1 });
-    expect(view.invoice.reversals).toEqual([expect.objectContaining({ kind: 'undo', by: financeUser.email, reasonText: 'the transfer was for another supplier', creditId: credit.creditId })]);
-    expect(view.events.find((e) => e.type === 'payment_reversed')).toMatchObject({ channel: 'api', actor: financeUser.email, details: { kind: 'undo' } });
+    expect(view.invoice.reversals).toEqual([expect.objectContaining({ kind: 'undo', by: financeUser.sub, reasonText: 'the transfer was for another supplier', creditId: credit.creditId })]);
+    expect(view.events.find((e) => e.type === 'payment_reversed')).toMatchObject({ channel: 'api', actor: financeUser.sub, actorEmail: financeUser.email, details: { kind: 'undo' } });
     expect((await store.bankCredits.knownDebtorIbans(T)).has('FR1420041010050500013M02606')).toBe(false);
-    expect(await store.tasks.get(T, `creditToConfirm#${credit.creditId}`)).toMatchObject({ status: 'open', createdBy: financeUser.email });
+    expect(await store.tasks.get(T, `creditToConfirm#${credit.creditId}`)).toMatchObject({ status: 'open', createdBy: financeUser.sub });
 
     // The same request replayed answers the same; another one finds nothing left to undo.
     const replay = await undo();

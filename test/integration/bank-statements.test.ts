@@ -213,7 +213,7 @@ describe('credits for a person to confirm', () => {
     expect(ok.body).toMatchObject({ credit: { status: 'matched' }, failures: [], debtorIbanLearned: { iban: 'IT02L1234512345123456789012', customerId: 'C-ROSSI' } });
     const view = (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
     expect(view.invoice.status).toBe('paid');
-    expect(view.payments[0]).toMatchObject({ actor: financeUser.email, source: { kind: 'statement', creditId: credit.creditId } });
+    expect(view.payments[0]).toMatchObject({ actor: financeUser.sub, actorEmail: financeUser.email, source: { kind: 'statement', creditId: credit.creditId } });
     expect((await store.bankCredits.knownDebtorIbans(T)).get('IT02L1234512345123456789012')).toBe('C-ROSSI');
     expect((await store.tasks.get(T, task.taskId))!.status).toBe('done');
 

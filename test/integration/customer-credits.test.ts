@@ -183,9 +183,9 @@ describe('an overpayment becomes credit on the customer\'s account, offered agai
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
       amount: 30_000,
-      credit: { creditId, left: 20_000, status: 'open', applications: [{ invoiceId: small.invoiceId, invoiceNumber: '2026/702', amount: 30_000, by: financeUser.email }] },
+      credit: { creditId, left: 20_000, status: 'open', applications: [{ invoiceId: small.invoiceId, invoiceNumber: '2026/702', amount: 30_000, by: financeUser.sub }] },
       invoice: { invoiceId: small.invoiceId, status: 'paid', amountDue: 0 },
-      payment: { amount: 30_000, method: 'offset', source: { kind: 'credit', creditId }, actor: financeUser.email, date: '2026-03-10' },
+      payment: { amount: 30_000, method: 'offset', source: { kind: 'credit', creditId }, actor: financeUser.sub, actorEmail: financeUser.email, date: '2026-03-10' },
       taskCompleted: false,
     });
     const again = await post(`${path}/apply`, { invoiceId: small.invoiceId }, 'credit-apply-1');
@@ -217,7 +217,7 @@ describe('an overpayment becomes credit on the customer\'s account, offered agai
     expect(r.body).toMatchObject({ amount: 20_000, credit: { left: 0, status: 'used' }, invoice: { status: 'open', amountDue: 180_000 }, taskCompleted: true });
     expect(amountDue((await view(large)).invoice)).toBe(180_000);
     const task = (await bank.store.tasks.get(T, customerCreditTaskId('C-ROSSI', creditId)))!;
-    expect(task).toMatchObject({ status: 'done', completedBy: financeUser.email, resolution: 'applied to invoice 2026/702 (€300.00), invoice 2026/703 (€200.00)' });
+    expect(task).toMatchObject({ status: 'done', completedBy: financeUser.sub, resolution: 'applied to invoice 2026/702 (€300.00), invoice 2026/703 (€200.00)' });
 
     const beyond = await post(`${path}/apply`, { invoiceId: large.invoiceId }, 'credit-apply-3');
     expect(beyond).toMatchObject({ status: 409, body: { code: 'credit_used' } });
@@ -264,7 +264,7 @@ describe('a credit refunded', () => {
 
     const r = await post(`${path}/refund`, { reference: 'SEPA-RIMB-0310', note: 'rimborso su richiesta' }, 'credit-refund-1');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ amount: 2_500, taskCompleted: true, credit: { left: 0, status: 'refunded', refund: { amount: 2_500, reference: 'SEPA-RIMB-0310', note: 'rimborso su richiesta', by: financeUser.email } } });
+    expect(r.body).toMatchObject({ amount: 2_500, taskCompleted: true, credit: { left: 0, status: 'refunded', refund: { amount: 2_500, reference: 'SEPA-RIMB-0310', note: 'rimborso su richiesta', by: financeUser.sub } } });
     expect((await bank.store.tasks.get(T, customerCreditTaskId('C-VERDI', creditId)))!).toMatchObject({ status: 'done', resolution: 'refunded €25.00 (SEPA-RIMB-0310)' });
     expect((await bank.store.customers.customerLog(T, 'C-VERDI')).find((e) => e.details?.kind === 'customerCreditRefunded')?.details).toMatchObject({ amount: 2_500, reference: 'SEPA-RIMB-0310' });
 

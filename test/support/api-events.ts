@@ -11,13 +11,15 @@ import { contractChecker } from './api-contract.js';
 export interface TestUser {
   sub: string;
   email?: string;
+  /** The token's `email_verified` claim (sent as the authorizer sends it, "true" or "false"); absent when undefined. */
+  emailVerified?: boolean;
   groups: string[];
 }
 
-export const financeUser: TestUser = { sub: 'u-finance-1', email: 'anna.rossi@officinerossi.example', groups: ['finance'] };
-export const adminUser: TestUser = { sub: 'u-admin-1', email: 'giulia.neri@officinerossi.example', groups: ['admin'] };
-export const viewerUser: TestUser = { sub: 'u-viewer-1', email: 'luca.bianchi@officinerossi.example', groups: ['viewer'] };
-export const outsider: TestUser = { sub: 'u-sales-1', email: 'sales@officinerossi.example', groups: ['sales'] };
+export const financeUser: TestUser = { sub: 'u-finance-1', email: 'anna.rossi@officinerossi.example', emailVerified: true, groups: ['finance'] };
+export const adminUser: TestUser = { sub: 'u-admin-1', email: 'giulia.neri@officinerossi.example', emailVerified: true, groups: ['admin'] };
+export const viewerUser: TestUser = { sub: 'u-viewer-1', email: 'luca.bianchi@officinerossi.example', emailVerified: true, groups: ['viewer'] };
+export const outsider: TestUser = { sub: 'u-sales-1', email: 'sales@officinerossi.example', emailVerified: true, groups: ['sales'] };
 
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -82,6 +84,7 @@ export const apiEvent = (req: ApiRequest): APIGatewayProxyEventV2 => {
                 claims: {
                   sub: user.sub,
                   ...(user.email ? { email: user.email } : {}),
+                  ...(user.emailVerified !== undefined ? { email_verified: String(user.emailVerified) } : {}),
                   'cognito:groups': `[${user.groups.join(' ')}]`,
                   iss: 'https://cognito-idp.eu-south-1.amazonaws.com/eu-south-1_test',
                   exp: String(Math.floor(now / 1000) + 3600),

@@ -922,6 +922,7 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
             actor: string;
+            actorEmail?: string;
             source?: {
                 /** @enum {string} */
                 kind: "statement" | "api" | "link" | "credit";
@@ -950,6 +951,7 @@ export interface components {
             /** @enum {string} */
             channel: "email" | "sms" | "phone" | "event" | "api" | "link" | "system";
             actor: string;
+            actorEmail?: string;
             stage?: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | ("brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck");
             to?: string;
             messageId?: string;

@@ -367,7 +367,7 @@ export const InvoicePage = ({ invoiceId }: { invoiceId: string }) => {
                           </td>
                           <td>{tx('method', p.method)}</td>
                           <td>{p.reference ?? ''}</td>
-                          <td>{p.actor}</td>
+                          <td title={p.actor}>{p.actorEmail ?? p.actor}</td>
                         </tr>
                       ))}
                     </tbody>

@@ -7,7 +7,7 @@ import { AlreadyDoneError, InvoiceBusyError, NotFoundError } from '../../app/por
 import { clock } from '../../adapters/clock.js';
 import { daysPastDue } from '../../domain/reports/ageing.js';
 import { CommandRejected, recordCallOutcome, updateCustomer } from '../../domain/commands/commands.js';
-import { ACTIVE_STATUSES, amountDue, type Invoice } from '../../domain/model.js';
+import { ACTIVE_STATUSES, CustomerId, amountDue, type Invoice } from '../../domain/model.js';
 import { totalsByCurrency } from '../../domain/shared/format.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
 import { CallOutcomeRequest, CallOutcomeResult, CallQueue, CallQueueQuery, type CallTask } from '../schemas.js';
@@ -123,6 +123,7 @@ export const callRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/v1/calls/{customerId}/{invoiceId}/outcome',
+    params: { customerId: CustomerId },
     operationId: 'recordCallOutcome',
     summary: 'Log the outcome of a call',
     description:

@@ -8,6 +8,7 @@ import type { CustomerCredit } from '../../domain/commands/customer-credit.js';
 import { ApplyCreditRequest, ApplyCreditResult, CustomerCreditList, customerCreditResource, RefundCreditRequest, RefundCreditResult } from '../customer-credit-schemas.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
+import { customerIdParam } from '../schemas.js';
 import { invoiceResource } from '../views.js';
 import { commandContext } from './invoices.js';
 
@@ -22,6 +23,7 @@ export const customerCreditRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/v1/customers/{id}/credits',
+    params: customerIdParam,
     operationId: 'listCustomerCredits',
     summary: "The customer's credits",
     description: "What overpayments and credit notes left on the customer, oldest first: how much is left of each (open), or that it was used up on invoices (used) or paid back (refunded).",
@@ -39,6 +41,7 @@ export const customerCreditRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/v1/customers/{id}/credits/{creditId}/apply',
+    params: customerIdParam,
     operationId: 'applyCustomerCredit',
     movesMoney: true,
     summary: "Apply the customer's credit to an invoice",
@@ -57,6 +60,7 @@ export const customerCreditRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/v1/customers/{id}/credits/{creditId}/refund',
+    params: customerIdParam,
     operationId: 'refundCustomerCredit',
     movesMoney: true,
     summary: "Refund the customer's credit",

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../app/ports/commands.js';
 import { addSalesNote, releaseCreditHold, updateCustomer } from '../../domain/commands/commands.js';
 import type { Customer } from '../../domain/model.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
-import { CustomerDetail, CustomerPatchRequest, ReasonRequest, SalesNoteRequest, responseSchemas } from '../schemas.js';
+import { CustomerDetail, CustomerPatchRequest, customerIdParam, ReasonRequest, SalesNoteRequest, responseSchemas } from '../schemas.js';
 import { commandContext } from './invoices.js';
 
 export const ReleaseHoldResult = z
@@ -40,6 +40,7 @@ export const customerRoutes: RouteDef[] = [
   route({
     method: 'GET',
     path: '/v1/customers/{id}',
+    params: customerIdParam,
     operationId: 'getCustomer',
     summary: 'One customer',
     tag: 'customers',
@@ -55,6 +56,7 @@ export const customerRoutes: RouteDef[] = [
   route({
     method: 'PATCH',
     path: '/v1/customers/{id}',
+    params: customerIdParam,
     operationId: 'updateCustomer',
     summary: 'Update contacts, language, time zone, office hours, payment days or policy',
     description: 'Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one.',
@@ -73,6 +75,7 @@ export const customerRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/v1/customers/{id}/notes',
+    params: customerIdParam,
     operationId: 'addSalesNote',
     summary: 'Add a sales note (how to approach this customer)',
     tag: 'customers',
@@ -90,6 +93,7 @@ export const customerRoutes: RouteDef[] = [
   route({
     method: 'POST',
     path: '/v1/customers/{id}/release-hold',
+    params: customerIdParam,
     operationId: 'releaseCreditHold',
     summary: 'Release the credit hold',
     description: 'Recorded on the customer and in the log, then announced as CreditHoldReleased on EventBridge for the ERP and sales tools. 409 when there is no hold.',

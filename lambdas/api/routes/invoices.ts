@@ -41,6 +41,7 @@ import { localDay } from '../../domain/shared/days.js';
 
 export const commandContext = (c: RouteContext<unknown, unknown>): CommandContext => ({
   actor: c.user.actor,
+  ...(c.user.actorEmail ? { actorEmail: c.user.actorEmail } : {}),
   now: c.now,
   timeZone: c.tenant.timeZone,
   channel: 'api',

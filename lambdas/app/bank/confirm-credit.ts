@@ -12,7 +12,7 @@
  * reason, the task closed.
  */
 import { unallocated, type BankCreditRecord, type BankCreditStatus } from '../../domain/bank/credit-records.js';
-import { CommandRejected, type CommandContext } from '../../domain/commands/commands.js';
+import { CommandRejected, actorLabel, type CommandContext } from '../../domain/commands/commands.js';
 import { creditToConfirmTaskId } from '../../domain/commands/tasks.js';
 import { amountDue } from '../../domain/model.js';
 import type { BankCreditRepository } from '../ports/bank-credits.js';
@@ -84,7 +84,7 @@ export const confirmCredit = async (deps: DecideCreditDeps, credit: BankCreditRe
   // 5. The decision, the IBAN, the task
   const done = out.failures.length === 0;
   const reasons = done
-    ? [...credit.reasons, `confirmed by ${input.ctx.actor}`]
+    ? [...credit.reasons, `confirmed by ${actorLabel(input.ctx)}`]
     : [...credit.reasons, ...out.failures.map((f) => `not applied to invoice ${f.invoiceId}: ${f.reason}`)];
   const decision = { status: done ? ('matched' as const) : credit.status, reasons, suggestions: credit.suggestions, applied: out.applied, decidedAt: at, decidedBy: input.ctx.actor };
   if (!(await deps.bankCredits.decide(credit.tenantId, credit.creditId, WAITING, decision))) {
@@ -107,7 +107,7 @@ export const confirmCredit = async (deps: DecideCreditDeps, credit: BankCreditRe
 export const rejectCredit = async (deps: Pick<DecideCreditDeps, 'bankCredits' | 'tasks'>, credit: BankCreditRecord, reason: string, ctx: CommandContext): Promise<BankCreditRecord> => {
   requireWaiting(credit);
   const at = ctx.now.toISOString();
-  const decision = { status: 'rejected' as const, reasons: [...credit.reasons, `rejected by ${ctx.actor}: ${reason}`], suggestions: credit.suggestions, applied: credit.applied, decidedAt: at, decidedBy: ctx.actor };
+  const decision = { status: 'rejected' as const, reasons: [...credit.reasons, `rejected by ${actorLabel(ctx)}: ${reason}`], suggestions: credit.suggestions, applied: credit.applied, decidedAt: at, decidedBy: ctx.actor };
   if (!(await deps.bankCredits.decide(credit.tenantId, credit.creditId, WAITING, decision))) {
     throw new CommandRejected('conflict', 'credit_changed', `Bank credit ${credit.creditId} was decided meanwhile.`);
   }

@@ -15,7 +15,7 @@
  * crash finds the payments reversed already and finishes the rest; once the credit waits, 409.
  */
 import { creditToConfirmTask, type BankCreditRecord } from '../../domain/bank/credit-records.js';
-import { CommandRejected, type CommandContext } from '../../domain/commands/commands.js';
+import { CommandRejected, actorLabel, type CommandContext } from '../../domain/commands/commands.js';
 import { customerCreditTaskId } from '../../domain/commands/tasks.js';
 import type { BankCreditRepository } from '../ports/bank-credits.js';
 import type { Commands } from '../ports/commands.js';
@@ -57,7 +57,7 @@ export const undoMatch = async (deps: UndoMatchDeps, credit: BankCreditRecord, i
   // 4. The customer credit
   const cc = credit.customerCredit;
   const customerCreditRemoved = cc
-    ? await deps.bankCredits.removeCustomerCredit({ tenantId: credit.tenantId, customerId: cc.customerId, creditId: credit.creditId, at, by: ctx.actor, why: `the match of the bank credit was undone by ${ctx.actor}` })
+    ? await deps.bankCredits.removeCustomerCredit({ tenantId: credit.tenantId, customerId: cc.customerId, creditId: credit.creditId, at, by: ctx.actor, why: `the match of the bank credit was undone by ${actorLabel(ctx)}` })
     : false;
   if (cc && customerCreditRemoved) await deps.tasks.complete(credit.tenantId, customerCreditTaskId(cc.customerId, credit.creditId), ctx.actor, at, 'the customer credit was taken away: the match was undone');
 
@@ -71,7 +71,7 @@ export const undoMatch = async (deps: UndoMatchDeps, credit: BankCreditRecord, i
   const left = credit.applied.filter((a) => failed.has(a.invoiceId));
   const reasons = [
     ...credit.reasons,
-    `match undone by ${ctx.actor}${input.note ? `: ${input.note}` : ''} (${out.reversed.length} payment(s) reversed)`,
+    `match undone by ${actorLabel(ctx)}${input.note ? `: ${input.note}` : ''} (${out.reversed.length} payment(s) reversed)`,
     ...out.failures.map((f) => `not reversed on invoice ${f.invoiceId}: ${f.reason}`),
   ];
   const status = credit.suggestions.length > 0 ? ('suggested' as const) : ('unmatched' as const);

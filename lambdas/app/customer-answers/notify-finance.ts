@@ -11,6 +11,7 @@ import { contactEvent } from '../../domain/shared/contact-event.js';
 import { addDays, localDay } from '../../domain/shared/days.js';
 import { formatDate, formatMoney } from '../../domain/shared/format.js';
 import { internalNoticeHtml } from '../../domain/messages/rendering/notice.js';
+import { cleanSubject } from '../../domain/shared/subject.js';
 import type { OpenedLink } from './open-link.js';
 import type { CustomerAnswersDeps } from './ports.js';
 import { deliverInternalNotice } from '../messaging/internal-notices.js';
@@ -50,7 +51,8 @@ const financeNotice = (l: OpenedLink, answer: Answer, now: () => Date): { subjec
       break;
   }
   const paragraphs = [fillText(n.intro, base), line, ...(note ? [fillText(n.note, { note })] : []), fillText(n.footer, { ref: l.claims.ref || '-' })];
-  return { subject: fillText(n.subject, base), paragraphs };
+  // The customer's name is in the subject: one header-safe line.
+  return { subject: cleanSubject(fillText(n.subject, base)), paragraphs };
 };
 
 /** `details`: those of the command's first event (a payment claim's waitUntil goes into the log entry). */

@@ -31,8 +31,8 @@ import {
 import { withSalesNotes } from './sales-notes.js';
 import { contactChangeTaskId, planRequestTaskId, type FinanceTask } from './tasks.js';
 import { addDays, daysBetween } from '../shared/days.js';
-import { CHASEABLE, STATUS_WORDS, bump, conflict, event, money, requireStatus, stripUndefined, today, touched, unprocessable, without, type CommandContext, type Decision } from './decision.js';
-export { CommandRejected, type CommandContext, type Decision, type RejectionKind } from './decision.js';
+import { CHASEABLE, STATUS_WORDS, actorLabel, actorOf, bump, conflict, event, money, requireStatus, stripUndefined, today, touched, unprocessable, without, type CommandContext, type Decision } from './decision.js';
+export { CommandRejected, actorLabel, actorOf, type CommandContext, type Decision, type RejectionKind } from './decision.js';
 
 /** How far ahead a promise may be dated, and how long an instalment plan may run. */
 export const PROMISE_HORIZON_DAYS = 90;
@@ -112,7 +112,7 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
     ...(input.method ? { method: input.method } : {}),
     ...(input.reference ? { reference: input.reference } : {}),
     recordedAt: ctx.now.toISOString(),
-    actor: ctx.actor,
+    ...actorOf(ctx),
     ...(input.source ? { source: input.source } : {}),
   };
   const amountPaid = inv.amountPaid + input.amount;
@@ -135,7 +135,7 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
   if (remaining === 0) {
     if (inv.status === 'promised' && inv.promise) events.push(event(inv, ctx, 'promise_kept', { promisedDate: inv.promise.date }));
     const settled = touched(without(inv, 'promise', 'plan', 'pause'), ctx, { amountPaid, status: 'paid', ...(settledDifference ? { settledDifference } : {}) });
-    return { invoice: settled, events, payment, stopCause: `invoice paid in full: payment recorded by ${ctx.actor}` };
+    return { invoice: settled, events, payment, stopCause: `invoice paid in full: payment recorded by ${actorLabel(ctx)}` };
   }
 
   // Partial payment.
@@ -146,7 +146,7 @@ export const recordPayment = (inv: Invoice, input: PaymentInput, ctx: CommandCon
     // The claimed payment arrived only in part: the chase resumes for the rest.
     const resumed = touched(inv, ctx, { amountPaid, status: 'open', ...bump(inv) });
     events.push(event(inv, ctx, 'resume', { reason: 'claimed payment arrived in part', amountDue: remaining }));
-    return { invoice: resumed, events, payment, stopCause: `partial payment recorded by ${ctx.actor}: chase resumes for the rest` };
+    return { invoice: resumed, events, payment, stopCause: `partial payment recorded by ${actorLabel(ctx)}: chase resumes for the rest` };
   }
   return { invoice: touched(inv, ctx, { amountPaid }), events, payment };
 };
@@ -191,14 +191,14 @@ const keepPromise = (inv: Invoice, amountPaid: number, ctx: CommandContext, even
       return {
         invoice: touched(inv, ctx, { amountPaid, promise: nextPromise, ...bump(inv) }),
         events,
-        stopCause: `instalment kept (payment recorded by ${ctx.actor}): next check after ${nextPromise.date}`,
+        stopCause: `instalment kept (payment recorded by ${actorLabel(ctx)}): next check after ${nextPromise.date}`,
       };
     }
   }
   return {
     invoice: touched(without(inv, 'promise', 'plan'), ctx, { amountPaid, status: 'open', ...bump(inv) }),
     events,
-    stopCause: `promise kept (payment recorded by ${ctx.actor}): chase resumes for the rest`,
+    stopCause: `promise kept (payment recorded by ${actorLabel(ctx)}): chase resumes for the rest`,
   };
 };
 
@@ -238,7 +238,7 @@ export const recordPromise = (inv: Invoice, input: PromiseInput, ctx: CommandCon
   return {
     invoice: touched(without(inv, 'plan', 'pause'), ctx, { status: 'promised', promise, ...bump(inv) }),
     events: [ev],
-    stopCause: `promise to pay on ${input.date} recorded by ${ctx.actor}`,
+    stopCause: `promise to pay on ${input.date} recorded by ${actorLabel(ctx)}`,
   };
 };
 
@@ -282,7 +282,7 @@ export const agreeInstalmentPlan = (inv: Invoice, input: PlanInput, ctx: Command
   return {
     invoice: touched(without(withPlan, 'pause'), ctx, { status: 'promised', promise, ...bump(inv) }),
     events: [ev],
-    stopCause: `instalment plan (${list.length} instalments, first on ${list[0]!.date}) agreed, recorded by ${ctx.actor}`,
+    stopCause: `instalment plan (${list.length} instalments, first on ${list[0]!.date}) agreed, recorded by ${actorLabel(ctx)}`,
   };
 };
 
@@ -302,7 +302,7 @@ export const openDispute = (inv: Invoice, input: DisputeInput, ctx: CommandConte
   return {
     invoice: touched(without(inv, 'promise', 'plan', 'pause'), ctx, { status: 'disputed', dispute }),
     events: [event(inv, ctx, 'dispute', { reason: input.reason, text: input.text })],
-    stopCause: `dispute (${input.reason}) opened by ${ctx.actor}: chase paused until resolved`,
+    stopCause: `dispute (${input.reason}) opened by ${actorLabel(ctx)}: chase paused until resolved`,
   };
 };
 
@@ -322,7 +322,7 @@ export const resolveDispute = (inv: Invoice, input: DisputeResolution, ctx: Comm
     return {
       invoice: touched(base, ctx, { status: 'open', ...bump(inv) }),
       events: [event(inv, ctx, 'dispute_resolved', { outcome: 'rejected', reason: inv.dispute?.reason, note: input.note })],
-      stopCause: `dispute rejected by ${ctx.actor}: chase resumes`,
+      stopCause: `dispute rejected by ${actorLabel(ctx)}: chase resumes`,
     };
   }
   let newAmount: number;
@@ -361,13 +361,13 @@ export const resolveDispute = (inv: Invoice, input: DisputeResolution, ctx: Comm
         ...(status === 'not_chased' ? { notChasedReason: 'nothing due after the dispute was upheld' } : {}),
       }),
       events,
-      stopCause: `dispute upheld by ${ctx.actor}: nothing left due`,
+      stopCause: `dispute upheld by ${actorLabel(ctx)}: nothing left due`,
     };
   }
   return {
     invoice: touched(base, ctx, { amount: newAmount, status: 'open', ...bump(inv) }),
     events,
-    stopCause: `dispute upheld by ${ctx.actor}: chase resumes for the corrected amount`,
+    stopCause: `dispute upheld by ${actorLabel(ctx)}: chase resumes for the corrected amount`,
   };
 };
 
@@ -386,7 +386,7 @@ export const pauseChase = (inv: Invoice, input: PauseInput, ctx: CommandContext)
   return {
     invoice: touched(without(inv, 'promise', 'plan'), ctx, { status: 'paused', pause, ...(input.until ? bump(inv) : {}) }),
     events: [event(inv, ctx, 'pause', { until: input.until, reason: input.reason })],
-    stopCause: `chase paused ${input.until ? `until ${input.until}` : 'until resumed'} by ${ctx.actor}`,
+    stopCause: `chase paused ${input.until ? `until ${input.until}` : 'until resumed'} by ${actorLabel(ctx)}`,
   };
 };
 
@@ -405,7 +405,7 @@ export const resumeChase = (inv: Invoice, input: ResumeInput, ctx: CommandContex
   return {
     invoice: touched(without(inv, 'pause', 'failure'), ctx, { status: 'open', ...bump(inv) }),
     events: [event(inv, ctx, 'resume', { reason: input.reason, from: inv.status, ...(inv.failure ? { failure: inv.failure.state } : {}) })],
-    stopCause: `chase resumed by ${ctx.actor}`,
+    stopCause: `chase resumed by ${actorLabel(ctx)}`,
   };
 };
 
@@ -419,7 +419,7 @@ export const escalateNow = (inv: Invoice, input: EscalateInput, ctx: CommandCont
   return {
     invoice: touched(without(inv, 'promise', 'plan', 'pause'), ctx, { status: 'escalated' }),
     events: [event(inv, ctx, 'escalation', { manual: true, reason: input.reason, amountDue: amountDue(inv) })],
-    stopCause: `escalated to the collection agency by ${ctx.actor}`,
+    stopCause: `escalated to the collection agency by ${actorLabel(ctx)}`,
   };
 };
 
@@ -432,7 +432,7 @@ export const writeOff = (inv: Invoice, input: WriteOffInput, ctx: CommandContext
   return {
     invoice: touched(without(inv, 'promise', 'plan', 'pause'), ctx, { status: 'written_off' }),
     events: [event(inv, ctx, 'write_off', { reason: input.reason, amount: amountDue(inv), currency: inv.currency })],
-    stopCause: `written off by ${ctx.actor}`,
+    stopCause: `written off by ${actorLabel(ctx)}`,
   };
 };
 
@@ -610,7 +610,7 @@ export const claimPayment = (inv: Invoice, input: PaymentClaimInput, ctx: Comman
         replaces: inv.status === 'open' ? undefined : inv.status,
       }),
     ],
-    stopCause: `payment reported by ${ctx.actor}: chase waits until ${until} for it to arrive`,
+    stopCause: `payment reported by ${actorLabel(ctx)}: chase waits until ${until} for it to arrive`,
   };
 };
 

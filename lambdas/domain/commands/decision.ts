@@ -10,8 +10,10 @@ import { localDay } from '../shared/days.js';
 import { formatMoney } from '../shared/format.js';
 
 export interface CommandContext {
-  /** Who acts: the admin user's e-mail or id, or 'customer'. */
+  /** Who acts: the admin user's id (the token's `sub`), or 'customer', 'system', 'bank', 'sdi'. */
   actor: string;
+  /** The admin user's verified e-mail, recorded beside the actor for people to read. */
+  actorEmail?: string;
   now: Date;
   /** The tenant's time zone: "today" and "in the past" are judged there. */
   timeZone: string;
@@ -99,10 +101,19 @@ export const event = (
     at: ctx.now.toISOString(),
     type,
     channel: ctx.channel ?? 'api',
-    actor: ctx.actor,
+    ...actorOf(ctx),
     outcome: 'recorded',
     details: stripUndefined(details),
   });
+
+/** The actor fields of a contact-log entry or a payment: the id, and the verified e-mail when there is one. */
+export const actorOf = (ctx: Pick<CommandContext, 'actor' | 'actorEmail'>): { actor: string; actorEmail?: string } => ({
+  actor: ctx.actor,
+  ...(ctx.actorEmail ? { actorEmail: ctx.actorEmail } : {}),
+});
+
+/** The actor as people read it in a stop cause or a decision's reasons: the verified e-mail, else the id. */
+export const actorLabel = (ctx: Pick<CommandContext, 'actor' | 'actorEmail'>): string => ctx.actorEmail ?? ctx.actor;
 
 export const stripUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

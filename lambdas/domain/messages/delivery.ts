@@ -11,7 +11,7 @@
  * to fix the contact; a complaint marks it complained (no more e-mail to that address). Pure.
  */
 import { createHash } from 'node:crypto';
-import type { CommandContext, CustomerDecision } from '../commands/commands.js';
+import { actorOf, type CommandContext, type CustomerDecision } from '../commands/commands.js';
 import { contactEvent } from '../shared/contact-event.js';
 import type { ContactEvent, Customer } from '../model.js';
 
@@ -225,7 +225,7 @@ export const emailProblem = (customer: Customer, f: EmailFeedback, ctx: CommandC
         at: ctx.now.toISOString(),
         type: 'customer_updated',
         channel: 'email',
-        actor: ctx.actor,
+        ...actorOf(ctx),
         outcome: 'recorded',
         details: { customerId: customer.customerId, fields: ['emailStatus'], emailStatus: status, messageId: f.messageId, ...(f.reason ? { reason: f.reason } : {}) },
       }),

@@ -10,6 +10,7 @@ import type { Language } from '../model.js';
 import { fillText } from '../reports/report-strings.js';
 import { internalNoticeHtml } from './rendering/notice.js';
 import { escapeHtml } from '../shared/html.js';
+import { cleanSubject } from '../shared/subject.js';
 
 export type NoticeStrings = typeof en;
 const STRINGS: Record<Language, NoticeStrings> = { en, it, ro };
@@ -24,9 +25,12 @@ export interface RenderedNotice {
 
 type Vars = Record<string, string | number>;
 
-/** Paragraphs from label templates, each filled with `vars`, in the finance team's language `lang`. */
+/**
+ * Paragraphs from label templates, each filled with `vars`, in the finance team's language `lang`.
+ * The subject is filled with names a customer supplied: it is cleaned to one header-safe line.
+ */
 export const renderParagraphs = (subject: string, paragraphs: readonly string[], vars: Vars, lang: Language): RenderedNotice => {
-  const s = fillText(subject, vars);
+  const s = cleanSubject(fillText(subject, vars));
   const filled = paragraphs.map((p) => fillText(p, vars));
   return { subject: s, text: filled.join('\n\n'), html: internalNoticeHtml(lang, s, filled) };
 };

@@ -5,7 +5,7 @@
  * Phones become E.164 through libphonenumber-js, with the customer's country as the default prefix.
  */
 import * as z from 'zod/mini';
-import { LANGUAGES, LIMITS, POLICY_IDS, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours, type PolicyId } from '../model.js';
+import { customerIdProblem, LANGUAGES, LIMITS, POLICY_IDS, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours, type PolicyId } from '../model.js';
 import { aliasLookup, DEFAULT_CUSTOMER_COLUMNS, type CsvMappingConfig, type CustomerField } from './columns.js';
 import { fieldsOf, type JsonItem } from './json.js';
 import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
@@ -101,8 +101,8 @@ export const customerFromFields = (raw: Partial<Record<CustomerField, unknown>> 
   const f: DirectoryFields = {};
 
   const customerId = text(raw.customerId);
-  if (!customerId) bad('customerId', raw.customerId, 'required: the customer code');
-  else if (customerId.length > 100) bad('customerId', customerId, 'longer than 100 characters');
+  const idProblem = customerIdProblem(customerId ?? '');
+  if (idProblem) bad('customerId', customerId ?? raw.customerId, idProblem);
   const name = text(raw.name);
   if (!name) bad('name', raw.name, 'required: the customer name');
   else if (name.length > 200) bad('name', name, 'longer than 200 characters');

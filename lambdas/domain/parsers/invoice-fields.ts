@@ -5,7 +5,7 @@
 import type { InvoiceField } from './columns.js';
 import { parseAmount, type DecimalMark } from './money.js';
 import { parseDate } from './dates.js';
-import { isIsoCurrency } from '../model.js';
+import { customerIdProblem, isIsoCurrency } from '../model.js';
 import { normaliseTaxId, taxIdKeys } from './tax-ids.js';
 import { accepted, rejected, type BuyerParty, type InvoiceFormat, type ParsedInvoice, type RecordLocation, type Rejection, type Parsed } from './types.js';
 import { shown, text } from './field-values.js';
@@ -53,7 +53,8 @@ export const invoiceFromFields = (
   const taxId = text(fields.customerTaxId);
   const nestedIds = nested?.buyer.taxIds ?? [];
   if (!customerId && !taxId && nestedIds.length === 0 && !nested?.buyer.name) errors.push({ ...at, field: 'customerId', reason: 'required: a customer code, or the customer\'s VAT number / codice fiscale' });
-  if (customerId && customerId.length > 100) bad('customerId', 'longer than 100 characters');
+  const idProblem = customerId ? customerIdProblem(customerId) : undefined;
+  if (idProblem) bad('customerId', idProblem);
   if (taxId && (normaliseTaxId(taxId).length < 4 || normaliseTaxId(taxId).length > 30)) bad('customerTaxId', 'not a VAT number or codice fiscale');
 
   const issue = parseDate(text(fields.issueDate));

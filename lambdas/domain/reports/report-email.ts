@@ -8,6 +8,7 @@ import type { Language } from '../model.js';
 import type { AgeingReport, InvoiceRow } from './report.js';
 import { fillHtml, fillText, formatDate, formatMoney, formatNumber, formatPercent, reportStrings, type ReportStrings } from './report-strings.js';
 import { escapeHtml } from '../shared/html.js';
+import { cleanSubject } from '../shared/subject.js';
 
 /** The hold's reason in the report's language; a hold kept from before its facts were stored shows its stored words. */
 export const holdReason = (h: AgeingReport['creditHolds'][number], s: ReportStrings): string => {
@@ -184,7 +185,8 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
   ];
 
   const vars = { today: date(r.today), tenant: r.tenantName, timeZone: r.timeZone, from: date(r.week.from), to: date(r.week.to) };
-  const subject = fillText(s.subject, vars);
+  // The tenant's name is in the subject: one header-safe line.
+  const subject = cleanSubject(fillText(s.subject, vars));
   const intro = note(s.intro, vars);
   const attachment = note(s.attachment);
   const footer = note(s.footer, vars);

@@ -72,17 +72,8 @@ export const renderText = (template: string, view: object): string =>
     .replace(/\n{3,}/g, '\n\n')
     .trim() + '\n';
 
-/**
- * A header-safe subject: CR, LF and every other control or line-separator character become a
- * space (no header injection), runs of spaces fold to one, and the result is cut at 250 chars.
- */
-export const cleanSubject = (s: string): string =>
-  s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 250);
+/** A header-safe subject (domain/shared/subject.ts), here for the renderers. */
+export { cleanSubject } from '../../shared/subject.js';
 
 /** A value shortened to `max` characters for an SMS or a subject ("Very Long Compa..."). */
 export const shorten = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 3).trimEnd()}...`);
