@@ -16,6 +16,7 @@ import { loadConfig, type SollecitoConfig } from './constructs/config.js';
 import type { HandlerFunction } from './constructs/defaults.js';
 import { DeliveryEvents } from './constructs/delivery.js';
 import { DossierHandOver } from './constructs/dossier.js';
+import { EndedExecutions } from './constructs/ended-executions.js';
 import { BankStatements, Ingest } from './constructs/ingest.js';
 import { Messaging } from './constructs/messaging.js';
 import { acknowledge } from './constructs/nag.js';
@@ -39,6 +40,7 @@ export class SollecitoStack extends Stack {
   readonly ingest: Ingest;
   readonly bankStatements: BankStatements;
   readonly delivery: DeliveryEvents;
+  readonly endedExecutions: EndedExecutions;
   readonly api: Api;
   readonly console: Console;
   readonly report: ReportSchedule;
@@ -65,6 +67,7 @@ export class SollecitoStack extends Stack {
     this.ingest = new Ingest(this, 'Ingest', { resources, logRetention });
     this.bankStatements = new BankStatements(this, 'BankStatements', { resources, logRetention });
     this.delivery = new DeliveryEvents(this, 'DeliveryEvents', { resources, logRetention });
+    this.endedExecutions = new EndedExecutions(this, 'EndedExecutions', { resources, stateMachine: this.workflow.stateMachine, logRetention });
     this.api = new Api(this, 'Api', { resources, logRetention });
     // The finance console: its distribution forwards /v1/* to the API, and its URL is the app client's callback.
     this.console = new Console(this, 'Console', {
@@ -86,6 +89,7 @@ export class SollecitoStack extends Stack {
       this.ingest.fn,
       this.bankStatements.fn,
       this.delivery.fn,
+      this.endedExecutions.fn,
       ...this.api.functions,
       ...(this.report.fn ? [this.report.fn] : []),
     ];
@@ -101,6 +105,7 @@ export class SollecitoStack extends Stack {
         TableStreamUnhandled: this.tableStream.unhandled,
         Dossier: this.dossier.failures,
         DeliveryEvents: this.delivery.deadLetters,
+        EndedExecutions: this.endedExecutions.deadLetters,
         ...(this.report.deadLetters ? { Report: this.report.deadLetters } : {}),
       },
       // Drained by stream-failures, so waiting messages are rare: every arrival is a batch abandoned.
@@ -114,6 +119,8 @@ export class SollecitoStack extends Stack {
       httpApi: this.api.httpApi,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+
+    this.endedExecutions.alarmOn(this.alarms.topic);
 
     this.acknowledgeCdkManagedResources();
 

@@ -18,7 +18,8 @@ import { ensureTable, startDynamo } from './services/dynamodb.js';
 import { freePort, assertPortFree } from './services/ports.js';
 import { startS3, S3_LOCAL_CREDENTIALS } from './services/s3.js';
 import { startEventsSink } from './services/events-sink.js';
-import { SfnEmulator, type TaskFn } from './services/sfn-emulator.js';
+import { SfnEmulator, type EngineQuotas, type TaskFn } from './services/sfn-emulator.js';
+import { executionStatusChangeEvent, routedByEndedExecutionsRule } from './execution-status-event.js';
 import { StreamPoller } from './services/stream-poller.js';
 import { streamFailureEvent } from './stream-failure-message.js';
 import { LocalHttpApi, type HttpHandler } from './services/http-api.js';
@@ -52,6 +53,8 @@ export interface StackOptions {
   /** The built finance console (console/build.ts), served at <apiUrl>/console/. */
   consoleDir?: string;
   onError?: (where: string, err: unknown) => void;
+  /** Step Functions' quotas for the engine (STANDARD_QUOTAS otherwise): a test lowers the maximum duration. */
+  quotas?: EngineQuotas;
 }
 
 type Handler = (event: unknown, context: ReturnType<typeof localContext>) => Promise<unknown>;
@@ -137,6 +140,17 @@ export const startStack = async (opts: StackOptions) => {
       stateMachineArn: STATE_MACHINE_ARN,
       clock,
       activity,
+      ...(opts.quotas ? { quotas: opts.quotas } : {}),
+      // As the EndedExecutions rule in AWS (infra/constructs/ended-executions.ts): a chase that failed,
+      // timed out or was aborted from outside is recorded on its invoice. Not the stops of the shutdown.
+      onStatusChange: (change) => {
+        if (stopping || !routedByEndedExecutionsRule(change)) return;
+        void activity.track(async () => {
+          const h = await loadHandler('ended-executions');
+          if (!h) return;
+          await h(executionStatusChangeEvent(change, STATE_MACHINE_ARN, REGION), localContext('ended-executions')).catch((err: unknown) => report('ended-executions', err));
+        });
+      },
       resolveTask: (stateName, resource): TaskFn => {
         const task = dunningTaskOf(stateName);
         if (!task) throw new Error(`Task ${stateName} is not listed in statemachines/dunning.tasks.ts`);

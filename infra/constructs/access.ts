@@ -87,6 +87,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'delivery-events': { table: 'readWrite' },
   // Reads a dead-lettered batch back from the stream, writes the failure on its invoices.
   'stream-failures': { table: 'readWrite', stream: true },
+  // An ended execution's interruption on its invoice and in its log: one read, one transaction, the tenant's items only.
+  'ended-executions': { table: 'tenantItems' },
 };
 
 /** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */

@@ -4,13 +4,13 @@
  * by-customer index (gsi2). Guarded sends are in dynamo-guard.ts, commands in dynamo-commands.ts.
  */
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContactEvent, Invoice } from '../domain/model.js';
+import { ACTIVE_STATUSES, type ContactEvent, type Invoice } from '../domain/model.js';
 import { contactEvent } from '../domain/shared/contact-event.js';
-import type { InvoiceFailure, InvoiceRepository, InvoiceView, StageDeferral } from '../app/ports/invoices.js';
+import type { InvoiceFailure, InvoiceRepository, InvoiceView, RunRef, StageDeferral } from '../app/ports/invoices.js';
 import { clock } from './clock.js';
 import type { Table } from './dynamo/client.js';
 import { mapLimit } from './dynamo/batch.js';
-import { all, executionIsCurrent, itemExists, itemIsNew } from './dynamo/conditions.js';
+import { all, carriesNoFailure, executionIsCurrent, itemExists, itemIsNew, runIsCurrent, statusIn } from './dynamo/conditions.js';
 import { isCancelled, isConditionFailure, unlessConditionFails } from './dynamo/errors.js';
 import { eventToItem, invoiceToItem, itemToEvent, itemToInvoice, itemToPayment, itemToStageDone, sendingUntilOf } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
@@ -187,6 +187,34 @@ export class DynamoInvoices implements InvoiceRepository {
               ConditionExpression: opts.once ? all(itemExists, '(attribute_not_exists(failure) OR failure.#state <> :state)') : itemExists,
               ExpressionAttributeValues: { ':f': failure, ...(opts.once ? { ':state': failure.state } : {}) },
               ...(opts.once ? { ExpressionAttributeNames: { '#state': 'state' } } : {}),
+            },
+          },
+          { Put: { TableName: this.table.name, Item: eventToItem(event), ConditionExpression: itemIsNew } },
+        ],
+      }),
+    );
+    return unlessConditionFails(write, true, false);
+  }
+
+  /**
+   * Writes an ended execution's interruption on the invoice and in its contact log, in one
+   * transaction, while that run is the invoice's, the invoice looks chased and carries no failure
+   * (a newer run, a closed invoice, a step's own failure or this same interruption win). False when
+   * the transaction was cancelled: nothing was written.
+   */
+  async recordInterruption(ref: RunRef, failure: InvoiceFailure, event: ContactEvent): Promise<boolean> {
+    const active = Object.fromEntries(ACTIVE_STATUSES.map((st, i) => [`:active${i}`, st]));
+    const write = this.table.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table.name,
+              Key: keys.invoice(ref.tenantId, ref.invoiceId),
+              UpdateExpression: 'SET failure = :f',
+              ConditionExpression: all(itemExists, runIsCurrent, statusIn(ACTIVE_STATUSES.length), carriesNoFailure),
+              ExpressionAttributeNames: { '#status': 'status', '#revision': 'revision', '#run': 'run' },
+              ExpressionAttributeValues: { ':f': failure, ':rev': ref.revision, ':run': ref.run, ...active },
             },
           },
           { Put: { TableName: this.table.name, Item: eventToItem(event), ConditionExpression: itemIsNew } },

@@ -344,7 +344,21 @@ export const Invoice = z.object({
   lastContactAt: z.optional(IsoDateTime),
   /** A stage held back by the customer's contact limits: the planner places it at `until` or later. */
   deferral: z.optional(z.object({ stage: StageId, until: IsoDateTime, reason: Text(LIMITS.reason) })),
-  failure: z.optional(z.object({ at: IsoDateTime, state: Text(200), error: Text(200), cause: Text(2000) })),
+  /**
+   * Why the timeline stopped: a step that failed past its retries (RecordFailure), a stream batch
+   * given up (state TableStream), or the execution itself ended (state Execution, with its status
+   * and name: domain/timeline/ended-execution.ts). Resume restarts the timeline and clears it.
+   */
+  failure: z.optional(
+    z.object({
+      at: IsoDateTime,
+      state: Text(200),
+      error: Text(200),
+      cause: Text(2000),
+      status: z.optional(z.enum(['FAILED', 'TIMED_OUT', 'ABORTED'])),
+      execution: z.optional(Text(80)),
+    }),
+  ),
   /**
    * What the company let go when the last payment came short by no more than its tolerance (bank
    * charges the customer's bank kept): the invoice is settled, and this much was not received.

@@ -26,6 +26,7 @@ export const stackHandlers = (): string[] => [
   'customer-pages',
   'ageing-report',
   'delivery-events',
+  'ended-executions',
 ];
 
 export const missingHandlers = (): string[] => stackHandlers().filter((h) => !handlerExists(h));

@@ -868,6 +868,9 @@ export interface components {
                 state: string;
                 error: string;
                 cause: string;
+                /** @enum {string} */
+                status?: "FAILED" | "TIMED_OUT" | "ABORTED";
+                execution?: string;
             };
             settledDifference?: {
                 amount: number;

@@ -15,6 +15,13 @@ export const leaseIsMine = 'sendingUntil = :mine';
 /** The execution is still the invoice's own: `#status`/`#revision`/`#run` against `:required`/`:rev`/`:run`. */
 export const executionIsCurrent = '#status = :required AND #revision = :rev AND #run = :run';
 
+/** The invoice is still on the run an execution was started for: `#revision`/`#run` against `:rev`/`:run`. */
+export const runIsCurrent = '#revision = :rev AND #run = :run';
+/** The invoice looks chased: `#status` is one of `:active0`, `:active1`, … (see statusIn). */
+export const statusIn = (n: number): string => `#status IN (${Array.from({ length: n }, (_, i) => `:active${i}`).join(', ')})`;
+/** The invoice carries no failure (a step's, a stream batch's or an ended execution's). */
+export const carriesNoFailure = 'attribute_not_exists(failure)';
+
 /** A contact-log entry whose outcome has not moved on from 'pending' (`:pending`). */
 export const entryIsPending = 'outcome = :pending';
 

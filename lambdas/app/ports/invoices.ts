@@ -18,6 +18,17 @@ export interface InvoiceFailure {
   state: string;
   error: string;
   cause: string;
+  /** When the execution itself ended (state Execution): how, and which execution it was. */
+  status?: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  execution?: string;
+}
+
+/** The run of an invoice's timeline an execution was started for. */
+export interface RunRef {
+  tenantId: string;
+  invoiceId: string;
+  revision: number;
+  run: number;
 }
 
 /** A stage held back until `until` (contact limits), while the execution is still the invoice's own. */
@@ -66,6 +77,13 @@ export interface InvoiceRepository {
    * same state. False when nothing was written: the invoice is gone, or (once) already marked, or the entry already written.
    */
   recordFailure(tenantId: string, invoiceId: string, failure: InvoiceFailure, event: ContactEvent, opts?: { once?: boolean }): Promise<boolean>;
+  /**
+   * The interruption of an ended execution on the invoice and in its log, together: only while that
+   * run is still the invoice's (same revision and run), the invoice looks chased (an active status)
+   * and carries no failure yet. False when nothing was written (not its run any more, closed,
+   * already marked: a redelivered event).
+   */
+  recordInterruption(ref: RunRef, failure: InvoiceFailure, event: ContactEvent): Promise<boolean>;
   /** The customer can be reached now: its invoices that waited for a contact start. Returns how many. */
   activateInvoicesNeedingContact(tenantId: string, customerId: string): Promise<number>;
 }
