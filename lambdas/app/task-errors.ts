@@ -47,5 +47,14 @@ export class SenderBlockedError extends Error {
   }
 }
 
+/**
+ * The execution re-planned more often than domain/timeline/replan-bound.ts allows: it fails into
+ * RecordFailure (the invoice shows it; POST /v1/invoices/{id}/resume starts a new run) well before
+ * Step Functions' history limit would fail it without a record.
+ */
+export class TooManyReplansError extends Error {
+  override readonly name = 'Sollecito.TooManyReplans';
+}
+
 /** The metric counted for every account-level refusal (alarmed in infra/constructs/alarms.ts). */
 export const ACCOUNT_REFUSAL_METRIC = 'SesAccountRefusals';

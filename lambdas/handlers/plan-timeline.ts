@@ -9,12 +9,12 @@ import { clock } from '../adapters/clock.js';
 import { planFor, type PlanDeps } from '../app/timeline/plan-timeline.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import { caseDeps, observability } from './lib/compose.js';
-import { ExecutionInput, parseTaskInput } from './lib/task-input.js';
+import { PlanTaskInput, parseTaskInput } from './lib/task-input.js';
 import { inTaskState } from './lib/task-state.js';
 import { logger, metrics } from './lib/powertools.js';
 
 export const makePlanTimelineHandler = (deps: PlanDeps) =>
-  middy((event: unknown) => inTaskState('PlanTimeline', () => planFor(deps, parseTaskInput(ExecutionInput, event))))
+  middy((event: unknown) => inTaskState('PlanTimeline', () => planFor(deps, parseTaskInput(PlanTaskInput, event))))
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 

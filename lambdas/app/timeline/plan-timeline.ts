@@ -2,7 +2,8 @@
  * PlanTimeline: the instant of every stage of this execution.
  * 1. Load the invoice's case (invoice, log, customer, supplier, policy).
  * 2. A missing or superseded invoice: the execution closes.
- * 3. Ask the planner (domain/timeline/planner.ts), with the engagement the log shows.
+ * 3. Re-planned past the bound (domain/timeline/replan-bound.ts): Sollecito.TooManyReplans.
+ * 4. Ask the planner (domain/timeline/planner.ts), with the engagement the log shows.
  */
 import { planTimeline } from '../../domain/timeline/planner.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
@@ -11,11 +12,13 @@ import type { TimelinePlan } from '../../domain/timeline/plan.js';
 import { closedPlan, isCurrent, loadCase } from './invoice-case.js';
 import type { CaseDeps, TimelinePorts } from './ports.js';
 import type { ExecutionRef } from './execution.js';
+import { MAX_REPLANS, replansSince } from '../../domain/timeline/replan-bound.js';
+import { TooManyReplansError } from '../task-errors.js';
 
 export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'>;
 
 
-export const planFor = async (deps: PlanDeps, input: ExecutionRef): Promise<TimelinePlan> => {
+export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?: string }): Promise<TimelinePlan> => {
   const now = deps.clock.now();
   // 1. The case
   const c = await loadCase(deps, input.tenantId, input.invoiceId);
@@ -23,7 +26,10 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef): Promise<Time
   if (!c) return closedPlan(now, 'invoice not found');
   const inv = c.view.invoice;
   if (!isCurrent(c, input)) return closedPlan(now, `superseded: the invoice is at revision ${inv.revision}, run ${inv.run}`);
-  // 3. The plan
+  // 3. A loop that does not end (a stage held back again and again) fails with a record, not at the history limit
+  const replans = input.startedAt ? replansSince(c.view.events, input.startedAt) : 0;
+  if (replans > MAX_REPLANS) throw new TooManyReplansError(`re-planned ${replans} times since the execution started (at most ${MAX_REPLANS}): the last hold-back was ${c.view.invoice.deferral?.reason ?? 'not recorded'}`);
+  // 4. The plan
   const plan = planTimeline({
     invoice: inv,
     customer: c.customer,

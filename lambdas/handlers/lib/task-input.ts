@@ -24,6 +24,8 @@ const Plan = z.object({
 }) satisfies z.ZodMiniType<TimelinePlan>;
 
 export const ExecutionInput = z.object(Ids);
+/** PlanTimeline's input: the ids and when the execution started (`$$.Execution.StartTime`), for the re-plan bound. */
+export const PlanTaskInput = z.object({ ...Ids, startedAt: z.optional(z.string()) });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 export const StageTaskInput = z.object({ ...Ids, stage: StageEnum, plan: Plan });
