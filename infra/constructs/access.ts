@@ -74,7 +74,7 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   ingest: { table: 'readWrite', read: [invoices, customers, config], readsVersions: true, write: [rejected] },
   // Reads statements, stores credits, applies payments through the commands (which stop a settled
   // invoice's execution), writes the rejection report.
-  'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], write: [rejected] },
+  'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], readsVersions: true, write: [rejected] },
   // Statements uploaded through the API go to bank/, where the bank-statements function reads them.
   'admin-api': { table: 'readWrite', workflow: true, events: true, write: [bank] },
   // Answers through signed links: the admin API's commands (which stop an execution, never start

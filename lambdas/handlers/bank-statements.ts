@@ -39,7 +39,10 @@ export const makeBankStatementsHandler = (d: BankStatementsDeps) => {
     }
     const out: StatementSummary[] = [];
     for (const r of parsed.data.Records) {
-      if (r.eventName.startsWith('ObjectCreated')) out.push(await ingestStatement(d, { tenantId: d.tenantId, key: decodeKey(r.s3.object.key) }));
+      if (r.eventName.startsWith('ObjectCreated')) {
+        const { versionId } = r.s3.object;
+        out.push(await ingestStatement(d, { tenantId: d.tenantId, key: decodeKey(r.s3.object.key), ...(versionId ? { versionId } : {}) }));
+      }
     }
     return out;
   };

@@ -85,11 +85,13 @@ describe('least privilege', () => {
     // The bank-statements function reads its statements and that one config file, nothing else of config/.
     const bankReads = t.statementsOf('bank-statements').filter((st) => list(st.Action).includes('s3:GetObject'));
     expect(bankReads.flatMap((st) => list(st.Resource)).map((r) => String((r as Json)['Fn::Join'][1][1])).sort()).toEqual([`/${DOCUMENT_PREFIXES.bank}*`, `/${DOCUMENT_PREFIXES.config}bank-csv-mapping.json*`]);
-    // Ingest reads the object version its S3 event named (the bucket is versioned), under the prefixes it reads; nobody else reads versions.
+    // Ingest and bank-statements read the object version their S3 event named (the bucket is versioned), under the prefixes they read; nobody else reads versions.
     const versionReads = t.allStatements().filter(({ st }) => list(st.Action).includes('s3:GetObjectVersion'));
-    expect(versionReads.map(({ st }) => st)).toEqual(t.statementsOf('ingest').filter((st) => list(st.Action).includes('s3:GetObjectVersion')));
+    const ownVersionReads = (fn: string) => t.statementsOf(fn).filter((st) => list(st.Action).includes('s3:GetObjectVersion'));
+    expect(versionReads.map(({ st }) => st)).toEqual(expect.arrayContaining([...ownVersionReads('ingest'), ...ownVersionReads('bank-statements')]));
+    expect(versionReads).toHaveLength(ownVersionReads('ingest').length + ownVersionReads('bank-statements').length);
     expect(versionReads.flatMap(({ st }) => list(st.Resource)).map((r) => String((r as Json)['Fn::Join'][1][1])).sort()).toEqual(
-      [DOCUMENT_PREFIXES.config, DOCUMENT_PREFIXES.customers, DOCUMENT_PREFIXES.invoices].map((p) => `/${p}*`).sort(),
+      [...[DOCUMENT_PREFIXES.config, DOCUMENT_PREFIXES.customers, DOCUMENT_PREFIXES.invoices, DOCUMENT_PREFIXES.bank].map((p) => `/${p}*`), `/${DOCUMENT_PREFIXES.config}bank-csv-mapping.json*`].sort(),
     );
     // Ingest writes only its rejection reports.
     const ingestWrites = t.statementsOf('ingest').filter((st) => list(st.Action).includes('s3:PutObject'));

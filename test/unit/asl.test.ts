@@ -56,7 +56,7 @@ describe('dunning.asl.json', () => {
   it('plans first, then routes on the plan with one Choice', () => {
     expect(states.PlanTimeline).toMatchObject({ Type: 'Task', ResultPath: '$.plan', Next: 'Route' });
     // The re-plan bound counts from the execution's start (domain/timeline/replan-bound.ts): no extra state.
-    expect(states.PlanTimeline.Parameters['startedAt.$']).toBe('$$.Execution.StartTime');
+    expect(states.PlanTimeline!.Parameters['startedAt.$']).toBe('$$.Execution.StartTime');
     expect(Object.entries(states).filter(([n, s]) => s.Type === 'Choice' && !['Begin', 'MailboxDelivered'].includes(n))).toHaveLength(1);
     const route = states.Route!;
     const target = (variable: string, value: string) =>

@@ -75,7 +75,8 @@ const companyCsvMapping = async (documents: Pick<Blobs, 'open'>) => {
   return file ? readBankCsvMapping(await readDocument(file.body, MAPPING_MAX_BYTES)) : undefined;
 };
 
-export const ingestStatement = async (deps: IngestStatementDeps, input: { tenantId: string; key: string }): Promise<StatementSummary> => {
+/** `versionId`: the object version the S3 event named (the bucket is versioned): that upload is read, not a later one. */
+export const ingestStatement = async (deps: IngestStatementDeps, input: { tenantId: string; key: string; versionId?: string }): Promise<StatementSummary> => {
   const { key, tenantId } = input;
   const summary: StatementSummary = { key, kind: 'bank', credits: 0, returns: 0, added: 0, duplicates: 0, debitsSkipped: 0, pendingSkipped: 0, refusedAccounts: [], rejected: 0, fileRejected: false };
   if (!isBankKey(key)) {
@@ -90,7 +91,7 @@ export const ingestStatement = async (deps: IngestStatementDeps, input: { tenant
   };
 
   // 1. Open it, find the tenant
-  const file = await deps.documents.open(key);
+  const file = await deps.documents.open(key, input.versionId ? { versionId: input.versionId } : {});
   if (!file) {
     deps.logger.warn('object gone before it could be read', { key });
     return summary;
