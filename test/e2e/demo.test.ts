@@ -224,7 +224,8 @@ describe('npm run demo', () => {
       const c = credit(m!.creditId);
       expect(c.suggested).toBe(true);
       expect([c.status, c.appliedBy]).toEqual(['matched', 'finance']);
-      expect(c.decidedBy).toBe('finance@officinerossi.example');
+      // The token's subject, never its (user-changeable) e-mail: the local finance user's.
+      expect(c.decidedBy).toBe('local-finance');
       expect(c.invoices).toEqual(['2025/0433']);
       const inv = invoice('C-CARPATHIA', '2025/0433');
       expect(inv.status).toBe('paid');

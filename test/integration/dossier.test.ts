@@ -100,7 +100,8 @@ beforeAll(async () => {
   );
   const customer = (customerId: string, over: Record<string, unknown>) =>
     store.customers.putCustomer(Customer.parse({ tenantId: T, customerId, name: `Cliente ${customerId}`, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
-  await customer('C-KEY', { preserveRelationship: true, salesNotes: ['Parlare con Giulia, mai prima delle 10'] });
+  // An address, so the hand-off notice to the customer can leave (no hand-off rests on a notice that did not).
+  await customer('C-KEY', { preserveRelationship: true, salesNotes: ['Parlare con Giulia, mai prima delle 10'], email: 'amministrazione@cliente-key.example' });
   await customer('C-REL', { policy: 'relationship' });
 });
 
