@@ -1,7 +1,8 @@
 /**
  * Ingest benchmark: CSV files of 10,000 and 100,000 invoices, generated to a temp directory and
  * streamed through the production path (lambdas/app/ingest/ingest-file.ts `ingestFile`: csv-parse,
- * validation, batched BatchGet + BatchWrite against DynamoDB Local), beside a naive baseline
+ * validation, batched BatchGet, then conditional TransactWriteItems of the absent invoices, against
+ * DynamoDB Local), beside a naive baseline
  * measured in the same run: one row at a time, one PutItem and one StartExecution-like HTTP round
  * trip (to a trivial local server) per row, sequential. The baseline runs on 5,000 rows (its rate
  * does not depend on the file's size, and 100,000 would take ten minutes).
