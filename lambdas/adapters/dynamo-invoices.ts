@@ -161,6 +161,7 @@ export class DynamoInvoices implements InvoiceRepository {
               },
             },
             { Put: { TableName: this.table.name, Item: eventToItem(event) } },
+            ...(d.forgetDone ? [{ Delete: { TableName: this.table.name, Key: keys.stageDone(d.tenantId, d.invoiceId, d.forgetDone) } }] : []),
           ],
         }),
       );

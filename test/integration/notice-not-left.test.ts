@@ -100,6 +100,13 @@ describe('the credit hold', () => {
     expect(v.invoice).toMatchObject({ needsContact: true, deferral: { stage: 'creditHold', reason: expect.stringContaining('did not leave') } });
     expect(v.events.filter((e) => e.type === 'deferred' && e.stage === 'creditHold')).toEqual([expect.objectContaining({ details: expect.objectContaining({ reason: expect.stringContaining('MessageRejected') }) })]);
     expect(sink.events.filter((e) => e.detailType === 'CreditHoldPlaced' && e.detail.customerId === customer.customerId)).toEqual([]);
+    // The notice's done mark went with the deferral: once the contact is fixed, the new run sends it, then holds.
+    expect(v.stagesDone.map((s) => s.stage)).not.toContain(NOTICE_KEY);
+    await store.customers.putCustomer({ ...customer, email: 'contabilita@hld-1.example' });
+    expect(await store.invoices.activateInvoicesNeedingContact(T, customer.customerId)).toBe(1);
+    await expect(placeCreditHold(timelineDeps(), { ...request(invoice.invoiceId, 'creditHold'), run: 1 })).resolves.toMatchObject({ outcome: 'placed' });
+    expect(ses.messages().filter((m) => m.destination.to.includes('contabilita@hld-1.example'))).toHaveLength(1);
+    expect((await store.customers.getCustomer(T, customer.customerId))!.creditHold).toMatchObject({ invoiceId: invoice.invoiceId });
   });
 
   it('is placed, as before, when its final notice left', async () => {
@@ -120,6 +127,7 @@ describe('the hand-off to the agency', () => {
     expect(v.events.filter((e) => e.type === 'escalation')).toEqual([]);
     expect(v.invoice.deferral).toMatchObject({ stage: 'escalation', reason: expect.stringContaining('did not leave') });
     expect(sink.events.filter((e) => e.detailType === 'InvoiceEscalated' && e.detail.invoiceId === invoice.invoiceId)).toEqual([]);
+    expect(v.stagesDone.map((s) => s.stage)).not.toContain(HANDOFF_NOTICE_KEY);
   });
 
   it('happens, as before, when its notice left', async () => {

@@ -43,6 +43,11 @@ export interface StageDeferral {
   at: string;
   /** The stage waits for a working contact: the invoice is marked as needing one (a fixed address releases it). */
   needsContact?: boolean;
+  /**
+   * A message guard (`creditHold#notice`) whose message did not leave: its done mark goes with the
+   * deferral, so the run a fixed contact starts sends it again.
+   */
+  forgetDone?: string;
 }
 
 export interface InvoiceRepository {

@@ -83,7 +83,7 @@ export const escalateToAgency = async (deps: EscalateDeps, input: StageRequest):
   if (file.mode === 'send' && notice?.outcome !== 'sent') {
     const log = (await deps.invoices.getInvoiceView(inv.tenantId, inv.invoiceId))?.events ?? c.view.events;
     const left = noticeDelivery(log, HANDOFF_NOTICE_KEY);
-    if (!left.left) return noticeDidNotLeave(deps, input, 'hand-off', left.why);
+    if (!left.left) return noticeDidNotLeave(deps, input, 'hand-off', left.why, HANDOFF_NOTICE_KEY);
   }
 
   // 3. Handed over, with the customer's other invoices whose hand-off falls today

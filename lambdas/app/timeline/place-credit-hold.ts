@@ -94,7 +94,7 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
   if (notice.outcome !== 'sent') {
     const log = (await deps.invoices.getInvoiceView(inv.tenantId, inv.invoiceId))?.events ?? c.view.events;
     const left = noticeDelivery(log, NOTICE_KEY);
-    if (!left.left) return noticeDidNotLeave(deps, input, 'credit hold', left.why);
+    if (!left.left) return noticeDidNotLeave(deps, input, 'credit hold', left.why, NOTICE_KEY);
   }
 
   // 4. The hold, with every invoice whose final notice has left
