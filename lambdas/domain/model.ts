@@ -92,27 +92,60 @@ export type Tone = z.infer<typeof Tone>;
 export const POLICY_IDS = ['relationship', 'standard', 'firm'] as const;
 export const PolicyId = z.enum(POLICY_IDS);
 export type PolicyId = z.infer<typeof PolicyId>;
+/** A policy named by a customer, a segment or the company default: a built-in id or a company policy's slug. */
+export const PolicyRef = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a policy id: lower-case letters, digits and single hyphens'), z.maxLength(64));
+export type PolicyRef = z.infer<typeof PolicyRef>;
 
 export const StageRule = z.object({
   enabled: z.boolean(),
   /** Days from the anchor (issue date for receiptCheck, due date for every other stage). */
   offsetDays: z.int(),
   sms: z._default(z.boolean(), false),
+  /** This stage's own tone, where it differs from the policy's. */
+  tone: z.optional(Tone),
 });
 export type StageRule = z.infer<typeof StageRule>;
 
+/** A credit hold or hand-off waits until the invoice is this late and its open amount at least this much. */
+export const StageThreshold = z.object({
+  minDaysLate: z._default(z.int().check(z.minimum(0)), 0),
+  /** Currency -> minimum open amount in minor units; a currency not named has no minimum. */
+  minAmountMinor: z._default(z.record(Currency, z.int().check(z.minimum(0))), {}),
+});
+export type StageThreshold = z.infer<typeof StageThreshold>;
+
 export const Policy = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** The stored version the timeline was planned with (company policies; the built-ins are 1). */
+  version: z._default(z.int().check(z.minimum(1)), 1),
+  name: z.optional(Text(100)),
   tone: Tone,
   stages: z.record(StageId, StageRule),
   /** Minimum gap between two contacts about one invoice (backlog rule). */
   minGapDays: z._default(z.int().check(z.minimum(1)), 5),
   sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
   showInterest: z._default(z.boolean(), true),
+  /** The first stage whose message claims interest and the compensation (when showInterest); absent: every overdue message that can. */
+  interestFromStage: z.optional(StageId),
   emailsPerWeek: z._default(z.int().check(z.minimum(1)), 3),
   smsPerWeek: z._default(z.int().check(z.minimum(0)), 1),
   /** At escalation: send the dossier to the agency, or only prepare it for the finance team. */
   escalation: z._default(z.enum(['send', 'prepare']), 'send'),
+  creditHoldThreshold: z.optional(StageThreshold),
+  escalationThreshold: z.optional(StageThreshold),
+  /** A promise is checked the morning after its date plus these days. */
+  promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /**
+   * Payment plans: a reminder `reminderDaysBefore` days before each instalment (0: none), and a
+   * missed instalment followed up and given `graceDays` before the plan is cancelled.
+   */
+  plans: z._default(
+    z.object({
+      reminderDaysBefore: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0),
+      graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0),
+    }),
+    { reminderDaysBefore: 0, graceDays: 0 },
+  ),
 });
 export type Policy = z.infer<typeof Policy>;
 
