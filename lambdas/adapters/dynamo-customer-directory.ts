@@ -20,10 +20,13 @@ import type { Item } from './dynamo/query.js';
 import { transactWithRetry } from './dynamo/transact.js';
 import type { TransactItem } from './dynamo/transaction-part.js';
 import { DynamoInvoices } from './dynamo-invoices.js';
+import { DynamoTimelineRestarts } from './dynamo-timeline-restarts.js';
+import type { TimelineRestarts } from '../app/ports/policies.js';
 import { at } from './record-location.js';
 
 export class DynamoCustomerDirectory implements CustomerDirectory {
   private readonly invoices: InvoiceRepository;
+  private readonly restarts: TimelineRestarts;
 
   constructor(
     private readonly table: Table,
@@ -31,6 +34,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     private readonly concurrency = 8,
   ) {
     this.invoices = new DynamoInvoices(table, concurrency);
+    this.restarts = new DynamoTimelineRestarts(table, concurrency);
   }
 
   private read(keyList: ItemKey[]): Promise<Map<string, Item>> {
@@ -60,8 +64,13 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
       for (const rec of recs) {
         const where = at(rec);
         try {
-          const result = await this.upsertCustomer(rec, current.get(rec.customerId), ctx);
+          const before = current.get(rec.customerId);
+          const result = await this.upsertCustomer(rec, before, ctx);
           current.set(rec.customerId, result.customer);
+          // Another policy of its own or another segment: its open invoices are re-planned from their next stage.
+          if (result.kind === 'updated' && result.customer && (before?.policy !== result.customer.policy || before?.segment !== result.customer.segment)) {
+            await this.restarts.restartOpen(ctx.tenantId, { customerId: rec.customerId });
+          }
           if (result.kind === 'rejected') outcome.rejections.push({ ...where, field: result.field, value: result.value, reason: result.reason });
           else outcome[result.kind]++;
           if (result.becameReachable) outcome.activated += await this.invoices.activateInvoicesNeedingContact(ctx.tenantId, rec.customerId);

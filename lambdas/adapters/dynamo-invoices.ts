@@ -225,6 +225,20 @@ export class DynamoInvoices implements InvoiceRepository {
     return unlessConditionFails(write, true, false);
   }
 
+  async recordPlannedPolicy(ref: RunRef, policy: Invoice['policy']): Promise<void> {
+    const write = this.table.doc.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.invoice(ref.tenantId, ref.invoiceId),
+        UpdateExpression: policy ? 'SET #policy = :p' : 'REMOVE #policy',
+        ConditionExpression: all(itemExists, runIsCurrent),
+        ExpressionAttributeNames: { '#policy': 'policy', '#revision': 'revision', '#run': 'run' },
+        ExpressionAttributeValues: { ':rev': ref.revision, ':run': ref.run, ...(policy ? { ':p': policy } : {}) },
+      }),
+    );
+    await unlessConditionFails(write, undefined, undefined); // superseded meanwhile: its own run records its own
+  }
+
   /**
    * The customer can be reached now: every invoice of theirs that waited (needsContact) is
    * released, its `run` raised so the stream starts its timeline. Returns how many were started.

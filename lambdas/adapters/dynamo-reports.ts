@@ -14,6 +14,8 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityItem } from '../domain/reports/activity.js';
 import type { Invoice, Tenant } from '../domain/model.js';
 import { analyticsWindow, type Reorder } from '../domain/reports/outcomes.js';
+import { compilePolicy } from '../domain/timeline/company-policy.js';
+import { DynamoPolicies } from './dynamo-policies.js';
 import type { CallEntry, ReportCustomer, ReportInput, UnreadableRecord } from '../domain/reports/report.js';
 import { addDays, localDay } from '../domain/shared/days.js';
 import type { ReportRepository } from '../app/ports/reports.js';
@@ -116,7 +118,7 @@ export class DynamoReports implements ReportRepository {
   async customers(tenantId: string, ids: Iterable<string>, unreadable: UnreadableRecord[] = []): Promise<ReportCustomer[]> {
     const found = await batchGet(this.table, [...new Set(ids)].map((id) => keys.customer(tenantId, id)));
     return readable([...found.values()], itemToCustomer, unreadable).map((c) => {
-      return { customerId: c.customerId, name: c.name, ...(c.policy ? { policy: c.policy } : {}), ...(c.creditHold ? { creditHold: c.creditHold } : {}) };
+      return { customerId: c.customerId, name: c.name, ...(c.policy ? { policy: c.policy } : {}), ...(c.segment ? { segment: c.segment } : {}), ...(c.creditHold ? { creditHold: c.creditHold } : {}) };
     });
   }
 
@@ -147,17 +149,19 @@ export class DynamoReports implements ReportRepository {
     const window = analyticsWindow(today);
     const days = Array.from({ length: 8 }, (_, i) => addDays(today, i - 7));
     const unreadable: UnreadableRecord[] = [];
-    const [open, activity, calls] = await Promise.all([
+    const [open, activity, calls, stored] = await Promise.all([
       this.openInvoices(tenant.tenantId, today, unreadable),
       this.activity(tenant.tenantId, window.from, today),
       this.calls(tenant.tenantId, days),
+      new DynamoPolicies(this.table).list(tenant.tenantId),
     ]);
     const escalations = activity.filter((a) => a.kind === 'closed' && a.outcome === 'escalated').map((a) => ({ customerId: a.customerId, date: a.date }));
     const [customers, reorders] = await Promise.all([
       this.customers(tenant.tenantId, [...open.map((i) => i.customerId), ...escalations.map((e) => e.customerId)], unreadable),
       this.reorders(tenant.tenantId, escalations),
     ]);
-    return { tenant, now, open, customers, activity, calls, reorders, unreadable };
+    const companyPolicies = stored.map((p) => compilePolicy(p.body, p.version));
+    return { tenant, now, open, customers, activity, calls, reorders, unreadable, companyPolicies };
   }
 
   /** Writes activity items; a repeated item lands on the same key (activityId), so retries add nothing. */

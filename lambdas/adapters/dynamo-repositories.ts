@@ -13,6 +13,8 @@ import { DynamoReports } from './dynamo-reports.js';
 import { DynamoStatementFeed } from './dynamo-statement-feed.js';
 import { DynamoTasks } from './dynamo-tasks.js';
 import { DynamoTenants } from './dynamo-tenants.js';
+import { DynamoPolicies } from './dynamo-policies.js';
+import { DynamoTimelineRestarts } from './dynamo-timeline-restarts.js';
 import { DynamoCustomerVoice } from './dynamo-voice.js';
 import { DynamoNoticeDigests } from './dynamo-notice-digests.js';
 
@@ -20,6 +22,8 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   doc: table.doc,
   name: table.name,
   tenants: new DynamoTenants(table),
+  policies: new DynamoPolicies(table),
+  restarts: new DynamoTimelineRestarts(table),
   customers: new DynamoCustomers(table),
   invoices: new DynamoInvoices(table),
   callQueue: new DynamoCallQueue(table),

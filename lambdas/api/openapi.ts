@@ -137,6 +137,7 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
       { name: 'calls', description: "The finance team's call queue" },
       { name: 'customers', description: 'Contacts, preferences, sales notes and credit holds' },
       { name: 'reports', description: 'The ageing report and outcome analytics' },
+      { name: 'policies', description: "The company's own chase policies, versioned, beside the read-only presets" },
       { name: 'meta', description: 'Health and this document' },
     ],
     security: [{ bearer: [] }],

@@ -18,6 +18,7 @@ import type { InvoiceRepository } from '../app/ports/invoices.js';
 import type { ReportRepository } from '../app/ports/reports.js';
 import type { TaskRepository } from '../app/ports/tasks.js';
 import type { TenantRepository } from '../app/ports/tenants.js';
+import type { PolicyRepository, TimelineRestarts } from '../app/ports/policies.js';
 import type { Tenant } from '../domain/model.js';
 import type { Access, User } from './auth.js';
 import type { ApiEvent } from './http.js';
@@ -25,6 +26,10 @@ import type { ApiEvent } from './http.js';
 export interface AdminApiDeps {
   tenantId: string;
   tenants: TenantRepository;
+  /** The company's own policies (/v1/policies). */
+  policies: PolicyRepository;
+  /** Re-planning open invoices after a policy or an assignment changed. */
+  restarts: TimelineRestarts;
   customers: CustomerRepository;
   invoices: InvoiceRepository;
   callQueue: CallQueueRepository;
@@ -67,7 +72,7 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports';
+  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports' | 'policies';
   access: Access;
   body?: B;
   /** The route takes a file as it is (a bank statement), not JSON: its content types and the largest size. */

@@ -26,7 +26,7 @@ import {
   MinorUnits,
   OfficeHours,
   PaymentSource,
-  PolicyId,
+  PolicyRef,
   SalesNoteText,
   StageId,
   TimeZone,
@@ -143,7 +143,10 @@ export const CustomerPatchRequest = z
     officeHours: z.optional(OfficeHours),
     paymentDays: z.optional(z.array(z.int().check(z.minimum(1), z.maximum(31))).check(z.maxLength(31))),
     paymentTermsDays: z.optional(z.int().check(z.minimum(0), z.maximum(365))),
-    policy: nullable(PolicyId),
+    /** A built-in policy or one of the company's (GET /v1/policies); an unknown one is refused. */
+    policy: nullable(PolicyRef),
+    /** The customer's segment tag: a policy for it in the tenant's segmentPolicies applies when the customer has none of its own. */
+    segment: nullable(PolicyRef),
     preserveRelationship: z.optional(z.boolean()),
   })
   .register(requestSchemas, { id: 'CustomerPatchRequest', description: 'Fields to change; null removes an optional field.' });

@@ -125,6 +125,8 @@ export const Policy = z.object({
   minGapDays: z._default(z.int().check(z.minimum(1)), 5),
   sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
   showInterest: z._default(z.boolean(), true),
+  /** Whether the fixed compensation (Directive 2011/7/EU art. 6) is claimed beside the interest. */
+  showCompensation: z._default(z.boolean(), true),
   /** The first stage whose message claims interest and the compensation (when showInterest); absent: every overdue message that can. */
   interestFromStage: z.optional(StageId),
   emailsPerWeek: z._default(z.int().check(z.minimum(1)), 3),
@@ -188,7 +190,10 @@ export const Customer = z.object({
   /** Days of the month this customer pays on (e.g. [10, 25]); empty = any day. */
   paymentDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(31))), []),
   paymentTermsDays: z._default(z.int().check(z.minimum(0), z.maximum(365)), 30),
-  policy: z.optional(PolicyId),
+  /** The customer's own policy (a built-in id or one of the company's), before its segment's and the company default. */
+  policy: z.optional(PolicyRef),
+  /** A tag grouping customers (e.g. "retail", "key-accounts"); Tenant.segmentPolicies may name a policy for it. */
+  segment: z.optional(PolicyRef),
   /** Keep the relationship first: shown to the collection agency and in call talking points. */
   preserveRelationship: z._default(z.boolean(), false),
   /**
@@ -357,6 +362,8 @@ export const Invoice = z.object({
   revision: z._default(z.int().check(z.minimum(1)), 1),
   /** Incremented whenever the execution is restarted (promise, resume, broken promise). */
   run: z._default(z.int().check(z.minimum(0)), 0),
+  /** The company policy (and its version) the current timeline was planned with; absent under a built-in one. */
+  policy: z.optional(z.object({ id: PolicyRef, version: z.int().check(z.minimum(1)) })),
   source: z.optional(z.object({ key: Text(1024), format: z.enum(['csv', 'json', 'fatturapa', 'ubl', 'cii', 'api']) })),
   /** The customer's copy: the stored original of an e-invoice (FatturaPA, UBL, CII, the Factur-X PDF), served by "view the invoice". */
   documentKey: z.optional(Text(1024)),
@@ -553,7 +560,9 @@ export const Tenant = z.object({
   ),
   country: Country,
   timeZone: TimeZone,
-  defaultPolicy: PolicyId,
+  defaultPolicy: PolicyRef,
+  /** Segment tag -> policy, for customers of that segment without a policy of their own. */
+  segmentPolicies: z._default(z.record(PolicyRef, PolicyRef), {}),
   /** Language of the finance team: internal notices, call sheets, reports. */
   language: z._default(Language, 'en'),
   /** Payment-claimed invoices wait this long for the finance team to confirm before the chase resumes. */

@@ -18,6 +18,8 @@ export const makeAdminApiHandler = (d: AdminApiDeps) => createAdminApi(d);
 const fromEnvironment = (): AdminApiDeps => ({
   tenantId: requiredEnv('TENANT_ID'),
   tenants: deps.tenants(),
+  policies: deps.policies(),
+  restarts: deps.timelineRestarts(),
   customers: deps.customers(),
   invoices: deps.invoices(),
   callQueue: deps.callQueue(),

@@ -98,6 +98,8 @@ const fromEnvironment = (): IngestDeps => ({
   creditNotes: { commands: deps.commandsWithoutWorkflow(), bankCredits: deps.bankCredits(), customerCreditOffer: { tasks: deps.tasks(), invoices: deps.invoices() } },
   // SdI notifications under invoices/ change their invoices the same way (app/sdi/record-sdi-receipt.ts).
   sdi: { commands: deps.commandsWithoutWorkflow(), files: deps.sdiFiles() },
+  // config/policies.json; a changed policy or default re-plans open invoices through the stream.
+  policies: { policies: deps.policies(), restarts: deps.timelineRestarts() },
   idempotencyStore: deps.idempotencyStore(),
   now: () => clock.now(),
   logger,

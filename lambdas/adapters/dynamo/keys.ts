@@ -93,6 +93,10 @@ export const keys = {
   sdiFile: (t: string, stem: string) => ({ pk: `T#${t}#SDIFILE#${stem}`, sk: 'SDIFILE' }),
   /** IdentificativoSdI -> the file it names. */
   sdiId: (t: string, sdiId: string) => ({ pk: `T#${t}#SDIID#${sdiId}`, sk: 'SDIID' }),
+  /** A company policy's latest version, one item per policy in the tenant's policy partition (adapters/dynamo-policies.ts). */
+  policyHead: (t: string, policyId: string) => ({ pk: `T#${t}#POLICIES`, sk: `HEAD#${policyId}` }),
+  /** Every version of a company policy, kept: an invoice names the version it was planned with. */
+  policyVersion: (t: string, policyId: string, version: number) => ({ pk: `T#${t}#POLICIES`, sk: `VER#${policyId}#${String(version).padStart(6, '0')}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

@@ -6,6 +6,9 @@ import type { Customer } from '../../domain/model.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
 import { CustomerDetail, CustomerPatchRequest, customerIdParam, ReasonRequest, SalesNoteRequest, responseSchemas } from '../schemas.js';
 import { commandContext } from './invoices.js';
+import { policyExists } from '../../app/policies/manage-policies.js';
+import { policyRefFor } from '../../domain/timeline/policies.js';
+import { ApiError } from '../errors.js';
 
 export const ReleaseHoldResult = z
   .extend(CustomerDetail, {
@@ -36,6 +39,15 @@ export const afterCustomerChange = async (c: RouteContext<unknown, unknown>, cus
   }
 };
 
+/** The customer follows another policy: its open invoices are re-planned from their next stage (a failure is logged; the next plan reads the new policy anyway). */
+const afterPolicyChange = async (c: RouteContext<unknown, unknown>, customerId: string): Promise<void> => {
+  try {
+    await c.deps.restarts.restartOpen(c.tenant.tenantId, { customerId });
+  } catch (err) {
+    c.deps.logger.error('re-planning the invoices of a customer whose policy changed failed', { errorName: (err as Error).name, customerId });
+  }
+};
+
 export const customerRoutes: RouteDef[] = [
   route({
     method: 'GET',
@@ -58,17 +70,23 @@ export const customerRoutes: RouteDef[] = [
     path: '/v1/customers/{id}',
     params: customerIdParam,
     operationId: 'updateCustomer',
-    summary: 'Update contacts, language, time zone, office hours, payment days or policy',
-    description: 'Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one.',
+    summary: 'Update contacts, language, time zone, office hours, payment days, policy or segment',
+    description: 'Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one. A customer that follows another policy (its own, its segment\'s) has its open invoices re-planned from their next stage; an unknown policy is refused (422).',
     tag: 'customers',
     access: 'write',
     body: CustomerPatchRequest,
     response: { status: 200, schema: CustomerDetail, description: 'The customer after the change.' },
-    errors: [404, 503],
+    errors: [404, 422, 503],
     handle: async (c) => {
       const ctx = commandContext(c);
+      const policy = c.body.policy;
+      if (policy && !(await policyExists(c.deps, c.tenant.tenantId, policy))) {
+        throw new ApiError(422, 'unknown_policy', `No policy ${policy}: name a preset or a policy of the company (GET /v1/policies).`, [{ field: 'policy', message: 'unknown policy' }]);
+      }
+      const before = await c.deps.customers.getCustomer(c.tenant.tenantId, c.params.id!);
       const d = await c.deps.commands.onCustomer(c.tenant.tenantId, c.params.id!, (cust) => updateCustomer(cust, c.body, ctx));
       await afterCustomerChange(c, c.params.id!, d.becameReachable);
+      if (before && policyRefFor(before, c.tenant).ref !== policyRefFor(d.customer, c.tenant).ref) await afterPolicyChange(c, c.params.id!);
       return detail(c, d.customer);
     },
   }),

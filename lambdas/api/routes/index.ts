@@ -9,6 +9,7 @@ import { callRoutes } from './calls.js';
 import { customerCreditRoutes } from './customer-credits.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
+import { policyRoutes } from './policies.js';
 import { reportRoutes } from './reports.js';
 import { taskRoutes } from './tasks.js';
 
@@ -43,4 +44,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes, ...policyRoutes];

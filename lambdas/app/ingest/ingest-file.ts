@@ -1,7 +1,8 @@
 /**
  * Ingesting one file already open (no storage here: ingest-document.ts brings the bytes, the
  * benchmark a local file), by what its key says it is:
- * 1. Settings (config/tenant.json, config/csv-mapping.json): read and check; the tenant is stored.
+ * 1. Settings (config/tenant.json, config/csv-mapping.json, config/policies.json): read and check;
+ *    the tenant and the policies are stored, and what a policy change reaches is re-planned.
  * 2. Invoices or customers: read the CSV mapping when the format uses it, and the tenant's defaults.
  * 3. Parse the records and write them in batches while the next batch is parsed, stopping early
  *    when the Lambda runs out of time; each batch's credit notes are netted off once it and every
@@ -15,7 +16,10 @@
 import { kindOf, readsCsvMapping, type DocumentKind } from '../../domain/ingest/document-keys.js';
 import { RejectionReport } from '../../domain/ingest/rejection-report.js';
 import { customerDefaults, type CustomerDefaults } from '../../domain/ingest/rules.js';
-import { parseJsonFile, readMappingFile, readTenantFile } from '../../domain/ingest/settings-files.js';
+import { isDeepStrictEqual } from 'node:util';
+import { parseJsonFile, readMappingFile, readPoliciesFile, readTenantFile } from '../../domain/ingest/settings-files.js';
+import { savePolicy, type PolicyDeps } from '../policies/manage-policies.js';
+import { POLICY_IDS } from '../../domain/model.js';
 import { readDocument } from '../../domain/parsers/bytes.js';
 import type { CsvMappingConfig } from '../../domain/parsers/columns.js';
 import { readCustomerFile, readIncomingFile, type SourceFile } from '../../domain/parsers/read-file.js';
@@ -41,6 +45,8 @@ export interface IngestFileDeps extends Pick<Observability, 'count'> {
   creditNotes: CreditNoteDeps;
   /** Applies the SdI's notifications to their invoices (app/sdi/record-sdi-receipt.ts); absent: they are refused. */
   sdi?: SdiReceiptDeps;
+  /** Saves config/policies.json and re-plans what a policy change reaches; absent: that file is refused. */
+  policies?: PolicyDeps;
 }
 
 export interface IngestFileOptions {
@@ -142,10 +148,16 @@ const ingestCustomers = async (r: FileRun): Promise<void> => {
   const totals = { created: 0, updated: 0, unchanged: 0, activated: 0 };
   const directory = r.deps.customerDirectory();
   const ctx = { tenantId: r.tenantId, now: r.deps.now(), sourceKey: r.file.key, defaults: r.defaults };
+  // A customer may name a preset or one of the company's policies, nothing else.
+  const known = new Set<string>([...POLICY_IDS, ...(r.deps.policies ? (await r.deps.policies.policies.list(r.tenantId)).map((p) => p.id) : [])]);
   const out = await writeInBatches(readCustomerFile(r.file, { mapping: r.mapping }), r.report, async (batch) => {
-    const { rejections, ...counts } = await directory.upsertCustomers(batch, ctx);
+    const unknown = batch.filter((c) => c.fields.policy && !known.has(c.fields.policy));
+    const { rejections, ...counts } = await directory.upsertCustomers(batch.filter((c) => !unknown.includes(c)), ctx);
     addCounts(totals, counts);
-    return rejections;
+    return [
+      ...unknown.map((c) => ({ ...(c.row !== undefined ? { row: c.row } : {}), ...(c.element !== undefined ? { element: c.element } : {}), field: 'policy', value: c.fields.policy!, reason: `no such policy: ${[...known].join(', ')}` })),
+      ...rejections,
+    ];
   }, r.deadline);
   r.summary.records = out.records;
   r.summary.customers = totals;
@@ -162,8 +174,29 @@ const ingestSettings = async (deps: IngestFileDeps, file: SourceFile, kind: 'ten
     return;
   }
   const tenant = readTenantFile(json, tenantId);
-  if (tenant.ok) await deps.tenants.putTenant(tenant.value);
-  else report.add(...tenant.rejections);
+  if (!tenant.ok) return report.add(...tenant.rejections);
+  const before = await deps.tenants.getTenant(tenantId);
+  await deps.tenants.putTenant(tenant.value);
+  // Another company default or segment policy: the open invoices are re-planned from their next stage.
+  if (before && deps.policies && !isDeepStrictEqual([before.defaultPolicy, before.segmentPolicies], [tenant.value.defaultPolicy, tenant.value.segmentPolicies])) {
+    await deps.policies.restarts.restartOpen(tenantId, { tenantWide: true });
+  }
+};
+
+/** config/policies.json: `{ "policies": [ … ] }`, each policy saved (or left unchanged) or refused on its own. */
+const ingestPolicies = async (deps: IngestFileDeps, file: SourceFile, tenantId: string, report: RejectionReport, summary: IngestSummary): Promise<void> => {
+  const json = parseJsonFile(await readDocument(file.body, SETTINGS_MAX_BYTES));
+  const list = readPoliciesFile(json);
+  if (!deps.policies) throw new FileRejected('company policies are not read by this function');
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new FileRejected('the company is not set up yet: upload config/tenant.json first, then this file again');
+  summary.records = list.length;
+  for (const [i, input] of list.entries()) {
+    const out = await savePolicy(deps.policies, tenant, input, 'upsert', deps.now());
+    if (out.kind === 'refused') report.add(...out.problems.map((p) => ({ row: i + 1, field: `policies.${i}.${p.path}`, reason: p.message })));
+    else if (out.kind === 'conflict') report.add({ row: i + 1, field: `policies.${i}`, reason: `${out.message}: upload the file again` });
+    else if (out.kind === 'saved') deps.count('PoliciesSaved');
+  }
 };
 
 /** Reads one file and writes what it holds; the rejections come back in the report. */
@@ -175,6 +208,8 @@ export const ingestFile = async (deps: IngestFileDeps, file: SourceFile, opts: I
     if (kind === 'tenant' || kind === 'mapping') {
       summary.records = 1;
       await ingestSettings(deps, file, kind, opts.tenantId, report);
+    } else if (kind === 'policies') {
+      await ingestPolicies(deps, file, opts.tenantId, report, summary);
     } else if (kind === 'invoices' || kind === 'customers') {
       // 2. The mapping and the tenant's defaults
       const mapping = readsCsvMapping(file.key) && opts.mapping ? await opts.mapping() : undefined;

@@ -10,7 +10,7 @@ import type { TransactionPart } from './transaction.js';
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(
-    readonly entity: 'invoice' | 'customer',
+    readonly entity: 'invoice' | 'customer' | 'policy',
     readonly id: string,
   ) {
     super(`${entity} ${id} not found`);

@@ -91,4 +91,6 @@ export interface InvoiceRepository {
   recordInterruption(ref: RunRef, failure: InvoiceFailure, event: ContactEvent): Promise<boolean>;
   /** The customer can be reached now: its invoices that waited for a contact start. Returns how many. */
   activateInvoicesNeedingContact(tenantId: string, customerId: string): Promise<number>;
+  /** The company policy version this run was planned with (undefined: a built-in one); only while the run is current. */
+  recordPlannedPolicy(ref: RunRef, policy: Invoice['policy']): Promise<void>;
 }

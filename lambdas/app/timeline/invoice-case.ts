@@ -3,7 +3,7 @@
  * guard items, payments) in one Query, its customer, the supplier and the customer's policy.
  */
 import type { Customer, Policy, Tenant } from '../../domain/model.js';
-import { policyFor } from '../../domain/timeline/policies.js';
+import { resolvePolicy } from '../policies/resolve-policy.js';
 import { STAGE_IDS } from '../../domain/timeline/stages.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
 import type { InvoiceView } from '../ports/invoices.js';
@@ -14,6 +14,8 @@ export interface InvoiceCase {
   customer: Customer;
   tenant: Tenant;
   policy: Policy;
+  /** The policy named was not found: why another chases the invoice. */
+  policyWarning?: string;
 }
 
 /** Data the invoice refers to is missing: a data problem for a person, not for a retry. */
@@ -21,14 +23,18 @@ export class MissingDataError extends Error {
   override readonly name = 'Sollecito.MissingData';
 }
 
-/** The invoice's case, or undefined when the invoice does not exist (any more). */
-export const loadCase = async (deps: CaseDeps, tenantId: string, invoiceId: string): Promise<InvoiceCase | undefined> => {
+/**
+ * The invoice's case, or undefined when the invoice does not exist (any more). The policy is the
+ * version the current run was planned with; `latestPolicy` (planning) reads the newest.
+ */
+export const loadCase = async (deps: CaseDeps, tenantId: string, invoiceId: string, opts: { latestPolicy?: boolean } = {}): Promise<InvoiceCase | undefined> => {
   const view = await deps.invoices.getInvoiceView(tenantId, invoiceId);
   if (!view) return undefined;
   const [customer, tenant] = await Promise.all([deps.customers.getCustomer(tenantId, view.invoice.customerId), deps.tenants.getTenant(tenantId)]);
   if (!customer) throw new MissingDataError(`customer ${view.invoice.customerId} of invoice ${invoiceId} not found`);
   if (!tenant) throw new MissingDataError(`tenant ${tenantId} not found`);
-  return { view, customer, tenant, policy: policyFor(customer, tenant) };
+  const { policy, warning } = await resolvePolicy(deps.policies, tenant, customer, view.invoice, opts.latestPolicy ? 'latest' : 'planned');
+  return { view, customer, tenant, policy, ...(warning ? { policyWarning: warning } : {}) };
 };
 
 /** Whether the execution (revision, run) is still the invoice's current one. */

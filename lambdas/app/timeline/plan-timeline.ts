@@ -3,7 +3,8 @@
  * 1. Load the invoice's case (invoice, log, customer, supplier, policy).
  * 2. A missing or superseded invoice: the execution closes.
  * 3. Re-planned past the bound (domain/timeline/replan-bound.ts): Sollecito.TooManyReplans.
- * 4. Ask the planner (domain/timeline/planner.ts), with the engagement the log shows.
+ * 4. Ask the planner (domain/timeline/planner.ts), with the newest version of the policy and the engagement the log shows.
+ * 5. Record on the invoice the company policy version the run was planned with.
  */
 import { planTimeline } from '../../domain/timeline/planner.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
@@ -14,6 +15,7 @@ import type { CaseDeps, TimelinePorts } from './ports.js';
 import type { ExecutionRef } from './execution.js';
 import { MAX_REPLANS, replansSince } from '../../domain/timeline/replan-bound.js';
 import { TooManyReplansError } from '../task-errors.js';
+import { plannedPolicyOf } from '../policies/resolve-policy.js';
 
 export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'>;
 
@@ -21,7 +23,7 @@ export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'>;
 export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?: string }): Promise<TimelinePlan> => {
   const now = deps.clock.now();
   // 1. The case
-  const c = await loadCase(deps, input.tenantId, input.invoiceId);
+  const c = await loadCase(deps, input.tenantId, input.invoiceId, { latestPolicy: true });
   // 2. Gone or superseded
   if (!c) return closedPlan(now, 'invoice not found');
   const inv = c.view.invoice;
@@ -41,6 +43,12 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
     ignoredEmails: ignoredEmailsInARow(c.view.events),
     now,
   });
+  // 5. The run keeps the version it was planned with (written only when it changes)
+  if (c.policyWarning) deps.logger.warn('policy not found', { tenantId: input.tenantId, invoiceId: input.invoiceId, warning: c.policyWarning });
+  const planned = plannedPolicyOf(c.policy);
+  if (planned?.id !== inv.policy?.id || planned?.version !== inv.policy?.version) {
+    await deps.invoices.recordPlannedPolicy({ tenantId: input.tenantId, invoiceId: input.invoiceId, revision: inv.revision, run: inv.run }, planned);
+  }
   deps.logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip });
   return plan;
 };

@@ -23,12 +23,15 @@ import type { TenantRepository } from '../ports/tenants.js';
 import type { Workflow } from '../ports/workflow.js';
 import type { CustomerVoice } from '../ports/customer-voice.js';
 import type { NoticeDigests } from '../ports/notice-digests.js';
+import type { PolicyRepository } from '../ports/policies.js';
 
 export interface TimelinePorts extends Observability {
   workflow: Workflow;
   invoices: InvoiceRepository;
   customers: CustomerRepository;
   tenants: TenantRepository;
+  /** The company's own policies (versions read once per container). */
+  policies: Pick<PolicyRepository, 'latest' | 'version'>;
   tasks: TaskRepository;
   /** The bank truth before a send: unconfirmed credits, learned debtor IBANs. */
   bankCredits: BankCreditRepository;
@@ -55,7 +58,7 @@ export interface TimelinePorts extends Observability {
 }
 
 /** What loading an invoice's case needs. */
-export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants'>;
+export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants' | 'policies'>;
 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
 export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'> & {

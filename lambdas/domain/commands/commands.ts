@@ -25,7 +25,7 @@ import {
   type OfficeHours,
   type Payment,
   type PaymentSource,
-  type PolicyId,
+  type PolicyRef,
   type PromiseToPay,
 } from '../model.js';
 import { withSalesNotes } from './sales-notes.js';
@@ -477,7 +477,8 @@ export interface CustomerPatch {
   officeHours?: OfficeHours;
   paymentDays?: number[];
   paymentTermsDays?: number;
-  policy?: PolicyId | null;
+  policy?: PolicyRef | null;
+  segment?: PolicyRef | null;
   preserveRelationship?: boolean;
 }
 

@@ -1,19 +1,22 @@
 /**
  * What an object key in the documents bucket means to ingest (infra/constructs/storage.ts lists the
- * prefixes): invoices/… and customers/… are data files, two config/ keys are settings, bank/… are
+ * prefixes): invoices/… and customers/… are data files, three config/ keys are settings, bank/… are
  * bank statements (read by their own function), and every file's rejections go to a report under rejected/.
  */
 
 export const MAPPING_KEY = 'config/csv-mapping.json';
 export const TENANT_KEY = 'config/tenant.json';
+/** The company's own chase policies (docs/timeline.md, "Policies as data"). */
+export const POLICIES_KEY = 'config/policies.json';
 
-export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'ignored';
+export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'policies' | 'ignored';
 
 export const kindOf = (key: string): DocumentKind => {
   if (key.startsWith('invoices/')) return 'invoices';
   if (key.startsWith('customers/')) return 'customers';
   if (key === TENANT_KEY) return 'tenant';
   if (key === MAPPING_KEY) return 'mapping';
+  if (key === POLICIES_KEY) return 'policies';
   return 'ignored';
 };
 

@@ -41,3 +41,14 @@ export const mappingForDataFile = (json: unknown, mappingKey: string): CsvMappin
   if (!parsed.success) throw new FileRejected(`${mappingKey} is not valid (${z.prettifyError(parsed.error).slice(0, 300)}): fix it, then upload this file again`);
   return parsed.data;
 };
+
+/**
+ * config/policies.json: `{ "policies": [ … ] }` (or the list alone). Each policy is checked on its
+ * own (app/policies/manage-policies.ts), so one refused policy does not hold the others back.
+ */
+export const readPoliciesFile = (json: unknown): unknown[] => {
+  const list = Array.isArray(json) ? json : typeof json === 'object' && json !== null && Array.isArray((json as { policies?: unknown }).policies) ? (json as { policies: unknown[] }).policies : undefined;
+  if (!list) throw new FileRejected('config/policies.json must hold { "policies": [ … ] }: a list of policies');
+  if (list.length > 100) throw new FileRejected(`config/policies.json holds ${list.length} policies, at most 100`);
+  return list;
+};

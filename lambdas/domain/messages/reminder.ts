@@ -55,6 +55,20 @@ export const showsInterest = (kind: ReminderKind): boolean => SHOWS_INTEREST.has
 
 const isStage = (kind: ReminderKind): kind is StageId => (STAGE_IDS as readonly string[]).includes(kind);
 
+/**
+ * Whether this message claims interest and compensation under the policy: from the policy's
+ * `interestFromStage` on where it names one (the one-off messages after a broken promise always
+ * may), else the firm messages of SHOWS_INTEREST.
+ */
+const claimsInterest = (kind: ReminderKind, policy: Policy): boolean => {
+  const from = policy.interestFromStage;
+  if (!from || !isStage(kind)) return SHOWS_INTEREST.has(kind);
+  return STAGE_IDS.indexOf(kind) >= STAGE_IDS.indexOf(from) && kind !== 'phoneCall';
+};
+
+/** The stage's own tone where the policy gives one, else the policy's. */
+export const toneOf = (kind: ReminderKind, policy: Pick<Policy, 'tone' | 'stages'>): Tone => (isStage(kind) ? policy.stages[kind]?.tone : undefined) ?? policy.tone;
+
 /** The customer's calendar day at `now`, as an ISO date. */
 
 /** Whole days after the due date, in the customer's time zone (0 on or before the due date). */
@@ -103,7 +117,7 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
   const due = amountDue(invoice);
   const late = daysLate(invoice.dueDate, now, customer.timeZone);
   const line: MessageLine = { invoice, kind, amountDue: due, daysLate: late };
-  if (policy.showInterest && SHOWS_INTEREST.has(kind) && late > 0 && due > 0) {
+  if ((policy.showInterest || policy.showCompensation) && claimsInterest(kind, policy) && late > 0 && due > 0) {
     const claim = claimAmount({
       principal: due,
       currency: invoice.currency,
@@ -111,13 +125,13 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
       asOf: localDay(now, customer.timeZone),
       payments: paidParts(input.payments ?? [], invoice.currency),
     });
-    line.interest = claim.interest;
-    line.compensation = claim.compensation;
+    if (policy.showInterest) line.interest = claim.interest;
+    if (policy.showCompensation) line.compensation = claim.compensation;
   }
 
   return {
     kind,
-    tone: policy.tone,
+    tone: toneOf(kind, policy),
     language: customer.language,
     ...('to' in email ? { email } : {}),
     ...(sms && 'to' in sms ? { sms } : {}),

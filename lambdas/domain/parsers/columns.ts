@@ -46,6 +46,7 @@ export const CUSTOMER_FIELDS = [
   'paymentDays',
   'paymentTermsDays',
   'policy',
+  'segment',
   'preserveRelationship',
   'salesNotes',
 ] as const;
@@ -90,6 +91,7 @@ export const DEFAULT_CUSTOMER_COLUMNS: Record<CustomerField, string[]> = {
   paymentDays: ['payment days', 'payment days of month', 'giorni pagamento', 'giorni di pagamento'],
   paymentTermsDays: ['payment terms', 'payment terms days', 'terms', 'termini di pagamento', 'termini pagamento', 'giorni scadenza'],
   policy: ['policy', 'politica', 'strategia'],
+  segment: ['segment', 'customer segment', 'segmento', 'segmento cliente'],
   preserveRelationship: ['preserve relationship', 'key account', 'cliente chiave'],
   salesNotes: ['sales notes', 'notes', 'note', 'note commerciali'],
 };

@@ -5,7 +5,7 @@
  * Phones become E.164 through libphonenumber-js, with the customer's country as the default prefix.
  */
 import * as z from 'zod/mini';
-import { customerIdProblem, LANGUAGES, LIMITS, POLICY_IDS, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours, type PolicyId } from '../model.js';
+import { customerIdProblem, LANGUAGES, LIMITS, POLICY_IDS, PolicyRef, TimeZone, type ContactPerson, type Customer, type Language, type OfficeHours } from '../model.js';
 import { aliasLookup, DEFAULT_CUSTOMER_COLUMNS, type CsvMappingConfig, type CustomerField } from './columns.js';
 import { fieldsOf, type JsonItem } from './json.js';
 import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
@@ -33,6 +33,7 @@ export type DirectoryFields = Partial<
     | 'paymentDays'
     | 'paymentTermsDays'
     | 'policy'
+    | 'segment'
     | 'preserveRelationship'
     | 'salesNotes'
   >
@@ -217,10 +218,12 @@ export const customerFromFields = (raw: Partial<Record<CustomerField, unknown>> 
     if (!Number.isInteger(n) || n > 365) bad('paymentTermsDays', terms, 'days from the issue date, 0 to 365');
     else f.paymentTermsDays = n;
   }
-  const policy = text(raw.policy)?.toLowerCase();
-  if (policy) {
-    if (!(POLICY_IDS as readonly string[]).includes(policy)) bad('policy', policy, `one of ${POLICY_IDS.join(', ')}`);
-    else f.policy = policy as PolicyId;
+  // A company policy's id is checked against the stored ones when the file is written (app/ingest).
+  for (const field of ['policy', 'segment'] as const) {
+    const ref = text(raw[field])?.toLowerCase();
+    if (!ref) continue;
+    if (!PolicyRef.safeParse(ref).success) bad(field, ref, field === 'policy' ? `${POLICY_IDS.join(', ')} or a company policy id (lower-case letters, digits, hyphens)` : 'a tag of lower-case letters, digits and hyphens');
+    else f[field] = ref;
   }
   const pr = raw.preserveRelationship;
   if (pr !== undefined && pr !== null) {

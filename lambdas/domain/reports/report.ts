@@ -16,7 +16,7 @@
 import { AGEING_BUCKETS, ageBalances, bucketFor, daysPastDue, type AgeingBucket } from './ageing.js';
 import { dsoTrend, type DsoPoint } from './dso-trend.js';
 import { withoutReversed, type ActivityItem, type ClosedActivity, type CollectedActivity, type ReversedActivity, type StageBefore } from './activity.js';
-import { amountDue, type Customer, type Invoice, type Policy, type PolicyId, type Tenant } from '../model.js';
+import { amountDue, type Customer, type Invoice, type Policy, type PolicyRef, type Tenant } from '../model.js';
 import { outcomeAnalytics, stageOrder, type OutcomeAnalytics, type Reorder } from './outcomes.js';
 import { policyFor } from '../timeline/policies.js';
 import type { HoldBasis } from '../timeline/hold-basis.js';
@@ -37,7 +37,8 @@ export type Buckets = Record<AgeingBucket, number>;
 export interface ReportCustomer {
   customerId: string;
   name: string;
-  policy?: PolicyId;
+  policy?: PolicyRef;
+  segment?: string;
   creditHold?: Customer['creditHold'];
 }
 
@@ -56,7 +57,9 @@ export interface UnreadableRecord {
 }
 
 export interface ReportInput {
-  tenant: Pick<Tenant, 'tenantId' | 'name' | 'timeZone' | 'defaultPolicy'>;
+  tenant: Pick<Tenant, 'tenantId' | 'name' | 'timeZone' | 'defaultPolicy'> & Partial<Pick<Tenant, 'segmentPolicies'>>;
+  /** The company's own policies (latest versions); absent: only the built-ins. */
+  companyPolicies?: readonly Policy[];
   now: Date;
   /** Every invoice still chased (the open-by-due index). */
   open: readonly Invoice[];
@@ -275,8 +278,8 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
   const settledAfter = (a: ClosedActivity) => (settledOn.get(a.invoiceId) ?? '') >= a.date;
   const withAgencyItems = closed.filter((a) => a.outcome === 'escalated' && !settledAfter(a));
 
-  const policyOf = (inv: Invoice): Policy =>
-    policyFor({ policy: customers.get(inv.customerId)?.policy }, { defaultPolicy: input.tenant.defaultPolicy });
+  const company = new Map((input.companyPolicies ?? []).map((p) => [p.id, p]));
+  const policyOf = (inv: Invoice): Policy => policyFor(customers.get(inv.customerId) ?? {}, input.tenant, company);
 
   return {
     tenantId: input.tenant.tenantId,

@@ -95,7 +95,7 @@ export const customerCallSheet = (input: CallSheetInput): CustomerCallSheet => {
   const all = [...input.onCall, ...input.alsoOverdue];
   const base = renderCallSheet({
     kind: 'phoneCall',
-    tone: input.policy.tone,
+    tone: input.policy.stages.phoneCall?.tone ?? input.policy.tone,
     language: input.tenant.language,
     tenant: input.tenant,
     customer: input.customer,

@@ -1,11 +1,13 @@
 /**
- * A company's own chase policy (issue 17 item 1): the schema and the one validation that lists
- * every problem with its path, zod's and the timeline rules of checkPolicy alike.
+ * A company's own chase policy as the company writes it (config/policies.json, /v1/policies): the
+ * schema, the one validation that lists every problem with its path (zod's and the timeline rules
+ * alike), and its compilation into the runtime Policy the planner and the messages read.
+ * A stage the company does not list is off. Pure.
  */
 import * as z from 'zod/mini';
-import { Currency, HourMinute, POLICY_IDS, StageId, Tone } from '../model.js';
+import { Currency, HourMinute, POLICY_IDS, Policy, StageId, Tone } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
-import { STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
+import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
 
 const Slug = z.string().check(
   z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and single hyphens'),
@@ -14,51 +16,79 @@ const Slug = z.string().check(
 );
 
 export const Channel = z.enum(['email', 'sms', 'call']);
+export type Channel = z.infer<typeof Channel>;
 
 const CompanyStage = z.object({
-  enabled: z.boolean(),
+  enabled: z._default(z.boolean(), true),
+  /** Days from the due date (from the issue date for receiptCheck). */
   offsetDays: z.int(),
-  channels: z.array(Channel).check(z.minLength(1, 'at least one channel')),
+  /** Absent: e-mail for a written stage, a credit hold or a hand-off; the call task for phoneCall. */
+  channels: z.optional(z.array(Channel).check(z.minLength(1, 'at least one channel'))),
   tone: z.optional(Tone),
 });
 
-const Threshold = z.object({
-  minDaysLate: z.int().check(z.minimum(0)),
-  /** Currency → minimum open amount in minor units. */
+const Threshold = {
+  /** The stage waits until the invoice is at least this many days late. */
+  minDaysLate: z._default(z.int().check(z.minimum(0), z.maximum(MAX_OFFSET_DAYS)), 0),
+  /** Currency -> minimum open amount in minor units; below it the stage does not come. */
   minAmountMinor: z._default(z.record(Currency, z.int().check(z.minimum(0))), {}),
-});
+};
 
 export const CompanyPolicy = z.object({
   id: Slug,
   name: z.string().check(z.minLength(1), z.maxLength(100)),
-  version: z._default(z.int().check(z.minimum(1)), 1),
   tone: Tone,
-  stages: z.record(StageId, CompanyStage),
-  minGapDays: z._default(z.int().check(z.minimum(1)), 5),
-  emailsPerWeek: z._default(z.int().check(z.minimum(1)), 3),
-  smsPerWeek: z._default(z.int().check(z.minimum(0)), 1),
+  stages: z.partialRecord(StageId, CompanyStage),
+  minGapDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 5),
+  emailsPerWeek: z._default(z.int().check(z.minimum(1), z.maximum(7)), 3),
+  smsPerWeek: z._default(z.int().check(z.minimum(0), z.maximum(7)), 1),
   sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
-  /** ISO weekdays (1 = Monday … 7 = Sunday) with no sends. */
-  quietDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(7))), []),
-  creditHold: z.optional(Threshold),
-  escalation: z.optional(z.object({ ...Threshold.shape, mode: z._default(z.enum(['send', 'prepare']), 'send') })),
-  interest: z._default(z.object({ claimed: z.boolean(), fromStage: z.optional(StageId) }), { claimed: true }),
-  compensation: z._default(z.object({ claimed: z.boolean(), fromStage: z.optional(StageId) }), { claimed: true }),
-  promises: z._default(z.object({ graceDays: z.int().check(z.minimum(0), z.maximum(30)) }), { graceDays: 2 }),
-  plans: z._default(z.object({ graceDays: z.int().check(z.minimum(0), z.maximum(30)) }), { graceDays: 5 }),
+  creditHold: z._default(z.object(Threshold), { minDaysLate: 0, minAmountMinor: {} }),
+  escalation: z._default(z.object({ ...Threshold, mode: z._default(z.enum(['send', 'prepare']), 'send') }), { minDaysLate: 0, minAmountMinor: {}, mode: 'send' }),
+  /** Late-payment interest (and the fixed compensation) claimed in the firm messages, from `fromStage` on where given. */
+  interest: z._default(z.object({ claimed: z._default(z.boolean(), true), fromStage: z.optional(StageId) }), { claimed: true }),
+  compensation: z._default(z.object({ claimed: z._default(z.boolean(), true) }), { claimed: true }),
+  /** A promise is checked the morning after its date plus `graceDays`. */
+  promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
 });
 export type CompanyPolicy = z.infer<typeof CompanyPolicy>;
 
 export interface PolicyProblem { path: string; message: string }
 
-const pathOf = (p: readonly PropertyKey[]): string => p.map(String).join('.');
+const pathOf = (p: readonly PropertyKey[]): string => p.map(String).join('.') || '(root)';
 
-/** The timeline rules on a policy that parsed: the state machine walks the stages in a fixed order. */
+const defaultChannels = (s: Stage): Channel[] => (STAGE_ACTION[s] === 'call' ? ['call'] : ['email']);
+const channelsOf = (p: CompanyPolicy, s: Stage): Channel[] => p.stages[s]?.channels ?? defaultChannels(s);
+const isOn = (p: CompanyPolicy, s: Stage): boolean => p.stages[s]?.enabled === true;
+
+const channelProblems = (p: CompanyPolicy): PolicyProblem[] => {
+  const out: PolicyProblem[] = [];
+  for (const s of STAGE_IDS) {
+    if (!p.stages[s]) continue;
+    const channels = channelsOf(p, s);
+    const path = `stages.${s}.channels`;
+    if (new Set(channels).size !== channels.length) out.push({ path, message: 'a channel is named twice' });
+    if (STAGE_ACTION[s] === 'call') {
+      if (channels.some((c) => c !== 'call')) out.push({ path, message: 'phoneCall is a call task for the finance team: its only channel is call' });
+      continue;
+    }
+    if (channels.includes('call')) out.push({ path, message: `${s} is a written message: call is the phoneCall stage's channel` });
+    if (!channels.includes('email')) out.push({ path, message: `${s} must include email: the written record of the debt (SMS rides along with it)` });
+    if (s === 'receiptCheck' && channels.includes('sms')) out.push({ path, message: 'receiptCheck asks whether the invoice arrived: e-mail only' });
+  }
+  if (p.smsPerWeek === 0) {
+    const texting = STAGE_IDS.filter((s) => isOn(p, s) && channelsOf(p, s).includes('sms'));
+    if (texting.length > 0) out.push({ path: 'smsPerWeek', message: `is 0 but ${texting.join(', ')} send SMS` });
+  }
+  return out;
+};
+
+/** The timeline rules: the state machine walks the stages in a fixed order. */
 const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
   const out: PolicyProblem[] = [];
-  const missing = STAGE_IDS.filter((s) => !p.stages[s]);
-  if (missing.length > 0) out.push({ path: 'stages', message: `stages missing: ${missing.join(', ')}` });
-  const enabled = STAGE_IDS.filter((s) => s !== 'receiptCheck' && p.stages[s]?.enabled);
+  // In time order (a stage written out of order is refused below, and may still come first).
+  const enabled = STAGE_IDS.filter((s) => s !== 'receiptCheck' && isOn(p, s)).sort((a, b) => p.stages[a]!.offsetDays - p.stages[b]!.offsetDays);
+  if (!WRITTEN_STAGES.some((s) => isOn(p, s))) out.push({ path: 'stages', message: 'at least one written reminder (preDue, dueDate, firstOverdue or secondOverdue) must be on' });
   let previous: Stage | undefined;
   for (const s of STAGE_IDS) {
     const rule = p.stages[s];
@@ -73,13 +103,13 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
     }
     previous = s;
   }
-  if (p.stages.receiptCheck?.enabled && p.stages.receiptCheck.offsetDays < 0) {
+  if (isOn(p, 'receiptCheck') && p.stages.receiptCheck!.offsetDays < 0) {
     out.push({ path: 'stages.receiptCheck.offsetDays', message: 'comes before the invoice is issued' });
   }
   for (const s of ['creditHold', 'escalation'] as const) {
-    if (!p.stages[s]?.enabled) continue;
+    if (!isOn(p, s)) continue;
     if (enabled[0] === s) out.push({ path: `stages.${s}`, message: `${s} cannot be the first stage` });
-    const before = WRITTEN_STAGES.filter((w) => p.stages[w]?.enabled && p.stages[w]!.offsetDays <= p.stages[s]!.offsetDays);
+    const before = WRITTEN_STAGES.filter((w) => isOn(p, w) && p.stages[w]!.offsetDays <= p.stages[s]!.offsetDays);
     if (before.length === 0) out.push({ path: `stages.${s}`, message: `${s} needs at least one written reminder before it` });
     else {
       const last = Math.max(...before.map((w) => p.stages[w]!.offsetDays));
@@ -87,6 +117,10 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
         out.push({ path: `stages.${s}.offsetDays`, message: `${s} comes less than minGapDays (${p.minGapDays}) after the last written reminder` });
       }
     }
+  }
+  const from = p.interest.fromStage;
+  if (from && (from === 'receiptCheck' || from === 'preDue' || from === 'dueDate' || from === 'phoneCall')) {
+    out.push({ path: 'interest.fromStage', message: `${from} is not a message about an overdue invoice: interest runs from the day after the due date` });
   }
   if (p.sendWindow.from >= p.sendWindow.to) out.push({ path: 'sendWindow', message: `send window ${p.sendWindow.from}-${p.sendWindow.to} is empty` });
   return out;
@@ -96,6 +130,69 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
 export const validateCompanyPolicy = (input: unknown): { ok: true; policy: CompanyPolicy } | { ok: false; problems: PolicyProblem[] } => {
   const parsed = CompanyPolicy.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
-  const problems = timelineProblems(parsed.data);
+  const problems = [...channelProblems(parsed.data), ...timelineProblems(parsed.data)];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policy: parsed.data };
 };
+
+/** The runtime policy of a validated company policy at a stored version. */
+export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
+  // A stage left out is off; it carries the offset of the stage before it so the plan stays in order.
+  let carry = 0;
+  const stages = Object.fromEntries(
+    STAGE_IDS.map((s) => {
+      const rule = p.stages[s];
+      if (rule && s !== 'receiptCheck') carry = rule.offsetDays;
+      return [s, {
+        enabled: rule?.enabled ?? false,
+        offsetDays: rule?.offsetDays ?? (s === 'receiptCheck' ? 0 : carry),
+        sms: channelsOf(p, s).includes('sms'),
+        ...(rule?.tone ? { tone: rule.tone } : {}),
+      }];
+    }),
+  );
+  const threshold = (t: { minDaysLate: number; minAmountMinor: Record<string, number> }) =>
+    t.minDaysLate > 0 || Object.keys(t.minAmountMinor).length > 0 ? { minDaysLate: t.minDaysLate, minAmountMinor: t.minAmountMinor } : undefined;
+  const hold = threshold(p.creditHold);
+  const handOff = threshold(p.escalation);
+  return Policy.parse({
+    id: p.id,
+    version,
+    name: p.name,
+    tone: p.tone,
+    stages,
+    minGapDays: p.minGapDays,
+    sendWindow: p.sendWindow,
+    showInterest: p.interest.claimed,
+    showCompensation: p.compensation.claimed,
+    ...(p.interest.fromStage ? { interestFromStage: p.interest.fromStage } : {}),
+    emailsPerWeek: p.emailsPerWeek,
+    smsPerWeek: p.smsPerWeek,
+    escalation: p.escalation.mode,
+    ...(hold ? { creditHoldThreshold: hold } : {}),
+    ...(handOff ? { escalationThreshold: handOff } : {}),
+    promises: { graceDays: p.promises.graceDays },
+  });
+};
+
+/** A built-in policy written the way a company writes its own: the preset to copy from. */
+export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPolicy => ({
+  id,
+  name,
+  tone: p.tone,
+  stages: Object.fromEntries(
+    STAGE_IDS.map((s) => {
+      const r = p.stages[s]!;
+      const channels: Channel[] = STAGE_ACTION[s] === 'call' ? ['call'] : r.sms ? ['email', 'sms'] : ['email'];
+      return [s, { enabled: r.enabled, offsetDays: r.offsetDays, channels, ...(r.tone ? { tone: r.tone } : {}) }];
+    }),
+  ),
+  minGapDays: p.minGapDays,
+  emailsPerWeek: p.emailsPerWeek,
+  smsPerWeek: p.smsPerWeek,
+  sendWindow: { ...p.sendWindow },
+  creditHold: { minDaysLate: p.creditHoldThreshold?.minDaysLate ?? 0, minAmountMinor: { ...p.creditHoldThreshold?.minAmountMinor } },
+  escalation: { minDaysLate: p.escalationThreshold?.minDaysLate ?? 0, minAmountMinor: { ...p.escalationThreshold?.minAmountMinor }, mode: p.escalation },
+  interest: { claimed: p.showInterest, ...(p.interestFromStage ? { fromStage: p.interestFromStage } : {}) },
+  compensation: { claimed: p.showCompensation },
+  promises: { graceDays: p.promises.graceDays },
+});

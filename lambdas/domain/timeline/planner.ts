@@ -4,7 +4,7 @@
  * Pure: `now` comes in, nothing is read from the clock or the network.
  */
 import { DateTime } from 'luxon';
-import type { Customer, Invoice, Policy } from '../model.js';
+import { amountDue, type Customer, type Invoice, type Policy, type StageThreshold } from '../model.js';
 import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 import type { PlanInput, TimelinePlan } from './plan.js';
 import { nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
@@ -24,9 +24,19 @@ const isWritten = (stage: string): boolean => (WRITTEN_STAGES as readonly string
 const contextFor = (stage: Stage, customer: Customer, policy: Policy): CalendarContext =>
   stage === 'phoneCall' ? officeContext(customer) : sendContext(customer, policy.sendWindow);
 
+const thresholdOf = (stage: Stage, policy: Policy): StageThreshold | undefined =>
+  stage === 'creditHold' ? policy.creditHoldThreshold : stage === 'escalation' ? policy.escalationThreshold : undefined;
+
+/** A credit hold or hand-off the policy keeps for larger debts: below its minimum for the currency, it does not come. */
+const belowThreshold = (stage: Stage, invoice: Invoice, policy: Policy): boolean => {
+  const min = thresholdOf(stage, policy)?.minAmountMinor[invoice.currency];
+  return min !== undefined && amountDue(invoice) < min;
+};
+
 /** The local date a stage is meant for, before calendar adjustments. */
 const nominalDate = (stage: Stage, invoice: Invoice, customer: Customer, policy: Policy): string => {
-  const offset = policy.stages[stage]!.offsetDays;
+  // A threshold in days late moves a hold no earlier than that many days after the due date.
+  const offset = Math.max(policy.stages[stage]!.offsetDays, thresholdOf(stage, policy)?.minDaysLate ?? -Infinity);
   if (stage === 'receiptCheck') return addDays(invoice.issueDate, offset);
   const date = addDays(invoice.dueDate, offset);
   // A customer that pays only on given days hears about the due date on its next payment run.
@@ -72,7 +82,8 @@ export const planTimeline = (input: PlanInput): TimelinePlan => {
       const p = promised(invoice);
       // A promise with no date left to wait for (plan fully paid, record missing): the chase goes on.
       if (!p) return timeline(input);
-      return check(now, addDays(p.date, 1), customer, policy, `${p.what} for ${p.date}: checked the morning after`);
+      const grace = invoice.promise ? policy.promises.graceDays : 0;
+      return check(now, addDays(p.date, 1 + grace), customer, policy, grace > 0 ? `${p.what} for ${p.date}: checked ${grace} days after the morning after (the policy's grace)` : `${p.what} for ${p.date}: checked the morning after`);
     }
     case 'payment_claimed': {
       const grace = input.paymentClaimGraceDays ?? DEFAULT_CLAIM_GRACE_DAYS;
@@ -132,7 +143,8 @@ const timeline = (input: PlanInput): TimelinePlan => {
     return { stage, ctx, nominal: openingOn(nominalDate(stage, invoice, customer, policy), ctx) };
   };
   // The SdI's receipt (RC, AT) already proves the invoice reached the customer: no "did it reach you?" (domain/sdi/receipts.ts).
-  const enabled = (s: Stage) => policy.stages[s]?.enabled === true && !done.has(s) && !(s === 'receiptCheck' && invoice.sdi?.delivered);
+  const enabled = (s: Stage) =>
+    policy.stages[s]?.enabled === true && !done.has(s) && !(s === 'receiptCheck' && invoice.sdi?.delivered) && !belowThreshold(s, invoice, policy);
 
   // Enabled stages after the last one done; anything earlier that never ran is not replayed.
   let candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
@@ -212,7 +224,9 @@ const timeline = (input: PlanInput): TimelinePlan => {
   const next = STAGE_IDS.find((s) => instants.has(s));
   if (!next) return { ...closed(now, 'every stage is done or disabled'), at };
   const late = acting.some((c) => c.nominal < now);
-  const reason = reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next);
+  const small = HOLD_STAGES.filter((h) => policy.stages[h]?.enabled && !done.has(h) && belowThreshold(h, invoice, policy));
+  const reason = reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next) +
+    (small.length > 0 ? `; ${small.join(' and ')} not planned: the amount due is below the policy's minimum` : '');
   return {
     mode: 'timeline',
     next,

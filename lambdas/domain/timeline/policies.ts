@@ -2,7 +2,7 @@
  * The three built-in chase policies and how one is chosen for a customer. Offsets are days from
  * the issue date (receiptCheck) or the due date (every other stage).
  */
-import { Policy, type Customer, type PolicyId, type StageRule, type Tenant } from '../model.js';
+import { Policy, type Customer, type PolicyId, type PolicyRef, type StageRule, type Tenant } from '../model.js';
 import { STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
 
 const on = (offsetDays: number, sms = false): StageRule => ({ enabled: true, offsetDays, sms });
@@ -73,9 +73,36 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
   })),
 };
 
-/** The customer's own policy, else the supplier's default. */
-export const policyFor = (customer: Pick<Customer, 'policy'>, tenant: Pick<Tenant, 'defaultPolicy'>): Policy =>
-  BUILT_IN_POLICIES[customer.policy ?? tenant.defaultPolicy];
+export const isBuiltInPolicy = (ref: string): ref is PolicyId => Object.hasOwn(BUILT_IN_POLICIES, ref);
+
+/** The policy used when the one named no longer exists (a company policy deleted, a typing error in a file). */
+export const FALLBACK_POLICY: PolicyId = 'standard';
+
+export interface PolicyChoice {
+  ref: PolicyRef;
+  via: 'customer' | 'segment' | 'default';
+}
+
+/** Which policy chases a customer: its own, else its segment's, else the company default. */
+export const policyRefFor = (customer: Pick<Customer, 'policy' | 'segment'>, tenant: Pick<Tenant, 'defaultPolicy'> & Partial<Pick<Tenant, 'segmentPolicies'>>): PolicyChoice => {
+  if (customer.policy) return { ref: customer.policy, via: 'customer' };
+  const bySegment = customer.segment ? tenant.segmentPolicies?.[customer.segment] : undefined;
+  if (bySegment) return { ref: bySegment, via: 'segment' };
+  return { ref: tenant.defaultPolicy, via: 'default' };
+};
+
+/**
+ * The customer's policy among the built-ins and the company's own (`company`, by id, latest
+ * versions); one that no longer exists falls back to the company default, then to FALLBACK_POLICY.
+ */
+export const policyFor = (
+  customer: Pick<Customer, 'policy' | 'segment'>,
+  tenant: Pick<Tenant, 'defaultPolicy'> & Partial<Pick<Tenant, 'segmentPolicies'>>,
+  company: ReadonlyMap<string, Policy> = new Map(),
+): Policy => {
+  const find = (ref: string): Policy | undefined => (isBuiltInPolicy(ref) ? BUILT_IN_POLICIES[ref] : company.get(ref));
+  return find(policyRefFor(customer, tenant).ref) ?? find(tenant.defaultPolicy) ?? BUILT_IN_POLICIES[FALLBACK_POLICY];
+};
 
 /**
  * What makes a custom policy unusable, one sentence per problem (empty when it is fine). The

@@ -10,7 +10,7 @@ import { count, logger } from './powertools.js';
 
 export const observability = (): Observability => ({ logger, count });
 
-export const caseDeps = (): CaseDeps => ({ invoices: deps.invoices(), customers: deps.customers(), tenants: deps.tenants() });
+export const caseDeps = (): CaseDeps => ({ invoices: deps.invoices(), customers: deps.customers(), tenants: deps.tenants(), policies: deps.policies() });
 
 export const messagingDeps = (): MessagingDeps => ({
   ...observability(),

@@ -25,6 +25,7 @@ import type { QrImages } from '../../app/ports/qr.js';
 import type { StreamHistory } from '../../app/ports/stream-history.js';
 import type { TaskRepository } from '../../app/ports/tasks.js';
 import type { TenantRepository } from '../../app/ports/tenants.js';
+import type { PolicyRepository, TimelineRestarts } from '../../app/ports/policies.js';
 import type { Workflow } from '../../app/ports/workflow.js';
 import type { CustomerVoice } from '../../app/ports/customer-voice.js';
 import type { NoticeDigests } from '../../app/ports/notice-digests.js';
@@ -49,6 +50,8 @@ import { DynamoReports } from '../../adapters/dynamo-reports.js';
 import { DynamoSmsMessages } from '../../adapters/dynamo-sms-messages.js';
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
+import { DynamoPolicies } from '../../adapters/dynamo-policies.js';
+import { DynamoTimelineRestarts } from '../../adapters/dynamo-timeline-restarts.js';
 import { DynamoCustomerVoice } from '../../adapters/dynamo-voice.js';
 import { DynamoNoticeDigests } from '../../adapters/dynamo-notice-digests.js';
 import { SesMailer, senderEmail } from '../../adapters/ses-mailer.js';
@@ -71,6 +74,9 @@ const once = <T>(make: () => T): (() => T) => {
 /** The single table; for wiring that needs its name or a repository built with other options. */
 export const table = /* @__PURE__ */ once((): Table => tableFromEnv());
 export const tenants = /* @__PURE__ */ once((): TenantRepository => new DynamoTenants(table()));
+/** The company's own policies; the versions read stay in this container (they never change). */
+export const policies = /* @__PURE__ */ once((): PolicyRepository => new DynamoPolicies(table()));
+export const timelineRestarts = /* @__PURE__ */ once((): TimelineRestarts => new DynamoTimelineRestarts(table()));
 export const customers = /* @__PURE__ */ once((): CustomerRepository => new DynamoCustomers(table()));
 export const invoices = /* @__PURE__ */ once((): InvoiceRepository => new DynamoInvoices(table()));
 export const invoiceList = /* @__PURE__ */ once((): InvoiceList => new DynamoQueries(table()));

@@ -1,0 +1,62 @@
+/**
+ * What a policy would do to one sample invoice: each stage that acts, on which local day and hour,
+ * by which channels, planned by the real planner from the day the invoice is issued. Pure.
+ */
+import { Customer, Invoice, type Currency, type Policy, type Tenant } from '../model.js';
+import { addDays, localDay } from '../shared/days.js';
+import { openingOn, sendContext } from './calendar.js';
+import { planTimeline } from './planner.js';
+import { STAGE_ACTION, STAGE_IDS, type Stage } from './stages.js';
+
+export interface PreviewSample {
+  issueDate: string;
+  /** Default: issueDate + 30 days. */
+  dueDate?: string;
+  amountMinor: number;
+  currency: Currency;
+}
+
+export interface PreviewStage {
+  stage: Stage;
+  /** The customer's local date and time of the stage. */
+  at: string;
+  day: string;
+  daysFromDue: number;
+  channels: string[];
+}
+
+export interface PolicyPreview {
+  invoice: { issueDate: string; dueDate: string; amountMinor: number; currency: Currency };
+  stages: PreviewStage[];
+  /** Stages the policy has on that do not act on this invoice (a hold below its minimum amount, a check an e-invoice makes unneeded). */
+  notActing: Stage[];
+  reason: string;
+}
+
+const dayDiff = (a: string, b: string): number => Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
+
+export const previewPolicy = (policy: Policy, tenant: Pick<Tenant, 'tenantId' | 'country' | 'timeZone' | 'language'>, sample: PreviewSample): PolicyPreview => {
+  const dueDate = sample.dueDate ?? addDays(sample.issueDate, 30);
+  const customer = Customer.parse({
+    tenantId: tenant.tenantId, customerId: 'SAMPLE', name: 'Sample customer', country: tenant.country, language: tenant.language,
+    timeZone: tenant.timeZone, email: 'sample@example.invalid', phone: '+390212345678',
+  });
+  const invoice = Invoice.parse({
+    tenantId: tenant.tenantId, invoiceId: 'SAMPLE', number: 'SAMPLE-1', customerId: 'SAMPLE', issueDate: sample.issueDate, dueDate,
+    currency: sample.currency, amount: sample.amountMinor, status: 'open', createdAt: `${sample.issueDate}T00:00:00.000Z`, updatedAt: `${sample.issueDate}T00:00:00.000Z`,
+  });
+  // Planned the morning the invoice is issued, before any stage is due.
+  const now = openingOn(sample.issueDate, sendContext(customer, policy.sendWindow));
+  const plan = planTimeline({ invoice, customer, policy, stagesDone: [], now: new Date(now.getTime() - 3_600_000) });
+  const skip = new Set(plan.skip);
+  const acting = plan.mode === 'timeline' ? STAGE_IDS.filter((s) => !skip.has(s)) : [];
+  const stages = acting.map((s): PreviewStage => {
+    const at = new Date(plan.at[s]);
+    const day = localDay(at, customer.timeZone);
+    const action = STAGE_ACTION[s];
+    const channels = action === 'call' ? ['call'] : policy.stages[s]!.sms ? ['email', 'sms'] : ['email'];
+    return { stage: s, at: at.toLocaleString('sv-SE', { timeZone: customer.timeZone }).replace(' ', 'T'), day, daysFromDue: dayDiff(day, dueDate), channels };
+  });
+  const notActing = STAGE_IDS.filter((s) => policy.stages[s]?.enabled && !acting.includes(s));
+  return { invoice: { issueDate: sample.issueDate, dueDate, amountMinor: sample.amountMinor, currency: sample.currency }, stages, notActing, reason: plan.reason };
+};
