@@ -25,6 +25,8 @@ export const adminApiDeps = (tenantId: string, over: Partial<AdminApiDeps> = {})
   return {
     tenantId,
     tenants: repos.tenants,
+    policies: repos.policies,
+    restarts: repos.restarts,
     customers: repos.customers,
     invoices: repos.invoices,
     callQueue: repos.callQueue,

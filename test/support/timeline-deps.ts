@@ -40,6 +40,7 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     logger: over.logger ?? silent.logger,
     count: over.count ?? silent.count,
     tenants: over.tenants ?? repos.tenants,
+    policies: over.policies ?? repos.policies,
     customers: over.customers ?? repos.customers,
     invoices: over.invoices ?? repos.invoices,
     callQueue: over.callQueue ?? repos.callQueue,

@@ -327,8 +327,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update contacts, language, time zone, office hours, payment days or policy
-         * @description Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one.
+         * Update contacts, language, time zone, office hours, payment days, policy or segment
+         * @description Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one. A customer that follows another policy (its own, its segment's) has its open invoices re-planned from their next stage; an unknown policy is refused (422).
          */
         patch: operations["updateCustomer"];
         trace?: never;
@@ -597,6 +597,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The presets and the company policies */
+        get: operations["listPolicies"];
+        put?: never;
+        /**
+         * Create a company policy (version 1)
+         * @description 409 when the id exists (add a version instead); 422 with every problem when the timeline rules refuse it.
+         */
+        post: operations["createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One policy, at its latest version or at `version`
+         * @description A preset comes written the way a company writes its own: copy it under a new id to start from it.
+         */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{policyId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save a new version of a company policy
+         * @description Versions are kept: an invoice records the version it was planned with. Every open invoice planned with an older version is re-planned from its next stage (nothing already sent is sent again; a reminder already due under the new version goes now). The same policy as the latest version writes nothing (`created: false`). 409 when another version was saved meanwhile.
+         */
+        post: operations["addPolicyVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a policy would do to a sample invoice
+         * @description Plans a sample invoice with the real planner and the business calendar of the company: each stage that acts, when and by which channels. Nothing is saved.
+         */
+        post: operations["previewPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -710,7 +791,8 @@ export interface components {
             };
             paymentDays?: number[];
             paymentTermsDays?: number;
-            policy?: ("relationship" | "standard" | "firm") | null;
+            policy?: string | null;
+            segment?: string | null;
             preserveRelationship?: boolean;
         };
         ConfirmCreditRequest: {
@@ -732,6 +814,121 @@ export interface components {
         RefundCreditRequest: {
             reference?: string;
             note?: string;
+        };
+        CompanyPolicy: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            tone: "gentle" | "standard" | "firm";
+            stages: {
+                [key: string]: {
+                    /** @default true */
+                    enabled: boolean;
+                    offsetDays: number;
+                    channels?: ("email" | "sms" | "call")[];
+                    /** @enum {string} */
+                    tone?: "gentle" | "standard" | "firm";
+                };
+            };
+            /** @default 5 */
+            minGapDays: number;
+            /** @default 3 */
+            emailsPerWeek: number;
+            /** @default 1 */
+            smsPerWeek: number;
+            /**
+             * @default {
+             *       "from": "09:00",
+             *       "to": "18:00"
+             *     }
+             */
+            sendWindow: {
+                from: string;
+                to: string;
+            };
+            /**
+             * @default {
+             *       "minDaysLate": 0,
+             *       "minAmountMinor": {}
+             *     }
+             */
+            creditHold: {
+                /** @default 0 */
+                minDaysLate: number;
+                /** @default {} */
+                minAmountMinor: {
+                    [key: string]: number;
+                };
+            };
+            /**
+             * @default {
+             *       "minDaysLate": 0,
+             *       "minAmountMinor": {},
+             *       "mode": "send"
+             *     }
+             */
+            escalation: {
+                /** @default 0 */
+                minDaysLate: number;
+                /** @default {} */
+                minAmountMinor: {
+                    [key: string]: number;
+                };
+                /**
+                 * @default send
+                 * @enum {string}
+                 */
+                mode: "send" | "prepare";
+            };
+            /**
+             * @default {
+             *       "claimed": true
+             *     }
+             */
+            interest: {
+                /** @default true */
+                claimed: boolean;
+                /** @enum {string} */
+                fromStage?: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+            };
+            /**
+             * @default {
+             *       "claimed": true
+             *     }
+             */
+            compensation: {
+                /** @default true */
+                claimed: boolean;
+            };
+            /**
+             * @default {
+             *       "graceDays": 0
+             *     }
+             */
+            promises: {
+                /** @default 0 */
+                graceDays: number;
+            };
+        };
+        PolicyPreviewRequest: {
+            policy?: unknown;
+            policyId?: string;
+            /**
+             * @default {
+             *       "amountMinor": 120000,
+             *       "currency": "EUR"
+             *     }
+             */
+            sample: {
+                /** Format: date */
+                issueDate?: string;
+                /** Format: date */
+                dueDate?: string;
+                /** @default 120000 */
+                amountMinor: number;
+                /** @default EUR */
+                currency: string;
+            };
         };
         CompleteTaskRequest: {
             apply?: boolean;
@@ -771,6 +968,10 @@ export interface components {
             revision: number;
             /** @default 0 */
             run: number;
+            policy?: {
+                id: string;
+                version: number;
+            };
             source?: {
                 key: string;
                 /** @enum {string} */
@@ -1138,8 +1339,8 @@ export interface components {
             paymentDays: number[];
             /** @default 30 */
             paymentTermsDays: number;
-            /** @enum {string} */
-            policy?: "relationship" | "standard" | "firm";
+            policy?: string;
+            segment?: string;
             /** @default false */
             preserveRelationship: boolean;
             /** @default [] */
@@ -1389,6 +1590,242 @@ export interface components {
             credit: components["schemas"]["CustomerCredit"];
             amount: number;
             taskCompleted: boolean;
+        };
+        PolicyList: {
+            policies: {
+                id: string;
+                name: string;
+                version: number;
+                readOnly: boolean;
+                /** Format: date-time */
+                savedAt?: string;
+            }[];
+            defaultPolicy: string;
+            segmentPolicies: {
+                [key: string]: string;
+            };
+        };
+        PolicyResource: {
+            policy: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                tone: "gentle" | "standard" | "firm";
+                stages: {
+                    [key: string]: {
+                        /** @default true */
+                        enabled: boolean;
+                        offsetDays: number;
+                        channels?: ("email" | "sms" | "call")[];
+                        /** @enum {string} */
+                        tone?: "gentle" | "standard" | "firm";
+                    };
+                };
+                /** @default 5 */
+                minGapDays: number;
+                /** @default 3 */
+                emailsPerWeek: number;
+                /** @default 1 */
+                smsPerWeek: number;
+                /**
+                 * @default {
+                 *       "from": "09:00",
+                 *       "to": "18:00"
+                 *     }
+                 */
+                sendWindow: {
+                    from: string;
+                    to: string;
+                };
+                /**
+                 * @default {
+                 *       "minDaysLate": 0,
+                 *       "minAmountMinor": {}
+                 *     }
+                 */
+                creditHold: {
+                    /** @default 0 */
+                    minDaysLate: number;
+                    /** @default {} */
+                    minAmountMinor: {
+                        [key: string]: number;
+                    };
+                };
+                /**
+                 * @default {
+                 *       "minDaysLate": 0,
+                 *       "minAmountMinor": {},
+                 *       "mode": "send"
+                 *     }
+                 */
+                escalation: {
+                    /** @default 0 */
+                    minDaysLate: number;
+                    /** @default {} */
+                    minAmountMinor: {
+                        [key: string]: number;
+                    };
+                    /**
+                     * @default send
+                     * @enum {string}
+                     */
+                    mode: "send" | "prepare";
+                };
+                /**
+                 * @default {
+                 *       "claimed": true
+                 *     }
+                 */
+                interest: {
+                    /** @default true */
+                    claimed: boolean;
+                    /** @enum {string} */
+                    fromStage?: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+                };
+                /**
+                 * @default {
+                 *       "claimed": true
+                 *     }
+                 */
+                compensation: {
+                    /** @default true */
+                    claimed: boolean;
+                };
+                /**
+                 * @default {
+                 *       "graceDays": 0
+                 *     }
+                 */
+                promises: {
+                    /** @default 0 */
+                    graceDays: number;
+                };
+            };
+            version: number;
+            readOnly: boolean;
+            /** Format: date-time */
+            savedAt?: string;
+        };
+        PolicySaved: {
+            policy: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                tone: "gentle" | "standard" | "firm";
+                stages: {
+                    [key: string]: {
+                        /** @default true */
+                        enabled: boolean;
+                        offsetDays: number;
+                        channels?: ("email" | "sms" | "call")[];
+                        /** @enum {string} */
+                        tone?: "gentle" | "standard" | "firm";
+                    };
+                };
+                /** @default 5 */
+                minGapDays: number;
+                /** @default 3 */
+                emailsPerWeek: number;
+                /** @default 1 */
+                smsPerWeek: number;
+                /**
+                 * @default {
+                 *       "from": "09:00",
+                 *       "to": "18:00"
+                 *     }
+                 */
+                sendWindow: {
+                    from: string;
+                    to: string;
+                };
+                /**
+                 * @default {
+                 *       "minDaysLate": 0,
+                 *       "minAmountMinor": {}
+                 *     }
+                 */
+                creditHold: {
+                    /** @default 0 */
+                    minDaysLate: number;
+                    /** @default {} */
+                    minAmountMinor: {
+                        [key: string]: number;
+                    };
+                };
+                /**
+                 * @default {
+                 *       "minDaysLate": 0,
+                 *       "minAmountMinor": {},
+                 *       "mode": "send"
+                 *     }
+                 */
+                escalation: {
+                    /** @default 0 */
+                    minDaysLate: number;
+                    /** @default {} */
+                    minAmountMinor: {
+                        [key: string]: number;
+                    };
+                    /**
+                     * @default send
+                     * @enum {string}
+                     */
+                    mode: "send" | "prepare";
+                };
+                /**
+                 * @default {
+                 *       "claimed": true
+                 *     }
+                 */
+                interest: {
+                    /** @default true */
+                    claimed: boolean;
+                    /** @enum {string} */
+                    fromStage?: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+                };
+                /**
+                 * @default {
+                 *       "claimed": true
+                 *     }
+                 */
+                compensation: {
+                    /** @default true */
+                    claimed: boolean;
+                };
+                /**
+                 * @default {
+                 *       "graceDays": 0
+                 *     }
+                 */
+                promises: {
+                    /** @default 0 */
+                    graceDays: number;
+                };
+            };
+            version: number;
+            created: boolean;
+            replanned: number;
+        };
+        PolicyPreview: {
+            invoice: {
+                /** Format: date */
+                issueDate: string;
+                /** Format: date */
+                dueDate: string;
+                amountMinor: number;
+                currency: string;
+            };
+            stages: {
+                /** @enum {string} */
+                stage: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+                at: string;
+                /** Format: date */
+                day: string;
+                daysFromDue: number;
+                channels: string[];
+            }[];
+            notActing: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation")[];
+            reason: string;
         };
         AgeingReport: {
             tenantId: string;
@@ -3776,6 +4213,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
             429: {
                 headers: {
@@ -5405,6 +5851,565 @@ export interface operations {
             };
             /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every policy a customer, a segment or the company default may name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyList"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyPolicy"];
+            };
+        };
+        responses: {
+            /** @description Version 1, saved. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicySaved"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoice is in a state that does not allow this (e.g. already paid, disputed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: {
+                version?: number;
+            };
+            header?: never;
+            path: {
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResource"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    addPolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                policyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyPolicy"];
+            };
+        };
+        responses: {
+            /** @description The version written (or the latest, unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicySaved"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The invoice is in a state that does not allow this (e.g. already paid, disputed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    previewPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PolicyPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The sample invoice and its stages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyPreview"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
