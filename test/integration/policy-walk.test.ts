@@ -1,0 +1,188 @@
+/**
+ * A company's own policy, walked (issue 17): statemachines/dunning.asl.json run by
+ * aws-local-stepfunctions with every Task served by the real handler module, against DynamoDB
+ * Local, SES v2 local, the SMS sink and the EventBridge sink. The invoice is chased under the
+ * standard preset; on its due date the company uploads config/policies.json with its own
+ * four-step policy and assigns it to the customer in its directory. The run in progress is
+ * superseded, the new run is planned from the next stage under the new policy (the pre-due
+ * reminder already sent is not sent again) and records the version it was planned with.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { useLocalTable } from '../support/dynamo.js';
+import { substitutedDunningDefinition } from '../support/dunning-definition.js';
+import { supplier } from '../support/fixtures.js';
+import { testObservability } from '../support/observability.js';
+import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
+import { startSes, type RunningSes } from '../../local/services/ses.js';
+import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
+import { startEventsSink } from '../../local/services/events-sink.js';
+import { freePort } from '../../local/services/ports.js';
+import { polyfillWithResolvers } from '../../local/polyfills.js';
+import { localContext } from '../../local/lambda-context.js';
+import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
+import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
+import { DynamoCustomerDirectory } from '../../lambdas/adapters/dynamo-customer-directory.js';
+import { DynamoInvoiceWriter } from '../../lambdas/adapters/dynamo-invoice-writer.js';
+import { ingestFile, type IngestFileDeps } from '../../lambdas/app/ingest/ingest-file.js';
+import { Customer, Invoice } from '../../lambdas/domain/model.js';
+import type { SourceFile } from '../../lambdas/domain/parsers/read-file.js';
+import type { Stage } from '../../lambdas/domain/timeline/stages.js';
+
+polyfillWithResolvers();
+await useLocalTable();
+const definition = substitutedDunningDefinition();
+const T = 'policy-walk';
+let now = new Date('2026-01-15T10:00:00Z');
+useClock({ now: () => now });
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+const handlers: Record<string, Handler> = Object.fromEntries(
+  await Promise.all(DUNNING_TASKS.map(async ({ handler }) => [handler, ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler] as const)),
+);
+let ses: RunningSes;
+let sms: RunningSmsSink;
+let events: Awaited<ReturnType<typeof startEventsSink>>;
+const table = tableFromEnv();
+const store = dynamoRepositories(table);
+
+const customer = Customer.parse({
+  tenantId: T, customerId: 'C-ZETA', name: 'Zeta Arredi S.r.l.', country: 'IT', language: 'it', timeZone: 'Europe/Rome',
+  email: 'amministrazione@zeta.example', phone: '+393470000011',
+});
+const inv = Invoice.parse({
+  tenantId: T, invoiceId: 'ZET-1', number: '2026/ZET-1', customerId: 'C-ZETA', issueDate: '2026-01-15', dueDate: '2026-02-16',
+  currency: 'EUR', amount: 245_000, status: 'open', createdAt: '2026-01-15T09:00:00Z', updatedAt: '2026-01-15T09:00:00Z',
+});
+
+/** The company's own four steps: the due date, a firm reminder 3 days after, one with SMS at 8, the hold at 20. */
+const POLICIES = {
+  policies: [{
+    id: 'zeta-four-step',
+    name: 'Quattro passi',
+    tone: 'standard',
+    minGapDays: 3,
+    stages: {
+      dueDate: { offsetDays: 0 },
+      firstOverdue: { offsetDays: 3, tone: 'firm' },
+      secondOverdue: { offsetDays: 8, channels: ['email', 'sms'] },
+      creditHold: { offsetDays: 20 },
+    },
+  }],
+};
+
+const file = (key: string, text: string): SourceFile => {
+  const bytes = Buffer.from(text);
+  return { key, size: bytes.byteLength, body: (async function* () { yield bytes; })() };
+};
+const ingestDeps = (): IngestFileDeps => ({
+  tenants: store.tenants,
+  invoiceWriter: () => new DynamoInvoiceWriter(table),
+  customerDirectory: () => new DynamoCustomerDirectory(table),
+  now: () => now,
+  count: testObservability('policy-walk').count,
+  creditNotes: { commands: new DynamoCommands(undefined, table), bankCredits: store.bankCredits },
+  policies: { policies: store.policies, restarts: store.restarts },
+});
+
+beforeAll(async () => {
+  [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: () => now } }), freePort().then((p) => startEventsSink(p, { now: () => now }))]);
+  Object.assign(process.env, {
+    TENANT_ID: T,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
+    SENDER_EMAIL: 'crediti@officinerossi.example',
+    SES_CONFIGURATION_SET: 'policy-walk',
+    SMS_ORIGINATION_IDENTITY: '+390200000000',
+    EVENT_BUS_NAME: 'policy-walk-bus',
+    STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:policy-walk',
+  });
+  await store.tenants.putTenant(supplier(T, { language: 'it' }));
+  await store.customers.putCustomer(customer);
+  await store.invoices.putInvoice(inv);
+});
+afterAll(async () => {
+  useSystemClock();
+  await Promise.all([ses?.stop(), sms?.stop(), events?.stop()]);
+});
+
+type Json = Parameters<StateMachine['run']>[0];
+/** One execution; `before` runs ahead of a Task's handler with how many times that state ran before. */
+const walk = async (run: number, before: Record<string, (n: number) => Promise<void>> = {}) => {
+  const seen: Record<string, number> = {};
+  const local: Record<string, (input: Json) => Promise<Json>> = {};
+  for (const [state, s] of Object.entries(definition.States)) {
+    if (s.Type !== 'Task') continue;
+    const handler = dunningTaskOf(state)!.handler;
+    local[state] = async (input) => {
+      const i = input as { stage?: Stage; plan?: { at: Record<Stage, string> } };
+      const waited = i.stage ? i.plan?.at[i.stage] : undefined;
+      if (waited && Date.parse(waited) > now.getTime()) now = new Date(waited);
+      await before[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
+      return (await handlers[handler]!(input, localContext(handler))) as Json;
+    };
+  }
+  const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
+  const execution = new StateMachine(definition, { validationOptions: { checkArn: false } }).run(
+    { tenantId: T, invoiceId: inv.invoiceId, revision: 1, run },
+    { overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])), retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])) } },
+  );
+  const entered: string[] = [];
+  const logs = (async () => {
+    for await (const ev of execution.eventLogs) if (ev.type === 'StateEntered') entered.push(ev.state.name);
+  })();
+  await execution.result;
+  await logs;
+  return entered;
+};
+
+const view = async () => (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
+const emails = (stage: string) => ses.messages().filter((m) => m.destination.to.includes(customer.email!) && (m.tags?.stage === stage || m.subject.includes(stage)));
+const sentEmails = async () =>
+  (await view()).events.filter((e) => e.type === 'message' && e.channel === 'email' && e.outcome === 'sent').map((e) => `${e.stage} ${e.at.slice(0, 10)}`);
+
+describe("a company's own policy, uploaded and assigned while an invoice is chased", () => {
+  let first: string[];
+  let second: string[];
+  beforeAll(async () => {
+    first = await walk(0, {
+      // On the due date, before its reminder goes: the company's policies and its directory arrive.
+      SendDueDate: async (n) => {
+        if (n > 0) return;
+        const policies = await ingestFile(ingestDeps(), file('config/policies.json', JSON.stringify(POLICIES)), { tenantId: T });
+        expect(policies.report.errors).toEqual([]);
+        const directory = await ingestFile(ingestDeps(), file('customers/directory.csv', `customer id,name,email,policy\nC-ZETA,Zeta Arredi S.r.l.,${customer.email},zeta-four-step\n`), { tenantId: T });
+        expect(directory.report.errors).toEqual([]);
+      },
+    });
+    second = await walk(1, {
+      // Paid after the second overdue reminder: the walk ends before the hold.
+      PlaceCreditHold: async () => {
+        await store.invoices.putInvoice({ ...(await store.invoices.getInvoice(T, inv.invoiceId))!, status: 'paid', amountPaid: inv.amount });
+      },
+    });
+  }, 120_000);
+
+  it('supersedes the run in progress: it sends nothing more under the old policy', async () => {
+    expect(first).not.toContain('SendFirstOverdue');
+    expect((await view()).invoice.run).toBe(1);
+    expect(emails('preDue').length + (await sentEmails()).filter((s) => s.startsWith('preDue')).length).toBeGreaterThan(0);
+  });
+
+  it('plans the new run from the next stage under the company policy, and records the version', async () => {
+    expect(second).toEqual(expect.arrayContaining(['SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue']));
+    // The standard preset would have written on 9 Feb, 16 Feb, 23 Feb and 2 Mar; the company's: due date, +3, +8.
+    expect(await sentEmails()).toEqual(['preDue 2026-02-09', 'dueDate 2026-02-16', 'firstOverdue 2026-02-19', 'secondOverdue 2026-02-24']);
+    expect((await view()).invoice.policy).toEqual({ id: 'zeta-four-step', version: 1 });
+  });
+
+  it('sends by the channels and in the tones of the company policy', async () => {
+    const texts = sms.messages().filter((m) => m.to === customer.phone);
+    expect(texts.map((m) => m.context?.stage)).toEqual(['secondOverdue']);
+    const firm = ses.messages().filter((m) => m.destination.to.includes(customer.email!));
+    // firstOverdue speaks firmly (the stage's own tone), the others in the policy's standard tone.
+    expect(firm).toHaveLength(4);
+  });
+});
