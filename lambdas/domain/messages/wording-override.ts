@@ -64,6 +64,7 @@ export interface WordingProblem {
 
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
+const MARKUP_WHY = 'HTML markup or entities are not allowed: the layout escapes the text, so they would show as written';
 const MARKUP = /<\s*\/?\s*[a-zA-Z!?][^>]*>|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);/;
 
 /** The problems of one text, and the placeholders it names where they always render (outside sections). */
@@ -80,7 +81,7 @@ const readText = (path: string, text: string): { problems: WordingProblem[]; nam
     for (const [type, value, , , children] of ts) {
       switch (type) {
         case 'text':
-          if (MARKUP.test(value)) problems.push({ path, why: 'HTML markup or entities are not allowed: the layout escapes the text, so they would show as written' });
+          if (MARKUP.test(value) && !problems.some((p) => p.why === MARKUP_WHY)) problems.push({ path, why: MARKUP_WHY });
           break;
         case 'name':
           if (!KNOWN.has(value)) problems.push({ path, placeholder: value, why: `unknown placeholder {{${value}}}` });
