@@ -15,6 +15,7 @@ import { DynamoTasks } from './dynamo-tasks.js';
 import { DynamoTenants } from './dynamo-tenants.js';
 import { DynamoCustomerVoice } from './dynamo-voice.js';
 import { DynamoNoticeDigests } from './dynamo-notice-digests.js';
+import { DynamoWording } from './dynamo-wording.js';
 
 export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   doc: table.doc,
@@ -30,6 +31,7 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   statementFeed: new DynamoStatementFeed(table),
   voice: new DynamoCustomerVoice(table),
   digests: new DynamoNoticeDigests(table),
+  wording: new DynamoWording(table),
 });
 
 export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;

@@ -93,6 +93,8 @@ export const keys = {
   sdiFile: (t: string, stem: string) => ({ pk: `T#${t}#SDIFILE#${stem}`, sk: 'SDIFILE' }),
   /** IdentificativoSdI -> the file it names. */
   sdiId: (t: string, sdiId: string) => ({ pk: `T#${t}#SDIID#${sdiId}`, sk: 'SDIID' }),
+  /** The company's own wording of one message (adapters/dynamo-wording.ts): one partition per tenant, read whole by a message's rendering. */
+  wording: (t: string, kind: string, tone: string, language: string) => ({ pk: `T#${t}#WORDING`, sk: `${kind}#${tone}#${language}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,
