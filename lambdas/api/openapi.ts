@@ -137,6 +137,7 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
       { name: 'calls', description: "The finance team's call queue" },
       { name: 'customers', description: 'Contacts, preferences, sales notes and credit holds' },
       { name: 'reports', description: 'The ageing report and outcome analytics' },
+      { name: 'wording', description: "The company's own wording of its customer messages" },
       { name: 'meta', description: 'Health and this document' },
     ],
     security: [{ bearer: [] }],

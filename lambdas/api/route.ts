@@ -18,6 +18,7 @@ import type { InvoiceRepository } from '../app/ports/invoices.js';
 import type { ReportRepository } from '../app/ports/reports.js';
 import type { TaskRepository } from '../app/ports/tasks.js';
 import type { TenantRepository } from '../app/ports/tenants.js';
+import type { WordingRepository } from '../app/ports/wording.js';
 import type { Tenant } from '../domain/model.js';
 import type { Access, User } from './auth.js';
 import type { ApiEvent } from './http.js';
@@ -39,6 +40,8 @@ export interface AdminApiDeps {
   /** What reading each statement file did (GET /v1/bank-statements). */
   statementFeed: Pick<StatementFeed, 'reads'>;
   events: DomainEvents;
+  /** The company's own wording of its messages (/v1/wording). */
+  wording: WordingRepository;
   /** Powertools idempotency for POSTs carrying an Idempotency-Key; off when absent. */
   idempotency?: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds?: number };
   logger: Logger;
@@ -58,7 +61,7 @@ export interface RouteContext<B, Q> {
   deps: AdminApiDeps;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.ZodMiniType = z.ZodMiniType, R extends z.ZodMiniType = z.ZodMiniType> {
   method: HttpMethod;
@@ -67,7 +70,7 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports';
+  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports' | 'wording';
   access: Access;
   body?: B;
   /** The route takes a file as it is (a bank statement), not JSON: its content types and the largest size. */

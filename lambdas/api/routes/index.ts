@@ -11,6 +11,7 @@ import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
 import { reportRoutes } from './reports.js';
 import { taskRoutes } from './tasks.js';
+import { wordingRoutes } from './wording.js';
 
 const OpenApiJson = z
   .record(z.string(), z.unknown())
@@ -43,4 +44,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes, ...wordingRoutes];
