@@ -98,6 +98,8 @@ const fromEnvironment = (): IngestDeps => ({
   creditNotes: { commands: deps.commandsWithoutWorkflow(), bankCredits: deps.bankCredits(), customerCreditOffer: { tasks: deps.tasks(), invoices: deps.invoices() } },
   // SdI notifications under invoices/ change their invoices the same way (app/sdi/record-sdi-receipt.ts).
   sdi: { commands: deps.commandsWithoutWorkflow(), files: deps.sdiFiles() },
+  // The company's wording (config/templates/…), kept once checked.
+  wording: deps.wording(),
   idempotencyStore: deps.idempotencyStore(),
   now: () => clock.now(),
   logger,

@@ -8,6 +8,8 @@ import {
   sampleRenderInput,
 } from '../../lambdas/domain/messages/wording-override.js';
 import { WORDING_KINDS, mergeWording, overrideFor, type WordingOverride } from '../../lambdas/domain/messages/wording.js';
+import { kindOf } from '../../lambdas/domain/ingest/document-keys.js';
+import { readWordingFile } from '../../lambdas/domain/ingest/wording-file.js';
 import { buildContext } from '../../lambdas/domain/messages/rendering/context.js';
 import { renderMessage } from '../../lambdas/domain/messages/rendering/render.js';
 import en from '../../templates/en.json' with { type: 'json' };
@@ -200,5 +202,23 @@ describe('rendering with overrides', () => {
     expect(overrideFor([override], 'preDue', 'standard', 'it')).toBeUndefined();
     expect(mergeWording({ subject: 's', body: ['b'], sms: 'x' }, { subject: 'S', body: ['B'], sms: 'X' })).toEqual({ subject: 'S', body: ['B'], sms: 'X' });
     expect(LANGUAGES).toContain(override.language);
+  });
+});
+
+describe('a wording file (config/templates/<kind>.<tone>.json)', () => {
+  const words = { subject: good.subject, body: good.body };
+  it('is the wording kind of document, and only under config/templates/ as .json', () => {
+    expect(['config/templates/preDue.firm.json', 'config/templates/preDue.firm.txt', 'config/preDue.firm.json'].map(kindOf)).toEqual(['wording', 'ignored', 'ignored']);
+  });
+
+  it('takes kind and tone from its name and every language from its body, paths starting at the language', () => {
+    const ok = readWordingFile('config/templates/preDue.gentle.json', { en: words, ro: words }, tenant, new Date('2026-03-20T09:00:00Z'));
+    expect(ok.ok && ok.overrides.map((o) => `${o.kind}.${o.tone}.${o.language}`)).toEqual(['preDue.gentle.en', 'preDue.gentle.ro']);
+    const bad = readWordingFile('config/templates/preDue.loud.json', { en: { ...words, body: ['{{iban}}'] } }, tenant, new Date());
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.rejections).toEqual([{ field: 'file', reason: expect.stringMatching(/^the tone in the file name: /) }]);
+    const notObject = readWordingFile('config/templates/preDue.firm.json', [], tenant, new Date());
+    expect(notObject.ok).toBe(false);
+    if (!notObject.ok) expect(notObject.rejections.map((r) => r.field)).toEqual(['file']);
   });
 });

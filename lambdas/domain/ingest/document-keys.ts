@@ -1,19 +1,24 @@
 /**
  * What an object key in the documents bucket means to ingest (infra/constructs/storage.ts lists the
- * prefixes): invoices/… and customers/… are data files, two config/ keys are settings, bank/… are
+ * prefixes): invoices/… and customers/… are data files, two config/ keys are settings, config/templates/…
+ * the company's own wording (domain/ingest/wording-file.ts), bank/… are
  * bank statements (read by their own function), and every file's rejections go to a report under rejected/.
  */
 
 export const MAPPING_KEY = 'config/csv-mapping.json';
 export const TENANT_KEY = 'config/tenant.json';
 
-export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'ignored';
+/** The company's wording of its messages: config/templates/<kind>.<tone>.json. */
+export const WORDING_PREFIX = 'config/templates/';
+
+export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'wording' | 'ignored';
 
 export const kindOf = (key: string): DocumentKind => {
   if (key.startsWith('invoices/')) return 'invoices';
   if (key.startsWith('customers/')) return 'customers';
   if (key === TENANT_KEY) return 'tenant';
   if (key === MAPPING_KEY) return 'mapping';
+  if (key.startsWith(WORDING_PREFIX) && key.endsWith('.json')) return 'wording';
   return 'ignored';
 };
 
