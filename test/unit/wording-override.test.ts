@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import Mustache from 'mustache';
+import Mustache, { type TemplateSpans } from 'mustache';
 import { Tenant, LANGUAGES, TONES } from '../../lambdas/domain/model.js';
 import {
   KNOWN_PLACEHOLDERS,
@@ -39,14 +39,13 @@ const good = {
   sms: '{{supplierShort}}: invoice {{invoiceShort}}, {{amountDue}}, due {{dueDateShort}}.',
 };
 
-type Tokens = [string, string, number, number, Tokens?][];
 const namesIn = (text: string): string[] => {
   const out: string[] = [];
-  const walk = (ts: Tokens) => ts.forEach(([type, value, , , children]) => {
+  const walk = (ts: TemplateSpans) => ts.forEach(([type, value, , , children]) => {
     if (type !== 'text' && type !== '!') out.push(value);
-    if (children) walk(children);
+    if (Array.isArray(children)) walk(children);
   });
-  walk(Mustache.parse(text) as unknown as Tokens);
+  walk(Mustache.parse(text));
   return out;
 };
 const stringsOf = (x: unknown): string[] =>

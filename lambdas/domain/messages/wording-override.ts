@@ -15,7 +15,7 @@
  * Escaping: the words are filled as text and reach the HTML through the layout's escaped {{ }}, as
  * the built-ins do; a triple mustache or {{&x}} (unescaped) and HTML markup are refused.
  */
-import Mustache from 'mustache';
+import Mustache, { type TemplateSpans } from 'mustache';
 import { Customer, Invoice, type Language, type Tenant, type Tone } from '../model.js';
 import { renderMessage } from './rendering/render.js';
 import { buildContext } from './rendering/context.js';
@@ -62,8 +62,6 @@ export interface WordingProblem {
   readonly placeholder?: string;
 }
 
-type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
-
 const MARKUP_WHY = 'HTML markup or entities are not allowed: the layout escapes the text, so they would show as written';
 const MARKUP = /<\s*\/?\s*[a-zA-Z!?][^>]*>|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);/;
 
@@ -71,13 +69,13 @@ const MARKUP = /<\s*\/?\s*[a-zA-Z!?][^>]*>|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0
 const readText = (path: string, text: string): { problems: WordingProblem[]; named: Set<string> } => {
   const problems: WordingProblem[] = [];
   const named = new Set<string>();
-  let tokens: Token[];
+  let tokens: TemplateSpans;
   try {
-    tokens = Mustache.parse(text) as unknown as Token[];
+    tokens = Mustache.parse(text);
   } catch (err) {
     return { problems: [{ path, why: `not a valid template: ${(err as Error).message}` }], named };
   }
-  const walk = (ts: readonly Token[], inSection: boolean): void => {
+  const walk = (ts: TemplateSpans, inSection: boolean): void => {
     for (const [type, value, , , children] of ts) {
       switch (type) {
         case 'text':
@@ -93,7 +91,7 @@ const readText = (path: string, text: string): { problems: WordingProblem[]; nam
         case '#':
         case '^':
           if (!KNOWN.has(value)) problems.push({ path, placeholder: value, why: `unknown placeholder {{${type}${value}}}` });
-          walk(children ?? [], true);
+          walk(Array.isArray(children) ? children : [], true);
           break;
         case '!':
           break;
