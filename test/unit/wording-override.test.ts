@@ -135,6 +135,15 @@ describe('checkWordingOverride', () => {
     if (!r.ok) expect(r.problems.map((p) => p.path).sort()).toEqual(['body', 'kind', 'tone']);
   });
 
+  it('lists the text problems of a malformed override beside its schema problems', () => {
+    const r = checkWordingOverride({ ...good, tone: 'rude', subject: 'x'.repeat(201), body: ['{{{amountDue}}}', 42] }, tenant);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems.map((p) => p.path).sort()).toEqual(['body.0', 'body.1', 'subject', 'tone']);
+      expect(r.problems.find((p) => p.path === 'body.0')!.why).toMatch(/would not be escaped/);
+    }
+  });
+
   it('finds in the built-in words of every kind, tone and language nothing to refuse but the facts they leave to the layout', () => {
     for (const [language, strings] of [['en', en], ['it', it_], ['ro', ro]] as const) {
       for (const kind of WORDING_KINDS) {

@@ -172,6 +172,17 @@ const layoutFacts = (sample: RenderInput): { fact: string; text: string }[] => {
   ];
 };
 
+/** The problems of whatever texts a malformed candidate holds. */
+const rawTextProblems = (input: unknown): WordingProblem[] => {
+  if (typeof input !== 'object' || input === null) return [];
+  const { subject, body, sms } = input as Record<string, unknown>;
+  return [
+    ...(typeof subject === 'string' ? readText('subject', subject).problems : []),
+    ...(Array.isArray(body) ? body.flatMap((p, i) => (typeof p === 'string' ? readText(`body.${i}`, p).problems : [])) : []),
+    ...(typeof sms === 'string' ? readText('sms', sms).problems : []),
+  ];
+};
+
 const SMS_ROOM = MAX_SEGMENTS * SEGMENT_SEPTETS.multipart - SHORT_LINK_MAX_LENGTH - 1;
 
 export type WordingCheck =
@@ -188,7 +199,8 @@ const schemaProblems = (error: z.core.$ZodError, prefix: string): WordingProblem
  */
 export const checkWordingOverride = (input: unknown, tenant: Tenant, now: Date = NOW): WordingCheck => {
   const parsed = WordingOverride.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error, '') };
+  // A malformed override still hears what is wrong with the texts it has.
+  if (!parsed.success) return { ok: false, problems: [...schemaProblems(parsed.error, ''), ...rawTextProblems(input)] };
   const o = parsed.data;
   const texts = [
     readText('subject', o.subject),
