@@ -205,6 +205,16 @@ describe('rendering with overrides', () => {
     }
   });
 
+  it('keeps the built-in statement subject and opening for several invoices, the override\'s later paragraphs after it', () => {
+    const two = { ...override, body: ['Opening about {{invoiceNumber}}.', 'Our own closing words.'] };
+    const second = { ...sample.lines[0]!, invoice: { ...sample.lines[0]!.invoice, invoiceId: 'SAMPLE-2', number: 'FT-2026-0043' } };
+    const statement = { ...sample, lines: [sample.lines[0]!, second] };
+    const own = renderMessage({ ...statement, overrides: [two] });
+    expect(own.subject).toBe(renderMessage(statement).subject);
+    expect(own.text).not.toContain('Opening about');
+    expect(own.text).toContain('Our own closing words.');
+  });
+
   it('merges and finds overrides by their key', () => {
     expect(overrideFor([override], 'preDue', 'standard', 'en')).toBe(override);
     expect(overrideFor([override], 'preDue', 'standard', 'it')).toBeUndefined();
