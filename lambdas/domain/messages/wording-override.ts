@@ -16,7 +16,8 @@
  * the built-ins do; a triple mustache or {{&x}} (unescaped) and HTML markup are refused.
  */
 import Mustache, { type TemplateSpans } from 'mustache';
-import { Customer, Invoice, type Language, type Tenant, type Tone } from '../model.js';
+import * as z from 'zod/mini';
+import { Customer, Invoice, LANGUAGES, TONES, type Language, type Tenant, type Tone } from '../model.js';
 import { renderMessage } from './rendering/render.js';
 import { buildContext } from './rendering/context.js';
 import { MAX_SEGMENTS, SEGMENT_SEPTETS, septets, toGsm } from './rendering/sms.js';
@@ -24,8 +25,6 @@ import { entry, fill, localeStrings } from './rendering/strings.js';
 import type { RenderInput, RenderedMessage } from './rendering/types.js';
 import { SHORT_LINK_MAX_LENGTH } from './short-links.js';
 import { Wording, WordingOverride, WORDING_KINDS, type WordingKind } from './wording.js';
-import * as z from 'zod/mini';
-import { LANGUAGES, TONES } from '../model.js';
 
 /**
  * The placeholders a message's words may use: the facts rendering/context.ts gives every message
