@@ -17,6 +17,7 @@ import { DynamoPolicies } from './dynamo-policies.js';
 import { DynamoTimelineRestarts } from './dynamo-timeline-restarts.js';
 import { DynamoCustomerVoice } from './dynamo-voice.js';
 import { DynamoNoticeDigests } from './dynamo-notice-digests.js';
+import { DynamoWording } from './dynamo-wording.js';
 
 export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   doc: table.doc,
@@ -34,6 +35,7 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   statementFeed: new DynamoStatementFeed(table),
   voice: new DynamoCustomerVoice(table),
   digests: new DynamoNoticeDigests(table),
+  wording: new DynamoWording(table),
 });
 
 export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;

@@ -138,6 +138,7 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
       { name: 'customers', description: 'Contacts, preferences, sales notes and credit holds' },
       { name: 'reports', description: 'The ageing report and outcome analytics' },
       { name: 'policies', description: "The company's own chase policies, versioned, beside the read-only presets" },
+      { name: 'wording', description: "The company's own wording of its customer messages" },
       { name: 'meta', description: 'Health and this document' },
     ],
     security: [{ bearer: [] }],

@@ -19,6 +19,7 @@ import type { ReportRepository } from '../app/ports/reports.js';
 import type { TaskRepository } from '../app/ports/tasks.js';
 import type { TenantRepository } from '../app/ports/tenants.js';
 import type { PolicyRepository, TimelineRestarts } from '../app/ports/policies.js';
+import type { WordingRepository } from '../app/ports/wording.js';
 import type { Tenant } from '../domain/model.js';
 import type { Access, User } from './auth.js';
 import type { ApiEvent } from './http.js';
@@ -44,6 +45,8 @@ export interface AdminApiDeps {
   /** What reading each statement file did (GET /v1/bank-statements). */
   statementFeed: Pick<StatementFeed, 'reads'>;
   events: DomainEvents;
+  /** The company's own wording of its messages (/v1/wording). */
+  wording: WordingRepository;
   /** Powertools idempotency for POSTs carrying an Idempotency-Key; off when absent. */
   idempotency?: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds?: number };
   logger: Logger;
@@ -63,7 +66,7 @@ export interface RouteContext<B, Q> {
   deps: AdminApiDeps;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.ZodMiniType = z.ZodMiniType, R extends z.ZodMiniType = z.ZodMiniType> {
   method: HttpMethod;
@@ -72,7 +75,7 @@ export interface RouteDef<B extends z.ZodMiniType = z.ZodMiniType, Q extends z.Z
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports' | 'policies';
+  tag: 'meta' | 'invoices' | 'calls' | 'customers' | 'reports' | 'policies' | 'wording';
   access: Access;
   body?: B;
   /** The route takes a file as it is (a bank statement), not JSON: its content types and the largest size. */

@@ -32,6 +32,7 @@ const fromEnvironment = (): AdminApiDeps => ({
   documents: { put: (key, body, contentType) => deps.blobs().put(key, body, contentType) },
   statementFeed: deps.statementFeed(),
   events: deps.events(),
+  wording: deps.wording(),
   idempotency: { persistenceStore: deps.idempotencyStore() },
   logger,
 });

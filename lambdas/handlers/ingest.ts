@@ -100,6 +100,8 @@ const fromEnvironment = (): IngestDeps => ({
   sdi: { commands: deps.commandsWithoutWorkflow(), files: deps.sdiFiles() },
   // config/policies.json; a changed policy or default re-plans open invoices through the stream.
   policies: { policies: deps.policies(), restarts: deps.timelineRestarts() },
+  // The company's wording (config/templates/…), kept once checked.
+  wording: deps.wording(),
   idempotencyStore: deps.idempotencyStore(),
   now: () => clock.now(),
   logger,

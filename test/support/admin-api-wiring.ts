@@ -42,6 +42,7 @@ export const adminApiDeps = (tenantId: string, over: Partial<AdminApiDeps> = {})
     documents: { put: (key, body, contentType) => new S3Blobs().put(key, body, contentType) },
     statementFeed: repos.statementFeed,
     events: new EventBridgeEvents(),
+    wording: repos.wording,
     // As deps.idempotencyStore: the records in the single table (pk/sk, expiring through `ttl`).
     idempotency: { persistenceStore: new DynamoDBPersistenceLayer({ tableName: table.name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' }) },
     ...over,

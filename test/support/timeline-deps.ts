@@ -50,6 +50,7 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     sendGuard: over.sendGuard ?? repos.sendGuard,
     voice: over.voice ?? repos.voice,
     digests: over.digests ?? repos.digests,
+    wording: over.wording ?? repos.wording,
     reports: over.reports ?? repos.reports,
     get workflow() {
       return workflow();

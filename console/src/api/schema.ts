@@ -678,6 +678,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/wording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's own wording
+         * @description Every override of a message (kind, tone, language); a message without one uses the built-in words.
+         */
+        get: operations["listWording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wording/{kind}/{tone}/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One override */
+        get: operations["getWording"];
+        /**
+         * Set the wording of one message
+         * @description Checked before it is kept: known placeholders only, escaped like the built-ins, every fact a reminder must carry named. Refused with every problem (422, nothing changed); accepted, the next message of this kind, tone and language uses it.
+         */
+        put: operations["putWording"];
+        post?: never;
+        /** Back to the built-in words */
+        delete: operations["deleteWording"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/wording/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a candidate wording
+         * @description Checks a candidate of one kind and tone and renders it on a sample invoice in every language it covers; nothing is kept. 422 with every problem, each at its path (languages.<lang>.body.0).
+         */
+        post: operations["previewWording"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -933,6 +995,24 @@ export interface components {
         CompleteTaskRequest: {
             apply?: boolean;
             resolution?: string;
+        };
+        WordingRequest: {
+            subject: string;
+            body: string[];
+            sms?: string;
+        };
+        WordingPreviewRequest: {
+            /** @enum {string} */
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            /** @enum {string} */
+            tone: "gentle" | "standard" | "firm";
+            languages: {
+                [key: string]: {
+                    subject: string;
+                    body: string[];
+                    sms?: string;
+                };
+            };
         };
         Error: {
             code: string;
@@ -2106,6 +2186,55 @@ export interface components {
         CompleteTaskResult: {
             task: components["schemas"]["Task"];
             customerUpdated: boolean;
+        };
+        Wording: {
+            /** @enum {string} */
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            /** @enum {string} */
+            tone: "gentle" | "standard" | "firm";
+            /** @enum {string} */
+            language: "it" | "en" | "ro";
+            subject: string;
+            body: string[];
+            sms?: string;
+            updatedAt: string;
+            updatedBy: string;
+        };
+        WordingList: {
+            items: components["schemas"]["Wording"][];
+        };
+        WordingSaved: {
+            wording: components["schemas"]["Wording"];
+            preview: {
+                subject: string;
+                html: string;
+                text: string;
+                sms: string;
+            };
+        };
+        WordingDeleted: {
+            /** @enum {string} */
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            /** @enum {string} */
+            tone: "gentle" | "standard" | "firm";
+            /** @enum {string} */
+            language: "it" | "en" | "ro";
+            /** @constant */
+            deleted: true;
+        };
+        WordingPreview: {
+            /** @enum {string} */
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            /** @enum {string} */
+            tone: "gentle" | "standard" | "firm";
+            languages: {
+                [key: string]: {
+                    subject: string;
+                    html: string;
+                    text: string;
+                    sms: string;
+                };
+            };
         };
         OpenApiDocument: {
             [key: string]: unknown;
@@ -6410,6 +6539,507 @@ export interface operations {
             };
             /** @description No such invoice or customer. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listWording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overrides. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordingList"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getWording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                tone: "gentle" | "standard" | "firm";
+                language: "it" | "en" | "ro";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The override. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wording"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    putWording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                tone: "gentle" | "standard" | "firm";
+                language: "it" | "en" | "ro";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WordingRequest"];
+            };
+        };
+        responses: {
+            /** @description The override as kept, and its preview on the sample invoice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordingSaved"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    deleteWording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                tone: "gentle" | "standard" | "firm";
+                language: "it" | "en" | "ro";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The override is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordingDeleted"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    previewWording: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WordingPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Subject, HTML, text and SMS per language. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WordingPreview"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

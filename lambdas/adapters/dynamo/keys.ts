@@ -97,6 +97,8 @@ export const keys = {
   policyHead: (t: string, policyId: string) => ({ pk: `T#${t}#POLICIES`, sk: `HEAD#${policyId}` }),
   /** Every version of a company policy, kept: an invoice names the version it was planned with. */
   policyVersion: (t: string, policyId: string, version: number) => ({ pk: `T#${t}#POLICIES`, sk: `VER#${policyId}#${String(version).padStart(6, '0')}` }),
+  /** The company's own wording of one message (adapters/dynamo-wording.ts): one partition per tenant, read whole by a message's rendering. */
+  wording: (t: string, kind: string, tone: string, language: string) => ({ pk: `T#${t}#WORDING`, sk: `${kind}#${tone}#${language}` }),
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

@@ -12,6 +12,7 @@ import { invoiceRoutes } from './invoices.js';
 import { policyRoutes } from './policies.js';
 import { reportRoutes } from './reports.js';
 import { taskRoutes } from './tasks.js';
+import { wordingRoutes } from './wording.js';
 
 const OpenApiJson = z
   .record(z.string(), z.unknown())
@@ -44,4 +45,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes, ...policyRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes, ...policyRoutes, ...wordingRoutes];

@@ -3,6 +3,7 @@
  * benchmark a local file), by what its key says it is:
  * 1. Settings (config/tenant.json, config/csv-mapping.json, config/policies.json): read and check;
  *    the tenant and the policies are stored, and what a policy change reaches is re-planned.
+ *    The company's wording (config/templates/<kind>.<tone>.json): checked in every language, kept only if all pass.
  * 2. Invoices or customers: read the CSV mapping when the format uses it, and the tenant's defaults.
  * 3. Parse the records and write them in batches while the next batch is parsed, stopping early
  *    when the Lambda runs out of time; each batch's credit notes are netted off once it and every
@@ -20,6 +21,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseJsonFile, readMappingFile, readPoliciesFile, readTenantFile } from '../../domain/ingest/settings-files.js';
 import { savePolicy, type PolicyDeps } from '../policies/manage-policies.js';
 import { POLICY_IDS } from '../../domain/model.js';
+import { readWordingFile } from '../../domain/ingest/wording-file.js';
+import type { WordingRepository } from '../ports/wording.js';
 import { readDocument } from '../../domain/parsers/bytes.js';
 import type { CsvMappingConfig } from '../../domain/parsers/columns.js';
 import { readCustomerFile, readIncomingFile, type SourceFile } from '../../domain/parsers/read-file.js';
@@ -47,6 +50,8 @@ export interface IngestFileDeps extends Pick<Observability, 'count'> {
   sdi?: SdiReceiptDeps;
   /** Saves config/policies.json and re-plans what a policy change reaches; absent: that file is refused. */
   policies?: PolicyDeps;
+  /** Keeps the company's accepted wording (config/templates/…); absent: such files are refused. */
+  wording?: Pick<WordingRepository, 'put'>;
 }
 
 export interface IngestFileOptions {
@@ -199,6 +204,24 @@ const ingestPolicies = async (deps: IngestFileDeps, file: SourceFile, tenantId: 
   }
 };
 
+/** The uploader of config/ files, as the wording's `updatedBy` records it. */
+const UPLOADED = 'upload';
+
+const ingestWording = async (deps: IngestFileDeps, file: SourceFile, tenantId: string, report: RejectionReport): Promise<void> => {
+  if (!deps.wording) throw new FileRejected('this deployment does not read wording files');
+  const json = parseJsonFile(await readDocument(file.body, SETTINGS_MAX_BYTES));
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new FileRejected('the company is not set up yet: upload config/tenant.json first (the check renders the wording with its record)');
+  const now = deps.now();
+  const read = readWordingFile(file.key, json, tenant, now);
+  if (!read.ok) {
+    report.add(...read.rejections);
+    return;
+  }
+  await deps.wording.put(tenantId, read.overrides.map((o) => ({ ...o, updatedAt: now.toISOString(), updatedBy: `${UPLOADED}:${file.key}` })));
+  deps.count('WordingAccepted', read.overrides.length);
+};
+
 /** Reads one file and writes what it holds; the rejections come back in the report. */
 export const ingestFile = async (deps: IngestFileDeps, file: SourceFile, opts: IngestFileOptions): Promise<{ summary: IngestSummary; report: RejectionReport }> => {
   const kind = kindOf(file.key);
@@ -210,6 +233,9 @@ export const ingestFile = async (deps: IngestFileDeps, file: SourceFile, opts: I
       await ingestSettings(deps, file, kind, opts.tenantId, report);
     } else if (kind === 'policies') {
       await ingestPolicies(deps, file, opts.tenantId, report, summary);
+    } else if (kind === 'wording') {
+      summary.records = 1;
+      await ingestWording(deps, file, opts.tenantId, report);
     } else if (kind === 'invoices' || kind === 'customers') {
       // 2. The mapping and the tenant's defaults
       const mapping = readsCsvMapping(file.key) && opts.mapping ? await opts.mapping() : undefined;

@@ -176,7 +176,11 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
     : [];
   const ownLine = { ...lineOf(req.invoice, req.kind, req.payments), ...(ownLinks ? { links: ownLinks } : {}) };
   // The customer's open credits, shown beside what is due (the finance team applies or refunds them).
-  const credits = creditsInFavour(await deps.bankCredits.customerCredits(req.invoice.tenantId, customer.customerId));
+  const [credits, overrides] = await Promise.all([
+    deps.bankCredits.customerCredits(req.invoice.tenantId, customer.customerId).then(creditsInFavour),
+    // The company's own words, read as the message is written: an override accepted since the last message applies.
+    deps.wording ? deps.wording.list(req.invoice.tenantId) : [],
+  ]);
   const render = (others: CarriedLine[]) =>
     renderMessage({
       kind: others.length === carried.length ? kind : firmestKind<VoiceKind>([req.kind, ...others.map((c) => c.kind)]),
@@ -188,6 +192,7 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
       now,
       ...(req.facts ? { facts: req.facts } : {}),
       ...(credits.length > 0 ? { credits } : {}),
+      ...(overrides.length > 0 ? { overrides } : {}),
       ...(deps.qr ? { paymentQrSrc: `cid:${PAYMENT_QR_CID}` } : {}),
     });
   let rendered = render(carried);

@@ -24,6 +24,7 @@ import type { Workflow } from '../ports/workflow.js';
 import type { CustomerVoice } from '../ports/customer-voice.js';
 import type { NoticeDigests } from '../ports/notice-digests.js';
 import type { PolicyRepository } from '../ports/policies.js';
+import type { WordingRepository } from '../ports/wording.js';
 
 export interface TimelinePorts extends Observability {
   workflow: Workflow;
@@ -55,13 +56,15 @@ export interface TimelinePorts extends Observability {
   clock: Clock;
   /** Draws the payment QR code of e-mails; without it e-mails carry none. */
   qr?: QrImages;
+  /** The company's own wording of its messages (one Query a message); without it the built-in words. */
+  wording?: Pick<WordingRepository, 'list'>;
 }
 
 /** What loading an invoice's case needs. */
 export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants' | 'policies'>;
 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
-export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr'> & {
+export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr' | 'wording'> & {
   /** The customer's credits still open, shown in every message beside what is due. */
   bankCredits: Pick<BankCreditRepository, 'customerCredits'>;
 };

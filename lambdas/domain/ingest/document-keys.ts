@@ -1,6 +1,7 @@
 /**
  * What an object key in the documents bucket means to ingest (infra/constructs/storage.ts lists the
- * prefixes): invoices/… and customers/… are data files, three config/ keys are settings, bank/… are
+ * prefixes): invoices/… and customers/… are data files, three config/ keys are settings, config/templates/…
+ * the company's own wording (domain/ingest/wording-file.ts), bank/… are
  * bank statements (read by their own function), and every file's rejections go to a report under rejected/.
  */
 
@@ -9,7 +10,10 @@ export const TENANT_KEY = 'config/tenant.json';
 /** The company's own chase policies (docs/timeline.md, "Policies as data"). */
 export const POLICIES_KEY = 'config/policies.json';
 
-export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'policies' | 'ignored';
+/** The company's wording of its messages: config/templates/<kind>.<tone>.json. */
+export const WORDING_PREFIX = 'config/templates/';
+
+export type DocumentKind = 'invoices' | 'customers' | 'tenant' | 'mapping' | 'policies' | 'wording' | 'ignored';
 
 export const kindOf = (key: string): DocumentKind => {
   if (key.startsWith('invoices/')) return 'invoices';
@@ -17,6 +21,7 @@ export const kindOf = (key: string): DocumentKind => {
   if (key === TENANT_KEY) return 'tenant';
   if (key === MAPPING_KEY) return 'mapping';
   if (key === POLICIES_KEY) return 'policies';
+  if (key.startsWith(WORDING_PREFIX) && key.endsWith('.json')) return 'wording';
   return 'ignored';
 };
 

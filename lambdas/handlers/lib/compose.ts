@@ -30,6 +30,7 @@ export const messagingDeps = (): MessagingDeps => ({
   links: deps.messageLinks(),
   clock,
   qr: deps.qrImages(),
+  wording: deps.wording(),
 });
 
 /** The messaging ports with more beside them (spreading would build the channels now: their getters would run). */

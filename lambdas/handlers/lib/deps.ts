@@ -54,6 +54,8 @@ import { DynamoPolicies } from '../../adapters/dynamo-policies.js';
 import { DynamoTimelineRestarts } from '../../adapters/dynamo-timeline-restarts.js';
 import { DynamoCustomerVoice } from '../../adapters/dynamo-voice.js';
 import { DynamoNoticeDigests } from '../../adapters/dynamo-notice-digests.js';
+import { DynamoWording } from '../../adapters/dynamo-wording.js';
+import type { WordingRepository } from '../../app/ports/wording.js';
 import { SesMailer, senderEmail } from '../../adapters/ses-mailer.js';
 import { PinpointSmsSender } from '../../adapters/sms-sender.js';
 import { QrcodeImages } from '../../adapters/qr-png.js';
@@ -87,6 +89,8 @@ export const sendGuard = /* @__PURE__ */ once((): SendGuard => new DynamoSendGua
 export const voice = /* @__PURE__ */ once((): CustomerVoice => new DynamoCustomerVoice(table()));
 /** Internal notices: one a day per customer and kind, the rest in the next morning's digest. */
 export const digests = /* @__PURE__ */ once((): NoticeDigests => new DynamoNoticeDigests(table()));
+/** The company's own wording of its customer messages (domain/messages/wording.ts). */
+export const wording = /* @__PURE__ */ once((): WordingRepository => new DynamoWording(table()));
 export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
 /** The open invoices and their customers, as the payment matcher reads them (the report's read path). */
 export const receivables = /* @__PURE__ */ once((): OpenReceivables => new DynamoReports(table()));

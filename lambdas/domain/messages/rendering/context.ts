@@ -5,9 +5,11 @@
  * Placeholders a message template may use: contactName, customerName, supplierName,
  * supplierEmail, invoiceNumber, issueDate, dueDate, amountDue, daysLate, daysLateText, count, hasClaim,
  * interest, compensation, totalClaim, compensationAmount, termsDaysText, today, promiseDate,
- * instalmentAmount, paymentAmount, paymentDate, graceDays, graceDaysText, agencyName; in the SMS also
- * supplierShort, invoiceShort, dueDateShort, promiseDateShort.
+ * instalmentAmount, paymentAmount, paymentDate, graceDays, graceDaysText, agencyName, iban, paymentReference;
+ * in the SMS also supplierShort, invoiceShort, dueDateShort, promiseDateShort. A company's own wording
+ * may use these and no others (domain/messages/wording-override.ts KNOWN_PLACEHOLDERS).
  */
+import { electronicFormatIBAN, friendlyFormatIBAN } from 'ibantools';
 import { fixedCompensation } from '../../money/interest.js';
 import { localDay, daysBetween } from '../../shared/days.js';
 import { formatDate, pluralCategory, formatMoney, formatTotals, localeFor, totalsByCurrency, type CurrencyTotal } from '../../shared/format.js';
@@ -123,6 +125,9 @@ export const buildContext = (input: RenderInput): MessageContext => {
     agencyName: tenant.agency?.name,
     thanksNumbers: thanks.map((l) => l.invoice.number).join(', '),
     paidTotal: formatTotals(sum(thanks, (l) => l.invoice.amountPaid), locale),
+    // What the layout's pay block shows, for wording that states it in its own words.
+    iban: friendlyFormatIBAN(electronicFormatIBAN(tenant.iban) ?? tenant.iban) ?? tenant.iban,
+    paymentReference: [...new Set(owed.map((l) => l.invoice.paymentReference ?? l.invoice.number))].join(', '),
     supplierShort: shorten(tenant.name, SMS_NAME_MAX),
     invoiceShort: shorten(inv.number, SMS_NUMBER_MAX),
     dueDateShort: shortDate(inv.dueDate),

@@ -15,6 +15,7 @@ import { buildContext, claimOf, sum, type MessageContext } from './context.js';
 import { composeSms } from './sms.js';
 import { paymentQrFor } from '../payment-qr.js';
 import { SHORT_LINK_MAX_LENGTH } from '../short-links.js';
+import { mergeWording, overrideFor } from '../wording.js';
 import { LAYOUT, cleanSubject, entry, fill, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
 
 export { renderCallSheet } from './call-sheet.js';
@@ -197,8 +198,10 @@ const contactsBlock = (ctx: MessageContext, input: RenderInput) => {
   return { title: C.title, blocks, questions: fill(C.questions, ctx.vars) };
 };
 
-const variantFor = (ctx: MessageContext, kind: Kind, tone: string): Variant => {
-  const v = entry<Variant>(ctx.strings, ['messages', kind, tone]);
+const variantFor = (ctx: MessageContext, input: RenderInput): Variant => {
+  const { kind, tone } = input;
+  // The company's own words for this kind, tone and language, over the built-in ones.
+  const v = mergeWording(entry<Variant>(ctx.strings, ['messages', kind, tone]), overrideFor(input.overrides, kind, tone, templateLanguage(input.language)));
   if (!ctx.many) return v;
   // A statement replaces the single-invoice subject, opening paragraph and SMS.
   const s = entry<{ subject: string; intro: string; sms: string }>(ctx.strings, ['statement', kind]);
@@ -216,7 +219,7 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
   }
   const { strings, vars } = ctx;
   const L = strings.labels;
-  const variant = variantFor(ctx, input.kind, input.tone);
+  const variant = variantFor(ctx, input);
   const subject = cleanSubject(fill(variant.subject, vars));
   // A thank-you riding along with a reminder of other invoices says so, never contradicting it.
   const thanked = input.kind !== 'thankYou' && ctx.lines.some((l) => l.kind === 'thankYou');

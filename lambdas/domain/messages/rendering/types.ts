@@ -1,4 +1,5 @@
 import type { Customer, Invoice, Language, MessageKind, StageId, Tenant, Tone } from '../../model.js';
+import type { WordingOverride } from '../wording.js';
 
 /** Signed links the customer can answer with (issue 6). Absent links are simply not shown. */
 export interface CustomerLinks {
@@ -57,6 +58,8 @@ export interface RenderInput {
    * it the message shows no QR code.
    */
   paymentQrSrc?: string;
+  /** The company's own wording (domain/messages/wording.ts): the one of this kind, tone and language replaces the built-in words. */
+  overrides?: readonly WordingOverride[];
 }
 
 export interface RenderedMessage {
