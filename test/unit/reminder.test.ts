@@ -123,12 +123,20 @@ describe('decideReminder: amounts', () => {
     }
   });
 
-  it('shows no interest when the policy says so', () => {
+  it('shows no interest and no compensation when the policy claims neither', () => {
+    const c = customer({ policy: 'standard' });
+    const policy = { ...policyFor(c, tenant), showInterest: false, showCompensation: false };
+    const d = decideReminder({ invoice, customer: c, tenant, policy, kind: 'creditHold', now: new Date('2026-03-20T09:00:00Z') });
+    expect(d.line.interest).toBeUndefined();
+    expect(d.line.compensation).toBeUndefined();
+  });
+
+  it('claims the compensation without the interest when a policy waives only the interest', () => {
     const c = customer({ policy: 'standard' });
     const policy = { ...policyFor(c, tenant), showInterest: false };
     const d = decideReminder({ invoice, customer: c, tenant, policy, kind: 'creditHold', now: new Date('2026-03-20T09:00:00Z') });
     expect(d.line.interest).toBeUndefined();
-    expect(d.line.compensation).toBeUndefined();
+    expect(d.line.compensation).toBe(4_000);
   });
 
   it('counts interest on the part paid late up to its payment day (hand-checked, 2026-H1 at 10.15%)', () => {
