@@ -1,6 +1,7 @@
 /**
  * Builds lambdas/domain/holiday-table.ts: the public and bank holidays date-holidays computes for
- * every country it knows, over a fixed span of years, brotli-compressed. The Lambdas then carry a
+ * every country it knows, and for each of its states (`DE-BY`) and the cities or provinces it
+ * knows within them (`IT-25-MI`, Milan), over a fixed span of years, brotli-compressed. The Lambdas then carry a
  * ~40 KB table instead of date-holidays' rule engine and all-country rule data (~750 KB with
  * astronomia and moment-timezone), the same trade moment-timezone makes with its year-range builds.
  * `npm run holidays:table` rewrites the file; test/unit/holiday-table.test.ts fails when the table
@@ -17,29 +18,61 @@ export const TABLE_TO = 2045;
 /** Regions whose national calendar is not the one a business there works by. */
 export const WORKING_REGION: Readonly<Record<string, string>> = { GB: 'ENG' };
 
-/** Country -> one string per year from TABLE_FROM: that year's holidays as MMDD, concatenated, sorted. */
+/**
+ * Country, `country-state` or `country-state-region` -> one string per year from TABLE_FROM: that
+ * year's holidays as MMDD, concatenated, sorted. A subdivision's row is its whole calendar (some
+ * states drop a national day), not a difference.
+ */
 export type HolidayRows = Record<string, string[]>;
+
+/** Country -> state code (`BY`) or `state-region` code (`25-MI`) -> date-holidays' name for it. */
+export type HolidayRegions = Record<string, Record<string, string>>;
 
 const OUT = fileURLToPath(new URL('../lambdas/domain/timeline/holiday-table.ts', import.meta.url));
 
+const rowOf = (hd: Holidays, from: number, to: number): string[] => {
+  // A year's list can hold a day of the next or previous year (a substitute, New Year's Eve):
+  // collect every computed day, then file each under its own year.
+  const days = new Set<string>();
+  for (let year = from - 1; year <= to + 1; year++) {
+    for (const h of hd.getHolidays(year) || []) if (h.type === 'public' || h.type === 'bank') days.add(h.date.slice(0, 10));
+  }
+  const row: string[] = [];
+  for (let year = from; year <= to; year++) {
+    const prefix = `${year}-`;
+    row.push([...days].filter((d) => d.startsWith(prefix)).map((d) => d.slice(5, 7) + d.slice(8, 10)).sort().join(''));
+  }
+  return row;
+};
+
+const countries = (): string[] => Object.keys(new Holidays().getCountries()).sort();
+const statesOf = (country: string): Record<string, string> => new Holidays().getStates(country) ?? {};
+const regionsOf = (country: string, state: string): Record<string, string> => new Holidays().getRegions(country, state) ?? {};
+
 export const buildHolidayRows = (from = TABLE_FROM, to = TABLE_TO): HolidayRows => {
   const rows: HolidayRows = {};
-  for (const country of Object.keys(new Holidays().getCountries()).sort()) {
+  for (const country of countries()) {
     const region = WORKING_REGION[country];
-    const hd = region ? new Holidays(country, region) : new Holidays(country);
-    // A year's list can hold a day of the next or previous year (a substitute, New Year's Eve):
-    // collect every computed day, then file each under its own year.
-    const days = new Set<string>();
-    for (let year = from - 1; year <= to + 1; year++) {
-      for (const h of hd.getHolidays(year) || []) if (h.type === 'public' || h.type === 'bank') days.add(h.date.slice(0, 10));
-    }
-    rows[country] = [];
-    for (let year = from; year <= to; year++) {
-      const prefix = `${year}-`;
-      rows[country].push([...days].filter((d) => d.startsWith(prefix)).map((d) => d.slice(5, 7) + d.slice(8, 10)).sort().join(''));
+    rows[country] = rowOf(region ? new Holidays(country, region) : new Holidays(country), from, to);
+    for (const state of Object.keys(statesOf(country)).sort()) {
+      rows[`${country}-${state}`] = rowOf(new Holidays(country, state), from, to);
+      for (const city of Object.keys(regionsOf(country, state)).sort()) rows[`${country}-${state}-${city}`] = rowOf(new Holidays(country, state, city), from, to);
     }
   }
   return rows;
+};
+
+export const buildHolidayRegions = (): HolidayRegions => {
+  const out: HolidayRegions = {};
+  for (const country of countries()) {
+    const names: Record<string, string> = {};
+    for (const [state, name] of Object.entries(statesOf(country))) {
+      names[state] = name;
+      for (const [city, cityName] of Object.entries(regionsOf(country, state))) names[`${state}-${city}`] = cityName;
+    }
+    if (Object.keys(names).length > 0) out[country] = names;
+  }
+  return out;
 };
 
 export const encodeRows = (rows: HolidayRows): string =>
@@ -48,17 +81,20 @@ export const encodeRows = (rows: HolidayRows): string =>
 const dateHolidaysVersion = (): string =>
   (JSON.parse(readFileSync(fileURLToPath(new URL('../node_modules/date-holidays/package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 
-export const renderModule = (rows: HolidayRows): string => `// Generated by scripts/holiday-table.ts (npm run holidays:table) from date-holidays ${dateHolidaysVersion()}. Do not edit.
+export const renderModule = (rows: HolidayRows, regions: HolidayRegions): string => `// Generated by scripts/holiday-table.ts (npm run holidays:table) from date-holidays ${dateHolidaysVersion()}. Do not edit.
 export const HOLIDAY_TABLE = {
   from: ${TABLE_FROM},
   to: ${TABLE_TO},
-  /** brotli(JSON { country: [MMDD…MMDD per year] }), base64. */
+  /** brotli(JSON { country | country-state | country-state-region: [MMDD…MMDD per year] }), base64. */
   data: '${encodeRows(rows)}',
 } as const;
+
+/** Country -> state code, or state-region code (a city or province), -> its name in date-holidays. */
+export const HOLIDAY_REGIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = ${JSON.stringify(regions)};
 `;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rows = buildHolidayRows();
-  writeFileSync(OUT, renderModule(rows));
+  writeFileSync(OUT, renderModule(rows, buildHolidayRegions()));
   console.log(`${Object.keys(rows).length} countries, ${TABLE_FROM}-${TABLE_TO}: ${OUT}`);
 }

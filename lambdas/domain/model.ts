@@ -124,6 +124,8 @@ export const Policy = z.object({
   /** Minimum gap between two contacts about one invoice (backlog rule). */
   minGapDays: z._default(z.int().check(z.minimum(1)), 5),
   sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
+  /** ISO weekdays (1 = Monday) no e-mail or SMS leaves on; a stage then moves to the next open day. */
+  quietDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(7))).check(z.maxLength(7)), []),
   showInterest: z._default(z.boolean(), true),
   /** Whether the fixed compensation (Directive 2011/7/EU art. 6) is claimed beside the interest. */
   showCompensation: z._default(z.boolean(), true),
@@ -159,6 +161,30 @@ export const OfficeHours = z.object({
 });
 export type OfficeHours = z.infer<typeof OfficeHours>;
 
+const MonthDay = z.string().check(
+  z.regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a day of the year as MM-DD (e.g. 08-08) or a date as YYYY-MM-DD'),
+  // 2024 is a leap year: 02-29 is a day of the year, 02-30 and 04-31 are not.
+  z.refine((md) => !Number.isNaN(Date.parse(`2024-${md}T00:00:00Z`)) && new Date(`2024-${md}T00:00:00Z`).toISOString().slice(5, 10) === md, { message: 'not a day of the year' }),
+);
+
+/**
+ * Days nobody is contacted on (timeline/closures.ts): `from`..`to` inclusive, both MM-DD (every
+ * year; "12-24".."01-06" crosses the new year) or both YYYY-MM-DD (once).
+ */
+export const Closure = z
+  .object({ from: z.union([IsoDate, MonthDay]), to: z.union([IsoDate, MonthDay]), label: z.optional(Text(100)) })
+  .check(
+    z.refine((c) => c.from.length === c.to.length, { message: 'from and to must both be MM-DD (every year) or both YYYY-MM-DD (once)', path: ['to'] }),
+    z.refine((c) => c.from.length !== 10 || c.from <= c.to, { message: 'a one-off closure must end on or after the day it starts', path: ['to'] }),
+  );
+export type Closure = z.infer<typeof Closure>;
+export const Closures = z.array(Closure).check(z.maxLength(50));
+
+/** A local HH:MM range messages may leave in; it must end after it starts. */
+export const SendWindow = z
+  .object({ from: HourMinute, to: HourMinute })
+  .check(z.refine((w) => w.from < w.to, { message: 'the window must end after it starts', path: ['to'] }));
+
 export const ContactPerson = z.object({
   name: Name,
   email: z.optional(z.email()),
@@ -187,6 +213,14 @@ export const Customer = z.object({
   billingContact: z.optional(ContactPerson),
   salesRep: z.optional(ContactPerson),
   officeHours: z._default(OfficeHours, { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }),
+  /** The customer's city: its patron saint's day is a holiday there (timeline/local-holidays.ts). */
+  city: z.optional(Text(100)),
+  /** The customer's state or region as date-holidays codes it (DE "BY", IT "25" for Lombardy): its holidays count. */
+  region: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,6}$/, 'a region code as date-holidays writes it, e.g. BY'))),
+  /** The customer's own closures (its August break): nobody is contacted then. */
+  closures: z._default(Closures, []),
+  /** When messages may leave for this customer, over the policy's send window. */
+  sendWindow: z.optional(SendWindow),
   /** Days of the month this customer pays on (e.g. [10, 25]); empty = any day. */
   paymentDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(31))), []),
   paymentTermsDays: z._default(z.int().check(z.minimum(0), z.maximum(365)), 30),
@@ -560,6 +594,8 @@ export const Tenant = z.object({
   ),
   country: Country,
   timeZone: TimeZone,
+  /** The company's closures (the August break, Christmas to Epiphany): no reminder, SMS or call then. */
+  closures: z._default(Closures, []),
   defaultPolicy: PolicyRef,
   /** Segment tag -> policy, for customers of that segment without a policy of their own. */
   segmentPolicies: z._default(z.record(PolicyRef, PolicyRef), {}),

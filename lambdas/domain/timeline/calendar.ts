@@ -1,12 +1,18 @@
 /**
- * The business calendar of a customer: working days (weekends and the public holidays of the
- * customer's country, from a table built out of date-holidays), the hours messages may leave in the customer's time
- * zone, the accounts office's days and hours for calls, and the days of the month it pays on.
+ * The business calendar of a customer: working days (weekends; the public holidays of the
+ * customer's country, region and city, from a table built out of date-holidays; the company's and
+ * the customer's closures; the policy's quiet days), the hours messages may leave in the customer's
+ * time zone, the accounts office's days and hours for calls, and the days of the month it pays on.
+ * The planner and the send guard build their contexts here (sendContext, officeContext), so they
+ * agree on every day.
  */
-import { brotliDecompressSync } from 'node:zlib';
 import { DateTime } from 'luxon';
-import { HOLIDAY_TABLE } from './holiday-table.js';
+import type { Closure } from '../model.js';
 import { addDays, isoDay, localDay } from '../shared/days.js';
+import { closureOn } from './closures.js';
+import { HOLIDAYS_KNOWN_UNTIL, localHolidays, publicHolidays } from './local-holidays.js';
+
+export { publicHolidays } from './local-holidays.js';
 
 export interface Window {
   from: string;
@@ -20,6 +26,29 @@ export interface CalendarContext {
   window: Window;
   /** ISO weekdays the moment may fall on (1 = Monday); Monday to Friday when absent. */
   weekdays?: readonly number[];
+  /** The customer's region (a date-holidays state code) and city: their holidays count too. */
+  region?: string | undefined;
+  city?: string | undefined;
+  /** The company's and the customer's closures: no day in one is open. */
+  closures?: readonly Closure[];
+}
+
+/** What the contexts read of a customer (model.ts Customer). */
+export interface CalendarCustomer {
+  timeZone: string;
+  country: string;
+  region?: string | undefined;
+  city?: string | undefined;
+  closures?: readonly Closure[] | undefined;
+  /** Overrides the policy's send window. */
+  sendWindow?: Window | undefined;
+  officeHours?: OfficeHours | undefined;
+}
+
+/** What the send context reads of a policy (model.ts Policy). */
+export interface CalendarPolicy {
+  sendWindow: Window;
+  quietDays?: readonly number[] | undefined;
 }
 
 export interface OfficeHours {
@@ -34,33 +63,6 @@ export const DEFAULT_OFFICE_HOURS: OfficeHours = { days: [1, 2, 3, 4, 5], from: 
 
 const WORKWEEK = [1, 2, 3, 4, 5] as const;
 
-let table: Readonly<Record<string, readonly string[]>> | undefined;
-const holidayRows = (): Readonly<Record<string, readonly string[]>> =>
-  (table ??= JSON.parse(brotliDecompressSync(Buffer.from(HOLIDAY_TABLE.data, 'base64')).toString('utf8')) as Record<string, string[]>);
-
-const holidayCache = new Map<string, ReadonlySet<string>>();
-
-/**
- * The public and bank holidays of a country in a year, as ISO dates, from the table built out of
- * date-holidays (scripts/holiday-table.ts); for GB, England's.
- */
-export const publicHolidays = (country: string, year: number): ReadonlySet<string> => {
-  const key = `${country}:${year}`;
-  let days = holidayCache.get(key);
-  if (!days) {
-    const years = holidayRows()[country];
-    // An unknown code would silently give no holidays at all: a data error to surface, not to guess.
-    if (!years) throw new RangeError(`country ${JSON.stringify(country)} has no public-holiday calendar (ISO 3166-1 alpha-2, e.g. IT)`);
-    // Before the table, a date is in the past of every plan (a stage due then is sent now, as
-    // backlog): weekends alone are enough there. After it, the table needs widening, not a guess.
-    const row = year < HOLIDAY_TABLE.from ? '' : years[year - HOLIDAY_TABLE.from];
-    if (row === undefined) throw new RangeError(`public holidays are known for ${HOLIDAY_TABLE.from}-${HOLIDAY_TABLE.to}, not ${year} (npm run holidays:table widens the span)`);
-    days = new Set(row.match(/\d{4}/g)?.map((mmdd) => `${year}-${mmdd.slice(0, 2)}-${mmdd.slice(2)}`) ?? []);
-    holidayCache.set(key, days);
-  }
-  return days;
-};
-
 const isoDate = (d: DateTime): string => d.toISODate()!;
 
 
@@ -68,6 +70,19 @@ const isoDate = (d: DateTime): string => d.toISODate()!;
 export const isBusinessDay = (localDate: string, country: string, weekdays: readonly number[] = WORKWEEK): boolean => {
   const d = isoDay(localDate, 'localDate');
   return weekdays.includes(d.weekday) && !publicHolidays(country, d.year).has(localDate);
+};
+
+/**
+ * A local date the context is open on: one of its weekdays, no holiday of the customer's country,
+ * region or city, in no closure.
+ */
+export const isOpenDay = (localDate: string, ctx: CalendarContext): boolean => {
+  const d = isoDay(localDate, 'localDate');
+  return (
+    (ctx.weekdays ?? WORKWEEK).includes(d.weekday) &&
+    !localHolidays({ country: ctx.country, region: ctx.region, city: ctx.city }, d.year).has(localDate) &&
+    !closureOn(localDate, ctx.closures)
+  );
 };
 
 /** The first business day on or after `localDate`. */
@@ -101,10 +116,9 @@ const at = (date: string, hhmm: string, timeZone: string): Date => {
 export const nextMoment = (instant: Date, ctx: CalendarContext): Date => {
   if (Number.isNaN(instant.getTime())) throw new RangeError('instant is not a valid date');
   checkContext(ctx);
-  const weekdays = ctx.weekdays ?? WORKWEEK;
   let day = localDay(instant, ctx.timeZone);
   for (let i = 0; i < 400; i++, day = addDays(day, 1)) {
-    if (!isBusinessDay(day, ctx.country, weekdays)) continue;
+    if (!isOpenDay(day, ctx)) continue;
     const open = at(day, ctx.window.from, ctx.timeZone);
     const close = at(day, ctx.window.to, ctx.timeZone);
     if (instant < open) return open;
@@ -113,31 +127,65 @@ export const nextMoment = (instant: Date, ctx: CalendarContext): Date => {
   throw new Error(`no open moment within a year of ${instant.toISOString()}`);
 };
 
-/** The context in which messages to a customer may leave: its country and zone, the policy's send window. */
-export const sendContext = (customer: { timeZone: string; country: string }, sendWindow: Window = DEFAULT_SEND_WINDOW): CalendarContext => ({
-  timeZone: customer.timeZone,
-  country: customer.country,
-  window: sendWindow,
+/** Monday to Friday without the policy's quiet days. */
+const sendDays = (quietDays: readonly number[] | undefined): readonly number[] => WORKWEEK.filter((d) => !quietDays?.includes(d));
+
+const placeOf = (customer: CalendarCustomer) => ({
+  ...(customer.region ? { region: customer.region } : {}),
+  ...(customer.city ? { city: customer.city } : {}),
 });
 
-/** The context in which a customer's accounts office answers the phone: its days and hours, never a holiday. */
-export const officeContext = (customer: { timeZone: string; country: string; officeHours?: OfficeHours }): CalendarContext => {
+/**
+ * The context in which messages to a customer may leave: its country, region, city and zone; the
+ * customer's send window, else the policy's; the policy's quiet days; the company's and the
+ * customer's closures. `policy` may be a bare window (no quiet days).
+ */
+export const sendContext = (customer: CalendarCustomer, policy: CalendarPolicy | Window = DEFAULT_SEND_WINDOW, companyClosures: readonly Closure[] = []): CalendarContext => {
+  const p: CalendarPolicy = 'sendWindow' in policy ? policy : { sendWindow: policy };
+  return {
+    timeZone: customer.timeZone,
+    country: customer.country,
+    ...placeOf(customer),
+    window: customer.sendWindow ?? p.sendWindow,
+    weekdays: sendDays(p.quietDays),
+    closures: [...companyClosures, ...(customer.closures ?? [])],
+  };
+};
+
+/**
+ * The context in which a customer's accounts office answers the phone: its days and hours, never
+ * a holiday of its place nor a closure of the company's or its own (quiet days are for messages).
+ */
+export const officeContext = (customer: CalendarCustomer, companyClosures: readonly Closure[] = []): CalendarContext => {
   const office = customer.officeHours ?? DEFAULT_OFFICE_HOURS;
   return {
     timeZone: customer.timeZone,
     country: customer.country,
+    ...placeOf(customer),
     window: { from: office.from, to: office.to },
     weekdays: office.days.length > 0 ? office.days : WORKWEEK,
+    closures: [...companyClosures, ...(customer.closures ?? [])],
   };
 };
 
-/** The earliest moment at or after `instant` a message may leave (send window, business day, customer zone). */
-export const nextSendMoment = (instant: Date, customer: { timeZone: string; country: string; sendWindow?: Window }): Date =>
-  nextMoment(instant, sendContext(customer, customer.sendWindow));
+/** The earliest moment at or after `instant` a message may leave (send window, open day, customer zone). */
+export const nextSendMoment = (instant: Date, customer: CalendarCustomer, policy?: CalendarPolicy | Window, companyClosures?: readonly Closure[]): Date =>
+  nextMoment(instant, sendContext(customer, policy, companyClosures));
 
 /** The earliest moment at or after `instant` the customer's accounts office can be called. */
-export const nextOfficeMoment = (instant: Date, customer: { timeZone: string; country: string; officeHours?: OfficeHours }): Date =>
-  nextMoment(instant, officeContext(customer));
+export const nextOfficeMoment = (instant: Date, customer: CalendarCustomer, companyClosures?: readonly Closure[]): Date =>
+  nextMoment(instant, officeContext(customer, companyClosures));
+
+/**
+ * What a plan should say about the calendar it was made with: instants in a year past the holiday
+ * table were placed on weekdays (and closures) alone.
+ */
+export const calendarWarnings = (instants: readonly string[], timeZone: string): string[] => {
+  const years = [...new Set(instants.map((i) => Number(localDay(new Date(i), timeZone).slice(0, 4))))].filter((y) => y > HOLIDAYS_KNOWN_UNTIL).sort();
+  return years.length === 0
+    ? []
+    : [`public holidays are known until ${HOLIDAYS_KNOWN_UNTIL}: ${years.join(', ')} planned on weekdays and closures alone (npm run holidays:table widens the span)`];
+};
 
 /** The window's opening on `localDate`, or on the next business day after it. */
 export const openingOn = (date: string, ctx: CalendarContext): Date => {

@@ -43,6 +43,8 @@ export const CompanyPolicy = z.object({
   emailsPerWeek: z._default(z.int().check(z.minimum(1), z.maximum(7)), 3),
   smsPerWeek: z._default(z.int().check(z.minimum(0), z.maximum(7)), 1),
   sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
+  /** ISO weekdays (1 = Monday) no e-mail or SMS leaves on. */
+  quietDays: z._default(z.array(z.int().check(z.minimum(1), z.maximum(7))).check(z.maxLength(7)), []),
   creditHold: z._default(z.object(Threshold), { minDaysLate: 0, minAmountMinor: {} }),
   escalation: z._default(z.object({ ...Threshold, mode: z._default(z.enum(['send', 'prepare']), 'send') }), { minDaysLate: 0, minAmountMinor: {}, mode: 'send' }),
   /** Late-payment interest (and the fixed compensation) claimed in the firm messages, from `fromStage` on where given. */
@@ -123,8 +125,13 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
     out.push({ path: 'interest.fromStage', message: `${from} is not a message about an overdue invoice: interest runs from the day after the due date` });
   }
   if (p.sendWindow.from >= p.sendWindow.to) out.push({ path: 'sendWindow', message: `send window ${p.sendWindow.from}-${p.sendWindow.to} is empty` });
+  out.push(...quietDayProblems(p.quietDays));
   return out;
 };
+
+/** Messages leave Monday to Friday: quiet days that cover all five leave no day to send on. */
+const quietDayProblems = (quietDays: readonly number[]): PolicyProblem[] =>
+  [1, 2, 3, 4, 5].every((d) => quietDays.includes(d)) ? [{ path: 'quietDays', message: 'cover every weekday (Monday to Friday): no message could ever leave' }] : [];
 
 /** Every problem of a candidate policy, each with its path; the parsed policy when there is none. */
 export const validateCompanyPolicy = (input: unknown): { ok: true; policy: CompanyPolicy } | { ok: false; problems: PolicyProblem[] } => {
@@ -162,6 +169,7 @@ export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
     stages,
     minGapDays: p.minGapDays,
     sendWindow: p.sendWindow,
+    quietDays: p.quietDays,
     showInterest: p.interest.claimed,
     showCompensation: p.compensation.claimed,
     ...(p.interest.fromStage ? { interestFromStage: p.interest.fromStage } : {}),
@@ -190,6 +198,7 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
   emailsPerWeek: p.emailsPerWeek,
   smsPerWeek: p.smsPerWeek,
   sendWindow: { ...p.sendWindow },
+  quietDays: [...p.quietDays],
   creditHold: { minDaysLate: p.creditHoldThreshold?.minDaysLate ?? 0, minAmountMinor: { ...p.creditHoldThreshold?.minAmountMinor } },
   escalation: { minDaysLate: p.escalationThreshold?.minDaysLate ?? 0, minAmountMinor: { ...p.escalationThreshold?.minAmountMinor }, mode: p.escalation },
   interest: { claimed: p.showInterest, ...(p.interestFromStage ? { fromStage: p.interestFromStage } : {}) },

@@ -1,4 +1,4 @@
-import type { Customer, Invoice, Policy } from '../model.js';
+import type { Closure, Customer, Invoice, Policy } from '../model.js';
 import type { Stage } from './stages.js';
 
 /**
@@ -17,6 +17,8 @@ export interface TimelinePlan {
   checkAt?: string;
   /** Why the plan is what it is, for the execution history. */
   reason: string;
+  /** What the plan could not know (a year past the holiday table), for the execution history and the log. */
+  warnings?: string[];
 }
 
 export interface StageDone {
@@ -39,5 +41,7 @@ export interface PlanInput {
    * customer cannot be texted, the phone call comes forward. Absent: 0.
    */
   ignoredEmails?: number;
+  /** Tenant.closures: no stage falls in one (absent: none). */
+  companyClosures?: readonly Closure[];
   now: Date;
 }

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { amountDue, type Customer, type Invoice, type Policy, type StageThreshold } from '../model.js';
 import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 import type { PlanInput, TimelinePlan } from './plan.js';
-import { nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
+import { calendarWarnings, nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
 import { canText, unheardEscalation } from './engagement.js';
 import { writtenChannelBlocked } from '../messages/reminder.js';
 import { addDays, localDay } from '../shared/days.js';
@@ -22,7 +22,7 @@ const WRITTEN_MESSAGES: readonly string[] = ['brokenPromise', 'instalmentMissed'
 const isWritten = (stage: string): boolean => (WRITTEN_STAGES as readonly string[]).includes(stage);
 
 const contextFor = (stage: Stage, customer: Customer, policy: Policy): CalendarContext =>
-  stage === 'phoneCall' ? officeContext(customer) : sendContext(customer, policy.sendWindow);
+  stage === 'phoneCall' ? officeContext(customer) : sendContext(customer, policy);
 
 const thresholdOf = (stage: Stage, policy: Policy): StageThreshold | undefined =>
   stage === 'creditHold' ? policy.creditHoldThreshold : stage === 'escalation' ? policy.escalationThreshold : undefined;
@@ -50,7 +50,7 @@ const closed = (now: Date, reason: string): TimelinePlan => ({ mode: 'closed', n
 
 /** Wait until the send-window opening of `date` (the customer's local date, next business day), then check. */
 const check = (now: Date, date: string, customer: Customer, policy: Policy, reason: string): TimelinePlan => {
-  const checkAt = openingOn(date, sendContext(customer, policy.sendWindow));
+  const checkAt = openingOn(date, sendContext(customer, policy));
   const when = checkAt < now ? now : checkAt;
   return { mode: 'promise', next: 'none', at: allAt(now), skip: [...STAGE_IDS], checkAt: when.toISOString(), reason };
 };
@@ -68,7 +68,18 @@ const promised = (invoice: Invoice): { date: string; what: string } | undefined 
   return undefined;
 };
 
+/**
+ * The plan, with a warning where it reaches past the holiday table. The planner sees the customer
+ * with the company's closures beside its own: every context it builds keeps both.
+ */
 export const planTimeline = (input: PlanInput): TimelinePlan => {
+  const customer = input.companyClosures?.length ? { ...input.customer, closures: [...input.companyClosures, ...input.customer.closures] } : input.customer;
+  const plan = planned({ ...input, customer });
+  const warnings = calendarWarnings([...(plan.mode === 'timeline' ? STAGE_IDS.filter((s) => !plan.skip.includes(s)).map((s) => plan.at[s]) : []), ...(plan.checkAt ? [plan.checkAt] : [])], customer.timeZone);
+  return warnings.length > 0 ? { ...plan, warnings } : plan;
+};
+
+const planned = (input: PlanInput): TimelinePlan => {
   const { invoice, customer, policy, now } = input;
   switch (invoice.status) {
     case 'open':

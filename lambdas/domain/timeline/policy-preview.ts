@@ -46,7 +46,7 @@ export const previewPolicy = (policy: Policy, tenant: Pick<Tenant, 'tenantId' | 
     currency: sample.currency, amount: sample.amountMinor, status: 'open', createdAt: `${sample.issueDate}T00:00:00.000Z`, updatedAt: `${sample.issueDate}T00:00:00.000Z`,
   });
   // Planned the morning the invoice is issued, before any stage is due.
-  const now = openingOn(sample.issueDate, sendContext(customer, policy.sendWindow));
+  const now = openingOn(sample.issueDate, sendContext(customer, policy));
   const plan = planTimeline({ invoice, customer, policy, stagesDone: [], now: new Date(now.getTime() - 3_600_000) });
   const skip = new Set(plan.skip);
   const acting = plan.mode === 'timeline' ? STAGE_IDS.filter((s) => !skip.has(s)) : [];

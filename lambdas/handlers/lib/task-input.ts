@@ -21,6 +21,7 @@ const Plan = z.object({
   skip: z.array(StageEnum),
   checkAt: z.optional(z.string()),
   reason: z.string(),
+  warnings: z.optional(z.array(z.string())),
 }) satisfies z.ZodMiniType<TimelinePlan>;
 
 export const ExecutionInput = z.object(Ids);
