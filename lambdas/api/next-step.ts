@@ -22,13 +22,15 @@ export const nextStep = (view: InvoiceView, customer: Customer, tenant: Tenant, 
     stagesDone: view.stagesDone,
     ...(inv.lastContactAt ? { lastContactAt: inv.lastContactAt } : {}),
     paymentClaimGraceDays: tenant.paymentClaimGraceDays,
+    companyClosures: tenant.closures,
     ignoredEmails: ignoredEmailsInARow(view.events),
     now,
   });
   if (plan.mode === 'closed') return null;
-  if (plan.mode === 'promise') return { step: 'promiseCheck', at: plan.checkAt ?? now.toISOString(), reason: plan.reason, planned: [] };
+  const warned = plan.warnings ? `; ${plan.warnings.join('; ')}` : '';
+  if (plan.mode === 'promise') return { step: 'promiseCheck', at: plan.checkAt ?? now.toISOString(), reason: `${plan.reason}${warned}`, planned: [] };
   if (plan.next === 'none') return null;
   const planned = STAGE_IDS.filter((s) => !plan.skip.includes(s)).map((stage) => ({ stage, at: plan.at[stage] }));
   const held = inv.deferral?.stage === plan.next ? `; held until ${inv.deferral.until}: ${inv.deferral.reason}` : '';
-  return { step: plan.next, at: plan.at[plan.next], reason: `${plan.reason}${held}`, planned };
+  return { step: plan.next, at: plan.at[plan.next], reason: `${plan.reason}${held}${warned}`, planned };
 };

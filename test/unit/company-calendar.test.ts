@@ -4,6 +4,7 @@ import { BUILT_IN_POLICIES } from '../../lambdas/domain/timeline/policies.js';
 import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
 import { nextMoment, officeContext, openingOn, sendContext } from '../../lambdas/domain/timeline/calendar.js';
 import { closureOn } from '../../lambdas/domain/timeline/closures.js';
+import { channelVerdict } from '../../lambdas/domain/timeline/contact-limits.js';
 import { localHolidays, regionProblem } from '../../lambdas/domain/timeline/local-holidays.js';
 import { validateCompanyPolicy, asCompanyPolicy, compilePolicy } from '../../lambdas/domain/timeline/company-policy.js';
 
@@ -158,5 +159,18 @@ describe('past the holiday table', () => {
     expect(p.at.preDue).toBe('2046-12-18T08:00:00.000Z');
     expect(p.at.dueDate).toBe('2046-12-25T08:00:00.000Z');
     expect(p.warnings).toEqual([expect.stringMatching(/known until 2045: 2046, 2047 planned on weekdays/)]);
+  });
+});
+
+describe('the send guard reads the same calendar as the planner', () => {
+  it("defers an e-mail due in the company's closure, or on the customer's patron day, to the moment the planner chose", () => {
+    const august: Closure = { from: '08-08', to: '08-23' };
+    const planned = plan({ due: '2026-08-10', issue: '2026-07-10', now: '2026-07-10T10:00:00Z', company: [august] });
+    const inBreak = channelVerdict({ channel: 'email', recent: [], policy: standard, customer: customer(), companyClosures: [august], now: new Date('2026-08-10T07:00:00Z') });
+    expect(inBreak).toEqual({ allowed: false, notBefore: new Date(planned.at.dueDate), reason: 'outside the send window' });
+    const milan = channelVerdict({ channel: 'sms', recent: [], policy: standard, customer: customer({ city: 'Milano' }), now: new Date('2026-12-07T09:00:00Z') });
+    expect(milan).toMatchObject({ allowed: false, notBefore: new Date('2026-12-09T08:00:00.000Z') });
+    // Inside the customer's own 14:00-17:00 window, on an open day: it goes.
+    expect(channelVerdict({ channel: 'email', recent: [], policy: standard, customer: customer({ sendWindow: { from: '14:00', to: '17:00' } }), now: new Date('2026-12-10T13:30:00Z') })).toEqual({ allowed: true });
   });
 });

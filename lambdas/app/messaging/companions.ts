@@ -44,7 +44,7 @@ export const readCustomerDay = async (
   );
   const views = await readSiblingViews(store, others);
   const siblings = views.map((v) => ({ invoice: v.invoice, stagesDone: v.stagesDone, events: v.events, payments: v.payments }));
-  const items = itemsDueToday(siblings, { customer: req.customer, policy: req.policy, now, paymentClaimGraceDays: req.tenant.paymentClaimGraceDays });
+  const items = itemsDueToday(siblings, { customer: req.customer, policy: req.policy, now, paymentClaimGraceDays: req.tenant.paymentClaimGraceDays, companyClosures: req.tenant.closures });
   return { items, siblings };
 };
 
@@ -75,5 +75,6 @@ export const findCallGroup = async (
     day,
     timeZone: req.tenant.timeZone,
     paymentClaimGraceDays: req.tenant.paymentClaimGraceDays,
+    companyClosures: req.tenant.closures,
   });
 };

@@ -25,7 +25,7 @@ import { WRITTEN_STAGES } from '../../domain/timeline/stages.js';
 import { renderMessage } from '../../domain/messages/rendering/render.js';
 import { creditsInFavour } from '../../domain/commands/customer-credit.js';
 import type { MessageLine } from '../../domain/messages/rendering/types.js';
-import type { ContactEvent, Customer, Invoice, Payment, Policy } from '../../domain/model.js';
+import type { Closure, ContactEvent, Customer, Invoice, Payment, Policy } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
 import { ACCOUNT_REFUSAL_METRIC, SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
@@ -108,7 +108,7 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
   const waitForContact = (sent: boolean): MessageOutcome => ({
     outcome: 'deferred',
     channels: [],
-    until: nextSendMoment(new Date(now.getTime() + CONTACT_RECHECK_MS), { timeZone: customer.timeZone, country: customer.country, sendWindow: req.policy.sendWindow }).toISOString(),
+    until: nextSendMoment(new Date(now.getTime() + CONTACT_RECHECK_MS), customer, req.policy, req.tenant.closures).toISOString(),
     reason: `${CONTACT_WAIT} (e-mail address ${customer.emailStatus}${sent ? '; an SMS went instead' : ''})`,
     waitsForContact: true,
   });
@@ -133,7 +133,7 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
     const { sms: _left, ...rest } = decided;
     decided = rest;
   }
-  const gate = withinContactLimits(customer, req.policy, decided, now, !ANSWERING_KINDS.has(kind));
+  const gate = withinContactLimits(customer, req.policy, req.tenant.closures, decided, now, !ANSWERING_KINDS.has(kind));
   if ('until' in gate) {
     logger.info('message deferred by the contact limits', { ...ids, until: gate.until });
     return { outcome: 'deferred', channels: [], until: gate.until, reason: gate.reason };
@@ -348,13 +348,14 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
 const withinContactLimits = (
   customer: Customer,
   policy: Policy,
+  companyClosures: readonly Closure[],
   d: ReminderDecision,
   now: Date,
   counted: boolean,
 ): { decision: ReminderDecision } | { until: string; reason: string } => {
   const main: LimitedChannel | undefined = d.email ? 'email' : d.sms ? 'sms' : undefined;
   if (!main) return { decision: d };
-  const verdict = (channel: LimitedChannel) => channelVerdict({ channel, recent: customer.recentContacts, policy, customer, now, counted });
+  const verdict = (channel: LimitedChannel) => channelVerdict({ channel, recent: customer.recentContacts, policy, customer, companyClosures, now, counted });
   const first = verdict(main);
   if (!first.allowed && 'never' in first) {
     const { [main]: _none, ...rest } = d;

@@ -97,7 +97,7 @@ export const bankTruthHold = async (deps: BankTruthDeps & Partial<Pick<FirmStage
     note: `${stale.reason}. Credit holds and hand-offs wait until a current statement arrives (first held today: ${stage} of invoice ${inv.number}): upload it under bank/ or through the admin API.`,
   });
   if (opened) deps.count('BankStatementsStale');
-  const until = nextSendMoment(new Date(now.getTime() + 86_400_000), { timeZone: c.customer.timeZone, country: c.customer.country, sendWindow: c.policy.sendWindow });
+  const until = nextSendMoment(new Date(now.getTime() + 86_400_000), c.customer, c.policy, c.tenant.closures);
   return { hold: 'staleStatements', until, reason: `${stage} waits for current bank statements: ${stale.reason}` };
 };
 

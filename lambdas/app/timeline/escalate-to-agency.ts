@@ -142,7 +142,7 @@ const handedOverWith = async (deps: EscalateDeps, c: InvoiceCase, now: Date): Pr
   const inv = c.view.invoice;
   const open = (await deps.invoices.openInvoicesOfCustomer(inv.tenantId, inv.customerId)).filter((o) => o.invoiceId !== inv.invoiceId && !o.needsContact);
   const views = (await Promise.all(open.map((o) => deps.invoices.getInvoiceView(o.tenantId, o.invoiceId)))).flatMap((v) => (v ? [v] : []));
-  const ctx = { customer: c.customer, policy: c.policy, now, paymentClaimGraceDays: c.tenant.paymentClaimGraceDays };
+  const ctx = { customer: c.customer, policy: c.policy, now, paymentClaimGraceDays: c.tenant.paymentClaimGraceDays, companyClosures: c.tenant.closures };
   return views
     .filter((v) => {
       if (v.stagesDone.some((s) => s.stage === 'escalation')) return false;

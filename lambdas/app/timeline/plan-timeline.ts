@@ -39,6 +39,7 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
     stagesDone: c.view.stagesDone,
     ...(lastTouch(inv, c.view.stagesDone) ? { lastContactAt: lastTouch(inv, c.view.stagesDone)! } : {}),
     paymentClaimGraceDays: c.tenant.paymentClaimGraceDays,
+    companyClosures: c.tenant.closures,
     // Two e-mails ignored and no SMS possible: the call comes forward (domain/timeline/engagement.ts).
     ignoredEmails: ignoredEmailsInARow(c.view.events),
     now,
@@ -49,6 +50,8 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
   if (planned?.id !== inv.policy?.id || planned?.version !== inv.policy?.version) {
     await deps.invoices.recordPlannedPolicy({ tenantId: input.tenantId, invoiceId: input.invoiceId, revision: inv.revision, run: inv.run }, planned);
   }
-  deps.logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip });
+  deps.logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip, reason: plan.reason });
+  // The plan (reason and warnings) is the task's output, in the execution history; the log says it too.
+  if (plan.warnings) deps.logger.warn('planned with a warning', { tenantId: input.tenantId, invoiceId: input.invoiceId, warnings: plan.warnings });
   return plan;
 };

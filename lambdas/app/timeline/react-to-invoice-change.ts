@@ -63,7 +63,7 @@ const thankYou = async (deps: CaseDeps & MessagingDeps & Pick<TimelinePorts, 'wo
     invoiceId: paid.invoiceId,
     revision: paid.revision,
     run: paid.run,
-    mailbox: { kind: 'thankYou', sendAt: nextSendMoment(now, { timeZone: c.customer.timeZone, country: c.customer.country, sendWindow: c.policy.sendWindow }).toISOString(), ...(paidNow > 0 ? { paymentAmount: paidNow } : {}), paymentDate: localDay(now, c.customer.timeZone) },
+    mailbox: { kind: 'thankYou', sendAt: nextSendMoment(now, c.customer, c.policy, c.tenant.closures).toISOString(), ...(paidNow > 0 ? { paymentAmount: paidNow } : {}), paymentDate: localDay(now, c.customer.timeZone) },
   });
   deps.logger.info('thank-you waits for its moment', { tenantId: paid.tenantId, invoiceId: paid.invoiceId, alreadyStarted: out.alreadyStarted });
 };

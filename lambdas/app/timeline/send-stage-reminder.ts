@@ -63,6 +63,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     invoice: inv,
     customer: c.customer,
     policy: c.policy,
+    companyClosures: c.tenant.closures,
     events: c.view.events,
     stagesDone: c.view.stagesDone,
     ignoredEmails,

@@ -4,7 +4,7 @@
  * is done by that call), with the customer's other overdue invoices and the totals per currency
  * as talking points. Pure: the siblings and `now` come in.
  */
-import type { Customer, Invoice, Policy, Tenant } from '../model.js';
+import type { Closure, Customer, Invoice, Policy, Tenant } from '../model.js';
 import type { CallSheet, MessageLine } from '../messages/rendering/types.js';
 import { ignoredEmailsInARow, unheardEscalation } from './engagement.js';
 import { MAX_COMPANIONS, siblingPlan, type SiblingCase } from './consolidation.js';
@@ -42,6 +42,7 @@ export const callGroupFor = (input: {
   day: string;
   timeZone: string;
   paymentClaimGraceDays?: number;
+  companyClosures?: readonly Closure[];
 }): CallGroup => {
   const { trigger, customer, policy, now } = input;
   const customerToday = localDay(now, customer.timeZone);

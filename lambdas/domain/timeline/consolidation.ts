@@ -3,7 +3,7 @@
  * same customer whose next written stage falls on the same local day rides in the same message.
  * Pure: the siblings and `now` come in.
  */
-import type { ContactEvent, Customer, Invoice, Policy } from '../model.js';
+import type { Closure, ContactEvent, Customer, Invoice, Policy } from '../model.js';
 import { ignoredEmailsInARow } from './engagement.js';
 import { planTimeline } from './planner.js';
 import { WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
@@ -28,7 +28,7 @@ export const lastTouch = (invoice: Pick<Invoice, 'lastContactAt'>, stagesDone: r
 /** Another open invoice of the customer planned as its own PlanTimeline would plan it now. */
 export const siblingPlan = (
   s: SiblingCase,
-  ctx: { customer: Customer; policy: Policy; now: Date; paymentClaimGraceDays?: number | undefined },
+  ctx: { customer: Customer; policy: Policy; now: Date; paymentClaimGraceDays?: number | undefined; companyClosures?: readonly Closure[] | undefined },
 ): TimelinePlan =>
   planTimeline({
     invoice: s.invoice,
@@ -37,6 +37,7 @@ export const siblingPlan = (
     stagesDone: s.stagesDone,
     ...(lastTouch(s.invoice, s.stagesDone) ? { lastContactAt: lastTouch(s.invoice, s.stagesDone)! } : {}),
     ...(ctx.paymentClaimGraceDays ? { paymentClaimGraceDays: ctx.paymentClaimGraceDays } : {}),
+    ...(ctx.companyClosures ? { companyClosures: ctx.companyClosures } : {}),
     ignoredEmails: ignoredEmailsInARow(s.events),
     now: ctx.now,
   });
@@ -58,6 +59,7 @@ export const companionsFor = (input: {
   siblings: SiblingCase[];
   now: Date;
   paymentClaimGraceDays?: number;
+  companyClosures?: readonly Closure[];
 }): Companion[] => {
   const { trigger, customer, now } = input;
   const today = localDay(now, customer.timeZone);

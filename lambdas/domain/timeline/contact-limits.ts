@@ -8,9 +8,9 @@
  * moment that keeps them all; an SMS beside an e-mail that would break its own limit is left out,
  * with the reason. Pure: `now` comes in.
  */
-import type { Customer, Policy } from '../model.js';
+import type { Closure, Policy } from '../model.js';
 import { addDays, localDay } from '../shared/days.js';
-import { nextMoment, openingOn, type CalendarContext } from './calendar.js';
+import { nextMoment, openingOn, sendContext, type CalendarContext, type CalendarCustomer } from './calendar.js';
 import { ANSWERING_KINDS } from './precedence.js';
 
 export type LimitedChannel = 'email' | 'sms';
@@ -41,7 +41,9 @@ export const channelVerdict = (input: {
   channel: LimitedChannel;
   recent: readonly RecentContact[];
   policy: Policy;
-  customer: Pick<Customer, 'timeZone' | 'country'>;
+  customer: CalendarCustomer;
+  /** Tenant.closures: nothing leaves in one. */
+  companyClosures?: readonly Closure[] | undefined;
   now: Date;
   /** False for a message that answers (the thank-you): only one a day and the window apply. Default true. */
   counted?: boolean;
@@ -55,11 +57,10 @@ export const channelVerdict = (input: {
   const cap = capOf(policy, channel);
   if (cap <= 0) return { allowed: false, never: true, reason: `the policy sends no ${channel === 'email' ? 'e-mail' : 'SMS'}` };
 
-  const ctx: CalendarContext = {
-    timeZone: customer.timeZone,
-    country: customer.country,
-    window: channel === 'sms' ? SMS_HOURS : policy.sendWindow,
-  };
+  // The planner's calendar (holidays of the customer's place, closures, quiet days); an SMS keeps
+  // its own hours unless the customer named a window of its own.
+  const sendCtx = sendContext(customer, policy, input.companyClosures);
+  const ctx: CalendarContext = channel === 'sms' && !customer.sendWindow ? { ...sendCtx, window: SMS_HOURS } : sendCtx;
   const reasons: string[] = [];
   let floor = now.getTime();
   const today = localDay(now, customer.timeZone);

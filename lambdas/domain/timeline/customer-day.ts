@@ -12,7 +12,7 @@
  *   overdue invoice, so the answer does not depend on which execution runs first.
  * Pure: the siblings and `now` come in.
  */
-import type { Customer, Invoice, InvoiceStatus, Policy } from '../model.js';
+import type { Closure, Customer, Invoice, InvoiceStatus, Policy } from '../model.js';
 import { checkPromiseDue } from './promise-check.js';
 import { MAX_COMPANIONS, siblingPlan, type SiblingCase } from './consolidation.js';
 import { LEADING_KINDS, precedenceOf, type VoiceKind } from './precedence.js';
@@ -39,6 +39,8 @@ export interface DayContext {
   policy: Policy;
   now: Date;
   paymentClaimGraceDays?: number | undefined;
+  /** Tenant.closures, as the invoices' own plans read them. */
+  companyClosures?: readonly Closure[] | undefined;
 }
 
 const isWritten = (s: string): s is Stage => (WRITTEN_STAGES as readonly string[]).includes(s);

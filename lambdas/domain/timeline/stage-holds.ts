@@ -12,7 +12,7 @@
  * Pure: the case and `now` in, a hold (with the reason the log keeps) or nothing out.
  */
 import type { BankCreditRecord, BankCreditStatus } from '../bank/credit-records.js';
-import type { ContactEvent, Customer, Invoice, Policy } from '../model.js';
+import type { Closure, ContactEvent, Customer, Invoice, Policy } from '../model.js';
 import { money } from '../money/matching/amounts.js';
 import { nameSimilarity } from '../money/matching/names.js';
 import { normaliseIban } from '../money/matching/open-invoices.js';
@@ -20,7 +20,7 @@ import { NAME_LIKE } from '../money/matching/suggestions.js';
 import type { StageDone } from './plan.js';
 import type { Stage } from './stages.js';
 import { unheardEscalation } from './engagement.js';
-import { nextBusinessDay, nextSendMoment } from './calendar.js';
+import { nextBusinessDay, nextSendMoment, type CalendarCustomer } from './calendar.js';
 import { addDays, localDay } from '../shared/days.js';
 
 export const CALL_FORWARD_REASON = 'two e-mails ignored and no SMS possible: the phone call comes forward';
@@ -28,8 +28,10 @@ export const CALL_FORWARD_REASON = 'two e-mails ignored and no SMS possible: the
 export interface StageHoldInput {
   stage: Stage;
   invoice: Pick<Invoice, 'dueDate'>;
-  customer: Pick<Customer, 'timeZone' | 'country' | 'phone' | 'smsOptOut'>;
-  policy: Pick<Policy, 'stages' | 'smsPerWeek' | 'sendWindow'>;
+  customer: Pick<Customer, 'timeZone' | 'country' | 'phone' | 'smsOptOut'> & CalendarCustomer;
+  policy: Pick<Policy, 'stages' | 'smsPerWeek' | 'sendWindow'> & Partial<Pick<Policy, 'quietDays'>>;
+  /** Tenant.closures: a hold never ends inside one. */
+  companyClosures?: readonly Closure[] | undefined;
   events: readonly ContactEvent[];
   stagesDone: readonly StageDone[];
   ignoredEmails: number;
@@ -59,7 +61,7 @@ export const callComesForward = (i: Omit<StageHoldInput, 'waitingAnswers'>): boo
 
 export const stageHold = (i: StageHoldInput): StageHold | undefined => {
   if (i.waitingAnswers.length > 0) {
-    const until = nextSendMoment(new Date(i.now.getTime() + DAY_MS), { timeZone: i.customer.timeZone, country: i.customer.country, sendWindow: i.policy.sendWindow });
+    const until = nextSendMoment(new Date(i.now.getTime() + DAY_MS), i.customer, i.policy, i.companyClosures);
     return { hold: 'waitingForFinance', until, reason: `waiting for the finance team to see the customer's answer (${i.waitingAnswers.join(', ')})` };
   }
   if (i.unconfirmedCredit) return i.unconfirmedCredit;
@@ -86,7 +88,7 @@ export type CreditForCheck = Pick<BankCreditRecord, 'creditId' | 'status' | 'amo
 export interface UnconfirmedCreditInput {
   /** The tenant's credits; those not suggested or unmatched are ignored. */
   credits: readonly CreditForCheck[];
-  customer: Pick<Customer, 'customerId' | 'name' | 'timeZone' | 'country'>;
+  customer: Pick<Customer, 'customerId' | 'name' | 'timeZone' | 'country'> & CalendarCustomer;
   /** Debtor IBAN -> customer id, learned from confirmed matches (BankCreditRepository.knownDebtorIbans). */
   knownDebtorIbans: ReadonlyMap<string, string>;
   invoice: Pick<Invoice, 'currency' | 'issueDate' | 'lastContactAt'>;
@@ -94,9 +96,9 @@ export interface UnconfirmedCreditInput {
   openAmountDue: number;
   /** Bank charges a credit may exceed the open amount by (minor units; the matcher's tolerance). */
   tolerance?: number;
-  /** The finance team's calendar, for the deadline. */
-  finance: { timeZone: string; country: string };
-  policy: Pick<Policy, 'sendWindow'>;
+  /** The finance team's calendar, for the deadline; its closures keep the customer's stage too. */
+  finance: { timeZone: string; country: string; closures?: readonly Closure[] | undefined };
+  policy: Pick<Policy, 'sendWindow'> & Partial<Pick<Policy, 'quietDays'>>;
   now: Date;
 }
 
@@ -166,7 +168,7 @@ export const unconfirmedCredit = (i: UnconfirmedCreditInput): CreditCheck => {
     else holding.push({ creditId: c.creditId, why: `${label}, ${why}, awaiting confirmation until ${deadline}`, deadline });
   }
   if (holding.length === 0) return { lapsed };
-  const until = nextSendMoment(new Date(i.now.getTime() + DAY_MS), { timeZone: i.customer.timeZone, country: i.customer.country, sendWindow: i.policy.sendWindow });
+  const until = nextSendMoment(new Date(i.now.getTime() + DAY_MS), i.customer, i.policy, i.finance.closures);
   return {
     hold: { hold: 'unconfirmedCredit', until, creditIds: holding.map((h) => h.creditId), reason: `an unconfirmed bank credit could be this customer's payment: ${holding.map((h) => h.why).join('; ')}` },
     lapsed,
