@@ -161,18 +161,19 @@ export const OfficeHours = z.object({
 });
 export type OfficeHours = z.infer<typeof OfficeHours>;
 
-const MonthDay = z.string().check(
-  z.regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a day of the year as MM-DD (e.g. 08-08) or a date as YYYY-MM-DD'),
-  // 2024 is a leap year: 02-29 is a day of the year, 02-30 and 04-31 are not.
-  z.refine((md) => !Number.isNaN(Date.parse(`2024-${md}T00:00:00Z`)) && new Date(`2024-${md}T00:00:00Z`).toISOString().slice(5, 10) === md, { message: 'not a day of the year' }),
-);
+/** A real calendar day as MM-DD (02-29 included: it comes in leap years) or YYYY-MM-DD. */
+const isClosureDay = (s: string): boolean => {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : /^\d{2}-\d{2}$/.test(s) ? `2024-${s}` : undefined;
+  return iso !== undefined && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) && new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) === iso;
+};
+const ClosureDay = z.string().check(z.refine(isClosureDay, { message: 'not a day of the year as MM-DD (e.g. 08-08) nor a date as YYYY-MM-DD' }));
 
 /**
  * Days nobody is contacted on (timeline/closures.ts): `from`..`to` inclusive, both MM-DD (every
  * year; "12-24".."01-06" crosses the new year) or both YYYY-MM-DD (once).
  */
 export const Closure = z
-  .object({ from: z.union([IsoDate, MonthDay]), to: z.union([IsoDate, MonthDay]), label: z.optional(Text(100)) })
+  .object({ from: ClosureDay, to: ClosureDay, label: z.optional(Text(100)) })
   .check(
     z.refine((c) => c.from.length === c.to.length, { message: 'from and to must both be MM-DD (every year) or both YYYY-MM-DD (once)', path: ['to'] }),
     z.refine((c) => c.from.length !== 10 || c.from <= c.to, { message: 'a one-off closure must end on or after the day it starts', path: ['to'] }),
@@ -216,7 +217,7 @@ export const Customer = z.object({
   /** The customer's city: its patron saint's day is a holiday there (timeline/local-holidays.ts). */
   city: z.optional(Text(100)),
   /** The customer's state or region as date-holidays codes it (DE "BY", IT "25" for Lombardy): its holidays count. */
-  region: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,6}$/, 'a region code as date-holidays writes it, e.g. BY'))),
+  region: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,30}$/, 'a region code as date-holidays writes it, e.g. BY'))),
   /** The customer's own closures (its August break): nobody is contacted then. */
   closures: z._default(Closures, []),
   /** When messages may leave for this customer, over the policy's send window. */

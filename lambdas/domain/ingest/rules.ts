@@ -16,6 +16,7 @@ import { generatedPaymentReference } from './payment-reference.js';
 import type { DirectoryCustomer, DirectoryFields } from '../parsers/customers.js';
 import { E_INVOICE_FORMATS, type BuyerParty, type InvoiceFormat, type ParsedInvoice } from '../parsers/types.js';
 import { sdiFileStem } from '../parsers/sdi-receipts.js';
+import { regionProblem } from '../timeline/local-holidays.js';
 
 export interface IngestContext {
   tenantId: string;
@@ -99,9 +100,14 @@ export class InvalidRecord extends Error {
 
 const parseCustomer = (input: unknown): Customer => {
   const out = z.safeParse(Customer, input);
-  if (out.success) return out.data;
-  const issue = out.error.issues[0];
-  throw new InvalidRecord(issue?.path.join('.') || 'customer', issue?.message ?? 'not a valid customer');
+  if (!out.success) {
+    const issue = out.error.issues[0];
+    throw new InvalidRecord(issue?.path.join('.') || 'customer', issue?.message ?? 'not a valid customer');
+  }
+  // A region the customer's country has not (its country changed, or came from the stored customer) is refused, not ignored.
+  const regionWrong = out.data.region ? regionProblem(out.data.country, out.data.region) : undefined;
+  if (regionWrong) throw new InvalidRecord('region', `${out.data.region}: ${regionWrong}`);
+  return out.data;
 };
 
 /**

@@ -49,6 +49,10 @@ export const CUSTOMER_FIELDS = [
   'segment',
   'preserveRelationship',
   'salesNotes',
+  'city',
+  'region',
+  'closures',
+  'sendWindow',
 ] as const;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 
@@ -94,6 +98,10 @@ export const DEFAULT_CUSTOMER_COLUMNS: Record<CustomerField, string[]> = {
   segment: ['segment', 'customer segment', 'segmento', 'segmento cliente'],
   preserveRelationship: ['preserve relationship', 'key account', 'cliente chiave'],
   salesNotes: ['sales notes', 'notes', 'note', 'note commerciali'],
+  city: ['city', 'town', 'citta', 'città', 'comune', 'localita', 'località', 'oras', 'oraș'],
+  region: ['region', 'state', 'regione', 'stato', 'judet', 'județ'],
+  closures: ['closures', 'closed', 'closing days', 'chiusure', 'chiusura', 'ferie', 'giorni chiusura'],
+  sendWindow: ['send window', 'send hours', 'sending hours', 'orario invio', 'fascia invio', 'fascia oraria'],
 };
 
 /** "Data Scadenza", "data_scadenza", "dataScadenza", "DATA SCADENZA:" -> "data scadenza". */

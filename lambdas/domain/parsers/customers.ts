@@ -12,8 +12,11 @@ import { normaliseTaxId, vatWithCountry } from './tax-ids.js';
 import { accepted, rejected, type Parsed, type RecordLocation, type Rejection } from './types.js';
 import { isRecordObject, shown, text } from './field-values.js';
 import { isEmail, parseLanguage, plain, toE164 } from './contact-values.js';
+import { calendarFields } from './customer-calendar.js';
+import { parseHourMinute } from './hour-minute.js';
 
 export { toE164 } from './contact-values.js';
+export { parseHourMinute } from './hour-minute.js';
 
 /** What a directory record sets. Only present keys change the stored customer. */
 export type DirectoryFields = Partial<
@@ -36,6 +39,10 @@ export type DirectoryFields = Partial<
     | 'segment'
     | 'preserveRelationship'
     | 'salesNotes'
+    | 'city'
+    | 'region'
+    | 'closures'
+    | 'sendWindow'
   >
 >;
 
@@ -80,15 +87,6 @@ export const parseWeekdays = (raw: string): number[] | undefined => {
   return out.size > 0 ? [...out].sort() : undefined;
 };
 
-/** "9:00", "09.00", "9" -> "09:00". */
-export const parseHourMinute = (raw: string): string | undefined => {
-  const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(raw.trim());
-  if (!m) return undefined;
-  const h = Number(m[1]);
-  const min = Number(m[2] ?? '0');
-  if (h > 23 || min > 59) return undefined;
-  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
-};
 
 const BOOL_TRUE = new Set(['true', 'yes', 'y', 'si', 'sì', 'x', '1', 'da']);
 const BOOL_FALSE = new Set(['false', 'no', 'n', '0', 'nu', '']);
@@ -239,11 +237,12 @@ export const customerFromFields = (raw: Partial<Record<CustomerField, unknown>> 
     else if (list.length > LIMITS.salesNotes) bad('salesNotes', notes, `more than ${LIMITS.salesNotes} notes`);
     else if (list.length > 0) f.salesNotes = list;
   }
+  Object.assign(f, calendarFields(raw, f.country, bad));
   if (errors.length > 0) return rejected(...errors);
   return accepted({ ...at, customerId: customerId!, fields: f });
 };
 
-const NESTED = ['billingContact', 'salesRep', 'officeHours', 'paymentDays', 'salesNotes'] as const;
+const NESTED = ['billingContact', 'salesRep', 'officeHours', 'paymentDays', 'salesNotes', 'closures', 'sendWindow'] as const;
 
 /** Directory records from JSON items: the Customer shape (nested objects) or flat names alike. */
 export async function* customersFromJson(items: AsyncIterable<JsonItem> | Iterable<JsonItem>, opts: { mapping?: CsvMappingConfig } = {}): AsyncGenerator<Parsed<DirectoryCustomer>> {

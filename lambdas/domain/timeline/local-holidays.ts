@@ -55,6 +55,12 @@ export const regionProblem = (country: string, region: string): string | undefin
   return `not a region of ${country} date-holidays knows (${known.map((k) => `${k} ${HOLIDAY_REGIONS[country]![k]}`).join(', ')})`;
 };
 
+/** The date-holidays code of a region written as its code or its name, any case ("by", "Bayern"); undefined when none. */
+export const regionCode = (country: string, written: string): string | undefined => {
+  const w = plain(written);
+  return Object.entries(HOLIDAY_REGIONS[country] ?? {}).find(([k, n]) => !k.includes('-') && (plain(k) === w || plain(n) === w))?.[0];
+};
+
 const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').trim().toLowerCase();
 
 /** The table row of a city date-holidays knows (`25-MI` for Milan, Milano), if it knows the city. */
