@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { AGEING_BUCKETS } from '../domain/reports/ageing.js';
 import { MAX_INSTALMENTS, PAYMENT_METHODS } from '../domain/commands/commands.js';
 import {
+  Closures,
   ContactEvent,
   ContactPerson,
   Currency,
@@ -27,7 +28,9 @@ import {
   OfficeHours,
   PaymentSource,
   PolicyRef,
+  RegionCode,
   SalesNoteText,
+  SendWindow,
   StageId,
   TimeZone,
 } from '../domain/model.js';
@@ -148,6 +151,14 @@ export const CustomerPatchRequest = z
     /** The customer's segment tag: a policy for it in the tenant's segmentPolicies applies when the customer has none of its own. */
     segment: nullable(PolicyRef),
     preserveRelationship: z.optional(z.boolean()),
+    /** The customer's city: its patron saint's day (Milan 7 December, Rome 29 June…) is a holiday there. */
+    city: nullable(Text(1, 100)),
+    /** A state or region of the customer's country as date-holidays codes it (DE "BY", IT "25"); one the country has not is refused (422). */
+    region: nullable(RegionCode),
+    /** The customer's closures, replacing the stored ones ([] clears them). */
+    closures: z.optional(Closures),
+    /** When messages may leave for this customer, over the policy's window. */
+    sendWindow: nullable(SendWindow),
   })
   .register(requestSchemas, { id: 'CustomerPatchRequest', description: 'Fields to change; null removes an optional field.' });
 

@@ -181,6 +181,9 @@ export const Closure = z
 export type Closure = z.infer<typeof Closure>;
 export const Closures = z.array(Closure).check(z.maxLength(50));
 
+/** A state or region as date-holidays codes it (DE "BY", IT "25"); whether the country has it is checked where it enters (timeline/local-holidays.ts regionProblem). */
+export const RegionCode = z.string().check(z.regex(/^[A-Za-z0-9]{1,30}$/, 'a region code as date-holidays writes it, e.g. BY'));
+
 /** A local HH:MM range messages may leave in; it must end after it starts. */
 export const SendWindow = z
   .object({ from: HourMinute, to: HourMinute })
@@ -217,7 +220,7 @@ export const Customer = z.object({
   /** The customer's city: its patron saint's day is a holiday there (timeline/local-holidays.ts). */
   city: z.optional(Text(100)),
   /** The customer's state or region as date-holidays codes it (DE "BY", IT "25" for Lombardy): its holidays count. */
-  region: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,30}$/, 'a region code as date-holidays writes it, e.g. BY'))),
+  region: z.optional(RegionCode),
   /** The customer's own closures (its August break): nobody is contacted then. */
   closures: z._default(Closures, []),
   /** When messages may leave for this customer, over the policy's send window. */

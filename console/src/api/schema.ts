@@ -327,8 +327,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update contacts, language, time zone, office hours, payment days, policy or segment
-         * @description Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one. A customer that follows another policy (its own, its segment's) has its open invoices re-planned from their next stage; an unknown policy is refused (422).
+         * Update contacts, language, time zone, office hours, calendar (city, region, closures, send window), payment days, policy or segment
+         * @description Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one. A customer that follows another policy (its own, its segment's), or whose city, region, closures or send window change, has its open invoices re-planned from their next stage; an unknown policy, or a region its country has not, is refused (422).
          */
         patch: operations["updateCustomer"];
         trace?: never;
@@ -856,6 +856,17 @@ export interface components {
             policy?: string | null;
             segment?: string | null;
             preserveRelationship?: boolean;
+            city?: string | null;
+            region?: string | null;
+            closures?: {
+                from: string;
+                to: string;
+                label?: string;
+            }[];
+            sendWindow?: {
+                from: string;
+                to: string;
+            } | null;
         };
         ConfirmCreditRequest: {
             allocations?: {
@@ -908,6 +919,8 @@ export interface components {
                 from: string;
                 to: string;
             };
+            /** @default [] */
+            quietDays: number[];
             /**
              * @default {
              *       "minDaysLate": 0,
@@ -1415,6 +1428,18 @@ export interface components {
                 from: string;
                 to: string;
             };
+            city?: string;
+            region?: string;
+            /** @default [] */
+            closures: {
+                from: string;
+                to: string;
+                label?: string;
+            }[];
+            sendWindow?: {
+                from: string;
+                to: string;
+            };
             /** @default [] */
             paymentDays: number[];
             /** @default 30 */
@@ -1717,6 +1742,8 @@ export interface components {
                     from: string;
                     to: string;
                 };
+                /** @default [] */
+                quietDays: number[];
                 /**
                  * @default {
                  *       "minDaysLate": 0,
@@ -1818,6 +1845,8 @@ export interface components {
                     from: string;
                     to: string;
                 };
+                /** @default [] */
+                quietDays: number[];
                 /**
                  * @default {
                  *       "minDaysLate": 0,

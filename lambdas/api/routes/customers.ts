@@ -9,6 +9,8 @@ import { commandContext } from './invoices.js';
 import { policyExists } from '../../app/policies/manage-policies.js';
 import { policyRefFor } from '../../domain/timeline/policies.js';
 import { ApiError } from '../errors.js';
+import { regionCode, regionProblem } from '../../domain/timeline/local-holidays.js';
+import { calendarChanged } from '../../domain/timeline/calendar-change.js';
 
 export const ReleaseHoldResult = z
   .extend(CustomerDetail, {
@@ -39,7 +41,7 @@ export const afterCustomerChange = async (c: RouteContext<unknown, unknown>, cus
   }
 };
 
-/** The customer follows another policy: its open invoices are re-planned from their next stage (a failure is logged; the next plan reads the new policy anyway). */
+/** The customer follows another policy, or another calendar: its open invoices are re-planned from their next stage (a failure is logged; the next plan reads the change anyway). */
 const afterPolicyChange = async (c: RouteContext<unknown, unknown>, customerId: string): Promise<void> => {
   try {
     await c.deps.restarts.restartOpen(c.tenant.tenantId, { customerId });
@@ -70,8 +72,8 @@ export const customerRoutes: RouteDef[] = [
     path: '/v1/customers/{id}',
     params: customerIdParam,
     operationId: 'updateCustomer',
-    summary: 'Update contacts, language, time zone, office hours, payment days, policy or segment',
-    description: 'Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one. A customer that follows another policy (its own, its segment\'s) has its open invoices re-planned from their next stage; an unknown policy is refused (422).',
+    summary: 'Update contacts, language, time zone, office hours, calendar (city, region, closures, send window), payment days, policy or segment',
+    description: 'Only the fields sent change; null removes an optional field. A customer that gains an address starts the chase of its invoices that were waiting for one. A customer that follows another policy (its own, its segment\'s), or whose city, region, closures or send window change, has its open invoices re-planned from their next stage; an unknown policy, or a region its country has not, is refused (422).',
     tag: 'customers',
     access: 'write',
     body: CustomerPatchRequest,
@@ -84,9 +86,17 @@ export const customerRoutes: RouteDef[] = [
         throw new ApiError(422, 'unknown_policy', `No policy ${policy}: name a preset or a policy of the company (GET /v1/policies).`, [{ field: 'policy', message: 'unknown policy' }]);
       }
       const before = await c.deps.customers.getCustomer(c.tenant.tenantId, c.params.id!);
+      const region = c.body.region;
+      if (region && before) {
+        const code = regionCode(before.country, region);
+        if (code !== region) {
+          const problem = regionProblem(before.country, region) ?? 'not a region';
+          throw new ApiError(422, 'unknown_region', `No region ${region} of ${before.country}: ${code ? `write it as ${code}` : problem}.`, [{ field: 'region', message: code ? `write it as ${code}` : problem }]);
+        }
+      }
       const d = await c.deps.commands.onCustomer(c.tenant.tenantId, c.params.id!, (cust) => updateCustomer(cust, c.body, ctx));
       await afterCustomerChange(c, c.params.id!, d.becameReachable);
-      if (before && policyRefFor(before, c.tenant).ref !== policyRefFor(d.customer, c.tenant).ref) await afterPolicyChange(c, c.params.id!);
+      if (before && (policyRefFor(before, c.tenant).ref !== policyRefFor(d.customer, c.tenant).ref || calendarChanged(before, d.customer))) await afterPolicyChange(c, c.params.id!);
       return detail(c, d.customer);
     },
   }),

@@ -14,6 +14,7 @@ import {
   LIMITS,
   type SalesNote,
   amountDue,
+  type Closure,
   type ContactEvent,
   type ContactEventType,
   type ContactPerson,
@@ -480,6 +481,10 @@ export interface CustomerPatch {
   policy?: PolicyRef | null;
   segment?: PolicyRef | null;
   preserveRelationship?: boolean;
+  city?: string | null;
+  region?: string | null;
+  closures?: Closure[];
+  sendWindow?: { from: string; to: string } | null;
 }
 
 export interface CustomerDecision {
