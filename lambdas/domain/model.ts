@@ -96,6 +96,9 @@ export type PolicyId = z.infer<typeof PolicyId>;
 export const PolicyRef = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a policy id: lower-case letters, digits and single hyphens'), z.maxLength(64));
 export type PolicyRef = z.infer<typeof PolicyRef>;
 
+/** How many settled invoices the customer record keeps for the habit (Customer.paymentHistory). */
+export const HABIT_HISTORY = 10;
+
 export const StageRule = z.object({
   enabled: z.boolean(),
   /** Days from the anchor (issue date for receiptCheck, due date for every other stage). */
@@ -148,8 +151,33 @@ export const Policy = z.object({
     }),
     { reminderDaysBefore: 0, graceDays: 0 },
   ),
+  /**
+   * Habitual late payers (timeline/payment-habit.ts): `lateOf` of the customer's last `outOf`
+   * settled invoices at least `minDaysLate` days late. Such a customer may get `extraBeforeDue`:
+   * the pre-due reminder switched on at `offsetDays` where the policy has none, and a short SMS
+   * with it where `sms` (absent: nothing extra, as before).
+   */
+  habitual: z._default(
+    z.object({
+      lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
+      outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
+      minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+      extraBeforeDue: z.optional(z.object({ offsetDays: z.int().check(z.minimum(-60), z.maximum(-1)), sms: z._default(z.boolean(), false) })),
+    }),
+    { lateOf: 3, outOf: 5, minDaysLate: 1 },
+  ),
 });
 export type Policy = z.infer<typeof Policy>;
+
+/** How one invoice of the customer ended: the day it was settled and how late. */
+export const PaymentOutcome = z.object({
+  dueDate: IsoDate,
+  /** The value date of the payment that settled it; the day it was written off or escalated otherwise. */
+  settledOn: IsoDate,
+  daysLate: z.int().check(z.minimum(0)),
+  how: z.enum(['paid', 'written_off', 'escalated']),
+});
+export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
 
 export const OfficeHours = z.object({
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */
@@ -224,6 +252,8 @@ export const Customer = z.object({
    * write version; `kind` is what the message was (a thank-you counts for one message a day, not the caps).
    */
   recentContacts: z._default(z.array(z.object({ at: IsoDateTime, channel: z.enum(['email', 'sms']), kind: z.optional(z.string()) })), []),
+  /** invoiceId -> how it ended, the latest HABIT_HISTORY kept (written by the table stream, timeline/payment-habit.ts). */
+  paymentHistory: z._default(z.record(z.string(), PaymentOutcome), {}),
   contactsVersion: z._default(z.int(), 0),
   version: z._default(z.int(), 0),
 });

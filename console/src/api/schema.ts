@@ -971,6 +971,30 @@ export interface components {
                 /** @default 0 */
                 graceDays: number;
             };
+            /**
+             * @default {
+             *       "lateOf": 3,
+             *       "outOf": 5,
+             *       "minDaysLate": 1
+             *     }
+             */
+            habitualLatePayers: {
+                /** @default 3 */
+                lateOf: number;
+                /** @default 5 */
+                outOf: number;
+                /** @default 1 */
+                minDaysLate: number;
+                extraBeforeDue?: {
+                    offsetDays: number;
+                    /**
+                     * @default [
+                     *       "email"
+                     *     ]
+                     */
+                    channels: ("email" | "sms")[];
+                };
+            };
         };
         PolicyPreviewRequest: {
             policy?: unknown;
@@ -1448,14 +1472,39 @@ export interface components {
                 channel: "email" | "sms";
                 kind?: string;
             }[];
+            /** @default {} */
+            paymentHistory: {
+                [key: string]: {
+                    /** Format: date */
+                    dueDate: string;
+                    /** Format: date */
+                    settledOn: string;
+                    daysLate: number;
+                    /** @enum {string} */
+                    how: "paid" | "written_off" | "escalated";
+                };
+            };
             /** @default 0 */
             contactsVersion: number;
             /** @default 0 */
             version: number;
         };
+        PaymentHabit: {
+            habitual: boolean;
+            late: number;
+            counted: number;
+            rule: {
+                lateOf: number;
+                outOf: number;
+                minDaysLate: number;
+            };
+            reason: string;
+            policy: string;
+        };
         CustomerDetail: {
             customer: components["schemas"]["Customer"];
             history: components["schemas"]["ContactEvent"][];
+            paymentHabit: components["schemas"]["PaymentHabit"];
         };
         Health: {
             /** @constant */
@@ -1619,6 +1668,7 @@ export interface components {
         ReleaseHoldResult: {
             customer: components["schemas"]["Customer"];
             history: components["schemas"]["ContactEvent"][];
+            paymentHabit: components["schemas"]["PaymentHabit"];
             eventPublished: boolean;
         };
         CustomerCredit: {
@@ -1780,6 +1830,30 @@ export interface components {
                     /** @default 0 */
                     graceDays: number;
                 };
+                /**
+                 * @default {
+                 *       "lateOf": 3,
+                 *       "outOf": 5,
+                 *       "minDaysLate": 1
+                 *     }
+                 */
+                habitualLatePayers: {
+                    /** @default 3 */
+                    lateOf: number;
+                    /** @default 5 */
+                    outOf: number;
+                    /** @default 1 */
+                    minDaysLate: number;
+                    extraBeforeDue?: {
+                        offsetDays: number;
+                        /**
+                         * @default [
+                         *       "email"
+                         *     ]
+                         */
+                        channels: ("email" | "sms")[];
+                    };
+                };
             };
             version: number;
             readOnly: boolean;
@@ -1881,6 +1955,30 @@ export interface components {
                     /** @default 0 */
                     graceDays: number;
                 };
+                /**
+                 * @default {
+                 *       "lateOf": 3,
+                 *       "outOf": 5,
+                 *       "minDaysLate": 1
+                 *     }
+                 */
+                habitualLatePayers: {
+                    /** @default 3 */
+                    lateOf: number;
+                    /** @default 5 */
+                    outOf: number;
+                    /** @default 1 */
+                    minDaysLate: number;
+                    extraBeforeDue?: {
+                        offsetDays: number;
+                        /**
+                         * @default [
+                         *       "email"
+                         *     ]
+                         */
+                        channels: ("email" | "sms")[];
+                    };
+                };
             };
             version: number;
             created: boolean;
@@ -1947,6 +2045,7 @@ export interface components {
                 total: number;
                 invoices: number;
                 onHold: boolean;
+                habitualLatePayer: boolean;
             }[];
             dso: {
                 /** @constant */

@@ -5,7 +5,7 @@
  * A stage the company does not list is off. Pure.
  */
 import * as z from 'zod/mini';
-import { Currency, HourMinute, POLICY_IDS, Policy, StageId, Tone } from '../model.js';
+import { Currency, HABIT_HISTORY, HourMinute, POLICY_IDS, Policy, StageId, Tone } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
 import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
 
@@ -50,6 +50,25 @@ export const CompanyPolicy = z.object({
   compensation: z._default(z.object({ claimed: z._default(z.boolean(), true) }), { claimed: true }),
   /** A promise is checked the morning after its date plus `graceDays`. */
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /**
+   * A habitual late payer: `lateOf` of its last `outOf` settled invoices at least `minDaysLate` days
+   * late. `extraBeforeDue` gives such a customer a message before the due date: the pre-due e-mail at
+   * `offsetDays` where the policy sends none, with a short SMS where `channels` names sms.
+   */
+  habitualLatePayers: z._default(
+    z.object({
+      lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
+      outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
+      minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+      extraBeforeDue: z.optional(
+        z.object({
+          offsetDays: z.int().check(z.minimum(-60), z.maximum(-1)),
+          channels: z._default(z.array(z.enum(['email', 'sms'])).check(z.minLength(1, 'at least one channel')), ['email']),
+        }),
+      ),
+    }),
+    { lateOf: 3, outOf: 5, minDaysLate: 1 },
+  ),
 });
 export type CompanyPolicy = z.infer<typeof CompanyPolicy>;
 
@@ -123,6 +142,26 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
     out.push({ path: 'interest.fromStage', message: `${from} is not a message about an overdue invoice: interest runs from the day after the due date` });
   }
   if (p.sendWindow.from >= p.sendWindow.to) out.push({ path: 'sendWindow', message: `send window ${p.sendWindow.from}-${p.sendWindow.to} is empty` });
+  out.push(...habitProblems(p));
+  return out;
+};
+
+const habitProblems = (p: CompanyPolicy): PolicyProblem[] => {
+  const out: PolicyProblem[] = [];
+  const h = p.habitualLatePayers;
+  if (h.lateOf > h.outOf) out.push({ path: 'habitualLatePayers.lateOf', message: `${h.lateOf} late of the last ${h.outOf} can never happen: lateOf is at most outOf` });
+  const extra = h.extraBeforeDue;
+  if (!extra) return out;
+  const path = 'habitualLatePayers.extraBeforeDue';
+  const channels = extra.channels;
+  if (new Set(channels).size !== channels.length) out.push({ path: `${path}.channels`, message: 'a channel is named twice' });
+  // The timeline has one pre-due slot: where the policy already e-mails before the due date, the extra can only be its SMS.
+  if (isOn(p, 'preDue') && !channels.includes('sms')) out.push({ path: `${path}.channels`, message: 'preDue already sends an e-mail before the due date: the extra for a habitual late payer is its SMS (add sms)' });
+  if (!isOn(p, 'preDue') && !channels.includes('email')) out.push({ path: `${path}.channels`, message: 'must include email: the written record of the debt (SMS rides along with it)' });
+  if (channels.includes('sms') && p.smsPerWeek === 0) out.push({ path: `${path}.channels`, message: 'smsPerWeek is 0 but the extra sends an SMS' });
+  if (isOn(p, 'dueDate') && extra.offsetDays >= p.stages.dueDate!.offsetDays) {
+    out.push({ path: `${path}.offsetDays`, message: `${extra.offsetDays} days is not before the due-date reminder (${p.stages.dueDate!.offsetDays})` });
+  }
   return out;
 };
 
@@ -171,8 +210,16 @@ export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
     ...(hold ? { creditHoldThreshold: hold } : {}),
     ...(handOff ? { escalationThreshold: handOff } : {}),
     promises: { graceDays: p.promises.graceDays },
+    habitual: habitualOf(p.habitualLatePayers),
   });
 };
+
+const habitualOf = (h: CompanyPolicy['habitualLatePayers']): Policy['habitual'] => ({
+  lateOf: h.lateOf,
+  outOf: h.outOf,
+  minDaysLate: h.minDaysLate,
+  ...(h.extraBeforeDue ? { extraBeforeDue: { offsetDays: h.extraBeforeDue.offsetDays, sms: h.extraBeforeDue.channels.includes('sms') } } : {}),
+});
 
 /** A built-in policy written the way a company writes its own: the preset to copy from. */
 export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPolicy => ({
@@ -195,4 +242,10 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
   interest: { claimed: p.showInterest, ...(p.interestFromStage ? { fromStage: p.interestFromStage } : {}) },
   compensation: { claimed: p.showCompensation },
   promises: { graceDays: p.promises.graceDays },
+  habitualLatePayers: {
+    lateOf: p.habitual.lateOf,
+    outOf: p.habitual.outOf,
+    minDaysLate: p.habitual.minDaysLate,
+    ...(p.habitual.extraBeforeDue ? { extraBeforeDue: { offsetDays: p.habitual.extraBeforeDue.offsetDays, channels: p.habitual.extraBeforeDue.sms ? ['email', 'sms'] : ['email'] } } : {}),
+  },
 });
