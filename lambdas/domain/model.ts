@@ -141,6 +141,11 @@ export const Policy = z.object({
   /** A promise is checked the morning after its date plus these days. */
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
   /**
+   * Payment plans: a missed instalment is followed up the morning after with the missed-instalment
+   * reminder and given `graceDays` before the plan is cancelled (0: the first miss cancels it).
+   */
+  plans: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /**
    * Habitual late payers (timeline/payment-habit.ts): `lateOf` of the customer's last `outOf`
    * settled invoices at least `minDaysLate` days late. Such a customer may get `extraBeforeDue`:
    * the pre-due reminder switched on at `offsetDays` where the policy has none, and a short SMS

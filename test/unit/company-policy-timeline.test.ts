@@ -50,6 +50,19 @@ describe('a company policy in the planner', () => {
     expect(later.at.creditHold.slice(0, 10)).toBe('2026-03-30'); // 16 Feb + 40 days, a Monday
   });
 
+  it("checks a plan's instalment the morning after, then waits the plan grace before the next check", () => {
+    const instalments = { agreedAt: '2026-02-20T10:00:00Z', paidBefore: 0, instalments: [{ date: '2026-03-02', amount: 50_000 }, { date: '2026-04-01', amount: 50_000 }] };
+    const onPlan = { status: 'promised' as const, promise: { date: '2026-03-02', recordedAt: '2026-02-20T10:00:00Z', expectedPaid: 50_000 }, plan: instalments };
+    const before = plan(company({ plans: { graceDays: 5 } }), onPlan, '2026-02-20T10:00:00Z');
+    expect(before.checkAt?.slice(0, 10)).toBe('2026-03-03');
+    const after = plan(company({ plans: { graceDays: 5 } }), onPlan, '2026-03-03T09:00:00Z');
+    // 2 March + 1 + 5 days is Sunday 8 March: the check comes at the opening of Monday 9 March.
+    expect(after.checkAt).toBe('2026-03-09T08:00:00.000Z');
+    expect(after.reason).toContain('the plan stands until 2026-03-07');
+    // Without a plan grace the promise grace rules, as before.
+    expect(plan(company(), onPlan, '2026-03-03T09:00:00Z').checkAt?.slice(0, 10)).toBe('2026-03-03');
+  });
+
   it('checks a promise after the policy grace days', () => {
     const promised = { status: 'promised' as const, promise: { date: '2026-03-02', recordedAt: '2026-02-20T10:00:00Z' } };
     const none = plan(company(), promised, '2026-02-20T10:00:00Z');

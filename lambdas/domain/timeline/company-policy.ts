@@ -50,6 +50,8 @@ export const CompanyPolicy = z.object({
   compensation: z._default(z.object({ claimed: z._default(z.boolean(), true) }), { claimed: true }),
   /** A promise is checked the morning after its date plus `graceDays`. */
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /** A missed instalment is followed up and given `graceDays` before the plan is cancelled (0: cancelled at the first miss). */
+  plans: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
   /**
    * A habitual late payer: `lateOf` of its last `outOf` settled invoices at least `minDaysLate` days
    * late. `extraBeforeDue` gives such a customer a message before the due date: the pre-due e-mail at
@@ -210,6 +212,7 @@ export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
     ...(hold ? { creditHoldThreshold: hold } : {}),
     ...(handOff ? { escalationThreshold: handOff } : {}),
     promises: { graceDays: p.promises.graceDays },
+    plans: { graceDays: p.plans.graceDays },
     habitual: habitualOf(p.habitualLatePayers),
   });
 };
@@ -242,6 +245,7 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
   interest: { claimed: p.showInterest, ...(p.interestFromStage ? { fromStage: p.interestFromStage } : {}) },
   compensation: { claimed: p.showCompensation },
   promises: { graceDays: p.promises.graceDays },
+  plans: { graceDays: p.plans.graceDays },
   habitualLatePayers: {
     lateOf: p.habitual.lateOf,
     outOf: p.habitual.outOf,

@@ -82,6 +82,13 @@ export const planTimeline = (input: PlanInput): TimelinePlan => {
       const p = promised(invoice);
       // A promise with no date left to wait for (plan fully paid, record missing): the chase goes on.
       if (!p) return timeline(input);
+      if (invoice.plan && policy.plans.graceDays > 0) {
+        // A plan's instalment is followed up the morning after; once that morning has come, the grace runs.
+        const followUp = addDays(p.date, 1);
+        if (localDay(now, customer.timeZone) < followUp) return check(now, followUp, customer, policy, `${p.what} for ${p.date}: checked the morning after`);
+        const end = addDays(p.date, 1 + policy.plans.graceDays);
+        return check(now, end, customer, policy, `${p.what} for ${p.date} missed: the plan stands until ${addDays(end, -1)} (the policy's grace of ${policy.plans.graceDays} days)`);
+      }
       const grace = invoice.promise ? policy.promises.graceDays : 0;
       return check(now, addDays(p.date, 1 + grace), customer, policy, grace > 0 ? `${p.what} for ${p.date}: checked ${grace} days after the morning after (the policy's grace)` : `${p.what} for ${p.date}: checked the morning after`);
     }
