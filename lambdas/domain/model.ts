@@ -106,6 +106,8 @@ export const StageRule = z.object({
   sms: z._default(z.boolean(), false),
   /** This stage's own tone, where it differs from the policy's. */
   tone: z.optional(Tone),
+  /** Never sooner than this many days after the previous contact about the invoice (a policy's offsets "from the previous contact"). */
+  afterPreviousDays: z.optional(z.int().check(z.minimum(1))),
 });
 export type StageRule = z.infer<typeof StageRule>;
 

@@ -887,6 +887,11 @@ export interface components {
                     /** @default true */
                     enabled: boolean;
                     offsetDays: number;
+                    /**
+                     * @default due
+                     * @enum {string}
+                     */
+                    from: "due" | "previous";
                     channels?: ("email" | "sms" | "call")[];
                     /** @enum {string} */
                     tone?: "gentle" | "standard" | "firm";
@@ -968,6 +973,15 @@ export interface components {
              *     }
              */
             promises: {
+                /** @default 0 */
+                graceDays: number;
+            };
+            /**
+             * @default {
+             *       "graceDays": 0
+             *     }
+             */
+            plans: {
                 /** @default 0 */
                 graceDays: number;
             };
@@ -1746,6 +1760,11 @@ export interface components {
                         /** @default true */
                         enabled: boolean;
                         offsetDays: number;
+                        /**
+                         * @default due
+                         * @enum {string}
+                         */
+                        from: "due" | "previous";
                         channels?: ("email" | "sms" | "call")[];
                         /** @enum {string} */
                         tone?: "gentle" | "standard" | "firm";
@@ -1832,6 +1851,15 @@ export interface components {
                 };
                 /**
                  * @default {
+                 *       "graceDays": 0
+                 *     }
+                 */
+                plans: {
+                    /** @default 0 */
+                    graceDays: number;
+                };
+                /**
+                 * @default {
                  *       "lateOf": 3,
                  *       "outOf": 5,
                  *       "minDaysLate": 1
@@ -1871,6 +1899,11 @@ export interface components {
                         /** @default true */
                         enabled: boolean;
                         offsetDays: number;
+                        /**
+                         * @default due
+                         * @enum {string}
+                         */
+                        from: "due" | "previous";
                         channels?: ("email" | "sms" | "call")[];
                         /** @enum {string} */
                         tone?: "gentle" | "standard" | "firm";
@@ -1952,6 +1985,15 @@ export interface components {
                  *     }
                  */
                 promises: {
+                    /** @default 0 */
+                    graceDays: number;
+                };
+                /**
+                 * @default {
+                 *       "graceDays": 0
+                 *     }
+                 */
+                plans: {
                     /** @default 0 */
                     graceDays: number;
                 };

@@ -20,8 +20,10 @@ export type Channel = z.infer<typeof Channel>;
 
 const CompanyStage = z.object({
   enabled: z._default(z.boolean(), true),
-  /** Days from the due date (from the issue date for receiptCheck). */
+  /** Days from the due date (from the issue date for receiptCheck), or, with `from: "previous"`, days after the stage before it. */
   offsetDays: z.int(),
+  /** `previous`: counted from the stage before it, and never sooner than that many days after the previous contact. */
+  from: z._default(z.enum(['due', 'previous']), 'due'),
   /** Absent: e-mail for a written stage, a credit hold or a hand-off; the call task for phoneCall. */
   channels: z.optional(z.array(Channel).check(z.minLength(1, 'at least one channel'))),
   tone: z.optional(Tone),
@@ -167,27 +169,52 @@ const habitProblems = (p: CompanyPolicy): PolicyProblem[] => {
   return out;
 };
 
+/** Stages counted from the previous stage, and the policy with every offset counted from its anchor. */
+const resolveOffsets = (p: CompanyPolicy): { resolved: CompanyPolicy; problems: PolicyProblem[] } => {
+  const problems: PolicyProblem[] = [];
+  const stages: CompanyPolicy['stages'] = {};
+  let previous: number | undefined;
+  for (const s of STAGE_IDS) {
+    const rule = p.stages[s];
+    if (!rule) continue;
+    let offsetDays = rule.offsetDays;
+    if (rule.from === 'previous') {
+      if (s === 'receiptCheck') problems.push({ path: `stages.${s}.from`, message: 'receiptCheck counts from the issue date' });
+      else if (previous === undefined) problems.push({ path: `stages.${s}.from`, message: `${s} has no stage before it to count from` });
+      else if (rule.offsetDays < 1) problems.push({ path: `stages.${s}.offsetDays`, message: 'counted from the previous stage: at least 1 day' });
+      else offsetDays = previous + rule.offsetDays;
+    }
+    stages[s] = { ...rule, offsetDays };
+    if (rule.enabled && s !== 'receiptCheck') previous = offsetDays;
+  }
+  return { resolved: { ...p, stages }, problems };
+};
+
 /** Every problem of a candidate policy, each with its path; the parsed policy when there is none. */
 export const validateCompanyPolicy = (input: unknown): { ok: true; policy: CompanyPolicy } | { ok: false; problems: PolicyProblem[] } => {
   const parsed = CompanyPolicy.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
-  const problems = [...channelProblems(parsed.data), ...timelineProblems(parsed.data)];
+  const { resolved, problems: offsetProblems } = resolveOffsets(parsed.data);
+  const problems = [...offsetProblems, ...channelProblems(resolved), ...(offsetProblems.length > 0 ? [] : timelineProblems(resolved))];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policy: parsed.data };
 };
 
 /** The runtime policy of a validated company policy at a stored version. */
-export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
+export const compilePolicy = (written: CompanyPolicy, version: number): Policy => {
+  const p = resolveOffsets(written).resolved;
   // A stage left out is off; it carries the offset of the stage before it so the plan stays in order.
   let carry = 0;
   const stages = Object.fromEntries(
     STAGE_IDS.map((s) => {
       const rule = p.stages[s];
+      const fromPrevious = written.stages[s]?.from === 'previous' ? { afterPreviousDays: written.stages[s]!.offsetDays } : {};
       if (rule && s !== 'receiptCheck') carry = rule.offsetDays;
       return [s, {
         enabled: rule?.enabled ?? false,
         offsetDays: rule?.offsetDays ?? (s === 'receiptCheck' ? 0 : carry),
         sms: channelsOf(p, s).includes('sms'),
         ...(rule?.tone ? { tone: rule.tone } : {}),
+        ...fromPrevious,
       }];
     }),
   );
@@ -233,7 +260,7 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
     STAGE_IDS.map((s) => {
       const r = p.stages[s]!;
       const channels: Channel[] = STAGE_ACTION[s] === 'call' ? ['call'] : r.sms ? ['email', 'sms'] : ['email'];
-      return [s, { enabled: r.enabled, offsetDays: r.offsetDays, channels, ...(r.tone ? { tone: r.tone } : {}) }];
+      return [s, { enabled: r.enabled, offsetDays: r.offsetDays, from: 'due' as const, channels, ...(r.tone ? { tone: r.tone } : {}) }];
     }),
   ),
   minGapDays: p.minGapDays,

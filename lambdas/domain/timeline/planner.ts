@@ -202,6 +202,12 @@ const timeline = (input: PlanInput): TimelinePlan => {
       const floor = gapApplies && gapEnd > nextDay ? gapEnd : nextDay;
       if (floor > earliest) earliest = floor;
     }
+    // A stage the policy counts from the previous contact: never sooner than that many days after it.
+    const after = policy.stages[c.stage]?.afterPreviousDays;
+    if (after !== undefined && previous) {
+      const floor = openingOn(addDays(localDay(previous, c.ctx.timeZone), after), c.ctx);
+      if (floor > earliest) earliest = floor;
+    }
     // Held back by the customer's contact limits: not before the moment they allow.
     if (invoice.deferral?.stage === c.stage && Date.parse(invoice.deferral.until) > earliest.getTime()) {
       earliest = new Date(invoice.deferral.until);
