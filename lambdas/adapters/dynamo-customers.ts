@@ -2,14 +2,15 @@
  * Customers: the customer item, its own log (same partition), and the writes that go with a send
  * guard's claim (the contact record of contact limits, the credit hold).
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { LIMITS, type ContactEvent, type Customer, type SalesNote } from '../domain/model.js';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { LIMITS, type ContactEvent, type Customer, type PaymentOutcome, type SalesNote } from '../domain/model.js';
 import { inWrittenOrder, withSalesNotes } from '../domain/commands/sales-notes.js';
 import { clock } from './clock.js';
 import type { CustomerRepository, RecentContact } from '../app/ports/customers.js';
 import type { TransactionPart } from '../app/ports/transaction.js';
 import type { Table } from './dynamo/client.js';
 import { itemExists } from './dynamo/conditions.js';
+import { isConditionFailure } from './dynamo/errors.js';
 import { customerToItem, itemToCustomer, itemToEvent, itemToSalesNote, salesNoteToItem } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
 import { transactionPart, type TransactItem } from './dynamo/transaction-part.js';
@@ -76,6 +77,46 @@ export class DynamoCustomers implements CustomerRepository {
 
   contactRecordWrite(tenantId: string, customerId: string, version: number, recent: readonly RecentContact[]): TransactionPart {
     return transactionPart(contactRecordUpdate(this.table, tenantId, customerId, version, recent));
+  }
+
+  async recordPaymentOutcome(tenantId: string, customerId: string, invoiceId: string, outcome: PaymentOutcome, drop: readonly string[]): Promise<boolean> {
+    if (drop.includes(invoiceId)) return false;
+    const key = keys.customer(tenantId, customerId);
+    // `version` moves with it, so a directory write made from an older read cannot put the history back.
+    const bump = 'version = if_not_exists(version, :zero) + :one';
+    const names: Record<string, string> = Object.fromEntries([["#inv", invoiceId], ...drop.map((id, i) => [`#d${i}`, id])]);
+    const remove = drop.length > 0 ? ` REMOVE ${drop.map((_, i) => `paymentHistory.#d${i}`).join(', ')}` : '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.table.doc.send(new UpdateCommand({
+          TableName: this.table.name,
+          Key: key,
+          UpdateExpression: `SET paymentHistory.#inv = :o, ${bump}${remove}`,
+          ConditionExpression: `${itemExists} AND attribute_exists(paymentHistory)`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':o': outcome, ':zero': 0, ':one': 1 },
+        }));
+        return true;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      // A record written before the history existed: give it one, unless another write just did.
+      try {
+        await this.table.doc.send(new UpdateCommand({
+          TableName: this.table.name,
+          Key: key,
+          UpdateExpression: `SET paymentHistory = :h, ${bump}`,
+          ConditionExpression: `${itemExists} AND attribute_not_exists(paymentHistory)`,
+          ExpressionAttributeValues: { ':h': { [invoiceId]: outcome }, ':zero': 0, ':one': 1 },
+        }));
+        return true;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: key, ProjectionExpression: 'pk' }));
+        if (!Item) return false;
+      }
+    }
+    return false;
   }
 
   creditHoldWrite(tenantId: string, customerId: string, hold: NonNullable<Customer['creditHold']>): TransactionPart {

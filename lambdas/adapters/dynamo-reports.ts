@@ -118,7 +118,7 @@ export class DynamoReports implements ReportRepository {
   async customers(tenantId: string, ids: Iterable<string>, unreadable: UnreadableRecord[] = []): Promise<ReportCustomer[]> {
     const found = await batchGet(this.table, [...new Set(ids)].map((id) => keys.customer(tenantId, id)));
     return readable([...found.values()], itemToCustomer, unreadable).map((c) => {
-      return { customerId: c.customerId, name: c.name, ...(c.policy ? { policy: c.policy } : {}), ...(c.segment ? { segment: c.segment } : {}), ...(c.creditHold ? { creditHold: c.creditHold } : {}) };
+      return { customerId: c.customerId, name: c.name, ...(c.policy ? { policy: c.policy } : {}), ...(c.segment ? { segment: c.segment } : {}), ...(c.creditHold ? { creditHold: c.creditHold } : {}), paymentHistory: c.paymentHistory };
     });
   }
 

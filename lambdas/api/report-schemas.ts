@@ -41,7 +41,7 @@ export const AgeingReportResource = z
     week: z.object({ from: IsoDate, to: IsoDate }),
     totals: z.array(z.object({ currency: Currency, buckets: Buckets, total: MinorUnits, invoices: z.int() })),
     customers: z.array(
-      z.object({ customerId: z.string(), name: z.string(), currency: Currency, buckets: Buckets, total: MinorUnits, invoices: z.int(), onHold: z.boolean() }),
+      z.object({ customerId: z.string(), name: z.string(), currency: Currency, buckets: Buckets, total: MinorUnits, invoices: z.int(), onHold: z.boolean(), habitualLatePayer: z.boolean() }),
     ),
     dso: z.object({
       method: z.literal('simple'),

@@ -336,8 +336,20 @@ export const CallOutcomeResult = z
 
 export const CustomerResource = Customer.register(responseSchemas, { id: 'Customer', description: 'A customer of the tenant.' });
 
+export const PaymentHabitView = z
+  .object({
+    habitual: z.boolean(),
+    late: z.int(),
+    counted: z.int(),
+    rule: z.object({ lateOf: z.int(), outOf: z.int(), minDaysLate: z.int() }),
+    reason: z.string(),
+    /** The policy whose rule was applied. */
+    policy: z.string(),
+  })
+  .register(responseSchemas, { id: 'PaymentHabit', description: "Whether the customer habitually pays late: its last settled invoices (paymentHistory) under its policy's rule." });
+
 export const CustomerDetail = z
-  .object({ customer: CustomerResource, history: z.array(LogEntry) })
+  .object({ customer: CustomerResource, history: z.array(LogEntry), paymentHabit: PaymentHabitView })
   .register(responseSchemas, { id: 'CustomerDetail', description: 'A customer with the latest entries of its own log (contact changes, sales notes, credit holds).' });
 
 export const Health = z.object({ status: z.literal('ok') }).register(responseSchemas, { id: 'Health', description: 'The API answers.' });

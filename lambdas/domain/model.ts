@@ -96,6 +96,9 @@ export type PolicyId = z.infer<typeof PolicyId>;
 export const PolicyRef = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a policy id: lower-case letters, digits and single hyphens'), z.maxLength(64));
 export type PolicyRef = z.infer<typeof PolicyRef>;
 
+/** How many settled invoices the customer record keeps for the habit (Customer.paymentHistory). */
+export const HABIT_HISTORY = 10;
+
 export const StageRule = z.object({
   enabled: z.boolean(),
   /** Days from the anchor (issue date for receiptCheck, due date for every other stage). */
@@ -103,6 +106,8 @@ export const StageRule = z.object({
   sms: z._default(z.boolean(), false),
   /** This stage's own tone, where it differs from the policy's. */
   tone: z.optional(Tone),
+  /** Never sooner than this many days after the previous contact about the invoice (a policy's offsets "from the previous contact"). */
+  afterPreviousDays: z.optional(z.int().check(z.minimum(1))),
 });
 export type StageRule = z.infer<typeof StageRule>;
 
@@ -140,18 +145,37 @@ export const Policy = z.object({
   /** A promise is checked the morning after its date plus these days. */
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
   /**
-   * Payment plans: a reminder `reminderDaysBefore` days before each instalment (0: none), and a
-   * missed instalment followed up and given `graceDays` before the plan is cancelled.
+   * Payment plans: a missed instalment is followed up the morning after with the missed-instalment
+   * reminder and given `graceDays` before the plan is cancelled (0: the first miss cancels it).
    */
-  plans: z._default(
+  plans: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /**
+   * Habitual late payers (timeline/payment-habit.ts): `lateOf` of the customer's last `outOf`
+   * settled invoices at least `minDaysLate` days late. Such a customer may get `extraBeforeDue`:
+   * the pre-due reminder switched on at `offsetDays` where the policy has none, and a short SMS
+   * with it where `sms` (absent: nothing extra, as before).
+   */
+  habitual: z._default(
     z.object({
-      reminderDaysBefore: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0),
-      graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0),
+      lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
+      outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
+      minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+      extraBeforeDue: z.optional(z.object({ offsetDays: z.int().check(z.minimum(-60), z.maximum(-1)), sms: z._default(z.boolean(), false) })),
     }),
-    { reminderDaysBefore: 0, graceDays: 0 },
+    { lateOf: 3, outOf: 5, minDaysLate: 1 },
   ),
 });
 export type Policy = z.infer<typeof Policy>;
+
+/** How one invoice of the customer ended: the day it was settled and how late. */
+export const PaymentOutcome = z.object({
+  dueDate: IsoDate,
+  /** The value date of the payment that settled it; the day it was written off or escalated otherwise. */
+  settledOn: IsoDate,
+  daysLate: z.int().check(z.minimum(0)),
+  how: z.enum(['paid', 'written_off', 'escalated']),
+});
+export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
 
 export const OfficeHours = z.object({
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */
@@ -262,6 +286,8 @@ export const Customer = z.object({
    * write version; `kind` is what the message was (a thank-you counts for one message a day, not the caps).
    */
   recentContacts: z._default(z.array(z.object({ at: IsoDateTime, channel: z.enum(['email', 'sms']), kind: z.optional(z.string()) })), []),
+  /** invoiceId -> how it ended, the latest HABIT_HISTORY kept (written by the table stream, timeline/payment-habit.ts). */
+  paymentHistory: z._default(z.record(z.string(), PaymentOutcome), {}),
   contactsVersion: z._default(z.int(), 0),
   version: z._default(z.int(), 0),
 });

@@ -93,7 +93,10 @@ beforeAll(async () => {
     store.customers.putCustomer(Customer.parse({ tenantId: T, customerId, name, country: 'IT', language: 'it', timeZone: 'Europe/Rome', ...over }));
   await customer('C-ALFA', 'Alfa Meccanica S.p.A.', { creditHold: { placedAt: '2026-03-06T09:00:00Z', invoiceId: 'R-1', reason: 'invoice 2026/1 unpaid 31 days' } });
   await customer('C-BETA', '=cmd|Beta');
-  await customer('C-RO', 'Gamma S.R.L.', { country: 'RO', language: 'ro', timeZone: 'Europe/Bucharest' });
+  // Three of its last five invoices paid late: a habitual late payer under the standard policy's rule.
+  const paid = (dueDate: string, settledOn: string, daysLate: number) => ({ dueDate, settledOn, daysLate, how: 'paid' });
+  const history = { H1: paid('2025-06-30', '2025-07-15', 15), H2: paid('2025-07-31', '2025-07-31', 0), H3: paid('2025-08-31', '2025-09-08', 8), H4: paid('2025-09-30', '2025-10-20', 20) };
+  await customer('C-RO', 'Gamma S.R.L.', { country: 'RO', language: 'ro', timeZone: 'Europe/Bucharest', paymentHistory: history });
 
   await store.invoices.putInvoice(invoice({ customerId: 'C-ALFA', amount: 100_000, amountPaid: 25_000, dueDate: '2026-02-06' })); // 31 days late
   await store.invoices.putInvoice(invoice({ customerId: 'C-BETA', amount: 40_000, dueDate: '2026-03-09', needsContact: true })); // due today
@@ -132,8 +135,9 @@ describe('the scheduled report', () => {
     expect(mail.attachments.map((a) => a.filename)).toEqual(['ageing-2026-03-09-customers.csv', 'ageing-2026-03-09-invoices.csv']);
     const csv = (i: number) => parse(Buffer.from(mail.attachments[i]!.content, 'base64').toString('utf8'), { bom: true }) as string[][];
     const customers = csv(0);
-    expect(customers.find((r) => r[0] === 'C-ALFA')).toEqual(['C-ALFA', 'Alfa Meccanica S.p.A.', 'EUR', '0.00', '0.00', '750.00', '0.00', '0.00', '750.00', '1', 'yes']);
+    expect(customers.find((r) => r[0] === 'C-ALFA')).toEqual(['C-ALFA', 'Alfa Meccanica S.p.A.', 'EUR', '0.00', '0.00', '750.00', '0.00', '0.00', '750.00', '1', 'yes', 'no']);
     expect(customers.find((r) => r[0] === 'C-RO')!.slice(2, 9)).toEqual(['RON', '0.00', '0.00', '0.00', '0.00', '5000.00', '5000.00']);
+    expect(customers.find((r) => r[0] === 'C-RO')!.at(-1)).toBe('yes');
     expect(customers.find((r) => r[0] === 'C-BETA')![1]).toBe("'=cmd|Beta");
     const invoices = csv(1);
     expect(invoices).toHaveLength(1 + 4);

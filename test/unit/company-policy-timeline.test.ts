@@ -50,6 +50,47 @@ describe('a company policy in the planner', () => {
     expect(later.at.creditHold.slice(0, 10)).toBe('2026-03-30'); // 16 Feb + 40 days, a Monday
   });
 
+  it("checks a plan's instalment the morning after, then waits the plan grace before the next check", () => {
+    const instalments = { agreedAt: '2026-02-20T10:00:00Z', paidBefore: 0, instalments: [{ date: '2026-03-02', amount: 50_000 }, { date: '2026-04-01', amount: 50_000 }] };
+    const onPlan = { status: 'promised' as const, promise: { date: '2026-03-02', recordedAt: '2026-02-20T10:00:00Z', expectedPaid: 50_000 }, plan: instalments };
+    const before = plan(company({ plans: { graceDays: 5 } }), onPlan, '2026-02-20T10:00:00Z');
+    expect(before.checkAt?.slice(0, 10)).toBe('2026-03-03');
+    const after = plan(company({ plans: { graceDays: 5 } }), onPlan, '2026-03-03T09:00:00Z');
+    // 2 March + 1 + 5 days is Sunday 8 March: the check comes at the opening of Monday 9 March.
+    expect(after.checkAt).toBe('2026-03-09T08:00:00.000Z');
+    expect(after.reason).toContain('the plan stands until 2026-03-07');
+    // Without a plan grace the promise grace rules, as before.
+    expect(plan(company(), onPlan, '2026-03-03T09:00:00Z').checkAt?.slice(0, 10)).toBe('2026-03-03');
+  });
+
+  it('counts a stage from the previous contact where the policy says so, not only from the due date', () => {
+    const fromPrevious = company({ stages: { dueDate: { offsetDays: 0 }, firstOverdue: { offsetDays: 7, from: 'previous' }, secondOverdue: { offsetDays: 7, from: 'previous' } } });
+    expect([fromPrevious.stages.firstOverdue!.offsetDays, fromPrevious.stages.secondOverdue!.offsetDays]).toEqual([7, 14]);
+    // On schedule: the due date (Mon 16 Feb), +7 (Mon 23 Feb), +14 (Mon 2 Mar).
+    const onTime = plan(fromPrevious);
+    expect([onTime.at.dueDate, onTime.at.firstOverdue, onTime.at.secondOverdue].map((a) => a.slice(0, 10))).toEqual(['2026-02-16', '2026-02-23', '2026-03-02']);
+    // The due-date reminder left late, on Thu 19 Feb: the next comes 7 days after it (Thu 26 Feb), not on the 23rd.
+    const late = planTimeline({
+      invoice: invoice(), customer: customer(), policy: fromPrevious, stagesDone: [{ stage: 'dueDate', at: '2026-02-19T08:00:00Z' }],
+      lastContactAt: '2026-02-19T08:00:00Z', now: new Date('2026-02-19T12:00:00Z'),
+    });
+    expect([late.at.firstOverdue, late.at.secondOverdue].map((a) => a.slice(0, 10))).toEqual(['2026-02-26', '2026-03-05']);
+    // The same policy counted from the due date keeps the 23rd (the gap after the contact is 5 days: 24 Feb).
+    const dueAnchored = planTimeline({
+      invoice: invoice(), customer: customer(), policy: company({ stages: { dueDate: { offsetDays: 0 }, firstOverdue: { offsetDays: 7 }, secondOverdue: { offsetDays: 14 } } }),
+      stagesDone: [{ stage: 'dueDate', at: '2026-02-19T08:00:00Z' }], lastContactAt: '2026-02-19T08:00:00Z', now: new Date('2026-02-19T12:00:00Z'),
+    });
+    expect(dueAnchored.at.firstOverdue.slice(0, 10)).toBe('2026-02-24');
+  });
+
+  it('refuses a stage counted from a previous stage it does not have', () => {
+    const r = validateCompanyPolicy({ id: 'x', name: 'X', tone: 'standard', stages: { dueDate: { offsetDays: 0, from: 'previous' }, firstOverdue: { offsetDays: 0, from: 'previous' } } });
+    expect(r.ok ? [] : r.problems).toEqual([
+      { path: 'stages.dueDate.from', message: 'dueDate has no stage before it to count from' },
+      { path: 'stages.firstOverdue.offsetDays', message: 'counted from the previous stage: at least 1 day' },
+    ]);
+  });
+
   it('checks a promise after the policy grace days', () => {
     const promised = { status: 'promised' as const, promise: { date: '2026-03-02', recordedAt: '2026-02-20T10:00:00Z' } };
     const none = plan(company(), promised, '2026-02-20T10:00:00Z');

@@ -51,9 +51,9 @@ describe('CSV export', () => {
     expect(csv).toContain('\r\n');
     expect(csv).toContain('"Rossi, Bianchi ""e"" Verdi S.p.A."');
     const table = rows(csv);
-    expect(table[0]).toEqual(['Customer id', 'Customer', 'Currency', 'Not yet due', '1-30 days', '31-60 days', '61-90 days', 'Over 90 days', 'Total', 'Invoices', 'Credit hold']);
+    expect(table[0]).toEqual(['Customer id', 'Customer', 'Currency', 'Not yet due', '1-30 days', '31-60 days', '61-90 days', 'Over 90 days', 'Total', 'Invoices', 'Credit hold', 'Habitual late payer']);
     const rossi = table.find((r) => r[0] === 'C1')!;
-    expect(rossi).toEqual(['C1', 'Rossi, Bianchi "e" Verdi S.p.A.', 'EUR', '0.00', '1234.56', '0.00', '0.00', '0.00', '1234.56', '1', 'yes']);
+    expect(rossi).toEqual(['C1', 'Rossi, Bianchi "e" Verdi S.p.A.', 'EUR', '0.00', '1234.56', '0.00', '0.00', '0.00', '1234.56', '1', 'yes', 'no']);
     // JPY has no minor digits: 15000 yen stay 15000.
     expect(table.find((r) => r[0] === 'C3')!.slice(2, 9)).toEqual(['JPY', '0', '0', '0', '0', '15000', '15000']);
   });

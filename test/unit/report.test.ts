@@ -222,6 +222,21 @@ describe('the week', () => {
     expect(r.needsContact.map((n) => n.invoiceId)).toEqual([lost.invoiceId]);
   });
 
+  it("marks habitual late payers by their history under their own policy's rule", () => {
+    const late = (dueDate: string, settledOn: string, daysLate: number) => ({ dueDate, settledOn, daysLate, how: 'paid' as const });
+    const history = { A: late('2025-10-31', '2025-11-20', 20), B: late('2025-11-30', '2025-12-05', 5), C: late('2025-12-31', '2026-01-09', 9) };
+    const r = buildAgeingReport(
+      base({
+        open: [inv({ customerId: 'C1' }), inv({ customerId: 'C2' })],
+        customers: [
+          { customerId: 'C1', name: 'Alfa S.p.A.', paymentHistory: history },
+          { customerId: 'C2', name: 'Beta S.r.l.', paymentHistory: { A: late('2025-10-31', '2025-10-30', 0) } },
+        ],
+      }),
+    );
+    expect(r.customers.map((c) => [c.customerId, c.habitualLatePayer])).toEqual([['C1', true], ['C2', false]]);
+  });
+
   it('reports escalated invoices as with the agency until they are paid', () => {
     const closed = (invoiceId: string, outcome: string, date: string, amount: number) =>
       act({ kind: 'closed', invoiceId, outcome, date, amount, policy: 'standard', lastStage: 'escalation' } as never);

@@ -30,6 +30,26 @@ describe('promise check', () => {
     expect(missed).toMatchObject({ outcome: 'broken', reminder: { kind: 'instalmentMissed' } });
   });
 
+  it('follows up a missed instalment and keeps the plan for the policy grace, then cancels it without a second reminder', () => {
+    const plan = { agreedAt: '2026-03-01T09:00:00Z', paidBefore: 0, instalments: [{ date: '2026-03-10', amount: 60_000 }, { date: '2026-04-10', amount: 60_000 }] };
+    const missed = inv({ status: 'promised', promise: { ...promise, expectedPaid: 60_000 }, plan });
+    expect(checkPromiseDue(missed, '2026-03-11', 5)).toEqual({
+      outcome: 'instalmentLate',
+      graceUntil: '2026-03-15',
+      reminder: { kind: 'instalmentMissed', guardKey: expect.stringContaining('2026-03-10'), promiseDate: '2026-03-10' },
+    });
+    // Deferred by the customer's gate to the last day of the grace: still the follow-up.
+    expect(checkPromiseDue(missed, '2026-03-15', 5).outcome).toBe('instalmentLate');
+    expect(checkPromiseDue(missed, '2026-03-16', 5)).toMatchObject({
+      outcome: 'planCancelled',
+      transition: { from: 'promised', to: 'open', remove: ['promise', 'plan'], event: 'promise_broken', details: { graceUntil: '2026-03-15' } },
+    });
+    // Paid within the grace: kept, whatever the grace.
+    expect(checkPromiseDue({ ...missed, amountPaid: 60_000 }, '2026-03-16', 5).outcome).toBe('kept');
+    // A promise without a plan has no plan grace.
+    expect(checkPromiseDue(inv({ status: 'promised', promise, amountPaid: 10_000 }), '2026-03-11', 5).outcome).toBe('broken');
+  });
+
   it('ends a claimed payment that did not arrive and a dated pause; anything else is left to the planner', () => {
     expect(checkPromiseDue(inv({ status: 'payment_claimed' }), '2026-03-11')).toMatchObject({ outcome: 'claimExpired', transition: { guardKey: 'claimExpired#2026-03-11', from: 'payment_claimed', to: 'open' } });
     expect(checkPromiseDue(inv({ status: 'paused', pause: { until: '2026-03-20', reason: 'holiday' } }), '2026-03-21')).toMatchObject({

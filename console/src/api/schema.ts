@@ -898,6 +898,11 @@ export interface components {
                     /** @default true */
                     enabled: boolean;
                     offsetDays: number;
+                    /**
+                     * @default due
+                     * @enum {string}
+                     */
+                    from: "due" | "previous";
                     channels?: ("email" | "sms" | "call")[];
                     /** @enum {string} */
                     tone?: "gentle" | "standard" | "firm";
@@ -983,6 +988,39 @@ export interface components {
             promises: {
                 /** @default 0 */
                 graceDays: number;
+            };
+            /**
+             * @default {
+             *       "graceDays": 0
+             *     }
+             */
+            plans: {
+                /** @default 0 */
+                graceDays: number;
+            };
+            /**
+             * @default {
+             *       "lateOf": 3,
+             *       "outOf": 5,
+             *       "minDaysLate": 1
+             *     }
+             */
+            habitualLatePayers: {
+                /** @default 3 */
+                lateOf: number;
+                /** @default 5 */
+                outOf: number;
+                /** @default 1 */
+                minDaysLate: number;
+                extraBeforeDue?: {
+                    offsetDays: number;
+                    /**
+                     * @default [
+                     *       "email"
+                     *     ]
+                     */
+                    channels: ("email" | "sms")[];
+                };
             };
         };
         PolicyPreviewRequest: {
@@ -1473,14 +1511,39 @@ export interface components {
                 channel: "email" | "sms";
                 kind?: string;
             }[];
+            /** @default {} */
+            paymentHistory: {
+                [key: string]: {
+                    /** Format: date */
+                    dueDate: string;
+                    /** Format: date */
+                    settledOn: string;
+                    daysLate: number;
+                    /** @enum {string} */
+                    how: "paid" | "written_off" | "escalated";
+                };
+            };
             /** @default 0 */
             contactsVersion: number;
             /** @default 0 */
             version: number;
         };
+        PaymentHabit: {
+            habitual: boolean;
+            late: number;
+            counted: number;
+            rule: {
+                lateOf: number;
+                outOf: number;
+                minDaysLate: number;
+            };
+            reason: string;
+            policy: string;
+        };
         CustomerDetail: {
             customer: components["schemas"]["Customer"];
             history: components["schemas"]["ContactEvent"][];
+            paymentHabit: components["schemas"]["PaymentHabit"];
         };
         Health: {
             /** @constant */
@@ -1644,6 +1707,7 @@ export interface components {
         ReleaseHoldResult: {
             customer: components["schemas"]["Customer"];
             history: components["schemas"]["ContactEvent"][];
+            paymentHabit: components["schemas"]["PaymentHabit"];
             eventPublished: boolean;
         };
         CustomerCredit: {
@@ -1721,6 +1785,11 @@ export interface components {
                         /** @default true */
                         enabled: boolean;
                         offsetDays: number;
+                        /**
+                         * @default due
+                         * @enum {string}
+                         */
+                        from: "due" | "previous";
                         channels?: ("email" | "sms" | "call")[];
                         /** @enum {string} */
                         tone?: "gentle" | "standard" | "firm";
@@ -1806,6 +1875,39 @@ export interface components {
                 promises: {
                     /** @default 0 */
                     graceDays: number;
+                };
+                /**
+                 * @default {
+                 *       "graceDays": 0
+                 *     }
+                 */
+                plans: {
+                    /** @default 0 */
+                    graceDays: number;
+                };
+                /**
+                 * @default {
+                 *       "lateOf": 3,
+                 *       "outOf": 5,
+                 *       "minDaysLate": 1
+                 *     }
+                 */
+                habitualLatePayers: {
+                    /** @default 3 */
+                    lateOf: number;
+                    /** @default 5 */
+                    outOf: number;
+                    /** @default 1 */
+                    minDaysLate: number;
+                    extraBeforeDue?: {
+                        offsetDays: number;
+                        /**
+                         * @default [
+                         *       "email"
+                         *     ]
+                         */
+                        channels: ("email" | "sms")[];
+                    };
                 };
             };
             version: number;
@@ -1824,6 +1926,11 @@ export interface components {
                         /** @default true */
                         enabled: boolean;
                         offsetDays: number;
+                        /**
+                         * @default due
+                         * @enum {string}
+                         */
+                        from: "due" | "previous";
                         channels?: ("email" | "sms" | "call")[];
                         /** @enum {string} */
                         tone?: "gentle" | "standard" | "firm";
@@ -1909,6 +2016,39 @@ export interface components {
                 promises: {
                     /** @default 0 */
                     graceDays: number;
+                };
+                /**
+                 * @default {
+                 *       "graceDays": 0
+                 *     }
+                 */
+                plans: {
+                    /** @default 0 */
+                    graceDays: number;
+                };
+                /**
+                 * @default {
+                 *       "lateOf": 3,
+                 *       "outOf": 5,
+                 *       "minDaysLate": 1
+                 *     }
+                 */
+                habitualLatePayers: {
+                    /** @default 3 */
+                    lateOf: number;
+                    /** @default 5 */
+                    outOf: number;
+                    /** @default 1 */
+                    minDaysLate: number;
+                    extraBeforeDue?: {
+                        offsetDays: number;
+                        /**
+                         * @default [
+                         *       "email"
+                         *     ]
+                         */
+                        channels: ("email" | "sms")[];
+                    };
                 };
             };
             version: number;
@@ -1976,6 +2116,7 @@ export interface components {
                 total: number;
                 invoices: number;
                 onHold: boolean;
+                habitualLatePayer: boolean;
             }[];
             dso: {
                 /** @constant */

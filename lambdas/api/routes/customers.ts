@@ -8,6 +8,8 @@ import { CustomerDetail, CustomerPatchRequest, customerIdParam, ReasonRequest, S
 import { commandContext } from './invoices.js';
 import { policyExists } from '../../app/policies/manage-policies.js';
 import { policyRefFor } from '../../domain/timeline/policies.js';
+import { habitOf } from '../../domain/timeline/payment-habit.js';
+import { resolvePolicy } from '../../app/policies/resolve-policy.js';
 import { ApiError } from '../errors.js';
 import { regionCode, regionProblem } from '../../domain/timeline/local-holidays.js';
 import { calendarChanged } from '../../domain/timeline/calendar-change.js';
@@ -19,13 +21,15 @@ export const ReleaseHoldResult = z
   })
   .register(responseSchemas, { id: 'ReleaseHoldResult', description: 'The customer after the release; the ERP hears of it through EventBridge.' });
 
-/** The customer with its sales notes (items of their own) and the latest entries of its log. */
+/** The customer with its sales notes (items of their own), the latest entries of its log and its payment habit. */
 const detail = async (c: RouteContext<unknown, unknown>, customer: Customer): Promise<z.input<typeof CustomerDetail>> => {
-  const [notes, history] = await Promise.all([
+  const [notes, history, resolved] = await Promise.all([
     c.deps.customers.salesNotes(c.tenant.tenantId, customer.customerId),
     c.deps.customers.customerLog(c.tenant.tenantId, customer.customerId),
+    resolvePolicy(c.deps.policies, c.tenant, customer, {}, 'latest'),
   ]);
-  return { customer: { ...customer, salesNotes: notes.map((n) => n.text) }, history };
+  const paymentHabit = { ...habitOf(customer.paymentHistory, resolved.policy), policy: resolved.policy.id };
+  return { customer: { ...customer, salesNotes: notes.map((n) => n.text) }, history, paymentHabit };
 };
 
 /**

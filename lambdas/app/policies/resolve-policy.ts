@@ -3,11 +3,13 @@
  * (domain/timeline/policies.ts policyRefFor), from the built-ins or the company's stored ones.
  * `planned`: the version the current run was planned with (the sends of a run keep it);
  * `latest`: the newest version (planning). A policy that no longer exists falls back to the
- * company default, then to the standard preset, and says so.
+ * company default, then to the standard preset, and says so. A habitual late payer gets what its
+ * policy gives such customers (domain/timeline/payment-habit.ts).
  */
 import type { Customer, Invoice, Policy, Tenant } from '../../domain/model.js';
 import { compilePolicy } from '../../domain/timeline/company-policy.js';
 import { BUILT_IN_POLICIES, FALLBACK_POLICY, isBuiltInPolicy, policyRefFor } from '../../domain/timeline/policies.js';
+import { habitOf, policyForHabit } from '../../domain/timeline/payment-habit.js';
 import type { PolicyRepository } from '../ports/policies.js';
 
 export interface ResolvedPolicy {
@@ -32,10 +34,11 @@ export const resolvePolicy = async (
     return stored ? compilePolicy(stored.body, stored.version) : undefined;
   };
   const choice = policyRefFor(customer, tenant);
+  const forCustomer = (p: Policy): Policy => policyForHabit(p, habitOf(customer.paymentHistory, p));
   const chosen = await load(choice.ref);
-  if (chosen) return { policy: chosen };
+  if (chosen) return { policy: forCustomer(chosen) };
   const fallback = (choice.ref !== tenant.defaultPolicy ? await load(tenant.defaultPolicy) : undefined) ?? BUILT_IN_POLICIES[FALLBACK_POLICY];
-  return { policy: fallback, warning: `policy ${choice.ref} (the ${choice.via}'s) does not exist: chased under ${fallback.id}` };
+  return { policy: forCustomer(fallback), warning: `policy ${choice.ref} (the ${choice.via}'s) does not exist: chased under ${fallback.id}` };
 };
 
 /** What the invoice records of the policy it was planned with: company policies only. */

@@ -1,4 +1,4 @@
-import type { ContactEvent, Customer, SalesNote } from '../../domain/model.js';
+import type { ContactEvent, Customer, PaymentOutcome, SalesNote } from '../../domain/model.js';
 import type { TransactionPart } from './transaction.js';
 
 export interface RecentContact {
@@ -17,6 +17,12 @@ export interface CustomerRepository {
   /** The customer's recent contacts, written with a claim only if the record is still at `version`. */
   contactRecordWrite(tenantId: string, customerId: string, version: number, recent: readonly RecentContact[]): TransactionPart;
   /** Suspends the customer's credit line with a claim; a hold already in place is kept as it is. */
+  /**
+   * Keeps how one of the customer's invoices ended in its payment history (Customer.paymentHistory),
+   * dropping the entries `drop` names (beyond the history's length). Idempotent; false when the
+   * customer does not exist or the entry is itself beyond the history.
+   */
+  recordPaymentOutcome(tenantId: string, customerId: string, invoiceId: string, outcome: PaymentOutcome, drop: readonly string[]): Promise<boolean>;
   creditHoldWrite(tenantId: string, customerId: string, hold: NonNullable<Customer['creditHold']>): TransactionPart;
   /** Adds invoices to the customer's hold with their claim; fails the claim when the customer is not on hold (any more). */
   creditHoldJoinWrite(tenantId: string, customerId: string, invoiceIds: readonly string[]): TransactionPart;

@@ -7,6 +7,9 @@
  * 4. Broken: the broken-promise reminder (the missed-instalment one for a plan) goes through the
  *    customer's gate, and the status change is made only once it may leave; not now (one message
  *    a day, the caps, a hand-off due today): the promise is checked again at the moment the gate names.
+ *    A missed instalment under a policy with a plan grace: the missed-instalment reminder, the plan
+ *    stands; at the end of the grace, still missed, the plan is cancelled (back to open) and the
+ *    timeline speaks next.
  * 5. The planner says what comes next, whatever the status is now.
  */
 import { checkPromiseDue } from '../../domain/timeline/promise-check.js';
@@ -32,10 +35,33 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
   const checkDay = (input.plan.checkAt ?? deps.clock.now().toISOString()).slice(0, 10);
 
   // 2. What is due
-  const check = checkPromiseDue(inv, checkDay);
+  const check = checkPromiseDue(inv, checkDay, c.policy.plans.graceDays);
   // 3. The status change
-  if (check.outcome !== 'nothingDue' && check.outcome !== 'broken') await guardedTransition(deps, c, exec, check.transition);
+  if (check.outcome === 'kept' || check.outcome === 'claimExpired' || check.outcome === 'pauseEnded' || check.outcome === 'planCancelled') await guardedTransition(deps, c, exec, check.transition);
   if (check.outcome === 'kept') deps.logger.info('promise kept', ids);
+  if (check.outcome === 'planCancelled') deps.count('PromisesBroken');
+  // 4a. A missed instalment within the plan's grace: the follow-up, and the plan stands
+  if (check.outcome === 'instalmentLate') {
+    const { kind, guardKey, promiseDate } = check.reminder;
+    const out = await sendGuardedMessage(deps, {
+      invoice: inv,
+      customer: c.customer,
+      tenant: c.tenant,
+      policy: c.policy,
+      kind,
+      guardKey,
+      requiredStatus: 'promised',
+      payments: c.view.payments,
+      events: c.view.events,
+      ...exec,
+      facts: { promiseDate },
+    });
+    if (out.outcome === 'deferred' && out.until.slice(0, 10) <= check.graceUntil) {
+      deps.logger.info('missed-instalment follow-up waits', { ...ids, until: out.until });
+      return { ...closedPlan(deps.clock.now(), ''), mode: 'promise', checkAt: out.until, reason: `instalment missed: its follow-up waits until ${out.until} (${out.reason})` };
+    }
+    deps.logger.info('instalment missed: the plan stands for its grace', { ...ids, graceUntil: check.graceUntil });
+  }
   // 4. The broken-promise reminder, and then the status change
   if (check.outcome === 'broken') {
     const { kind, guardKey, promiseDate } = check.reminder;

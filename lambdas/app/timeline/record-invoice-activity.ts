@@ -5,11 +5,15 @@
  * 3. Otherwise load the case and record what the change adds to the feed the weekly report reads
  *    (domain/reports/activity.ts: issued, paid, promised, broken, closed); a moved issue date is forgotten where it was.
  * 4. A change that may have cleared the customer's overdue invoices: lift the credit hold if clear (lift-credit-hold.ts).
- * Idempotent: a retried record writes the same activity items, and finds the hold gone.
+ * 5. An invoice that left the chase (paid, written off, escalated): how late, in the customer's
+ *    payment history, which tells a habitual late payer (domain/timeline/payment-habit.ts).
+ * Idempotent: a retried record writes the same activity items and history entry, and finds the hold gone.
  */
 import { activityFromChange, activityId } from '../../domain/reports/activity.js';
-import type { Invoice } from '../../domain/model.js';
+import type { Invoice, PaymentOutcome } from '../../domain/model.js';
 import { mayLiftHold, mayMoveActivity } from '../../domain/timeline/invoice-reactions.js';
+import { beyondHistory, outcomeOf } from '../../domain/timeline/payment-habit.js';
+import { localDay } from '../../domain/shared/days.js';
 import { MissingDataError, loadCase, type InvoiceCase } from './invoice-case.js';
 import { liftCreditHoldIfClear, type HoldCheck, type LiftHoldDeps } from './lift-credit-hold.js';
 import type { CaseDeps, TimelinePorts } from './ports.js';
@@ -19,7 +23,7 @@ export type ActivityDeps = CaseDeps & LiftHoldDeps & Pick<TimelinePorts, 'report
 export const recordInvoiceActivity = async (
   deps: ActivityDeps,
   change: { before?: Invoice; after?: Invoice },
-): Promise<{ activity: number; hold?: HoldCheck }> => {
+): Promise<{ activity: number; hold?: HoldCheck; settled?: PaymentOutcome }> => {
   const { before, after } = change;
   // 1. Worth reading
   if (!after || !mayMoveActivity(before, after)) return { activity: 0 };
@@ -56,6 +60,12 @@ export const recordInvoiceActivity = async (
   }
   // 4. The credit hold
   const hold = c.customer.creditHold && mayLiftHold(before, after) ? await liftCreditHoldIfClear(deps, c) : undefined;
-  return { activity: items.length, ...(hold ? { hold } : {}) };
+  // 5. The payment history
+  const settled = before?.status !== after.status ? outcomeOf(after, c.view.payments, localDay(new Date(after.updatedAt), c.tenant.timeZone)) : undefined;
+  if (settled) {
+    const history = { ...c.customer.paymentHistory, [after.invoiceId]: settled };
+    await deps.customers.recordPaymentOutcome(after.tenantId, after.customerId, after.invoiceId, settled, beyondHistory(history));
+  }
+  return { activity: items.length, ...(hold ? { hold } : {}), ...(settled ? { settled } : {}) };
 };
 

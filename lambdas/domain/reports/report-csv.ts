@@ -28,7 +28,7 @@ const toCsv = (header: string[], rows: Cell[][]): string =>
     cast: { string: (v) => defuseCell(v) },
   });
 
-/** One row per customer and currency: the buckets, the total, the invoices, whether on hold. */
+/** One row per customer and currency: the buckets, the total, the invoices, whether on hold, whether a habitual late payer. */
 export const customersCsv = (report: AgeingReport, lang: Language): string => {
   const s = reportStrings(lang);
   const header = [
@@ -39,6 +39,7 @@ export const customersCsv = (report: AgeingReport, lang: Language): string => {
     s.columns.total,
     s.columns.invoices,
     s.columns.onHold,
+    s.columns.latePayer,
   ];
   const rows = report.customers.map((c) => [
     c.customerId,
@@ -48,6 +49,7 @@ export const customersCsv = (report: AgeingReport, lang: Language): string => {
     decimalAmount(c.total, c.currency),
     c.invoices,
     c.onHold ? s.columns.yes : s.columns.no,
+    c.habitualLatePayer ? s.columns.yes : s.columns.no,
   ]);
   return toCsv(header, rows);
 };

@@ -171,7 +171,7 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
       title: s.sections.customers,
       notes: [],
       table: {
-        head: [s.columns.customer, s.columns.currency, ...AGEING_BUCKETS.map((b) => s.buckets[b]), s.columns.total, s.columns.onHold],
+        head: [s.columns.customer, s.columns.currency, ...AGEING_BUCKETS.map((b) => s.buckets[b]), s.columns.total, s.columns.onHold, s.columns.latePayer],
         align: ['left', 'left', ...AGEING_BUCKETS.map((): Align => 'right'), 'right', 'left'],
         rows: r.customers.map((c) => [
           c.name,
@@ -179,6 +179,7 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
           ...AGEING_BUCKETS.map((b) => (c.buckets[b] ? money(c.buckets[b], c.currency) : '')),
           money(c.total, c.currency),
           c.onHold ? s.columns.yes : '',
+          c.habitualLatePayer ? s.columns.yes : '',
         ]),
       },
     },

@@ -19,6 +19,7 @@ import { withoutReversed, type ActivityItem, type ClosedActivity, type Collected
 import { amountDue, type Customer, type Invoice, type Policy, type PolicyRef, type Tenant } from '../model.js';
 import { outcomeAnalytics, stageOrder, type OutcomeAnalytics, type Reorder } from './outcomes.js';
 import { policyFor } from '../timeline/policies.js';
+import { habitOf } from '../timeline/payment-habit.js';
 import type { HoldBasis } from '../timeline/hold-basis.js';
 import { addDays, localDay } from '../shared/days.js';
 
@@ -40,6 +41,7 @@ export interface ReportCustomer {
   policy?: PolicyRef;
   segment?: string;
   creditHold?: Customer['creditHold'];
+  paymentHistory?: Customer['paymentHistory'];
 }
 
 /** One entry of a day's call queue (keys.callTask), done once its outcome was logged. */
@@ -95,7 +97,7 @@ export interface AgeingReport {
   /** The week reported on: the seven days before today. */
   week: { from: string; to: string };
   totals: { currency: string; buckets: Buckets; total: number; invoices: number }[];
-  customers: { customerId: string; name: string; currency: string; buckets: Buckets; total: number; invoices: number; onHold: boolean }[];
+  customers: { customerId: string; name: string; currency: string; buckets: Buckets; total: number; invoices: number; onHold: boolean; habitualLatePayer: boolean }[];
   dso: {
     method: 'simple';
     periodDays: number;
@@ -191,6 +193,9 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
     r.invoices += 1;
     perCustomer.set(key, r);
   }
+  const company = new Map((input.companyPolicies ?? []).map((p) => [p.id, p]));
+  const policyOfCustomer = (id: string): Policy => policyFor(customers.get(id) ?? {}, input.tenant, company);
+  const habitualLatePayer = (id: string): boolean => habitOf(customers.get(id)?.paymentHistory ?? {}, policyOfCustomer(id)).habitual;
   const customerRows = [...perCustomer.values()]
     .map((r) => ({
       customerId: r.customerId,
@@ -200,6 +205,7 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
       total: sumBuckets(r.buckets),
       invoices: r.invoices,
       onHold: customers.get(r.customerId)?.creditHold !== undefined,
+      habitualLatePayer: habitualLatePayer(r.customerId),
     }))
     // Per currency, the largest debts first.
     .sort((a, b) => byText(a.currency, b.currency) || b.total - a.total || byText(a.name, b.name));
@@ -278,8 +284,7 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
   const settledAfter = (a: ClosedActivity) => (settledOn.get(a.invoiceId) ?? '') >= a.date;
   const withAgencyItems = closed.filter((a) => a.outcome === 'escalated' && !settledAfter(a));
 
-  const company = new Map((input.companyPolicies ?? []).map((p) => [p.id, p]));
-  const policyOf = (inv: Invoice): Policy => policyFor(customers.get(inv.customerId) ?? {}, input.tenant, company);
+  const policyOf = (inv: Invoice): Policy => policyOfCustomer(inv.customerId);
 
   return {
     tenantId: input.tenant.tenantId,

@@ -5,7 +5,7 @@
  * A stage the company does not list is off. Pure.
  */
 import * as z from 'zod/mini';
-import { Currency, HourMinute, POLICY_IDS, Policy, StageId, Tone } from '../model.js';
+import { Currency, HABIT_HISTORY, HourMinute, POLICY_IDS, Policy, StageId, Tone } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
 import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
 
@@ -20,8 +20,10 @@ export type Channel = z.infer<typeof Channel>;
 
 const CompanyStage = z.object({
   enabled: z._default(z.boolean(), true),
-  /** Days from the due date (from the issue date for receiptCheck). */
+  /** Days from the due date (from the issue date for receiptCheck), or, with `from: "previous"`, days after the stage before it. */
   offsetDays: z.int(),
+  /** `previous`: counted from the stage before it, and never sooner than that many days after the previous contact. */
+  from: z._default(z.enum(['due', 'previous']), 'due'),
   /** Absent: e-mail for a written stage, a credit hold or a hand-off; the call task for phoneCall. */
   channels: z.optional(z.array(Channel).check(z.minLength(1, 'at least one channel'))),
   tone: z.optional(Tone),
@@ -52,6 +54,27 @@ export const CompanyPolicy = z.object({
   compensation: z._default(z.object({ claimed: z._default(z.boolean(), true) }), { claimed: true }),
   /** A promise is checked the morning after its date plus `graceDays`. */
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /** A missed instalment is followed up and given `graceDays` before the plan is cancelled (0: cancelled at the first miss). */
+  plans: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /**
+   * A habitual late payer: `lateOf` of its last `outOf` settled invoices at least `minDaysLate` days
+   * late. `extraBeforeDue` gives such a customer a message before the due date: the pre-due e-mail at
+   * `offsetDays` where the policy sends none, with a short SMS where `channels` names sms.
+   */
+  habitualLatePayers: z._default(
+    z.object({
+      lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
+      outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
+      minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+      extraBeforeDue: z.optional(
+        z.object({
+          offsetDays: z.int().check(z.minimum(-60), z.maximum(-1)),
+          channels: z._default(z.array(z.enum(['email', 'sms'])).check(z.minLength(1, 'at least one channel')), ['email']),
+        }),
+      ),
+    }),
+    { lateOf: 3, outOf: 5, minDaysLate: 1 },
+  ),
 });
 export type CompanyPolicy = z.infer<typeof CompanyPolicy>;
 
@@ -125,6 +148,7 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
     out.push({ path: 'interest.fromStage', message: `${from} is not a message about an overdue invoice: interest runs from the day after the due date` });
   }
   if (p.sendWindow.from >= p.sendWindow.to) out.push({ path: 'sendWindow', message: `send window ${p.sendWindow.from}-${p.sendWindow.to} is empty` });
+  out.push(...habitProblems(p));
   out.push(...quietDayProblems(p.quietDays));
   return out;
 };
@@ -133,27 +157,71 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
 const quietDayProblems = (quietDays: readonly number[]): PolicyProblem[] =>
   [1, 2, 3, 4, 5].every((d) => quietDays.includes(d)) ? [{ path: 'quietDays', message: 'cover every weekday (Monday to Friday): no message could ever leave' }] : [];
 
+const habitProblems = (p: CompanyPolicy): PolicyProblem[] => {
+  const out: PolicyProblem[] = [];
+  const h = p.habitualLatePayers;
+  if (h.lateOf > h.outOf) out.push({ path: 'habitualLatePayers.lateOf', message: `${h.lateOf} late of the last ${h.outOf} can never happen: lateOf is at most outOf` });
+  const extra = h.extraBeforeDue;
+  if (!extra) return out;
+  const path = 'habitualLatePayers.extraBeforeDue';
+  const channels = extra.channels;
+  if (new Set(channels).size !== channels.length) out.push({ path: `${path}.channels`, message: 'a channel is named twice' });
+  // The timeline has one pre-due slot: where the policy already e-mails before the due date, the extra can only be its SMS.
+  if (isOn(p, 'preDue') && !channels.includes('sms')) out.push({ path: `${path}.channels`, message: 'preDue already sends an e-mail before the due date: the extra for a habitual late payer is its SMS (add sms)' });
+  if (!isOn(p, 'preDue') && !channels.includes('email')) out.push({ path: `${path}.channels`, message: 'must include email: the written record of the debt (SMS rides along with it)' });
+  if (channels.includes('sms') && p.smsPerWeek === 0) out.push({ path: `${path}.channels`, message: 'smsPerWeek is 0 but the extra sends an SMS' });
+  if (isOn(p, 'dueDate') && extra.offsetDays >= p.stages.dueDate!.offsetDays) {
+    out.push({ path: `${path}.offsetDays`, message: `${extra.offsetDays} days is not before the due-date reminder (${p.stages.dueDate!.offsetDays})` });
+  }
+  return out;
+};
+
+/** Stages counted from the previous stage, and the policy with every offset counted from its anchor. */
+const resolveOffsets = (p: CompanyPolicy): { resolved: CompanyPolicy; problems: PolicyProblem[] } => {
+  const problems: PolicyProblem[] = [];
+  const stages: CompanyPolicy['stages'] = {};
+  let previous: number | undefined;
+  for (const s of STAGE_IDS) {
+    const rule = p.stages[s];
+    if (!rule) continue;
+    let offsetDays = rule.offsetDays;
+    if (rule.from === 'previous') {
+      if (s === 'receiptCheck') problems.push({ path: `stages.${s}.from`, message: 'receiptCheck counts from the issue date' });
+      else if (previous === undefined) problems.push({ path: `stages.${s}.from`, message: `${s} has no stage before it to count from` });
+      else if (rule.offsetDays < 1) problems.push({ path: `stages.${s}.offsetDays`, message: 'counted from the previous stage: at least 1 day' });
+      else offsetDays = previous + rule.offsetDays;
+    }
+    stages[s] = { ...rule, offsetDays };
+    if (rule.enabled && s !== 'receiptCheck') previous = offsetDays;
+  }
+  return { resolved: { ...p, stages }, problems };
+};
+
 /** Every problem of a candidate policy, each with its path; the parsed policy when there is none. */
 export const validateCompanyPolicy = (input: unknown): { ok: true; policy: CompanyPolicy } | { ok: false; problems: PolicyProblem[] } => {
   const parsed = CompanyPolicy.safeParse(input);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })) };
-  const problems = [...channelProblems(parsed.data), ...timelineProblems(parsed.data)];
+  const { resolved, problems: offsetProblems } = resolveOffsets(parsed.data);
+  const problems = [...offsetProblems, ...channelProblems(resolved), ...(offsetProblems.length > 0 ? [] : timelineProblems(resolved))];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policy: parsed.data };
 };
 
 /** The runtime policy of a validated company policy at a stored version. */
-export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
+export const compilePolicy = (written: CompanyPolicy, version: number): Policy => {
+  const p = resolveOffsets(written).resolved;
   // A stage left out is off; it carries the offset of the stage before it so the plan stays in order.
   let carry = 0;
   const stages = Object.fromEntries(
     STAGE_IDS.map((s) => {
       const rule = p.stages[s];
+      const fromPrevious = written.stages[s]?.from === 'previous' ? { afterPreviousDays: written.stages[s]!.offsetDays } : {};
       if (rule && s !== 'receiptCheck') carry = rule.offsetDays;
       return [s, {
         enabled: rule?.enabled ?? false,
         offsetDays: rule?.offsetDays ?? (s === 'receiptCheck' ? 0 : carry),
         sms: channelsOf(p, s).includes('sms'),
         ...(rule?.tone ? { tone: rule.tone } : {}),
+        ...fromPrevious,
       }];
     }),
   );
@@ -179,8 +247,17 @@ export const compilePolicy = (p: CompanyPolicy, version: number): Policy => {
     ...(hold ? { creditHoldThreshold: hold } : {}),
     ...(handOff ? { escalationThreshold: handOff } : {}),
     promises: { graceDays: p.promises.graceDays },
+    plans: { graceDays: p.plans.graceDays },
+    habitual: habitualOf(p.habitualLatePayers),
   });
 };
+
+const habitualOf = (h: CompanyPolicy['habitualLatePayers']): Policy['habitual'] => ({
+  lateOf: h.lateOf,
+  outOf: h.outOf,
+  minDaysLate: h.minDaysLate,
+  ...(h.extraBeforeDue ? { extraBeforeDue: { offsetDays: h.extraBeforeDue.offsetDays, sms: h.extraBeforeDue.channels.includes('sms') } } : {}),
+});
 
 /** A built-in policy written the way a company writes its own: the preset to copy from. */
 export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPolicy => ({
@@ -191,7 +268,7 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
     STAGE_IDS.map((s) => {
       const r = p.stages[s]!;
       const channels: Channel[] = STAGE_ACTION[s] === 'call' ? ['call'] : r.sms ? ['email', 'sms'] : ['email'];
-      return [s, { enabled: r.enabled, offsetDays: r.offsetDays, channels, ...(r.tone ? { tone: r.tone } : {}) }];
+      return [s, { enabled: r.enabled, offsetDays: r.offsetDays, from: 'due' as const, channels, ...(r.tone ? { tone: r.tone } : {}) }];
     }),
   ),
   minGapDays: p.minGapDays,
@@ -204,4 +281,11 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
   interest: { claimed: p.showInterest, ...(p.interestFromStage ? { fromStage: p.interestFromStage } : {}) },
   compensation: { claimed: p.showCompensation },
   promises: { graceDays: p.promises.graceDays },
+  plans: { graceDays: p.plans.graceDays },
+  habitualLatePayers: {
+    lateOf: p.habitual.lateOf,
+    outOf: p.habitual.outOf,
+    minDaysLate: p.habitual.minDaysLate,
+    ...(p.habitual.extraBeforeDue ? { extraBeforeDue: { offsetDays: p.habitual.extraBeforeDue.offsetDays, channels: p.habitual.extraBeforeDue.sms ? ['email', 'sms'] : ['email'] } } : {}),
+  },
 });

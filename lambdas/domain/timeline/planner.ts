@@ -93,6 +93,13 @@ const planned = (input: PlanInput): TimelinePlan => {
       const p = promised(invoice);
       // A promise with no date left to wait for (plan fully paid, record missing): the chase goes on.
       if (!p) return timeline(input);
+      if (invoice.plan && policy.plans.graceDays > 0) {
+        // A plan's instalment is followed up the morning after; once that morning has come, the grace runs.
+        const followUp = addDays(p.date, 1);
+        if (localDay(now, customer.timeZone) < followUp) return check(now, followUp, customer, policy, `${p.what} for ${p.date}: checked the morning after`);
+        const end = addDays(p.date, 1 + policy.plans.graceDays);
+        return check(now, end, customer, policy, `${p.what} for ${p.date} missed: the plan stands until ${addDays(end, -1)} (the policy's grace of ${policy.plans.graceDays} days)`);
+      }
       const grace = invoice.promise ? policy.promises.graceDays : 0;
       return check(now, addDays(p.date, 1 + grace), customer, policy, grace > 0 ? `${p.what} for ${p.date}: checked ${grace} days after the morning after (the policy's grace)` : `${p.what} for ${p.date}: checked the morning after`);
     }
@@ -204,6 +211,12 @@ const timeline = (input: PlanInput): TimelinePlan => {
       // Never two contacts on one local day, whatever the gap.
       const nextDay = openingOn(addDays(localDay(previous, c.ctx.timeZone), 1), c.ctx);
       const floor = gapApplies && gapEnd > nextDay ? gapEnd : nextDay;
+      if (floor > earliest) earliest = floor;
+    }
+    // A stage the policy counts from the previous contact: never sooner than that many days after it.
+    const after = policy.stages[c.stage]?.afterPreviousDays;
+    if (after !== undefined && previous) {
+      const floor = openingOn(addDays(localDay(previous, c.ctx.timeZone), after), c.ctx);
       if (floor > earliest) earliest = floor;
     }
     // Held back by the customer's contact limits: not before the moment they allow.

@@ -5,6 +5,9 @@
  *  - promised and kept (the payments reach what was promised): closed as paid, or back to open;
  *  - promised and broken: back to open, `promise_broken` in the log, and the broken-promise
  *    reminder (the missed-instalment one for a plan) whose argument is the date they gave;
+ *  - an instalment missed under a policy that gives plans a grace (Policy.plans.graceDays): the
+ *    morning after, the missed-instalment reminder and the plan stands; at the end of the grace,
+ *    still missed: back to open without a second reminder (the timeline speaks next);
  *  - a claimed payment that has not arrived within the grace: back to open;
  *  - a dated pause that has ended: back to open.
  * Whatever changes, the planner decides what comes next.
@@ -12,6 +15,7 @@
 import { amountDue, type ContactEventType, type Invoice, type InvoiceStatus } from '../model.js';
 import { expectedPaid, promiseKept } from '../commands/commands.js';
 import { guardKeyFor } from '../messages/reminder.js';
+import { addDays } from '../shared/days.js';
 
 /** One guarded status change in the execution's own run: done once, a retry finds it done. */
 export interface StatusTransition {
@@ -24,16 +28,17 @@ export interface StatusTransition {
 }
 
 export type PromiseCheck =
-  | { outcome: 'kept' | 'claimExpired' | 'pauseEnded'; transition: StatusTransition }
+  | { outcome: 'kept' | 'claimExpired' | 'pauseEnded' | 'planCancelled'; transition: StatusTransition }
   | {
       outcome: 'broken';
       transition: StatusTransition;
       reminder: { kind: 'brokenPromise' | 'instalmentMissed'; guardKey: string; promiseDate: string };
     }
+  | { outcome: 'instalmentLate'; graceUntil: string; reminder: { kind: 'instalmentMissed'; guardKey: string; promiseDate: string } }
   | { outcome: 'nothingDue' };
 
-/** `checkDay`: the day the check was planned for (the plan's checkAt), for the guard keys. */
-export const checkPromiseDue = (inv: Invoice, checkDay: string): PromiseCheck => {
+/** `checkDay`: the day the check was planned for (the plan's checkAt), for the guard keys; `planGraceDays`: Policy.plans.graceDays. */
+export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 0): PromiseCheck => {
   if (inv.status === 'promised') {
     const promise = inv.promise;
     const promisedDate = promise?.date ?? checkDay;
@@ -51,6 +56,19 @@ export const checkPromiseDue = (inv: Invoice, checkDay: string): PromiseCheck =>
       };
     }
     const kind = inv.plan ? 'instalmentMissed' : 'brokenPromise';
+    const graceUntil = addDays(promisedDate, planGraceDays);
+    const reminder = { kind, guardKey: guardKeyFor(kind, promisedDate), promiseDate: promisedDate } as const;
+    if (inv.plan && planGraceDays > 0 && checkDay <= graceUntil) return { outcome: 'instalmentLate', graceUntil, reminder: { ...reminder, kind: 'instalmentMissed' } };
+    const transition: StatusTransition = {
+      guardKey: `promiseBroken#${promisedDate}`,
+      from: 'promised',
+      to: 'open',
+      remove: ['promise', 'plan'],
+      event: 'promise_broken',
+      details: { promisedDate, expectedPaid: promise ? expectedPaid(inv, promise) : inv.amount, amountPaid: inv.amountPaid, currency: inv.currency },
+    };
+    // The grace is over: the customer heard of the missed instalment the morning after it.
+    if (inv.plan && planGraceDays > 0) return { outcome: 'planCancelled', transition: { ...transition, details: { ...transition.details, graceUntil } } };
     return {
       outcome: 'broken',
       transition: {
