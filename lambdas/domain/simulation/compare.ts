@@ -30,7 +30,7 @@ export interface PolicyResult extends PolicyFigures {
 export interface WhatIfResult {
   scope: WhatIfScope;
   generatedAt: string;
-  assumptions: MetricOptions & { horizons: readonly number[]; expectedValues: true };
+  assumptions: MetricOptions & { horizons: number[]; expectedValues: true };
   model: StageResponse[];
   /** True when a stage some plan uses kept the default: the history was too thin there. */
   usesDefaults: boolean;
@@ -80,7 +80,7 @@ export const whatIf = (input: WhatIfInput): WhatIfResult => {
   return {
     scope: input.scope,
     generatedAt: input.now.toISOString(),
-    assumptions: { ...input.options, horizons: RECOVERY_HORIZONS, expectedValues: true },
+    assumptions: { ...input.options, horizons: [...RECOVERY_HORIZONS], expectedValues: true },
     model: (['none', ...STAGE_IDS] as const).map((s) => input.model[s]),
     usesDefaults: results.some((r) => r.stagesUsed.some((s) => s.source === 'default')),
     policies: results,
