@@ -205,11 +205,12 @@ describe('fitResponseModel', () => {
     expect(m.firstOverdue.note).toContain('only 5 invoices');
   });
 
-  it('an invoice still open counts as having reached the stages whose day has come, unpaid', () => {
+  it('an invoice still open counts as unpaid after a stage once its next stage has come, not before', () => {
     const open = Array.from({ length: 20 }, (_, i) => invoiceOf({ tenantId: T, invoiceId: `O-${i}`, issueDate: '2026-10-01', dueDate: '2026-11-01' }));
     const m = fitResponseModel({ today: '2026-12-01', activity: [], open, policyOf: () => BUILT_IN_POLICIES.standard, policyById: () => undefined });
-    // Standard: due date +0, +7, +14, call +15, hold +30 have all come by 1 December; escalation (+45) has not.
-    expect(m.creditHold).toMatchObject({ source: 'fitted', reached: 20, paid: 0, payProbability: 0 });
-    expect(m.escalation).toMatchObject({ source: 'default', reached: 0 });
+    // Standard: the call at +15 was followed by the hold at +30 (1 December, today): 20 invoices unpaid after the call.
+    expect(m.phoneCall).toMatchObject({ source: 'fitted', reached: 20, paid: 0, payProbability: 0 });
+    // The hand-off (+45) is still ahead: after the hold they may still pay, so they do not count there yet.
+    expect(m.creditHold).toMatchObject({ source: 'default', reached: 0 });
   });
 });

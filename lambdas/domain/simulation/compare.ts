@@ -9,6 +9,7 @@ import type { StageBefore } from '../reports/activity.js';
 import { STAGE_IDS } from '../timeline/stages.js';
 import { policyFigures, RECOVERY_HORIZONS, type MetricOptions, type PolicyFigures } from './metrics.js';
 import type { ResponseModel, StageResponse } from './response-model.js';
+import { memoPlanner } from './plan-memo.js';
 import { simulateInvoice, type InvoiceRun, type SimCase } from './simulate.js';
 
 export interface NamedPolicy {
@@ -49,8 +50,9 @@ export interface WhatIfInput {
 const runAll = (cases: readonly SimCase[], policy: Policy, model: ResponseModel): { runs: InvoiceRun[]; skipped: number } => {
   const runs: InvoiceRun[] = [];
   let skipped = 0;
+  const plan = memoPlanner(policy);
   for (const c of cases) {
-    const run = simulateInvoice(c, policy, model);
+    const run = simulateInvoice(c, policy, model, plan);
     if (run) runs.push(run);
     else skipped++;
   }

@@ -8,7 +8,9 @@
  * Fitting, per stage s (all policies pooled: the tone of the words is not modelled):
  * - reached(s): invoices closed in the window whose last stage was s or a later one, on a policy
  *   that has s on (a policy no longer known counts as having it), plus the invoices still chased
- *   whose nominal day of s (due date + offset under their policy) is today or earlier;
+ *   that went on past s unpaid: the nominal day of their next stage (due date + offset under their
+ *   policy) is today or earlier. One whose next stage is still ahead may yet pay after s: it is
+ *   left out (right-censored), or the open tail would read as customers that never pay;
  * - paid(s): of those, closed as paid with s the last stage before the payment;
  * - payProbability = paid / reached; delayDays = median days from the stage to the value date.
  * 'none' (paid before any reminder): every invoice reached it; its delay counts from the due date.
@@ -17,7 +19,7 @@ import { amountDue, type Invoice, type Policy } from '../model.js';
 import { withoutReversed, type ActivityItem, type ClosedActivity, type StageBefore } from '../reports/activity.js';
 import { analyticsWindow, median, stageOrder } from '../reports/outcomes.js';
 import { STAGE_IDS, type Stage } from '../timeline/stages.js';
-import { addDays, daysBetween } from '../shared/days.js';
+import { dayNumber } from './sim-days.js';
 
 /** Below this many invoices reaching a stage, its history is too thin to fit: the default stands. */
 export const MIN_FIT_INVOICES = 20;
@@ -93,17 +95,22 @@ export const fitResponseModel = (input: FitInput): ResponseModel => {
     for (const s of reachedStages(a.lastStage, input.policyById(a.policy))) bump(reached, s);
     if (a.outcome !== 'paid') continue;
     bump(paid, a.lastStage);
-    if (a.lastStage === 'none' && a.paidOn) delays.get('none')!.push(daysBetween(a.dueDate, a.paidOn));
-    else if (a.lastStageDate && a.paidOn) delays.get(a.lastStage)!.push(Math.max(0, daysBetween(a.lastStageDate, a.paidOn)));
+    if (a.lastStage === 'none' && a.paidOn) delays.get('none')!.push(dayNumber(a.paidOn) - dayNumber(a.dueDate));
+    else if (a.lastStageDate && a.paidOn) delays.get(a.lastStage)!.push(Math.max(0, dayNumber(a.paidOn) - dayNumber(a.lastStageDate)));
   }
+  const today = dayNumber(input.today);
   for (const inv of input.open) {
     if (amountDue(inv) <= 0) continue;
-    bump(reached, 'none');
     const policy = input.policyOf(inv);
-    for (const s of STAGE_IDS) {
-      const rule = policy.stages[s];
-      if (!rule?.enabled) continue;
-      if (addDays(s === 'receiptCheck' ? inv.issueDate : inv.dueDate, rule.offsetDays) <= input.today) bump(reached, s);
+    const days = STAGE_IDS.filter((s) => policy.stages[s]?.enabled).map((s) => ({
+      stage: s as StageBefore,
+      day: dayNumber(s === 'receiptCheck' ? inv.issueDate : inv.dueDate) + policy.stages[s]!.offsetDays,
+    }));
+    // Still unpaid once the next stage came: not paid after this one. Before that, it may still be.
+    const steps = [{ stage: 'none' as StageBefore, day: -Infinity }, ...days];
+    for (const [i, s] of steps.entries()) {
+      const next = steps[i + 1];
+      if (next && next.day <= today) bump(reached, s.stage);
     }
   }
 

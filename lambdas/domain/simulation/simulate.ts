@@ -1,6 +1,6 @@
 /**
- * One invoice under one policy: the planner (timeline/planner.ts, planned once) gives the dated
- * stages; the response model turns them into expected values. A stage acts only while the invoice
+ * One invoice under one policy: the planner (timeline/planner.ts, planned once; plan-memo.ts over
+ * a portfolio) gives the dated stages; the response model turns them into expected values. A stage acts only while the invoice
  * is still unpaid, so each contact carries `reach`, the chance the invoice is still open when it
  * leaves; each stage then moves its share of what is left into a payment on the stage's day plus
  * its delay, never later than the day before the next stage (the history measured "paid after s"
@@ -10,6 +10,7 @@ import { amountDue, type Customer, type Invoice, type Policy } from '../model.js
 import type { StageBefore } from '../reports/activity.js';
 import { canText } from '../timeline/engagement.js';
 import { planTimeline } from '../timeline/planner.js';
+import type { Planner } from './plan-memo.js';
 import { STAGE_ACTION, STAGE_IDS, type Stage } from '../timeline/stages.js';
 import { dayNumber, isoOfDay, localDayIn } from './sim-days.js';
 import type { ResponseModel } from './response-model.js';
@@ -72,10 +73,10 @@ const channelsOf = (stage: Stage, policy: Policy, customer: Customer): ContactCh
 };
 
 /** The run of an open invoice, or undefined when the planner has nothing to send (a promise, a dispute, a pause). */
-export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel): InvoiceRun | undefined => {
+export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel, plan: Planner = planTimeline): InvoiceRun | undefined => {
   const { invoice, customer, start } = c;
   if (invoice.status !== 'open') return undefined;
-  const plan = planTimeline({
+  const planned = plan({
     invoice,
     customer,
     policy,
@@ -83,10 +84,10 @@ export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel
     ...(invoice.lastContactAt ? { lastContactAt: invoice.lastContactAt } : {}),
     now: start,
   });
-  if (plan.mode !== 'timeline') return undefined;
-  const skip = new Set(plan.skip);
+  if (planned.mode !== 'timeline') return undefined;
+  const skip = new Set(planned.skip);
   const zone = customer.timeZone;
-  const acting = STAGE_IDS.filter((s) => !skip.has(s)).map((s) => ({ stage: s, day: localDayIn(new Date(plan.at[s]), zone) }));
+  const acting = STAGE_IDS.filter((s) => !skip.has(s)).map((s) => ({ stage: s, day: localDayIn(new Date(planned.at[s]), zone) }));
   const startDay = localDayIn(start, zone);
   const due = dayNumber(invoice.dueDate);
 
