@@ -4,6 +4,7 @@
  * early, replayed beside the relationship preset; a past period from the activity feed; the HTML
  * page; and every problem of a bad request in one 422.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
 import { adminApiHandler } from '../support/admin-api-wiring.js';
@@ -146,5 +147,19 @@ describe('POST /v1/simulations', () => {
     expect(fields).toContain('period.to');
     const malformed = await callApi(api, { method: 'POST', path: '/v1/simulations', body: { policies: [{ id: 'relationship' }] } });
     expect(malformed.status).toBe(400);
+  });
+
+  it('answers any written-out policy and any period with a 200, a 400 or a 422, never a 500', async () => {
+    const t = await seed();
+    const api = adminApiHandler(t.tenantId);
+    const day = fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2026-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    const policy = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ minGapDays: fc.integer({ min: -2, max: 70 }), stages: fc.dictionary(fc.constantFrom('dueDate', 'firstOverdue', 'creditHold', 'escalation', 'phoneCall'), fc.record({ offsetDays: fc.integer({ min: -400, max: 400 }) })) }).map((r) => ({ ...smsHeavy, ...r })));
+    await fc.assert(
+      fc.asyncProperty(policy, fc.option(fc.tuple(day, day)), async (p, period) => {
+        const res = await callApi(api, { method: 'POST', path: '/v1/simulations', body: { policies: [{ id: 'standard' }, { policy: p }], ...(period ? { period: { from: period[0], to: period[1] } } : {}) } });
+        expect([200, 400, 422], JSON.stringify(p).slice(0, 200)).toContain(res.status);
+      }),
+      { numRuns: 25, seed: 5 },
+    );
   });
 });
