@@ -10,7 +10,8 @@
  *   /v1/simulations: `npm start` prints both (Admin API, Token);
  * - otherwise the table named by TABLE_NAME (the SDK's AWS_ENDPOINT_URL_DYNAMODB for DynamoDB
  *   Local) and `--tenant`: the use case over the production adapters.
- * Options: --from/--to (a past period), --contact-limit N, --sms-price minor units, --sms-currency.
+ * Options: --from/--to (a past period), --contact-limit N, --sms-price minor units, --sms-currency,
+ * --now ISO instant (the file's `now`, else the present: the local stack's virtual clock is not seen here).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'sms-price': { type: 'string' },
     'sms-currency': { type: 'string', default: 'EUR' },
     api: { type: 'string' },
+    now: { type: 'string' },
     token: { type: 'string' },
   },
 });
@@ -69,6 +71,9 @@ const request: SimulationRequest = {
   ...(smsMinor !== undefined ? { smsPrice: { minor: smsMinor, currency: values['sms-currency'] } } : {}),
 };
 
+const nowArg = values.now === undefined ? undefined : new Date(values.now);
+if (nowArg && Number.isNaN(nowArg.getTime())) fail(`--now takes an ISO instant (got ${values.now})`);
+
 const refused = (problems: readonly { path: string; message: string }[]): never => fail(`refused:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
 
 /** The use case here, over `deps`: the result and its page. */
@@ -94,7 +99,7 @@ const viaTable = async (tenantId: string) => {
   const store = dynamoRepositories();
   const tenant = await store.tenants.getTenant(tenantId);
   if (!tenant) return fail(`tenant ${tenantId} is not in table ${store.name}`);
-  return runHere({ portfolio: store.portfolio, reports: store.reports, policies: store.policies }, tenant, new Date());
+  return runHere({ portfolio: store.portfolio, reports: store.reports, policies: store.policies }, tenant, nowArg ?? new Date());
 };
 
 const run = async (): Promise<{ result: unknown; html: string }> => {
@@ -102,7 +107,7 @@ const run = async (): Promise<{ result: unknown; html: string }> => {
     const read = readPortfolio(json(values.portfolio));
     if (!read.ok) return fail(`${values.portfolio}:\n${read.problems.map((p) => `  ${p}`).join('\n')}`);
     if (values.tenant && values.tenant !== read.portfolio.tenant.tenantId) fail(`${values.portfolio} holds tenant ${read.portfolio.tenant.tenantId}, not ${values.tenant}`);
-    return runHere(portfolioDeps(read.portfolio), read.portfolio.tenant, read.now ?? new Date());
+    return runHere(portfolioDeps(read.portfolio), read.portfolio.tenant, nowArg ?? read.now ?? new Date());
   }
   if (values.api) return viaApi(values.api, values.token ?? fail('--api needs --token (npm start prints it)'));
   if (process.env.TABLE_NAME) return viaTable(values.tenant ?? fail('reading the table needs --tenant'));
