@@ -24,6 +24,7 @@ const benches: { name: string; file: string; fn: string }[] = [
   { name: 'portfolio (90 days of statements and reminders)', file: 'portfolio.ts', fn: 'benchPortfolio' },
   { name: 'voice (one voice per customer, 1,000 customers through the local stack)', file: 'voice.ts', fn: 'benchVoice' },
   { name: 'hostile input (routes refused, links refused, payloads inert)', file: 'hostile.ts', fn: 'benchHostile' },
+  { name: 'whatif (two playbooks over 10,000 open invoices)', file: 'whatif.ts', fn: 'benchWhatIf' },
 ];
 const key = (b: { name: string }) => b.name.split(' ')[0]!;
 

@@ -10,6 +10,7 @@ import { DynamoCustomers } from './dynamo-customers.js';
 import { DynamoSendGuard } from './dynamo-guard.js';
 import { DynamoInvoices } from './dynamo-invoices.js';
 import { DynamoReports } from './dynamo-reports.js';
+import { DynamoPortfolio } from './dynamo-portfolio.js';
 import { DynamoStatementFeed } from './dynamo-statement-feed.js';
 import { DynamoTasks } from './dynamo-tasks.js';
 import { DynamoTenants } from './dynamo-tenants.js';
@@ -31,6 +32,7 @@ export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   tasks: new DynamoTasks(table),
   sendGuard: new DynamoSendGuard(table),
   reports: new DynamoReports(table),
+  portfolio: new DynamoPortfolio(table),
   bankCredits: new DynamoBankCredits(table),
   statementFeed: new DynamoStatementFeed(table),
   voice: new DynamoCustomerVoice(table),

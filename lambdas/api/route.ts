@@ -19,6 +19,7 @@ import type { ReportRepository } from '../app/ports/reports.js';
 import type { TaskRepository } from '../app/ports/tasks.js';
 import type { TenantRepository } from '../app/ports/tenants.js';
 import type { PolicyRepository, TimelineRestarts } from '../app/ports/policies.js';
+import type { PortfolioReader } from '../app/ports/portfolio.js';
 import type { WordingRepository } from '../app/ports/wording.js';
 import type { Tenant } from '../domain/model.js';
 import type { Access, User } from './auth.js';
@@ -36,6 +37,8 @@ export interface AdminApiDeps {
   callQueue: CallQueueRepository;
   tasks: TaskRepository;
   reports: ReportRepository;
+  /** The open invoices and their customers, whole, for a what-if (/v1/simulations). */
+  portfolio: PortfolioReader;
   commands: Commands;
   queries: InvoiceList;
   /** The bank credits read from the statements (GET/POST /v1/bank-credits). */

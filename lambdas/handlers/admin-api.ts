@@ -25,6 +25,7 @@ const fromEnvironment = (): AdminApiDeps => ({
   callQueue: deps.callQueue(),
   tasks: deps.tasks(),
   reports: deps.reports(),
+  portfolio: deps.portfolio(),
   commands: deps.commandsWarningOnStopFailure(logger),
   queries: deps.invoiceList(),
   bankCredits: deps.bankCredits(),

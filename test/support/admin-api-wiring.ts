@@ -32,6 +32,7 @@ export const adminApiDeps = (tenantId: string, over: Partial<AdminApiDeps> = {})
     callQueue: repos.callQueue,
     tasks: repos.tasks,
     reports: repos.reports,
+    portfolio: repos.portfolio,
     // As deps.commandsWarningOnStopFailure: a failed stop after the commit is a warning.
     commands: new DynamoCommands(new SfnWorkflow(), table, {
       onStopFailed: (err, execution) => logger.warn('stopping the execution failed', { execution, errorName: err instanceof Error ? err.name : String(err) }),

@@ -678,6 +678,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What-if: two playbooks over the open portfolio or a past period
+         * @description Replays the invoices with the real planner and business calendar under each policy and prices the plans with a response model fitted to the company's own outcomes per stage (a stage reached by fewer than 20 invoices keeps a documented default, and says so). Deterministic expected values; nothing is saved or sent. `format=html` (or `Accept: text/html`) answers one self-contained HTML page with charts. 422 with every problem: an unknown policy id, a written-out policy the timeline rules refuse, a period that ends before it starts, lies ahead or spans more than 366 days.
+         */
+        post: operations["runSimulation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wording": {
         parameters: {
             query?: never;
@@ -1040,6 +1060,31 @@ export interface components {
                 /** @default 120000 */
                 amountMinor: number;
                 /** @default EUR */
+                currency: string;
+            };
+        };
+        SimulationRequest: {
+            policies: ({
+                id: string;
+            } | {
+                policy: unknown;
+            })[];
+            period?: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            /** @default 4 */
+            contactLimit: number;
+            /**
+             * @default {
+             *       "minor": 8,
+             *       "currency": "EUR"
+             *     }
+             */
+            smsPrice: {
+                minor: number;
                 currency: string;
             };
         };
@@ -2276,6 +2321,127 @@ export interface components {
                     share: number | null;
                 };
             };
+        };
+        SimulationResult: {
+            scope: {
+                /** @constant */
+                kind: "open";
+                /** Format: date */
+                asOf: string;
+            } | {
+                /** @constant */
+                kind: "period";
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            /** Format: date-time */
+            generatedAt: string;
+            assumptions: {
+                contactLimit: number;
+                smsPrice: {
+                    minor: number;
+                    currency: string;
+                };
+                horizons: number[];
+                /** @constant */
+                expectedValues: true;
+            };
+            model: {
+                stage: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | "none";
+                payProbability: number;
+                delayDays: number;
+                /** @enum {string} */
+                source: "fitted" | "default";
+                reached: number;
+                paid: number;
+                note: string;
+            }[];
+            usesDefaults: boolean;
+            policies: {
+                policy: {
+                    id: string;
+                    name?: string;
+                    version: number;
+                    /** @enum {string} */
+                    source: "built-in" | "company" | "inline";
+                };
+                invoices: number;
+                notSimulated: number;
+                stagesUsed: {
+                    stage: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | "none";
+                    /** @enum {string} */
+                    source: "fitted" | "default";
+                    note: string;
+                }[];
+                messages: {
+                    email: number;
+                    sms: number;
+                    call: number;
+                };
+                byMonth: {
+                    month: string;
+                    email: number;
+                    sms: number;
+                    call: number;
+                    customers: number;
+                    perCustomer: {
+                        email: number;
+                        sms: number;
+                        call: number;
+                    };
+                }[];
+                customers: {
+                    customerId: string;
+                    months: {
+                        month: string;
+                        email: number;
+                        sms: number;
+                        call: number;
+                        contacts: number;
+                    }[];
+                }[];
+                overLimit: {
+                    limit: number;
+                    customers: number;
+                    customerMonths: number;
+                    worst: {
+                        customerId: string;
+                        month: string;
+                        contacts: number;
+                    }[];
+                };
+                sms: {
+                    messages: number;
+                    priceMinor: number;
+                    currency: string;
+                    costMinor: number;
+                };
+                creditHold: {
+                    planned: number;
+                    expectedReaching: number;
+                    medianDaysLate: number | null;
+                    medianDaysFromStart: number | null;
+                };
+                handOff: {
+                    planned: number;
+                    expectedReaching: number;
+                    medianDaysLate: number | null;
+                    medianDaysFromStart: number | null;
+                };
+                recovery: {
+                    currency: string;
+                    chased: number;
+                    within: {
+                        days: number;
+                        amount: number;
+                        share: number;
+                    }[];
+                    dsoDays: number;
+                }[];
+            }[];
+            warnings: string[];
         };
         Task: {
             taskId: string;
@@ -6709,6 +6875,126 @@ export interface operations {
             };
             /** @description No such invoice or customer. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as the route takes it (application/json, or one of the file types it names). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Well formed but against a business rule (e.g. a promised date in the past, an overpayment). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    runSimulation: {
+        parameters: {
+            query?: {
+                format?: "json" | "html";
+            };
+            header?: {
+                /** @description Repeat a request with the same key (same user, same route, same body) and the first answer is returned instead of acting twice. Kept for 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRequest"];
+            };
+        };
+        responses: {
+            /** @description The comparison. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationResult"];
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,7 @@ import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
 import { policyRoutes } from './policies.js';
 import { reportRoutes } from './reports.js';
+import { simulationRoutes } from './simulations.js';
 import { taskRoutes } from './tasks.js';
 import { wordingRoutes } from './wording.js';
 
@@ -45,4 +46,4 @@ const metaRoutes: RouteDef[] = [
   }),
 ];
 
-export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes, ...policyRoutes, ...wordingRoutes];
+export const allRoutes: RouteDef[] = [...metaRoutes, ...invoiceRoutes, ...callRoutes, ...customerRoutes, ...customerCreditRoutes, ...reportRoutes, ...taskRoutes, ...bankCreditRoutes, ...bankStatementRoutes, ...policyRoutes, ...simulationRoutes, ...wordingRoutes];

@@ -17,6 +17,7 @@ import type { InvoiceList } from '../../app/ports/invoice-list.js';
 import type { InvoiceRepository } from '../../app/ports/invoices.js';
 import type { Mailer } from '../../app/ports/mailer.js';
 import type { OpenReceivables } from '../../app/ports/receivables.js';
+import type { PortfolioReader } from '../../app/ports/portfolio.js';
 import type { ReportRepository } from '../../app/ports/reports.js';
 import type { SendGuard } from '../../app/ports/send-guard.js';
 import type { SmsMessageRepository } from '../../app/ports/sms-messages.js';
@@ -47,6 +48,7 @@ import { DynamoInvoiceWriter } from '../../adapters/dynamo-invoice-writer.js';
 import { DynamoInvoices } from '../../adapters/dynamo-invoices.js';
 import { DynamoQueries } from '../../adapters/dynamo-queries.js';
 import { DynamoReports } from '../../adapters/dynamo-reports.js';
+import { DynamoPortfolio } from '../../adapters/dynamo-portfolio.js';
 import { DynamoSmsMessages } from '../../adapters/dynamo-sms-messages.js';
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
@@ -94,6 +96,8 @@ export const wording = /* @__PURE__ */ once((): WordingRepository => new DynamoW
 export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
 /** The open invoices and their customers, as the payment matcher reads them (the report's read path). */
 export const receivables = /* @__PURE__ */ once((): OpenReceivables => new DynamoReports(table()));
+/** The open invoices and their customers, whole: what a what-if replays (/v1/simulations). */
+export const portfolio = /* @__PURE__ */ once((): PortfolioReader => new DynamoPortfolio(table()));
 export const bankCredits = /* @__PURE__ */ once((): BankCreditRepository => new DynamoBankCredits(table()));
 export const statementFeed = /* @__PURE__ */ once((): StatementFeed => new DynamoStatementFeed(table()));
 /** Commands in a function that leaves the executions to the table stream (ingest's credit notes): no Step Functions access. */

@@ -1,0 +1,137 @@
+/**
+ * One invoice under one policy: the planner (timeline/planner.ts, planned once; plan-memo.ts over
+ * a portfolio) gives the dated stages; the response model turns them into expected values. A stage acts only while the invoice
+ * is still unpaid, so each contact carries `reach`, the chance the invoice is still open when it
+ * leaves; each stage then moves its share of what is left into a payment on the stage's day plus
+ * its delay, never later than the day before the next stage (the history measured "paid after s"
+ * as paid before the next one). What is unpaid after the last stage stays unpaid. Pure.
+ */
+import { amountDue, type Customer, type Invoice, type Policy } from '../model.js';
+import type { StageBefore } from '../reports/activity.js';
+import { canText } from '../timeline/engagement.js';
+import { planTimeline } from '../timeline/planner.js';
+import type { Planner } from './plan-memo.js';
+import { STAGE_ACTION, STAGE_IDS, type Stage } from '../timeline/stages.js';
+import { dayNumber, isoOfDay, localDayIn } from './sim-days.js';
+import type { ResponseModel } from './response-model.js';
+
+export type ContactChannel = 'email' | 'sms' | 'call';
+
+export interface SimContact {
+  stage: Stage;
+  /** The customer's local day. */
+  day: string;
+  /** Empty for a hand-off the policy only prepares (no message to the customer). */
+  channels: ContactChannel[];
+  /** 0..1: the chance the invoice is still unpaid when the stage acts. */
+  reach: number;
+}
+
+export interface SimPayment {
+  day: string;
+  probability: number;
+  afterStage: StageBefore;
+}
+
+export interface Milestone {
+  day: string;
+  /** Days from the due date. */
+  daysLate: number;
+  reach: number;
+}
+
+export interface InvoiceRun {
+  invoiceId: string;
+  customerId: string;
+  currency: string;
+  /** What the simulation chases: the amount still due at the start, minor units. */
+  amount: number;
+  issueDate: string;
+  dueDate: string;
+  startDay: string;
+  contacts: SimContact[];
+  payments: SimPayment[];
+  /** The chance it is still unpaid after the last stage. */
+  unpaid: number;
+  creditHold?: Milestone;
+  handOff?: Milestone;
+}
+
+export interface SimCase {
+  invoice: Invoice;
+  customer: Customer;
+  /** The moment the replay starts: now for the open portfolio, the issue date for a past period. */
+  start: Date;
+}
+
+const channelsOf = (stage: Stage, policy: Policy, customer: Customer): ContactChannel[] => {
+  const action = STAGE_ACTION[stage];
+  if (action === 'call') return ['call'];
+  // A hand-off the policy only prepares sends the customer nothing.
+  if (action === 'escalation' && policy.escalation !== 'send') return [];
+  return policy.stages[stage]!.sms && canText(policy, customer) ? ['email', 'sms'] : ['email'];
+};
+
+/** The run of an open invoice, or undefined when the planner has nothing to send (a promise, a dispute, a pause). */
+export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel, plan: Planner = planTimeline): InvoiceRun | undefined => {
+  const { invoice, customer, start } = c;
+  if (invoice.status !== 'open') return undefined;
+  const planned = plan({
+    invoice,
+    customer,
+    policy,
+    stagesDone: [],
+    ...(invoice.lastContactAt ? { lastContactAt: invoice.lastContactAt } : {}),
+    now: start,
+  });
+  if (planned.mode !== 'timeline') return undefined;
+  const skip = new Set(planned.skip);
+  const zone = customer.timeZone;
+  const acting = STAGE_IDS.filter((s) => !skip.has(s)).map((s) => ({ stage: s, day: localDayIn(new Date(planned.at[s]), zone) }));
+  const startDay = localDayIn(start, zone);
+  const due = dayNumber(invoice.dueDate);
+
+  const contacts: SimContact[] = [];
+  const payments: SimPayment[] = [];
+  let open = 1;
+  const pay = (afterStage: StageBefore, share: number, on: number) => {
+    if (share <= 0) return;
+    payments.push({ day: isoOfDay(on), probability: share, afterStage });
+    open -= share;
+  };
+
+  // Paid unprompted, around the due date: only before any reminder of this run has gone.
+  const first = acting[0] ? dayNumber(acting[0].day) : Infinity;
+  const unprompted = model.none;
+  const unpromptedDay = Math.min(due + unprompted.delayDays, first - 1);
+  if (!invoice.lastContactAt && unpromptedDay >= dayNumber(startDay)) pay('none', open * unprompted.payProbability, unpromptedDay);
+
+  let creditHold: Milestone | undefined;
+  let handOff: Milestone | undefined;
+  for (const [i, a] of acting.entries()) {
+    const day = dayNumber(a.day);
+    const reach = open;
+    contacts.push({ stage: a.stage, day: a.day, channels: channelsOf(a.stage, policy, customer), reach });
+    const milestone = { day: a.day, daysLate: day - due, reach };
+    if (a.stage === 'creditHold') creditHold = milestone;
+    if (a.stage === 'escalation') handOff = milestone;
+    const next = acting[i + 1] ? dayNumber(acting[i + 1]!.day) : Infinity;
+    const response = model[a.stage];
+    pay(a.stage, reach * response.payProbability, Math.max(day, Math.min(day + response.delayDays, next - 1)));
+  }
+
+  return {
+    invoiceId: invoice.invoiceId,
+    customerId: invoice.customerId,
+    currency: invoice.currency,
+    amount: amountDue(invoice),
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    startDay,
+    contacts,
+    payments,
+    unpaid: Math.max(0, open),
+    ...(creditHold ? { creditHold } : {}),
+    ...(handOff ? { handOff } : {}),
+  };
+};
