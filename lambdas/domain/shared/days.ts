@@ -4,6 +4,7 @@
  * after" reads these, so an invoice is one day late in Rome from local midnight, whatever UTC says.
  */
 import { DateTime } from 'luxon';
+import { zoneOf } from './zones.js';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,7 +17,7 @@ export const isoDay = (value: string, field = 'date'): DateTime => {
 
 /** The calendar day (YYYY-MM-DD) an instant falls on in an IANA time zone. */
 export const localDay = (instant: Date, timeZone: string): string => {
-  const d = DateTime.fromJSDate(instant, { zone: timeZone });
+  const d = DateTime.fromJSDate(instant, { zone: zoneOf(timeZone) });
   if (!d.isValid) throw new RangeError(`not a valid instant or IANA time zone: ${timeZone}`);
   return d.toISODate()!;
 };

@@ -9,6 +9,7 @@
 import { DateTime } from 'luxon';
 import type { Closure } from '../model.js';
 import { addDays, isoDay, localDay } from '../shared/days.js';
+import { zoneOf } from '../shared/zones.js';
 import { closureOn } from './closures.js';
 import { HOLIDAYS_KNOWN_UNTIL, localHolidays, publicHolidays } from './local-holidays.js';
 
@@ -97,7 +98,7 @@ export const nextBusinessDay = (localDate: string, country: string, weekdays: re
 
 
 const checkContext = (ctx: CalendarContext): void => {
-  if (!DateTime.local({ zone: ctx.timeZone }).isValid) throw new RangeError(`timeZone ${JSON.stringify(ctx.timeZone)} is not an IANA time zone (e.g. Europe/Rome)`);
+  if (typeof zoneOf(ctx.timeZone) === 'string') throw new RangeError(`timeZone ${JSON.stringify(ctx.timeZone)} is not an IANA time zone (e.g. Europe/Rome)`);
   const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
   if (!hhmm.test(ctx.window.from) || !hhmm.test(ctx.window.to)) throw new RangeError(`window ${ctx.window.from}-${ctx.window.to} must be HH:MM-HH:MM`);
   if (ctx.window.from >= ctx.window.to) throw new RangeError(`window ${ctx.window.from}-${ctx.window.to} is empty: it must end after it starts`);
@@ -106,7 +107,7 @@ const checkContext = (ctx: CalendarContext): void => {
 
 const at = (date: string, hhmm: string, timeZone: string): Date => {
   const [hour, minute] = hhmm.split(':').map(Number);
-  return isoDay(date, 'date').setZone(timeZone, { keepLocalTime: true }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  return isoDay(date, 'date').setZone(zoneOf(timeZone), { keepLocalTime: true }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
 };
 
 /**
