@@ -55,9 +55,9 @@ export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 
         },
       };
     }
-    const kind = inv.plan ? 'instalmentMissed' : 'brokenPromise';
+    const kind: 'instalmentMissed' | 'brokenPromise' = inv.plan ? 'instalmentMissed' : 'brokenPromise';
     const graceUntil = addDays(promisedDate, planGraceDays);
-    const reminder = { kind, guardKey: guardKeyFor(kind, promisedDate), promiseDate: promisedDate } as const;
+    const reminder = { kind, guardKey: guardKeyFor(kind, promisedDate), promiseDate: promisedDate };
     if (inv.plan && planGraceDays > 0 && checkDay <= graceUntil) return { outcome: 'instalmentLate', graceUntil, reminder: { ...reminder, kind: 'instalmentMissed' } };
     const transition: StatusTransition = {
       guardKey: `promiseBroken#${promisedDate}`,
@@ -69,18 +69,7 @@ export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 
     };
     // The grace is over: the customer heard of the missed instalment the morning after it.
     if (inv.plan && planGraceDays > 0) return { outcome: 'planCancelled', transition: { ...transition, details: { ...transition.details, graceUntil } } };
-    return {
-      outcome: 'broken',
-      transition: {
-        guardKey: `promiseBroken#${promisedDate}`,
-        from: 'promised',
-        to: 'open',
-        remove: ['promise', 'plan'],
-        event: 'promise_broken',
-        details: { promisedDate, expectedPaid: promise ? expectedPaid(inv, promise) : inv.amount, amountPaid: inv.amountPaid, currency: inv.currency },
-      },
-      reminder: { kind, guardKey: guardKeyFor(kind, promisedDate), promiseDate: promisedDate },
-    };
+    return { outcome: 'broken', transition, reminder };
   }
   if (inv.status === 'payment_claimed') {
     return {
