@@ -58,6 +58,7 @@ import { BUILT_IN_POLICIES } from '../lambdas/domain/timeline/policies.js';
 import { unconfirmedCredit, type CreditForCheck } from '../lambdas/domain/timeline/stage-holds.js';
 import { STAGE_IDS, WRITTEN_STAGES, type Stage } from '../lambdas/domain/timeline/stages.js';
 import { SEPA_TRANSFER_IN, writeCamt053, type CamtEntry } from '../local/demo-camt.js';
+import { prng } from './prng.js';
 
 const SEED = 20_260_105;
 const INVOICES = Number(process.env.BENCH_PORTFOLIO_INVOICES ?? 2_000);
@@ -78,17 +79,6 @@ const MANUAL_AT = '11:00';
 /** ISO weekdays the manual team records payments on. */
 const MANUAL_WEEKDAYS = [2, 5];
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 const FAMILY = ['Galli', 'Neri', 'Fabbri', 'Monti', 'Sala', 'Pellegrini', 'Villa', 'Benedetti', 'Farina', 'Cattaneo', 'Morelli', 'Grassi', 'Bassi', 'Valentini', 'Riva', 'Donati', 'Orlando', 'Piras', 'Sartori', 'Testa', 'Bernardi', 'Messina', 'Palumbo', 'Sanna', 'Ferri', 'Guidi', 'Mazza', 'Negri', 'Pace', 'Zanetti'];
 const GERMAN = ['Becker', 'Hoffmann', 'Schulz', 'Koch', 'Richter', 'Wolf', 'Neumann', 'Braun', 'Krüger', 'Zimmermann', 'Hartmann', 'Lange'];

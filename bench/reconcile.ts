@@ -27,6 +27,7 @@ import {
 } from '../lambdas/domain/money/matching/open-invoices.js';
 import type { MatchableCredit, MatchableCustomer, MatchableInvoice, MatchDecision, MatchOptions } from '../lambdas/domain/money/matching/types.js';
 import { peakMemory } from './peak-memory.js';
+import { prng } from './prng.js';
 
 const SEED = 20_260_315;
 const INVOICES = 100_000;
@@ -35,17 +36,6 @@ const CREDITS = Number(process.env.BENCH_RECONCILE_CREDITS ?? 100_000);
 const BASELINE_SAMPLE = 500;
 const OPTIONS: MatchOptions = { tolerances: [{ currency: 'EUR', shortBy: 200 }] };
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 const SURNAMES = ['Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'Greco', 'Bruno', 'Gallo', 'Conti', 'De Luca', 'Mancini', 'Costa', 'Giordano', 'Rizzo', 'Lombardi', 'Moretti', 'Barbieri', 'Fontana', 'Santoro', 'Mariani', 'Rinaldi', 'Caruso', 'Ferrara', 'Galli', 'Martini', 'Leone', 'Longo', 'Gentile', 'Martinelli', 'Vitale', 'Lombardo', 'Serra', 'Coppola', 'De Santis', "D'Angelo", 'Marchetti'];
 const TRADES = ['Costruzioni', 'Trasporti', 'Impianti', 'Alimentari', 'Meccanica', 'Servizi', 'Logistica', 'Edilizia', 'Elettronica', 'Arredamenti', 'Tessile', 'Consulting', 'Ottica', 'Ceramiche', 'Vini'];

@@ -22,18 +22,8 @@ import { addDays, localDay } from '../lambdas/domain/shared/days.js';
 import { planTimeline } from '../lambdas/domain/timeline/planner.js';
 import { lastTouch } from '../lambdas/domain/timeline/consolidation.js';
 import { policyFor } from '../lambdas/domain/timeline/policies.js';
+import { prng } from './prng.js';
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 const TODAY = '2026-03-02';
 const POLICIES: PolicyId[] = ['standard', 'standard', 'firm', 'relationship'];

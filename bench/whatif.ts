@@ -18,6 +18,7 @@ import { BUILT_IN_POLICIES } from '../lambdas/domain/timeline/policies.js';
 import { STAGE_IDS } from '../lambdas/domain/timeline/stages.js';
 import { addDays } from '../lambdas/domain/shared/days.js';
 import { portfolioDeps, type Portfolio } from '../scripts/what-if-file.js';
+import { prng } from './prng.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SEED = 20_261_117;
@@ -25,17 +26,6 @@ const SEED = 20_261_117;
 export const WHATIF_NOW = new Date('2026-03-09T07:00:00Z');
 const TARGET_S = 10;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-const prng = (seed: number) => {
-  let a = seed >>> 0;
-  return (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
 
 const COUNTRIES = [
   { country: 'IT', timeZone: 'Europe/Rome', language: 'it' },
