@@ -38,7 +38,7 @@ export const DUNNING_TASKS: readonly DunningTaskFunction[] = [
   {
     id: 'SendReminderFunction',
     substitution: 'SendReminderFunctionArn',
-    states: ['SendReceiptCheck', 'SendPreDue', 'SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue'],
+    states: ['SendReceiptCheck', 'SendPreDue', 'SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue', 'SendExtraReminder'],
     handler: 'send-reminder',
     useCase: 'lambdas/app/timeline/send-stage-reminder.ts',
   },

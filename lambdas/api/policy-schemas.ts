@@ -3,7 +3,7 @@
  * admin API and its OpenAPI document. The policy itself is domain/timeline/company-policy.ts's.
  */
 import * as z from 'zod/mini';
-import { Currency, IsoDate, IsoDateTime, MinorUnits, PolicyRef, StageId } from '../domain/model.js';
+import { Currency, IsoDate, IsoDateTime, MinorUnits, PolicyRef, StageId, StepId } from '../domain/model.js';
 import { CompanyPolicy } from '../domain/timeline/company-policy.js';
 import { requestSchemas, responseSchemas } from './schemas.js';
 
@@ -58,7 +58,7 @@ export const PolicyPreviewRequest = z
 export const PolicyPreviewResult = z
   .object({
     invoice: z.object({ issueDate: IsoDate, dueDate: IsoDate, amountMinor: MinorUnits, currency: Currency }),
-    stages: z.array(z.object({ stage: StageId, at: z.string(), day: IsoDate, daysFromDue: z.int(), channels: z.array(z.string()) })),
+    stages: z.array(z.object({ stage: StepId, at: z.string(), day: IsoDate, daysFromDue: z.int(), channels: z.array(z.string()) })),
     notActing: z.array(StageId),
     reason: z.string(),
   })

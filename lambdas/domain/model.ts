@@ -111,6 +111,28 @@ export const StageRule = z.object({
 });
 export type StageRule = z.infer<typeof StageRule>;
 
+/** An extra written reminder's id: the step key is `extra:<id>` (timeline/stages.ts). */
+export const ExtraId = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and single hyphens'), z.maxLength(40));
+/** A step of the timeline as the invoice records it: a known stage or `extra:<id>`. */
+export const StepId = z.union([StageId, z.templateLiteral(['extra:', z.string()]).check(z.regex(/^extra:[a-z0-9]+(-[a-z0-9]+)*$/, 'a step: a stage id or extra:<id>'), z.maxLength(46))]);
+export type StepId = z.infer<typeof StepId>;
+
+/**
+ * An extra written reminder of a company policy (the `furtherReminder` message): it follows the
+ * stage `after`, in the order listed, before the next known stage.
+ */
+export const ExtraRule = z.object({
+  id: ExtraId,
+  after: StageId,
+  /** Days from the due date (resolved from the company's "from": "previous" at compile time). */
+  offsetDays: z.int(),
+  sms: z._default(z.boolean(), false),
+  tone: z.optional(Tone),
+  /** Never sooner than this many days after the previous contact about the invoice. */
+  afterPreviousDays: z.optional(z.int().check(z.minimum(1))),
+});
+export type ExtraRule = z.infer<typeof ExtraRule>;
+
 /** A credit hold or hand-off waits until the invoice is this late and its open amount at least this much. */
 export const StageThreshold = z.object({
   minDaysLate: z._default(z.int().check(z.minimum(0)), 0),
@@ -126,6 +148,8 @@ export const Policy = z.object({
   name: z.optional(Text(100)),
   tone: Tone,
   stages: z.record(StageId, StageRule),
+  /** Extra written reminders between the known stages (company policies; the built-ins have none). */
+  extraReminders: z._default(z.array(ExtraRule), []),
   /** Minimum gap between two contacts about one invoice (backlog rule). */
   minGapDays: z._default(z.int().check(z.minimum(1)), 5),
   sendWindow: z._default(z.object({ from: HourMinute, to: HourMinute }), { from: '09:00', to: '18:00' }),
@@ -447,7 +471,7 @@ export const Invoice = z.object({
   paymentClaim: z.optional(z.object({ at: IsoDateTime, paidOn: z.optional(IsoDate), reference: z.optional(Text(LIMITS.reference)), note: z.optional(Text(LIMITS.note)) })),
   lastContactAt: z.optional(IsoDateTime),
   /** A stage held back by the customer's contact limits: the planner places it at `until` or later. */
-  deferral: z.optional(z.object({ stage: StageId, until: IsoDateTime, reason: Text(LIMITS.reason) })),
+  deferral: z.optional(z.object({ stage: StepId, until: IsoDateTime, reason: Text(LIMITS.reason) })),
   /**
    * Why the timeline stopped: a step that failed past its retries (RecordFailure), a stream batch
    * given up (state TableStream), or the execution itself ended (state Execution, with its status
@@ -553,7 +577,7 @@ export const ContactEvent = z.object({
   actor: Text(200),
   /** The admin user's e-mail when their token said it was verified, for people to read beside the id. */
   actorEmail: z.optional(Text(320)),
-  stage: z.optional(z.union([StageId, MessageKind])),
+  stage: z.optional(z.union([StepId, MessageKind])),
   to: z.optional(Text(320)),
   messageId: z.optional(Text(200)),
   outcome: z.optional(z.enum(['pending', 'sent', 'failed', 'delivered', 'bounced', 'complained', 'skipped', 'recorded'])),

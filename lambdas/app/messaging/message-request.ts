@@ -1,6 +1,6 @@
 /** What a guarded customer message is asked to say, and what came of it. */
 import type { ContactEvent, Customer, Invoice, InvoiceStatus, Payment, Policy, Tenant } from '../../domain/model.js';
-import type { MessageChannel } from '../../domain/messages/reminder.js';
+import type { MessageChannel, ReminderInput } from '../../domain/messages/reminder.js';
 import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
 import type { VoiceKind } from '../../domain/timeline/precedence.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
@@ -23,6 +23,8 @@ export interface MessageRequest {
   attachments?: OutgoingEmail['attachments'];
   /** E-mails about this invoice the customer ignored in a row (domain/engagement.ts). */
   ignoredEmails?: number;
+  /** kind furtherReminder: the policy's extra reminder this is (its SMS and tone). */
+  extra?: ReminderInput['extra'];
   /** The invoice's recorded payments (InvoiceView.payments): parts paid late earn interest to their day. */
   payments?: readonly Payment[];
   /** The invoice's contact log: whether this message already gave way to a firmer one today. */

@@ -76,7 +76,7 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
   }
 };
 
-const isWritten = (k: string) => (WRITTEN_STAGES as readonly string[]).includes(k);
+const isWritten = (k: string) => (WRITTEN_STAGES as readonly string[]).includes(k) || k === 'furtherReminder';
 
 const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<MessageOutcome> => {
   const { logger, count } = deps;
@@ -103,7 +103,7 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
   }
   // No working address and no SMS on this stage: the message waits for the contact to be fixed;
   // once, an SMS goes instead where the policy texts at all.
-  const alone = decideReminder({ invoice: req.invoice, customer, tenant: req.tenant, policy: req.policy, kind: req.kind, now, ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}) });
+  const alone = decideReminder({ invoice: req.invoice, customer, tenant: req.tenant, policy: req.policy, kind: req.kind, now, ...(req.ignoredEmails ? { ignoredEmails: req.ignoredEmails } : {}), ...(req.extra ? { extra: req.extra } : {}) });
   const waiting = !ANSWERING_KINDS.has(req.kind) && writtenChannelBlocked(customer) && !alone.email && !alone.sms;
   const waitForContact = (sent: boolean): MessageOutcome => ({
     outcome: 'deferred',
@@ -124,7 +124,7 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
   // Two e-mails ignored on any written stage it carries: the combined message texts too (engagement.ts).
   const ignored = Math.max(req.ignoredEmails ?? 0, ...carries.filter((c) => isWritten(c.kind)).map((c) => ignoredEmailsInARow(siblingOf.get(c.invoice.invoiceId)?.events ?? [])));
   const decide = (k: VoiceKind, invoice: Invoice, payments: readonly Payment[] | undefined): ReminderDecision =>
-    decideReminder({ invoice, customer, tenant: req.tenant, policy: req.policy, kind: k, now, ignoredEmails: ignored, ...(payments ? { payments } : {}) });
+    decideReminder({ invoice, customer, tenant: req.tenant, policy: req.policy, kind: k, now, ignoredEmails: ignored, ...(payments ? { payments } : {}), ...(req.extra && invoice === req.invoice ? { extra: req.extra } : {}) });
 
   // 3. The channels, within the contact limits
   let decided = decide(kind, req.invoice, req.payments);

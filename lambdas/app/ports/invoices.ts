@@ -1,6 +1,6 @@
 import type { ContactEvent, Invoice, Payment } from '../../domain/model.js';
 import type { StageDone } from '../../domain/timeline/plan.js';
-import type { Stage } from '../../domain/timeline/stages.js';
+import type { Step } from '../../domain/timeline/stages.js';
 
 /** An invoice with everything its partition holds: the contact log, the guard items, the payments. */
 export interface InvoiceView {
@@ -37,7 +37,7 @@ export interface StageDeferral {
   invoiceId: string;
   revision: number;
   run: number;
-  stage: Stage;
+  stage: Step;
   until: string;
   reason: string;
   at: string;

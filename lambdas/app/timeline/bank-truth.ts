@@ -17,7 +17,7 @@ import { contactEvent } from '../../domain/shared/contact-event.js';
 import { localDay } from '../../domain/shared/days.js';
 import { nextSendMoment } from '../../domain/timeline/calendar.js';
 import { unconfirmedCredit, UNCONFIRMED_CREDIT_STATUSES, type CreditCheck, type UnconfirmedCreditHold } from '../../domain/timeline/stage-holds.js';
-import type { Stage } from '../../domain/timeline/stages.js';
+import type { Stage, Step } from '../../domain/timeline/stages.js';
 import type { BankCreditRepository } from '../ports/bank-credits.js';
 import type { StatementFeed } from '../ports/statement-feed.js';
 import { DeferredError } from '../task-errors.js';
@@ -51,7 +51,7 @@ export const checkUnconfirmedCredits = async (deps: BankTruthDeps, c: InvoiceCas
 };
 
 /** Credits past their deadline: the finance team is told, once per credit and invoice. */
-export const noteLapsedCredits = async (deps: BankTruthDeps, c: InvoiceCase, stage: Stage, checked: Checked, now: Date): Promise<void> => {
+export const noteLapsedCredits = async (deps: BankTruthDeps, c: InvoiceCase, stage: Step, checked: Checked, now: Date): Promise<void> => {
   const inv = c.view.invoice;
   const at = now.toISOString();
   for (const l of checked.lapsed) {
@@ -76,11 +76,11 @@ const checkStatements = async (feed: FirmStageDeps['statementFeed'], c: InvoiceC
  * The bank truth for a call task or a firm stage, in this order: an unconfirmed credit that could
  * be the customer's, then (firm stages only) stale statements. Lapsed credits are noted either way.
  */
-export const bankTruthHold = async (deps: BankTruthDeps & Partial<Pick<FirmStageDeps, 'statementFeed'>>, c: InvoiceCase, stage: Stage, now: Date): Promise<BankTruthHold | undefined> => {
+export const bankTruthHold = async (deps: BankTruthDeps & Partial<Pick<FirmStageDeps, 'statementFeed'>>, c: InvoiceCase, stage: Step, now: Date): Promise<BankTruthHold | undefined> => {
   const checked = await checkUnconfirmedCredits(deps, c, now);
   await noteLapsedCredits(deps, c, stage, checked, now);
   if (checked.hold) return checked.hold;
-  if (!FIRM_STAGES.includes(stage) || !deps.statementFeed) return undefined;
+  if (!(FIRM_STAGES as readonly string[]).includes(stage) || !deps.statementFeed) return undefined;
   const stale = await checkStatements(deps.statementFeed, c, now);
   if (!stale) return undefined;
   const day = localDay(now, c.tenant.timeZone);
@@ -102,7 +102,7 @@ export const bankTruthHold = async (deps: BankTruthDeps & Partial<Pick<FirmStage
 };
 
 /** The message a DeferredError carries for a bank-truth hold. */
-export const heldMessage = (stage: Stage, hold: BankTruthHold): string =>
+export const heldMessage = (stage: Step, hold: BankTruthHold): string =>
   hold.hold === 'unconfirmedCredit' ? `${stage} held: an unconfirmed bank credit could be the customer's payment (${hold.creditIds.join(', ')})` : `${stage} held: ${hold.reason}`;
 
 /**

@@ -1,5 +1,5 @@
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
-import type { Stage } from '../../domain/timeline/stages.js';
+import type { Stage, Step } from '../../domain/timeline/stages.js';
 
 /** The execution a task runs for: the invoice, and the revision and run the execution was started for. */
 export interface ExecutionRef {
@@ -11,9 +11,10 @@ export interface ExecutionRef {
 
 /** A stage's task: its stage and the plan PlanTimeline made for it. */
 export interface StageRequest extends ExecutionRef {
-  stage: Stage;
+  /** A known stage, or an extra reminder (`extra:<id>`) for SendExtraReminder. */
+  stage: Step;
   plan: TimelinePlan;
 }
 
 /** True when the planner marked this stage as one that does not act (disabled, done, or past). */
-export const isSkipped = (input: { stage: Stage; plan: Pick<TimelinePlan, 'skip'> }): boolean => input.plan.skip.includes(input.stage);
+export const isSkipped = (input: { stage: Step; plan: Pick<TimelinePlan, 'skip'> }): boolean => input.plan.skip.includes(input.stage as Stage);

@@ -1,6 +1,7 @@
 /**
  * The written stages of the timeline (SendReceiptCheck, SendPreDue, SendDueDate, SendFirstOverdue,
- * SendSecondOverdue), e-mail and SMS:
+ * SendSecondOverdue) and the policy's extra reminders (SendExtraReminder, the furtherReminder
+ * message, then a re-plan), e-mail and SMS:
  * 1. A stage the plan skips returns at once.
  * 2. Load the invoice's case; one no longer open for this execution ends it.
  * 3. Done already (by another invoice's message to this customer, or before a crash): move on.
@@ -18,7 +19,7 @@
 import { answerTaskPrefixes } from '../../domain/commands/tasks.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
 import { stageHold } from '../../domain/timeline/stage-holds.js';
-import type { Stage } from '../../domain/timeline/stages.js';
+import { extraStep, isExtraStep, type Step } from '../../domain/timeline/stages.js';
 import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
 import { DeferredError, InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
@@ -31,7 +32,7 @@ import type { VoiceKind } from '../../domain/timeline/precedence.js';
 export type SendStageDeps = BankTruthDeps & MessagingDeps;
 
 export interface StageResult {
-  stage: Stage;
+  stage: Step;
   outcome: 'skipped' | 'sent' | 'failed' | 'unreachable' | 'alreadyDone';
   channels: ChannelOutcome[];
 }
@@ -48,6 +49,12 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
   if (!c) throw new InvoiceClosedError('invoice not found');
   const inv = c.view.invoice;
   if (!isCurrent(c, input) || inv.status !== 'open') throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
+  // An extra reminder the policy no longer has (changed since the plan): nothing to send, the re-plan that follows drops it.
+  const extra = isExtraStep(input.stage) ? c.policy.extraReminders.find((e) => extraStep(e.id) === input.stage) : undefined;
+  if (isExtraStep(input.stage) && !extra) {
+    deps.logger.info('extra reminder no longer in the policy', ids);
+    return { stage: input.stage, outcome: 'skipped', channels: [] };
+  }
 
   // 3. Done already: before the contact limits would count it again
   if (c.view.stagesDone.some((s) => s.stage === input.stage)) {
@@ -89,8 +96,9 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     customer: c.customer,
     tenant: c.tenant,
     policy: c.policy,
-    kind: input.stage as VoiceKind,
+    kind: extra ? 'furtherReminder' : (input.stage as VoiceKind),
     guardKey: input.stage,
+    ...(extra ? { extra } : {}),
     requiredStatus: 'open',
     revision: input.revision,
     run: input.run,

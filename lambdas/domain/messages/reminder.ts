@@ -3,7 +3,7 @@
  * (tenant), the policy and the stage (or one-off message). Pure: no I/O, `now` comes in.
  */
 import { DateTime } from 'luxon';
-import { amountDue, type Customer, type Invoice, type Language, type MessageKind, type Payment, type Policy, type StageId, type Tenant, type Tone } from '../model.js';
+import { amountDue, type Customer, type ExtraRule, type Invoice, type Language, type MessageKind, type Payment, type Policy, type StageId, type Tenant, type Tone } from '../model.js';
 import { STAGE_IDS, WRITTEN_STAGES } from '../timeline/stages.js';
 import { IGNORED_EMAILS_BEFORE_SMS } from '../timeline/engagement.js';
 import { claimAmount } from '../money/interest.js';
@@ -25,6 +25,8 @@ export interface ReminderInput {
   ignoredEmails?: number;
   /** The payments recorded on the invoice: a part paid late still earns interest up to its day. */
   payments?: readonly Pick<Payment, 'amount' | 'currency' | 'date'>[];
+  /** kind furtherReminder: the policy's extra reminder it is (its SMS, tone and place); absent: e-mail in the policy's tone. */
+  extra?: Pick<ExtraRule, 'after' | 'sms' | 'tone'>;
 }
 
 export interface ReminderDecision {
@@ -44,6 +46,7 @@ export interface ReminderDecision {
 /** Messages that state the late-payment interest and the fixed compensation, when the policy shows them. */
 const SHOWS_INTEREST: ReadonlySet<ReminderKind> = new Set<ReminderKind>([
   'secondOverdue',
+  'furtherReminder',
   'creditHold',
   'escalation',
   'brokenPromise',
@@ -60,14 +63,17 @@ const isStage = (kind: ReminderKind): kind is StageId => (STAGE_IDS as readonly 
  * `interestFromStage` on where it names one (the one-off messages after a broken promise always
  * may), else the firm messages of SHOWS_INTEREST.
  */
-const claimsInterest = (kind: ReminderKind, policy: Policy): boolean => {
+const claimsInterest = (kind: ReminderKind, policy: Policy, extra: ReminderInput['extra']): boolean => {
   const from = policy.interestFromStage;
+  // An extra reminder claims like the stage it follows would under `interestFromStage`, and from the second overdue reminder on otherwise.
+  if (kind === 'furtherReminder') return STAGE_IDS.indexOf(extra?.after ?? 'secondOverdue') >= STAGE_IDS.indexOf(from ?? 'secondOverdue');
   if (!from || !isStage(kind)) return SHOWS_INTEREST.has(kind);
   return STAGE_IDS.indexOf(kind) >= STAGE_IDS.indexOf(from) && kind !== 'phoneCall';
 };
 
-/** The stage's own tone where the policy gives one, else the policy's. */
-export const toneOf = (kind: ReminderKind, policy: Pick<Policy, 'tone' | 'stages'>): Tone => (isStage(kind) ? policy.stages[kind]?.tone : undefined) ?? policy.tone;
+/** The stage's (or extra reminder's) own tone where the policy gives one, else the policy's. */
+export const toneOf = (kind: ReminderKind, policy: Pick<Policy, 'tone' | 'stages'>, extra?: ReminderInput['extra']): Tone =>
+  (isStage(kind) ? policy.stages[kind]?.tone : kind === 'furtherReminder' ? extra?.tone : undefined) ?? policy.tone;
 
 /** The customer's calendar day at `now`, as an ISO date. */
 
@@ -109,15 +115,17 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
   if ('reason' in email) unreachable.push({ channel: 'email', reason: email.reason });
 
   // Two e-mails in a row without any sign of life: the next stage also texts, if the policy texts at all.
-  const unheard = (input.ignoredEmails ?? 0) >= IGNORED_EMAILS_BEFORE_SMS && policy.smsPerWeek > 0 && WRITTEN_STAGES.includes(kind as StageId);
-  const wantsSms = isStage(kind) && (policy.stages[kind]?.sms === true || unheard);
+  const written = WRITTEN_STAGES.includes(kind as StageId) || kind === 'furtherReminder';
+  const unheard = (input.ignoredEmails ?? 0) >= IGNORED_EMAILS_BEFORE_SMS && policy.smsPerWeek > 0 && written;
+  const policySms = isStage(kind) ? policy.stages[kind]?.sms === true : kind === 'furtherReminder' && input.extra?.sms === true;
+  const wantsSms = policySms || unheard;
   const sms = wantsSms ? smsRoute(customer) : undefined;
   if (sms && 'reason' in sms) unreachable.push({ channel: 'sms', reason: sms.reason });
 
   const due = amountDue(invoice);
   const late = daysLate(invoice.dueDate, now, customer.timeZone);
   const line: MessageLine = { invoice, kind, amountDue: due, daysLate: late };
-  if ((policy.showInterest || policy.showCompensation) && claimsInterest(kind, policy) && late > 0 && due > 0) {
+  if ((policy.showInterest || policy.showCompensation) && claimsInterest(kind, policy, input.extra) && late > 0 && due > 0) {
     const claim = claimAmount({
       principal: due,
       currency: invoice.currency,
@@ -131,7 +139,7 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
 
   return {
     kind,
-    tone: toneOf(kind, policy),
+    tone: toneOf(kind, policy, input.extra),
     language: customer.language,
     ...('to' in email ? { email } : {}),
     ...(sms && 'to' in sms ? { sms } : {}),

@@ -11,14 +11,18 @@ import type { StageBefore } from '../reports/activity.js';
 import { canText } from '../timeline/engagement.js';
 import { planTimeline } from '../timeline/planner.js';
 import type { Planner } from './plan-memo.js';
-import { STAGE_ACTION, STAGE_IDS, type Stage } from '../timeline/stages.js';
+import { STAGE_ACTION, extraIdOf, isExtraStep, type ExtraStep, type Stage } from '../timeline/stages.js';
+import { walkTimeline } from '../timeline/walk.js';
 import { dayNumber, isoOfDay, localDayIn } from './sim-days.js';
 import type { ResponseModel } from './response-model.js';
 
 export type ContactChannel = 'email' | 'sms' | 'call';
 
 export interface SimContact {
+  /** The known stage, or for an extra reminder the stage it follows (whose response it is given). */
   stage: Stage;
+  /** An extra reminder of the policy: its step (`extra:<id>`). */
+  extra?: ExtraStep;
   /** The customer's local day. */
   day: string;
   /** Empty for a hand-off the policy only prepares (no message to the customer). */
@@ -76,18 +80,24 @@ const channelsOf = (stage: Stage, policy: Policy, customer: Customer): ContactCh
 export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel, plan: Planner = planTimeline): InvoiceRun | undefined => {
   const { invoice, customer, start } = c;
   if (invoice.status !== 'open') return undefined;
-  const planned = plan({
+  const { first: planned, steps } = walkTimeline({
     invoice,
     customer,
     policy,
     stagesDone: [],
     ...(invoice.lastContactAt ? { lastContactAt: invoice.lastContactAt } : {}),
     now: start,
-  });
+  }, plan);
   if (planned.mode !== 'timeline') return undefined;
-  const skip = new Set(planned.skip);
   const zone = customer.timeZone;
-  const acting = STAGE_IDS.filter((s) => !skip.has(s)).map((s) => ({ stage: s, day: localDayIn(new Date(planned.at[s]), zone) }));
+  // An extra reminder is answered like the stage it follows: the outcomes are measured per known stage.
+  const acting = steps.map(({ step, at }) => {
+    const day = localDayIn(new Date(at), zone);
+    if (!isExtraStep(step)) return { stage: step, day, channels: channelsOf(step, policy, customer) };
+    const rule = policy.extraReminders.find((e) => e.id === extraIdOf(step));
+    const channels: ContactChannel[] = rule?.sms && canText(policy, customer) ? ['email', 'sms'] : ['email'];
+    return { stage: rule?.after ?? 'secondOverdue', extra: step, day, channels };
+  });
   const startDay = localDayIn(start, zone);
   const due = dayNumber(invoice.dueDate);
 
@@ -111,10 +121,10 @@ export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel
   for (const [i, a] of acting.entries()) {
     const day = dayNumber(a.day);
     const reach = open;
-    contacts.push({ stage: a.stage, day: a.day, channels: channelsOf(a.stage, policy, customer), reach });
+    contacts.push({ stage: a.stage, ...(a.extra ? { extra: a.extra } : {}), day: a.day, channels: a.channels, reach });
     const milestone = { day: a.day, daysLate: day - due, reach };
-    if (a.stage === 'creditHold') creditHold = milestone;
-    if (a.stage === 'escalation') handOff = milestone;
+    if (a.stage === 'creditHold' && !a.extra) creditHold = milestone;
+    if (a.stage === 'escalation' && !a.extra) handOff = milestone;
     const next = acting[i + 1] ? dayNumber(acting[i + 1]!.day) : Infinity;
     const response = model[a.stage];
     pay(a.stage, reach * response.payProbability, Math.max(day, Math.min(day + response.delayDays, next - 1)));

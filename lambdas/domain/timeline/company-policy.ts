@@ -5,9 +5,9 @@
  * A stage the company does not list is off. Pure.
  */
 import * as z from 'zod/mini';
-import { Currency, HABIT_HISTORY, HourMinute, POLICY_IDS, Policy, StageId, Tone } from '../model.js';
+import { Currency, ExtraId, HABIT_HISTORY, HourMinute, POLICY_IDS, Policy, StageId, Tone, type ExtraRule } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
-import { STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
+import { EXTRA_AFTER, MAX_EXTRA_REMINDERS, STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 
 const Slug = z.string().check(
   z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and single hyphens'),
@@ -29,6 +29,21 @@ const CompanyStage = z.object({
   tone: z.optional(Tone),
 });
 
+/**
+ * An extra written reminder (the `furtherReminder` message): after the stage `after`, in the order
+ * listed, before the next known stage; about an overdue invoice.
+ */
+const CompanyExtra = z.object({
+  id: ExtraId,
+  after: z.enum(EXTRA_AFTER),
+  /** Days from the due date, or, with `from: "previous"`, days after the step before it (the stage `after` or the extra listed before it). */
+  offsetDays: z.int(),
+  from: z._default(z.enum(['due', 'previous']), 'due'),
+  channels: z._default(z.array(z.enum(['email', 'sms'])).check(z.minLength(1, 'at least one channel')), ['email']),
+  tone: z.optional(Tone),
+});
+export type CompanyExtra = z.infer<typeof CompanyExtra>;
+
 const Threshold = {
   /** The stage waits until the invoice is at least this many days late. */
   minDaysLate: z._default(z.int().check(z.minimum(0), z.maximum(MAX_OFFSET_DAYS)), 0),
@@ -41,6 +56,7 @@ export const CompanyPolicy = z.object({
   name: z.string().check(z.minLength(1), z.maxLength(100)),
   tone: Tone,
   stages: z.partialRecord(StageId, CompanyStage),
+  extraReminders: z._default(z.array(CompanyExtra).check(z.maxLength(MAX_EXTRA_REMINDERS, `at most ${MAX_EXTRA_REMINDERS} extra reminders`)), []),
   minGapDays: z._default(z.int().check(z.minimum(1), z.maximum(60)), 5),
   emailsPerWeek: z._default(z.int().check(z.minimum(1), z.maximum(7)), 3),
   smsPerWeek: z._default(z.int().check(z.minimum(0), z.maximum(7)), 1),
@@ -134,10 +150,14 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
   for (const s of ['creditHold', 'escalation'] as const) {
     if (!isOn(p, s)) continue;
     if (enabled[0] === s) out.push({ path: `stages.${s}`, message: `${s} cannot be the first stage` });
-    const before = WRITTEN_STAGES.filter((w) => isOn(p, w) && p.stages[w]!.offsetDays <= p.stages[s]!.offsetDays);
+    const holdAt = p.stages[s]!.offsetDays;
+    const before = [
+      ...WRITTEN_STAGES.filter((w) => isOn(p, w) && p.stages[w]!.offsetDays <= holdAt).map((w) => p.stages[w]!.offsetDays),
+      ...p.extraReminders.filter((e) => stageIndex(e.after) < stageIndex(s) && e.offsetDays <= holdAt).map((e) => e.offsetDays),
+    ];
     if (before.length === 0) out.push({ path: `stages.${s}`, message: `${s} needs at least one written reminder before it` });
     else {
-      const last = Math.max(...before.map((w) => p.stages[w]!.offsetDays));
+      const last = Math.max(...before);
       if (p.stages[s]!.offsetDays - last < p.minGapDays) {
         out.push({ path: `stages.${s}.offsetDays`, message: `${s} comes less than minGapDays (${p.minGapDays}) after the last written reminder` });
       }
@@ -150,6 +170,7 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
   if (p.sendWindow.from >= p.sendWindow.to) out.push({ path: 'sendWindow', message: `send window ${p.sendWindow.from}-${p.sendWindow.to} is empty` });
   out.push(...habitProblems(p));
   out.push(...quietDayProblems(p.quietDays));
+  out.push(...extraProblems(p));
   return out;
 };
 
@@ -194,7 +215,65 @@ const resolveOffsets = (p: CompanyPolicy): { resolved: CompanyPolicy; problems: 
     stages[s] = { ...rule, offsetDays };
     if (rule.enabled && s !== 'receiptCheck') previous = offsetDays;
   }
-  return { resolved: { ...p, stages }, problems };
+  // An extra counted from the previous step: the stage it follows, or the extra listed before it after the same stage.
+  const extraReminders = p.extraReminders.map((e, i) => {
+    if (e.from !== 'previous') return e;
+    const path = `extraReminders.${i}`;
+    if (e.offsetDays < 1) {
+      problems.push({ path: `${path}.offsetDays`, message: 'counted from the previous step: at least 1 day' });
+      return e;
+    }
+    const offsetDays = resolvedExtra(p, stages, e);
+    if (offsetDays === undefined) {
+      problems.push({ path: `${path}.from`, message: `follows ${e.after}, which the policy does not list` });
+      return e;
+    }
+    return { ...e, offsetDays };
+  });
+  return { resolved: { ...p, stages, extraReminders }, problems };
+};
+
+/** An extra's offset from the due date (an earlier extra after the same stage may itself count from the previous step). */
+const resolvedExtra = (p: CompanyPolicy, stages: CompanyPolicy['stages'], e: CompanyExtra): number | undefined => {
+  if (e.from !== 'previous') return e.offsetDays;
+  const i = p.extraReminders.indexOf(e);
+  const before = p.extraReminders.slice(0, i).filter((o) => o.after === e.after).at(-1);
+  const base = before ? resolvedExtra(p, stages, before) : stages[e.after]?.offsetDays;
+  return base === undefined ? undefined : base + e.offsetDays;
+};
+
+/**
+ * The extra reminders' rules (offsets already from the due date): each follows a stage that is on,
+ * comes at least a day after the step before it and before the next stage that is on, is about an
+ * overdue invoice, and is written down (e-mail, SMS beside it).
+ */
+const extraProblems = (p: CompanyPolicy): PolicyProblem[] => {
+  const out: PolicyProblem[] = [];
+  const seen = new Set<string>();
+  p.extraReminders.forEach((e, i) => {
+    const path = `extraReminders.${i}`;
+    if (seen.has(e.id)) out.push({ path: `${path}.id`, message: `${e.id} is named twice` });
+    seen.add(e.id);
+    if (new Set(e.channels).size !== e.channels.length) out.push({ path: `${path}.channels`, message: 'a channel is named twice' });
+    if (!e.channels.includes('email')) out.push({ path: `${path}.channels`, message: 'must include email: the written record of the debt (SMS rides along with it)' });
+    if (e.channels.includes('sms') && p.smsPerWeek === 0) out.push({ path: `${path}.channels`, message: 'smsPerWeek is 0 but the extra reminder sends an SMS' });
+    if (!isOn(p, e.after)) {
+      out.push({ path: `${path}.after`, message: `follows ${e.after}, which is off in this policy` });
+      return;
+    }
+    if (e.offsetDays < 1) out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days: an extra reminder is about an overdue invoice, at least 1 day after the due date` });
+    if (Math.abs(e.offsetDays) > MAX_OFFSET_DAYS) out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days is more than ${MAX_OFFSET_DAYS} days from the due date` });
+    const earlier = p.extraReminders.slice(0, i).filter((o) => o.after === e.after).at(-1);
+    const previous = earlier ? { name: `extra reminder ${earlier.id}`, days: earlier.offsetDays } : { name: e.after, days: p.stages[e.after]!.offsetDays };
+    if (e.offsetDays <= previous.days) {
+      out.push({ path: `${path}.offsetDays`, message: e.offsetDays === previous.days ? `falls on the same day as ${previous.name}: no two reminders a day` : `${e.offsetDays} days comes before ${previous.name} at ${previous.days} days` });
+    }
+    const nextOn = STAGE_IDS.slice(stageIndex(e.after) + 1).find((s) => isOn(p, s));
+    if (nextOn && e.offsetDays >= p.stages[nextOn]!.offsetDays) {
+      out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days is not before ${nextOn} at ${p.stages[nextOn]!.offsetDays} days: list it after ${nextOn}` });
+    }
+  });
+  return out;
 };
 
 /** Every problem of a candidate policy, each with its path; the parsed policy when there is none. */
@@ -235,6 +314,7 @@ export const compilePolicy = (written: CompanyPolicy, version: number): Policy =
     name: p.name,
     tone: p.tone,
     stages,
+    extraReminders: p.extraReminders.map((e, i) => extraRuleOf(e, written.extraReminders[i]!)),
     minGapDays: p.minGapDays,
     sendWindow: p.sendWindow,
     quietDays: p.quietDays,
@@ -251,6 +331,15 @@ export const compilePolicy = (written: CompanyPolicy, version: number): Policy =
     habitual: habitualOf(p.habitualLatePayers),
   });
 };
+
+const extraRuleOf = (resolved: CompanyExtra, written: CompanyExtra): ExtraRule => ({
+  id: resolved.id,
+  after: resolved.after,
+  offsetDays: resolved.offsetDays,
+  sms: resolved.channels.includes('sms'),
+  ...(resolved.tone ? { tone: resolved.tone } : {}),
+  ...(written.from === 'previous' ? { afterPreviousDays: written.offsetDays } : {}),
+});
 
 const habitualOf = (h: CompanyPolicy['habitualLatePayers']): Policy['habitual'] => ({
   lateOf: h.lateOf,
@@ -271,6 +360,7 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
       return [s, { enabled: r.enabled, offsetDays: r.offsetDays, from: 'due' as const, channels, ...(r.tone ? { tone: r.tone } : {}) }];
     }),
   ),
+  extraReminders: p.extraReminders.map((e) => ({ id: e.id, after: e.after as CompanyExtra['after'], offsetDays: e.offsetDays, from: 'due' as const, channels: e.sms ? ['email' as const, 'sms' as const] : ['email' as const], ...(e.tone ? { tone: e.tone } : {}) })),
   minGapDays: p.minGapDays,
   emailsPerWeek: p.emailsPerWeek,
   smsPerWeek: p.smsPerWeek,

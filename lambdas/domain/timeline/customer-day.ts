@@ -16,7 +16,8 @@ import type { Closure, Customer, Invoice, InvoiceStatus, Policy } from '../model
 import { checkPromiseDue } from './promise-check.js';
 import { MAX_COMPANIONS, siblingPlan, type SiblingCase } from './consolidation.js';
 import { LEADING_KINDS, precedenceOf, type VoiceKind } from './precedence.js';
-import { WRITTEN_STAGES, type Stage } from './stages.js';
+import { WRITTEN_STAGES, isExtraStep, type Stage, type Step } from './stages.js';
+import { stepsOfPlan } from './walk.js';
 import { localDay } from '../shared/days.js';
 
 export interface DayItem {
@@ -46,13 +47,13 @@ export interface DayContext {
 const isWritten = (s: string): s is Stage => (WRITTEN_STAGES as readonly string[]).includes(s);
 const done = (s: SiblingCase, key: string) => s.stagesDone.some((d) => d.stage === key);
 
-/** The next stage of an open invoice when it falls on the customer's today or before. */
-export const stageDueToday = (s: SiblingCase, ctx: DayContext): { stage: Stage; at: string } | undefined => {
+/** The next step of an open invoice (a stage or an extra reminder) when it falls on the customer's today or before. */
+export const stageDueToday = (s: SiblingCase, ctx: DayContext): { stage: Step; at: string } | undefined => {
   if (s.invoice.status !== 'open' || s.invoice.needsContact) return undefined;
   const plan = siblingPlan(s, ctx);
-  if (plan.mode !== 'timeline' || plan.next === 'none') return undefined;
-  const at = plan.at[plan.next];
-  return localDay(new Date(at), ctx.customer.timeZone) <= localDay(ctx.now, ctx.customer.timeZone) ? { stage: plan.next, at } : undefined;
+  const first = stepsOfPlan(plan)[0];
+  if (!first) return undefined;
+  return localDay(new Date(first.at), ctx.customer.timeZone) <= localDay(ctx.now, ctx.customer.timeZone) ? { stage: first.step, at: first.at } : undefined;
 };
 
 const itemOf = (s: SiblingCase, ctx: DayContext): DayItem | undefined => {
@@ -68,6 +69,7 @@ const itemOf = (s: SiblingCase, ctx: DayContext): DayItem | undefined => {
   }
   const due = stageDueToday(s, ctx);
   if (!due) return undefined;
+  if (isExtraStep(due.stage)) return { ...base, kind: 'furtherReminder', guardKey: due.stage, at: due.at, leads: false };
   if (isWritten(due.stage)) return { ...base, kind: due.stage as VoiceKind, guardKey: due.stage, at: due.at, leads: false };
   if (due.stage === 'creditHold' && !ctx.customer.creditHold && !done(s, 'creditHold#notice')) return { ...base, kind: 'creditHold', guardKey: 'creditHold#notice', at: due.at, leads: true };
   if (due.stage === 'escalation' && ctx.policy.escalation === 'send' && !done(s, 'escalation#notice')) return { ...base, kind: 'escalation', guardKey: 'escalation#notice', at: due.at, leads: true };

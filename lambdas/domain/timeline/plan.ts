@@ -1,5 +1,5 @@
 import type { Closure, Customer, Invoice, Policy } from '../model.js';
-import type { Stage } from './stages.js';
+import type { ExtraStep, Stage } from './stages.js';
 
 /**
  * What the planner hands the state machine. The ASL reads `at.<stage>` in each Wait state's
@@ -13,6 +13,11 @@ export interface TimelinePlan {
   /** UTC ISO instant for every stage. Stages that will not act carry the previous instant and are listed in skip. */
   at: Record<Stage, string>;
   skip: Stage[];
+  /**
+   * The first of the policy's extra written reminders still to come: the walk branches to it at
+   * `Before<before>` (WaitExtraReminder, SendExtraReminder), then re-plans.
+   */
+  extra?: { step: ExtraStep; at: string; before: Stage };
   /** mode 'promise': when the promise (or instalment, or pause) is checked. */
   checkAt?: string;
   /** Why the plan is what it is, for the execution history. */

@@ -4,8 +4,8 @@
  * Pure: `now` comes in, nothing is read from the clock or the network.
  */
 import { DateTime } from 'luxon';
-import { amountDue, type Customer, type Invoice, type Policy, type StageThreshold } from '../model.js';
-import { STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
+import { amountDue, type Customer, type ExtraRule, type Invoice, type Policy, type StageThreshold } from '../model.js';
+import { STAGE_IDS, WRITTEN_STAGES, extraStep, isExtraStep, stageAfter, type ExtraStep, type Stage, type Step } from './stages.js';
 import type { PlanInput, TimelinePlan } from './plan.js';
 import { calendarWarnings, nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
 import { canText, unheardEscalation } from './engagement.js';
@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 const HOLD_STAGES: readonly Stage[] = ['creditHold', 'escalation'];
 /** One-off messages that, like a written stage, put the debt in writing before a hold. */
 const WRITTEN_MESSAGES: readonly string[] = ['brokenPromise', 'instalmentMissed'];
-const isWritten = (stage: string): boolean => (WRITTEN_STAGES as readonly string[]).includes(stage);
+const isWritten = (step: string): boolean => (WRITTEN_STAGES as readonly string[]).includes(step) || isExtraStep(step);
 
 const contextFor = (stage: Stage, customer: Customer, policy: Policy): CalendarContext =>
   stage === 'phoneCall' ? officeContext(customer) : sendContext(customer, policy);
@@ -123,11 +123,25 @@ const planned = (input: PlanInput): TimelinePlan => {
 };
 
 interface Slot {
-  stage: Stage;
+  step: Step;
+  /** Its place in the walk (stepsOf). */
+  seq: number;
   ctx: CalendarContext;
-  /** The stage's own moment: its anchor + offset at the opening of its window, on a business day. */
+  /** The step's own moment: its anchor + offset at the opening of its window, on a business day. */
   nominal: Date;
 }
+
+interface StepDef {
+  step: Step;
+  seq: number;
+  extra?: ExtraRule;
+}
+
+/** The walk of the state machine: every known stage, each followed by the policy's extra reminders after it, in their order. */
+const stepsOf = (policy: Policy): StepDef[] => {
+  const extras = policy.extraReminders.filter((e) => stageAfter(e.after) !== undefined);
+  return STAGE_IDS.flatMap((s): Omit<StepDef, 'seq'>[] => [{ step: s }, ...extras.filter((e) => e.after === s).map((e) => ({ step: extraStep(e.id), extra: e }))]).map((d, seq) => ({ ...d, seq }));
+};
 
 /**
  * Two e-mails in a row ignored, no SMS possible (engagement.ts), the invoice overdue, the debt put
@@ -151,54 +165,61 @@ const forwardedCall = (input: PlanInput, phoneCallAhead: boolean, writtenBefore:
   return { at: openingOn(addDays(today > invoice.dueDate ? today : invoice.dueDate, 1), ctx), why: bounced ? 'bounced' : 'unheard' };
 };
 
+const isHold = (step: Step): boolean => (HOLD_STAGES as readonly string[]).includes(step);
+
 const timeline = (input: PlanInput): TimelinePlan => {
   const { invoice, customer, policy, stagesDone, lastContactAt, now } = input;
   const done = new Set(stagesDone.map((d) => d.stage));
-  const lastDone = Math.max(-1, ...STAGE_IDS.filter((s) => done.has(s)).map(stageIndex));
+  const steps = stepsOf(policy);
+  const extraOf = new Map(steps.flatMap((d) => (d.extra ? [[d.step, d.extra] as const] : [])));
+  const lastDone = Math.max(-1, ...steps.filter((d) => done.has(d.step)).map((d) => d.seq));
   const writtenBefore = stagesDone.some((d) => isWritten(d.stage) || WRITTEN_MESSAGES.includes(d.stage));
-  const slot = (stage: Stage): Slot => {
-    const ctx = contextFor(stage, customer, policy);
-    return { stage, ctx, nominal: openingOn(nominalDate(stage, invoice, customer, policy), ctx) };
+  const slot = (d: StepDef): Slot => {
+    const ctx = d.extra ? sendContext(customer, policy) : contextFor(d.step as Stage, customer, policy);
+    const date = d.extra ? addDays(invoice.dueDate, d.extra.offsetDays) : nominalDate(d.step as Stage, invoice, customer, policy);
+    return { step: d.step, seq: d.seq, ctx, nominal: openingOn(date, ctx) };
   };
   // The SdI's receipt (RC, AT) already proves the invoice reached the customer: no "did it reach you?" (domain/sdi/receipts.ts).
-  const enabled = (s: Stage) =>
-    policy.stages[s]?.enabled === true && !done.has(s) && !(s === 'receiptCheck' && invoice.sdi?.delivered) && !belowThreshold(s, invoice, policy);
+  const enabled = (d: StepDef) =>
+    !done.has(d.step) &&
+    (d.extra !== undefined ||
+      (policy.stages[d.step as Stage]?.enabled === true && !(d.step === 'receiptCheck' && invoice.sdi?.delivered) && !belowThreshold(d.step as Stage, invoice, policy)));
 
-  // Enabled stages after the last one done; anything earlier that never ran is not replayed.
-  let candidates = STAGE_IDS.filter((s, i) => i > lastDone && enabled(s)).map(slot);
+  // Enabled steps after the last one done; anything earlier that never ran is not replayed.
+  let candidates = steps.filter((d) => d.seq > lastDone && enabled(d)).map(slot);
 
-  const forwarded = forwardedCall(input, candidates.some((c) => c.stage === 'phoneCall'), writtenBefore);
+  const forwarded = forwardedCall(input, candidates.some((c) => c.step === 'phoneCall'), writtenBefore);
   const forward = forwarded?.at;
   if (forward) {
     candidates = candidates
-      .filter((c) => !isWritten(c.stage))
-      .map((c) => (c.stage === 'phoneCall' && forward < c.nominal ? { ...c, nominal: forward } : c));
+      .filter((c) => !isWritten(c.step))
+      .map((c) => (c.step === 'phoneCall' && forward < c.nominal ? { ...c, nominal: forward } : c));
   }
 
-  // Backlog: of the stages already due, only the latest written reminder is sent, and now.
-  const catchUp = candidates.filter((c) => c.nominal < now && isWritten(c.stage)).at(-1);
-  let acting = candidates.filter((c) => c.nominal >= now || !catchUp || stageIndex(c.stage) >= stageIndex(catchUp.stage));
-  let opener = catchUp?.stage;
+  // Backlog: of the steps already due, only the latest written reminder is sent, and now.
+  const catchUp = candidates.filter((c) => c.nominal < now && isWritten(c.step)).at(-1);
+  let acting = candidates.filter((c) => c.nominal >= now || !catchUp || c.seq >= catchUp.seq);
+  let opener = catchUp?.step;
 
   // A credit hold or an escalation never opens the conversation: the written reminder that fits
-  // the age goes first (even one before the last stage done, which the state machine still reaches).
-  const firstHold = acting.findIndex((c) => HOLD_STAGES.includes(c.stage));
+  // the age goes first (even one before the last step done, which the state machine still reaches).
+  const firstHold = acting.findIndex((c) => isHold(c.step));
   // (A call brought forward because the address bounced speaks first instead: a written reminder would only wait.)
-  if (!writtenBefore && !(forwarded?.why === 'bounced') && firstHold >= 0 && !acting.slice(0, firstHold).some((c) => isWritten(c.stage))) {
-    const written = WRITTEN_STAGES.filter(enabled).map(slot);
+  if (!writtenBefore && !(forwarded?.why === 'bounced') && firstHold >= 0 && !acting.slice(0, firstHold).some((c) => isWritten(c.step))) {
+    const written = steps.filter((d) => isWritten(d.step) && enabled(d)).map(slot);
     const fit = written.filter((c) => c.nominal < now).at(-1) ?? written[0];
     if (fit) {
-      acting = [fit, ...acting].sort((a, b) => stageIndex(a.stage) - stageIndex(b.stage));
-      opener = fit.stage;
+      acting = [fit, ...acting].sort((a, b) => a.seq - b.seq);
+      opener = fit.step;
     }
   }
 
   const minGapMs = policy.minGapDays * DAY_MS;
-  const instants = new Map<Stage, Date>();
+  const instants = new Map<Step, Date>();
   let previous = lastContactAt ? new Date(lastContactAt) : undefined;
   let fromLastContact = previous !== undefined;
   let written = writtenBefore;
-  // Off schedule (arrived late, or pushed by the gap after the last contact) every stage keeps the
+  // Off schedule (arrived late, or pushed by the gap after the last contact) every step keeps the
   // policy's gap after the one before it; on schedule the policy's own spacing stands.
   let keepGap = acting.some((c) => c.nominal < now);
   for (const c of acting) {
@@ -206,34 +227,34 @@ const timeline = (input: PlanInput): TimelinePlan => {
     if (previous) {
       const gapEnd = new Date(previous.getTime() + minGapMs);
       // A call brought forward is another channel: the next business day, not the e-mail spacing.
-      const gapApplies = !(forward && c.stage === 'phoneCall') && (keepGap || fromLastContact);
+      const gapApplies = !(forward && c.step === 'phoneCall') && (keepGap || fromLastContact);
       if (gapApplies && gapEnd > c.nominal) keepGap = true;
       // Never two contacts on one local day, whatever the gap.
       const nextDay = openingOn(addDays(localDay(previous, c.ctx.timeZone), 1), c.ctx);
       const floor = gapApplies && gapEnd > nextDay ? gapEnd : nextDay;
       if (floor > earliest) earliest = floor;
     }
-    // A stage the policy counts from the previous contact: never sooner than that many days after it.
-    const after = policy.stages[c.stage]?.afterPreviousDays;
+    // A step the policy counts from the previous contact: never sooner than that many days after it.
+    const after = extraOf.get(c.step)?.afterPreviousDays ?? policy.stages[c.step as Stage]?.afterPreviousDays;
     if (after !== undefined && previous) {
       const floor = openingOn(addDays(localDay(previous, c.ctx.timeZone), after), c.ctx);
       if (floor > earliest) earliest = floor;
     }
     // Held back by the customer's contact limits: not before the moment they allow.
-    if (invoice.deferral?.stage === c.stage && Date.parse(invoice.deferral.until) > earliest.getTime()) {
+    if (invoice.deferral?.stage === c.step && Date.parse(invoice.deferral.until) > earliest.getTime()) {
       earliest = new Date(invoice.deferral.until);
       keepGap = true;
     }
-    if (HOLD_STAGES.includes(c.stage) && !written && !previous) {
+    if (isHold(c.step) && !written && !previous) {
       // No written reminder could be planned (a policy without one): at least leave the gap after now.
       earliest = new Date(Math.max(earliest.getTime(), now.getTime() + minGapMs));
       keepGap = true;
     }
     const instant = nextMoment(earliest, c.ctx);
-    instants.set(c.stage, instant);
+    instants.set(c.step, instant);
     previous = instant;
     fromLastContact = false;
-    if (isWritten(c.stage)) written = true;
+    if (isWritten(c.step)) written = true;
   }
 
   const at = {} as TimelinePlan['at'];
@@ -245,24 +266,29 @@ const timeline = (input: PlanInput): TimelinePlan => {
     else skip.push(s);
     at[s] = carry.toISOString();
   }
-  const next = STAGE_IDS.find((s) => instants.has(s));
+  // The first extra reminder still to come: the walk branches to it just before the known stage after it, then re-plans.
+  const firstExtra = acting.find((c) => isExtraStep(c.step));
+  const extra = firstExtra && { step: firstExtra.step as ExtraStep, at: instants.get(firstExtra.step)!.toISOString(), before: stageAfter(extraOf.get(firstExtra.step)!.after)! };
+  const next = STAGE_IDS.find((s) => instants.has(s) || s === extra?.before);
   if (!next) return { ...closed(now, 'every stage is done or disabled'), at };
   const late = acting.some((c) => c.nominal < now);
   const small = HOLD_STAGES.filter((h) => policy.stages[h]?.enabled && !done.has(h) && belowThreshold(h, invoice, policy));
-  const reason = reasonFor(invoice, customer, now, late ? (opener ?? next) : undefined, next) +
+  const first = acting[0]!.step;
+  const reason = reasonFor(invoice, customer, now, late ? (opener ?? first) : undefined, first) +
     (small.length > 0 ? `; ${small.join(' and ')} not planned: the amount due is below the policy's minimum` : '');
   return {
     mode: 'timeline',
     next,
     at,
     skip,
+    ...(extra ? { extra } : {}),
     reason: forwarded
       ? `${reason}; ${forwarded.why === 'bounced' ? 'the e-mail address bounced and no SMS is possible' : 'two e-mails ignored and no SMS possible'}: the call comes forward`
       : reason,
   };
 };
 
-const reasonFor = (invoice: Invoice, customer: Customer, now: Date, start: Stage | undefined, next: Stage): string => {
+const reasonFor = (invoice: Invoice, customer: Customer, now: Date, start: Step | undefined, next: Step): string => {
   if (!start) return `on schedule: next is ${next}`;
   const late = Math.round(DateTime.fromISO(localDay(now, customer.timeZone)).diff(DateTime.fromISO(invoice.dueDate), 'days').days);
   const age = late > 0 ? `${late} days overdue` : late === 0 ? 'due today' : `due in ${-late} days`;

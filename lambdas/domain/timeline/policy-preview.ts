@@ -5,8 +5,8 @@
 import { Customer, Invoice, type Currency, type Policy, type Tenant } from '../model.js';
 import { addDays, localDay } from '../shared/days.js';
 import { openingOn, sendContext } from './calendar.js';
-import { planTimeline } from './planner.js';
-import { STAGE_ACTION, STAGE_IDS, type Stage } from './stages.js';
+import { walkTimeline } from './walk.js';
+import { STAGE_ACTION, STAGE_IDS, extraIdOf, isExtraStep, type Stage, type Step } from './stages.js';
 
 export interface PreviewSample {
   issueDate: string;
@@ -17,7 +17,8 @@ export interface PreviewSample {
 }
 
 export interface PreviewStage {
-  stage: Stage;
+  /** A known stage, or `extra:<id>` for one of the policy's extra reminders. */
+  stage: Step;
   /** The customer's local date and time of the stage. */
   at: string;
   day: string;
@@ -47,16 +48,15 @@ export const previewPolicy = (policy: Policy, tenant: Pick<Tenant, 'tenantId' | 
   });
   // Planned the morning the invoice is issued, before any stage is due.
   const now = openingOn(sample.issueDate, sendContext(customer, policy));
-  const plan = planTimeline({ invoice, customer, policy, stagesDone: [], now: new Date(now.getTime() - 3_600_000) });
-  const skip = new Set(plan.skip);
-  const acting = plan.mode === 'timeline' ? STAGE_IDS.filter((s) => !skip.has(s)) : [];
-  const stages = acting.map((s): PreviewStage => {
-    const at = new Date(plan.at[s]);
+  const { first: plan, steps } = walkTimeline({ invoice, customer, policy, stagesDone: [], now: new Date(now.getTime() - 3_600_000) });
+  const stages = steps.map(({ step, at: instant }): PreviewStage => {
+    const at = new Date(instant);
     const day = localDay(at, customer.timeZone);
-    const action = STAGE_ACTION[s];
-    const channels = action === 'call' ? ['call'] : policy.stages[s]!.sms ? ['email', 'sms'] : ['email'];
-    return { stage: s, at: at.toLocaleString('sv-SE', { timeZone: customer.timeZone }).replace(' ', 'T'), day, daysFromDue: dayDiff(day, dueDate), channels };
+    const sms = isExtraStep(step) ? policy.extraReminders.find((e) => e.id === extraIdOf(step))?.sms : policy.stages[step]!.sms;
+    const channels = !isExtraStep(step) && STAGE_ACTION[step] === 'call' ? ['call'] : sms ? ['email', 'sms'] : ['email'];
+    return { stage: step, at: at.toLocaleString('sv-SE', { timeZone: customer.timeZone }).replace(' ', 'T'), day, daysFromDue: dayDiff(day, dueDate), channels };
   });
-  const notActing = STAGE_IDS.filter((s) => policy.stages[s]?.enabled && !acting.includes(s));
+  const acting = new Set<string>(steps.map((s) => s.step));
+  const notActing = STAGE_IDS.filter((s) => policy.stages[s]?.enabled && !acting.has(s));
   return { invoice: { issueDate: sample.issueDate, dueDate, amountMinor: sample.amountMinor, currency: sample.currency }, stages, notActing, reason: plan.reason };
 };

@@ -13,6 +13,7 @@ export const PRECEDENCE: readonly VoiceKind[] = [
   'creditHold',
   'instalmentMissed',
   'brokenPromise',
+  'furtherReminder',
   'secondOverdue',
   'firstOverdue',
   'dueDate',

@@ -18,7 +18,7 @@ import { nameSimilarity } from '../money/matching/names.js';
 import { normaliseIban } from '../money/matching/open-invoices.js';
 import { NAME_LIKE } from '../money/matching/suggestions.js';
 import type { StageDone } from './plan.js';
-import type { Stage } from './stages.js';
+import type { Step } from './stages.js';
 import { unheardEscalation } from './engagement.js';
 import { nextBusinessDay, nextSendMoment, type CalendarCustomer } from './calendar.js';
 import { addDays, localDay } from '../shared/days.js';
@@ -26,7 +26,7 @@ import { addDays, localDay } from '../shared/days.js';
 export const CALL_FORWARD_REASON = 'two e-mails ignored and no SMS possible: the phone call comes forward';
 
 export interface StageHoldInput {
-  stage: Stage;
+  stage: Step;
   invoice: Pick<Invoice, 'dueDate'>;
   customer: Pick<Customer, 'timeZone' | 'country' | 'phone' | 'smsOptOut'> & CalendarCustomer;
   policy: Pick<Policy, 'stages' | 'smsPerWeek' | 'sendWindow'> & Partial<Pick<Policy, 'quietDays'>>;

@@ -12,7 +12,7 @@ export const STAGE_IDS = [
 export type Stage = (typeof STAGE_IDS)[number];
 
 /** Messages that are not timeline stages but still reach the customer. */
-export const MESSAGE_KINDS = ['brokenPromise', 'instalmentMissed', 'thankYou', 'paymentClaimAck'] as const;
+export const MESSAGE_KINDS = ['brokenPromise', 'instalmentMissed', 'thankYou', 'paymentClaimAck', 'furtherReminder'] as const;
 
 export type StageAction = 'email' | 'call' | 'creditHold' | 'escalation';
 
@@ -35,3 +35,25 @@ export const stageIndex = (s: Stage): number => STAGE_IDS.indexOf(s);
 
 /** Pascal-cased stage name used for the ASL state names (WaitPreDue, SendPreDue, …). */
 export const stateSuffix = (s: Stage): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * A company policy's extra written reminder (Policy.extraReminders), walked by the state machine's
+ * one generic step (WaitExtraReminder, SendExtraReminder): its step key is `extra:<id>`, its guard
+ * key too, and its message the `furtherReminder` kind.
+ */
+export type ExtraStep = `extra:${string}`;
+/** A step of the timeline: a known stage or an extra written reminder. */
+export type Step = Stage | ExtraStep;
+
+/** At most this many extra written reminders in one policy. */
+export const MAX_EXTRA_REMINDERS = 6;
+
+export const EXTRA_PREFIX = 'extra:';
+export const extraStep = (id: string): ExtraStep => `${EXTRA_PREFIX}${id}`;
+export const isExtraStep = (step: string): step is ExtraStep => step.startsWith(EXTRA_PREFIX);
+export const extraIdOf = (step: ExtraStep): string => step.slice(EXTRA_PREFIX.length);
+
+/** Extra reminders follow an overdue written stage, the call or the credit hold; nothing follows the hand-off. */
+export const EXTRA_AFTER: readonly Stage[] = ['dueDate', 'firstOverdue', 'secondOverdue', 'phoneCall', 'creditHold'];
+/** The known stage the walk reaches next after `after`: where the state machine branches to the extra step. */
+export const stageAfter = (after: Stage): Stage | undefined => STAGE_IDS[stageIndex(after) + 1];

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { STAGE_IDS } from '../../domain/timeline/stages.js';
+import { StepId } from '../../domain/model.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
 
 const Ids = {
@@ -19,6 +20,7 @@ const Plan = z.object({
   next: z.union([StageEnum, z.literal('none')]),
   at: z.record(StageEnum, z.string()),
   skip: z.array(StageEnum),
+  extra: z.optional(z.object({ step: z.templateLiteral(['extra:', z.string()]), at: z.string(), before: StageEnum })),
   checkAt: z.optional(z.string()),
   reason: z.string(),
   warnings: z.optional(z.array(z.string())),
@@ -29,7 +31,8 @@ export const ExecutionInput = z.object(Ids);
 export const PlanTaskInput = z.object({ ...Ids, startedAt: z.optional(z.string()) });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
-export const StageTaskInput = z.object({ ...Ids, stage: StageEnum, plan: Plan });
+/** A written stage's task, or the extra reminder's (SendExtraReminder: `extra:<id>`). */
+export const StageTaskInput = z.object({ ...Ids, stage: StepId, plan: Plan });
 export type StageTaskInput = z.infer<typeof StageTaskInput>;
 
 export const PromiseTaskInput = z.object({ ...Ids, plan: Plan });

@@ -3,7 +3,7 @@
  * RecordFailure tell which state failed: a Catch hands on only {Error, Cause}, so every task
  * handler prefixes its error message with its state name ("SendDueDate: …").
  */
-import { stateSuffix, type Stage } from '../../domain/timeline/stages.js';
+import { isExtraStep, stateSuffix, type Stage, type Step } from '../../domain/timeline/stages.js';
 import { TransientError, isTransientAwsError } from '../../adapters/workflow-errors.js';
 
 const ACTION_STATE: Partial<Record<Stage, string>> = {
@@ -12,7 +12,7 @@ const ACTION_STATE: Partial<Record<Stage, string>> = {
   escalation: 'EscalateToAgency',
 };
 
-export const stageTaskState = (stage: Stage): string => ACTION_STATE[stage] ?? `Send${stateSuffix(stage)}`;
+export const stageTaskState = (stage: Step): string => (isExtraStep(stage) ? 'SendExtraReminder' : (ACTION_STATE[stage] ?? `Send${stateSuffix(stage)}`));
 
 /**
  * Runs a task body; an error leaves it with the state name in front of its message. An AWS error

@@ -28,7 +28,7 @@ export const CUSTOMER_MESSAGE_KINDS: readonly Kind[] = [...STAGE_IDS.filter((s) 
 
 /** Kinds that may cover several invoices at once (a statement); one-off messages answer one invoice's event. */
 /** The kinds a statement of several invoices exists for. */
-export const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'thankYou']);
+export const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'furtherReminder', 'thankYou']);
 
 /** Kinds whose wording cites a promised date. */
 const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instalmentMissed']);

@@ -1,0 +1,61 @@
+/**
+ * One execution of statemachines/dunning.asl.json in aws-local-stepfunctions with every Task
+ * served by its real handler module (statemachines/dunning.tasks.ts), Waits at zero and the
+ * test's clock moved to each step's planned instant as the execution reaches it.
+ */
+import { StateMachine } from 'aws-local-stepfunctions';
+import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
+import { localContext } from '../../local/lambda-context.js';
+import { substitutedDunningDefinition } from './dunning-definition.js';
+
+type Json = Parameters<StateMachine['run']>[0];
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export const loadTaskHandlers = async (): Promise<Record<string, Handler>> =>
+  Object.fromEntries(
+    await Promise.all(DUNNING_TASKS.map(async ({ handler }) => [handler, ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler] as const)),
+  );
+
+interface TaskInput {
+  stage?: string;
+  plan?: { at: Record<string, string>; extra?: { step: string; at: string } };
+}
+
+/** The instant the Wait before this task would have ended: its stage's, or the extra reminder's. */
+const waitedFor = (i: TaskInput): string | undefined => (i.stage?.startsWith('extra:') ? i.plan?.extra?.at : i.stage ? i.plan?.at[i.stage] : undefined);
+
+export interface WalkOptions {
+  input: { tenantId: string; invoiceId: string; revision: number; run: number };
+  handlers: Record<string, Handler>;
+  clock: { get(): Date; set(d: Date): void };
+  /** Runs ahead of a Task's handler with how many times that state ran before. */
+  before?: Record<string, (n: number) => Promise<void>>;
+}
+
+/** Runs the execution to its end; the states entered, in order. */
+export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
+  const definition = substitutedDunningDefinition();
+  const seen: Record<string, number> = {};
+  const local: Record<string, (input: Json) => Promise<Json>> = {};
+  for (const [state, s] of Object.entries(definition.States)) {
+    if (s.Type !== 'Task') continue;
+    const handler = dunningTaskOf(state)!.handler;
+    local[state] = async (input) => {
+      const waited = waitedFor(input as TaskInput);
+      if (waited && Date.parse(waited) > o.clock.get().getTime()) o.clock.set(new Date(waited));
+      await o.before?.[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
+      return (await o.handlers[handler]!(input, localContext(handler))) as Json;
+    };
+  }
+  const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
+  const execution = new StateMachine(definition, { validationOptions: { checkArn: false } }).run(o.input, {
+    overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])), retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])) },
+  });
+  const entered: string[] = [];
+  const logs = (async () => {
+    for await (const ev of execution.eventLogs) if (ev.type === 'StateEntered') entered.push(ev.state.name);
+  })();
+  await execution.result;
+  await logs;
+  return entered;
+};

@@ -1,0 +1,135 @@
+/** A company policy's extra written reminders: the checks, the compiled rules, the plan and its walk, the message. */
+import { describe, expect, it } from 'vitest';
+import { Customer, Invoice, Tenant, type CustomerInput, type Policy } from '../../lambdas/domain/model.js';
+import { compilePolicy, validateCompanyPolicy } from '../../lambdas/domain/timeline/company-policy.js';
+import { planTimeline } from '../../lambdas/domain/timeline/planner.js';
+import { walkTimeline } from '../../lambdas/domain/timeline/walk.js';
+import { previewPolicy } from '../../lambdas/domain/timeline/policy-preview.js';
+import { decideReminder } from '../../lambdas/domain/messages/reminder.js';
+import { localDay } from '../../lambdas/domain/shared/days.js';
+
+const tenant = Tenant.parse({
+  tenantId: 't1', name: 'Officine Rossi S.r.l.', email: 'amministrazione@officinerossi.example', iban: 'IT60X0542811101000000123456',
+  country: 'IT', timeZone: 'Europe/Rome', defaultPolicy: 'standard', financeInboxes: ['finance@officinerossi.example'],
+});
+const customer = (over: Partial<CustomerInput> = {}) =>
+  Customer.parse({ tenantId: 't1', customerId: 'C', name: 'Cliente', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@c.example', phone: '+393470000001', ...over });
+// Due Monday 16 February 2026.
+const invoice = Invoice.parse({
+  tenantId: 't1', invoiceId: 'I', number: '1', customerId: 'C', issueDate: '2026-01-15', dueDate: '2026-02-16', currency: 'EUR', amount: 100_000,
+  status: 'open', createdAt: '2026-01-15T09:00:00Z', updatedAt: '2026-01-15T09:00:00Z',
+});
+
+const STAGES = { dueDate: { offsetDays: 0 }, firstOverdue: { offsetDays: 7 }, secondOverdue: { offsetDays: 30 }, creditHold: { offsetDays: 45 } };
+const written = (extraReminders: unknown[], over: Record<string, unknown> = {}) => ({ id: 'with-extras', name: 'With extras', tone: 'standard', stages: STAGES, extraReminders, ...over });
+const company = (extraReminders: unknown[], over: Record<string, unknown> = {}): Policy => {
+  const r = validateCompanyPolicy(written(extraReminders, over));
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return compilePolicy(r.policy, 1);
+};
+const problems = (extraReminders: unknown[], over: Record<string, unknown> = {}) => {
+  const r = validateCompanyPolicy(written(extraReminders, over));
+  return r.ok ? [] : r.problems;
+};
+const day = (iso: string) => localDay(new Date(iso), 'Europe/Rome');
+
+describe('extra reminders in a company policy', () => {
+  it('refuses every misplaced or unwritten extra, each with its path', () => {
+    const found = problems([
+      { id: 'early', after: 'firstOverdue', offsetDays: 5 }, // before firstOverdue at 7
+      { id: 'late', after: 'firstOverdue', offsetDays: 30 }, // the day of secondOverdue
+      { id: 'texts', after: 'secondOverdue', offsetDays: 35, channels: ['sms'] },
+      { id: 'texts', after: 'secondOverdue', offsetDays: 36 },
+      { id: 'off', after: 'phoneCall', offsetDays: 40 },
+    ]);
+    expect(found).toEqual(expect.arrayContaining([
+      { path: 'extraReminders.0.offsetDays', message: '5 days comes before firstOverdue at 7 days' },
+      { path: 'extraReminders.1.offsetDays', message: '30 days is not before secondOverdue at 30 days: list it after secondOverdue' },
+      { path: 'extraReminders.2.channels', message: 'must include email: the written record of the debt (SMS rides along with it)' },
+      { path: 'extraReminders.3.id', message: 'texts is named twice' },
+      { path: 'extraReminders.4.after', message: 'follows phoneCall, which is off in this policy' },
+    ]));
+    expect(found).toHaveLength(5);
+  });
+
+  it('refuses an extra on the day of the one before it, an SMS the policy cannot send, one after the hand-off', () => {
+    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 12 }, { id: 'b', after: 'firstOverdue', offsetDays: 12 }])).toEqual([
+      { path: 'extraReminders.1.offsetDays', message: 'falls on the same day as extra reminder a: no two reminders a day' },
+    ]);
+    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 12, channels: ['email', 'sms'] }], { smsPerWeek: 0 })).toEqual([
+      { path: 'extraReminders.0.channels', message: 'smsPerWeek is 0 but the extra reminder sends an SMS' },
+    ]);
+    expect(problems([{ id: 'a', after: 'escalation', offsetDays: 90 }]).map((p) => p.path)).toEqual(['extraReminders.0.after']);
+    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 0, from: 'previous' }])).toEqual([
+      { path: 'extraReminders.0.offsetDays', message: 'counted from the previous step: at least 1 day' },
+    ]);
+  });
+
+  it('counts an extra written reminder before the credit hold for the gap the hold needs', () => {
+    const hold = { ...STAGES, secondOverdue: { offsetDays: 20 } };
+    // The extra at 43 leaves the hold at 45 less than minGapDays (5) after the last written reminder.
+    expect(problems([{ id: 'last-call', after: 'secondOverdue', offsetDays: 43 }], { stages: hold })).toEqual([
+      { path: 'stages.creditHold.offsetDays', message: 'creditHold comes less than minGapDays (5) after the last written reminder' },
+    ]);
+  });
+
+  it('compiles the offsets counted from the previous step into days from the due date', () => {
+    const p = company([{ id: 'a', after: 'firstOverdue', offsetDays: 5, from: 'previous' }, { id: 'b', after: 'firstOverdue', offsetDays: 6, from: 'previous', channels: ['email', 'sms'], tone: 'firm' }]);
+    expect(p.extraReminders).toEqual([
+      { id: 'a', after: 'firstOverdue', offsetDays: 12, sms: false, afterPreviousDays: 5 },
+      { id: 'b', after: 'firstOverdue', offsetDays: 18, sms: true, tone: 'firm', afterPreviousDays: 6 },
+    ]);
+  });
+});
+
+describe('extra reminders in the plan', () => {
+  const policy = company([{ id: 'day-12', after: 'firstOverdue', offsetDays: 12 }, { id: 'day-20', after: 'firstOverdue', offsetDays: 20 }]);
+
+  it('names the first extra still to come and the stage the walk branches before', () => {
+    const p = planTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-02-01T08:00:00Z') });
+    expect(p.next).toBe('dueDate');
+    // 16 Feb + 12 days is Saturday 28 Feb: Monday 2 March, 09:00 in Rome.
+    expect(p.extra).toEqual({ step: 'extra:day-12', at: '2026-03-02T08:00:00.000Z', before: 'secondOverdue' });
+    // After the first extra, the second one comes next, then the second overdue reminder.
+    const after = planTimeline({ invoice, customer: customer(), policy, stagesDone: [{ stage: 'dueDate', at: '2026-02-16T08:00:00Z' }, { stage: 'firstOverdue', at: '2026-02-23T08:00:00Z' }, { stage: 'extra:day-12', at: '2026-03-02T08:00:00Z' }], lastContactAt: '2026-03-02T08:00:00Z', now: new Date('2026-03-02T08:00:05Z') });
+    expect(after.extra?.step).toBe('extra:day-20');
+    expect(after.next).toBe('secondOverdue');
+    expect(after.skip).toEqual(expect.arrayContaining(['dueDate', 'firstOverdue']));
+  });
+
+  it('walks every step in order, each extra on its business day', () => {
+    const { steps } = walkTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-02-01T08:00:00Z') });
+    // 8 March (day 20) is a Sunday: the Monday after.
+    expect(steps.map((s) => `${s.step} ${day(s.at)}`)).toEqual([
+      'dueDate 2026-02-16', 'firstOverdue 2026-02-23', 'extra:day-12 2026-03-02', 'extra:day-20 2026-03-09', 'secondOverdue 2026-03-18', 'creditHold 2026-04-02',
+    ]);
+  });
+
+  it('catches up on a late invoice with the latest written step due, an extra as any other', () => {
+    const p = planTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-03-10T10:00:00Z') });
+    expect(p.extra?.step).toBe('extra:day-20');
+    expect(p.reason).toContain('starting at extra:day-20');
+    expect(p.skip).toEqual(expect.arrayContaining(['dueDate', 'firstOverdue']));
+  });
+
+  it('shows the extras in the preview, with their channels', () => {
+    const p = company([{ id: 'nudge', after: 'secondOverdue', offsetDays: 37, channels: ['email', 'sms'] }]);
+    const preview = previewPolicy(p, tenant, { issueDate: '2026-01-15', dueDate: '2026-02-16', amountMinor: 100_000, currency: 'EUR' });
+    expect(preview.stages.map((s) => [s.stage, s.daysFromDue, s.channels.join('+')])).toEqual([
+      ['dueDate', 0, 'email'], ['firstOverdue', 7, 'email'], ['secondOverdue', 30, 'email'], ['extra:nudge', 37, 'email+sms'], ['creditHold', 45, 'email'],
+    ]);
+  });
+});
+
+describe('the further-reminder message', () => {
+  const policy = company([{ id: 'a', after: 'firstOverdue', offsetDays: 12 }, { id: 'b', after: 'secondOverdue', offsetDays: 37, channels: ['email', 'sms'], tone: 'firm' }]);
+  const decide = (extra: Policy['extraReminders'][number]) =>
+    decideReminder({ invoice, customer: customer(), tenant, policy, kind: 'furtherReminder', extra, now: new Date('2026-03-30T09:00:00Z') });
+
+  it("takes its channels and tone from its own rule, and claims interest from the second overdue reminder on", () => {
+    const a = decide(policy.extraReminders[0]!);
+    expect([a.tone, Boolean(a.sms), a.line.interest !== undefined]).toEqual(['standard', false, false]);
+    const b = decide(policy.extraReminders[1]!);
+    expect([b.tone, b.sms?.to, b.line.interest !== undefined && b.line.interest > 0]).toEqual(['firm', '+393470000001', true]);
+  });
+});
