@@ -100,7 +100,7 @@ const main = async () => {
       '',
       `  Console       ${stack.consoleUrl}   (signs you in as the finance user)`,
       `                read-only viewer: ${stack.viewerConsoleUrl}`,
-      `  Admin API     ${stack.apiUrl}/v1/invoices   (OpenAPI, with the token: ${stack.apiUrl}/openapi.json)`,
+      `  Admin API     ${stack.apiUrl}/v1/invoices   (OpenAPI, public: ${stack.apiUrl}/openapi.json)`,
       `  Token         Authorization: Bearer ${stack.financeToken}`,
       `                (read-only viewer: Bearer ${stack.viewerToken})`,
       `  Try           curl -H 'Authorization: Bearer ${stack.financeToken}' ${stack.apiUrl}/v1/invoices`,

@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import { accessOf, applyAccess, type AccessResources } from './access.js';
 import { HandlerFunction, handlerExists } from './defaults.js';
 import { acknowledge } from './nag.js';
+import { PUBLIC_ADMIN_ROUTES } from '../../lambdas/api/public-routes.js';
 
 export const ADMIN_GROUPS = ['finance', 'viewer', 'admin'] as const;
 
@@ -29,12 +30,11 @@ const GROUP_DESCRIPTIONS: Record<(typeof ADMIN_GROUPS)[number], string> = {
   admin: "The finance team's lead: everything finance may",
 };
 
-/** Route key -> authenticated by the JWT authorizer (true) or public (false). */
+/** Route key -> authenticated by the JWT authorizer (true) or public (false: the admin API's own list). */
 export const ADMIN_ROUTES = [
-  { path: '/health', methods: [apigwv2.HttpMethod.GET], jwt: false },
-  { path: '/openapi.json', methods: [apigwv2.HttpMethod.GET], jwt: true },
+  ...PUBLIC_ADMIN_ROUTES.map((r) => ({ path: r.path, methods: [apigwv2.HttpMethod[r.method]], jwt: false })),
   { path: '/v1/{proxy+}', methods: [apigwv2.HttpMethod.ANY], jwt: true },
-] as const;
+];
 export const CUSTOMER_ROUTES = [
   { path: '/c/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST] },
   // The SMS short links: a code that redirects to its /c/ link.
@@ -226,7 +226,7 @@ export class Api extends Construct {
     for (const route of publicRoutes) {
       acknowledge(
         route,
-        'Public on purpose: GET /health is the unauthenticated health check; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user; GET /s/{code} are the SMS short links, a random unguessable code that only redirects to such a signed link; GET /d/{token} is the collection agency dossier link, HMAC-signed with its own expiry.',
+        'Public on purpose: GET /health is the unauthenticated health check; GET /openapi.json is the published API contract, which holds no data; GET/POST /c/{proxy+} are the customer-link pages, authenticated by the HMAC-signed link they carry, not by a Cognito user; GET /s/{code} are the SMS short links, a random unguessable code that only redirects to such a signed link; GET /d/{token} is the collection agency dossier link, HMAC-signed with its own expiry.',
         'AwsSolutions-APIG4',
       );
     }

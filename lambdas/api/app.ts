@@ -109,6 +109,23 @@ const rawBodyOf = (event: Event, spec: NonNullable<RouteDef['rawBody']>): Uint8A
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 };
 
+/** A route that declares no query parameters refuses any, as the routes that do refuse unknown ones. */
+const NO_QUERY = z.strictObject({});
+
+/** The route's path template as a pattern, to tell a wrong method (405) from an unknown path (404). */
+const pathPattern = (path: string): RegExp =>
+  new RegExp(`^${path.split('/').map((seg) => (/^\{\w+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
+const ROUTE_PATTERNS = allRoutes.map((r) => ({ method: r.method, pattern: pathPattern(r.path) }));
+
+/** middy's router found no route: a path some route serves under another method is a 405 naming those methods. */
+const noRoute = ({ path }: { method: string; path: string }): never => {
+  const allowed = [...new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+  if (allowed.length) {
+    throw new ApiError(405, 'method_not_allowed', `This path answers ${allowed.join(', ')} only.`, undefined, { Allow: allowed.join(', ') });
+  }
+  throw new ApiError(404, 'route_not_found', 'No such route (check the method and the path).');
+};
+
 const isJsonObject = (v: JSONValue | undefined): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const parse = <S extends z.ZodMiniType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
@@ -143,7 +160,7 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     const ctx: RouteContext<unknown, unknown> = {
       event: e,
       params: decodeParams(event.pathParameters, r.params),
-      query: r.query ? parse(r.query, event.queryStringParameters ?? {}, 'query') : undefined,
+      query: parse(r.query ?? NO_QUERY, event.queryStringParameters ?? {}, 'query'),
       body: r.body ? parse(r.body, e.body, 'body') : undefined,
       ...(r.rawBody ? { raw: rawBodyOf(event, r.rawBody) } : {}),
       user: users.get(event)!,
@@ -174,5 +191,5 @@ export const createAdminApi = (deps: AdminApiDeps) => {
     .use(httpErrorHandler({ logger: false, fallbackMessage: JSON.stringify({ code: 'internal_error', message: 'Internal error' }) }))
     .use(errorResponses(deps.logger))
     .use(dropGatewayPathParameters)
-    .handler(httpRouterHandler<Event, Result>({ routes }));
+    .handler(httpRouterHandler<Event, Result>({ routes, notFoundResponse: noRoute }));
 };

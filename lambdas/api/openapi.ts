@@ -30,12 +30,12 @@ const schemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
 const GATEWAY_ALSO: ReadonlySet<number> = new Set([401, 413, 429, 500, 503, 504]);
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too.',
+  400: 'Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field").',
   401: 'No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`.',
   403: 'Signed in, but not in a group that may do this (writes need `finance` or `admin`).',
   404: 'No such invoice or customer.',
   409: 'The invoice is in a state that does not allow this (e.g. already paid, disputed).',
-  413: 'The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`).',
+  413: 'The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway\'s own `{"message":…}` error.',
   415: 'The body is not sent as the route takes it (application/json, or one of the file types it names).',
   422: 'Well formed but against a business rule (e.g. a promised date in the past, an overpayment).',
   428: 'No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one.',
@@ -53,10 +53,11 @@ const operation = (r: RouteDef): Json => {
     schema: r.params?.[m[1]!] ? { minLength: 1, maxLength: 128, ...schemaOf(r.params[m[1]!]!, 'input') } : { type: 'string', minLength: 1, maxLength: 128 },
   }));
   const queryParams = r.query
-    ? Object.entries(((z.toJSONSchema(r.query, { io: 'input' }) as Json).properties ?? {}) as Record<string, Json>).map(([name, schema]) => ({
+    ? Object.entries(((z.toJSONSchema(r.query, { io: 'input' }) as Json).properties ?? {}) as Record<string, Json>).map(([name, { description, ...schema }]) => ({
         name,
         in: 'query',
         required: false,
+        ...(typeof description === 'string' ? { description } : {}),
         schema,
       }))
     : [];
@@ -74,7 +75,8 @@ const operation = (r: RouteDef): Json => {
       : [];
   const errorCodes = new Set<number>([
     ...(r.access === 'public' ? [] : [401, 403]),
-    ...(r.body || r.rawBody || r.query || pathParams.length ? [400] : []),
+    // Every route refuses a query parameter it does not take.
+    400,
     ...(r.body || r.rawBody ? [413, 415] : []),
     // The stage's throttle (API Gateway's own answer).
     429,
@@ -126,7 +128,11 @@ export const openApiDocument = (routes: RouteDef[]): Json => {
       title: 'Sollecito admin API',
       version: '1.0.0',
       description:
-        'The finance team works the chase of unpaid invoices here. Amounts are integer minor units (cents) in the invoice currency; dates are YYYY-MM-DD, instants ISO 8601. Every change is written to the contact log with the user who made it. A path no route serves answers 404 `Error` with code `route_not_found`. This document is served at /openapi.json to a signed-in user.',
+        [
+          'The finance team works the chase of unpaid invoices here. Amounts are integer minor units (cents) in the invoice currency; dates are YYYY-MM-DD, instants ISO 8601. Every change is written to the contact log with the user who made it.',
+          'Errors are `Error` (`code`, `message`, `errors` per field) when the function answers them. A path under /v1 that no route serves answers 404 `route_not_found`; a path a route serves under another method answers 405 `method_not_allowed` with an `Allow` header. API Gateway (an HTTP API, whose own answers cannot be reshaped) answers some requests before the function, with `GatewayMessage` (`{"message":…}`): 401 without a valid token, 404 for a path outside /v1 that is not a route of this document (and for a method other than GET on /health or /openapi.json), 413 for a body over its limit, 429 past the stage throttle, 500 or 503 when the function could not be run, 504 when it did not answer in 30 seconds.',
+          'This document is public, like /health: GET /openapi.json needs no token. Every other route needs the bearer token.',
+        ].join('\n\n'),
       license: { name: 'Proprietary', identifier: 'LicenseRef-Sollecito-Proprietary' },
     },
     // The stage's own URL (the `AdminApiUrl` output in AWS, the URL `npm start` prints locally).

@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { AGEING_BUCKETS } from '../domain/reports/ageing.js';
 import { MAX_INSTALMENTS, PAYMENT_METHODS } from '../domain/commands/commands.js';
 import {
+  ACTIVE_STATUSES,
   Closures,
   ContactEvent,
   ContactPerson,
@@ -172,17 +173,23 @@ export const customerIdParam = { id: CustomerId } as const;
 // query strings (documented as parameters, not components)
 
 export const InvoiceListQuery = z.strictObject({
-  status: z.optional(InvoiceStatus),
-  customerId: z.optional(CustomerId),
-  bucket: z.optional(z.enum(AGEING_BUCKETS)),
-  dueBefore: z.optional(IsoDate),
-  dueAfter: z.optional(IsoDate),
-  needsContact: z.optional(z.stringbool()),
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  status: z.optional(
+    InvoiceStatus.check(
+      z.describe(
+        `Only invoices in this status. Without customerId only the statuses still chased (${ACTIVE_STATUSES.join(', ')}) can be listed; any other status (paid, escalated, written_off…) needs customerId, or the answer is 400 \`unsupported_filter\` naming status.`,
+      ),
+    ),
+  ),
+  customerId: z.optional(CustomerId.check(z.describe("One customer's invoices, in every status."))),
+  bucket: z.optional(z.enum(AGEING_BUCKETS).check(z.describe('The ageing bucket today, in the tenant time zone.'))),
+  dueBefore: z.optional(IsoDate.check(z.describe('Due before this day (exclusive).'))),
+  dueAfter: z.optional(IsoDate.check(z.describe('Due after this day (exclusive).'))),
+  needsContact: z.optional(z.stringbool().check(z.describe("true: only invoices whose chase waits for a working contact (the customer's e-mail or phone to be fixed); false: only the others."))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100), z.describe('Invoices per page, 1 to 100 (50 by default).'))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096), z.describe("The previous page's nextCursor, with the same filters."))),
 });
 
-export const CallQueueQuery = z.strictObject({ day: z.optional(IsoDate) });
+export const CallQueueQuery = z.strictObject({ day: z.optional(IsoDate.check(z.describe('The queue day, in the tenant time zone (today by default).'))) });
 
 // ---------------------------------------------------------------------------------------------
 // responses

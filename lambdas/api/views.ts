@@ -2,14 +2,32 @@
 import type * as z from 'zod/mini';
 import type { InvoiceView } from '../app/ports/invoices.js';
 import { bucketFor, daysPastDue } from '../domain/reports/ageing.js';
-import { amountDue, type ContactEvent, type Customer, type Invoice } from '../domain/model.js';
-import type { CallTask, InvoiceDetail, InvoiceResource, NextStep } from './schemas.js';
+import { amountDue, type ContactEvent, type Customer, type Invoice, type Payment } from '../domain/model.js';
+import type { CallTask, InvoiceDetail, InvoiceResource, NextStep, PaymentResource } from './schemas.js';
 import { localDay } from '../domain/shared/days.js';
 
 export const invoiceResource = (inv: Invoice, now: Date, timeZone: string): z.input<typeof InvoiceResource> => {
   const late = daysPastDue(inv.dueDate, localDay(now, timeZone));
   return { ...inv, amountDue: amountDue(inv), daysPastDue: late, bucket: bucketFor(late) };
 };
+
+/**
+ * A payment as the document's Payment has it, field by field: whatever else the record carries
+ * (its table keys, tenantId, invoiceId) stays behind.
+ */
+export const paymentView = (p: Payment): z.input<typeof PaymentResource> => ({
+  paymentId: p.paymentId,
+  amount: p.amount,
+  currency: p.currency,
+  date: p.date,
+  ...(p.method !== undefined ? { method: p.method } : {}),
+  ...(p.reference !== undefined ? { reference: p.reference } : {}),
+  recordedAt: p.recordedAt,
+  actor: p.actor,
+  ...(p.actorEmail !== undefined ? { actorEmail: p.actorEmail } : {}),
+  ...(p.source !== undefined ? { source: p.source } : {}),
+  ...(p.reversed !== undefined ? { reversed: p.reversed } : {}),
+});
 
 const ofType = (events: ContactEvent[], ...types: ContactEvent['type'][]) => events.filter((e) => types.includes(e.type));
 
@@ -25,7 +43,7 @@ export const invoiceDetail = (
   sending: view.sendingUntil !== undefined && view.sendingUntil >= now.toISOString(),
   next,
   log: view.events,
-  payments: [...view.payments].sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : 1)),
+  payments: [...view.payments].sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : 1)).map(paymentView),
   promises: ofType(view.events, 'promise', 'promise_kept', 'promise_broken'),
   disputes: ofType(view.events, 'dispute', 'dispute_resolved'),
   notes: ofType(view.events, 'note'),

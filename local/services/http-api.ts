@@ -19,6 +19,7 @@ import { consoleSecurityHeaders } from '../../console/headers.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Clock } from '../../lambdas/adapters/clock.js';
 import type { Activity } from '../activity.js';
+import { isPublicAdminRoute } from '../../lambdas/api/public-routes.js';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | string | object>;
 
@@ -258,7 +259,7 @@ export class LocalHttpApi {
     if (this.serveConsole(req, res, url, Buffer.concat(chunks))) return;
     // The customer pages: the links (/c/…), the SMS short links (/s/…) and the agency's dossier links (/d/…).
     const isCustomer = path === '/c' || path.startsWith('/c/') || path.startsWith('/s/') || path.startsWith('/d/');
-    const isPublic = isCustomer || (req.method === 'GET' && path === '/health');
+    const isPublic = isCustomer || isPublicAdminRoute(req.method ?? 'GET', path);
     let claims: Record<string, string> | undefined;
     if (!isPublic) {
       const user = this.authenticate(req.headers.authorization);

@@ -5,6 +5,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handlerExists } from '../../infra/constructs/defaults.js';
+import { PUBLIC_ADMIN_ROUTES } from '../../lambdas/api/public-routes.js';
 import { SYNTH_TIMEOUT_MS, stackTemplate, type Json, type StackTemplate } from '../support/stack-template.js';
 
 let t: StackTemplate;
@@ -15,11 +16,14 @@ beforeAll(() => {
 describe('api', () => {
   const routes = () => t.ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties as Json);
 
-  it('requires a Cognito JWT on every route but GET /health and the customer-link pages', () => {
+  it('requires a Cognito JWT on every route but the admin API\'s public ones (GET /health, GET /openapi.json) and the customer-link pages', () => {
     const rs = routes();
     expect(rs.map((r) => r.RouteKey)).toEqual(expect.arrayContaining(['GET /health', 'GET /openapi.json', 'ANY /v1/{proxy+}']));
+    // The same list as the route declarations (access 'public') and the local stack.
+    const publicAdmin = new Set(PUBLIC_ADMIN_ROUTES.map((r) => `${r.method} ${r.path}`));
+    expect([...publicAdmin].sort()).toEqual(['GET /health', 'GET /openapi.json']);
     for (const r of rs) {
-      const isPublic = r.RouteKey === 'GET /health' || / \/[csd]\//.test(r.RouteKey as string);
+      const isPublic = publicAdmin.has(r.RouteKey as string) || / \/[csd]\//.test(r.RouteKey as string);
       expect({ route: r.RouteKey, auth: r.AuthorizationType }).toEqual({ route: r.RouteKey, auth: isPublic ? 'NONE' : 'JWT' });
       if (!isPublic) expect(r.AuthorizerId, r.RouteKey).toBeDefined();
     }

@@ -162,8 +162,8 @@ describe('auth', () => {
     expect(JSON.stringify(view.body)).not.toContain(adminUser.email);
   });
 
-  it('serves its OpenAPI document to signed-in users', async () => {
-    const res = await api({ method: 'GET', path: '/openapi.json', user: viewerUser });
+  it('serves its OpenAPI document to anyone, without a token', async () => {
+    const res = await api({ method: 'GET', path: '/openapi.json', user: null });
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toContain('/v1/invoices/{id}/payments');
@@ -172,9 +172,10 @@ describe('auth', () => {
     for (const r of allRoutes) expect(res.body.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
   });
 
-  it('answers 404 for an unknown route', async () => {
+  it('answers 404 for an unknown route, and 405 naming the methods for a known path', async () => {
     expect(await api({ method: 'GET', path: '/v1/nothing-here' })).toMatchObject({ status: 404, body: { code: 'route_not_found' } });
-    expect((await api({ method: 'DELETE', path: '/v1/invoices/INV-001' })).status).toBe(404);
+    expect(await api({ method: 'DELETE', path: '/v1/invoices/INV-001' })).toMatchObject({ status: 405, headers: { allow: 'GET' }, body: { code: 'method_not_allowed' } });
+    expect(await api({ method: 'GET', path: '/v1/wording/firstReminder/firm/it/extra' })).toMatchObject({ status: 404, body: { code: 'route_not_found' } });
   });
 });
 

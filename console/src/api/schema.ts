@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health check (no auth) */
+        /**
+         * Health check (no auth)
+         * @description Answers 200 while the function runs; it reads nothing from the table.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This OpenAPI document */
+        /**
+         * This OpenAPI document (no auth)
+         * @description The published contract: public, like the health check, as it holds no data. Every other route needs the bearer token.
+         */
         get: operations["openApiDocument"];
         put?: never;
         post?: never;
@@ -65,7 +71,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One invoice with its full timeline */
+        /**
+         * One invoice with its full timeline
+         * @description The invoice with its amount due and ageing, its contact log, payments (oldest first), promises, disputes and notes, the stages done, and what the timeline does next (null once nothing is planned).
+         */
         get: operations["getInvoice"];
         put?: never;
         post?: never;
@@ -264,7 +273,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a note to the contact log */
+        /**
+         * Add a note to the contact log
+         * @description A note for the people working the invoice; it changes nothing in the chase.
+         */
         post: operations["addInvoiceNote"];
         delete?: never;
         options?: never;
@@ -319,7 +331,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One customer */
+        /**
+         * One customer
+         * @description The customer's record, the latest entries of its own log (contact changes, sales notes, credit holds) and whether it habitually pays late.
+         */
         get: operations["getCustomer"];
         put?: never;
         post?: never;
@@ -604,7 +619,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The presets and the company policies */
+        /**
+         * The presets and the company policies
+         * @description The read-only presets and the company's own policies (latest version each), with the company default and the policy of each customer segment.
+         */
         get: operations["listPolicies"];
         put?: never;
         /**
@@ -725,7 +743,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One override */
+        /**
+         * One override
+         * @description The company's own wording of one message kind, tone and language; 404 `wording_not_found` when there is none and the built-in words are used.
+         */
         get: operations["getWording"];
         /**
          * Set the wording of one message
@@ -733,7 +754,10 @@ export interface paths {
          */
         put: operations["putWording"];
         post?: never;
-        /** Back to the built-in words */
+        /**
+         * Back to the built-in words
+         * @description Removes the override of one message kind, tone and language: the next message uses the built-in words. 404 `wording_not_found` when there was none.
+         */
         delete: operations["deleteWording"];
         options?: never;
         head?: never;
@@ -2606,6 +2630,15 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
             429: {
                 headers: {
@@ -2662,17 +2695,8 @@ export interface operations {
                     "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
-            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
-            403: {
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2721,13 +2745,21 @@ export interface operations {
     listInvoices: {
         parameters: {
             query?: {
+                /** @description Only invoices in this status. Without customerId only the statuses still chased (open, promised, disputed, paused, payment_claimed) can be listed; any other status (paid, escalated, written_off…) needs customerId, or the answer is 400 `unsupported_filter` naming status. */
                 status?: "open" | "promised" | "disputed" | "paused" | "payment_claimed" | "paid" | "escalated" | "written_off" | "not_chased";
+                /** @description One customer's invoices, in every status. */
                 customerId?: string;
+                /** @description The ageing bucket today, in the tenant time zone. */
                 bucket?: "not_due" | "1-30" | "31-60" | "61-90" | "over_90";
+                /** @description Due before this day (exclusive). */
                 dueBefore?: string;
+                /** @description Due after this day (exclusive). */
                 dueAfter?: string;
+                /** @description true: only invoices whose chase waits for a working contact (the customer's e-mail or phone to be fixed); false: only the others. */
                 needsContact?: string;
+                /** @description Invoices per page, 1 to 100 (50 by default). */
                 limit?: number;
+                /** @description The previous page's nextCursor, with the same filters. */
                 cursor?: string;
             };
             header?: never;
@@ -2745,7 +2777,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceList"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2830,7 +2862,7 @@ export interface operations {
                     "application/json": components["schemas"]["InvoiceDetail"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2931,7 +2963,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2976,7 +3008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3077,7 +3109,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3122,7 +3154,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3214,7 +3246,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3259,7 +3291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3351,7 +3383,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3396,7 +3428,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3488,7 +3520,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3533,7 +3565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3634,7 +3666,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +3711,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3771,7 +3803,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3816,7 +3848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,7 +3940,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3953,7 +3985,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4045,7 +4077,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommandResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4090,7 +4122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4191,7 +4223,7 @@ export interface operations {
                     "application/json": components["schemas"]["NoteResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4227,7 +4259,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4286,6 +4318,7 @@ export interface operations {
     getCallQueue: {
         parameters: {
             query?: {
+                /** @description The queue day, in the tenant time zone (today by default). */
                 day?: string;
             };
             header?: never;
@@ -4303,7 +4336,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallQueue"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4396,7 +4429,7 @@ export interface operations {
                     "application/json": components["schemas"]["CallOutcomeResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4441,7 +4474,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4526,7 +4559,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDetail"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4624,7 +4657,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDetail"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4660,7 +4693,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4752,7 +4785,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerDetail"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4797,7 +4830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +4913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReleaseHoldResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4925,7 +4958,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5001,7 +5034,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerCreditList"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5103,7 +5136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApplyCreditResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5148,7 +5181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5250,7 +5283,7 @@ export interface operations {
                     "application/json": components["schemas"]["RefundCreditResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5295,7 +5328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5383,7 +5416,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5469,7 +5502,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskList"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5561,7 +5594,7 @@ export interface operations {
                     "application/json": components["schemas"]["CompleteTaskResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5606,7 +5639,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5693,7 +5726,7 @@ export interface operations {
                     "application/json": components["schemas"]["BankCreditList"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5785,7 +5818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConfirmCreditResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5830,7 +5863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5931,7 +5964,7 @@ export interface operations {
                     "application/json": components["schemas"]["RejectCreditResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5976,7 +6009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6059,7 +6092,7 @@ export interface operations {
                     "application/json": components["schemas"]["UndoCreditResult"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6104,7 +6137,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6199,7 +6232,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatementList"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6296,7 +6329,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatementReceived"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6323,7 +6356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6404,6 +6437,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyList"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
@@ -6487,7 +6529,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicySaved"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6523,7 +6565,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6610,7 +6652,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyResource"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6711,7 +6753,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicySaved"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6756,7 +6798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6846,7 +6888,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyPreview"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6882,7 +6924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6975,7 +7017,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7002,7 +7044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7085,6 +7127,15 @@ export interface operations {
                     "application/json": components["schemas"]["WordingList"];
                 };
             };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
             401: {
                 headers: {
@@ -7163,7 +7214,7 @@ export interface operations {
                     "application/json": components["schemas"]["Wording"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7263,7 +7314,7 @@ export interface operations {
                     "application/json": components["schemas"]["WordingSaved"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7290,7 +7341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7377,7 +7428,7 @@ export interface operations {
                     "application/json": components["schemas"]["WordingDeleted"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7476,7 +7527,7 @@ export interface operations {
                     "application/json": components["schemas"]["WordingPreview"];
                 };
             };
-            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too. */
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7503,7 +7554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The body is larger than the route takes (API Gateway refuses bodies over 10 MB itself, with `{"message":…}`). */
+            /** @description The body is larger than the route takes (`file_too_large`). API Gateway refuses bodies over 10 MB itself, with `{"message":…}`; a body over the 6 MB a Lambda function can be handed never reaches the function either, and comes back as API Gateway's own `{"message":…}` error. */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -9,7 +9,7 @@ import { ApplyCreditRequest, ApplyCreditResult, CustomerCreditList, customerCred
 import { ApiError } from '../errors.js';
 import { route, type RouteContext, type RouteDef } from '../route.js';
 import { customerIdParam } from '../schemas.js';
-import { invoiceResource } from '../views.js';
+import { invoiceResource, paymentView } from '../views.js';
 import { commandContext } from './invoices.js';
 
 const creditOf = async (c: RouteContext<unknown, unknown>): Promise<CustomerCredit> => {
@@ -54,7 +54,7 @@ export const customerCreditRoutes: RouteDef[] = [
     errors: [404, 409, 422, 503],
     handle: async (c) => {
       const out = await applyCustomerCreditTo(c.deps, await creditOf(c), c.body.invoiceId, commandContext(c));
-      return { credit: customerCreditResource(out.credit), amount: out.amount, invoice: invoiceResource(out.invoice, c.now, c.tenant.timeZone), payment: out.payment, taskCompleted: out.taskCompleted };
+      return { credit: customerCreditResource(out.credit), amount: out.amount, invoice: invoiceResource(out.invoice, c.now, c.tenant.timeZone), payment: paymentView(out.payment), taskCompleted: out.taskCompleted };
     },
   }),
   route({

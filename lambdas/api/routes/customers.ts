@@ -61,6 +61,7 @@ export const customerRoutes: RouteDef[] = [
     params: customerIdParam,
     operationId: 'getCustomer',
     summary: 'One customer',
+    description: "The customer's record, the latest entries of its own log (contact changes, sales notes, credit holds) and whether it habitually pays late.",
     tag: 'customers',
     access: 'read',
     response: { status: 200, schema: CustomerDetail, description: 'The customer and its latest log entries.' },

@@ -36,7 +36,7 @@ import {
   ReasonRequest,
   WriteOffRequest,
 } from '../schemas.js';
-import { invoiceDetail, invoiceResource } from '../views.js';
+import { invoiceDetail, invoiceResource, paymentView } from '../views.js';
 import { localDay } from '../../domain/shared/days.js';
 
 export const commandContext = (c: RouteContext<unknown, unknown>): CommandContext => ({
@@ -50,7 +50,7 @@ export const commandContext = (c: RouteContext<unknown, unknown>): CommandContex
 export const commandResult = (r: InvoiceCommandResult, c: RouteContext<unknown, unknown>): z.input<typeof CommandResult> => ({
   invoice: invoiceResource(r.invoice, c.now, c.tenant.timeZone),
   events: r.events,
-  ...(r.payment ? { payment: r.payment } : {}),
+  ...(r.payment ? { payment: paymentView(r.payment) } : {}),
   ...(r.stoppedExecution ? { stoppedExecution: r.stoppedExecution } : {}),
 });
 
@@ -118,6 +118,7 @@ export const invoiceRoutes: RouteDef[] = [
     path: '/v1/invoices/{id}',
     operationId: 'getInvoice',
     summary: 'One invoice with its full timeline',
+    description: 'The invoice with its amount due and ageing, its contact log, payments (oldest first), promises, disputes and notes, the stages done, and what the timeline does next (null once nothing is planned).',
     tag: 'invoices',
     access: 'read',
     response: { status: 200, schema: InvoiceDetail, description: 'The invoice, its contact log, payments, promises, disputes, notes and next step.' },
@@ -220,6 +221,7 @@ export const invoiceRoutes: RouteDef[] = [
     path: '/v1/invoices/{id}/notes',
     operationId: 'addInvoiceNote',
     summary: 'Add a note to the contact log',
+    description: 'A note for the people working the invoice; it changes nothing in the chase.',
     tag: 'invoices',
     access: 'write',
     body: NoteRequest,

@@ -43,6 +43,7 @@ export const policyRoutes: RouteDef[] = [
     path: '/v1/policies',
     operationId: 'listPolicies',
     summary: 'The presets and the company policies',
+    description: 'The read-only presets and the company\'s own policies (latest version each), with the company default and the policy of each customer segment.',
     tag: 'policies',
     access: 'read',
     response: { status: 200, schema: PolicyList, description: 'Every policy a customer, a segment or the company default may name.' },
