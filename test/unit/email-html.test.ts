@@ -174,16 +174,26 @@ describe('every e-mail passes html-validate, accessibility rules included', () =
     expect(found).toEqual([]);
   });
 
-  it.each(LANGUAGES)('the weekly ageing report (%s)', async (language) => {
+  it.each(LANGUAGES)('the weekly ageing report, every section filled (%s)', async (language) => {
+    const activity = (kind: string, over: object) => ({ tenantId: 't1', kind, invoiceId: 'P-1', number: 'P-1', customerId: 'C-1', dueDate: '2026-02-01', currency: 'EUR', amount: 50_000, date: '2026-03-18', ...over }) as never;
     const report = buildAgeingReport({
       tenant,
       now: NOW,
-      open: [invoice(), invoice({ invoiceId: 'INV-2', number: 'FT-2', status: 'disputed', dispute: { reason: 'goods', openedAt: '2026-03-01T10:00:00Z' } })],
+      open: [
+        invoice({ needsContact: true }),
+        invoice({ invoiceId: 'INV-2', number: 'FT-2', status: 'disputed', dispute: { reason: 'goods', openedAt: '2026-03-01T10:00:00Z' } }),
+      ],
       customers: [{ customerId: 'C-1', name: customer.name, creditHold: { placedAt: '2026-03-02T09:00:00Z', invoiceId: 'INV-1', reason: 'unpaid', basis: { invoices: 1, oldestDaysPastDue: 16, invoiceNumber: 'FT-2026-0042' } } }],
-      activity: [],
-      calls: [],
+      activity: [
+        activity('issued', { date: '2026-01-15' }),
+        activity('promised', { invoiceId: 'INV-1', number: 'FT-2026-0042', promiseDate: '2026-03-25', instalment: false }),
+        activity('promiseBroken', { invoiceId: 'INV-2', number: 'FT-2', promiseDate: '2026-03-16' }),
+        activity('closed', { outcome: 'paid', policy: 'relationship', lastStage: 'firstOverdue', lastStageDate: '2026-02-10', paidOn: '2026-03-18' }),
+      ],
+      calls: [{ day: '2026-03-20', customerId: 'C-1', invoiceId: 'INV-1', done: false }],
       reorders: [],
     });
+    for (const rows of [report.promises, report.brokenPromises, report.callsDue, report.disputes, report.creditHolds, report.needsContact, report.outcomes.byPolicyStage]) expect(rows.length).toBeGreaterThan(0);
     const m = renderReportEmail(report, language);
     expect(await problems(m.html)).toEqual([]);
   });
