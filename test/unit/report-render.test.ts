@@ -4,7 +4,7 @@ import { Invoice, LANGUAGES, type InvoiceInput } from '../../lambdas/domain/mode
 import { buildAgeingReport, type ReportInput } from '../../lambdas/domain/reports/report.js';
 import { customersCsv, defuseCell, invoicesCsv } from '../../lambdas/domain/reports/report-csv.js';
 import { renderReportEmail } from '../../lambdas/domain/reports/report-email.js';
-import { decimalAmount, formatMoney } from '../../lambdas/domain/reports/report-strings.js';
+import { decimalAmount, formatMoney, reportStrings } from '../../lambdas/domain/reports/report-strings.js';
 
 let seq = 0;
 const inv = (over: Partial<InvoiceInput> = {}): Invoice =>
@@ -99,8 +99,10 @@ describe('the report e-mail', () => {
     expect(it_).not.toContain('unpaid');
     expect(renderReportEmail(buildAgeingReport(held), 'ro').text).toContain('factura 2026/1 neplătită la 31 de zile după scadență');
     expect(renderReportEmail(buildAgeingReport(held), 'en').text).toContain('invoice 2026/1 unpaid 31 days after its due date');
-    // A hold stored before its facts were kept still shows its stored words.
-    expect(renderReportEmail(buildAgeingReport(input()), 'it').text).toMatch(/\bunpaid\b/);
+    // A hold stored before its facts were kept has only English words ('unpaid' here): the report does not show them.
+    const legacy = renderReportEmail(buildAgeingReport(input()), 'it').text;
+    expect(legacy).not.toMatch(/\bunpaid\b/);
+    expect(legacy).toContain('sospeso prima che se ne registrasse il motivo');
   });
 
   it('writes amounts exactly, whatever their size', () => {
@@ -112,3 +114,54 @@ describe('the report e-mail', () => {
 });
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+describe("every value in the report's own language", () => {
+  // Invoices 1, 5 and 20 days late (today is 9 March in Rome), a dispute, an invoice no longer
+  // chased, a legacy hold, and invoices paid under a built-in and a company policy.
+  const closed = (invoiceId: string, policy: string, lastStage: string) =>
+    ({ tenantId: 'acme', kind: 'closed', outcome: 'paid', invoiceId, number: `${invoiceId}/1`, customerId: 'C1', dueDate: '2026-01-31', currency: 'EUR', amount: 1_000, date: '2026-03-05', policy, lastStage, lastStageDate: '2026-02-10', paidOn: '2026-03-05' }) as never;
+  const wordy = (): ReportInput => ({
+    ...input(),
+    open: [
+      inv({ customerId: 'C1', dueDate: '2026-03-08', needsContact: true }),
+      inv({ customerId: 'C1', dueDate: '2026-03-04', needsContact: true, status: 'not_chased' }),
+      inv({ customerId: 'C3', dueDate: '2026-02-17', needsContact: true }),
+      inv({ customerId: 'C1', status: 'disputed', dispute: { reason: 'invoice_details', openedAt: '2026-03-01T10:00:00Z' } }),
+    ],
+    activity: [closed('P1', 'relationship', 'firstOverdue'), closed('P2', 'edilizia-nord', 'phoneCall')],
+  });
+  // What the domain stores and the report used to show as it is: ids, and English words.
+  const RAW = /\b(unpaid|relationship|not_chased|invoice_details|firstOverdue|phoneCall|days late|1 days|1 giorni|1 zile)\b/;
+
+  it('words lateness with the plural forms of Italian and Romanian', () => {
+    const it_ = renderReportEmail(buildAgeingReport(wordy()), 'it').text;
+    for (const w of ['1 giorno di ritardo', '5 giorni di ritardo', '20 giorni di ritardo']) expect(it_).toContain(w);
+    const ro = renderReportEmail(buildAgeingReport(wordy()), 'ro').text;
+    for (const w of ['1 zi întârziere', '5 zile întârziere', '20 de zile întârziere', 'ultimele 90 de zile']) expect(ro).toContain(w);
+    const en = renderReportEmail(buildAgeingReport(wordy()), 'en').text;
+    for (const w of ['1 day late', '5 days late', '20 days late']) expect(en).toContain(w);
+  });
+
+  it.each([
+    ['it', ['Rapporto (clienti chiave)', 'Primo sollecito', 'Telefonata', 'dati della fattura', 'sospeso prima che se ne registrasse il motivo']],
+    ['ro', ['Relație (clienți cheie)', 'datele facturii', 'suspendat înainte ca motivul să fie înregistrat']],
+  ] as const)('shows no stored id or English word in the %s e-mail', (lang, words) => {
+    const out = renderReportEmail(buildAgeingReport(wordy()), lang);
+    for (const w of words) expect(out.text).toContain(w);
+    expect(out.text).not.toMatch(RAW);
+    expect(out.html).not.toMatch(RAW);
+    // A company's own policy keeps the name the company gave it.
+    expect(out.text).toContain('edilizia-nord');
+  });
+
+  it.each([
+    ['it', 'aperta', 'non sollecitata', 'contestata'],
+    ['ro', 'deschisă', 'neurmărită', 'contestată'],
+  ] as const)('writes every status in the %s CSV in its words', (lang, open, notChased, disputed) => {
+    const data = wordy();
+    const [head, ...body] = rows(invoicesCsv(data.open, data.customers, '2026-03-09', lang));
+    const [number, status] = [head!.indexOf(reportStrings(lang).columns.invoice), head!.indexOf(reportStrings(lang).columns.status)];
+    const byNumber = Object.fromEntries(body.map((r) => [r[number], r[status]]));
+    expect(byNumber).toEqual(Object.fromEntries(data.open.map((i, k) => [i.number, [open, notChased, open, disputed][k]])));
+  });
+});

@@ -9,7 +9,6 @@ import ro from '../../../templates/notices/ro.json' with { type: 'json' };
 import type { Language } from '../model.js';
 import { fillText } from '../reports/report-strings.js';
 import { internalNoticeHtml } from './rendering/notice.js';
-import { escapeHtml } from '../shared/html.js';
 import { cleanSubject } from '../shared/subject.js';
 
 export type NoticeStrings = typeof en;
@@ -108,11 +107,9 @@ export const agencyCaseMail = (f: AgencyCaseFacts, lang: Language): RenderedNoti
 export const noticeDigestMail = (f: { customer: string; day: string; entries: readonly { subject: string; text: string }[] }, lang: Language): RenderedNotice => {
   const s = noticeStrings(lang).digest;
   const vars: Vars = { customer: f.customer, day: f.day, count: f.entries.length };
-  const head = renderParagraphs(s.subject, [s.intro], vars, lang);
-  const text = [head.text, ...f.entries.map((e) => `${e.subject}\n\n${e.text}`)].join('\n\n----\n\n');
-  const html = head.html.replace(
-    '</body>',
-    `${f.entries.map((e) => `<h2 style="font-size:15px;margin:20px 0 8px 0">${escapeHtml(e.subject)}</h2>${e.text.split(/\n{2,}/).map((p) => `<p style="margin:0 0 12px 0">${escapeHtml(p)}</p>`).join('')}`).join('\n')}\n</body>`,
-  );
-  return { subject: head.subject, text, html };
+  const subject = cleanSubject(fillText(s.subject, vars));
+  const intro = fillText(s.intro, vars);
+  const text = [intro, ...f.entries.map((e) => `${e.subject}\n\n${e.text}`)].join('\n\n----\n\n');
+  const sections = f.entries.map((e) => ({ heading: e.subject, paragraphs: e.text.split(/\n{2,}/) }));
+  return { subject, text, html: internalNoticeHtml(lang, subject, [intro], { title: subject, sections }) };
 };

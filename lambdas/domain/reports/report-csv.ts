@@ -12,7 +12,7 @@ import { stringify } from 'csv-stringify/sync';
 import { AGEING_BUCKETS, bucketFor, daysPastDue } from './ageing.js';
 import { amountDue, type Invoice, type Language } from '../model.js';
 import type { AgeingReport, ReportCustomer } from './report.js';
-import { decimalAmount, fillText, reportStrings } from './report-strings.js';
+import { decimalAmount, reportStrings, statusLabel } from './report-strings.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -90,7 +90,7 @@ export const invoicesCsv = (open: readonly Invoice[], customers: readonly Report
       s.buckets[bucketFor(late)],
       i.currency,
       decimalAmount(amountDue(i), i.currency),
-      fillText((s.statuses as Record<string, string>)[i.status] ?? i.status),
+      statusLabel(s, i.status),
       i.promise?.date ?? '',
       names.get(i.customerId)?.creditHold ? s.columns.yes : s.columns.no,
     ]);

@@ -6,17 +6,35 @@
 import { AGEING_BUCKETS } from './ageing.js';
 import type { Language } from '../model.js';
 import type { AgeingReport, InvoiceRow } from './report.js';
-import { fillHtml, fillText, formatDate, formatMoney, formatNumber, formatPercent, reportStrings, type ReportStrings } from './report-strings.js';
+import {
+  daysText,
+  disputeReasonLabel,
+  fillHtml,
+  fillText,
+  formatDate,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  policyLabel,
+  reportStrings,
+  stageLabel,
+  type ReportStrings,
+} from './report-strings.js';
 import { escapeHtml } from '../shared/html.js';
 import { cleanSubject } from '../shared/subject.js';
 
-/** The hold's reason in the report's language; a hold kept from before its facts were stored shows its stored words. */
+/**
+ * The hold's reason in the report's language, from the facts the hold keeps. A hold placed before
+ * its facts were kept has only its English words (`reason`, for the API and the audit): the report
+ * says so in its own language rather than show them.
+ */
 export const holdReason = (h: AgeingReport['creditHolds'][number], s: ReportStrings): string => {
   const b = h.basis;
-  if (!b) return h.reason;
+  if (!b) return s.holdReasons.unrecorded;
+  const days = daysText(s, b.oldestDaysPastDue);
   return b.invoices === 1 && b.invoiceNumber !== undefined
-    ? fillText(s.holdReasons.one, { number: b.invoiceNumber, days: b.oldestDaysPastDue })
-    : fillText(s.holdReasons.many, { invoices: b.invoices, days: b.oldestDaysPastDue });
+    ? fillText(s.holdReasons.one, { number: b.invoiceNumber, days })
+    : fillText(s.holdReasons.many, { invoices: b.invoices, days });
 };
 
 export interface RenderedReport {
@@ -68,9 +86,8 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
   const L = s.locale;
   const money = (minor: number, currency: string) => formatMoney(minor, currency, L);
   const date = (d: string) => formatDate(d, L);
-  const stage = (k: string) => (s.stages as Record<string, string>)[k] ?? k;
   const note = (tpl: string, vars: Record<string, string | number> = {}) => ({ html: fillHtml(tpl, vars), text: fillText(tpl, vars) });
-  const late = (d: number) => (d > 0 ? fillText(s.daysLate, { days: d }) : s.notDueShort);
+  const late = (d: number) => (d > 0 ? fillText(s.daysLate, { days: daysText(s, d) }) : s.notDueShort);
   const invoiceCols = (row: InvoiceRow) => [row.customerName, row.number, date(row.dueDate), money(row.amountDue, row.currency)];
   const invoiceHead = [s.columns.customer, s.columns.invoice, s.columns.dueDate, s.columns.amountDue];
   const invoiceAlign: Align[] = ['left', 'left', 'left', 'right'];
@@ -87,9 +104,9 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
     },
     {
       title: s.sections.dso,
-      notes: [note(s.dsoFormula, { days: r.dso.periodDays })],
+      notes: [note(s.dsoFormula, { days: r.dso.periodDays, period: daysText(s, r.dso.periodDays) })],
       table: {
-        head: [s.columns.currency, s.columns.receivables, fillText(s.columns.creditSales, { days: r.dso.periodDays }), s.columns.dso],
+        head: [s.columns.currency, s.columns.receivables, fillText(s.columns.creditSales, { period: daysText(s, r.dso.periodDays) }), s.columns.dso],
         align: ['left', 'right', 'right', 'right'],
         rows: r.dso.currencies.map((d) => [d.currency, money(d.receivables, d.currency), money(d.creditSales, d.currency), d.days === null ? s.dsoNone : formatNumber(d.days, L)]),
       },
@@ -101,7 +118,7 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
         head: [s.columns.stage, s.columns.currency, s.columns.collected, s.columns.payments],
         align: ['left', 'left', 'right', 'right'],
         rows: [
-          ...r.results.byStage.map((b) => [stage(b.stage), b.currency, money(b.amount, b.currency), String(b.payments)]),
+          ...r.results.byStage.map((b) => [stageLabel(s, b.stage), b.currency, money(b.amount, b.currency), String(b.payments)]),
           ...r.results.collected.map((c) => [s.columns.total, c.currency, money(c.amount, c.currency), String(c.payments)]),
           ...r.results.takenBack.map((c) => [s.columns.takenBack, c.currency, money(-c.amount, c.currency), String(c.payments)]),
         ],
@@ -140,7 +157,7 @@ export const renderReportEmail = (r: AgeingReport, lang: Language): RenderedRepo
       table: {
         head: [...invoiceHead, s.columns.reason, s.columns.openedOn],
         align: [...invoiceAlign, 'left', 'left'],
-        rows: r.disputes.map((d) => [...invoiceCols(d), (s.disputeReasons as Record<string, string>)[d.reason] ?? d.reason, date(d.openedAt.slice(0, 10))]),
+        rows: r.disputes.map((d) => [...invoiceCols(d), disputeReasonLabel(s, d.reason), date(d.openedAt.slice(0, 10))]),
       },
     },
     {
@@ -250,8 +267,8 @@ const outcomesSection = (r: AgeingReport, s: ReportStrings, note: (tpl: string, 
       head: [s.columns.policy, s.columns.stage, s.columns.paidAfter, s.columns.medianDays],
       align: ['left', 'left', 'right', 'right'],
       rows: o.byPolicyStage.map((p) => [
-        p.policy,
-        (s.stages as Record<string, string>)[p.stage] ?? p.stage,
+        policyLabel(s, p.policy),
+        stageLabel(s, p.stage),
         String(p.paid),
         p.medianDays === null ? '' : formatNumber(p.medianDays, L),
       ]),

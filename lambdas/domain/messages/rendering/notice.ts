@@ -102,9 +102,22 @@ const varsFor = (kind: NoticeKind, facts: NoticeFacts[NoticeKind], language: str
   }
 };
 
-/** The HTML of a notice to the supplier's people or the agency: the paragraphs as text, escaped here, in `language`. */
-export const internalNoticeHtml = (language: string, subject: string, paragraphs: readonly string[]): string =>
-  renderHtml(LAYOUT.noticeHtml, { lang: templateLanguage(language), subject, paragraphs });
+/** A notice gathered into a digest: its subject as a heading over its paragraphs. */
+export interface NoticeSection {
+  heading: string;
+  paragraphs: readonly string[];
+}
+
+/**
+ * The HTML of a notice to the supplier's people or the agency, in `language`: the paragraphs as
+ * text, escaped here; a digest adds its title and the notices it gathers.
+ */
+export const internalNoticeHtml = (
+  language: string,
+  subject: string,
+  paragraphs: readonly string[],
+  digest?: { title: string; sections: readonly NoticeSection[] },
+): string => renderHtml(LAYOUT.noticeHtml, { lang: templateLanguage(language), subject, paragraphs, title: digest?.title ?? false, sections: digest?.sections ?? [] });
 
 export const renderNotice = <K extends NoticeKind>(kind: K, language: string, facts: NoticeFacts[K]): RenderedNotice => {
   const strings = localeStrings(language);
