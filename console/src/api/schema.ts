@@ -1011,12 +1011,15 @@ export interface components {
             };
             /**
              * @default {
-             *       "graceDays": 0
+             *       "graceDays": 0,
+             *       "reminderDaysBefore": 0
              *     }
              */
             plans: {
                 /** @default 0 */
                 graceDays: number;
+                /** @default 0 */
+                reminderDaysBefore: number;
             };
             /**
              * @default {
@@ -1099,7 +1102,7 @@ export interface components {
         };
         WordingPreviewRequest: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             languages: {
@@ -1332,7 +1335,7 @@ export interface components {
             channel: "email" | "sms" | "phone" | "event" | "api" | "link" | "system";
             actor: string;
             actorEmail?: string;
-            stage?: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | ("brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck");
+            stage?: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | ("brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck");
             to?: string;
             messageId?: string;
             /** @enum {string} */
@@ -1923,12 +1926,15 @@ export interface components {
                 };
                 /**
                  * @default {
-                 *       "graceDays": 0
+                 *       "graceDays": 0,
+                 *       "reminderDaysBefore": 0
                  *     }
                  */
                 plans: {
                     /** @default 0 */
                     graceDays: number;
+                    /** @default 0 */
+                    reminderDaysBefore: number;
                 };
                 /**
                  * @default {
@@ -2064,12 +2070,15 @@ export interface components {
                 };
                 /**
                  * @default {
-                 *       "graceDays": 0
+                 *       "graceDays": 0,
+                 *       "reminderDaysBefore": 0
                  *     }
                  */
                 plans: {
                     /** @default 0 */
                     graceDays: number;
+                    /** @default 0 */
+                    reminderDaysBefore: number;
                 };
                 /**
                  * @default {
@@ -2525,7 +2534,7 @@ export interface components {
         };
         Wording: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             /** @enum {string} */
@@ -2550,7 +2559,7 @@ export interface components {
         };
         WordingDeleted: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             /** @enum {string} */
@@ -2560,7 +2569,7 @@ export interface components {
         };
         WordingPreview: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             languages: {
@@ -7146,7 +7155,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
                 tone: "gentle" | "standard" | "firm";
                 language: "it" | "en" | "ro";
             };
@@ -7242,7 +7251,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
                 tone: "gentle" | "standard" | "firm";
                 language: "it" | "en" | "ro";
             };
@@ -7360,7 +7369,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck";
                 tone: "gentle" | "standard" | "firm";
                 language: "it" | "en" | "ro";
             };
