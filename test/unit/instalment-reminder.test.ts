@@ -108,6 +108,13 @@ describe('CheckPromise before an instalment', () => {
     }
   });
 
+  it('announces the plan\'s next instalment where its promise is not recorded, as the planner reads it', () => {
+    const { promise: _none, ...withoutPromise } = invoice;
+    expect(checkPromiseDue(withoutPromise, '2026-03-17', 0, { reminder, localDay: '2026-03-17' }).outcome).toBe('instalmentDue');
+    // A promise for another date than the plan's next instalment: the promise is what is checked.
+    expect(checkPromiseDue({ ...invoice, promise: { ...invoice.promise!, date: '2026-03-25' } }, '2026-03-17', 0, { reminder, localDay: '2026-03-17' }).outcome).toBe('nothingDue');
+  });
+
   it('leaves an instalment paid in part since its reminder was planned to the planner: not broken before its date', () => {
     const part = { ...invoice, amountPaid: 10_000 };
     expect(instalmentReminder(part, 3, ctx)).toBeUndefined();

@@ -51,7 +51,8 @@ export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 
     const promise = inv.promise;
     const promisedDate = promise?.date ?? checkDay;
     const due = upcoming?.reminder;
-    if (inv.plan && due && due.date === promisedDate && upcoming.localDay >= due.remindOn && upcoming.localDay < due.date) {
+    // The instalment the promise stands for (a plan without its promise recorded: the plan's next one, as the planner reads it).
+    if (inv.plan && due && due.date === (promise?.date ?? due.date) && upcoming.localDay >= due.remindOn && upcoming.localDay < due.date) {
       return { outcome: 'instalmentDue', instalment: due, reminder: { kind: 'instalmentDue', guardKey: guardKeyFor('instalmentDue', due.date), promiseDate: due.date } };
     }
     if (promise && promiseKept(inv)) {
