@@ -10,7 +10,7 @@
  *      setting `sendingUntil = now + lease` (default 20 s, ISO instant by the clock in clock.ts);
  *   2. Put of the stage guard item `keys.stageDone(t, id, guardKey)` with `attribute_not_exists(pk)`;
  *      guardKey is a stage id or a one-off message key (`thankYou`, `brokenPromise#<date>`,
- *      `instalmentMissed#<date>`, `extra:<id>` (a policy's extra reminder), `creditHold#notice`, `escalation#notice`);
+ *      `instalmentMissed#<date>`, `instalmentDue#<date>`, `extra:<id>` (a policy's extra reminder), `creditHold#notice`, `escalation#notice`);
  *   3. Put of the contact-log entries, outcome 'pending' for every message about to leave;
  *   (+ optional writes that must happen exactly once with the claim, e.g. the customer's credit hold).
  * - Only after the commit does a message leave. completeSend then clears the lease, sets

@@ -99,6 +99,9 @@ export type PolicyRef = z.infer<typeof PolicyRef>;
 /** How many settled invoices the customer record keeps for the habit (Customer.paymentHistory). */
 export const HABIT_HISTORY = 10;
 
+/** The furthest ahead of an instalment its reminder may come: beyond two weeks it is forgotten by the date. */
+export const MAX_INSTALMENT_REMINDER_DAYS = 14;
+
 export const StageRule = z.object({
   enabled: z.boolean(),
   /** Days from the anchor (issue date for receiptCheck, due date for every other stage). */
@@ -170,9 +173,17 @@ export const Policy = z.object({
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
   /**
    * Payment plans: a missed instalment is followed up the morning after with the missed-instalment
-   * reminder and given `graceDays` before the plan is cancelled (0: the first miss cancels it).
+   * reminder and given `graceDays` before the plan is cancelled (0: the first miss cancels it);
+   * `reminderDaysBefore` days before each instalment the customer hears of it (timeline/instalment-reminder.ts).
    */
-  plans: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  plans: z._default(
+    z.object({
+      graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0),
+      /** The instalment reminder this many days before each instalment, on a send day (0: none). */
+      reminderDaysBefore: z._default(z.int().check(z.minimum(0), z.maximum(MAX_INSTALMENT_REMINDER_DAYS)), 0),
+    }),
+    { graceDays: 0, reminderDaysBefore: 0 },
+  ),
   /**
    * Habitual late payers (timeline/payment-habit.ts): `lateOf` of the customer's last `outOf`
    * settled invoices at least `minDaysLate` days late. Such a customer may get `extraBeforeDue`:

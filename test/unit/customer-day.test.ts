@@ -99,6 +99,21 @@ describe('what the customer’s other invoices have due today', () => {
     expect(itemsDueToday([upToCall], onHold)).toEqual([]);
   });
 
+  it('leaves a plan announcing its instalment today to its own execution, and names a missed one', () => {
+    const onPlan = (first: string) =>
+      invoice({
+        status: 'promised',
+        promise: { date: first, recordedAt: '2026-02-20T10:00:00Z', expectedPaid: 60_000 },
+        plan: { agreedAt: '2026-02-20T10:00:00Z', paidBefore: 0, instalments: [{ date: first, amount: 60_000 }, { date: '2026-04-07', amount: 60_000 }] },
+      });
+    // Saturday 7 March: the standard preset announces it at 09:00 today, three days ahead; nothing is broken.
+    const early = { ...ctx, now: new Date('2026-03-04T08:30:00Z') };
+    expect(itemsDueToday([sibling(onPlan('2026-03-07'), [])], early)).toEqual([]);
+    expect(itemsDueToday([sibling(onPlan('2026-03-07'), [])], ctx)).toEqual([]);
+    // Tuesday 3 March, not paid: this morning it is a missed instalment, whose execution acts first.
+    expect(itemsDueToday([sibling(onPlan('2026-03-03'), [])], ctx).map((i) => [i.kind, i.leads])).toEqual([['instalmentMissed', true]]);
+  });
+
   it('thanks a paid invoice once, and speaks for no other customer', () => {
     const paid = invoice({ status: 'paid', amountPaid: 120_000 });
     expect(itemsDueToday([sibling(paid, [])], ctx).map((i) => i.kind)).toEqual(['thankYou']);

@@ -386,8 +386,8 @@ describe('promises, pauses, disputes and closed invoices', () => {
     const p = plan({ inv: { status: 'promised', promise: { date: '2026-03-13', recordedAt: '2026-03-01T10:00:00Z' } }, now: '2026-03-01T10:00:00Z' });
     expect(p.checkAt).toBe('2026-03-16T08:00:00.000Z');
   });
-  it('follows an instalment plan: the next unpaid instalment is checked the morning after', () => {
-    const p = plan({
+  it('follows an instalment plan: the next unpaid instalment is announced, then checked the morning after', () => {
+    const onPlan = (now: string) => plan({
       inv: {
         status: 'promised',
         amountPaid: 50_000,
@@ -400,8 +400,11 @@ describe('promises, pauses, disputes and closed invoices', () => {
           agreedAt: '2026-03-01T10:00:00Z',
         },
       },
-      now: '2026-03-11T08:00:00Z',
+      now,
     });
+    // The standard policy announces it 3 days ahead: Tuesday 7 April (Easter Monday is the 6th).
+    expect(onPlan('2026-03-11T08:00:00Z')).toMatchObject({ mode: 'promise', checkAt: '2026-04-07T07:00:00.000Z' });
+    const p = onPlan('2026-04-07T07:00:00Z');
     // 11 April is a Saturday: Monday 13 at 09:00 Rome, summer time.
     expect(p).toMatchObject({ mode: 'promise', checkAt: '2026-04-13T07:00:00.000Z' });
     expect(p.reason).toContain('instalment 2 of 2');

@@ -73,6 +73,10 @@ const line = (over: Partial<MessageLine> = {}, inv: Partial<InvoiceInput> = {}):
   ...over,
 });
 
+/** The instalment reminder is about an invoice on a plan: one with an instalment on the facts' date (2026-03-10). */
+const PLAN = { agreedAt: '2026-02-20T10:00:00Z', paidBefore: 0, instalments: [{ date: '2026-03-10', amount: 60_000 }, { date: '2026-04-10', amount: 63_456 }] };
+const onPlanIfDue = (l: MessageLine): MessageLine => (l.kind === 'instalmentDue' ? { ...l, daysLate: 0, invoice: { ...l.invoice, status: 'promised', plan: PLAN } } : l);
+
 const input = (over: Partial<RenderInput> = {}): RenderInput => ({
   kind: 'firstOverdue',
   tone: 'standard',
@@ -158,7 +162,7 @@ describe('renderMessage: one invoice', () => {
   const cases = LANGS.flatMap((language) => CUSTOMER_MESSAGE_KINDS.flatMap((kind) => TONES.map((tone) => ({ language, kind, tone }))));
 
   it.each(cases)('$language $kind $tone carries every required fact in HTML and text', ({ language, kind, tone }) => {
-    const m = renderMessage(input({ language, kind, tone: tone as Tone, customer: customer({ language }), lines: [line({ kind })] }));
+    const m = renderMessage(input({ language, kind, tone: tone as Tone, customer: customer({ language }), lines: [onPlanIfDue(line({ kind }))] }));
     const e = EXPECTED[language];
     const isThanks = kind === 'thankYou';
     for (const [part, body] of [['html', plain(m.html)], ['text', plain(m.text)]] as const) {
@@ -434,7 +438,7 @@ describe('SMS', () => {
 
   it('stays within three GSM segments in every language, kind and tone, with the short link last', () => {
     for (const language of LANGS) for (const kind of CUSTOMER_MESSAGE_KINDS) for (const tone of TONES) {
-      const sms = renderMessage({ ...long, language, kind, tone, lines: [{ ...long.lines[0]!, kind }] }).sms;
+      const sms = renderMessage({ ...long, language, kind, tone, lines: [onPlanIfDue({ ...long.lines[0]!, kind })] }).sms;
       expect(segments(sms), `${language} ${kind} ${tone}: ${sms}`).toBeLessThanOrEqual(3);
       expect(toGsm(sms)).toBe(sms);
       expect(sms.endsWith(' https://sol.lc/a1B2c3')).toBe(true);
@@ -446,7 +450,7 @@ describe('SMS', () => {
     const short = 'https://a1b2c3d4e5.execute-api.ap-southeast-4.amazonaws.com/s/a1B2c3D4e5';
     expect(short.length).toBeLessThanOrEqual(SHORT_LINK_MAX_LENGTH);
     for (const language of LANGS) for (const kind of CUSTOMER_MESSAGE_KINDS) for (const tone of TONES) {
-      const sms = renderMessage({ ...long, language, kind, tone, lines: [{ ...long.lines[0]!, kind, links: { short } }] }).sms;
+      const sms = renderMessage({ ...long, language, kind, tone, lines: [onPlanIfDue({ ...long.lines[0]!, kind, links: { short } })] }).sms;
       expect(segments(sms), `${language} ${kind} ${tone}: ${sms}`).toBeLessThanOrEqual(3);
       expect(sms.endsWith(` ${short}`)).toBe(true);
     }

@@ -952,6 +952,26 @@ export interface components {
                     tone?: "gentle" | "standard" | "firm";
                 };
             };
+            /** @default [] */
+            extraReminders: {
+                id: string;
+                /** @enum {string} */
+                after: "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold";
+                offsetDays: number;
+                /**
+                 * @default due
+                 * @enum {string}
+                 */
+                from: "due" | "previous";
+                /**
+                 * @default [
+                 *       "email"
+                 *     ]
+                 */
+                channels: ("email" | "sms")[];
+                /** @enum {string} */
+                tone?: "gentle" | "standard" | "firm";
+            }[];
             /** @default 5 */
             minGapDays: number;
             /** @default 3 */
@@ -1035,12 +1055,15 @@ export interface components {
             };
             /**
              * @default {
-             *       "graceDays": 0
+             *       "graceDays": 0,
+             *       "reminderDaysBefore": 0
              *     }
              */
             plans: {
                 /** @default 0 */
                 graceDays: number;
+                /** @default 0 */
+                reminderDaysBefore: number;
             };
             /**
              * @default {
@@ -1123,7 +1146,7 @@ export interface components {
         };
         WordingPreviewRequest: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             languages: {
@@ -1257,8 +1280,7 @@ export interface components {
             /** Format: date-time */
             lastContactAt?: string;
             deferral?: {
-                /** @enum {string} */
-                stage: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+                stage: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | string;
                 /** Format: date-time */
                 until: string;
                 reason: string;
@@ -1356,7 +1378,7 @@ export interface components {
             channel: "email" | "sms" | "phone" | "event" | "api" | "link" | "system";
             actor: string;
             actorEmail?: string;
-            stage?: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | ("brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck");
+            stage?: (("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | string) | ("brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder");
             to?: string;
             messageId?: string;
             /** @enum {string} */
@@ -1864,6 +1886,26 @@ export interface components {
                         tone?: "gentle" | "standard" | "firm";
                     };
                 };
+                /** @default [] */
+                extraReminders: {
+                    id: string;
+                    /** @enum {string} */
+                    after: "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold";
+                    offsetDays: number;
+                    /**
+                     * @default due
+                     * @enum {string}
+                     */
+                    from: "due" | "previous";
+                    /**
+                     * @default [
+                     *       "email"
+                     *     ]
+                     */
+                    channels: ("email" | "sms")[];
+                    /** @enum {string} */
+                    tone?: "gentle" | "standard" | "firm";
+                }[];
                 /** @default 5 */
                 minGapDays: number;
                 /** @default 3 */
@@ -1947,12 +1989,15 @@ export interface components {
                 };
                 /**
                  * @default {
-                 *       "graceDays": 0
+                 *       "graceDays": 0,
+                 *       "reminderDaysBefore": 0
                  *     }
                  */
                 plans: {
                     /** @default 0 */
                     graceDays: number;
+                    /** @default 0 */
+                    reminderDaysBefore: number;
                 };
                 /**
                  * @default {
@@ -2005,6 +2050,26 @@ export interface components {
                         tone?: "gentle" | "standard" | "firm";
                     };
                 };
+                /** @default [] */
+                extraReminders: {
+                    id: string;
+                    /** @enum {string} */
+                    after: "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold";
+                    offsetDays: number;
+                    /**
+                     * @default due
+                     * @enum {string}
+                     */
+                    from: "due" | "previous";
+                    /**
+                     * @default [
+                     *       "email"
+                     *     ]
+                     */
+                    channels: ("email" | "sms")[];
+                    /** @enum {string} */
+                    tone?: "gentle" | "standard" | "firm";
+                }[];
                 /** @default 5 */
                 minGapDays: number;
                 /** @default 3 */
@@ -2088,12 +2153,15 @@ export interface components {
                 };
                 /**
                  * @default {
-                 *       "graceDays": 0
+                 *       "graceDays": 0,
+                 *       "reminderDaysBefore": 0
                  *     }
                  */
                 plans: {
                     /** @default 0 */
                     graceDays: number;
+                    /** @default 0 */
+                    reminderDaysBefore: number;
                 };
                 /**
                  * @default {
@@ -2134,8 +2202,7 @@ export interface components {
                 currency: string;
             };
             stages: {
-                /** @enum {string} */
-                stage: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
+                stage: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | string;
                 at: string;
                 /** Format: date */
                 day: string;
@@ -2549,7 +2616,7 @@ export interface components {
         };
         Wording: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             /** @enum {string} */
@@ -2574,7 +2641,7 @@ export interface components {
         };
         WordingDeleted: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             /** @enum {string} */
@@ -2584,7 +2651,7 @@ export interface components {
         };
         WordingPreview: {
             /** @enum {string} */
-            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
             /** @enum {string} */
             tone: "gentle" | "standard" | "firm";
             languages: {
@@ -7197,7 +7264,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
                 tone: "gentle" | "standard" | "firm";
                 language: "it" | "en" | "ro";
             };
@@ -7293,7 +7360,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
                 tone: "gentle" | "standard" | "firm";
                 language: "it" | "en" | "ro";
             };
@@ -7411,7 +7478,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "thankYou" | "paymentClaimAck";
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
                 tone: "gentle" | "standard" | "firm";
                 language: "it" | "en" | "ro";
             };

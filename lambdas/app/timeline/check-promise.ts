@@ -10,9 +10,15 @@
  *    A missed instalment under a policy with a plan grace: the missed-instalment reminder, the plan
  *    stands; at the end of the grace, still missed, the plan is cancelled (back to open) and the
  *    timeline speaks next.
+ *    A plan's instalment still ahead, on its reminder's day: the instalment reminder (once per
+ *    instalment) goes through the same gate; not now: tried again at the moment the gate names,
+ *    unless that is on or after the instalment's date (the instalment is only checked then).
  * 5. The planner says what comes next, whatever the status is now.
  */
 import { checkPromiseDue } from '../../domain/timeline/promise-check.js';
+import { instalmentReminder } from '../../domain/timeline/instalment-reminder.js';
+import { sendContext } from '../../domain/timeline/calendar.js';
+import { localDay } from '../../domain/shared/days.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
 import { sendGuardedMessage } from '../messaging/send-guarded-message.js';
 import { guardedTransition } from './guarded-transition.js';
@@ -35,11 +41,41 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
   const checkDay = (input.plan.checkAt ?? deps.clock.now().toISOString()).slice(0, 10);
 
   // 2. What is due
-  const check = checkPromiseDue(inv, checkDay, c.policy.plans.graceDays);
+  const calendar = sendContext(c.customer, c.policy, c.tenant.closures);
+  const upcoming = { reminder: instalmentReminder(inv, c.policy.plans.reminderDaysBefore, calendar), localDay: localDay(new Date(input.plan.checkAt ?? deps.clock.now().toISOString()), c.customer.timeZone) };
+  const check = checkPromiseDue(inv, checkDay, c.policy.plans.graceDays, upcoming);
   // 3. The status change
   if (check.outcome === 'kept' || check.outcome === 'claimExpired' || check.outcome === 'pauseEnded' || check.outcome === 'planCancelled') await guardedTransition(deps, c, exec, check.transition);
   if (check.outcome === 'kept') deps.logger.info('promise kept', ids);
   if (check.outcome === 'planCancelled') deps.count('PromisesBroken');
+  // 4c. A plan's instalment announced ahead of its date
+  if (check.outcome === 'instalmentDue') {
+    const { kind, guardKey, promiseDate } = check.reminder;
+    const { number, count, date } = check.instalment;
+    const out = await sendGuardedMessage(deps, {
+      invoice: inv,
+      customer: c.customer,
+      tenant: c.tenant,
+      policy: c.policy,
+      kind,
+      guardKey,
+      requiredStatus: 'promised',
+      payments: c.view.payments,
+      events: c.view.events,
+      ...exec,
+      facts: { promiseDate },
+    });
+    if (out.outcome === 'deferred' && localDay(new Date(out.until), c.customer.timeZone) < date) {
+      await deps.invoices.appendEventOnce(
+        contactEvent({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, at: deps.clock.now().toISOString(), type: 'deferred', channel: 'system', actor: 'system', stage: kind, outcome: 'recorded', details: { until: out.until, reason: out.reason } }),
+        `deferred#${guardKey}#${out.until}`,
+      );
+      deps.logger.info('instalment reminder waits', { ...ids, until: out.until });
+      return { ...closedPlan(deps.clock.now(), ''), mode: 'promise', checkAt: out.until, reason: `instalment ${number} of ${count} for ${date}: its reminder waits until ${out.until} (${out.reason})` };
+    }
+    if (out.outcome === 'deferred') deps.logger.info('instalment reminder left out: the gate allows it only from the instalment date', { ...ids, until: out.until });
+    else deps.logger.info('instalment announced', { ...ids, outcome: out.outcome });
+  }
   // 4a. A missed instalment within the plan's grace: the follow-up, and the plan stands
   if (check.outcome === 'instalmentLate') {
     const { kind, guardKey, promiseDate } = check.reminder;

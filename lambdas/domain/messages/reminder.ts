@@ -123,7 +123,8 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
   if (sms && 'reason' in sms) unreachable.push({ channel: 'sms', reason: sms.reason });
 
   const due = amountDue(invoice);
-  const late = daysLate(invoice.dueDate, now, customer.timeZone);
+  // An instalment announced ahead of its date: under the plan nothing is late, whatever the invoice's own due date.
+  const late = kind === 'instalmentDue' ? 0 : daysLate(invoice.dueDate, now, customer.timeZone);
   const line: MessageLine = { invoice, kind, amountDue: due, daysLate: late };
   if ((policy.showInterest || policy.showCompensation) && claimsInterest(kind, policy, input.extra) && late > 0 && due > 0) {
     const claim = claimAmount({
@@ -150,7 +151,7 @@ export const decideReminder = (input: ReminderInput): ReminderDecision => {
 
 /**
  * The send-guard key of a message (dynamo-guard.ts): a stage once per invoice; a one-off message
- * once per occasion (the broken promise's date); a stage's notice next to its action.
+ * once per occasion (the broken promise's date, the instalment's); a stage's notice next to its action.
  */
 export const guardKeyFor = (kind: ReminderKind | 'creditHoldNotice' | 'escalationNotice', occasion?: string): string => {
   switch (kind) {
@@ -160,6 +161,7 @@ export const guardKeyFor = (kind: ReminderKind | 'creditHoldNotice' | 'escalatio
       return 'escalation#notice';
     case 'brokenPromise':
     case 'instalmentMissed':
+    case 'instalmentDue':
     case 'paymentClaimAck':
       if (!occasion) throw new Error(`guardKeyFor ${kind}: the occasion (a date) is required`);
       return `${kind}#${occasion}`;

@@ -34,8 +34,9 @@ import { Wording, WordingOverride, WORDING_KINDS, type WordingKind } from './wor
 export const KNOWN_PLACEHOLDERS = [
   'agencyName', 'amountDue', 'compensation', 'compensationAmount', 'contactName', 'count', 'customerName',
   'daysLate', 'daysLateText', 'dueDate', 'dueDateShort', 'graceDays', 'graceDaysText', 'hasClaim', 'iban',
-  'instalmentAmount', 'interest', 'invoiceNumber', 'invoiceShort', 'issueDate', 'paidTotal', 'paymentAmount',
-  'paymentDate', 'paymentReference', 'promiseDate', 'promiseDateShort', 'supplierEmail', 'supplierName',
+  'instalmentAmount', 'instalmentCount', 'instalmentNumber', 'interest', 'invoiceNumber', 'invoiceShort', 'issueDate',
+  'paidTotal', 'paymentAmount', 'paymentDate', 'paymentReference', 'planRemaining', 'promiseDate', 'promiseDateShort',
+  'supplierEmail', 'supplierName',
   'supplierShort', 'termsDaysText', 'thanksNumbers', 'today', 'totalClaim',
 ] as const;
 const KNOWN: ReadonlySet<string> = new Set(KNOWN_PLACEHOLDERS);
@@ -110,10 +111,22 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Days after the due date the sample invoice is, by kind: before it for the early stages. */
 const SAMPLE_DAYS_LATE: Partial<Record<WordingKind, number>> = { receiptCheck: -20, preDue: -7, dueDate: 0, thankYou: 3, paymentClaimAck: 3 };
 
+/** The sample's plan of three instalments, the first paid, the second on `second`. */
+const samplePlan = (second: string, due: number) => {
+  const agreedAt = new Date(due + 5 * DAY).toISOString();
+  return {
+    status: 'promised',
+    amountPaid: 40_000,
+    promise: { date: second, amount: 41_000, recordedAt: agreedAt, expectedPaid: 81_000, note: 'instalment 2 of 3' },
+    plan: { agreedAt, paidBefore: 0, instalments: [{ date: isoDay(due + 10 * DAY), amount: 40_000 }, { date: second, amount: 41_000 }, { date: isoDay(Date.parse(`${second}T00:00:00Z`) + 30 * DAY), amount: 41_000 }] },
+  };
+};
+
 /** The sample invoice a message is previewed on: the company's own record, a customer with a billing contact, one invoice. */
 export const sampleRenderInput = (kind: WordingKind, tone: Tone, language: Language, tenant: Tenant, now: Date = NOW): RenderInput => {
   const due = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`) - (SAMPLE_DAYS_LATE[kind] ?? 20) * DAY;
-  const promise = isoDay(now.getTime() - 2 * DAY);
+  // The instalment reminder announces the second of three instalments three days ahead; the others cite a date just past.
+  const promise = isoDay(now.getTime() + (kind === 'instalmentDue' ? 3 : -2) * DAY);
   const invoice = Invoice.parse({
     tenantId: tenant.tenantId,
     invoiceId: 'SAMPLE-1',
@@ -123,7 +136,7 @@ export const sampleRenderInput = (kind: WordingKind, tone: Tone, language: Langu
     dueDate: isoDay(due),
     currency: 'EUR',
     amount: 122_000,
-    ...(kind === 'thankYou' ? { amountPaid: 122_000, status: 'paid' } : { status: 'open' }),
+    ...(kind === 'thankYou' ? { amountPaid: 122_000, status: 'paid' } : kind === 'instalmentDue' ? samplePlan(promise, due) : { status: 'open' }),
     paymentReference: 'RF18539007547034',
     createdAt: new Date(due - 30 * DAY).toISOString(),
     updatedAt: new Date(due - 30 * DAY).toISOString(),
@@ -138,8 +151,9 @@ export const sampleRenderInput = (kind: WordingKind, tone: Tone, language: Langu
     email: 'ap@bianchi.example',
     billingContact: { name: 'Giulia Verdi', email: 'giulia@bianchi.example', role: 'Accounts payable' },
   });
-  const daysLate = Math.max(0, Math.round((Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`) - due) / DAY));
-  const owed = kind === 'thankYou' ? 0 : invoice.amount;
+  // Under a plan kept so far nothing is late (reminder.ts decideReminder).
+  const daysLate = kind === 'instalmentDue' ? 0 : Math.max(0, Math.round((Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`) - due) / DAY));
+  const owed = kind === 'thankYou' ? 0 : invoice.amount - invoice.amountPaid;
   return {
     kind,
     tone,
@@ -149,7 +163,7 @@ export const sampleRenderInput = (kind: WordingKind, tone: Tone, language: Langu
     lines: [{ invoice, kind, amountDue: owed, daysLate }],
     now,
     facts: {
-      ...(kind === 'brokenPromise' || kind === 'instalmentMissed' ? { promiseDate: promise } : {}),
+      ...(kind === 'brokenPromise' || kind === 'instalmentMissed' || kind === 'instalmentDue' ? { promiseDate: promise } : {}),
       ...(kind === 'thankYou' || kind === 'paymentClaimAck' ? { paymentAmount: invoice.amount, paymentDate: promise } : {}),
     },
   };

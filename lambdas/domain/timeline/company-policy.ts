@@ -5,7 +5,7 @@
  * A stage the company does not list is off. Pure.
  */
 import * as z from 'zod/mini';
-import { Currency, ExtraId, HABIT_HISTORY, HourMinute, POLICY_IDS, Policy, StageId, Tone, type ExtraRule } from '../model.js';
+import { Currency, ExtraId, HABIT_HISTORY, HourMinute, MAX_INSTALMENT_REMINDER_DAYS, POLICY_IDS, Policy, StageId, Tone, type ExtraRule } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
 import { EXTRA_AFTER, MAX_EXTRA_REMINDERS, STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 
@@ -70,8 +70,17 @@ export const CompanyPolicy = z.object({
   compensation: z._default(z.object({ claimed: z._default(z.boolean(), true) }), { claimed: true }),
   /** A promise is checked the morning after its date plus `graceDays`. */
   promises: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
-  /** A missed instalment is followed up and given `graceDays` before the plan is cancelled (0: cancelled at the first miss). */
-  plans: z._default(z.object({ graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0) }), { graceDays: 0 }),
+  /**
+   * A missed instalment is followed up and given `graceDays` before the plan is cancelled (0: cancelled
+   * at the first miss); each instalment is announced `reminderDaysBefore` days ahead (0: never).
+   */
+  plans: z._default(
+    z.object({
+      graceDays: z._default(z.int().check(z.minimum(0), z.maximum(30)), 0),
+      reminderDaysBefore: z._default(z.int().check(z.minimum(0), z.maximum(MAX_INSTALMENT_REMINDER_DAYS)), 0),
+    }),
+    { graceDays: 0, reminderDaysBefore: 0 },
+  ),
   /**
    * A habitual late payer: `lateOf` of its last `outOf` settled invoices at least `minDaysLate` days
    * late. `extraBeforeDue` gives such a customer a message before the due date: the pre-due e-mail at
@@ -327,7 +336,7 @@ export const compilePolicy = (written: CompanyPolicy, version: number): Policy =
     ...(hold ? { creditHoldThreshold: hold } : {}),
     ...(handOff ? { escalationThreshold: handOff } : {}),
     promises: { graceDays: p.promises.graceDays },
-    plans: { graceDays: p.plans.graceDays },
+    plans: { graceDays: p.plans.graceDays, reminderDaysBefore: p.plans.reminderDaysBefore },
     habitual: habitualOf(p.habitualLatePayers),
   });
 };
@@ -371,7 +380,7 @@ export const asCompanyPolicy = (p: Policy, id: string, name: string): CompanyPol
   interest: { claimed: p.showInterest, ...(p.interestFromStage ? { fromStage: p.interestFromStage } : {}) },
   compensation: { claimed: p.showCompensation },
   promises: { graceDays: p.promises.graceDays },
-  plans: { graceDays: p.plans.graceDays },
+  plans: { graceDays: p.plans.graceDays, reminderDaysBefore: p.plans.reminderDaysBefore },
   habitualLatePayers: {
     lateOf: p.habitual.lateOf,
     outOf: p.habitual.outOf,

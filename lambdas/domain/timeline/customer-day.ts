@@ -14,6 +14,8 @@
  */
 import type { Closure, Customer, Invoice, InvoiceStatus, Policy } from '../model.js';
 import { checkPromiseDue } from './promise-check.js';
+import { instalmentReminder } from './instalment-reminder.js';
+import { sendContext } from './calendar.js';
 import { MAX_COMPANIONS, siblingPlan, type SiblingCase } from './consolidation.js';
 import { LEADING_KINDS, precedenceOf, type VoiceKind } from './precedence.js';
 import { WRITTEN_STAGES, isExtraStep, type Stage, type Step } from './stages.js';
@@ -63,7 +65,11 @@ const itemOf = (s: SiblingCase, ctx: DayContext): DayItem | undefined => {
   if (inv.status === 'promised') {
     const plan = siblingPlan(s, ctx);
     if (plan.mode !== 'promise' || !plan.checkAt || localDay(new Date(plan.checkAt), ctx.customer.timeZone) > localDay(ctx.now, ctx.customer.timeZone)) return undefined;
-    const check = checkPromiseDue(inv, plan.checkAt.slice(0, 10));
+    // A plan announcing its instalment today (instalment-reminder.ts) is not broken: its reminder goes on its own.
+    const upcoming = inv.plan
+      ? { reminder: instalmentReminder(inv, ctx.policy.plans.reminderDaysBefore, sendContext(ctx.customer, ctx.policy, ctx.companyClosures)), localDay: localDay(new Date(plan.checkAt), ctx.customer.timeZone) }
+      : undefined;
+    const check = checkPromiseDue(inv, plan.checkAt.slice(0, 10), 0, upcoming);
     if (check.outcome !== 'broken' || done(s, check.reminder.guardKey)) return undefined;
     return { ...base, kind: check.reminder.kind, guardKey: check.reminder.guardKey, at: plan.checkAt, leads: true, promiseDate: check.reminder.promiseDate };
   }

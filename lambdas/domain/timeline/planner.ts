@@ -10,7 +10,8 @@ import type { PlanInput, TimelinePlan } from './plan.js';
 import { calendarWarnings, nextMoment, nextPaymentDay, officeContext, openingOn, sendContext, type CalendarContext } from './calendar.js';
 import { canText, unheardEscalation } from './engagement.js';
 import { writtenChannelBlocked } from '../messages/reminder.js';
-import { addDays, localDay } from '../shared/days.js';
+import { addDays, daysBetween, localDay } from '../shared/days.js';
+import { instalmentReminder } from './instalment-reminder.js';
 
 /** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
 export const DEFAULT_CLAIM_GRACE_DAYS = 7;
@@ -69,6 +70,21 @@ const promised = (invoice: Invoice): { date: string; what: string } | undefined 
 };
 
 /**
+ * A plan's next instalment still ahead of its reminder (instalment-reminder.ts): the execution
+ * waits for the reminder's send day, and CheckPromise announces the instalment before its check.
+ * Once that moment has come (the reminder sent, or its day passed) the instalment's own check is next.
+ */
+const instalmentAnnounced = (input: PlanInput, date: string): TimelinePlan | undefined => {
+  const { invoice, customer, policy, now } = input;
+  const ctx = sendContext(customer, policy);
+  const r = instalmentReminder(invoice, policy.plans.reminderDaysBefore, ctx);
+  if (!r || r.date !== date || openingOn(r.remindOn, ctx) <= now) return undefined;
+  const ahead = daysBetween(r.remindOn, r.date);
+  const moved = ahead === policy.plans.reminderDaysBefore ? '' : ` (the send day nearest the policy's ${policy.plans.reminderDaysBefore})`;
+  return check(now, r.remindOn, customer, policy, `instalment ${r.number} of ${r.count} for ${r.date}: announced on ${r.remindOn}, ${ahead} days before${moved}, then checked the morning after`);
+};
+
+/**
  * The plan, with a warning where it reaches past the holiday table. The planner sees the customer
  * with the company's closures beside its own: every context it builds keeps both.
  */
@@ -93,6 +109,8 @@ const planned = (input: PlanInput): TimelinePlan => {
       const p = promised(invoice);
       // A promise with no date left to wait for (plan fully paid, record missing): the chase goes on.
       if (!p) return timeline(input);
+      const announce = invoice.plan ? instalmentAnnounced(input, p.date) : undefined;
+      if (announce) return announce;
       if (invoice.plan && policy.plans.graceDays > 0) {
         // A plan's instalment is followed up the morning after; once that morning has come, the grace runs.
         const followUp = addDays(p.date, 1);

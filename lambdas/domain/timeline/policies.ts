@@ -27,6 +27,8 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
     minGapDays: 7,
     smsPerWeek: 0,
     escalation: 'prepare',
+    // A key account's payables run weekly: five days' notice of an instalment lets it into the next run.
+    plans: { reminderDaysBefore: 5 },
     stages: {
       receiptCheck: on(2),
       preDue: on(-10),
@@ -42,6 +44,8 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
     id: 'standard',
     tone: 'standard',
     minGapDays: 5,
+    // Three days: time to schedule a SEPA transfer (a day to arrive) with a working day to spare.
+    plans: { reminderDaysBefore: 3 },
     stages: {
       receiptCheck: off(3),
       preDue: on(-7),
@@ -60,6 +64,9 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
     minGapDays: 3,
     emailsPerWeek: 3,
     smsPerWeek: 2,
+    // Chronic late payers forget what is far off: two days ahead, close enough to act on it, and the
+    // plan's one chance to be kept without a follow-up.
+    plans: { reminderDaysBefore: 2 },
     stages: {
       receiptCheck: off(2),
       preDue: on(-5),

@@ -17,6 +17,8 @@ export const PRECEDENCE: readonly VoiceKind[] = [
   'secondOverdue',
   'firstOverdue',
   'dueDate',
+  // A plan's coming instalment: nothing is overdue, but money already owed under an agreement.
+  'instalmentDue',
   'preDue',
   'receiptCheck',
   'paymentClaimAck',

@@ -8,6 +8,8 @@
  *  - an instalment missed under a policy that gives plans a grace (Policy.plans.graceDays): the
  *    morning after, the missed-instalment reminder and the plan stands; at the end of the grace,
  *    still missed: back to open without a second reminder (the timeline speaks next);
+ *  - a plan's instalment still ahead, on or after its reminder's day (instalment-reminder.ts): the
+ *    instalment reminder, once per instalment; no status change;
  *  - a claimed payment that has not arrived within the grace: back to open;
  *  - a dated pause that has ended: back to open.
  * Whatever changes, the planner decides what comes next.
@@ -16,6 +18,7 @@ import { amountDue, type ContactEventType, type Invoice, type InvoiceStatus } fr
 import { expectedPaid, promiseKept } from '../commands/commands.js';
 import { guardKeyFor } from '../messages/reminder.js';
 import { addDays } from '../shared/days.js';
+import type { InstalmentReminder } from './instalment-reminder.js';
 
 /** One guarded status change in the execution's own run: done once, a retry finds it done. */
 export interface StatusTransition {
@@ -35,13 +38,23 @@ export type PromiseCheck =
       reminder: { kind: 'brokenPromise' | 'instalmentMissed'; guardKey: string; promiseDate: string };
     }
   | { outcome: 'instalmentLate'; graceUntil: string; reminder: { kind: 'instalmentMissed'; guardKey: string; promiseDate: string } }
+  | { outcome: 'instalmentDue'; instalment: InstalmentReminder; reminder: { kind: 'instalmentDue'; guardKey: string; promiseDate: string } }
   | { outcome: 'nothingDue' };
 
-/** `checkDay`: the day the check was planned for (the plan's checkAt), for the guard keys; `planGraceDays`: Policy.plans.graceDays. */
-export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 0): PromiseCheck => {
+/**
+ * `checkDay`: the day the check was planned for (the plan's checkAt), for the guard keys;
+ * `planGraceDays`: Policy.plans.graceDays; `upcoming`: the plan's instalment reminder
+ * (instalmentReminder) and the customer's local day of the check.
+ */
+export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 0, upcoming?: { reminder: InstalmentReminder | undefined; localDay: string }): PromiseCheck => {
   if (inv.status === 'promised') {
     const promise = inv.promise;
     const promisedDate = promise?.date ?? checkDay;
+    const due = upcoming?.reminder;
+    // The instalment the promise stands for (a plan without its promise recorded: the plan's next one, as the planner reads it).
+    if (inv.plan && due && due.date === (promise?.date ?? due.date) && upcoming.localDay >= due.remindOn && upcoming.localDay < due.date) {
+      return { outcome: 'instalmentDue', instalment: due, reminder: { kind: 'instalmentDue', guardKey: guardKeyFor('instalmentDue', due.date), promiseDate: due.date } };
+    }
     if (promise && promiseKept(inv)) {
       return {
         outcome: 'kept',
@@ -55,6 +68,8 @@ export const checkPromiseDue = (inv: Invoice, checkDay: string, planGraceDays = 
         },
       };
     }
+    // Woken before the date with nothing to announce (paid in part since the reminder was planned): not broken yet.
+    if (upcoming && upcoming.localDay <= promisedDate) return { outcome: 'nothingDue' };
     const kind: 'instalmentMissed' | 'brokenPromise' = inv.plan ? 'instalmentMissed' : 'brokenPromise';
     const graceUntil = addDays(promisedDate, planGraceDays);
     const reminder = { kind, guardKey: guardKeyFor(kind, promisedDate), promiseDate: promisedDate };

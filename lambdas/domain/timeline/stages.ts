@@ -12,7 +12,7 @@ export const STAGE_IDS = [
 export type Stage = (typeof STAGE_IDS)[number];
 
 /** Messages that are not timeline stages but still reach the customer. */
-export const MESSAGE_KINDS = ['brokenPromise', 'instalmentMissed', 'thankYou', 'paymentClaimAck', 'furtherReminder'] as const;
+export const MESSAGE_KINDS = ['brokenPromise', 'instalmentMissed', 'instalmentDue', 'thankYou', 'paymentClaimAck', 'furtherReminder'] as const;
 
 export type StageAction = 'email' | 'call' | 'creditHold' | 'escalation';
 

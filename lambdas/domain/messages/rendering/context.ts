@@ -5,7 +5,7 @@
  * Placeholders a message template may use: contactName, customerName, supplierName,
  * supplierEmail, invoiceNumber, issueDate, dueDate, amountDue, daysLate, daysLateText, count, hasClaim,
  * interest, compensation, totalClaim, compensationAmount, termsDaysText, today, promiseDate,
- * instalmentAmount, paymentAmount, paymentDate, graceDays, graceDaysText, agencyName, iban, paymentReference;
+ * instalmentAmount, instalmentNumber, instalmentCount, planRemaining, paymentAmount, paymentDate, graceDays, graceDaysText, agencyName, iban, paymentReference;
  * in the SMS also supplierShort, invoiceShort, dueDateShort, promiseDateShort. A company's own wording
  * may use these and no others (domain/messages/wording-override.ts KNOWN_PLACEHOLDERS).
  */
@@ -89,8 +89,11 @@ export const buildContext = (input: RenderInput): MessageContext => {
       : fill(strings.labels.terms.compensationEquivalent, { amount: money(fixedCompensation('EUR', 1), 'EUR'), currency: inv.currency });
 
   const promiseDate = facts.promiseDate ?? inv.promise?.date;
-  const instalment = promiseDate ? inv.plan?.instalments.find((i) => i.date === promiseDate) : undefined;
+  const instalmentIndex = promiseDate && inv.plan ? inv.plan.instalments.findIndex((i) => i.date === promiseDate) : -1;
+  const instalment = instalmentIndex >= 0 ? inv.plan!.instalments[instalmentIndex] : undefined;
   const instalmentAmount = instalment?.amount ?? inv.promise?.amount ?? lead.amountDue;
+  // What the plan still asks for, this instalment included; without a plan, what is due.
+  const planRemaining = inv.plan ? Math.max(0, inv.plan.paidBefore + inv.plan.instalments.reduce((s, i) => s + i.amount, 0) - inv.amountPaid) : lead.amountDue;
   const paymentAmount = facts.paymentAmount ?? (inv.amountPaid > 0 ? inv.amountPaid : inv.amount);
   const today = localDay(input.now, customer.timeZone);
   const paidOn = input.kind === 'thankYou' ? (facts.paymentDate ?? today) : (inv.paymentClaim?.paidOn ?? facts.paymentDate);
@@ -118,6 +121,9 @@ export const buildContext = (input: RenderInput): MessageContext => {
     promiseDate: promiseDate ? date(promiseDate) : undefined,
     promiseDateShort: promiseDate ? shortDate(promiseDate) : undefined,
     instalmentAmount: money(instalmentAmount, inv.currency),
+    instalmentNumber: instalment ? instalmentIndex + 1 : undefined,
+    instalmentCount: inv.plan?.instalments.length,
+    planRemaining: money(planRemaining, inv.currency),
     paymentAmount: money(paymentAmount, inv.currency),
     paymentDate: paidOn ? date(paidOn) : undefined,
     graceDays: tenant.paymentClaimGraceDays,

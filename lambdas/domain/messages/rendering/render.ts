@@ -28,10 +28,10 @@ export const CUSTOMER_MESSAGE_KINDS: readonly Kind[] = [...STAGE_IDS.filter((s) 
 
 /** Kinds that may cover several invoices at once (a statement); one-off messages answer one invoice's event. */
 /** The kinds a statement of several invoices exists for. */
-export const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'furtherReminder', 'thankYou']);
+export const STATEMENT_KINDS: ReadonlySet<Kind> = new Set<Kind>([...STAGE_IDS.filter((s) => s !== 'phoneCall'), 'brokenPromise', 'instalmentMissed', 'instalmentDue', 'furtherReminder', 'thankYou']);
 
 /** Kinds whose wording cites a promised date. */
-const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instalmentMissed']);
+const NEEDS_PROMISE: ReadonlySet<Kind> = new Set<Kind>(['brokenPromise', 'instalmentMissed', 'instalmentDue']);
 
 /** The answer links in the order the layout shows them; `view` goes with the invoice details. */
 const ANSWER_LINKS = ['paid', 'promise', 'dispute', 'plan', 'contact'] as const;
@@ -216,6 +216,9 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
   const ctx = buildContext(input);
   if (NEEDS_PROMISE.has(input.kind) && !ctx.vars.promiseDate) {
     throw new RangeError(`renderMessage: ${input.kind} needs facts.promiseDate (or the invoice's promise)`);
+  }
+  if (input.kind === 'instalmentDue' && !ctx.many && ctx.vars.instalmentNumber === undefined) {
+    throw new RangeError('renderMessage: instalmentDue announces an instalment of the invoice\'s plan: facts.promiseDate must be one of its dates');
   }
   const { strings, vars } = ctx;
   const L = strings.labels;
