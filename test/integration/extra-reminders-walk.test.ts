@@ -2,8 +2,8 @@
  * A company policy with extra written reminders (issue 17), walked: statemachines/dunning.asl.json
  * in aws-local-stepfunctions with every Task served by its real handler, against DynamoDB Local,
  * SES v2 local and the SMS sink. The policy, uploaded as config/policies.json, writes on the due
- * date and 5 days after, then twice more before the second overdue reminder (day 12, and 8 days
- * after that one with an SMS, in a firm tone): the generic step WaitExtraReminder ->
+ * date, 5 and 12 days after, then twice more before the credit hold (day 20, and 8 days after
+ * that one with an SMS, in a firm tone): the generic step WaitExtraReminder ->
  * SendExtraReminder -> PlanTimeline sends each, on a business day, and the walk goes on to the
  * known stages. The customer pays before the credit hold.
  */
@@ -53,10 +53,10 @@ const POLICIES = {
     tone: 'standard',
     minGapDays: 3,
     smsPerWeek: 2,
-    stages: { dueDate: { offsetDays: 0 }, firstOverdue: { offsetDays: 5 }, secondOverdue: { offsetDays: 30 }, creditHold: { offsetDays: 45 } },
+    stages: { dueDate: { offsetDays: 0 }, firstOverdue: { offsetDays: 5 }, secondOverdue: { offsetDays: 12 }, creditHold: { offsetDays: 45 } },
     extraReminders: [
-      { id: 'day-12', after: 'firstOverdue', offsetDays: 12 },
-      { id: 'a-week-later', after: 'firstOverdue', offsetDays: 8, from: 'previous', channels: ['email', 'sms'], tone: 'firm' },
+      { id: 'day-20', after: 'secondOverdue', offsetDays: 20 },
+      { id: 'a-week-later', after: 'secondOverdue', offsetDays: 8, from: 'previous', channels: ['email', 'sms'], tone: 'firm' },
     ],
   }],
 };
@@ -122,26 +122,27 @@ describe('extra written reminders of a company policy, walked by the state machi
   it('sends each extra reminder through the generic step, then re-plans and goes on to the known stages', async () => {
     const extras = entered.flatMap((s, i) => (s === 'SendExtraReminder' ? [entered[i + 1]] : []));
     expect(extras).toEqual(['PlanTimeline', 'PlanTimeline']);
-    expect(entered.indexOf('SendSecondOverdue')).toBeGreaterThan(entered.lastIndexOf('SendExtraReminder'));
+    expect(entered.indexOf('SendSecondOverdue')).toBeLessThan(entered.indexOf('SendExtraReminder'));
+    expect(entered.indexOf('PlaceCreditHold')).toBeGreaterThan(entered.lastIndexOf('SendExtraReminder'));
   });
 
-  it('writes on the policy\'s days: 21 Feb and 28 Feb are a Saturday, the second extra counts 8 days from the first one sent', async () => {
+  it('writes on the policy\'s days: 21 and 28 Feb are Saturdays, 8 March a Sunday, the second extra counts 8 days from the first one sent', async () => {
     expect(await sent('email')).toEqual([
       'dueDate dueDate 2026-02-16',
       'firstOverdue firstOverdue 2026-02-23',
-      'furtherReminder extra:day-12 2026-03-02',
-      'furtherReminder extra:a-week-later 2026-03-10',
-      'secondOverdue secondOverdue 2026-03-18',
+      'secondOverdue secondOverdue 2026-03-02',
+      'furtherReminder extra:day-20 2026-03-09',
+      'furtherReminder extra:a-week-later 2026-03-17',
     ]);
     const plan = (await view()).invoice;
     expect(plan.policy).toEqual({ id: 'eta-six-step', version: 1 });
   });
 
   it('gives the extra its own channels and tone, in the further-reminder words', async () => {
-    expect(await sent('sms')).toContain('furtherReminder extra:a-week-later 2026-03-10');
+    expect(await sent('sms')).toContain('furtherReminder extra:a-week-later 2026-03-17');
     const subjects = ses.messages().filter((m) => m.destination.to.includes(customer.email!)).map((m) => m.subject);
-    // day-12 in the policy's standard tone, the one a week later in its own firm tone.
-    expect(subjects[2]).toBe('Ulteriore sollecito: fattura 2026/ETA-1 scaduta da 14 giorni');
-    expect(subjects[3]).toBe('Ulteriore sollecito: fattura 2026/ETA-1 ancora insoluta dopo 22 giorni');
+    // day-20 in the policy's standard tone, the one a week later in its own firm tone.
+    expect(subjects[3]).toBe('Ulteriore sollecito: fattura 2026/ETA-1 scaduta da 21 giorni');
+    expect(subjects[4]).toBe('Ulteriore sollecito: fattura 2026/ETA-1 ancora insoluta dopo 29 giorni');
   });
 });

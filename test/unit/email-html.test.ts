@@ -103,6 +103,8 @@ const invoice = (over: Partial<InvoiceInput> = {}) =>
     updatedAt: '2026-01-15T10:00:00Z',
     ...over,
   });
+/** The plan an instalment reminder announces (its date is the facts' promiseDate). */
+const PLAN = { agreedAt: '2026-03-01T10:00:00Z', paidBefore: 0, instalments: [{ date: '2026-03-10', amount: 61_728 }, { date: '2026-04-10', amount: 61_728 }] };
 const links = { paid: 'https://pay.example/l/paid?sig=abc', promise: 'https://pay.example/l/promise?sig=abc', view: 'https://pay.example/l/view?sig=abc' };
 const line = (over: Partial<MessageLine>, inv: Partial<InvoiceInput> = {}): MessageLine => ({ invoice: invoice(inv), kind: 'firstOverdue', amountDue: 123_456, daysLate: 34, links, ...over });
 const message = (over: Partial<RenderInput>): RenderInput => ({
@@ -139,13 +141,14 @@ describe('every e-mail passes html-validate, accessibility rules included', () =
     const found: string[] = [];
     for (const kind of CUSTOMER_MESSAGE_KINDS) {
       for (const tone of TONES) {
-        const single = renderMessage(message({ kind, tone, language }));
+        const planned = kind === 'instalmentDue' ? { plan: PLAN } : {};
+        const single = renderMessage(message({ kind, tone, language, lines: [line({ kind }, planned)] }));
         const statement = STATEMENT_KINDS.has(kind) && renderMessage(
           message({
             kind,
             tone,
             language,
-            lines: [line({ kind: 'secondOverdue' }, { invoiceId: 'A', number: 'A-1' }), line({ kind: 'preDue', daysLate: 0 }, { invoiceId: 'B', number: 'B-2', dueDate: '2026-03-27' })],
+            lines: [line({ kind: 'secondOverdue' }, { invoiceId: 'A', number: 'A-1', ...planned }), line({ kind: 'preDue', daysLate: 0 }, { invoiceId: 'B', number: 'B-2', dueDate: '2026-03-27' })],
           }),
         );
         for (const [what, m] of [['single', single], ['statement', statement]] as const) {

@@ -36,31 +36,38 @@ const day = (iso: string) => localDay(new Date(iso), 'Europe/Rome');
 describe('extra reminders in a company policy', () => {
   it('refuses every misplaced or unwritten extra, each with its path', () => {
     const found = problems([
-      { id: 'early', after: 'firstOverdue', offsetDays: 5 }, // before firstOverdue at 7
-      { id: 'late', after: 'firstOverdue', offsetDays: 30 }, // the day of secondOverdue
+      { id: 'early', after: 'secondOverdue', offsetDays: 25 }, // before secondOverdue at 30
+      { id: 'late', after: 'secondOverdue', offsetDays: 45 }, // the day of the credit hold
       { id: 'texts', after: 'secondOverdue', offsetDays: 35, channels: ['sms'] },
       { id: 'texts', after: 'secondOverdue', offsetDays: 36 },
-      { id: 'off', after: 'phoneCall', offsetDays: 40 },
     ]);
-    expect(found).toEqual(expect.arrayContaining([
-      { path: 'extraReminders.0.offsetDays', message: '5 days comes before firstOverdue at 7 days' },
-      { path: 'extraReminders.1.offsetDays', message: '30 days is not before secondOverdue at 30 days: list it after secondOverdue' },
+    expect(found).toEqual([
+      // The extra at 45 is a written reminder on the hold's own day.
+      { path: 'stages.creditHold.offsetDays', message: 'creditHold comes less than minGapDays (5) after the last written reminder' },
+      { path: 'extraReminders.0.offsetDays', message: '25 days comes before secondOverdue at 30 days' },
+      { path: 'extraReminders.1.offsetDays', message: '45 days is not before creditHold at 45 days: list it after creditHold' },
       { path: 'extraReminders.2.channels', message: 'must include email: the written record of the debt (SMS rides along with it)' },
+      { path: 'extraReminders.2.offsetDays', message: '35 days comes before extra reminder late at 45 days' },
       { path: 'extraReminders.3.id', message: 'texts is named twice' },
-      { path: 'extraReminders.4.after', message: 'follows phoneCall, which is off in this policy' },
-    ]));
-    expect(found).toHaveLength(5);
+      { path: 'extraReminders.3.offsetDays', message: '36 days is less than minGapDays (5) after extra reminder texts at 35 days' },
+    ]);
   });
 
-  it('refuses an extra on the day of the one before it, an SMS the policy cannot send, one after the hand-off', () => {
-    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 12 }, { id: 'b', after: 'firstOverdue', offsetDays: 12 }])).toEqual([
+  it('refuses an extra on the day of the one before it, after a stage that is off, an SMS the policy cannot send, one after the hand-off', () => {
+    expect(problems([{ id: 'a', after: 'secondOverdue', offsetDays: 35 }, { id: 'b', after: 'secondOverdue', offsetDays: 35 }])).toEqual([
       { path: 'extraReminders.1.offsetDays', message: 'falls on the same day as extra reminder a: no two reminders a day' },
     ]);
-    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 12, channels: ['email', 'sms'] }], { smsPerWeek: 0 })).toEqual([
+    const { creditHold: _hold, ...noHold } = STAGES;
+    expect(problems([{ id: 'a', after: 'creditHold', offsetDays: 50 }], { stages: noHold })).toEqual([
+      { path: 'extraReminders.0.after', message: 'follows creditHold, which is off in this policy' },
+    ]);
+    expect(problems([{ id: 'a', after: 'secondOverdue', offsetDays: 35, channels: ['email', 'sms'] }], { smsPerWeek: 0 })).toEqual([
       { path: 'extraReminders.0.channels', message: 'smsPerWeek is 0 but the extra reminder sends an SMS' },
     ]);
+    // Extras stand after the second overdue reminder or the credit hold only: nothing follows the hand-off.
     expect(problems([{ id: 'a', after: 'escalation', offsetDays: 90 }]).map((p) => p.path)).toEqual(['extraReminders.0.after']);
-    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 0, from: 'previous' }])).toEqual([
+    expect(problems([{ id: 'a', after: 'firstOverdue', offsetDays: 10 }]).map((p) => p.path)).toEqual(['extraReminders.0.after']);
+    expect(problems([{ id: 'a', after: 'secondOverdue', offsetDays: 0, from: 'previous' }])).toEqual([
       { path: 'extraReminders.0.offsetDays', message: 'counted from the previous step: at least 1 day' },
     ]);
   });
@@ -74,42 +81,44 @@ describe('extra reminders in a company policy', () => {
   });
 
   it('compiles the offsets counted from the previous step into days from the due date', () => {
-    const p = company([{ id: 'a', after: 'firstOverdue', offsetDays: 5, from: 'previous' }, { id: 'b', after: 'firstOverdue', offsetDays: 6, from: 'previous', channels: ['email', 'sms'], tone: 'firm' }]);
+    const p = company([{ id: 'a', after: 'secondOverdue', offsetDays: 5, from: 'previous' }, { id: 'b', after: 'secondOverdue', offsetDays: 5, from: 'previous', channels: ['email', 'sms'], tone: 'firm' }]);
     expect(p.extraReminders).toEqual([
-      { id: 'a', after: 'firstOverdue', offsetDays: 12, sms: false, afterPreviousDays: 5 },
-      { id: 'b', after: 'firstOverdue', offsetDays: 18, sms: true, tone: 'firm', afterPreviousDays: 6 },
+      { id: 'a', after: 'secondOverdue', offsetDays: 35, sms: false, afterPreviousDays: 5 },
+      { id: 'b', after: 'secondOverdue', offsetDays: 40, sms: true, tone: 'firm', afterPreviousDays: 5 },
     ]);
   });
 });
 
 describe('extra reminders in the plan', () => {
-  const policy = company([{ id: 'day-12', after: 'firstOverdue', offsetDays: 12 }, { id: 'day-20', after: 'firstOverdue', offsetDays: 20 }]);
+  const policy = company([{ id: 'day-35', after: 'secondOverdue', offsetDays: 35 }, { id: 'day-40', after: 'secondOverdue', offsetDays: 40 }]);
 
   it('names the first extra still to come and the stage the walk branches before', () => {
     const p = planTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-02-01T08:00:00Z') });
     expect(p.next).toBe('dueDate');
-    // 16 Feb + 12 days is Saturday 28 Feb: Monday 2 March, 09:00 in Rome.
-    expect(p.extra).toEqual({ step: 'extra:day-12', at: '2026-03-02T08:00:00.000Z', before: 'secondOverdue' });
-    // After the first extra, the second one comes next, then the second overdue reminder.
-    const after = planTimeline({ invoice, customer: customer(), policy, stagesDone: [{ stage: 'dueDate', at: '2026-02-16T08:00:00Z' }, { stage: 'firstOverdue', at: '2026-02-23T08:00:00Z' }, { stage: 'extra:day-12', at: '2026-03-02T08:00:00Z' }], lastContactAt: '2026-03-02T08:00:00Z', now: new Date('2026-03-02T08:00:05Z') });
-    expect(after.extra?.step).toBe('extra:day-20');
-    expect(after.next).toBe('secondOverdue');
-    expect(after.skip).toEqual(expect.arrayContaining(['dueDate', 'firstOverdue']));
+    // 16 Feb + 35 days is Monday 23 March, 09:00 in Rome.
+    expect(p.extra).toEqual({ step: 'extra:day-35', at: '2026-03-23T08:00:00.000Z', before: 'phoneCall' });
+    // After the first extra, the second one comes next; the walk enters at the (skipped) phone call to branch to it.
+    const done = [['dueDate', '2026-02-16'], ['firstOverdue', '2026-02-23'], ['secondOverdue', '2026-03-18'], ['extra:day-35', '2026-03-23']].map(([stage, d]) => ({ stage: stage!, at: `${d}T08:00:00Z` }));
+    const after = planTimeline({ invoice, customer: customer(), policy, stagesDone: done, lastContactAt: '2026-03-23T08:00:00Z', now: new Date('2026-03-23T08:00:05Z') });
+    // 16 Feb + 40 days is Saturday 28 March: Monday 30 March, 09:00 in Rome (summer time by then).
+    expect(after.extra).toEqual({ step: 'extra:day-40', at: '2026-03-30T07:00:00.000Z', before: 'phoneCall' });
+    expect(after.next).toBe('phoneCall');
+    expect(after.skip).toEqual(expect.arrayContaining(['dueDate', 'firstOverdue', 'secondOverdue', 'phoneCall']));
   });
 
-  it('walks every step in order, each extra on its business day', () => {
+  it('walks every step in order, each on its business day', () => {
     const { steps } = walkTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-02-01T08:00:00Z') });
-    // 8 March (day 20) is a Sunday: the Monday after.
     expect(steps.map((s) => `${s.step} ${day(s.at)}`)).toEqual([
-      'dueDate 2026-02-16', 'firstOverdue 2026-02-23', 'extra:day-12 2026-03-02', 'extra:day-20 2026-03-09', 'secondOverdue 2026-03-18', 'creditHold 2026-04-02',
+      // The hold keeps minGapDays after the extra the weekend pushed to 30 March: 4 April is a Saturday, 6 April Easter Monday.
+      'dueDate 2026-02-16', 'firstOverdue 2026-02-23', 'secondOverdue 2026-03-18', 'extra:day-35 2026-03-23', 'extra:day-40 2026-03-30', 'creditHold 2026-04-07',
     ]);
   });
 
   it('catches up on a late invoice with the latest written step due, an extra as any other', () => {
-    const p = planTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-03-10T10:00:00Z') });
-    expect(p.extra?.step).toBe('extra:day-20');
-    expect(p.reason).toContain('starting at extra:day-20');
-    expect(p.skip).toEqual(expect.arrayContaining(['dueDate', 'firstOverdue']));
+    const p = planTimeline({ invoice, customer: customer(), policy, stagesDone: [], now: new Date('2026-03-31T10:00:00Z') });
+    expect(p.extra?.step).toBe('extra:day-40');
+    expect(p.reason).toContain('starting at extra:day-40');
+    expect(p.skip).toEqual(expect.arrayContaining(['dueDate', 'firstOverdue', 'secondOverdue']));
   });
 
   it('shows the extras in the preview, with their channels', () => {
@@ -122,11 +131,14 @@ describe('extra reminders in the plan', () => {
 });
 
 describe('the further-reminder message', () => {
-  const policy = company([{ id: 'a', after: 'firstOverdue', offsetDays: 12 }, { id: 'b', after: 'secondOverdue', offsetDays: 37, channels: ['email', 'sms'], tone: 'firm' }]);
+  const policy = company(
+    [{ id: 'a', after: 'secondOverdue', offsetDays: 37 }, { id: 'b', after: 'creditHold', offsetDays: 50, channels: ['email', 'sms'], tone: 'firm' }],
+    { interest: { claimed: true, fromStage: 'creditHold' } },
+  );
   const decide = (extra: Policy['extraReminders'][number]) =>
-    decideReminder({ invoice, customer: customer(), tenant, policy, kind: 'furtherReminder', extra, now: new Date('2026-03-30T09:00:00Z') });
+    decideReminder({ invoice, customer: customer(), tenant, policy, kind: 'furtherReminder', extra, now: new Date('2026-04-10T09:00:00Z') });
 
-  it("takes its channels and tone from its own rule, and claims interest from the second overdue reminder on", () => {
+  it('takes its channels and tone from its own rule, and claims interest where the stage it follows would', () => {
     const a = decide(policy.extraReminders[0]!);
     expect([a.tone, Boolean(a.sms), a.line.interest !== undefined]).toEqual(['standard', false, false]);
     const b = decide(policy.extraReminders[1]!);

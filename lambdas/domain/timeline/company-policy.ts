@@ -274,12 +274,21 @@ const extraProblems = (p: CompanyPolicy): PolicyProblem[] => {
     if (Math.abs(e.offsetDays) > MAX_OFFSET_DAYS) out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days is more than ${MAX_OFFSET_DAYS} days from the due date` });
     const earlier = p.extraReminders.slice(0, i).filter((o) => o.after === e.after).at(-1);
     const previous = earlier ? { name: `extra reminder ${earlier.id}`, days: earlier.offsetDays } : { name: e.after, days: p.stages[e.after]!.offsetDays };
+    // The execution re-plans after each extra and then keeps minGapDays from the contact made: the
+    // policy's own spacing around an extra is at least that gap, so the plan and the walk agree.
     if (e.offsetDays <= previous.days) {
       out.push({ path: `${path}.offsetDays`, message: e.offsetDays === previous.days ? `falls on the same day as ${previous.name}: no two reminders a day` : `${e.offsetDays} days comes before ${previous.name} at ${previous.days} days` });
+    } else if (e.offsetDays - previous.days < p.minGapDays) {
+      out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days is less than minGapDays (${p.minGapDays}) after ${previous.name} at ${previous.days} days` });
     }
     const nextOn = STAGE_IDS.slice(stageIndex(e.after) + 1).find((s) => isOn(p, s));
-    if (nextOn && e.offsetDays >= p.stages[nextOn]!.offsetDays) {
-      out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days is not before ${nextOn} at ${p.stages[nextOn]!.offsetDays} days: list it after ${nextOn}` });
+    const nextAt = nextOn && p.stages[nextOn]!.offsetDays;
+    const laterExtra = p.extraReminders.slice(i + 1).some((o) => o.after === e.after);
+    if (nextOn && nextAt !== undefined && e.offsetDays >= nextAt) {
+      out.push({ path: `${path}.offsetDays`, message: `${e.offsetDays} days is not before ${nextOn} at ${nextAt} days: list it after ${nextOn}` });
+    } else if (nextOn && nextAt !== undefined && !laterExtra && nextOn !== 'creditHold' && nextOn !== 'escalation' && nextAt - e.offsetDays < p.minGapDays) {
+      // (A credit hold or hand-off has its own check: minGapDays after the last written reminder.)
+      out.push({ path: `${path}.offsetDays`, message: `${nextOn} at ${nextAt} days comes less than minGapDays (${p.minGapDays}) after it` });
     }
   });
   return out;

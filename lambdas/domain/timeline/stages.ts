@@ -53,7 +53,12 @@ export const extraStep = (id: string): ExtraStep => `${EXTRA_PREFIX}${id}`;
 export const isExtraStep = (step: string): step is ExtraStep => step.startsWith(EXTRA_PREFIX);
 export const extraIdOf = (step: ExtraStep): string => step.slice(EXTRA_PREFIX.length);
 
-/** Extra reminders follow an overdue written stage, the call or the credit hold; nothing follows the hand-off. */
-export const EXTRA_AFTER: readonly Stage[] = ['dueDate', 'firstOverdue', 'secondOverdue', 'phoneCall', 'creditHold'];
+/**
+ * Where extra reminders may stand: after the second overdue reminder (more written steps before the
+ * call and the hold) and after the credit hold (a last written word before the hand-off). Each place
+ * is a Choice every execution passes (BeforePhoneCall, BeforeEscalation): one state transition per
+ * invoice each, so the places are few; nothing follows the hand-off.
+ */
+export const EXTRA_AFTER = ['secondOverdue', 'creditHold'] as const satisfies readonly Stage[];
 /** The known stage the walk reaches next after `after`: where the state machine branches to the extra step. */
 export const stageAfter = (after: Stage): Stage | undefined => STAGE_IDS[stageIndex(after) + 1];
