@@ -2,9 +2,9 @@
  * The ageing histogram rebuilt from the invoices (`npm run ageing:rebuild`), safe while the stream
  * keeps writing:
  * 1. Shares from the invoices: a paged, strongly consistent Scan of the tenant's invoices and shares;
- *    each share that differs from what its invoice gives is re-read with its invoice (GetItem, strongly
- *    consistent) and replaced under its version. A stream write in between moves the version: read
- *    again. An invoice changed after the read has a stream record still to come, later than the
+ *    each share that differs from what its invoice gives is replaced under the version the Scan read.
+ *    A stream write in between moves the version: the share and its invoice are read again
+ *    (GetItem, strongly consistent) and the write tried again. An invoice changed after the read has a stream record still to come, later than the
  *    share's sequence, which moves the share from the value written here: nothing is lost.
  * 2. Days from the shares, round by round: read every day item (with its write counter), read every
  *    share, read the day items again. A day whose counter did not move between the two reads had no
@@ -17,7 +17,7 @@
 import pLimit from 'p-limit';
 import { daysOf, sameShare, type AgeDay, type DayShare } from '../../domain/reports/ageing-days.js';
 import type { Observability } from '../observability.js';
-import type { AgeingDayStore, StoredDay } from '../ports/ageing-days.js';
+import type { AgeingDayStore, StoredDay, StoredShare } from '../ports/ageing-days.js';
 
 export interface RebuildDeps extends Observability {
   ageingDays: AgeingDayStore;
@@ -38,13 +38,20 @@ const CONCURRENCY = 16;
 
 const dayKey = (d: Pick<AgeDay, 'currency' | 'dueDate'>) => `${d.currency}#${d.dueDate}`;
 
-/** Step 1 for one invoice: the share its invoice gives now, written under the version read. */
-const replaceShare = async (store: AgeingDayStore, tenantId: string, invoiceId: string): Promise<boolean> => {
+/**
+ * Step 1 for one invoice: the share its invoice gives, written under the version read. The first
+ * attempt uses what the Scan read; a version that moved since is read again with the invoice.
+ */
+const replaceShare = async (store: AgeingDayStore, tenantId: string, invoiceId: string, scanned: { stored?: StoredShare; share?: DayShare }): Promise<boolean> => {
+  let { stored, share } = scanned;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const [stored, current] = await Promise.all([store.share(tenantId, invoiceId), store.currentShareOf(tenantId, invoiceId)]);
-    if (sameShare(stored?.share, current.share)) return false;
-    const written = await store.putShare({ tenantId, invoiceId, expectedVersion: stored?.version, sequence: stored?.sequence, to: current.share });
-    if (written) return true;
+    if (attempt > 0) {
+      const [s, current] = await Promise.all([store.share(tenantId, invoiceId), store.currentShareOf(tenantId, invoiceId)]);
+      stored = s;
+      share = current.share;
+    }
+    if (sameShare(stored?.share, share) && (stored !== undefined || share === undefined)) return false;
+    if (await store.putShare({ tenantId, invoiceId, expectedVersion: stored?.version, sequence: stored?.sequence, to: share })) return true;
   }
   throw new Error(`invoice ${invoiceId}: its ageing share kept changing during the rebuild`);
 };
@@ -57,7 +64,13 @@ export const rebuildAgeingDays = async (deps: RebuildDeps, input: { tenantId: st
   const { invoices, shares } = await store.sharesAndInvoices(tenantId);
   const differing = [...new Set([...invoices.keys(), ...shares.keys()])].filter((id) => !sameShare(invoices.get(id), shares.get(id)?.share));
   const limit = pLimit(CONCURRENCY);
-  const replaced = await Promise.all(differing.map((id) => limit(() => replaceShare(store, tenantId, id))));
+  const replaced = await Promise.all(
+    differing.map((id) => {
+      const stored = shares.get(id);
+      const share = invoices.get(id);
+      return limit(() => replaceShare(store, tenantId, id, { ...(stored ? { stored } : {}), ...(share ? { share } : {}) }));
+    }),
+  );
   const sharesReplaced = replaced.filter(Boolean).length;
 
   // 2. Days from the shares
