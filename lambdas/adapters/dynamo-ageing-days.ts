@@ -8,7 +8,7 @@
  * The stream changes a share and ADDs the difference to its days in one transaction, so outside a
  * repair every day item is the sum of the shares on it.
  */
-import { DeleteCommand, PutCommand, paginateScan, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { AgeDay, DayMove, DayShare } from '../domain/reports/ageing-days.js';
 import { shareOf, type ShareSource } from '../domain/reports/ageing-days.js';
 import type { AgeingDayStore, StoredDay, StoredShare } from '../app/ports/ageing-days.js';
@@ -16,6 +16,7 @@ import type { Table } from './dynamo/client.js';
 import { isConditionFailure } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll, type Item } from './dynamo/query.js';
+import { batchGet } from './dynamo/batch.js';
 import { transactWithRetry } from './dynamo/transact.js';
 import type { TransactItem } from './dynamo/transaction-part.js';
 
@@ -116,11 +117,19 @@ export class DynamoAgeingDays implements AgeingDayStore {
     }
   }
 
-  async currentShareOf(tenantId: string, invoiceId: string): Promise<{ exists: boolean; share?: DayShare }> {
-    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.invoice(tenantId, invoiceId), ConsistentRead: true }));
-    if (!out.Item) return { exists: false };
-    const share = shareOf(sourceOf(out.Item));
-    return { exists: true, ...(share ? { share } : {}) };
+  async sharesThenInvoices(tenantId: string, invoiceIds: readonly string[]): Promise<Map<string, { stored?: StoredShare; share?: DayShare }>> {
+    const stored = await batchGet(this.table, invoiceIds.map((id) => keys.ageingShare(tenantId, id)), { consistentRead: true });
+    const invoices = await batchGet(this.table, invoiceIds.map((id) => keys.invoice(tenantId, id)), { consistentRead: true });
+    const byId = <T>(items: Map<string, Item>, f: (i: Item) => T) => new Map([...items.values()].map((i) => [String(i.invoiceId), f(i)]));
+    const shares = byId(stored, shareFromItem);
+    const current = byId(invoices, (i) => shareOf(sourceOf(i)));
+    return new Map(
+      invoiceIds.map((id) => {
+        const s = shares.get(id);
+        const c = current.get(id);
+        return [id, { ...(s ? { stored: s } : {}), ...(c ? { share: c } : {}) }];
+      }),
+    );
   }
 
   /** A parallel, strongly consistent Scan of the table for the tenant's invoices and shares. */

@@ -28,8 +28,11 @@ export interface AgeingDayStore {
   moveShare(input: { tenantId: string; invoiceId: string; expectedVersion: number | undefined; sequence: string | undefined; to: DayShare | undefined; moves: readonly DayMove[] }): Promise<boolean>;
   /** Sets the share alone (the repair: the days are recomputed after), under the same version condition. */
   putShare(input: { tenantId: string; invoiceId: string; expectedVersion: number | undefined; sequence: string | undefined; to: DayShare | undefined }): Promise<boolean>;
-  /** The share the invoice as stored now gives (strongly consistent); undefined when the invoice is gone or owes nothing. */
-  currentShareOf(tenantId: string, invoiceId: string): Promise<{ exists: boolean; share?: DayShare }>;
+  /**
+   * For each invoice: its stored share, then the share the invoice as stored gives (both strongly
+   * consistent), the shares read before the invoices, so an invoice is never older than its share.
+   */
+  sharesThenInvoices(tenantId: string, invoiceIds: readonly string[]): Promise<Map<string, { stored?: StoredShare; share?: DayShare }>>;
   /** Every invoice of the tenant with the share it gives, and every stored share: paged reads of the whole table. */
   sharesAndInvoices(tenantId: string): Promise<{ invoices: Map<string, DayShare | undefined>; shares: Map<string, StoredShare> }>;
   /** Every stored share of the tenant (paged read). */

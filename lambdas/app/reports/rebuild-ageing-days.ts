@@ -2,9 +2,11 @@
  * The ageing histogram rebuilt from the invoices (`npm run ageing:rebuild`), safe while the stream
  * keeps writing:
  * 1. Shares from the invoices: a paged, strongly consistent Scan of the tenant's invoices and shares;
- *    each share that differs from what its invoice gives is replaced under the version the Scan read.
- *    A stream write in between moves the version: the share and its invoice are read again
- *    (GetItem, strongly consistent) and the write tried again. An invoice changed after the read has a stream record still to come, later than the
+ *    it only names the invoices whose share differs (a Scan is not a snapshot: an invoice and its
+ *    share are read at different moments). For those, the shares are read again, then their
+ *    invoices (BatchGetItem, strongly consistent, in that order, so the invoice is never older than
+ *    the share), and each share written under the version read; a stream write in between moves the
+ *    version: read again. An invoice changed after the read has a stream record still to come, later than the
  *    share's sequence, which moves the share from the value written here: nothing is lost.
  * 2. Days from the shares, round by round: read every day item (with its write counter), read every
  *    share, read the day items again. A day whose counter did not move between the two reads had no
@@ -17,7 +19,7 @@
 import pLimit from 'p-limit';
 import { daysOf, sameShare, type AgeDay, type DayShare } from '../../domain/reports/ageing-days.js';
 import type { Observability } from '../observability.js';
-import type { AgeingDayStore, StoredDay, StoredShare } from '../ports/ageing-days.js';
+import type { AgeingDayStore, StoredDay } from '../ports/ageing-days.js';
 
 export interface RebuildDeps extends Observability {
   ageingDays: AgeingDayStore;
@@ -38,22 +40,29 @@ const CONCURRENCY = 16;
 
 const dayKey = (d: Pick<AgeDay, 'currency' | 'dueDate'>) => `${d.currency}#${d.dueDate}`;
 
+/** Invoices whose shares are read and written together in step 1. */
+const CHUNK = 100;
+
 /**
- * Step 1 for one invoice: the share its invoice gives, written under the version read. The first
- * attempt uses what the Scan read; a version that moved since is read again with the invoice.
+ * Step 1 for some invoices: each share read, then its invoice (never older than the share read
+ * before it), and the share the invoice gives written under the version read; a version that moved
+ * meanwhile (the stream) is read and tried again. Returns how many shares were written.
  */
-const replaceShare = async (store: AgeingDayStore, tenantId: string, invoiceId: string, scanned: { stored?: StoredShare; share?: DayShare }): Promise<boolean> => {
-  let { stored, share } = scanned;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    if (attempt > 0) {
-      const [s, current] = await Promise.all([store.share(tenantId, invoiceId), store.currentShareOf(tenantId, invoiceId)]);
-      stored = s;
-      share = current.share;
+const replaceShares = async (store: AgeingDayStore, tenantId: string, invoiceIds: readonly string[]): Promise<number> => {
+  let written = 0;
+  let pending = [...invoiceIds];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= ATTEMPTS) throw new Error(`${pending.length} ageing shares kept changing during the rebuild`);
+    const read = await store.sharesThenInvoices(tenantId, pending);
+    const moved: string[] = [];
+    for (const [invoiceId, { stored, share }] of read) {
+      if (sameShare(stored?.share, share) && (stored !== undefined || share === undefined)) continue;
+      if (await store.putShare({ tenantId, invoiceId, expectedVersion: stored?.version, sequence: stored?.sequence, to: share })) written++;
+      else moved.push(invoiceId);
     }
-    if (sameShare(stored?.share, share) && (stored !== undefined || share === undefined)) return false;
-    if (await store.putShare({ tenantId, invoiceId, expectedVersion: stored?.version, sequence: stored?.sequence, to: share })) return true;
+    pending = moved;
   }
-  throw new Error(`invoice ${invoiceId}: its ageing share kept changing during the rebuild`);
+  return written;
 };
 
 export const rebuildAgeingDays = async (deps: RebuildDeps, input: { tenantId: string }): Promise<RebuildResult> => {
@@ -64,14 +73,8 @@ export const rebuildAgeingDays = async (deps: RebuildDeps, input: { tenantId: st
   const { invoices, shares } = await store.sharesAndInvoices(tenantId);
   const differing = [...new Set([...invoices.keys(), ...shares.keys()])].filter((id) => !sameShare(invoices.get(id), shares.get(id)?.share));
   const limit = pLimit(CONCURRENCY);
-  const replaced = await Promise.all(
-    differing.map((id) => {
-      const stored = shares.get(id);
-      const share = invoices.get(id);
-      return limit(() => replaceShare(store, tenantId, id, { ...(stored ? { stored } : {}), ...(share ? { share } : {}) }));
-    }),
-  );
-  const sharesReplaced = replaced.filter(Boolean).length;
+  const chunks = Array.from({ length: Math.ceil(differing.length / CHUNK) }, (_, i) => differing.slice(i * CHUNK, (i + 1) * CHUNK));
+  const sharesReplaced = (await Promise.all(chunks.map((ids) => limit(() => replaceShares(store, tenantId, ids))))).reduce((a, b) => a + b, 0);
 
   // 2. Days from the shares
   let pending: Set<string> | undefined;
