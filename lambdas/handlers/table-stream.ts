@@ -1,6 +1,7 @@
 /**
  * The table's stream (NEW_AND_OLD_IMAGES, filtered to invoice items by the event source mapping).
- * (adapter) --> use case app/timeline/react-to-invoice-change.ts --> domain/timeline/invoice-reactions.ts
+ * (adapter) --> use case app/timeline/react-to-invoice-change.ts --> domain/timeline/invoice-reactions.ts,
+ * then the invoice's share of the ageing histogram: app/reports/apply-ageing-change.ts.
  * Failed records are reported one by one (partial batch response), so a poison record does not
  * hold the shard back; the mapping's retry limit and on-failure destination take it from there.
  */
@@ -9,6 +10,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { invoiceChangeOf } from '../adapters/dynamo/stream-images.js';
+import { ageingChangeOf } from '../adapters/dynamo/ageing-stream.js';
+import { applyAgeingChange, type ApplyAgeingDeps } from '../app/reports/apply-ageing-change.js';
 import { reactToInvoiceChange, type InvoiceChangeDeps } from '../app/timeline/react-to-invoice-change.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import { caseDeps, messagingWith } from './lib/compose.js';
@@ -23,7 +26,7 @@ type Run = (event: DynamoDBStreamEvent, context?: Pick<Context, 'getRemainingTim
 
 /** The batch loop over any dependencies (what the middy handler runs). */
 export const makeTableStreamRun =
-  (d: InvoiceChangeDeps): Run =>
+  (d: InvoiceChangeDeps, ageing: ApplyAgeingDeps = { ageingDays: deps.ageingDays() }): Run =>
   (event, context) =>
     processStreamBatch(
       event,
@@ -37,6 +40,8 @@ export const makeTableStreamRun =
           return;
         }
         await reactToInvoiceChange(d, change);
+        const share = ageingChangeOf(record);
+        if (share && (await applyAgeingChange(ageing, share)) === 'applied') d.count('AgeingSharesMoved');
       },
       {
         context,

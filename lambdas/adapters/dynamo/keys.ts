@@ -62,6 +62,10 @@ export const keys = {
    * and the outcome analytics read once paid invoices have left the open index.
    */
   activity: (t: string, date: string, id: string) => ({ pk: `T#${t}#ACT#${date.slice(0, 7)}`, sk: `${date}#${id}` }),
+  /** The ageing histogram: one item per currency and due day, all of a tenant's in one partition (domain/reports/ageing-days.ts). */
+  ageingDay: (t: string, currency: string, dueDate: string) => ({ pk: `T#${t}#AGEDAYS`, sk: `DAY#${currency}#${dueDate}` }),
+  /** What one invoice adds to the histogram now, and the last stream record applied: next to the invoice. */
+  ageingShare: (t: string, invoiceId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: 'AGESHARE' }),
   /** A customer link's answer, consumed once (domain/messages/links.ts answerKey): a replayed form finds it taken. */
   linkAnswer: (t: string, invoiceId: string, answerKey: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: `ANSWER#${answerKey}` }),
   /** An SMS short link, by its code alone: what GET /s/{code} reads (domain/messages/short-links.ts). */

@@ -13,7 +13,8 @@
  * the amounts of the invoices issued in the 90 days up to today. Invoices handed to the agency
  * are reported apart (withAgency) and not counted. No credit sales in the period: DSO is null.
  */
-import { AGEING_BUCKETS, ageBalances, bucketFor, daysPastDue, type AgeingBucket } from './ageing.js';
+import { AGEING_BUCKETS, bucketFor, daysPastDue, type AgeingBucket } from './ageing.js';
+import { creditSalesOf, daysOf, dsoRows, totalsFromDays } from './ageing-days.js';
 import { dsoTrend, type DsoPoint } from './dso-trend.js';
 import { withoutReversed, type ActivityItem, type ClosedActivity, type CollectedActivity, type ReversedActivity, type StageBefore } from './activity.js';
 import { amountDue, type Customer, type Invoice, type Policy, type PolicyRef, type Tenant } from '../model.js';
@@ -171,19 +172,8 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
   const byCustomerThenDue = (a: InvoiceRow, b: InvoiceRow) =>
     byText(a.customerName, b.customerName) || byText(a.dueDate, b.dueDate) || byText(a.number, b.number);
 
-  // Ageing: per currency, and per customer and currency.
-  const byDueDate = new Map<string, { dueDate: string; currency: string; amountDue: number }>();
-  for (const i of owed) {
-    const key = `${i.currency}\u0000${i.dueDate}`;
-    const agg = byDueDate.get(key) ?? { dueDate: i.dueDate, currency: i.currency, amountDue: 0 };
-    agg.amountDue += amountDue(i);
-    byDueDate.set(key, agg);
-  }
-  const balances = ageBalances(byDueDate.values(), today);
-  const countOf = (currency: string) => owed.filter((i) => i.currency === currency).length;
-  const totals = Object.entries(balances)
-    .map(([currency, buckets]) => ({ currency, buckets, total: sumBuckets(buckets), invoices: countOf(currency) }))
-    .sort((a, b) => byText(a.currency, b.currency));
+  // Ageing: per currency (the same sums the stream keeps per due day: ageing-days.ts), and per customer and currency.
+  const totals = totalsFromDays(daysOf(owed.map((i) => ({ currency: i.currency, dueDate: i.dueDate, amount: amountDue(i) }))), today);
 
   const perCustomer = new Map<string, { customerId: string; currency: string; buckets: Buckets; invoices: number }>();
   for (const inv of owed) {
@@ -211,15 +201,8 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
     .sort((a, b) => byText(a.currency, b.currency) || b.total - a.total || byText(a.name, b.name));
 
   // DSO (simple method, see the header).
-  const salesFrom = addDays(today, -(DSO_PERIOD_DAYS - 1));
-  const sales = input.activity.filter((a) => a.kind === 'issued' && a.date >= salesFrom && a.date <= today);
-  const salesBy = new Map(perCurrency(sales, (a) => a.currency, (a) => a.amount));
-  const receivablesBy = new Map(perCurrency(owed, (i) => i.currency, amountDue));
-  const dsoCurrencies = [...new Set([...salesBy.keys(), ...receivablesBy.keys()])].sort(byText).map((currency) => {
-    const receivables = receivablesBy.get(currency)?.amount ?? 0;
-    const creditSales = salesBy.get(currency)?.amount ?? 0;
-    return { currency, receivables, creditSales, days: creditSales > 0 ? Math.round((receivables / creditSales) * DSO_PERIOD_DAYS * 10) / 10 : null };
-  });
+  const receivablesBy = new Map(perCurrency(owed, (i) => i.currency, amountDue).map(([c, r]) => [c, r.amount]));
+  const dsoCurrencies = dsoRows(receivablesBy, creditSalesOf(input.activity, today, DSO_PERIOD_DAYS), DSO_PERIOD_DAYS);
 
   // This week's promises and broken promises, from the activity feed.
   const promises = input.activity
@@ -299,7 +282,7 @@ export const buildAgeingReport = (input: ReportInput): AgeingReport => {
       method: 'simple',
       periodDays: DSO_PERIOD_DAYS,
       currencies: dsoCurrencies,
-      trend: dsoTrend({ today, receivables: new Map([...receivablesBy].map(([c, r]) => [c, r.amount])), activity: input.activity, periodDays: DSO_PERIOD_DAYS, weeks: DSO_TREND_WEEKS }),
+      trend: dsoTrend({ today, receivables: receivablesBy, activity: input.activity, periodDays: DSO_PERIOD_DAYS, weeks: DSO_TREND_WEEKS }),
     },
     promises,
     brokenPromises,

@@ -19,6 +19,7 @@ import type { Mailer } from '../../app/ports/mailer.js';
 import type { OpenReceivables } from '../../app/ports/receivables.js';
 import type { PortfolioReader } from '../../app/ports/portfolio.js';
 import type { ReportRepository } from '../../app/ports/reports.js';
+import type { AgeingDayStore } from '../../app/ports/ageing-days.js';
 import type { SendGuard } from '../../app/ports/send-guard.js';
 import type { SmsMessageRepository } from '../../app/ports/sms-messages.js';
 import type { SmsSender } from '../../app/ports/sms-sender.js';
@@ -48,6 +49,7 @@ import { DynamoInvoiceWriter } from '../../adapters/dynamo-invoice-writer.js';
 import { DynamoInvoices } from '../../adapters/dynamo-invoices.js';
 import { DynamoQueries } from '../../adapters/dynamo-queries.js';
 import { DynamoReports } from '../../adapters/dynamo-reports.js';
+import { DynamoAgeingDays } from '../../adapters/dynamo-ageing-days.js';
 import { DynamoPortfolio } from '../../adapters/dynamo-portfolio.js';
 import { DynamoSmsMessages } from '../../adapters/dynamo-sms-messages.js';
 import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
@@ -94,6 +96,7 @@ export const digests = /* @__PURE__ */ once((): NoticeDigests => new DynamoNotic
 /** The company's own wording of its customer messages (domain/messages/wording.ts). */
 export const wording = /* @__PURE__ */ once((): WordingRepository => new DynamoWording(table()));
 export const reports = /* @__PURE__ */ once((): ReportRepository => new DynamoReports(table()));
+export const ageingDays = /* @__PURE__ */ once((): AgeingDayStore => new DynamoAgeingDays(table()));
 /** The open invoices and their customers, as the payment matcher reads them (the report's read path). */
 export const receivables = /* @__PURE__ */ once((): OpenReceivables => new DynamoReports(table()));
 /** The open invoices and their customers, whole: what a what-if replays (/v1/simulations). */
