@@ -19,11 +19,13 @@ import { DynamoTimelineRestarts } from './dynamo-timeline-restarts.js';
 import { DynamoCustomerVoice } from './dynamo-voice.js';
 import { DynamoNoticeDigests } from './dynamo-notice-digests.js';
 import { DynamoWording } from './dynamo-wording.js';
+import { DynamoAgeingDays } from './dynamo-ageing-days.js';
 
 export const dynamoRepositories = (table: Table = tableFromEnv()) => ({
   doc: table.doc,
   name: table.name,
   tenants: new DynamoTenants(table),
+  ageingDays: new DynamoAgeingDays(table),
   policies: new DynamoPolicies(table),
   restarts: new DynamoTimelineRestarts(table),
   customers: new DynamoCustomers(table),

@@ -31,6 +31,23 @@ const InvoiceRow = {
   daysPastDue: z.int(),
 };
 
+/** GET /v1/reports/ageing/summary: the buckets and today's DSO from the ageing histogram (app/reports/ageing-summary.ts). */
+export const AgeingSummaryResource = z
+  .object({
+    today: IsoDate,
+    totals: z.array(z.object({ currency: Currency, buckets: Buckets, total: MinorUnits, invoices: z.int() })),
+    dso: z.object({
+      method: z.literal('simple'),
+      periodDays: z.int(),
+      currencies: z.array(z.object({ currency: Currency, receivables: MinorUnits, creditSales: MinorUnits, days: z.nullable(z.number()) })),
+    }),
+  })
+  .register(responseSchemas, {
+    id: 'AgeingSummary',
+    description:
+      "The ageing report's buckets per currency and today's DSO (simple method), read from the histogram of open amounts by due day that the table stream keeps: a few thousand items whatever the number of open invoices. The same figures as GET /v1/reports/ageing's `totals` and `dso.currencies`.",
+  });
+
 export const AgeingReportResource = z
   .object({
     tenantId: z.string(),

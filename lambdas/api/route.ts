@@ -16,6 +16,7 @@ import type { DomainEvents } from '../app/ports/domain-events.js';
 import type { InvoiceList } from '../app/ports/invoice-list.js';
 import type { InvoiceRepository } from '../app/ports/invoices.js';
 import type { ReportRepository } from '../app/ports/reports.js';
+import type { AgeingDayStore } from '../app/ports/ageing-days.js';
 import type { TaskRepository } from '../app/ports/tasks.js';
 import type { TenantRepository } from '../app/ports/tenants.js';
 import type { PolicyRepository, TimelineRestarts } from '../app/ports/policies.js';
@@ -37,6 +38,8 @@ export interface AdminApiDeps {
   callQueue: CallQueueRepository;
   tasks: TaskRepository;
   reports: ReportRepository;
+  /** The ageing histogram by due day, kept by the table stream (GET /v1/reports/ageing/summary). */
+  ageingDays: Pick<AgeingDayStore, 'days'>;
   /** The open invoices and their customers, whole, for a what-if (/v1/simulations). */
   portfolio: PortfolioReader;
   commands: Commands;

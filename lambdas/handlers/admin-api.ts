@@ -25,6 +25,7 @@ const fromEnvironment = (): AdminApiDeps => ({
   callQueue: deps.callQueue(),
   tasks: deps.tasks(),
   reports: deps.reports(),
+  ageingDays: deps.ageingDays(),
   portfolio: deps.portfolio(),
   commands: deps.commandsWarningOnStopFailure(logger),
   queries: deps.invoiceList(),

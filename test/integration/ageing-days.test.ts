@@ -9,6 +9,8 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { localStreamPoller, useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
+import { adminApiHandler } from '../support/admin-api-wiring.js';
+import { callApi } from '../support/api-events.js';
 import { startStandInWorkflow } from '../support/stand-in-workflow.js';
 import { silent, timelineDeps } from '../support/timeline-deps.js';
 import { prng } from '../../bench/prng.js';
@@ -144,6 +146,15 @@ describe('the histogram kept by the table stream', () => {
     expect(want.totals.flatMap((t) => Object.values(t.buckets)).filter((v) => v > 0).length).toBeGreaterThan(6);
     expect(want.dso.some((d) => d.creditSales > 0)).toBe(true);
     expect(await fromDays()).toEqual(want);
+  });
+
+  it('answers the same figures at GET /v1/reports/ageing/summary as the full report gives', async () => {
+    const api = adminApiHandler(T);
+    const [summary, full] = await Promise.all([callApi(api, { method: 'GET', path: '/v1/reports/ageing/summary' }), callApi(api, { method: 'GET', path: '/v1/reports/ageing' })]);
+    expect([summary.status, full.status]).toEqual([200, 200]);
+    expect(summary.body.totals).toEqual(full.body.totals);
+    expect(summary.body.dso.currencies).toEqual(full.body.dso.currencies);
+    expect(summary.body.today).toBe(full.body.today);
   });
 
   it('holds one day item per currency and due day still owed on, with the invoices and amount of that day', async () => {

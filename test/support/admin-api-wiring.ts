@@ -32,6 +32,7 @@ export const adminApiDeps = (tenantId: string, over: Partial<AdminApiDeps> = {})
     callQueue: repos.callQueue,
     tasks: repos.tasks,
     reports: repos.reports,
+    ageingDays: repos.ageingDays,
     portfolio: repos.portfolio,
     // As deps.commandsWarningOnStopFailure: a failed stop after the commit is a warning.
     commands: new DynamoCommands(new SfnWorkflow(), table, {

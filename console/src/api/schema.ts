@@ -448,6 +448,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/ageing/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ageing buckets and DSO, from the due-day histogram
+         * @description The buckets per currency and today's DSO, computed at the moment of the request in the tenant time zone from the histogram of open amounts by due day (docs/reports.md): cheap at any portfolio size, for a dashboard. The full report, with its customers and lists, is GET /v1/reports/ageing.
+         */
+        get: operations["getAgeingSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/ageing": {
         parameters: {
             query?: never;
@@ -956,7 +976,7 @@ export interface components {
             extraReminders: {
                 id: string;
                 /** @enum {string} */
-                after: "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold";
+                after: "secondOverdue" | "creditHold";
                 offsetDays: number;
                 /**
                  * @default due
@@ -1890,7 +1910,7 @@ export interface components {
                 extraReminders: {
                     id: string;
                     /** @enum {string} */
-                    after: "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold";
+                    after: "secondOverdue" | "creditHold";
                     offsetDays: number;
                     /**
                      * @default due
@@ -2054,7 +2074,7 @@ export interface components {
                 extraReminders: {
                     id: string;
                     /** @enum {string} */
-                    after: "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold";
+                    after: "secondOverdue" | "creditHold";
                     offsetDays: number;
                     /**
                      * @default due
@@ -2211,6 +2231,33 @@ export interface components {
             }[];
             notActing: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation")[];
             reason: string;
+        };
+        AgeingSummary: {
+            /** Format: date */
+            today: string;
+            totals: {
+                currency: string;
+                buckets: {
+                    not_due: number;
+                    "1-30": number;
+                    "31-60": number;
+                    "61-90": number;
+                    over_90: number;
+                };
+                total: number;
+                invoices: number;
+            }[];
+            dso: {
+                /** @constant */
+                method: "simple";
+                periodDays: number;
+                currencies: {
+                    currency: string;
+                    receivables: number;
+                    creditSales: number;
+                    days: number | null;
+                }[];
+            };
         };
         AgeingReport: {
             tenantId: string;
@@ -5415,6 +5462,89 @@ export interface operations {
             };
             /** @description No Idempotency-Key header on a request that moves money (`idempotency_key_required`): nothing was recorded; send one. */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getAgeingSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The buckets and DSO. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgeingSummary"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,10 +2,26 @@
 import { buildAgeingReport } from '../../domain/reports/report.js';
 import { customersCsv, invoicesCsv } from '../../domain/reports/report-csv.js';
 import { RawResponse } from '../http.js';
-import { AgeingReportQuery, AgeingReportResource } from '../report-schemas.js';
+import { AgeingReportQuery, AgeingReportResource, AgeingSummaryResource } from '../report-schemas.js';
+import { ageingSummary } from '../../app/reports/ageing-summary.js';
 import { route, type RouteDef } from '../route.js';
 
 export const reportRoutes: RouteDef[] = [
+  route({
+    method: 'GET',
+    path: '/v1/reports/ageing/summary',
+    operationId: 'getAgeingSummary',
+    summary: 'Ageing buckets and DSO, from the due-day histogram',
+    description:
+      'The buckets per currency and today\'s DSO, computed at the moment of the request in the tenant time zone from the histogram of open amounts by due day (docs/reports.md): cheap at any portfolio size, for a dashboard. The full report, with its customers and lists, is GET /v1/reports/ageing.',
+    tag: 'reports',
+    access: 'read',
+    response: { status: 200, schema: AgeingSummaryResource, description: 'The buckets and DSO.' },
+    handle: async (c) => {
+      const { read: _read, ...summary } = await ageingSummary({ ageingDays: c.deps.ageingDays, reports: c.deps.reports }, c.tenant, c.now);
+      return summary;
+    },
+  }),
   route({
     method: 'GET',
     path: '/v1/reports/ageing',
