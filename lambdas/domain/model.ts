@@ -99,6 +99,13 @@ export type PolicyRef = z.infer<typeof PolicyRef>;
 /** How many settled invoices the customer record keeps for the habit (Customer.paymentHistory). */
 export const HABIT_HISTORY = 10;
 
+/** A habitual late payer: `lateOf` of its last `outOf` settled invoices at least `minDaysLate` days late (Policy.habitual, CompanyPolicy.habitualLatePayers). */
+export const HabitThresholds = {
+  lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
+  outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
+  minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+};
+
 /** The furthest ahead of an instalment its reminder may come: beyond two weeks it is forgotten by the date. */
 export const MAX_INSTALMENT_REMINDER_DAYS = 14;
 
@@ -192,9 +199,7 @@ export const Policy = z.object({
    */
   habitual: z._default(
     z.object({
-      lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
-      outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
-      minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+      ...HabitThresholds,
       extraBeforeDue: z.optional(z.object({ offsetDays: z.int().check(z.minimum(-60), z.maximum(-1)), sms: z._default(z.boolean(), false) })),
     }),
     { lateOf: 3, outOf: 5, minDaysLate: 1 },

@@ -5,7 +5,7 @@
  * A stage the company does not list is off. Pure.
  */
 import * as z from 'zod/mini';
-import { Currency, ExtraId, HABIT_HISTORY, HourMinute, MAX_INSTALMENT_REMINDER_DAYS, POLICY_IDS, Policy, StageId, Tone, type ExtraRule } from '../model.js';
+import { Currency, ExtraId, HabitThresholds, HourMinute, MAX_INSTALMENT_REMINDER_DAYS, POLICY_IDS, Policy, StageId, Tone, type ExtraRule } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
 import { EXTRA_AFTER, MAX_EXTRA_REMINDERS, STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 
@@ -88,9 +88,7 @@ export const CompanyPolicy = z.object({
    */
   habitualLatePayers: z._default(
     z.object({
-      lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
-      outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
-      minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
+      ...HabitThresholds,
       extraBeforeDue: z.optional(
         z.object({
           offsetDays: z.int().check(z.minimum(-60), z.maximum(-1)),
