@@ -130,6 +130,18 @@ describe('extra reminders in the plan', () => {
   });
 });
 
+describe("the policy preview and the company's calendar", () => {
+  it("moves a stage that would fall in the company's closure to the day after it", () => {
+    const p = company([]);
+    const sample = { issueDate: '2026-01-15', dueDate: '2026-02-16', amountMinor: 100_000, currency: 'EUR' as const };
+    const open = previewPolicy(p, tenant, sample);
+    const closed = previewPolicy(p, { ...tenant, closures: [{ from: '2026-02-20', to: '2026-02-27', label: 'inventario' }] }, sample);
+    expect(open.stages.find((s) => s.stage === 'firstOverdue')?.day).toBe('2026-02-23');
+    // Closed until Friday 27 February: the first overdue reminder comes on Monday 2 March.
+    expect(closed.stages.find((s) => s.stage === 'firstOverdue')?.day).toBe('2026-03-02');
+  });
+});
+
 describe('the further-reminder message', () => {
   const policy = company(
     [{ id: 'a', after: 'secondOverdue', offsetDays: 37 }, { id: 'b', after: 'creditHold', offsetDays: 50, channels: ['email', 'sms'], tone: 'firm' }],
