@@ -6,17 +6,14 @@
  * Wait states take no real time: the Task wrapper moves the test clock to the instant waited for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { useLocalTable } from '../support/dynamo.js';
-import { substitutedDunningDefinition } from '../support/dunning-definition.js';
+import { loadTaskHandlers, walkDunning } from '../support/task-walk.js';
 import { supplier } from '../support/fixtures.js';
-import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
-import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
@@ -27,14 +24,10 @@ import { Customer, Invoice } from '../../lambdas/domain/model.js';
 polyfillWithResolvers();
 await useLocalTable();
 
-const definition = substitutedDunningDefinition();
 const T = 'plan-walk';
 let now = new Date('2026-03-01T10:00:00Z');
 useClock({ now: () => now });
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-const handlers: Record<string, Handler> = Object.fromEntries(
-  await Promise.all(DUNNING_TASKS.map(async ({ handler }) => [handler, ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler] as const)),
-);
+const handlers = await loadTaskHandlers();
 const table = tableFromEnv();
 const store = dynamoRepositories(table);
 // The walk is the execution: the command's stop and restart of it are the next walk's business.
@@ -73,35 +66,10 @@ afterAll(async () => {
   await Promise.all([ses?.stop(), sms?.stop(), events?.stop()]);
 });
 
-type Json = Parameters<StateMachine['run']>[0];
 /** One execution of the invoice as it stands; `before` runs ahead of a Task's handler with how many times that state ran before. */
 const walk = async (before: Record<string, (n: number) => Promise<void>> = {}) => {
   const inv = (await store.invoices.getInvoice(T, agreed.invoiceId))!;
-  const seen: Record<string, number> = {};
-  const local: Record<string, (input: Json) => Promise<Json>> = {};
-  for (const [state, s] of Object.entries(definition.States)) {
-    if (s.Type !== 'Task') continue;
-    const handler = dunningTaskOf(state)!.handler;
-    local[state] = async (input) => {
-      const i = input as { plan?: { checkAt?: string } };
-      const waited = state === 'CheckPromise' ? i.plan?.checkAt : undefined;
-      if (waited && Date.parse(waited) > now.getTime()) now = new Date(waited);
-      await before[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
-      return (await handlers[handler]!(input, localContext(handler))) as Json;
-    };
-  }
-  const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
-  const execution = new StateMachine(definition, { validationOptions: { checkArn: false } }).run(
-    { tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run },
-    { overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])), retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])) } },
-  );
-  const entered: string[] = [];
-  const logs = (async () => {
-    for await (const ev of execution.eventLogs) if (ev.type === 'StateEntered') entered.push(ev.state.name);
-  })();
-  await execution.result;
-  await logs;
-  return entered;
+  return walkDunning({ input: { tenantId: T, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run }, handlers, clock: { get: () => now, set: (d) => (now = d) }, before });
 };
 
 const view = async () => (await store.invoices.getInvoiceView(T, agreed.invoiceId))!;

@@ -18,11 +18,14 @@ export const loadTaskHandlers = async (): Promise<Record<string, Handler>> =>
 
 interface TaskInput {
   stage?: string;
-  plan?: { at: Record<string, string>; extra?: { step: string; at: string } };
+  plan?: { at: Record<string, string>; extra?: { step: string; at: string }; checkAt?: string };
 }
 
-/** The instant the Wait before this task would have ended: its stage's, or the extra reminder's. */
-const waitedFor = (i: TaskInput): string | undefined => (i.stage?.startsWith('extra:') ? i.plan?.extra?.at : i.stage ? i.plan?.at[i.stage] : undefined);
+/** The instant the Wait before this task would have ended: its stage's, the extra reminder's, or (CheckPromise) the check's. */
+const waitedFor = (state: string, i: TaskInput): string | undefined => {
+  if (state === 'CheckPromise') return i.plan?.checkAt;
+  return i.stage?.startsWith('extra:') ? i.plan?.extra?.at : i.stage ? i.plan?.at[i.stage] : undefined;
+};
 
 export interface WalkOptions {
   input: { tenantId: string; invoiceId: string; revision: number; run: number };
@@ -41,7 +44,7 @@ export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
     if (s.Type !== 'Task') continue;
     const handler = dunningTaskOf(state)!.handler;
     local[state] = async (input) => {
-      const waited = waitedFor(input as TaskInput);
+      const waited = waitedFor(state, input as TaskInput);
       if (waited && Date.parse(waited) > o.clock.get().getTime()) o.clock.set(new Date(waited));
       await o.before?.[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
       return (await o.handlers[handler]!(input, localContext(handler))) as Json;

@@ -20,6 +20,7 @@ import { instalmentReminder } from '../../domain/timeline/instalment-reminder.js
 import { sendContext } from '../../domain/timeline/calendar.js';
 import { localDay } from '../../domain/shared/days.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
+import type { VoiceKind } from '../../domain/timeline/precedence.js';
 import { sendGuardedMessage } from '../messaging/send-guarded-message.js';
 import { guardedTransition } from './guarded-transition.js';
 import { contactEvent } from '../../domain/shared/contact-event.js';
@@ -48,23 +49,26 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
   if (check.outcome === 'kept' || check.outcome === 'claimExpired' || check.outcome === 'pauseEnded' || check.outcome === 'planCancelled') await guardedTransition(deps, c, exec, check.transition);
   if (check.outcome === 'kept') deps.logger.info('promise kept', ids);
   if (check.outcome === 'planCancelled') deps.count('PromisesBroken');
-  // 4c. A plan's instalment announced ahead of its date
-  if (check.outcome === 'instalmentDue') {
-    const { kind, guardKey, promiseDate } = check.reminder;
-    const { number, count, date } = check.instalment;
-    const out = await sendGuardedMessage(deps, {
+  /** A message about the plan or promise, through the customer's gate, while the invoice stays promised. */
+  const sendWhilePromised = (r: { kind: VoiceKind; guardKey: string; promiseDate: string }) =>
+    sendGuardedMessage(deps, {
       invoice: inv,
       customer: c.customer,
       tenant: c.tenant,
       policy: c.policy,
-      kind,
-      guardKey,
+      kind: r.kind,
+      guardKey: r.guardKey,
       requiredStatus: 'promised',
       payments: c.view.payments,
       events: c.view.events,
       ...exec,
-      facts: { promiseDate },
+      facts: { promiseDate: r.promiseDate },
     });
+  // 4c. A plan's instalment announced ahead of its date
+  if (check.outcome === 'instalmentDue') {
+    const { kind, guardKey } = check.reminder;
+    const { number, count, date } = check.instalment;
+    const out = await sendWhilePromised(check.reminder);
     if (out.outcome === 'deferred' && localDay(new Date(out.until), c.customer.timeZone) < date) {
       await deps.invoices.appendEventOnce(
         contactEvent({ tenantId: inv.tenantId, invoiceId: inv.invoiceId, at: deps.clock.now().toISOString(), type: 'deferred', channel: 'system', actor: 'system', stage: kind, outcome: 'recorded', details: { until: out.until, reason: out.reason } }),
@@ -78,20 +82,7 @@ export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef &
   }
   // 4a. A missed instalment within the plan's grace: the follow-up, and the plan stands
   if (check.outcome === 'instalmentLate') {
-    const { kind, guardKey, promiseDate } = check.reminder;
-    const out = await sendGuardedMessage(deps, {
-      invoice: inv,
-      customer: c.customer,
-      tenant: c.tenant,
-      policy: c.policy,
-      kind,
-      guardKey,
-      requiredStatus: 'promised',
-      payments: c.view.payments,
-      events: c.view.events,
-      ...exec,
-      facts: { promiseDate },
-    });
+    const out = await sendWhilePromised(check.reminder);
     if (out.outcome === 'deferred' && out.until.slice(0, 10) <= check.graceUntil) {
       deps.logger.info('missed-instalment follow-up waits', { ...ids, until: out.until });
       return { ...closedPlan(deps.clock.now(), ''), mode: 'promise', checkAt: out.until, reason: `instalment missed: its follow-up waits until ${out.until} (${out.reason})` };
