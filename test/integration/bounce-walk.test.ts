@@ -7,19 +7,16 @@
  * chase resuming at the stage it had reached; and no credit hold on a customer nobody reached.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
-import { substitutedDunningDefinition } from '../support/dunning-definition.js';
+import { loadTaskHandlers, walkDunning } from '../support/task-walk.js';
 import { supplier } from '../support/fixtures.js';
 import { timelineDeps } from '../support/timeline-deps.js';
-import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
-import { localContext } from '../../local/lambda-context.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { keys } from '../../lambdas/adapters/dynamo/keys.js';
@@ -32,14 +29,10 @@ import { placeCreditHold } from '../../lambdas/app/timeline/place-credit-hold.js
 
 polyfillWithResolvers();
 await useLocalTable();
-const definition = substitutedDunningDefinition();
 const T = 'bounce-co';
 let now = new Date('2026-01-15T10:00:00Z');
 useClock({ now: () => now });
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-const handlers: Record<string, Handler> = Object.fromEntries(
-  await Promise.all(DUNNING_TASKS.map(async ({ handler }) => [handler, ((await import(`../../lambdas/handlers/${handler}.ts`)) as { handler: Handler }).handler] as const)),
-);
+const handlers = await loadTaskHandlers();
 let ses: RunningSes;
 let sms: RunningSmsSink;
 let events: Awaited<ReturnType<typeof startEventsSink>>;
@@ -94,35 +87,9 @@ afterAll(async () => {
   await Promise.all([ses?.stop(), sms?.stop(), events?.stop()]);
 });
 
-type Json = Parameters<StateMachine['run']>[0];
 /** One execution; `before` runs ahead of a Task's handler with how many times that state ran before. */
-const walk = async (run: number, before: Record<string, (n: number) => Promise<void>> = {}, invoiceId = inv.invoiceId) => {
-  const seen: Record<string, number> = {};
-  const local: Record<string, (input: Json) => Promise<Json>> = {};
-  for (const [state, s] of Object.entries(definition.States)) {
-    if (s.Type !== 'Task') continue;
-    const handler = dunningTaskOf(state)!.handler;
-    local[state] = async (input) => {
-      const i = input as { stage?: Stage; plan?: { at: Record<Stage, string> } };
-      const waited = i.stage ? i.plan?.at[i.stage] : undefined;
-      if (waited && Date.parse(waited) > now.getTime()) now = new Date(waited);
-      await before[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
-      return (await handlers[handler]!(input, localContext(handler))) as Json;
-    };
-  }
-  const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
-  const execution = new StateMachine(definition, { validationOptions: { checkArn: false } }).run(
-    { tenantId: T, invoiceId, revision: 1, run },
-    { overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])), retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])) } },
-  );
-  const entered: string[] = [];
-  const logs = (async () => {
-    for await (const ev of execution.eventLogs) if (ev.type === 'StateEntered') entered.push(ev.state.name);
-  })();
-  await execution.result;
-  await logs;
-  return entered;
-};
+const walk = (run: number, before: Record<string, (n: number) => Promise<void>> = {}, invoiceId = inv.invoiceId) =>
+  walkDunning({ input: { tenantId: T, invoiceId, revision: 1, run }, handlers, clock: { get: () => now, set: (d) => (now = d) }, before });
 
 const view = async () => (await store.invoices.getInvoiceView(T, inv.invoiceId))!;
 const commands = () => new DynamoCommands(undefined, { doc: store.doc, name: store.name });
