@@ -55,7 +55,7 @@ describe('the one-year limit of an execution', () => {
 
   describe('an instalment plan whose first instalment is 363 days ahead', () => {
     const date = '2027-02-28';
-    const promised = { status: 'promised', promise: { date, recordedAt: START }, plan: { instalments: [{ date, amount: 50_000 }, { date: '2027-03-31', amount: 50_000 }], paidBefore: 0, agreedAt: START } } as const;
+    const promised = { status: 'promised', promise: { date, recordedAt: START }, plan: { instalments: [{ date, amount: 50_000 }, { date: '2027-03-31', amount: 50_000 }], paidBefore: 0, agreedAt: START } } satisfies Partial<InvoiceInput>;
 
     it('is not checked in this execution (checked the morning after: past the year)', () => {
       const plan = planned(promised, START, { ...standard, plans: { ...standard.plans, reminderDaysBefore: 0 } });
