@@ -54,7 +54,8 @@ const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSe
 const DOSSIER = { read: [invoices, dossiers], write: [dossiers], linkSecret: true } as const;
 
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
-  'plan-timeline': { table: 'read' },
+  // tenantItems: the planned policy version and a later run's wake-up (keep-within-year.ts) are written on the tenant's items.
+  'plan-timeline': { table: 'tenantItems' },
   'send-reminder': { ...SENDS, read: [invoices] },
   'place-call': { table: 'readWrite' },
   // The sales representative's notice: a second one the same day waits in a digest's mailbox run.
@@ -89,6 +90,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'stream-failures': { table: 'readWrite', stream: true },
   // An ended execution's interruption on its invoice and in its log: one read, one transaction, the tenant's items only.
   'ended-executions': { table: 'tenantItems' },
+  // The due wake-ups (one Query), the invoice's run raised and the wake-up deleted: the tenant's items only.
+  'wake-timelines': { table: 'tenantItems' },
 };
 
 /** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */
