@@ -73,9 +73,10 @@ describe('timeline wake-ups', () => {
     expect(Object.keys(t.envOf('wake-timelines')).filter((k) => !/^(POWERTOOLS_|NODE_OPTIONS$|AWS_|PUBLIC_BASE_URL$)/.test(k)).sort()).toEqual(['TABLE_NAME', 'TENANT_ID']);
   });
 
-  it("plan-timeline, which records the wake-up, may write the tenant's items only (no delete of other tenants', no scan)", () => {
+  it("plan-timeline, which records the wake-up, may write the tenant's items only, and delete none", () => {
     const statements = t.statementsOf('plan-timeline').filter((st) => list(st.Action).some((a) => a.startsWith('dynamodb:')));
     expect(statements.flatMap((st) => list(st.Action))).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:PutItem']));
+    expect(statements.flatMap((st) => list(st.Action))).not.toContain('dynamodb:DeleteItem');
     for (const st of statements as (Statement & { Condition?: Json })[]) expect(st.Condition).toEqual(TENANT_ONLY);
   });
 
