@@ -21,6 +21,7 @@ import { BankStatements, Ingest } from './constructs/ingest.js';
 import { Messaging } from './constructs/messaging.js';
 import { acknowledge } from './constructs/nag.js';
 import { ReportSchedule } from './constructs/schedule.js';
+import { TimelineWakeUps } from './constructs/wake-ups.js';
 import { Storage } from './constructs/storage.js';
 import { TableStream } from './constructs/stream.js';
 import { Workflow } from './constructs/workflow.js';
@@ -44,6 +45,7 @@ export class SollecitoStack extends Stack {
   readonly api: Api;
   readonly console: Console;
   readonly report: ReportSchedule;
+  readonly wakeUps: TimelineWakeUps;
   readonly alarms: Alarms;
   /** Every function of the app, for alarms and tests. */
   readonly functions: HandlerFunction[];
@@ -80,6 +82,7 @@ export class SollecitoStack extends Stack {
     });
     this.api.useConsoleUrl(this.console.url);
     this.report = new ReportSchedule(this, 'Report', { resources, logRetention });
+    this.wakeUps = new TimelineWakeUps(this, 'WakeUps', { resources, logRetention });
 
     this.functions = [
       ...this.workflow.tasks.values(),
@@ -90,6 +93,7 @@ export class SollecitoStack extends Stack {
       this.bankStatements.fn,
       this.delivery.fn,
       this.endedExecutions.fn,
+      this.wakeUps.fn,
       ...this.api.functions,
       ...(this.report.fn ? [this.report.fn] : []),
     ];
@@ -106,6 +110,7 @@ export class SollecitoStack extends Stack {
         Dossier: this.dossier.failures,
         DeliveryEvents: this.delivery.deadLetters,
         EndedExecutions: this.endedExecutions.deadLetters,
+        WakeUps: this.wakeUps.deadLetters,
         ...(this.report.deadLetters ? { Report: this.report.deadLetters } : {}),
       },
       // Drained by stream-failures, so waiting messages are rare: every arrival is a batch abandoned.

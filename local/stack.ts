@@ -26,6 +26,8 @@ import { LocalHttpApi, type HttpHandler } from './services/http-api.js';
 import { startSes } from './services/ses.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
+import { DynamoTimelineWakeUps } from '../lambdas/adapters/dynamo-timeline-wake-ups.js';
+import { tableFromEnv } from '../lambdas/adapters/dynamo/client.js';
 import { polyfillWithResolvers } from './polyfills.js';
 import { localLinkSecret } from './link-secret.js';
 import { REPORT_SCHEDULE } from '../lambdas/domain/reports/report.js';
@@ -86,6 +88,7 @@ export const startStack = async (opts: StackOptions) => {
   const activity = new Activity();
   const onError = opts.onError ?? ((where, err) => console.error(`[${where}]`, err));
   let stopping = false;
+  let rearmWakeUps: () => Promise<void> = async () => undefined;
   // Work cut off by the shutdown (a stream batch whose DynamoDB just went away) is not a problem to report.
   const report = (where: string, err: unknown) => {
     if (!stopping) onError(where, err);
@@ -144,6 +147,8 @@ export const startStack = async (opts: StackOptions) => {
       // As the EndedExecutions rule in AWS (infra/constructs/ended-executions.ts): a chase that failed,
       // timed out or was aborted from outside is recorded on its invoice. Not the stops of the shutdown.
       onStatusChange: (change) => {
+        // An execution that ended Closed may have recorded its next run's wake-up (keep-within-year.ts).
+        if (!stopping && change.status === 'SUCCEEDED') void activity.track(() => rearmWakeUps());
         if (stopping || !routedByEndedExecutionsRule(change)) return;
         void activity.track(async () => {
           const h = await loadHandler('ended-executions');
@@ -287,6 +292,21 @@ export const startStack = async (opts: StackOptions) => {
       run: async (at) => {
         const h = await loadHandler('ageing-report');
         if (h) await h({ scheduledTime: at.toISOString() }, localContext('ageing-report'));
+      },
+    });
+
+    // The timelines' wake-ups: in AWS an hourly schedule (infra/constructs/wake-ups.ts) invokes
+    // wake-timelines; here it is invoked at the first recorded wake-up, with the same input.
+    const wakeUps = new DynamoTimelineWakeUps(tableFromEnv());
+    rearmWakeUps = scheduler.due({
+      name: 'wake-timelines',
+      next: async () => {
+        const at = await wakeUps.first(TENANT_ID);
+        return at === undefined ? undefined : new Date(at);
+      },
+      run: async (at) => {
+        const h = await loadHandler('wake-timelines');
+        if (h) await h({ scheduledTime: at.toISOString() }, localContext('wake-timelines'));
       },
     });
 

@@ -18,8 +18,9 @@ export interface HandlerAccess {
    * DynamoDB: the contact log, send guards and idempotency records make most handlers writers.
    * 'tenantItems': get, query, put, update and condition checks only, on items whose partition key
    * is the deployment tenant's (dynamodb:LeadingKeys): no delete, scan or batch, nobody else's items.
+   * 'tenantUpdates': the same without DeleteItem.
    */
-  readonly table: 'read' | 'readWrite' | 'tenantItems';
+  readonly table: 'read' | 'readWrite' | 'tenantItems' | 'tenantUpdates';
   /** SES SendEmail as the sender through the configuration set. */
   readonly mail?: boolean;
   /** End User Messaging SendTextMessage from the origination identity through the SMS configuration set (when one is configured). */
@@ -54,7 +55,8 @@ const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSe
 const DOSSIER = { read: [invoices, dossiers], write: [dossiers], linkSecret: true } as const;
 
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
-  'plan-timeline': { table: 'read' },
+  // Writes the planned policy version and a later run's wake-up (keep-within-year.ts): the tenant's items, never a delete.
+  'plan-timeline': { table: 'tenantUpdates' },
   'send-reminder': { ...SENDS, read: [invoices] },
   'place-call': { table: 'readWrite' },
   // The sales representative's notice: a second one the same day waits in a digest's mailbox run.
@@ -89,6 +91,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'stream-failures': { table: 'readWrite', stream: true },
   // An ended execution's interruption on its invoice and in its log: one read, one transaction, the tenant's items only.
   'ended-executions': { table: 'tenantItems' },
+  // The due wake-ups (one Query), the invoice's run raised and the wake-up deleted: the tenant's items only.
+  'wake-timelines': { table: 'tenantItems' },
 };
 
 /** A task that appears in the ASL before anyone lists it here: the table only, widened by editing HANDLER_ACCESS. */
@@ -99,6 +103,8 @@ export const dunningStateMachineName = (scope: Construct): string => `${Stack.of
 /** What 'tenantItems' may do: the single-item and transaction calls the customer pages' adapters make. */
 // DeleteItem: the finance notice's day claim given back when its e-mail failed (dynamo-notice-digests.ts giveBack).
 export const TENANT_ITEM_ACTIONS = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] as const;
+/** What 'tenantUpdates' may do: 'tenantItems' without DeleteItem. */
+export const TENANT_UPDATE_ACTIONS = TENANT_ITEM_ACTIONS.filter((a) => a !== 'DeleteItem');
 
 export const accessOf = (handler: string, fallback: HandlerAccess = DEFAULT_TASK_ACCESS): HandlerAccess =>
   HANDLER_ACCESS[handler] ?? fallback;
@@ -124,7 +130,7 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
   else {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: TENANT_ITEM_ACTIONS.map((a) => `dynamodb:${a}`),
+        actions: (access.table === 'tenantUpdates' ? TENANT_UPDATE_ACTIONS : TENANT_ITEM_ACTIONS).map((a) => `dynamodb:${a}`),
         resources: [storage.table.tableArn, `${storage.table.tableArn}/index/*`],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#${config.tenantId}`, `T#${config.tenantId}#*`] } },
       }),

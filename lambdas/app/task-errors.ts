@@ -58,3 +58,12 @@ export class TooManyReplansError extends Error {
 
 /** The metric counted for every account-level refusal (alarmed in infra/constructs/alarms.ts). */
 export const ACCOUNT_REFUSAL_METRIC = 'SesAccountRefusals';
+
+/**
+ * The plan's walk alone waits longer than one execution may last (domain/timeline/execution-year.ts
+ * 'tooLong': a policy whose stages lie nearly a year apart): it fails into RecordFailure, with a
+ * record, instead of timing out a year later without one.
+ */
+export class ExecutionLimitError extends Error {
+  override readonly name = 'Sollecito.ExecutionLimit';
+}

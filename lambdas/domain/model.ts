@@ -489,6 +489,11 @@ export const Invoice = z.object({
   /** A stage held back by the customer's contact limits: the planner places it at `until` or later. */
   deferral: z.optional(z.object({ stage: StepId, until: IsoDateTime, reason: Text(LIMITS.reason) })),
   /**
+   * The timeline's execution ended because its plan reached past what one execution may wait
+   * (domain/timeline/execution-year.ts): the next run starts then (adapters/dynamo-timeline-wake-ups.ts).
+   */
+  resumeAt: z.optional(IsoDateTime),
+  /**
    * Why the timeline stopped: a step that failed past its retries (RecordFailure), a stream batch
    * given up (state TableStream), or the execution itself ended (state Execution, with its status
    * and name: domain/timeline/ended-execution.ts). Resume restarts the timeline and clears it.

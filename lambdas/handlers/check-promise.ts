@@ -18,4 +18,4 @@ export const makeCheckPromiseHandler = (d: CheckPromiseDeps) =>
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 
-export const handler = builtOnFirstCall(() => makeCheckPromiseHandler(messagingWith({ ...caseDeps(), tasks: deps.tasks() })));
+export const handler = builtOnFirstCall(() => makeCheckPromiseHandler(messagingWith({ ...caseDeps(), tasks: deps.tasks(), wakeUps: deps.wakeUps() })));

@@ -9,6 +9,7 @@ import { clock } from '../adapters/clock.js';
 import { planFor, type PlanDeps } from '../app/timeline/plan-timeline.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import { caseDeps, observability } from './lib/compose.js';
+import * as deps from './lib/deps.js';
 import { PlanTaskInput, parseTaskInput } from './lib/task-input.js';
 import { inTaskState } from './lib/task-state.js';
 import { logger, metrics } from './lib/powertools.js';
@@ -18,4 +19,4 @@ export const makePlanTimelineHandler = (deps: PlanDeps) =>
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 
-export const handler = builtOnFirstCall(() => makePlanTimelineHandler({ ...caseDeps(), ...observability(), clock }));
+export const handler = builtOnFirstCall(() => makePlanTimelineHandler({ ...caseDeps(), ...observability(), clock, wakeUps: deps.wakeUps() }));

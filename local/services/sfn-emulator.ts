@@ -115,6 +115,20 @@ const withStateTimeout = <T>(work: Promise<T>, seconds: number, state: string): 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 };
 
+/**
+ * aws-local-stepfunctions 3.0.0 sets `$$.Execution.StartTime` to the wall clock whatever the context
+ * says; the product reads it (PlanTimeline's re-plan bound, the execution's year), so the emulator
+ * reads it from a context field of its own that holds the start on the virtual clock.
+ */
+const START_TIME_PATH = '$$.Execution.StartTime';
+const VIRTUAL_START_TIME_PATH = '$$.VirtualClock.StartTime';
+const withVirtualStartTime = (value: unknown): unknown => {
+  if (value === START_TIME_PATH) return VIRTUAL_START_TIME_PATH;
+  if (Array.isArray(value)) return value.map(withVirtualStartTime);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withVirtualStartTime(v)]));
+  return value;
+};
+
 export class SfnEmulator {
   private readonly executions = new Map<string, Execution>();
   private readonly machine: StateMachine;
@@ -145,9 +159,9 @@ export class SfnEmulator {
           return output;
         };
         // With slots the emulator times the handler itself, from its start; the engine's own timer would count the queue.
-        states[name] = { ...state, Resource: localArn(name), ...(slots && timeoutSeconds ? { TimeoutSeconds: MAX_REAL_TIMEOUT_SECONDS } : {}) };
+        states[name] = withVirtualStartTime({ ...state, Resource: localArn(name), ...(slots && timeoutSeconds ? { TimeoutSeconds: MAX_REAL_TIMEOUT_SECONDS } : {}) });
       } else {
-        states[name] = state;
+        states[name] = withVirtualStartTime(state);
       }
     }
     this.machine = new StateMachine(
@@ -251,7 +265,7 @@ export class SfnEmulator {
         retryIntervalOverrides: Object.fromEntries(Object.keys(this.taskFns).map((k) => [k, 0])),
       },
       noThrowOnAbort: true,
-      context: { Execution: { Id: arn, Name: name, Input: JSON.parse(input) as Json, StartTime: new Date(startDate).toISOString() } },
+      context: { Execution: { Id: arn, Name: name, Input: JSON.parse(input) as Json, StartTime: new Date(startDate).toISOString() }, VirtualClock: { StartTime: new Date(startDate).toISOString() } },
     });
     exec.abort = run.abort;
     this.record(exec, { type: 'ExecutionStarted' });

@@ -56,10 +56,13 @@ describe('least privilege', () => {
     for (const { where, st } of dynamo) for (const r of list(st.Resource)) expect(refersTo(r, table), `${where} ${JSON.stringify(r)}`).toBe(true);
   });
 
-  it('the planner only reads the table; the writers do not get DeleteTable-class rights', () => {
+  it('the planner updates only the tenant\'s items (the planned policy version, a later run\'s wake-up) and deletes nothing; the writers do not get DeleteTable-class rights', () => {
     const planner = t.actionsOf('plan-timeline');
     expect(planner.has('dynamodb:GetItem')).toBe(true);
-    for (const a of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(planner.has(a), a).toBe(false);
+    for (const a of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) expect(planner.has(a), a).toBe(false);
+    for (const st of t.statementsOf('plan-timeline').filter((s) => list(s.Action).some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:PutItem'))) {
+      expect((st as { Condition?: unknown }).Condition).toMatchObject({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': expect.any(Array) } });
+    }
     const everything = t.allStatements().flatMap(({ st }) => list(st.Action));
     for (const a of ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 's3:DeleteObject', 's3:DeleteBucket']) expect(everything).not.toContain(a);
   });

@@ -27,6 +27,7 @@ export const stackHandlers = (): string[] => [
   'ageing-report',
   'delivery-events',
   'ended-executions',
+  'wake-timelines',
 ];
 
 export const missingHandlers = (): string[] => stackHandlers().filter((h) => !handlerExists(h));

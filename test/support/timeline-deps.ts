@@ -6,6 +6,7 @@
  */
 import { clock } from '../../lambdas/adapters/clock.js';
 import { DynamoCommands } from '../../lambdas/adapters/dynamo-commands.js';
+import { DynamoTimelineWakeUps } from '../../lambdas/adapters/dynamo-timeline-wake-ups.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
 import { EventBridgeEvents } from '../../lambdas/adapters/eventbridge-events.js';
 import { envMessageLinks } from '../../lambdas/adapters/message-links.js';
@@ -44,6 +45,7 @@ export const timelineDeps = (over: Partial<TimelinePorts> = {}): TimelinePorts =
     customers: over.customers ?? repos.customers,
     invoices: over.invoices ?? repos.invoices,
     callQueue: over.callQueue ?? repos.callQueue,
+    wakeUps: over.wakeUps ?? new DynamoTimelineWakeUps({ doc: repos.doc, name: repos.name }),
     tasks: over.tasks ?? repos.tasks,
     bankCredits: over.bankCredits ?? repos.bankCredits,
     statementFeed: over.statementFeed ?? repos.statementFeed,

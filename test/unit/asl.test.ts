@@ -74,6 +74,8 @@ describe('dunning.asl.json', () => {
   it('waits for the promise check, then re-plans through Route', () => {
     expect(states.WaitPromiseCheck).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.checkAt', Next: 'CheckPromise' });
     expect(states.CheckPromise).toMatchObject({ Type: 'Task', ResultPath: '$.plan', Next: 'Route', Resource: '${CheckPromiseFunctionArn}' });
+    // Its plans keep within the execution's year too (domain/timeline/execution-year.ts).
+    expect(states.CheckPromise!.Parameters['startedAt.$']).toBe('$$.Execution.StartTime');
   });
 
   it('has one named Wait per stage, in timeline order, each followed by its action Task', () => {

@@ -103,6 +103,13 @@ export const keys = {
   policyVersion: (t: string, policyId: string, version: number) => ({ pk: `T#${t}#POLICIES`, sk: `VER#${policyId}#${String(version).padStart(6, '0')}` }),
   /** The company's own wording of one message (adapters/dynamo-wording.ts): one partition per tenant, read whole by a message's rendering. */
   wording: (t: string, kind: string, tone: string, language: string) => ({ pk: `T#${t}#WORDING`, sk: `${kind}#${tone}#${language}` }),
+  /**
+   * A timeline run to start at `at` (adapters/dynamo-timeline-wake-ups.ts): one partition per
+   * tenant, sorted by instant, so the due ones are one Query. Few: only plans reaching past an
+   * execution's year write one.
+   */
+  wakeUp: (t: string, at: string, invoiceId: string, revision: number, run: number) => ({ pk: `T#${t}#WAKEUPS`, sk: `${at}#${invoiceId}#${revision}#${run}` }),
+  wakeUps: (t: string) => `T#${t}#WAKEUPS`,
   openByDue: (t: string, invoiceId: string, dueDate: string) => ({
     gsi1pk: `T#${t}#OPEN#${shardOf(invoiceId)}`,
     gsi1sk: `${dueDate}#${invoiceId}`,

@@ -14,6 +14,8 @@
  *    instalment) goes through the same gate; not now: tried again at the moment the gate names,
  *    unless that is on or after the instalment's date (the instalment is only checked then).
  * 5. The planner says what comes next, whatever the status is now.
+ * Every plan handed back keeps within the execution's year (keep-within-year.ts): a pause ending
+ * late in the execution's life, or an instalment checked past the year, ends it for a later run.
  */
 import { checkPromiseDue } from '../../domain/timeline/promise-check.js';
 import { instalmentReminder } from '../../domain/timeline/instalment-reminder.js';
@@ -28,10 +30,18 @@ import { closedPlan, isCurrent, loadCase } from './invoice-case.js';
 import { planFor } from './plan-timeline.js';
 import type { ExecutionRef } from './execution.js';
 import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
+import { keepWithinYear, type YearDeps } from './keep-within-year.js';
 
-export type CheckPromiseDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'tasks'>;
+export type CheckPromiseDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'tasks'> & YearDeps;
+type CheckInput = ExecutionRef & { plan: Pick<TimelinePlan, 'checkAt'>; startedAt?: string };
 
-export const checkPromise = async (deps: CheckPromiseDeps, input: ExecutionRef & { plan: Pick<TimelinePlan, 'checkAt'> }): Promise<TimelinePlan> => {
+export const checkPromise = async (deps: CheckPromiseDeps, input: CheckInput): Promise<TimelinePlan> => {
+  const plan = await checkAndPlan(deps, input);
+  // planFor already kept its plan within the year; a promise plan of this step's own is measured here.
+  return plan.mode === 'promise' ? keepWithinYear(deps, input, plan) : plan;
+};
+
+const checkAndPlan = async (deps: CheckPromiseDeps, input: CheckInput): Promise<TimelinePlan> => {
   // 1. The case
   const c = await loadCase(deps, input.tenantId, input.invoiceId);
   if (!c) return closedPlan(deps.clock.now(), 'invoice not found');

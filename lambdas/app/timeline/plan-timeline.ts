@@ -5,6 +5,7 @@
  * 3. Re-planned past the bound (domain/timeline/replan-bound.ts): Sollecito.TooManyReplans.
  * 4. Ask the planner (domain/timeline/planner.ts), with the newest version of the policy and the engagement the log shows.
  * 5. Record on the invoice the company policy version the run was planned with.
+ * 6. A plan reaching past what the execution may wait ends it, a later run recorded (keep-within-year.ts).
  */
 import { planTimeline } from '../../domain/timeline/planner.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
@@ -16,8 +17,9 @@ import type { ExecutionRef } from './execution.js';
 import { MAX_REPLANS, replansSince } from '../../domain/timeline/replan-bound.js';
 import { TooManyReplansError } from '../task-errors.js';
 import { plannedPolicyOf } from '../policies/resolve-policy.js';
+import { keepWithinYear, type YearDeps } from './keep-within-year.js';
 
-export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'>;
+export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'> & YearDeps;
 
 
 export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?: string }): Promise<TimelinePlan> => {
@@ -32,7 +34,7 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
   const replans = input.startedAt ? replansSince(c.view.events, input.startedAt) : 0;
   if (replans > MAX_REPLANS) throw new TooManyReplansError(`re-planned ${replans} times since the execution started (at most ${MAX_REPLANS}): the last hold-back was ${c.view.invoice.deferral?.reason ?? 'not recorded'}`);
   // 4. The plan
-  const plan = planTimeline({
+  const planned = planTimeline({
     invoice: inv,
     customer: c.customer,
     policy: c.policy,
@@ -44,13 +46,15 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
     ignoredEmails: ignoredEmailsInARow(c.view.events),
     now,
   });
+  // 6. Within the execution's year (before the log, which says what the state machine gets)
+  const plan = await keepWithinYear(deps, input, planned);
   // 5. The run keeps the version it was planned with (written only when it changes)
   if (c.policyWarning) deps.logger.warn('policy not found', { tenantId: input.tenantId, invoiceId: input.invoiceId, warning: c.policyWarning });
-  const planned = plannedPolicyOf(c.policy);
-  if (planned?.id !== inv.policy?.id || planned?.version !== inv.policy?.version) {
-    await deps.invoices.recordPlannedPolicy({ tenantId: input.tenantId, invoiceId: input.invoiceId, revision: inv.revision, run: inv.run }, planned);
+  const planVersion = plannedPolicyOf(c.policy);
+  if (planVersion?.id !== inv.policy?.id || planVersion?.version !== inv.policy?.version) {
+    await deps.invoices.recordPlannedPolicy({ tenantId: input.tenantId, invoiceId: input.invoiceId, revision: inv.revision, run: inv.run }, planVersion);
   }
-  deps.logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip, reason: plan.reason });
+  deps.logger.info('planned', { tenantId: input.tenantId, invoiceId: input.invoiceId, mode: plan.mode, next: plan.next, skip: plan.skip, reason: plan.reason, ...(plan.resumeAt ? { resumeAt: plan.resumeAt } : {}) });
   // The plan (reason and warnings) is the task's output, in the execution history; the log says it too.
   if (plan.warnings) deps.logger.warn('planned with a warning', { tenantId: input.tenantId, invoiceId: input.invoiceId, warnings: plan.warnings });
   return plan;

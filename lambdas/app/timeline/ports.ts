@@ -25,6 +25,7 @@ import type { CustomerVoice } from '../ports/customer-voice.js';
 import type { NoticeDigests } from '../ports/notice-digests.js';
 import type { PolicyRepository } from '../ports/policies.js';
 import type { WordingRepository } from '../ports/wording.js';
+import type { TimelineWakeUps } from '../ports/wake-ups.js';
 
 export interface TimelinePorts extends Observability {
   workflow: Workflow;
@@ -44,6 +45,8 @@ export interface TimelinePorts extends Observability {
   /** Internal notices, one a day per customer and kind; later ones in the next morning's digest. */
   digests: NoticeDigests;
   callQueue: CallQueueRepository;
+  /** The next run of a timeline whose execution ended before a wait it may not last (keep-within-year.ts). */
+  wakeUps: TimelineWakeUps;
   reports: ReportRepository;
   commands: Commands;
   events: DomainEvents;

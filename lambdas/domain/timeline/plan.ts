@@ -20,6 +20,11 @@ export interface TimelinePlan {
   extra?: { step: ExtraStep; at: string; before: Stage };
   /** mode 'promise': when the promise (or instalment, or pause) is checked. */
   checkAt?: string;
+  /**
+   * mode 'closed' because the plan reaches past what one execution may wait (execution-year.ts):
+   * when the next run is to start. The wake-up is recorded before the execution ends.
+   */
+  resumeAt?: string;
   /** Why the plan is what it is, for the execution history. */
   reason: string;
   /** What the plan could not know (a year past the holiday table), for the execution history and the log. */

@@ -56,6 +56,8 @@ import { DynamoTasks } from '../../adapters/dynamo-tasks.js';
 import { DynamoTenants } from '../../adapters/dynamo-tenants.js';
 import { DynamoPolicies } from '../../adapters/dynamo-policies.js';
 import { DynamoTimelineRestarts } from '../../adapters/dynamo-timeline-restarts.js';
+import { DynamoTimelineWakeUps } from '../../adapters/dynamo-timeline-wake-ups.js';
+import type { TimelineWakeUps } from '../../app/ports/wake-ups.js';
 import { DynamoCustomerVoice } from '../../adapters/dynamo-voice.js';
 import { DynamoNoticeDigests } from '../../adapters/dynamo-notice-digests.js';
 import { DynamoWording } from '../../adapters/dynamo-wording.js';
@@ -83,6 +85,8 @@ export const tenants = /* @__PURE__ */ once((): TenantRepository => new DynamoTe
 /** The company's own policies; the versions read stay in this container (they never change). */
 export const policies = /* @__PURE__ */ once((): PolicyRepository => new DynamoPolicies(table()));
 export const timelineRestarts = /* @__PURE__ */ once((): TimelineRestarts => new DynamoTimelineRestarts(table()));
+/** Timeline runs to start later (an execution that may not wait that long ended). */
+export const wakeUps = /* @__PURE__ */ once((): TimelineWakeUps => new DynamoTimelineWakeUps(table()));
 export const customers = /* @__PURE__ */ once((): CustomerRepository => new DynamoCustomers(table()));
 export const invoices = /* @__PURE__ */ once((): InvoiceRepository => new DynamoInvoices(table()));
 export const invoiceList = /* @__PURE__ */ once((): InvoiceList => new DynamoQueries(table()));

@@ -22,6 +22,7 @@ const Plan = z.object({
   skip: z.array(StageEnum),
   extra: z.optional(z.object({ step: z.templateLiteral(['extra:', z.string()]), at: z.string(), before: StageEnum })),
   checkAt: z.optional(z.string()),
+  resumeAt: z.optional(z.string()),
   reason: z.string(),
   warnings: z.optional(z.array(z.string())),
 }) satisfies z.ZodMiniType<TimelinePlan>;
@@ -35,7 +36,8 @@ export type ExecutionInput = z.infer<typeof ExecutionInput>;
 export const StageTaskInput = z.object({ ...Ids, stage: StepId, plan: Plan });
 export type StageTaskInput = z.infer<typeof StageTaskInput>;
 
-export const PromiseTaskInput = z.object({ ...Ids, plan: Plan });
+/** CheckPromise's input: also when the execution started, for its year (keep-within-year.ts). */
+export const PromiseTaskInput = z.object({ ...Ids, plan: Plan, startedAt: z.optional(z.string()) });
 export type PromiseTaskInput = z.infer<typeof PromiseTaskInput>;
 
 export const FailureTaskInput = z.object({
