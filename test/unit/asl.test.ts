@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { STAGE_IDS, STAGE_ACTION, stateSuffix } from '../../lambdas/domain/timeline/stages.js';
+import { EXTRA_AFTER, STAGE_IDS, STAGE_ACTION, stageAfter, stateSuffix } from '../../lambdas/domain/timeline/stages.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 type State = Record<string, any>;
 const asl = JSON.parse(readFileSync(join(ROOT, 'statemachines/dunning.asl.json'), 'utf8')) as { StartAt: string; States: Record<string, State>; QueryLanguage?: string };
 const states = asl.States;
 const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+/** The known stages an extra reminder may come before (state-name suffixes): PhoneCall, Escalation. */
+const EXTRA_PLACES = EXTRA_AFTER.map((a) => stateSuffix(stageAfter(a)!));
 
 const TRANSIENT = [
   'Lambda.ServiceException',
@@ -23,7 +25,7 @@ const TRANSIENT = [
 ];
 
 /** The Tasks that send a customer message (through the customer's gate) or a waiting one. */
-const SENDING_TASKS = ['SendReceiptCheck', 'SendPreDue', 'SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue', 'CheckPromise', 'PlaceCreditHold', 'EscalateToAgency', 'DeliverMailbox'];
+const SENDING_TASKS = ['SendReceiptCheck', 'SendPreDue', 'SendDueDate', 'SendFirstOverdue', 'SendSecondOverdue', 'SendExtraReminder', 'CheckPromise', 'PlaceCreditHold', 'EscalateToAgency', 'DeliverMailbox'];
 /** An account-level SES refusal stays until someone acts on the account: few attempts, far apart. */
 const SENDER_BLOCKED_RETRY = { ErrorEquals: ['Sollecito.SenderBlocked'], IntervalSeconds: 900, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 3600, JitterStrategy: 'FULL' };
 
@@ -53,17 +55,19 @@ describe('dunning.asl.json', () => {
     expect(states.MailboxDelivered).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.mailbox.done', BooleanEquals: true, Next: 'Delivered' }], Default: 'WaitMailbox' });
   });
 
-  it('plans first, then routes on the plan with one Choice', () => {
+  it('plans first, then routes on the plan with one Choice (and the branches to extra reminders)', () => {
     expect(states.PlanTimeline).toMatchObject({ Type: 'Task', ResultPath: '$.plan', Next: 'Route' });
     // The re-plan bound counts from the execution's start (domain/timeline/replan-bound.ts): no extra state.
     expect(states.PlanTimeline!.Parameters['startedAt.$']).toBe('$$.Execution.StartTime');
-    expect(Object.entries(states).filter(([n, s]) => s.Type === 'Choice' && !['Begin', 'MailboxDelivered'].includes(n))).toHaveLength(1);
+    expect(Object.entries(states).filter(([n, s]) => s.Type === 'Choice' && !['Begin', 'MailboxDelivered'].includes(n)).map(([n]) => n).sort()).toEqual(
+      ['Route', ...EXTRA_PLACES.flatMap((p) => [`Before${p}`, `ExtraBefore${p}`])].sort(),
+    );
     const route = states.Route!;
     const target = (variable: string, value: string) =>
       route.Choices.find((c: State) => c.Variable === variable && c.StringEquals === value)?.Next as string | undefined;
     expect(target('$.plan.mode', 'closed')).toBe('Closed');
     expect(target('$.plan.mode', 'promise')).toBe('WaitPromiseCheck');
-    for (const stage of STAGE_IDS) expect(target('$.plan.next', stage), stage).toBe(`Wait${stateSuffix(stage)}`);
+    for (const stage of STAGE_IDS) expect(target('$.plan.next', stage), stage).toBe(`${EXTRA_PLACES.includes(stateSuffix(stage)) ? 'Before' : 'Wait'}${stateSuffix(stage)}`);
     // Mode is tested before the stage: a closed or promise plan never enters a stage.
     const modeIdx = route.Choices.findIndex((c: State) => c.Variable === '$.plan.mode');
     const stageIdx = route.Choices.findIndex((c: State) => c.Variable === '$.plan.next');
@@ -98,7 +102,7 @@ describe('dunning.asl.json', () => {
         'plan.$': '$.plan',
       });
       const next = STAGE_IDS[i + 1];
-      expect(task.Next).toBe(next ? `Wait${stateSuffix(next)}` : 'Escalated');
+      expect(task.Next).toBe(next ? `${EXTRA_PLACES.includes(stateSuffix(next)) ? 'Before' : 'Wait'}${stateSuffix(next)}` : 'Escalated');
     });
     expect(states.Escalated?.Type).toBe('Succeed');
     expect(states.Closed?.Type).toBe('Succeed');
@@ -173,16 +177,27 @@ describe('dunning.asl.json', () => {
     expect([...seen].sort()).toEqual(Object.keys(states).sort());
   });
 
-  it('walks the full escalation path in at most 20 state transitions', () => {
+  it('branches to the extra reminders before the call and the hand-off only, and comes back through PlanTimeline', () => {
+    for (const place of EXTRA_PLACES) {
+      expect(states[`Before${place}`]).toMatchObject({ Choices: [{ Variable: '$.plan.extra', IsPresent: true, Next: `ExtraBefore${place}` }], Default: `Wait${place}` });
+      const stage = place.charAt(0).toLowerCase() + place.slice(1);
+      expect(states[`ExtraBefore${place}`]).toMatchObject({ Choices: [{ Variable: '$.plan.extra.before', StringEquals: stage, Next: 'WaitExtraReminder' }], Default: `Wait${place}` });
+    }
+    expect(states.WaitExtraReminder).toMatchObject({ Type: 'Wait', TimestampPath: '$.plan.extra.at', Next: 'SendExtraReminder' });
+    expect(states.SendExtraReminder).toMatchObject({ Type: 'Task', Resource: '${SendReminderFunctionArn}', ResultPath: '$.last', Next: 'PlanTimeline' });
+    expect(states.SendExtraReminder!.Parameters['stage.$']).toBe('$.plan.extra.step');
+  });
+
+  it('walks the full escalation path in at most 22 states (20 before the two places an extra reminder may stand)', () => {
     const path: string[] = [];
     let name: string | undefined = asl.StartAt;
     while (name) {
       path.push(name);
       const s: State = states[name]!;
-      name = name === 'Begin' ? s.Default : s.Type === 'Choice' ? `Wait${stateSuffix(STAGE_IDS[0])}` : s.Next;
+      name = name === 'Begin' || name.startsWith('Before') ? s.Default : s.Type === 'Choice' ? `Wait${stateSuffix(STAGE_IDS[0])}` : s.Next;
     }
     expect(path.at(-1)).toBe('Escalated');
-    expect(path).toHaveLength(1 + 1 + 1 + 2 * STAGE_IDS.length + 1);
-    expect(path.length).toBeLessThanOrEqual(20);
+    expect(path).toHaveLength(1 + 1 + 1 + 2 * STAGE_IDS.length + EXTRA_PLACES.length + 1);
+    expect(path.length).toBeLessThanOrEqual(22);
   });
 });
