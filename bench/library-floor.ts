@@ -77,7 +77,16 @@ const valueImports = (source: string, fileName: string): Map<string, Set<string>
 export const floorSource = (root: string, metafile: Metafile, without: ReadonlySet<string> = new Set()): { source: string; packages: string[] } => {
   const output = Object.values(metafile.outputs)[0]!;
   const contained = new Set(Object.entries(output.inputs).flatMap(([p, i]) => (i.bytesInOutput > 0 ? [packageOf(p)].filter((x) => x !== undefined) : [])));
+  // Files only a dynamic import() reaches are evaluated when the handler first needs them (read-file.ts
+  // and the PDF parser): their packages are imported the same way in the floor.
+  const entry = Object.keys(metafile.inputs).find((p) => output.entryPoint === p);
+  const eager = new Set<string>(entry ? [entry] : []);
+  for (const queue = [...eager]; queue.length > 0; ) {
+    for (const r of metafile.inputs[queue.pop()!]?.imports ?? [])
+      if (r.kind !== 'dynamic-import' && !r.external && !eager.has(r.path)) eager.add(r.path), queue.push(r.path);
+  }
   const wanted = new Map<string, Set<string>>();
+  const lazy = new Set<string>();
   for (const path of Object.keys(output.inputs)) {
     if (packageOf(path) !== undefined || !/\.[cm]?[jt]s$/.test(path)) continue;
     const records = metafile.inputs[path]?.imports ?? [];
@@ -86,6 +95,10 @@ export const floorSource = (root: string, metafile: Metafile, without: ReadonlyS
       const record = records.find((r) => r.original === spec);
       const pkg = record && !record.external ? packageOf(record.path) : undefined;
       if (!pkg || !contained.has(pkg)) continue;
+      if (!eager.has(path)) {
+        lazy.add(spec);
+        continue;
+      }
       const set = wanted.get(spec) ?? new Set<string>();
       for (const n of names) set.add(n);
       wanted.set(spec, set);
@@ -107,5 +120,7 @@ export const floorSource = (root: string, metafile: Metafile, without: ReadonlyS
     if (names.size === 1 && names.has('')) lines.push(`import ${s};`);
   }
   lines.push(`export const probe = [${refs.join(', ')}];`);
+  const onFirstUse = [...lazy].filter((spec) => !wanted.has(spec)).sort();
+  if (onFirstUse.length > 0) lines.push(`export const later = () => Promise.all([${onFirstUse.map((spec) => `import(${JSON.stringify(spec)})`).join(', ')}]);`);
   return { source: `${lines.join('\n')}\n`, packages: [...contained].sort() };
 };
