@@ -30,3 +30,8 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   charset: 'utf8',
   alias: LAMBDA_ALIASES,
 } satisfies BuildOptions;
+
+/** Every bundle stays under this (bench/cold-start.ts prints each; test/infra/bundling.test.ts keeps it). */
+export const BUNDLE_SIZE_TARGET_KB = 700;
+/** The function allowed over it: the dossier draws its PDF with pdf-lib and the standard fonts (~350 KB alone). */
+export const BUNDLE_SIZE_TARGET_EXEMPT: ReadonlySet<string> = new Set(['hand-over-dossier']);
