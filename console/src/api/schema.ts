@@ -1305,6 +1305,8 @@ export interface components {
                 until: string;
                 reason: string;
             };
+            /** Format: date-time */
+            resumeAt?: string;
             failure?: {
                 /** Format: date-time */
                 at: string;
