@@ -42,6 +42,8 @@ export interface HandlerAccess {
   /** Reads one version of an object under `read` (GetObjectVersion): the version its S3 event named. */
   readonly readsVersions?: boolean;
   readonly write?: readonly string[];
+  /** Plans send instants: the SES sending rate and the morning volume it spreads (config.sesMaxSendRate, sendSpreadVolume). */
+  readonly plansSends?: boolean;
 }
 
 const { invoices, customers, config, rejected, dossiers, bank } = DOCUMENT_PREFIXES;
@@ -54,7 +56,7 @@ const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSe
 const DOSSIER = { read: [invoices, dossiers], write: [dossiers], linkSecret: true } as const;
 
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
-  'plan-timeline': { table: 'read' },
+  'plan-timeline': { table: 'read', plansSends: true },
   'send-reminder': { ...SENDS, read: [invoices] },
   'place-call': { table: 'readWrite' },
   // The sales representative's notice: a second one the same day waits in a digest's mailbox run.
@@ -147,6 +149,10 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
     env('SMS_ORIGINATION_IDENTITY', messaging.smsOriginationIdentity);
     // Without it the texts are sent but their delivery status never reaches delivery-events.
     if (messaging.smsFeedback) env('SMS_CONFIGURATION_SET', messaging.smsFeedback.configurationSetName);
+  }
+  if (access.plansSends) {
+    env('SES_MAX_SEND_RATE', String(config.sesMaxSendRate));
+    env('SEND_SPREAD_VOLUME', String(config.sendSpreadVolume));
   }
   if (access.events) {
     messaging.bus.grantPutEventsTo(fn);

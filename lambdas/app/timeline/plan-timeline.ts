@@ -16,8 +16,12 @@ import type { ExecutionRef } from './execution.js';
 import { MAX_REPLANS, replansSince } from '../../domain/timeline/replan-bound.js';
 import { TooManyReplansError } from '../task-errors.js';
 import { plannedPolicyOf } from '../policies/resolve-policy.js';
+import type { SendSpread } from '../../domain/timeline/send-spread.js';
 
-export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'>;
+export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'> & {
+  /** The SES sending rate the morning's written stages are spread at (absent: all at the opening). */
+  sendSpread?: SendSpread;
+};
 
 
 export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?: string }): Promise<TimelinePlan> => {
@@ -42,6 +46,7 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
     companyClosures: c.tenant.closures,
     // Two e-mails ignored and no SMS possible: the call comes forward (domain/timeline/engagement.ts).
     ignoredEmails: ignoredEmailsInARow(c.view.events),
+    ...(deps.sendSpread ? { sendSpread: deps.sendSpread } : {}),
     now,
   });
   // 5. The run keeps the version it was planned with (written only when it changes)
