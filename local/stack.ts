@@ -24,6 +24,7 @@ import { StreamPoller } from './services/stream-poller.js';
 import { streamFailureEvent } from './stream-failure-message.js';
 import { LocalHttpApi, type HttpHandler } from './services/http-api.js';
 import { startSes } from './services/ses.js';
+import { startSesRateLimit } from './services/ses-rate-limit.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
 import { DynamoTimelineWakeUps } from '../lambdas/adapters/dynamo-timeline-wake-ups.js';
@@ -57,6 +58,16 @@ export interface StackOptions {
   onError?: (where: string, err: unknown) => void;
   /** Step Functions' quotas for the engine (STANDARD_QUOTAS otherwise): a test lowers the maximum duration. */
   quotas?: EngineQuotas;
+  /**
+   * SES's maximum sending rate enforced in front of SES local (local/services/ses-rate-limit.ts),
+   * and the planner spreading written stages at it over a morning of `sendSpreadVolume` reminders
+   * (the deploy settings sesMaxSendRate, sendSpreadVolume). Absent: SES local takes any rate and
+   * every stage leaves at the window's opening.
+   */
+  sesMaxSendRate?: number;
+  sendSpreadVolume?: number;
+  /** The product's DynamoDB requests go through this endpoint instead (a counting proxy in front of DynamoDB Local; streams stay direct). */
+  dynamoVia?: (endpoint: string) => Promise<string>;
 }
 
 type Handler = (event: unknown, context: ReturnType<typeof localContext>) => Promise<unknown>;
@@ -131,6 +142,8 @@ export const startStack = async (opts: StackOptions) => {
 
     const ses = await startSes();
     stops.push(ses.stop);
+    const sesRate = opts.sesMaxSendRate ? await startSesRateLimit(ses.endpoint, opts.sesMaxSendRate) : undefined;
+    if (sesRate) stops.push(sesRate.stop);
     const sms = await startSmsSink({ file: join(opts.outDir, 'sms.jsonl'), clock });
     stops.push(sms.stop);
     const events = await startEventsSink(await freePort(), clock, join(opts.outDir, 'events.jsonl'));
@@ -182,10 +195,11 @@ export const startStack = async (opts: StackOptions) => {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: S3_LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: S3_LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: opts.dynamoVia ? await opts.dynamoVia(dynamo.endpoint) : dynamo.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SESV2: sesRate?.endpoint ?? ses.endpoint,
+      ...(opts.sesMaxSendRate && opts.sendSpreadVolume ? { SES_MAX_SEND_RATE: String(opts.sesMaxSendRate), SEND_SPREAD_VOLUME: String(opts.sendSpreadVolume) } : {}),
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
@@ -323,6 +337,7 @@ export const startStack = async (opts: StackOptions) => {
       consoleUrl,
       viewerConsoleUrl,
       ses,
+      ...(sesRate ? { sesRate } : {}),
       sms,
       events,
       scheduler,

@@ -43,6 +43,8 @@ export interface HandlerAccess {
   /** Reads one version of an object under `read` (GetObjectVersion): the version its S3 event named. */
   readonly readsVersions?: boolean;
   readonly write?: readonly string[];
+  /** Plans send instants: the SES sending rate and the morning volume it spreads (config.sesMaxSendRate, sendSpreadVolume). */
+  readonly plansSends?: boolean;
 }
 
 const { invoices, customers, config, rejected, dossiers, bank } = DOCUMENT_PREFIXES;
@@ -56,7 +58,7 @@ const DOSSIER = { read: [invoices, dossiers], write: [dossiers], linkSecret: tru
 
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   // Writes the planned policy version and a later run's wake-up (keep-within-year.ts): the tenant's items, never a delete.
-  'plan-timeline': { table: 'tenantUpdates' },
+  'plan-timeline': { table: 'tenantUpdates', plansSends: true },
   'send-reminder': { ...SENDS, read: [invoices] },
   'place-call': { table: 'readWrite' },
   // The sales representative's notice: a second one the same day waits in a digest's mailbox run.
@@ -153,6 +155,10 @@ export const applyAccess = (fn: HandlerFunction, access: HandlerAccess, res: Acc
     env('SMS_ORIGINATION_IDENTITY', messaging.smsOriginationIdentity);
     // Without it the texts are sent but their delivery status never reaches delivery-events.
     if (messaging.smsFeedback) env('SMS_CONFIGURATION_SET', messaging.smsFeedback.configurationSetName);
+  }
+  if (access.plansSends) {
+    env('SES_MAX_SEND_RATE', String(config.sesMaxSendRate));
+    env('SEND_SPREAD_VOLUME', String(config.sendSpreadVolume));
   }
   if (access.events) {
     messaging.bus.grantPutEventsTo(fn);

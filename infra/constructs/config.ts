@@ -32,6 +32,13 @@ export interface SollecitoConfig {
    * finance inbox and the agency, and lets the functions send to them.
    */
   readonly sesSandbox: boolean;
+  /**
+   * The account's SES maximum send rate (messages per second; 14 is SES's starting production
+   * quota) and the most reminders expected at one window opening: written reminders are spread
+   * over the window from its opening at that rate (domain/timeline/send-spread.ts).
+   */
+  readonly sesMaxSendRate: number;
+  readonly sendSpreadVolume: number;
   /** CloudWatch Logs retention of every function, the state machine and the API, in days. */
   readonly logRetentionDays: number;
   /**
@@ -50,6 +57,8 @@ export const DEFAULT_CONFIG: SollecitoConfig = {
   reportSchedule: 'cron(0 8 ? * MON *)',
   reportTimeZone: 'Europe/Rome',
   sesSandbox: false,
+  sesMaxSendRate: 14,
+  sendSpreadVolume: 10_000,
   logRetentionDays: 365,
 };
 
@@ -141,6 +150,15 @@ export const loadConfig = (node: Node): SollecitoConfig => {
   const logRetentionDays = rawRetention === undefined ? DEFAULT_CONFIG.logRetentionDays : Number(rawRetention);
   if (!RETENTION_DAYS.includes(logRetentionDays)) throw new ConfigError('logRetentionDays', `one of ${RETENTION_DAYS.join(', ')}`);
 
+  const positive = (key: 'sesMaxSendRate' | 'sendSpreadVolume'): number => {
+    const raw: unknown = node.tryGetContext(key);
+    const v = raw === undefined ? DEFAULT_CONFIG[key] : Number(raw);
+    if (!Number.isFinite(v) || v <= 0) throw new ConfigError(key, 'expected a positive number');
+    return v;
+  };
+  const sesMaxSendRate = positive('sesMaxSendRate');
+  const sendSpreadVolume = positive('sendSpreadVolume');
+
   const agencyEmail = email(node, 'agencyEmail');
   const alarmEmail = email(node, 'alarmEmail');
   const signInDomainPrefix = str(node, 'signInDomainPrefix');
@@ -162,6 +180,8 @@ export const loadConfig = (node: Node): SollecitoConfig => {
     reportTimeZone,
     ...(alarmEmail ? { alarmEmail } : {}),
     sesSandbox: bool(node, 'sesSandbox', DEFAULT_CONFIG.sesSandbox),
+    sesMaxSendRate,
+    sendSpreadVolume,
     logRetentionDays,
     ...(signInDomainPrefix ? { signInDomainPrefix } : {}),
   };

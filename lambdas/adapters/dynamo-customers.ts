@@ -2,6 +2,7 @@
  * Customers: the customer item, its own log (same partition), and the writes that go with a send
  * guard's claim (the contact record of contact limits, the credit hold).
  */
+import { consistentGet } from './dynamo/consistent-gets.js';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LIMITS, type ContactEvent, type Customer, type PaymentOutcome, type SalesNote } from '../domain/model.js';
 import { inWrittenOrder, withSalesNotes } from '../domain/commands/sales-notes.js';
@@ -30,7 +31,7 @@ export class DynamoCustomers implements CustomerRepository {
   constructor(private readonly table: Table) {}
 
   async getCustomer(tenantId: string, customerId: string): Promise<Customer | undefined> {
-    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.customer(tenantId, customerId), ConsistentRead: true }));
+    const Item = await consistentGet(this.table, keys.customer(tenantId, customerId));
     return Item ? itemToCustomer(Item) : undefined;
   }
 

@@ -14,7 +14,8 @@
  *   3. Put of the contact-log entries, outcome 'pending' for every message about to leave;
  *   (+ optional writes that must happen exactly once with the claim, e.g. the customer's credit hold).
  * - Only after the commit does a message leave. completeSend then clears the lease, sets
- *   lastContactAt and completes each pending log entry in place (outcome 'sent' + messageId, or
+ *   lastContactAt, gives the customer's turn back when handed it (dynamo-voice.ts; one request
+ *   less per message) and completes each pending log entry in place (outcome 'sent' + messageId, or
  *   'failed'). The log stays append-only in meaning: an entry is created once and never deleted;
  *   the only change it ever sees is its outcome moving on from 'pending'.
  * - If the claim fails because the invoice is gone, in another status, or in another revision or
@@ -31,6 +32,7 @@
  *   releaseSend deletes the guard item, marks the pending entries 'skipped' and frees the lease.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { VoiceLease } from '../app/ports/customer-voice.js';
 import { ACTIVE_STATUSES, type ContactEvent, type InvoiceStatus } from '../domain/model.js';
 import type { ClaimRequest, ClaimResult, ContactsAdded, SendGuard, SendLease, SendResult } from '../app/ports/send-guard.js';
 import { clock } from './clock.js';
@@ -261,7 +263,30 @@ const outcomeUpdate = (
  * completes each pending log entry. If the lease had expired and someone else wrote the invoice in
  * the meantime, the entries and lastContactAt are still written, without touching their lease.
  */
-const completeSend = async (table: Table, lease: SendLease, results: SendResult[]): Promise<void> => {
+/** The customer's turn given back by its holder (dynamo-voice.ts release), as part of a transaction. */
+const voiceRelease = (table: Table, voice: VoiceLease): TransactItem => ({
+  Update: {
+    TableName: table.name,
+    Key: keys.customerVoice(voice.tenantId, voice.customerId),
+    UpdateExpression: 'REMOVE leaseUntil, holder',
+    ConditionExpression: 'holder = :token',
+    ExpressionAttributeValues: { ':token': voice.token },
+  },
+});
+
+const completeSend = async (table: Table, lease: SendLease, results: SendResult[], voice?: VoiceLease): Promise<void> => {
+  try {
+    await completeWrites(table, lease, results, voice ? [voiceRelease(table, voice)] : []);
+  } catch (err) {
+    // The turn ran out and another holder has it: complete without touching it.
+    if (voice && err instanceof VoiceTakenError) await completeWrites(table, lease, results, []);
+    else throw err;
+  }
+};
+
+class VoiceTakenError extends Error {}
+
+const completeWrites = async (table: Table, lease: SendLease, results: SendResult[], extra: TransactItem[]): Promise<void> => {
   const byId = new Map([...lease.events, ...lease.companions.flatMap((c) => c.events)].map((e) => [e.eventId, e]));
   const sentAt = results.some((r) => r.outcome === 'sent') ? clock.now().toISOString() : undefined;
   const updates = results.map((r) => {
@@ -276,11 +301,14 @@ const completeSend = async (table: Table, lease: SendLease, results: SendResult[
   const invoices = leasedInvoices(lease);
   try {
     await table.doc.send(
-      new TransactWriteCommand({ TransactItems: [...invoices.map((id) => invoiceUpdate(table, lease, id, sentAt, true)), ...updates] }),
+      new TransactWriteCommand({ TransactItems: [...invoices.map((id) => invoiceUpdate(table, lease, id, sentAt, true)), ...updates, ...extra] }),
     );
   } catch (err) {
-    const codes = cancellationCodes(err);
-    if (!codes) throw asTransient('completeSend', err);
+    const all = cancellationCodes(err);
+    if (!all) throw asTransient('completeSend', err);
+    // The extra writes come last: when only they failed their condition, the caller decides.
+    const codes = all.slice(0, all.length - extra.length);
+    if (extra.length > 0 && all.slice(codes.length).includes('ConditionalCheckFailed') && codes.every((c) => c === 'None')) throw new VoiceTakenError();
     const onInvoices = codes.slice(0, invoices.length);
     if (!onInvoices.includes('ConditionalCheckFailed') || codes.slice(invoices.length).some((c) => c !== 'None')) {
       throw new TransientError(`completeSend ${lease.guardKey}: transaction cancelled (${codes.join(', ')})`);
@@ -291,6 +319,8 @@ const completeSend = async (table: Table, lease: SendLease, results: SendResult[
         onInvoices[i] === 'ConditionalCheckFailed' ? (sentAt ? invoiceUpdate(table, lease, id, sentAt, false) : undefined) : invoiceUpdate(table, lease, id, sentAt, true),
       ),
       ...updates,
+      // The turn is given back with them when it was still this holder's.
+      ...(all.slice(codes.length).every((c) => c === 'None') ? extra : []),
     ].filter((x): x is TransactItem => x !== undefined);
     if (rest.length > 0) await table.doc.send(new TransactWriteCommand({ TransactItems: rest })).catch((e: unknown) => {
       throw asTransient('completeSend', e);
@@ -369,8 +399,8 @@ export class DynamoSendGuard implements SendGuard {
     return claimSend(this.table, req);
   }
 
-  completeSend(lease: SendLease, results: SendResult[]): Promise<void> {
-    return completeSend(this.table, lease, results);
+  completeSend(lease: SendLease, results: SendResult[], voice?: VoiceLease): Promise<void> {
+    return completeSend(this.table, lease, results, voice);
   }
 
   releaseSend(lease: SendLease, reason: string): Promise<void> {

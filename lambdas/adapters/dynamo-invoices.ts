@@ -3,6 +3,7 @@
  * payments, `once` markers), the deferral and failure written on it, and its reads through the
  * by-customer index (gsi2). Guarded sends are in dynamo-guard.ts, commands in dynamo-commands.ts.
  */
+import { consistentGet } from './dynamo/consistent-gets.js';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_STATUSES, type ContactEvent, type Invoice } from '../domain/model.js';
 import { contactEvent } from '../domain/shared/contact-event.js';
@@ -53,8 +54,7 @@ export class DynamoInvoices implements InvoiceRepository {
   }
 
   async isDone(tenantId: string, invoiceId: string, guardKey: string): Promise<boolean> {
-    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.stageDone(tenantId, invoiceId, guardKey), ConsistentRead: true, ProjectionExpression: 'pk' }));
-    return Item !== undefined;
+    return (await consistentGet(this.table, keys.stageDone(tenantId, invoiceId, guardKey))) !== undefined;
   }
 
   /** A customer's invoices still being chased ('open'), through the by-customer index (gsi2), every page. */

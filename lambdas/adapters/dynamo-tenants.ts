@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { consistentGet } from './dynamo/consistent-gets.js';
 import type { Tenant } from '../domain/model.js';
 import type { TenantRepository } from '../app/ports/tenants.js';
 import type { Table } from './dynamo/client.js';
@@ -9,7 +10,7 @@ export class DynamoTenants implements TenantRepository {
   constructor(private readonly table: Table) {}
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    const { Item } = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.tenant(tenantId), ConsistentRead: true }));
+    const Item = await consistentGet(this.table, keys.tenant(tenantId));
     return Item ? itemToTenant(Item) : undefined;
   }
 

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { clock } from '../adapters/clock.js';
+import { sendSpreadFromEnv } from '../adapters/send-spread-config.js';
 import { planFor, type PlanDeps } from '../app/timeline/plan-timeline.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import { caseDeps, observability } from './lib/compose.js';
@@ -19,4 +20,7 @@ export const makePlanTimelineHandler = (deps: PlanDeps) =>
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 
-export const handler = builtOnFirstCall(() => makePlanTimelineHandler({ ...caseDeps(), ...observability(), clock, wakeUps: deps.wakeUps() }));
+export const handler = builtOnFirstCall(() => {
+  const sendSpread = sendSpreadFromEnv();
+  return makePlanTimelineHandler({ ...caseDeps(), ...observability(), clock, wakeUps: deps.wakeUps(), ...(sendSpread ? { sendSpread } : {}) });
+});

@@ -30,4 +30,11 @@ describe('config from CDK context', () => {
     expect(() => load({ senderEmail: 'a@rossi.it', senderIdentity: 'other.it' })).toThrow(/senderIdentity/);
     expect(() => load({ logRetentionDays: 10 })).toThrow(/logRetentionDays/);
   });
+
+  it("reads the SES sending rate and the morning volume the planner spreads (SES's starting 14/s by default)", () => {
+    expect(load({})).toMatchObject({ sesMaxSendRate: 14, sendSpreadVolume: 10_000 });
+    expect(load({ sesMaxSendRate: '200', sendSpreadVolume: 250_000 })).toMatchObject({ sesMaxSendRate: 200, sendSpreadVolume: 250_000 });
+    expect(() => load({ sesMaxSendRate: 0 })).toThrow(/sesMaxSendRate.*positive/);
+    expect(() => load({ sendSpreadVolume: 'many' })).toThrow(/sendSpreadVolume.*positive/);
+  });
 });

@@ -11,7 +11,8 @@
  * 4. Sign the answer links and render the message: every invoice it carries, and for a message
  *    that states interest every other overdue invoice of the customer too.
  * 5. Claim the send with the send guard, the carried invoices' guards in the same transaction.
- * 6. Send by e-mail and SMS while the lease covers the call, and complete the claim.
+ * 6. Send by e-mail and SMS while the lease covers the call, and complete the claim (the customer's
+ *    turn given back in the same write).
  */
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import { localDay } from '../../domain/shared/days.js';
@@ -30,6 +31,7 @@ import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guar
 import { ACCOUNT_REFUSAL_METRIC, SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
+import type { VoiceLease } from '../ports/customer-voice.js';
 import { readCustomerDay } from './companions.js';
 import type { ChannelOutcome, MessageOutcome, MessageRequest } from './message-request.js';
 
@@ -69,26 +71,37 @@ export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageReques
     deps.logger.info('message carried by another while waiting for the turn', { invoiceId: req.invoice.invoiceId, guardKey: req.guardKey });
     return { outcome: 'alreadyDone', channels: [] };
   }
+  const turn = { lease, givenBack: false };
   try {
-    return await speak(deps, req);
+    return await speak(deps, req, turn);
   } finally {
-    await deps.voice.release(lease).catch((err: unknown) => deps.logger.warn('customer voice not released', { customerId: req.invoice.customerId, error: (err as Error).name }));
+    if (!turn.givenBack) await deps.voice.release(lease).catch((err: unknown) => deps.logger.warn('customer voice not released', { customerId: req.invoice.customerId, error: (err as Error).name }));
   }
 };
 
 const isWritten = (k: string) => (WRITTEN_STAGES as readonly string[]).includes(k) || k === 'furtherReminder';
 
-const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<MessageOutcome> => {
+/** The customer's turn: given back with the send's completion when a message left, else by the caller. */
+interface Turn {
+  lease: VoiceLease;
+  givenBack: boolean;
+}
+
+const speak = async (deps: MessagingDeps, asked: MessageRequest, turn: Turn): Promise<MessageOutcome> => {
   const { logger, count } = deps;
   const now = deps.clock.now();
   const ids = { tenantId: asked.invoice.tenantId, invoiceId: asked.invoice.invoiceId, guardKey: asked.guardKey };
-  // The previous holder of the turn may have carried this very message: nothing more to decide.
-  if (await deps.invoices.isDone(asked.invoice.tenantId, asked.invoice.invoiceId, asked.guardKey)) {
+  // Read within the turn, together: whether the previous holder carried this very message, and
+  // the customer as it left it (what it sent counts).
+  const [carriedMeanwhile, current] = await Promise.all([
+    deps.invoices.isDone(asked.invoice.tenantId, asked.invoice.invoiceId, asked.guardKey),
+    deps.customers.getCustomer(asked.invoice.tenantId, asked.invoice.customerId),
+  ]);
+  if (carriedMeanwhile) {
     logger.info('message carried by another while waiting for the turn', ids);
     return { outcome: 'alreadyDone', channels: [] };
   }
-  // Read within the turn: what the previous holder sent counts.
-  const customer = (await deps.customers.getCustomer(asked.invoice.tenantId, asked.invoice.customerId)) ?? asked.customer;
+  const customer = current ?? asked.customer;
   const req = { ...asked, customer };
   const today = localDay(now, customer.timeZone);
 
@@ -320,7 +333,8 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest): Promise<Messag
   const companionResults = results.flatMap((r, i) =>
     deliveries[i]!.companionEvents.filter((e) => kept.has(e.invoiceId)).map((e) => ({ ...r, eventId: e.eventId })),
   );
-  await store.completeSend(claim.lease, [...results, ...companionResults]);
+  await store.completeSend(claim.lease, [...results, ...companionResults], turn.lease);
+  turn.givenBack = true;
   if (kept.size > 0) count('InvoicesConsolidated', kept.size);
 
   const channels: ChannelOutcome[] = [

@@ -2,6 +2,7 @@
  * The send guard: no reminder leaves twice, and none leaves once a payment (promise, dispute,
  * pause…) has been recorded. The protocol is told in adapters/dynamo-guard.ts.
  */
+import type { VoiceLease } from './customer-voice.js';
 import type { ContactEvent, InvoiceStatus } from '../../domain/model.js';
 import type { RecentContact } from './customers.js';
 import type { TransactionPart } from './transaction.js';
@@ -101,8 +102,12 @@ export const leaseAllows = (lease: SendLease, callDeadlineMs: number, nowMono: n
 export interface SendGuard {
   /** Claims a stage or one-off message before anything leaves. */
   claimSend(req: ClaimRequest): Promise<ClaimResult>;
-  /** Completes a claim once the messages have left (or failed): lease cleared, log entries completed. */
-  completeSend(lease: SendLease, results: SendResult[]): Promise<void>;
+  /**
+   * Completes a claim once the messages have left (or failed): lease cleared, log entries completed;
+   * with `voice`, the customer's turn is given back in the same write (a turn another holder has
+   * taken since it ran out is left alone).
+   */
+  completeSend(lease: SendLease, results: SendResult[], voice?: VoiceLease): Promise<void>;
   /** Gives a claim back when nothing has left, so a retry can claim it again. */
   releaseSend(lease: SendLease, reason: string): Promise<void>;
 }

@@ -18,8 +18,12 @@ import { MAX_REPLANS, replansSince } from '../../domain/timeline/replan-bound.js
 import { TooManyReplansError } from '../task-errors.js';
 import { plannedPolicyOf } from '../policies/resolve-policy.js';
 import { keepWithinYear, type YearDeps } from './keep-within-year.js';
+import type { SendSpread } from '../../domain/timeline/send-spread.js';
 
-export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'> & YearDeps;
+export type PlanDeps = CaseDeps & Pick<TimelinePorts, 'clock' | 'logger'> & YearDeps & {
+  /** The SES sending rate the morning's written stages are spread at (absent: all at the opening). */
+  sendSpread?: SendSpread;
+};
 
 
 export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?: string }): Promise<TimelinePlan> => {
@@ -44,6 +48,7 @@ export const planFor = async (deps: PlanDeps, input: ExecutionRef & { startedAt?
     companyClosures: c.tenant.closures,
     // Two e-mails ignored and no SMS possible: the call comes forward (domain/timeline/engagement.ts).
     ignoredEmails: ignoredEmailsInARow(c.view.events),
+    ...(deps.sendSpread ? { sendSpread: deps.sendSpread } : {}),
     now,
   });
   // 6. Within the execution's year (before the log, which says what the state machine gets)

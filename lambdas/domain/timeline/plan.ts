@@ -1,3 +1,4 @@
+import type { SendSpread } from './send-spread.js';
 import type { Closure, Customer, Invoice, Policy } from '../model.js';
 import type { ExtraStep, Stage } from './stages.js';
 
@@ -53,5 +54,7 @@ export interface PlanInput {
   ignoredEmails?: number;
   /** Tenant.closures: no stage falls in one (absent: none). */
   companyClosures?: readonly Closure[];
+  /** The SES sending rate and the morning it must carry: written stages spread over the window (send-spread.ts). Absent: all at the opening. */
+  sendSpread?: SendSpread;
   now: Date;
 }

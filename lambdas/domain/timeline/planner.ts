@@ -12,6 +12,7 @@ import { canText, unheardEscalation } from './engagement.js';
 import { writtenChannelBlocked } from '../messages/reminder.js';
 import { addDays, daysBetween, localDay } from '../shared/days.js';
 import { instalmentReminder } from './instalment-reminder.js';
+import { spreadAtOpening } from './send-spread.js';
 
 /** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
 export const DEFAULT_CLAIM_GRACE_DAYS = 7;
@@ -268,7 +269,8 @@ const timeline = (input: PlanInput): TimelinePlan => {
       earliest = new Date(Math.max(earliest.getTime(), now.getTime() + minGapMs));
       keepGap = true;
     }
-    const instant = nextMoment(earliest, c.ctx);
+    // A written step planned at the window's opening leaves at its slot in the window (send-spread.ts).
+    const instant = isWritten(c.step) ? spreadAtOpening(nextMoment(earliest, c.ctx), `${invoice.tenantId}/${invoice.invoiceId}`, c.ctx, input.sendSpread) : nextMoment(earliest, c.ctx);
     instants.set(c.step, instant);
     previous = instant;
     fromLastContact = false;
