@@ -9,13 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
-import { loadTaskHandlers, walkDunning } from '../support/task-walk.js';
+import { loadTaskHandlers, walkDunning, startTaskServices, type TaskServices } from '../support/task-walk.js';
 import { supplier } from '../support/fixtures.js';
 import { timelineDeps } from '../support/timeline-deps.js';
-import { startSes, type RunningSes } from '../../local/services/ses.js';
-import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
-import { freePort } from '../../local/services/ports.js';
+import type { RunningSes } from '../../local/services/ses.js';
+import type { RunningSmsSink } from '../../local/services/sms-sink.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
@@ -35,7 +33,7 @@ useClock({ now: () => now });
 const handlers = await loadTaskHandlers();
 let ses: RunningSes;
 let sms: RunningSmsSink;
-let events: Awaited<ReturnType<typeof startEventsSink>>;
+let events: TaskServices['events'];
 const store = dynamoRepositories();
 const FINANCE = 'amministrazione@officinerossi.example';
 const FIXED = 'contabilita@epsilon.example';
@@ -66,18 +64,7 @@ const inv = Invoice.parse({
 });
 
 beforeAll(async () => {
-  [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: () => now } }), freePort().then((p) => startEventsSink(p, { now: () => now }))]);
-  Object.assign(process.env, {
-    TENANT_ID: T,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
-    SENDER_EMAIL: 'crediti@officinerossi.example',
-    SES_CONFIGURATION_SET: 'bounce',
-    SMS_ORIGINATION_IDENTITY: '+390200000000',
-    EVENT_BUS_NAME: 'bounce-bus',
-    STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:bounce',
-  });
+  ({ ses, sms, events } = await startTaskServices({ tenantId: T, name: 'bounce', now: () => now }));
   await store.tenants.putTenant(supplier(T, { language: 'it', financeInboxes: [FINANCE] }));
   await store.customers.putCustomer(customer);
   await store.invoices.putInvoice(inv);

@@ -11,11 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
 import { supplier } from '../support/fixtures.js';
 import { testObservability } from '../support/observability.js';
-import { loadTaskHandlers, walkDunning } from '../support/task-walk.js';
-import { startSes, type RunningSes } from '../../local/services/ses.js';
-import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
-import { freePort } from '../../local/services/ports.js';
+import { loadTaskHandlers, walkDunning, startTaskServices, type TaskServices } from '../support/task-walk.js';
+import type { RunningSes } from '../../local/services/ses.js';
+import type { RunningSmsSink } from '../../local/services/sms-sink.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
@@ -34,7 +32,7 @@ useClock({ now: () => now });
 const handlers = await loadTaskHandlers();
 let ses: RunningSes;
 let sms: RunningSmsSink;
-let events: Awaited<ReturnType<typeof startEventsSink>>;
+let events: TaskServices['events'];
 const table = tableFromEnv();
 const store = dynamoRepositories(table);
 
@@ -62,18 +60,7 @@ const POLICIES = {
 };
 
 beforeAll(async () => {
-  [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: () => now } }), freePort().then((p) => startEventsSink(p, { now: () => now }))]);
-  Object.assign(process.env, {
-    TENANT_ID: T,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
-    SENDER_EMAIL: 'crediti@officinerossi.example',
-    SES_CONFIGURATION_SET: 'extra-walk',
-    SMS_ORIGINATION_IDENTITY: '+390200000000',
-    EVENT_BUS_NAME: 'extra-walk-bus',
-    STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:extra-walk',
-  });
+  ({ ses, sms, events } = await startTaskServices({ tenantId: T, name: 'extra-walk', now: () => now }));
   await store.tenants.putTenant(supplier(T, { language: 'it' }));
   const bytes = Buffer.from(JSON.stringify(POLICIES));
   const upload = await ingestFile(

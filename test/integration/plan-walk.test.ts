@@ -7,12 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalTable } from '../support/dynamo.js';
-import { loadTaskHandlers, walkDunning } from '../support/task-walk.js';
+import { loadTaskHandlers, walkDunning, startTaskServices, type TaskServices } from '../support/task-walk.js';
 import { supplier } from '../support/fixtures.js';
-import { startSes, type RunningSes } from '../../local/services/ses.js';
-import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
-import { freePort } from '../../local/services/ports.js';
+import type { RunningSes } from '../../local/services/ses.js';
+import type { RunningSmsSink } from '../../local/services/sms-sink.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
@@ -34,7 +32,7 @@ const store = dynamoRepositories(table);
 const commands = new DynamoCommands({ start: async () => ({ executionArn: 'arn:walk', alreadyStarted: false }), stop: async () => undefined }, table);
 let ses: RunningSes;
 let sms: RunningSmsSink;
-let events: Awaited<ReturnType<typeof startEventsSink>>;
+let events: TaskServices['events'];
 
 const customer = Customer.parse({ tenantId: T, customerId: 'C-WALK', name: 'Rate a Rate S.r.l.', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'ap@rate-a-rate.example', policy: 'standard' });
 /** 1,000.00 EUR in two instalments, Friday 20 March and Monday 20 April 2026, agreed on 1 March. */
@@ -46,17 +44,7 @@ const agreed = Invoice.parse({
 });
 
 beforeAll(async () => {
-  [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: () => now } }), freePort().then((p) => startEventsSink(p, { now: () => now }))]);
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
-    SENDER_EMAIL: 'crediti@officinerossi.example',
-    SES_CONFIGURATION_SET: 'plan-walk',
-    SMS_ORIGINATION_IDENTITY: '+390200000000',
-    EVENT_BUS_NAME: 'plan-walk-bus',
-    STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:plan-walk',
-  });
+  ({ ses, sms, events } = await startTaskServices({ tenantId: T, name: 'plan-walk', now: () => now }));
   await store.tenants.putTenant(supplier(T, { language: 'it' }));
   await store.customers.putCustomer(customer);
   await store.invoices.putInvoice(agreed);

@@ -10,12 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
-import { loadTaskHandlers, walkDunning } from '../support/task-walk.js';
+import { loadTaskHandlers, walkDunning, startTaskServices, type TaskServices } from '../support/task-walk.js';
 import { supplier } from '../support/fixtures.js';
-import { startSes, type RunningSes } from '../../local/services/ses.js';
-import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
-import { startEventsSink } from '../../local/services/events-sink.js';
-import { freePort } from '../../local/services/ports.js';
+import type { RunningSes } from '../../local/services/ses.js';
+import type { RunningSmsSink } from '../../local/services/sms-sink.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
@@ -33,7 +31,7 @@ useClock({ now: () => now });
 const handlers = await loadTaskHandlers();
 let ses: RunningSes;
 let sms: RunningSmsSink;
-let events: Awaited<ReturnType<typeof startEventsSink>>;
+let events: TaskServices['events'];
 const store = dynamoRepositories();
 const SENDER = 'crediti@officinerossi.example';
 /** The attempts of one Task before its Catch: the first and the ASL's three retries (one StateEntered). */
@@ -57,18 +55,7 @@ const invoiceOf = (invoiceId: string, customerId: string) =>
   });
 
 beforeAll(async () => {
-  [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: () => now } }), freePort().then((p) => startEventsSink(p, { now: () => now }))]);
-  Object.assign(process.env, {
-    TENANT_ID: T,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
-    SENDER_EMAIL: SENDER,
-    SES_CONFIGURATION_SET: 'blocked',
-    SMS_ORIGINATION_IDENTITY: '+390200000000',
-    EVENT_BUS_NAME: 'blocked-bus',
-    STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:000000000000:stateMachine:blocked',
-  });
+  ({ ses, sms, events } = await startTaskServices({ tenantId: T, name: 'blocked', now: () => now, sender: SENDER }));
   await store.tenants.putTenant(supplier(T, { language: 'it', financeInboxes: [] }));
 });
 afterAll(async () => {

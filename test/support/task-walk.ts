@@ -1,12 +1,17 @@
 /**
  * One execution of statemachines/dunning.asl.json in aws-local-stepfunctions with every Task
  * served by its real handler module (statemachines/dunning.tasks.ts), Waits at zero and the
- * test's clock moved to each step's planned instant as the execution reaches it.
+ * test's clock moved to each step's planned instant as the execution reaches it; and the local
+ * services those handlers send through.
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
 import { localContext } from '../../local/lambda-context.js';
 import { substitutedDunningDefinition } from './dunning-definition.js';
+import { startSes, type RunningSes } from '../../local/services/ses.js';
+import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
+import { startEventsSink } from '../../local/services/events-sink.js';
+import { freePort } from '../../local/services/ports.js';
 
 type Json = Parameters<StateMachine['run']>[0];
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -61,4 +66,27 @@ export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
   await execution.result;
   await logs;
   return entered;
+};
+
+export interface TaskServices {
+  ses: RunningSes;
+  sms: RunningSmsSink;
+  events: Awaited<ReturnType<typeof startEventsSink>>;
+}
+
+/** SES v2 local, the SMS sink and the EventBridge sink on the test's clock, and the environment the task handlers read. */
+export const startTaskServices = async (o: { tenantId: string; name: string; now: () => Date; sender?: string }): Promise<TaskServices> => {
+  const [ses, sms, events] = await Promise.all([startSes(), startSmsSink({ clock: { now: o.now } }), freePort().then((p) => startEventsSink(p, { now: o.now }))]);
+  Object.assign(process.env, {
+    TENANT_ID: o.tenantId,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: sms.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: events.endpoint,
+    SENDER_EMAIL: o.sender ?? 'crediti@officinerossi.example',
+    SES_CONFIGURATION_SET: o.name,
+    SMS_ORIGINATION_IDENTITY: '+390200000000',
+    EVENT_BUS_NAME: `${o.name}-bus`,
+    STATE_MACHINE_ARN: `arn:aws:states:eu-south-1:000000000000:stateMachine:${o.name}`,
+  });
+  return { ses, sms, events };
 };
