@@ -9,7 +9,8 @@
  * whole walk, not only its first Wait, has to fit.
  */
 import type { TimelinePlan } from './plan.js';
-import { STAGE_IDS, type Stage } from './stages.js';
+import { STAGE_IDS } from './stages.js';
+import { stepsOfPlan } from './walk.js';
 
 const DAY_MS = 86_400_000;
 /** Step Functions' maximum execution time (Standard workflows). */
@@ -19,15 +20,10 @@ export const EXECUTION_HORIZON_DAYS = 360;
 /** The next run starts this long before the first instant it waits for: a wake-up firing late (hours) still finds the stage ahead. */
 export const RESUME_LEAD_DAYS = 7;
 
-/** The instants the state machine waits for walking this plan, in walk order. */
+/** The instants the state machine waits for walking this plan, in walk order (a skipped stage's Wait carries the instant before it: no later, no earlier). */
 export const waitsOf = (plan: TimelinePlan): string[] => {
   if (plan.mode === 'promise') return plan.checkAt ? [plan.checkAt] : [];
-  if (plan.mode !== 'timeline' || plan.next === 'none') return [];
-  const from = STAGE_IDS.indexOf(plan.next);
-  // With an extra reminder the walk branches at Before<before> (WaitExtraReminder) and re-plans: the stages from `before` on are not waited for by this plan.
-  const to = plan.extra ? STAGE_IDS.indexOf(plan.extra.before) : STAGE_IDS.length;
-  const stages: Stage[] = STAGE_IDS.slice(from, Math.max(from, to));
-  return [...stages.map((s) => plan.at[s]), ...(plan.extra ? [plan.extra.at] : [])];
+  return stepsOfPlan(plan).map((s) => s.at);
 };
 
 export type YearDecision =

@@ -16,9 +16,10 @@ export interface WalkedStep {
 
 /** The steps this plan acts on before its execution re-plans, in walk order. */
 export const stepsOfPlan = (plan: TimelinePlan): WalkedStep[] => {
-  if (plan.mode !== 'timeline') return [];
+  if (plan.mode !== 'timeline' || plan.next === 'none') return [];
   const out: WalkedStep[] = [];
-  for (const s of STAGE_IDS) {
+  // Route enters the walk at `next`.
+  for (const s of STAGE_IDS.slice(STAGE_IDS.indexOf(plan.next))) {
     if (plan.extra?.before === s) return [...out, { step: plan.extra.step, at: plan.extra.at }];
     if (!plan.skip.includes(s)) out.push({ step: s, at: plan.at[s] });
   }
