@@ -72,6 +72,14 @@ describe('extra reminders in a company policy', () => {
     ]);
   });
 
+  it('refuses a policy whose stages span more than one execution can wait through', () => {
+    const wide = { ...STAGES, creditHold: { offsetDays: 300 } };
+    expect(problems([{ id: 'very-late', after: 'creditHold', offsetDays: 360 }], { stages: wide })).toEqual([
+      { path: 'stages', message: "the stages span 360 days from the first to the last: one execution can wait through at most 353 (Step Functions' one-year limit, less the margins)" },
+    ]);
+    expect(problems([{ id: 'late', after: 'creditHold', offsetDays: 353 }], { stages: wide })).toEqual([]);
+  });
+
   it('counts an extra written reminder before the credit hold for the gap the hold needs', () => {
     const hold = { ...STAGES, secondOverdue: { offsetDays: 20 } };
     // The extra at 43 leaves the hold at 45 less than minGapDays (5) after the last written reminder.

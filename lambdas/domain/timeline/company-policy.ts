@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { Currency, ExtraId, HabitThresholds, HourMinute, MAX_INSTALMENT_REMINDER_DAYS, POLICY_IDS, Policy, StageId, Tone, type ExtraRule } from '../model.js';
 import { MAX_OFFSET_DAYS } from './policies.js';
+import { MAX_WALK_DAYS } from './execution-year.js';
 import { EXTRA_AFTER, MAX_EXTRA_REMINDERS, STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
 
 const Slug = z.string().check(
@@ -178,6 +179,10 @@ const timelineProblems = (p: CompanyPolicy): PolicyProblem[] => {
   out.push(...habitProblems(p));
   out.push(...quietDayProblems(p.quietDays));
   out.push(...extraProblems(p));
+  // One execution walks from the first stage after the issue to the last without a re-plan (execution-year.ts).
+  const offsets = [...STAGE_IDS.filter((s) => s !== 'receiptCheck' && isOn(p, s)).map((s) => p.stages[s]!.offsetDays), ...p.extraReminders.map((e) => e.offsetDays)];
+  const span = offsets.length > 0 ? Math.max(...offsets) - Math.min(...offsets) : 0;
+  if (span > MAX_WALK_DAYS) out.push({ path: 'stages', message: `the stages span ${span} days from the first to the last: one execution can wait through at most ${MAX_WALK_DAYS} (Step Functions' one-year limit, less the margins)` });
   return out;
 };
 

@@ -19,6 +19,8 @@ export const EXECUTION_MAX_DAYS = 365;
 export const EXECUTION_HORIZON_DAYS = 360;
 /** The next run starts this long before the first instant it waits for: a wake-up firing late (hours) still finds the stage ahead. */
 export const RESUME_LEAD_DAYS = 7;
+/** The longest walk one execution can hold, from its first Wait to its last (a company policy wider than this is refused). */
+export const MAX_WALK_DAYS = EXECUTION_HORIZON_DAYS - RESUME_LEAD_DAYS;
 
 /** The instants the state machine waits for walking this plan, in walk order (a skipped stage's Wait carries the instant before it: no later, no earlier). */
 export const waitsOf = (plan: TimelinePlan): string[] => {
@@ -47,7 +49,7 @@ export const keepWithinExecutionYear = ({ plan, startedAt, now }: YearInput): Ye
   const last = Math.max(...waits);
   if (last <= Date.parse(startedAt) + EXECUTION_HORIZON_DAYS * DAY_MS) return { kind: 'fits', plan };
   const iso = (ms: number) => new Date(ms).toISOString();
-  if (last - first > (EXECUTION_HORIZON_DAYS - RESUME_LEAD_DAYS) * DAY_MS) return { kind: 'tooLong', first: iso(first), last: iso(last) };
+  if (last - first > MAX_WALK_DAYS * DAY_MS) return { kind: 'tooLong', first: iso(first), last: iso(last) };
   const resumeAt = iso(Math.max(first - RESUME_LEAD_DAYS * DAY_MS, now.getTime()));
   const { extra: _extra, checkAt: _checkAt, ...rest } = plan;
   return {
