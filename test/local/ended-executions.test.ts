@@ -7,11 +7,11 @@
  * in AWS; the admin API then shows the invoice's timeline as stopped, and resume restarts it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type LocalStack } from '../../local/stack.js';
-import { SEED_DIR, s3Client, upload } from '../../local/seed.js';
+import { seedOneInvoice, stackApi } from '../support/local-stack-api.js';
 import { STANDARD_QUOTAS } from '../../local/services/sfn-emulator.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 
@@ -24,14 +24,7 @@ let invoiceId: string;
 type Failure = { at: string; state: string; status?: string; error: string; cause: string; execution?: string };
 type InvoiceBody = { invoice: { invoiceId: string; status: string; run: number; revision: number; failure?: Failure }; log: { type: string; details?: Record<string, unknown> }[] };
 
-const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${stack.financeToken}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-};
+const api = stackApi(() => stack);
 const chaseOf = (inv: InvoiceBody['invoice']) => stack.sfn.list().find((e) => e.name === executionName('demo', inv.invoiceId, inv.revision, inv.run));
 
 const problems: string[] = [];
@@ -45,19 +38,8 @@ beforeAll(async () => {
     quotas: { ...STANDARD_QUOTAS, maxExecutionMs: MAX_EXECUTION_MS },
     onError: (where, err) => problems.push(`${where}: ${String(err)}`),
   });
-  const s3 = s3Client();
-  await upload(s3, stack.bucket, 'config/tenant.json', join(SEED_DIR, 'tenant.json'));
-  await stack.settle();
-  await upload(s3, stack.bucket, 'customers/customers.json', join(SEED_DIR, 'customers.json'));
-  await stack.settle();
   // Due at the end of February: the reminder before the due date waits well past three days.
-  const file = join(outDir, 'one-invoice.json');
-  writeFileSync(file, JSON.stringify({ number: 'E2E/0001', customerId: 'C-BIANCHI', issueDate: '2026-01-09', dueDate: '2026-02-27', amount: '1200.00', currency: 'EUR' }));
-  await upload(s3, stack.bucket, 'invoices/one-invoice.json', file);
-  s3.destroy();
-  await stack.settle();
-  const list = await api<{ items: { invoiceId: string; number: string }[] }>('/v1/invoices?customerId=C-BIANCHI');
-  invoiceId = list.body.items.find((i) => i.number === 'E2E/0001')!.invoiceId;
+  invoiceId = await seedOneInvoice(stack, outDir, 'E2E/0001');
 }, 120_000);
 
 afterAll(async () => {

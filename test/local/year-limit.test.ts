@@ -7,11 +7,11 @@
  * carries on the timeline: the next reminder leaves once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type LocalStack } from '../../local/stack.js';
-import { SEED_DIR, s3Client, upload } from '../../local/seed.js';
+import { seedOneInvoice, stackApi } from '../support/local-stack-api.js';
 import { STANDARD_QUOTAS } from '../../local/services/sfn-emulator.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { EXECUTION_HORIZON_DAYS, RESUME_LEAD_DAYS } from '../../lambdas/domain/timeline/execution-year.js';
@@ -29,14 +29,7 @@ const problems: string[] = [];
 type LogEntry = { type: string; stage?: string; channel?: string; outcome?: string; at: string };
 type InvoiceBody = { invoice: { invoiceId: string; status: string; run: number; revision: number; failure?: unknown }; log: LogEntry[] };
 
-const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${stack.financeToken}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-};
+const api = stackApi(() => stack);
 const invoice = async () => (await api<InvoiceBody>(`/v1/invoices/${invoiceId}`)).body;
 const runOf = (revision: number, run: number) => stack.sfn.list().find((e) => e.name === executionName('demo', invoiceId, revision, run));
 const emails = (log: LogEntry[]) => log.filter((e) => e.type === 'message' && e.channel === 'email' && e.outcome === 'sent');
@@ -46,18 +39,7 @@ const resumeAtOf = async () => (await dynamoRepositories().invoices.getInvoice('
 beforeAll(async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'sollecito-year-'));
   stack = await startStack({ mode: 'discrete', today: TODAY, outDir, quotas: STANDARD_QUOTAS, onError: (where, err) => problems.push(`${where}: ${String(err)}`) });
-  const s3 = s3Client();
-  await upload(s3, stack.bucket, 'config/tenant.json', join(SEED_DIR, 'tenant.json'));
-  await stack.settle();
-  await upload(s3, stack.bucket, 'customers/customers.json', join(SEED_DIR, 'customers.json'));
-  await stack.settle();
-  const file = join(outDir, 'one-invoice.json');
-  writeFileSync(file, JSON.stringify({ number: 'YEAR/0001', customerId: 'C-BIANCHI', issueDate: '2026-01-09', dueDate: '2026-02-27', amount: '1200.00', currency: 'EUR' }));
-  await upload(s3, stack.bucket, 'invoices/one-invoice.json', file);
-  s3.destroy();
-  await stack.settle();
-  const list = await api<{ items: { invoiceId: string; number: string }[] }>('/v1/invoices?customerId=C-BIANCHI');
-  invoiceId = list.body.items.find((i) => i.number === 'YEAR/0001')!.invoiceId;
+  invoiceId = await seedOneInvoice(stack, outDir, 'YEAR/0001');
 }, 120_000);
 
 afterAll(async () => {
