@@ -14,9 +14,10 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { electronicFormatIBAN } from 'ibantools';
 import type { BankCreditDecision, BankCreditRecord, BankCreditStatus, RemovableDecisionField } from '../domain/bank/credit-records.js';
-import { newCustomerCredit } from '../domain/commands/customer-credit.js';
+import { creditLeft, creditStatus, newCustomerCredit } from '../domain/commands/customer-credit.js';
 import type { ContactEvent } from '../domain/model.js';
 import { contactEvent } from '../domain/shared/contact-event.js';
+import { UNCONFIRMED_CREDIT_STATUSES } from '../domain/timeline/stage-holds.js';
 import { formatMoney } from '../domain/shared/format.js';
 import type { BankCreditListOptions, BankCreditRepository, CustomerCredit } from '../app/ports/bank-credits.js';
 import type { TransactionPart } from '../app/ports/transaction.js';
@@ -27,6 +28,7 @@ import { all, bankCreditStatusIn, creditIsUndecided, itemExists, itemIsNew } fro
 import { isConditionFailure, unlessConditionFails } from './dynamo/errors.js';
 import { customerEventToItem } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
+import { customerMarkChange, moveUnconfirmedCredits, readCustomerMarks, readTenantMarks } from './dynamo/marks.js';
 import { TABLE_SCHEMA } from './dynamo/schema.js';
 import { queryAll } from './dynamo/query.js';
 import { transactionPart, type TransactItem } from './dynamo/transaction-part.js';
@@ -40,15 +42,28 @@ const statusQuery = (gsi1pk: string, opts: Pick<BankCreditListOptions, 'from' | 
   ExpressionAttributeValues: { ':pk': gsi1pk, ...(opts.from || opts.to ? { ':from': opts.from ?? '0000-01-01', ':to': `${opts.to ?? '9999-12-31'}#~` } : {}) },
 });
 
+const isUnconfirmed = (c: { status: BankCreditStatus }): boolean => UNCONFIRMED_CREDIT_STATUSES.includes(c.status);
+
+const countBy = <T>(items: readonly T[], by: (t: T) => string): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const i of items) out.set(by(i), (out.get(by(i)) ?? 0) + 1);
+  return out;
+};
+
 const ibanKey = (iban: string): string => electronicFormatIBAN(iban) ?? iban.replace(/\s+/g, '').toUpperCase();
 
 export class DynamoBankCredits implements BankCreditRepository {
   constructor(private readonly table: Table) {}
 
   async addNew(records: readonly BankCreditRecord[]): Promise<{ added: number; duplicates: number }> {
+    // The company's count of unconfirmed credits goes up before they exist and back down for those already there (dynamo/marks.ts).
+    const unconfirmed = countBy(records.filter(isUnconfirmed), (r) => r.tenantId);
+    for (const [tenantId, n] of unconfirmed) await moveUnconfirmedCredits(this.table, tenantId, n);
     const outcomes = await mapLimit(records, PUT_CONCURRENCY, (r) =>
       unlessConditionFails(this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: bankCreditToItem(r), ConditionExpression: itemIsNew })), true, false),
     );
+    const repeated = countBy(records.filter((r, i) => !outcomes[i] && isUnconfirmed(r)), (r) => r.tenantId);
+    for (const [tenantId, n] of repeated) await moveUnconfirmedCredits(this.table, tenantId, -n);
     const added = outcomes.filter(Boolean).length;
     return { added, duplicates: records.length - added };
   }
@@ -116,20 +131,29 @@ export class DynamoBankCredits implements BankCreditRepository {
     const removes = (opts.remove ?? []).filter((f) => fields[f] === undefined);
     removes.forEach((f, i) => (names[`#r${i}`] = f));
     const remove = removes.length > 0 ? ` REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}` : '';
-    return unlessConditionFails(
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: keys.bankCredit(tenantId, creditId),
-          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: all(itemExists, bankCreditStatusIn(from.length), ...(opts.undecidedOnly ? [creditIsUndecided] : [])),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      ),
+    // Into an unconfirmed status: counted before; out of one: uncounted after (dynamo/marks.ts).
+    const entering = isUnconfirmed(d);
+    if (entering) await moveUnconfirmedCredits(this.table, tenantId, 1);
+    let left = false;
+    const decided = await unlessConditionFails(
+      this.table.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.table.name,
+            Key: keys.bankCredit(tenantId, creditId),
+            UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+            ConditionExpression: all(itemExists, bankCreditStatusIn(from.length), ...(opts.undecidedOnly ? [creditIsUndecided] : [])),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        )
+        .then((out) => (left = isUnconfirmed({ status: out.Attributes?.status as BankCreditStatus }))),
       true,
       false,
     );
+    await moveUnconfirmedCredits(this.table, tenantId, (decided ? 0 : entering ? -1 : 0) - (decided && left ? 1 : 0));
+    return decided;
   }
 
   applicationItem(tenantId: string, creditId: string, invoiceId: string, at: string): TransactionPart {
@@ -228,6 +252,7 @@ export class DynamoBankCredits implements BankCreditRepository {
           TransactItems: [
             { Put: { TableName: this.table.name, Item: customerCreditToItem(c), ConditionExpression: itemIsNew } },
             { Put: { TableName: this.table.name, Item: customerEventToItem(c.customerId, entry), ConditionExpression: itemIsNew } },
+            customerMarkChange(this.table, c.tenantId, c.customerId, 'openCredits', c.creditId, true),
           ],
         }),
       ),
@@ -261,6 +286,7 @@ export class DynamoBankCredits implements BankCreditRepository {
           TransactItems: [
             { Delete: { TableName: this.table.name, Key: keys.customerCredit(input.tenantId, input.customerId, input.creditId), ConditionExpression: itemExists } },
             { Put: { TableName: this.table.name, Item: customerEventToItem(input.customerId, entry), ConditionExpression: itemIsNew } },
+            customerMarkChange(this.table, input.tenantId, input.customerId, 'openCredits', input.creditId, false),
           ],
         }),
       ),
@@ -323,7 +349,18 @@ export class DynamoBankCredits implements BankCreditRepository {
         },
       },
       { Put: { TableName: this.table.name, Item: customerEventToItem(before.customerId, entry), ConditionExpression: itemIsNew } },
+      // What the update leaves: a field it does not set keeps its value.
+      customerMarkChange(this.table, before.tenantId, before.customerId, 'openCredits', before.creditId, creditStatus({ status: after.status ?? before.status }) === 'open' && creditLeft({ amount: before.amount, remaining: after.remaining ?? before.remaining }) > 0),
     ];
+  }
+
+  async openCustomerCredits(tenantId: string, customerId: string): Promise<CustomerCredit[]> {
+    const { openCredits } = await readCustomerMarks(this.table, tenantId, customerId);
+    return openCredits.length === 0 ? [] : this.customerCredits(tenantId, customerId);
+  }
+
+  async mayHaveUnconfirmed(tenantId: string): Promise<boolean> {
+    return (await readTenantMarks(this.table, tenantId)).unconfirmedCredits > 0;
   }
 
   async customerCredits(tenantId: string, customerId: string): Promise<CustomerCredit[]> {

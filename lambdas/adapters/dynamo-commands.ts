@@ -16,6 +16,7 @@
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CommandRejected, type CustomerDecision, type Decision } from '../domain/commands/commands.js';
+import { isAnswerTask } from '../domain/commands/tasks.js';
 import { executionName } from '../domain/timeline/execution-name.js';
 import { ACTIVE_STATUSES, Customer as CustomerSchema, type Customer, type Invoice } from '../domain/model.js';
 import {
@@ -34,6 +35,7 @@ import { all, itemExists, itemIsNew, leaseIsFree } from './dynamo/conditions.js'
 import { cancellationCodes } from './dynamo/errors.js';
 import { customerEventToItem, customerNameIndex, eventToItem, salesNoteToItem, itemToCustomer, itemToInvoice, openIndexUpdate, paymentToItem, sendingUntilOf, taskToItem } from './dynamo/items.js';
 import { keys, type ItemKey } from './dynamo/keys.js';
+import { customerMarkChange } from './dynamo/marks.js';
 import type { Item } from './dynamo/query.js';
 import { transactItemOf, type TransactItem } from './dynamo/transaction-part.js';
 
@@ -157,7 +159,10 @@ export class DynamoCommands implements Commands {
           (e): TransactItem => ({ Put: { TableName: this.table.name, Item: eventToItem(e), ConditionExpression: itemIsNew } }),
         ),
         ...(decision.task
-          ? [{ Put: { TableName: this.table.name, Item: taskToItem(decision.task), ConditionExpression: itemIsNew } }]
+          ? [
+              { Put: { TableName: this.table.name, Item: taskToItem(decision.task), ConditionExpression: itemIsNew } },
+              ...(isAnswerTask(decision.task.taskId) ? [customerMarkChange(this.table, tenantId, decision.task.customerId, 'answersWaiting', decision.task.taskId, true)] : []),
+            ]
           : []),
       ];
       const reversalIndex = decision.reversal ? (decision.payment ? 2 : 1) : -1;

@@ -3,10 +3,10 @@
  * links (consumed once, keys.linkAnswer). Tasks of a tenant share one partition, newest work being
  * a handful of items a day; answers live in the invoice's partition next to its contact log.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LinkClaims } from '../domain/messages/links.js';
 import { answerKey } from '../domain/messages/links.js';
-import type { FinanceTask, TaskKind } from '../domain/commands/tasks.js';
+import { answerTaskPrefixes, isAnswerTask, type FinanceTask, type TaskKind } from '../domain/commands/tasks.js';
 import type { TaskRepository } from '../app/ports/tasks.js';
 import type { TransactionPart } from '../app/ports/transaction.js';
 import type { Table } from './dynamo/client.js';
@@ -14,6 +14,7 @@ import { itemIsNew, taskIsNotOpen, taskIsOpen } from './dynamo/conditions.js';
 import { unlessConditionFails } from './dynamo/errors.js';
 import { itemToTask, taskToItem } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
+import { customerMarkChange, readCustomerMarks } from './dynamo/marks.js';
 import { queryAll } from './dynamo/query.js';
 import { transactionPart } from './dynamo/transaction-part.js';
 
@@ -52,21 +53,19 @@ export class DynamoTasks implements TaskRepository {
     return out.Item !== undefined;
   }
 
-  /** A second bounce for the same customer finds its task open and opens none. */
+  /** A second bounce for the same customer finds its task open and opens none. An answer's task is marked on its customer (dynamo/marks.ts). */
   open(task: FinanceTask): Promise<boolean> {
-    return unlessConditionFails(
-      this.table.doc.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: taskToItem(task),
-          ConditionExpression: taskIsNotOpen,
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':done': 'done' },
-        }),
-      ),
-      true,
-      false,
-    );
+    const put = {
+      TableName: this.table.name,
+      Item: taskToItem(task),
+      ConditionExpression: taskIsNotOpen,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':done': 'done' },
+    };
+    const write = isAnswerTask(task.taskId)
+      ? this.table.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, customerMarkChange(this.table, task.tenantId, task.customerId, 'answersWaiting', task.taskId, true)] }))
+      : this.table.doc.send(new PutCommand(put));
+    return unlessConditionFails(write, true, false);
   }
 
   async get(tenantId: string, taskId: string): Promise<FinanceTask | undefined> {
@@ -108,20 +107,32 @@ export class DynamoTasks implements TaskRepository {
     return pages.flatMap((p) => (p.Items ?? []).map(itemToTask));
   }
 
-  complete(tenantId: string, taskId: string, by: string, at: string, resolution?: string): Promise<boolean> {
-    return unlessConditionFails(
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: keys.task(tenantId, taskId),
-          UpdateExpression: `SET #s = :done, completedAt = :at, completedBy = :by${resolution ? ', resolution = :r' : ''}`,
-          ConditionExpression: taskIsOpen,
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':done': 'done', ':open': 'open', ':at': at, ':by': by, ...(resolution ? { ':r': resolution } : {}) },
-        }),
-      ),
-      true,
-      false,
-    );
+  /**
+   * The kinds of the answers waiting that hold this invoice's reminders (plan requests of the
+   * invoice, contact changes of its customer): none without a Query when the customer's marks name
+   * none, as for nearly every reminder; the tasks themselves decide when they name some.
+   */
+  async answersWaiting(tenantId: string, invoiceId: string, customerId: string): Promise<TaskKind[]> {
+    const prefixes = answerTaskPrefixes(invoiceId, customerId);
+    const marked = (await readCustomerMarks(this.table, tenantId, customerId)).answersWaiting.filter((id) => prefixes.some((p) => id.startsWith(p)));
+    if (marked.length === 0) return [];
+    return (await this.openWithPrefixes(tenantId, prefixes)).map((t) => t.kind);
+  }
+
+  async complete(tenantId: string, taskId: string, by: string, at: string, resolution?: string): Promise<boolean> {
+    const update = {
+      TableName: this.table.name,
+      Key: keys.task(tenantId, taskId),
+      UpdateExpression: `SET #s = :done, completedAt = :at, completedBy = :by${resolution ? ', resolution = :r' : ''}`,
+      ConditionExpression: taskIsOpen,
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':done': 'done', ':open': 'open', ':at': at, ':by': by, ...(resolution ? { ':r': resolution } : {}) },
+    };
+    if (!isAnswerTask(taskId)) return unlessConditionFails(this.table.doc.send(new UpdateCommand(update)), true, false);
+    // An answer's task leaves its customer's marks in the same write: the customer is on the task.
+    const task = await this.get(tenantId, taskId);
+    if (!task || task.status !== 'open') return false;
+    const unmark = customerMarkChange(this.table, tenantId, task.customerId, 'answersWaiting', taskId, false);
+    return unlessConditionFails(this.table.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, unmark] })), true, false);
   }
 }

@@ -9,7 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CustomerVoice, VoiceLease } from '../app/ports/customer-voice.js';
+import type { CustomerVoice, VoiceLease, VoiceSeen } from '../app/ports/customer-voice.js';
+import { consistentGet } from './dynamo/consistent-gets.js';
 import type { Table } from './dynamo/client.js';
 import { isConditionFailure } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
@@ -30,22 +31,31 @@ export class DynamoCustomerVoice implements CustomerVoice {
     private readonly maxWaitMs = 8_000,
   ) {}
 
-  async acquire(tenantId: string, customerId: string, notNeeded?: () => Promise<boolean>): Promise<VoiceLease | undefined> {
+  async look(tenantId: string, customerId: string): Promise<VoiceSeen> {
+    const item = await consistentGet(this.table, keys.customerVoice(tenantId, customerId));
+    const until = typeof item?.leaseUntil === 'string' ? item.leaseUntil : undefined;
+    return { takes: typeof item?.takes === 'number' ? item.takes : 0, free: until === undefined || until < new Date().toISOString() };
+  }
+
+  async acquire(tenantId: string, customerId: string, notNeeded?: () => Promise<boolean>, seen?: VoiceSeen): Promise<VoiceLease | undefined> {
     const token = randomUUID();
     const giveUpAt = performance.now() + this.maxWaitMs;
     for (let attempt = 0; ; attempt++) {
       const now = new Date();
       try {
-        await this.table.doc.send(
+        const out = await this.table.doc.send(
           new UpdateCommand({
             TableName: this.table.name,
             Key: keys.customerVoice(tenantId, customerId),
-            UpdateExpression: 'SET leaseUntil = :until, holder = :token, entity = :entity',
+            // Every turn taken is counted: a holder that read the count before sees whether anyone spoke since.
+            UpdateExpression: 'SET leaseUntil = :until, holder = :token, entity = :entity ADD takes :one',
             ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now',
-            ExpressionAttributeValues: { ':until': new Date(now.getTime() + VOICE_LEASE_MS).toISOString(), ':token': token, ':now': now.toISOString(), ':entity': 'voice' },
+            ExpressionAttributeValues: { ':until': new Date(now.getTime() + VOICE_LEASE_MS).toISOString(), ':token': token, ':now': now.toISOString(), ':entity': 'voice', ':one': 1 },
+            ReturnValues: 'UPDATED_NEW',
           }),
         );
-        return { tenantId, customerId, token };
+        const quiet = seen !== undefined && seen.free && out.Attributes?.takes === seen.takes + 1;
+        return { tenantId, customerId, token, ...(quiet ? { quiet } : {}) };
       } catch (err) {
         if (!isConditionFailure(err)) throw asTransient('voice lease', err);
       }

@@ -31,6 +31,13 @@ export const keys = {
    * gsi1 (apart from the open-invoice shards): a buyer an e-invoice names only by name.
    */
   customerByName: (t: string, nameKey: string, customerId: string) => ({ gsi1pk: `T#${t}#CUSTNAME#${nameKey}`, gsi1sk: customerId }),
+  /**
+   * What the customer's reminders may leave unread (adapters/dynamo/marks.ts): the open answer tasks
+   * and the open credits of the customer, kept by their writers in the same transactions.
+   */
+  customerMarks: (t: string, customerId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: 'MARKS' }),
+  /** The company's marks: how many bank credits may be unconfirmed (never fewer than there are), the wording's version. */
+  tenantMarks: (t: string) => ({ pk: `T#${t}`, sk: 'MARKS' }),
   /** The customer's voice: who is speaking to the customer right now (adapters/dynamo-voice.ts). */
   customerVoice: (t: string, customerId: string) => ({ pk: `T#${t}#CUST#${customerId}`, sk: 'VOICE' }),
   /** The day's one internal notice of a kind about a customer (adapters/dynamo-notice-digests.ts). */

@@ -4,6 +4,9 @@ import type { MessageChannel, ReminderInput } from '../../domain/messages/remind
 import type { CustomerLinks, RenderInput } from '../../domain/messages/rendering/types.js';
 import type { VoiceKind } from '../../domain/timeline/precedence.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
+import type { VoiceSeen } from '../ports/customer-voice.js';
+import type { CustomerCredit } from '../ports/bank-credits.js';
+import type { StoredWording } from '../ports/wording.js';
 
 export interface MessageRequest {
   invoice: Invoice;
@@ -36,6 +39,20 @@ export interface MessageRequest {
   beforeClaim?: () => Promise<void>;
   /** Leave out the SMS whatever the stage says (a fallback that texts already, or a channel to spare). */
   emailOnly?: boolean;
+  /**
+   * What the caller read beside its case, the turn among it: used as read when nobody spoke to the
+   * customer between that read and the turn (VoiceLease.quiet), read again within the turn otherwise.
+   */
+  readBeside?: ReadBeside;
+}
+
+/** Reads a message needs within the customer's turn, made beforehand in the case's one batch. */
+export interface ReadBeside {
+  voice: VoiceSeen;
+  /** This message's guard was written (another message carried it). */
+  done: boolean;
+  credits: CustomerCredit[];
+  overrides: StoredWording[];
 }
 
 export interface ChannelOutcome {

@@ -66,7 +66,7 @@ export const gaveWayToday = (events: readonly ContactEvent[], kind: string, toda
 
 export const sendGuardedMessage = async (deps: MessagingDeps, req: MessageRequest): Promise<MessageOutcome> => {
   const carried = () => deps.invoices.isDone(req.invoice.tenantId, req.invoice.invoiceId, req.guardKey);
-  const lease = await deps.voice.acquire(req.invoice.tenantId, req.invoice.customerId, carried);
+  const lease = await deps.voice.acquire(req.invoice.tenantId, req.invoice.customerId, carried, req.readBeside?.voice);
   if (!lease) {
     deps.logger.info('message carried by another while waiting for the turn', { invoiceId: req.invoice.invoiceId, guardKey: req.guardKey });
     return { outcome: 'alreadyDone', channels: [] };
@@ -92,11 +92,14 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest, turn: Turn): Pr
   const now = deps.clock.now();
   const ids = { tenantId: asked.invoice.tenantId, invoiceId: asked.invoice.invoiceId, guardKey: asked.guardKey };
   // Read within the turn, together: whether the previous holder carried this very message, and
-  // the customer as it left it (what it sent counts).
-  const [carriedMeanwhile, current] = await Promise.all([
-    deps.invoices.isDone(asked.invoice.tenantId, asked.invoice.invoiceId, asked.guardKey),
-    deps.customers.getCustomer(asked.invoice.tenantId, asked.invoice.customerId),
-  ]);
+  // the customer as it left it (what it sent counts); or as read beside the case when nobody spoke since.
+  const beside = turn.lease.quiet ? asked.readBeside : undefined;
+  const [carriedMeanwhile, current] = beside
+    ? [beside.done, asked.customer]
+    : await Promise.all([
+        deps.invoices.isDone(asked.invoice.tenantId, asked.invoice.invoiceId, asked.guardKey),
+        deps.customers.getCustomer(asked.invoice.tenantId, asked.invoice.customerId),
+      ]);
   if (carriedMeanwhile) {
     logger.info('message carried by another while waiting for the turn', ids);
     return { outcome: 'alreadyDone', channels: [] };
@@ -190,9 +193,9 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest, turn: Turn): Pr
   const ownLine = { ...lineOf(req.invoice, req.kind, req.payments), ...(ownLinks ? { links: ownLinks } : {}) };
   // The customer's open credits, shown beside what is due (the finance team applies or refunds them).
   const [credits, overrides] = await Promise.all([
-    deps.bankCredits.customerCredits(req.invoice.tenantId, customer.customerId).then(creditsInFavour),
-    // The company's own words, read as the message is written: an override accepted since the last message applies.
-    deps.wording ? deps.wording.list(req.invoice.tenantId) : [],
+    (beside ? Promise.resolve(beside.credits) : deps.bankCredits.openCustomerCredits(req.invoice.tenantId, customer.customerId)).then(creditsInFavour),
+    // The company's own words as of the message: an override accepted since the last message applies.
+    beside ? beside.overrides : deps.wording ? deps.wording.current(req.invoice.tenantId) : [],
   ]);
   const render = (others: CarriedLine[]) =>
     renderMessage({

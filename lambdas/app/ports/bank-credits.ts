@@ -59,6 +59,10 @@ export interface BankCreditRepository {
   recordCustomerCredit(credit: CustomerCredit): Promise<boolean>;
   /** The customer's credits (overpayments, credit notes), with what is left of each. */
   customerCredits(tenantId: string, customerId: string): Promise<CustomerCredit[]>;
+  /** The same, read only when the customer has an open credit at all (a message shows those beside what is due). */
+  openCustomerCredits(tenantId: string, customerId: string): Promise<CustomerCredit[]>;
+  /** Whether the company may have suggested or unmatched credits: false means it has none (the bank truth reads them only then). */
+  mayHaveUnconfirmed(tenantId: string): Promise<boolean>;
   /** One of them, read consistently. */
   getCustomerCredit(tenantId: string, customerId: string, creditId: string): Promise<CustomerCredit | undefined>;
   /**

@@ -8,6 +8,19 @@ export interface VoiceLease {
   customerId: string;
   /** Only this holder releases it. */
   token: string;
+  /**
+   * Nobody spoke to the customer between `seen` (acquire's) and this turn: no turn was live when it
+   * was read and none was taken since, so what was read with it is as current as a read now.
+   */
+  quiet?: boolean;
+}
+
+/** The customer's turn as read beside the case, before taking it (CustomerVoice.look). */
+export interface VoiceSeen {
+  /** How many turns were ever taken. */
+  takes: number;
+  /** Nobody held the turn when it was read. */
+  free: boolean;
 }
 
 export interface CustomerVoice {
@@ -16,7 +29,9 @@ export interface CustomerVoice {
    * busy. Undefined when `notNeeded` says, while waiting, that there is nothing left to say (the
    * holder carried this message).
    */
-  acquire(tenantId: string, customerId: string, notNeeded?: () => Promise<boolean>): Promise<VoiceLease | undefined>;
+  acquire(tenantId: string, customerId: string, notNeeded?: () => Promise<boolean>, seen?: VoiceSeen): Promise<VoiceLease | undefined>;
+  /** The turn as it is now, read consistently (batched with the reads started beside it). */
+  look(tenantId: string, customerId: string): Promise<VoiceSeen>;
   /** Gives the turn back (a lease that ran out is left to its next holder). */
   release(lease: VoiceLease): Promise<void>;
 }

@@ -15,6 +15,8 @@ export interface TaskRepository {
   list(tenantId: string, opts?: { kind?: TaskKind; includeDone?: boolean }): Promise<FinanceTask[]>;
   /** The open tasks whose ids start with one of `prefixes`. */
   openWithPrefixes(tenantId: string, prefixes: readonly string[]): Promise<FinanceTask[]>;
+  /** The kinds of the customer's answers still with the finance team that hold this invoice's reminders (domain/commands/tasks.ts answerTaskPrefixes). */
+  answersWaiting(tenantId: string, invoiceId: string, customerId: string): Promise<TaskKind[]>;
   /** Marks an open task done; false when it does not exist or is done already. */
   complete(tenantId: string, taskId: string, by: string, at: string, resolution?: string): Promise<boolean>;
 }

@@ -25,7 +25,7 @@ import type { StageRequest } from './execution.js';
 import type { InvoiceCase } from './invoice-case.js';
 import type { CaseDeps, TimelinePorts } from './ports.js';
 
-export type BankTruthDeps = CaseDeps & Pick<TimelinePorts, 'tasks' | 'logger' | 'count'> & { bankCredits: Pick<BankCreditRepository, 'list' | 'knownDebtorIbans'> };
+export type BankTruthDeps = CaseDeps & Pick<TimelinePorts, 'tasks' | 'logger' | 'count'> & { bankCredits: Pick<BankCreditRepository, 'list' | 'knownDebtorIbans' | 'mayHaveUnconfirmed'> };
 export type FirmStageDeps = BankTruthDeps & { statementFeed: Pick<StatementFeed, 'marks'> };
 
 /** The stages that also wait for fresh statements: escalating on old bank data is never undone. */
@@ -37,11 +37,13 @@ export type BankTruthHold = UnconfirmedCreditHold | StaleStatementsHold;
 type Checked = CreditCheck & { credits: BankCreditRecord[] };
 
 /**
- * One read of the tenant's suggested and unmatched credits; the learned IBANs and the customer's
- * open invoices only when there is such a credit.
+ * The tenant's suggested and unmatched credits, read only when the company may have some
+ * (`mayHave`: as read beside the case, else asked now); the learned IBANs and the customer's open
+ * invoices only when there is such a credit.
  */
-export const checkUnconfirmedCredits = async (deps: BankTruthDeps, c: InvoiceCase, now: Date): Promise<Checked> => {
+export const checkUnconfirmedCredits = async (deps: BankTruthDeps, c: InvoiceCase, now: Date, mayHave?: boolean): Promise<Checked> => {
   const inv = c.view.invoice;
+  if (!(mayHave ?? (await deps.bankCredits.mayHaveUnconfirmed(inv.tenantId)))) return { lapsed: [], credits: [] };
   const credits = await deps.bankCredits.list(inv.tenantId, { status: UNCONFIRMED_CREDIT_STATUSES });
   if (credits.length === 0) return { lapsed: [], credits };
   const [knownDebtorIbans, open] = await Promise.all([deps.bankCredits.knownDebtorIbans(inv.tenantId), deps.invoices.openInvoicesOfCustomer(inv.tenantId, inv.customerId)]);

@@ -27,14 +27,27 @@ export class MissingDataError extends Error {
  * The invoice's case, or undefined when the invoice does not exist (any more). The policy is the
  * version the current run was planned with; `latestPolicy` (planning) reads the newest.
  */
-export const loadCase = async (deps: CaseDeps, tenantId: string, invoiceId: string, opts: { latestPolicy?: boolean } = {}): Promise<InvoiceCase | undefined> => {
+export const loadCase = async (deps: CaseDeps, tenantId: string, invoiceId: string, opts: { latestPolicy?: boolean } = {}): Promise<InvoiceCase | undefined> =>
+  (await loadCaseWith(deps, tenantId, invoiceId, () => undefined, opts))?.case;
+
+/**
+ * The case, and `beside(invoice)` started together with its customer and supplier reads, so the
+ * single-item reads among them go out in the same request (adapters/dynamo/consistent-gets.ts).
+ */
+export const loadCaseWith = async <T>(
+  deps: CaseDeps,
+  tenantId: string,
+  invoiceId: string,
+  beside: (invoice: InvoiceView['invoice']) => T,
+  opts: { latestPolicy?: boolean } = {},
+): Promise<{ case: InvoiceCase; beside: Awaited<T> } | undefined> => {
   const view = await deps.invoices.getInvoiceView(tenantId, invoiceId);
   if (!view) return undefined;
-  const [customer, tenant] = await Promise.all([deps.customers.getCustomer(tenantId, view.invoice.customerId), deps.tenants.getTenant(tenantId)]);
+  const [customer, tenant, alongside] = await Promise.all([deps.customers.getCustomer(tenantId, view.invoice.customerId), deps.tenants.getTenant(tenantId), beside(view.invoice)]);
   if (!customer) throw new MissingDataError(`customer ${view.invoice.customerId} of invoice ${invoiceId} not found`);
   if (!tenant) throw new MissingDataError(`tenant ${tenantId} not found`);
   const { policy, warning } = await resolvePolicy(deps.policies, tenant, customer, view.invoice, opts.latestPolicy ? 'latest' : 'planned');
-  return { view, customer, tenant, policy, ...(warning ? { policyWarning: warning } : {}) };
+  return { case: { view, customer, tenant, policy, ...(warning ? { policyWarning: warning } : {}) }, beside: alongside };
 };
 
 /** Whether the execution (revision, run) is still the invoice's current one. */

@@ -59,8 +59,8 @@ export interface TimelinePorts extends Observability {
   clock: Clock;
   /** Draws the payment QR code of e-mails; without it e-mails carry none. */
   qr?: QrImages;
-  /** The company's own wording of its messages (one Query a message); without it the built-in words. */
-  wording?: Pick<WordingRepository, 'list'>;
+  /** The company's own wording of its messages (read again only when it changed); without it the built-in words. */
+  wording?: Pick<WordingRepository, 'current'>;
 }
 
 /** What loading an invoice's case needs. */
@@ -69,5 +69,5 @@ export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants' 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
 export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr' | 'wording'> & {
   /** The customer's credits still open, shown in every message beside what is due. */
-  bankCredits: Pick<BankCreditRepository, 'customerCredits'>;
+  bankCredits: Pick<BankCreditRepository, 'openCustomerCredits'>;
 };

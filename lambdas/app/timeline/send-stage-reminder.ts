@@ -16,14 +16,13 @@
  * The invoice's copy is not attached: each invoice's signed "view" link serves it (customer pages),
  * which keeps reminders light for spam filters and lets the copy expire with the link.
  */
-import { answerTaskPrefixes } from '../../domain/commands/tasks.js';
 import { ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
 import { stageHold } from '../../domain/timeline/stage-holds.js';
 import { extraStep, isExtraStep, type Step } from '../../domain/timeline/stages.js';
 import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
 import { DeferredError, InvoiceClosedError } from '../task-errors.js';
 import { isSkipped, type StageRequest } from './execution.js';
-import { isCurrent, loadCase } from './invoice-case.js';
+import { isCurrent, loadCaseWith } from './invoice-case.js';
 import { checkUnconfirmedCredits, heldMessage, noteLapsedCredits, type BankTruthDeps } from './bank-truth.js';
 import type { MessagingDeps } from './ports.js';
 import { deferStage } from './defer-stage.js';
@@ -44,9 +43,22 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     deps.logger.info('stage skipped by the plan', ids);
     return { stage: input.stage, outcome: 'skipped', channels: [] };
   }
-  // 2. The case; a cheap early exit: the guard's transaction is what actually decides
-  const c = await loadCase(deps, input.tenantId, input.invoiceId);
-  if (!c) throw new InvoiceClosedError('invoice not found');
+  // 2. The case, and in the same request what the rest needs from single items (the customer's and
+  // the company's marks, the turn, the stage's guard); a cheap early exit: the guard's transaction
+  // is what actually decides.
+  const loaded = await loadCaseWith(deps, input.tenantId, input.invoiceId, (inv) =>
+    Promise.all([
+      deps.tasks.answersWaiting(inv.tenantId, inv.invoiceId, inv.customerId),
+      deps.bankCredits.mayHaveUnconfirmed(inv.tenantId),
+      deps.voice.look(inv.tenantId, inv.customerId),
+      deps.invoices.isDone(inv.tenantId, inv.invoiceId, input.stage),
+      deps.bankCredits.openCustomerCredits(inv.tenantId, inv.customerId),
+      deps.wording ? deps.wording.current(inv.tenantId) : [],
+    ]),
+  );
+  if (!loaded) throw new InvoiceClosedError('invoice not found');
+  const c = loaded.case;
+  const [waiting, mayHaveUnconfirmed, voice, done, credits, overrides] = loaded.beside;
   const inv = c.view.invoice;
   if (!isCurrent(c, input) || inv.status !== 'open') throw new InvoiceClosedError(`invoice is ${inv.status} (revision ${inv.revision}, run ${inv.run})`);
   // An extra reminder the policy no longer has (changed since the plan): nothing to send, the re-plan that follows drops it.
@@ -63,7 +75,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
   }
   // 4. Held back
   const now = deps.clock.now();
-  const [waiting, bank] = await Promise.all([deps.tasks.openWithPrefixes(inv.tenantId, answerTaskPrefixes(inv.invoiceId, inv.customerId)), checkUnconfirmedCredits(deps, c, now)]);
+  const bank = await checkUnconfirmedCredits(deps, c, now, mayHaveUnconfirmed);
   const ignoredEmails = ignoredEmailsInARow(c.view.events);
   const hold = stageHold({
     stage: input.stage,
@@ -74,7 +86,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     events: c.view.events,
     stagesDone: c.view.stagesDone,
     ignoredEmails,
-    waitingAnswers: waiting.map((t) => t.kind),
+    waitingAnswers: waiting,
     unconfirmedCredit: bank.hold,
     now,
   });
@@ -105,6 +117,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     ignoredEmails,
     payments: c.view.payments,
     events: c.view.events,
+    readBeside: { voice, done, credits, overrides },
   });
   if (out.outcome === 'deferred') return deferStage(deps, input, out, now);
   return { stage: input.stage, outcome: out.outcome, channels: out.channels };

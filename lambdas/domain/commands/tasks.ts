@@ -34,6 +34,10 @@ export const staleStatementsTaskId = (day: string): string => `staleStatements#$
  */
 export const callTaskId = (customerId: string, day: string): string => `call#${customerId}#${day}`;
 
+/** The kinds of task that are a customer's answer waiting for the finance team: they hold the customer's next reminders. */
+export const ANSWER_TASK_KINDS: readonly TaskKind[] = ['planRequest', 'contactChange'];
+export const isAnswerTask = (taskId: string): boolean => ANSWER_TASK_KINDS.some((k) => taskId.startsWith(`${k}#`));
+
 /** Id prefixes of the open answers that hold an invoice's next reminder: its plan requests, its customer's contact changes. */
 export const answerTaskPrefixes = (invoiceId: string, customerId: string): string[] => [planRequestTaskId(invoiceId, ''), contactChangeTaskId(customerId, '')];
 
