@@ -16,8 +16,10 @@ import { DOCUMENT_PREFIXES, type Storage } from './storage.js';
 export interface HandlerAccess {
   /**
    * DynamoDB: the contact log, send guards and idempotency records make most handlers writers.
-   * 'tenantItems': get, query, put, update and condition checks only, on items whose partition key
-   * is the deployment tenant's (dynamodb:LeadingKeys): no delete, scan or batch, nobody else's items.
+   * 'tenantItems': get (BatchGetItem too: consistent reads started together go as one,
+   * adapters/dynamo/consistent-gets.ts), query, put, update, delete and condition checks only, on
+   * items whose partition key is the deployment tenant's (dynamodb:LeadingKeys, which BatchGetItem
+   * checks per key): no scan, no batch write, nobody else's items.
    * 'tenantUpdates': the same without DeleteItem.
    */
   readonly table: 'read' | 'readWrite' | 'tenantItems' | 'tenantUpdates';
@@ -104,7 +106,7 @@ export const DEFAULT_TASK_ACCESS: HandlerAccess = { table: 'readWrite' };
 export const dunningStateMachineName = (scope: Construct): string => `${Stack.of(scope).stackName}-dunning`;
 /** What 'tenantItems' may do: the single-item and transaction calls the customer pages' adapters make. */
 // DeleteItem: the finance notice's day claim given back when its e-mail failed (dynamo-notice-digests.ts giveBack).
-export const TENANT_ITEM_ACTIONS = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] as const;
+export const TENANT_ITEM_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'] as const;
 /** What 'tenantUpdates' may do: 'tenantItems' without DeleteItem. */
 export const TENANT_UPDATE_ACTIONS = TENANT_ITEM_ACTIONS.filter((a) => a !== 'DeleteItem');
 
