@@ -28,7 +28,8 @@ import { startSesRateLimit } from './services/ses-rate-limit.js';
 import { startSmsSink } from './services/sms-sink.js';
 import { Scheduler } from './scheduler.js';
 import { DynamoTimelineWakeUps } from '../lambdas/adapters/dynamo-timeline-wake-ups.js';
-import { tableFromEnv } from '../lambdas/adapters/dynamo/client.js';
+import { documentClient, tableFromEnv } from '../lambdas/adapters/dynamo/client.js';
+import { asFunction, enforceTableAccess } from './services/table-access.js';
 import { polyfillWithResolvers } from './polyfills.js';
 import { localLinkSecret } from './link-secret.js';
 import { REPORT_SCHEDULE } from '../lambdas/domain/reports/report.js';
@@ -81,7 +82,8 @@ export const loadHandler = (name: string): Promise<Handler | undefined> => {
     handlers.set(
       name,
       existsSync(handlerFile(name))
-        ? import(handlerFile(name)).then((m: { handler: Handler }) => m.handler)
+        ? // Run as its function: its DynamoDB requests meet its AWS role (services/table-access.ts).
+          import(handlerFile(name)).then((m: { handler: Handler }): Handler => (event, context) => asFunction(name, () => m.handler(event, context)))
         : Promise.resolve(undefined),
     );
   }
@@ -118,6 +120,7 @@ export const startStack = async (opts: StackOptions) => {
     mkdirSync(join(dataDir, 's3'), { recursive: true });
     if (opts.dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
 
+    enforceTableAccess(documentClient(), TENANT_ID);
     const dynamo = await startDynamo(opts.dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
     stops.push(dynamo.stop);
     await ensureTable(dynamo.endpoint, TABLE);

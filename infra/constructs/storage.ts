@@ -10,16 +10,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../lambdas/adapters/dynamo/schema.js';
 
-/** Where things live in the documents bucket. The ingest Lambda is notified for the first three. */
-export const DOCUMENT_PREFIXES = {
-  invoices: 'invoices/',
-  customers: 'customers/',
-  config: 'config/',
-  rejected: 'rejected/',
-  dossiers: 'dossiers/',
-  /** Bank statements (camt.053/054, MT940, bank CSV): read by the bank-statements function. */
-  bank: 'bank/',
-} as const;
+export { DOCUMENT_PREFIXES } from './document-prefixes.js';
+import { DOCUMENT_PREFIXES } from './document-prefixes.js';
 
 /** Powertools idempotency records and other expiring items carry their epoch-seconds expiry here. */
 export const TTL_ATTRIBUTE = 'ttl';

@@ -21,6 +21,7 @@ import * as sesLocal from 'aws-ses-v2-local';
 import { clearStore, getStoreReadonly, type Email } from 'aws-ses-v2-local/dist/store.js';
 import { clock } from '../../lambdas/adapters/clock.js';
 import { localContext } from '../lambda-context.js';
+import { asFunction } from './table-access.js';
 import { freePort } from './ports.js';
 
 type StartServer = typeof sesLocal.default;
@@ -99,7 +100,7 @@ export const simulatorEvent = (to: string, mail: { messageId: string; from: stri
 /** The production delivery-events handler, loaded on the first simulator event. */
 const deliveryEventsHandler = async (event: SesEvent): Promise<void> => {
   const m = (await import('../../lambdas/handlers/delivery-events.js')) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-  await m.handler(event, localContext('delivery-events'));
+  await asFunction('delivery-events', () => m.handler(event, localContext('delivery-events')));
 };
 
 export const startSes = async (opts: { port?: number; onEvent?: (event: SesEvent) => Promise<void>; account?: SesAccountState } = {}): Promise<RunningSes> => {

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_PREFIXES } from '../../infra/constructs/storage.js';
+import { HANDLER_ACCESS, tableActionsOf } from '../../infra/constructs/handler-access.js';
 import { TEST_ENV } from '../support/synth.js';
 import { SYNTH_TIMEOUT_MS, list, refersTo, stackTemplate, type Json, type StackTemplate } from '../support/stack-template.js';
 
@@ -65,6 +66,17 @@ describe('least privilege', () => {
     }
     const everything = t.allStatements().flatMap(({ st }) => list(st.Action));
     for (const a of ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 's3:DeleteObject', 's3:DeleteBucket']) expect(everything).not.toContain(a);
+  });
+
+  it('what the local stack enforces on the table is what every function is granted here (local/services/table-access.ts)', () => {
+    const table = t.idOf(t.stack.storage.table);
+    for (const fn of Object.keys(HANDLER_ACCESS)) {
+      const onTable = t
+        .statementsOf(fn)
+        .filter((st) => list(st.Resource).some((r) => refersTo(r, table) && !JSON.stringify(r).includes('StreamArn')))
+        .flatMap((st) => list(st.Action).filter((a) => a.startsWith('dynamodb:')).map((a) => a.slice('dynamodb:'.length)));
+      expect(new Set(onTable), fn).toEqual(new Set(tableActionsOf(HANDLER_ACCESS[fn]!)));
+    }
   });
 
   it('S3 object access is by prefix: nobody reads or writes the whole bucket', () => {

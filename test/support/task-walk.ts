@@ -7,6 +7,8 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
 import { localContext } from '../../local/lambda-context.js';
+import { asFunction, enforceTableAccess } from '../../local/services/table-access.js';
+import { documentClient } from '../../lambdas/adapters/dynamo/client.js';
 import { substitutedDunningDefinition } from './dunning-definition.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
@@ -42,6 +44,7 @@ export interface WalkOptions {
 
 /** Runs the execution to its end; the states entered, in order. */
 export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
+  enforceTableAccess(documentClient());
   const definition = substitutedDunningDefinition();
   const seen: Record<string, number> = {};
   const local: Record<string, (input: Json) => Promise<Json>> = {};
@@ -52,7 +55,8 @@ export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
       const waited = waitedFor(state, input as TaskInput);
       if (waited && Date.parse(waited) > o.clock.get().getTime()) o.clock.set(new Date(waited));
       await o.before?.[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
-      return (await o.handlers[handler]!(input, localContext(handler))) as Json;
+      // As its function: its DynamoDB requests meet its AWS role's actions (local/services/table-access.ts).
+      return (await asFunction(handler, () => o.handlers[handler]!(input, localContext(handler)))) as Json;
     };
   }
   const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
