@@ -21,7 +21,7 @@ const SIZE_TARGET_EXEMPT = BUNDLE_SIZE_TARGET_EXEMPT;
 const LOAD_TARGET_RATIO = 1.25;
 
 /** What the functions find in their environment in AWS (infra/), so module initialisation runs whole. */
-const LAMBDA_ENV = {
+export const LAMBDA_ENV = {
   AWS_REGION: 'eu-south-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   TABLE_NAME: 'sollecito',

@@ -2,7 +2,8 @@
  * One real esbuild run through HandlerFunction (infra/constructs/defaults.ts), and the bundle
  * loaded like Lambda would.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Metafile } from 'esbuild';
+import { LAMBDA_ENV } from '../../bench/cold-start.js';
 import { BUNDLE_SIZE_TARGET_EXEMPT, BUNDLE_SIZE_TARGET_KB, LAMBDA_ESBUILD_OPTIONS } from '../../infra/bundling.js';
 import { HandlerFunction, REPO_ROOT, handlerExists } from '../../infra/constructs/defaults.js';
 import { CDK_JSON_CONTEXT, TEST_ENV } from '../support/synth.js';
@@ -82,7 +84,7 @@ const OVER_TARGET_CEILINGS_KB: Readonly<Record<string, number>> = {
 
 describe('bundle sizes', () => {
   const handlers = readdirSync(join(REPO_ROOT, 'lambdas/handlers')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
-  const bundles = new Map<string, { kb: number; metafile: Metafile }>();
+  const bundles = new Map<string, { kb: number; metafile: Metafile; code: Uint8Array }>();
 
   beforeAll(async () => {
     for (const name of handlers) {
@@ -95,7 +97,8 @@ describe('bundle sizes', () => {
         metafile: true,
         logLevel: 'silent',
       });
-      bundles.set(name, { kb: result.outputFiles[0]!.contents.byteLength / 1024, metafile: result.metafile });
+      const code = result.outputFiles[0]!.contents;
+      bundles.set(name, { kb: code.byteLength / 1024, metafile: result.metafile, code });
     }
   }, 240_000);
 
@@ -120,4 +123,23 @@ describe('bundle sizes', () => {
     const inputs = Object.entries(Object.values(bundles.get('record-failure')!.metafile.outputs)[0]!.inputs).flatMap(([p, i]) => (i.bytesInOutput > 0 ? [p] : []));
     expect(inputs.filter((p) => /node_modules\/(qrcode|fast-xml-parser|luxon|@aws-sdk\/client-sesv2)\/|holiday-table|qr-png|ses-mailer/.test(p))).toEqual([]);
   });
+
+  // Every zod schema gets its `_zod` internals through Object.defineProperty when it is built: a
+  // fresh process counts those while it imports the bundle. The schemas are built on first use
+  // (domain/shared/lazy-schema.ts), so a cold start pays only for the ones its invocation parses.
+  it('builds no zod schema while a handler is imported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sollecito-schemas-'));
+    try {
+      const count = "const define = Object.defineProperty; let n = 0; Object.defineProperty = function (o, k, d) { if (k === '_zod') n++; return define(o, k, d); }; await import(process.argv[1]); process.stdout.write(String(n));";
+      const built = handlers.flatMap((name) => {
+        const file = join(dir, `${name}.mjs`);
+        writeFileSync(file, bundles.get(name)!.code);
+        const n = Number(execFileSync(process.execPath, ['--input-type=module', '-e', count, pathToFileURL(file).href], { env: { ...process.env, ...LAMBDA_ENV }, encoding: 'utf8' }));
+        return n === 0 ? [] : [`${name}: ${n} schemas`];
+      });
+      expect(built).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
