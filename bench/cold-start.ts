@@ -4,24 +4,31 @@
  * beside it the handler's library floor (bench/library-floor.ts): the npm packages its bundle
  * contains, imported with the same names by one file and nothing of ours. A fresh Node process
  * imports each, alternately, RUNS times; the medians are compared. What the handler adds over its
- * floor is our code and data (templates, the holiday table) and the set-up of its libraries.
+ * floor is our code and data and the set-up of its libraries; the data files a bundle reads on
+ * first use (the message templates, the holiday table) sit beside it, outside its size.
  */
 import { build, type BuildFailure, type Metafile } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BUNDLE_SIZE_TARGET_EXEMPT, BUNDLE_SIZE_TARGET_KB, LAMBDA_ESBUILD_OPTIONS } from '../infra/bundling.js';
+import { BUNDLE_SIZE_TARGET_EXEMPT, BUNDLE_SIZE_TARGET_KB, LAMBDA_ESBUILD_OPTIONS, PACKAGED_FILES } from '../infra/bundling.js';
 import { bytesByPackage, floorSource } from './library-floor.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
+/**
+ * BENCH_COLD_BEFORE=/path/to/another/checkout (with its node_modules): each handler is also bundled
+ * from that tree and loaded in the same alternation, so a change is measured before and after in
+ * one run against the same floor.
+ */
+const BEFORE = process.env.BENCH_COLD_BEFORE;
 const SIZE_TARGET_KB = BUNDLE_SIZE_TARGET_KB;
 const SIZE_TARGET_EXEMPT = BUNDLE_SIZE_TARGET_EXEMPT;
 const LOAD_TARGET_RATIO = 1.25;
 
 /** What the functions find in their environment in AWS (infra/), so module initialisation runs whole. */
-const LAMBDA_ENV = {
+export const LAMBDA_ENV = {
   AWS_REGION: 'eu-south-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   TABLE_NAME: 'sollecito',
@@ -39,7 +46,7 @@ const LAMBDA_ENV = {
 const KB = (bytes: number) => (bytes / 1024).toFixed(0);
 
 /** Bundles an entry as the CDK does; returns its size and esbuild's metafile. */
-const bundle = async (entry: string, outfile: string): Promise<{ bytes: number; metafile: Metafile }> => {
+const bundle = async (entry: string, outfile: string, root = ROOT): Promise<{ bytes: number; metafile: Metafile }> => {
   const { metafile } = await build({
     ...LAMBDA_ESBUILD_OPTIONS,
     entryPoints: [entry],
@@ -48,7 +55,7 @@ const bundle = async (entry: string, outfile: string): Promise<{ bytes: number; 
     logLevel: 'silent',
     metafile: true,
     // Entries written outside the project resolve their imports from the project's node_modules.
-    nodePaths: [join(ROOT, 'node_modules')],
+    nodePaths: [join(root, 'node_modules')],
   });
   return { bytes: statSync(outfile).size, metafile };
 };
@@ -103,25 +110,22 @@ interface Load {
 }
 
 /**
- * Median load times of a bundle and of the floor, loaded alternately (floor, bundle, floor, …) so
- * that whatever else the machine does weighs on both alike and the ratio stays meaningful.
+ * Median load times of bundles loaded alternately (floor, bundle, floor, …) so that whatever else
+ * the machine does weighs on all alike and the ratios stay meaningful.
  */
-const loadBeside = (file: string, floorFile: string): { own: Load; floor: Load } => {
-  const own: Load[] = [];
-  const floor: Load[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    floor.push(loadOnce(floorFile));
-    own.push(loadOnce(file));
-  }
-  const medians = (xs: Load[]): Load => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) });
-  return { own: medians(own), floor: medians(floor) };
+const loadAlternately = (files: string[]): Load[] => {
+  const loads = files.map((): Load[] => []);
+  for (let i = 0; i < RUNS; i++) files.forEach((f, k) => loads[k]!.push(loadOnce(f)));
+  return loads.map((xs) => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) }));
 };
 
 export const benchColdStart = async (): Promise<string[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'sollecito-cold-'));
   try {
     const lines = [
+      ...(BEFORE ? [`each handler also as ${BEFORE} builds it ("before"), in the same alternation`] : []),
       `each handler beside its library floor (the npm packages its bundle contains, same named imports, same bundling), loaded ${RUNS} times alternately in fresh Node processes, medians compared; targets: <${SIZE_TARGET_KB} KB (${[...SIZE_TARGET_EXEMPT].join(', ')} exempt), load CPU time <=${LOAD_TARGET_RATIO}x the floor's`,
+      `beside every bundle, read on first use and not counted in its size: ${PACKAGED_FILES.map((p) => `${p} ${KB(statSync(join(ROOT, p)).size)}`).join(', ')} KB`,
       'handler: bundle KB / floor KB, load CPU ms / floor = ratio (wall ms likewise); size, load; what the handler adds over its floor (KB)',
     ];
     // BENCH_COLD_HANDLERS=send-reminder,record-failure measures only those.
@@ -134,7 +138,11 @@ export const benchColdStart = async (): Promise<string[]> => {
       const out = join(dir, `${name}.mjs`);
       const own = await bundle(join(ROOT, 'lambdas/handlers', f), out);
       const floor = await bundleFloor(own.metafile, dir, name);
-      const load = loadBeside(out, floor.outfile);
+      const beforeEntry = BEFORE && join(BEFORE, 'lambdas/handlers', f);
+      const beforeOut = join(dir, `${name}.before.mjs`);
+      const before = beforeEntry && existsSync(beforeEntry) ? await bundle(beforeEntry, beforeOut, BEFORE) : undefined;
+      const [floorLoad, ownLoad, beforeLoad] = loadAlternately([floor.outfile, out, ...(before ? [beforeOut] : [])]);
+      const load = { own: ownLoad!, floor: floorLoad! };
       const ratio = load.own.cpu / load.floor.cpu;
       const sized = own.bytes < SIZE_TARGET_KB * 1024 || SIZE_TARGET_EXEMPT.has(name);
       const loads = ratio <= LOAD_TARGET_RATIO;
@@ -149,7 +157,8 @@ export const benchColdStart = async (): Promise<string[]> => {
         .map(([k, b]) => `${k} ${KB(b)}`)
         .join(', ');
       lines.push(
-        `${name}: ${KB(own.bytes)} / ${KB(floor.bytes)} KB, CPU ${load.own.cpu.toFixed(1)} / ${load.floor.cpu.toFixed(1)} ms = ${ratio.toFixed(2)}x (wall ${load.own.wall.toFixed(1)} / ${load.floor.wall.toFixed(1)} ms = ${(load.own.wall / load.floor.wall).toFixed(2)}x); size ${sized ? 'ok' : 'MISSES'}, load ${loads ? 'ok' : 'MISSES'}; adds ${added} (floor: ${floor.packages.length} packages)`,
+        `${name}: ${KB(own.bytes)} / ${KB(floor.bytes)} KB, CPU ${load.own.cpu.toFixed(1)} / ${load.floor.cpu.toFixed(1)} ms = ${ratio.toFixed(2)}x (wall ${load.own.wall.toFixed(1)} / ${load.floor.wall.toFixed(1)} ms = ${(load.own.wall / load.floor.wall).toFixed(2)}x); size ${sized ? 'ok' : 'MISSES'}, load ${loads ? 'ok' : 'MISSES'}; adds ${added} (floor: ${floor.packages.length} packages)` +
+          (before && beforeLoad ? `; before: ${KB(before.bytes)} KB, CPU ${beforeLoad.cpu.toFixed(1)} ms = ${(beforeLoad.cpu / load.floor.cpu).toFixed(2)}x` : ''),
       );
     }
     lines.push(`handlers within the size target: ${sizeOk}/${handlers.length}; within ${LOAD_TARGET_RATIO}x their floor: ${loadOk}/${handlers.length}`);

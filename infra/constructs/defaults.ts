@@ -5,7 +5,7 @@
  * (infra/bundling.ts): ESM with a require() banner, minified, source maps, the AWS SDK bundled.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +14,7 @@ import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-no
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LAMBDA_ALIASES, LAMBDA_ESBUILD_OPTIONS } from '../bundling.js';
+import { LAMBDA_ALIASES, LAMBDA_DEFINE, LAMBDA_ESBUILD_OPTIONS, PACKAGED_FILES } from '../bundling.js';
 import { acknowledge } from './nag.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -95,6 +95,14 @@ export class HandlerFunction extends NodejsFunction {
         sourcesContent: false,
         // The SDK is bundled, not taken from the runtime: pinned by the lockfile, tree-shaken, faster to load.
         externalModules: [],
+        define: { ...LAMBDA_DEFINE },
+        // The templates and the holiday table beside index.mjs, read on first use (infra/bundling.ts PACKAGED_FILES).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            PACKAGED_FILES.map((path) => `mkdir -p "${posix.join(outputDir, posix.dirname(path))}" && cp "${posix.join(inputDir, path)}" "${posix.join(outputDir, path)}"`),
+        },
         esbuildArgs: {
           '--legal-comments': LAMBDA_ESBUILD_OPTIONS.legalComments,
           ...Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),

@@ -4,13 +4,13 @@
  * never change, so this container keeps the ones it read.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { LRUCache } from 'lru-cache';
 import { CompanyPolicy } from '../domain/timeline/company-policy.js';
 import { PolicyConflictError, type PolicyRepository, type StoredPolicy } from '../app/ports/policies.js';
 import type { Table } from './dynamo/client.js';
 import { isConditionFailure } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll, type Item } from './dynamo/query.js';
+import { LruMap } from './lru-map.js';
 
 const fromItem = (i: Item): StoredPolicy => ({
   id: String(i.policyId),
@@ -20,7 +20,7 @@ const fromItem = (i: Item): StoredPolicy => ({
 });
 
 export class DynamoPolicies implements PolicyRepository {
-  private readonly versions = new LRUCache<string, StoredPolicy>({ max: 500 });
+  private readonly versions = new LruMap<string, StoredPolicy>(500);
 
   constructor(private readonly table: Table) {}
 

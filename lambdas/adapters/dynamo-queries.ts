@@ -19,16 +19,17 @@ import { itemToInvoice } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
 import type { Item } from './dynamo/query.js';
 import { TABLE_SCHEMA } from './dynamo/schema.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
 type Key = Record<string, string>;
 
-const KeySchema = z.record(z.string(), z.string());
-const CursorSchema = z.object({
+const KeySchema = lazySchema(() => z.record(z.string(), z.string()));
+const CursorSchema = lazySchema(() => z.object({
   v: z.literal(1),
   f: z.string(),
   /** One entry per partition read: its ExclusiveStartKey, null when not started, 'done' when exhausted. */
   k: z.array(z.union([KeySchema, z.null(), z.literal('done')])),
-});
+}));
 type Cursor = z.infer<typeof CursorSchema>;
 
 /** A key as the cursor holds it (every key attribute of this table is a string). */

@@ -4,14 +4,15 @@ import * as z from 'zod/mini';
 import type { SentSms, SmsMessageRepository } from '../app/ports/sms-messages.js';
 import type { Table } from './dynamo/client.js';
 import { keys } from './dynamo/keys.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-const SmsMessageItem = z.object({
+const SmsMessageItem = lazySchema(() => z.object({
   tenantId: z.string(),
   messageId: z.optional(z.string()),
   invoiceId: z.string(),
   customerId: z.string(),
   to: z.optional(z.string()),
-});
+}));
 
 export class DynamoSmsMessages implements SmsMessageRepository {
   constructor(private readonly table: Table) {}

@@ -13,8 +13,9 @@ import type { Table } from './dynamo/client.js';
 import { unlessConditionFails } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll } from './dynamo/query.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-const FeedItem = z.object({ account: z.string(), lastDay: z.string(), receivedAt: z.string(), fileKey: z.string() });
+const FeedItem = lazySchema(() => z.object({ account: z.string(), lastDay: z.string(), receivedAt: z.string(), fileKey: z.string() }));
 
 export class DynamoStatementFeed implements StatementFeed {
   constructor(private readonly table: Table) {}

@@ -14,8 +14,9 @@ import { keys } from './dynamo/keys.js';
 import { queryAll, type Item } from './dynamo/query.js';
 import { isConditionFailure } from './dynamo/errors.js';
 import { readTenantMarks, wordingVersionRaise } from './dynamo/marks.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-const StoredItem = z.object({ ...WordingOverride.shape, updatedAt: z.string(), updatedBy: z.string() });
+const StoredItem = lazySchema(() => z.object({ ...WordingOverride.shape, updatedAt: z.string(), updatedBy: z.string() }));
 
 const fromItem = (item: Item): StoredWording => {
   const { kind, tone, language, subject, body, sms, updatedAt, updatedBy } = StoredItem.parse(item);

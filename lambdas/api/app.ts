@@ -23,6 +23,7 @@ import { ApiError, errorResponses, validationError } from './errors.js';
 import { RawResponse, json, type ApiEvent } from './http.js';
 import type { AdminApiDeps, RouteContext, RouteDef } from './route.js';
 import { allRoutes } from './routes/index.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
 // Field messages a person can read ("Too small: expected number to be >0") instead of "Invalid input".
 z.config(en());
@@ -110,7 +111,7 @@ const rawBodyOf = (event: Event, spec: NonNullable<RouteDef['rawBody']>): Uint8A
 };
 
 /** A route that declares no query parameters refuses any, as the routes that do refuse unknown ones. */
-const NO_QUERY = z.strictObject({});
+const NO_QUERY = lazySchema(() => z.strictObject({}));
 
 /** The route's path template as a pattern, to tell a wrong method (405) from an unknown path (404). */
 const pathPattern = (path: string): RegExp =>

@@ -6,21 +6,22 @@ import * as z from 'zod/mini';
 import { AGEING_BUCKETS } from '../domain/reports/ageing.js';
 import { Currency, IsoDate, IsoDateTime, Language, MinorUnits, StageId } from '../domain/model.js';
 import { responseSchemas } from './schemas.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-export const AgeingReportQuery = z.strictObject({
+export const AgeingReportQuery = lazySchema(() => z.strictObject({
   /** json (default) or csv. */
   format: z._default(z.enum(['json', 'csv']), 'json'),
   /** CSV only: one row per customer and currency (default) or one per open invoice. */
   rows: z._default(z.enum(['customers', 'invoices']), 'customers'),
   /** CSV only: the language of the headers; the tenant's by default. */
   lang: z.optional(Language),
-});
+}));
 
-const Buckets = z.object(Object.fromEntries(AGEING_BUCKETS.map((b) => [b, MinorUnits])) as Record<(typeof AGEING_BUCKETS)[number], typeof MinorUnits>);
-const StageBefore = z.union([StageId, z.literal('none')]);
-const Share = z.nullable(z.number().check(z.minimum(0), z.maximum(1)));
+const Buckets = lazySchema(() => z.object(Object.fromEntries(AGEING_BUCKETS.map((b) => [b, MinorUnits])) as Record<(typeof AGEING_BUCKETS)[number], typeof MinorUnits>));
+const StageBefore = lazySchema(() => z.union([StageId, z.literal('none')]));
+const Share = lazySchema(() => z.nullable(z.number().check(z.minimum(0), z.maximum(1))));
 
-const InvoiceRow = {
+const InvoiceRow = lazySchema(() => ({
   invoiceId: z.string(),
   number: z.string(),
   customerId: z.string(),
@@ -29,10 +30,10 @@ const InvoiceRow = {
   amountDue: MinorUnits,
   dueDate: IsoDate,
   daysPastDue: z.int(),
-};
+}));
 
 /** GET /v1/reports/ageing/summary: the buckets and today's DSO from the ageing histogram (app/reports/ageing-summary.ts). */
-export const AgeingSummaryResource = z
+export const AgeingSummaryResource = lazySchema(() => z
   .object({
     today: IsoDate,
     totals: z.array(z.object({ currency: Currency, buckets: Buckets, total: MinorUnits, invoices: z.int() })),
@@ -41,14 +42,14 @@ export const AgeingSummaryResource = z
       periodDays: z.int(),
       currencies: z.array(z.object({ currency: Currency, receivables: MinorUnits, creditSales: MinorUnits, days: z.nullable(z.number()) })),
     }),
-  })
+  }))
   .register(responseSchemas, {
     id: 'AgeingSummary',
     description:
       "The ageing report's buckets per currency and today's DSO (simple method), read from the histogram of open amounts by due day that the table stream keeps: a few thousand items whatever the number of open invoices. The same figures as GET /v1/reports/ageing's `totals` and `dso.currencies`.",
   });
 
-export const AgeingReportResource = z
+export const AgeingReportResource = lazySchema(() => z
   .object({
     tenantId: z.string(),
     tenantName: z.string(),
@@ -106,7 +107,7 @@ export const AgeingReportResource = z
       }),
       reorders: z.object({ escalatedCustomers: z.int(), orderedAgain: z.int(), share: Share }),
     }),
-  })
+  }))
   .register(responseSchemas, {
     id: 'AgeingReport',
     description:

@@ -35,6 +35,7 @@ import {
   StageId,
   TimeZone,
 } from '../domain/model.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
 /** Schemas of request bodies (documented as what a client sends). */
 export const requestSchemas = z.registry<{ id: string; description: string }>();
@@ -42,44 +43,44 @@ export const requestSchemas = z.registry<{ id: string; description: string }>();
 export const responseSchemas = z.registry<{ id: string; description: string }>();
 
 const Text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
-const PositiveAmount = MinorUnits.check(z.positive());
+const PositiveAmount = lazySchema(() => MinorUnits.check(z.positive()));
 
 // ---------------------------------------------------------------------------------------------
 // requests
 
-export const PaymentRequest = z
+export const PaymentRequest = lazySchema(() => z
   .strictObject({
     amount: PositiveAmount,
     date: IsoDate,
     method: z.optional(z.enum(PAYMENT_METHODS)),
     reference: z.optional(Text(1, LIMITS.reference)),
     currency: z.optional(Currency),
-  })
+  }))
   .register(requestSchemas, { id: 'PaymentRequest', description: 'A payment received. A partial payment lowers the amount due; paying it all settles the invoice.' });
 
-const PromiseFields = {
+const PromiseFields = lazySchema(() => ({
   date: IsoDate,
   amount: z.optional(PositiveAmount),
   by: z.optional(Text(1, LIMITS.name)),
   note: z.optional(Text(1, LIMITS.note)),
-};
-export const PromiseRequest = z
-  .strictObject(PromiseFields)
+}));
+export const PromiseRequest = lazySchema(() => z
+  .strictObject(PromiseFields))
   .register(requestSchemas, { id: 'PromiseRequest', description: 'A promise to pay on a date (today or later, within 90 days); without an amount, the whole amount due.' });
 
-export const InstalmentPlanRequest = z
+export const InstalmentPlanRequest = lazySchema(() => z
   .strictObject({
     instalments: z.array(z.strictObject({ date: IsoDate, amount: PositiveAmount })).check(z.minLength(2), z.maxLength(MAX_INSTALMENTS)),
     by: z.optional(Text(1, LIMITS.name)),
     note: z.optional(Text(1, LIMITS.note)),
-  })
+  }))
   .register(requestSchemas, { id: 'InstalmentPlanRequest', description: 'Instalments in date order that add up to the amount due.' });
 
-export const DisputeRequest = z
-  .strictObject({ reason: z.enum(DISPUTE_REASONS), text: z.optional(Text(0, LIMITS.text)) })
+export const DisputeRequest = lazySchema(() => z
+  .strictObject({ reason: z.enum(DISPUTE_REASONS), text: z.optional(Text(0, LIMITS.text)) }))
   .register(requestSchemas, { id: 'DisputeRequest', description: 'The customer contests the invoice: the chase pauses until the dispute is resolved.' });
 
-export const DisputeResolutionRequest = z
+export const DisputeResolutionRequest = lazySchema(() => z
   .discriminatedUnion('outcome', [
     z.strictObject({ outcome: z.literal('rejected'), note: z.optional(Text(1, LIMITS.note)) }),
     z
@@ -95,47 +96,47 @@ export const DisputeResolutionRequest = z
           path: ['creditNote'],
         }),
       ),
-  ])
+  ]))
   .register(requestSchemas, {
     id: 'DisputeResolutionRequest',
     description: 'Rejected: the chase resumes. Upheld: a credit note lowers the amount, or newAmount corrects it; what is still due is chased.',
   });
 
-export const PauseRequest = z
-  .strictObject({ until: z.optional(IsoDate), reason: Text(1, LIMITS.reason) })
+export const PauseRequest = lazySchema(() => z
+  .strictObject({ until: z.optional(IsoDate), reason: Text(1, LIMITS.reason) }))
   .register(requestSchemas, { id: 'PauseRequest', description: 'Pause the chase until a date (then it resumes by itself) or until resumed.' });
 
-export const ReasonRequest = z
-  .strictObject({ reason: z.optional(Text(1, LIMITS.reason)) })
+export const ReasonRequest = lazySchema(() => z
+  .strictObject({ reason: z.optional(Text(1, LIMITS.reason)) }))
   .register(requestSchemas, { id: 'ReasonRequest', description: 'An optional reason, kept in the contact log.' });
 
-export const WriteOffRequest = z
-  .strictObject({ reason: Text(1, LIMITS.reason) })
+export const WriteOffRequest = lazySchema(() => z
+  .strictObject({ reason: Text(1, LIMITS.reason) }))
   .register(requestSchemas, { id: 'WriteOffRequest', description: 'Write the amount due off: the chase ends.' });
 
-export const NoteRequest = z
-  .strictObject({ text: Text(1, LIMITS.text) })
+export const NoteRequest = lazySchema(() => z
+  .strictObject({ text: Text(1, LIMITS.text) }))
   .register(requestSchemas, { id: 'NoteRequest', description: 'A note for the contact log.' });
 
-export const SalesNoteRequest = z
-  .strictObject({ text: SalesNoteText })
+export const SalesNoteRequest = lazySchema(() => z
+  .strictObject({ text: SalesNoteText }))
   .register(requestSchemas, { id: 'SalesNoteRequest', description: `A sales note (how to approach this customer), at most ${LIMITS.salesNote} characters; a customer keeps at most ${LIMITS.salesNotes}.` });
 
-export const CallOutcomeRequest = z
+export const CallOutcomeRequest = lazySchema(() => z
   .strictObject({
     reached: z.boolean(),
     note: z.optional(Text(1, LIMITS.note)),
     promise: z.optional(z.strictObject(PromiseFields)),
     newContact: z.optional(ContactPerson),
     day: z.optional(IsoDate),
-  })
+  }))
   .register(requestSchemas, {
     id: 'CallOutcomeRequest',
     description: 'What a call achieved. A promise obtained is recorded like any promise; a new contact person becomes the billing contact. `day` is the queue day of the call task (today by default).',
   });
 
 const nullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
-export const CustomerPatchRequest = z
+export const CustomerPatchRequest = lazySchema(() => z
   .strictObject({
     name: z.optional(Text(1, LIMITS.name)),
     email: nullable(z.email()),
@@ -160,7 +161,7 @@ export const CustomerPatchRequest = z
     closures: z.optional(Closures),
     /** When messages may leave for this customer, over the policy's window. */
     sendWindow: nullable(SendWindow),
-  })
+  }))
   .register(requestSchemas, { id: 'CustomerPatchRequest', description: 'Fields to change; null removes an optional field.' });
 
 // ---------------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ export const customerIdParam = { id: CustomerId } as const;
 // ---------------------------------------------------------------------------------------------
 // query strings (documented as parameters, not components)
 
-export const InvoiceListQuery = z.strictObject({
+export const InvoiceListQuery = lazySchema(() => z.strictObject({
   status: z.optional(
     InvoiceStatus.check(
       z.describe(
@@ -187,34 +188,34 @@ export const InvoiceListQuery = z.strictObject({
   needsContact: z.optional(z.stringbool().check(z.describe("true: only invoices whose chase waits for a working contact (the customer's e-mail or phone to be fixed); false: only the others."))),
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100), z.describe('Invoices per page, 1 to 100 (50 by default).'))),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096), z.describe("The previous page's nextCursor, with the same filters."))),
-});
+}));
 
-export const CallQueueQuery = z.strictObject({ day: z.optional(IsoDate.check(z.describe('The queue day, in the tenant time zone (today by default).'))) });
+export const CallQueueQuery = lazySchema(() => z.strictObject({ day: z.optional(IsoDate.check(z.describe('The queue day, in the tenant time zone (today by default).'))) }));
 
 // ---------------------------------------------------------------------------------------------
 // responses
 
-export const ErrorResponse = z
+export const ErrorResponse = lazySchema(() => z
   .object({
     code: z.string(),
     message: z.string(),
     errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
-  })
+  }))
   .register(responseSchemas, { id: 'Error', description: 'What went wrong, for a person; `errors` names each invalid field.' });
 
-export const InvoiceResource = z
+export const InvoiceResource = lazySchema(() => z
   .extend(Invoice, {
     amountDue: MinorUnits,
     daysPastDue: z.int(),
     bucket: z.enum(AGEING_BUCKETS),
-  })
+  }))
   .register(responseSchemas, { id: 'Invoice', description: 'An invoice with its amount due and ageing in the tenant time zone.' });
 
-export const InvoiceList = z
-  .object({ items: z.array(InvoiceResource), nextCursor: z.optional(z.string()) })
+export const InvoiceList = lazySchema(() => z
+  .object({ items: z.array(InvoiceResource), nextCursor: z.optional(z.string()) }))
   .register(responseSchemas, { id: 'InvoiceList', description: 'One page of invoices by due date; pass nextCursor as `cursor` for the next page.' });
 
-export const PaymentResource = z
+export const PaymentResource = lazySchema(() => z
   .object({
     paymentId: z.string(),
     amount: MinorUnits,
@@ -231,12 +232,12 @@ export const PaymentResource = z
     source: z.optional(PaymentSource),
     /** The payment was taken back (returned by the bank, or its match undone): it no longer counts as paid. */
     reversed: z.optional(z.object({ at: IsoDateTime, by: z.string(), kind: z.enum(['return', 'undo']), reason: z.optional(z.string()), creditId: z.optional(z.string()) })),
-  })
+  }))
   .register(responseSchemas, { id: 'Payment', description: 'A recorded payment; `reversed` once it was taken back.' });
 
 export const LogEntry = ContactEvent.register(responseSchemas, { id: 'ContactEvent', description: 'One entry of the append-only contact log.' });
 
-export const NextStep = z
+export const NextStep = lazySchema(() => z
   .object({
     /** A stage, or 'promiseCheck' when the invoice waits for a promise, an instalment or a pause to end. */
     step: z.union([StageId, z.literal('promiseCheck')]),
@@ -244,10 +245,10 @@ export const NextStep = z
     reason: z.string(),
     /** Every stage still to come, in order, with when the planner places it now (empty while a promise or pause is waited for). */
     planned: z.array(z.object({ stage: StageId, at: IsoDateTime })),
-  })
+  }))
   .register(responseSchemas, { id: 'NextStep', description: 'What the timeline does next, and when, and the stages planned after it.' });
 
-export const InvoiceDetail = z
+export const InvoiceDetail = lazySchema(() => z
   .object({
     invoice: InvoiceResource,
     customer: z.object({ customerId: z.string(), name: z.string() }),
@@ -260,23 +261,23 @@ export const InvoiceDetail = z
     disputes: z.array(LogEntry),
     notes: z.array(LogEntry),
     stagesDone: z.array(z.object({ stage: z.string(), at: z.string() })),
-  })
+  }))
   .register(responseSchemas, { id: 'InvoiceDetail', description: 'An invoice with its full timeline: log, payments, promises, disputes, notes and the next scheduled step.' });
 
-export const CommandResult = z
+export const CommandResult = lazySchema(() => z
   .object({
     invoice: InvoiceResource,
     events: z.array(LogEntry),
     payment: z.optional(PaymentResource),
     stoppedExecution: z.optional(z.string()),
-  })
+  }))
   .register(responseSchemas, { id: 'CommandResult', description: 'The invoice after the command, the log entries it wrote, and the execution it stopped.' });
 
-export const NoteResult = z
-  .object({ events: z.array(LogEntry) })
+export const NoteResult = lazySchema(() => z
+  .object({ events: z.array(LogEntry) }))
   .register(responseSchemas, { id: 'NoteResult', description: 'The log entries written.' });
 
-const CallInvoice = z.object({
+const CallInvoice = lazySchema(() => z.object({
   invoiceId: z.string(),
   invoiceNumber: z.optional(z.string()),
   currency: z.optional(z.string()),
@@ -286,9 +287,9 @@ const CallInvoice = z.object({
   status: z.optional(z.string()),
   /** What the call achieved for this invoice, once logged. */
   outcome: z.optional(z.record(z.string(), z.unknown())),
-});
+}));
 
-export const CallTask = z
+export const CallTask = lazySchema(() => z
   .object({
     day: IsoDate,
     customerId: z.string(),
@@ -319,14 +320,14 @@ export const CallTask = z
     talkingPoints: z.array(z.string()),
     salesNotes: z.array(z.string()),
     outcome: z.optional(z.record(z.string(), z.unknown())),
-  })
+  }))
   .register(responseSchemas, { id: 'CallTask', description: 'Someone to call: when their office answers, the number, the amount, what to say.' });
 
-export const CallQueue = z
-  .object({ day: IsoDate, timeZone: z.string(), calls: z.array(CallTask) })
+export const CallQueue = lazySchema(() => z
+  .object({ day: IsoDate, timeZone: z.string(), calls: z.array(CallTask) }))
   .register(responseSchemas, { id: 'CallQueue', description: "The finance team's calls for one day in the tenant time zone." });
 
-export const CallOutcomeResult = z
+export const CallOutcomeResult = lazySchema(() => z
   .object({
     invoice: InvoiceResource,
     events: z.array(LogEntry),
@@ -338,12 +339,12 @@ export const CallOutcomeResult = z
     otherInvoices: z.optional(z.array(z.object({ invoice: InvoiceResource, events: z.array(LogEntry), stoppedExecution: z.optional(z.string()) }))),
     /** Invoices on the call the outcome could not be applied to (paid meanwhile, busy), with why. */
     notApplied: z.optional(z.array(z.object({ invoiceId: z.string(), reason: z.string() }))),
-  })
+  }))
   .register(responseSchemas, { id: 'CallOutcomeResult', description: 'The invoice after the call outcome, and the log entries written.' });
 
 export const CustomerResource = Customer.register(responseSchemas, { id: 'Customer', description: 'A customer of the tenant.' });
 
-export const PaymentHabitView = z
+export const PaymentHabitView = lazySchema(() => z
   .object({
     habitual: z.boolean(),
     late: z.int(),
@@ -352,11 +353,11 @@ export const PaymentHabitView = z
     reason: z.string(),
     /** The policy whose rule was applied. */
     policy: z.string(),
-  })
+  }))
   .register(responseSchemas, { id: 'PaymentHabit', description: "Whether the customer habitually pays late: its last settled invoices (paymentHistory) under its policy's rule." });
 
-export const CustomerDetail = z
-  .object({ customer: CustomerResource, history: z.array(LogEntry), paymentHabit: PaymentHabitView })
+export const CustomerDetail = lazySchema(() => z
+  .object({ customer: CustomerResource, history: z.array(LogEntry), paymentHabit: PaymentHabitView }))
   .register(responseSchemas, { id: 'CustomerDetail', description: 'A customer with the latest entries of its own log (contact changes, sales notes, credit holds).' });
 
-export const Health = z.object({ status: z.literal('ok') }).register(responseSchemas, { id: 'Health', description: 'The API answers.' });
+export const Health = lazySchema(() => z.object({ status: z.literal('ok') })).register(responseSchemas, { id: 'Health', description: 'The API answers.' });

@@ -1,27 +1,30 @@
 // The vocabulary of the product. zod/mini keeps the Lambda bundles small (issue 9: < 700 KB).
+// Every schema is built on first use (lazySchema): a handler's cold start builds only those its
+// invocation parses (issue 19). Schemas declared at module level elsewhere follow the same rule.
 import * as z from 'zod/mini';
 import { isValidIBAN } from 'ibantools';
 import { STAGE_IDS, MESSAGE_KINDS } from './timeline/stages.js';
+import { lazySchema } from './shared/lazy-schema.js';
 
 export const LANGUAGES = ['it', 'en', 'ro'] as const;
-export const Language = z.enum(LANGUAGES);
+export const Language = lazySchema(() => z.enum(LANGUAGES));
 export type Language = z.infer<typeof Language>;
 
 // Built on first use: asking ICU for every currency costs about a millisecond at every cold start.
 let isoCurrencies: ReadonlySet<string> | undefined;
 export const isIsoCurrency = (code: string): boolean => (isoCurrencies ??= new Set(Intl.supportedValuesOf('currency'))).has(code);
 
-export const Currency = z.string().check(
+export const Currency = lazySchema(() => z.string().check(
   z.refine(isIsoCurrency, { message: 'not an ISO 4217 currency code (e.g. EUR, RON, GBP)' }),
-);
+));
 export type Currency = z.infer<typeof Currency>;
 
 /** Integer minor units (cents). Never floats. */
-export const MinorUnits = z.int().check(z.refine(Number.isSafeInteger, { message: 'amount out of range' }));
+export const MinorUnits = lazySchema(() => z.int().check(z.refine(Number.isSafeInteger, { message: 'amount out of range' })));
 
-export const IsoDate = z.iso.date();
-export const IsoDateTime = z.iso.datetime({ offset: true });
-export const TimeZone = z.string().check(
+export const IsoDate = lazySchema(() => z.iso.date());
+export const IsoDateTime = lazySchema(() => z.iso.datetime({ offset: true }));
+export const TimeZone = lazySchema(() => z.string().check(
   z.refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -30,11 +33,11 @@ export const TimeZone = z.string().check(
       return false;
     }
   }, { message: 'not an IANA time zone (e.g. Europe/Rome)' }),
-);
-export const Country = z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. IT'));
-export const HourMinute = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM'));
-export const E164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'phone number in E.164 form, e.g. +393471234567'));
-export const Iban = z.string().check(z.refine((v) => isValidIBAN(v.replace(/\s+/g, '')), { message: 'not a valid IBAN' }));
+));
+export const Country = lazySchema(() => z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. IT')));
+export const HourMinute = lazySchema(() => z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM')));
+export const E164 = lazySchema(() => z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'phone number in E.164 form, e.g. +393471234567')));
+export const Iban = lazySchema(() => z.string().check(z.refine((v) => isValidIBAN(v.replace(/\s+/g, '')), { message: 'not a valid IBAN' })));
 const Text = (max: number) => z.string().check(z.maxLength(max));
 
 /**
@@ -66,7 +69,7 @@ export const LIMITS = {
   selfServicePaymentClaims: 3,
 } as const;
 
-const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));
+const Name = lazySchema(() => z.string().check(z.minLength(1), z.maxLength(LIMITS.name)));
 /**
  * `#` separates the parts of the table's keys (a call queue's `<customerId>#<invoiceId>`): an id
  * holding one would share a key prefix with another customer's (`ACME` and `ACME#EU`). Refused, not
@@ -74,42 +77,42 @@ const Name = z.string().check(z.minLength(1), z.maxLength(LIMITS.name));
  */
 export const CUSTOMER_ID_MAX = 100;
 export const CUSTOMER_ID_HASH = "cannot contain '#': it separates the parts of the table's keys (ACME and ACME#EU would share one)";
-export const CustomerId = z.string().check(z.minLength(1), z.maxLength(CUSTOMER_ID_MAX), z.regex(/^[^#]*$/, `a customer id ${CUSTOMER_ID_HASH}`));
+export const CustomerId = lazySchema(() => z.string().check(z.minLength(1), z.maxLength(CUSTOMER_ID_MAX), z.regex(/^[^#]*$/, `a customer id ${CUSTOMER_ID_HASH}`)));
 
 /** Why a customer id from a file or a request cannot be one, or undefined when it can. */
 export const customerIdProblem = (id: string): string | undefined =>
   id.length === 0 ? 'required: the customer code' : id.length > CUSTOMER_ID_MAX ? `longer than ${CUSTOMER_ID_MAX} characters` : id.includes('#') ? CUSTOMER_ID_HASH : undefined;
 
-export const StageId = z.enum(STAGE_IDS);
+export const StageId = lazySchema(() => z.enum(STAGE_IDS));
 export type StageId = z.infer<typeof StageId>;
-export const MessageKind = z.enum(MESSAGE_KINDS);
+export const MessageKind = lazySchema(() => z.enum(MESSAGE_KINDS));
 export type MessageKind = z.infer<typeof MessageKind>;
 
 export const TONES = ['gentle', 'standard', 'firm'] as const;
-export const Tone = z.enum(TONES);
+export const Tone = lazySchema(() => z.enum(TONES));
 export type Tone = z.infer<typeof Tone>;
 
 export const POLICY_IDS = ['relationship', 'standard', 'firm'] as const;
-export const PolicyId = z.enum(POLICY_IDS);
+export const PolicyId = lazySchema(() => z.enum(POLICY_IDS));
 export type PolicyId = z.infer<typeof PolicyId>;
 /** A policy named by a customer, a segment or the company default: a built-in id or a company policy's slug. */
-export const PolicyRef = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a policy id: lower-case letters, digits and single hyphens'), z.maxLength(64));
+export const PolicyRef = lazySchema(() => z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a policy id: lower-case letters, digits and single hyphens'), z.maxLength(64)));
 export type PolicyRef = z.infer<typeof PolicyRef>;
 
 /** How many settled invoices the customer record keeps for the habit (Customer.paymentHistory). */
 export const HABIT_HISTORY = 10;
 
 /** A habitual late payer: `lateOf` of its last `outOf` settled invoices at least `minDaysLate` days late (Policy.habitual, CompanyPolicy.habitualLatePayers). */
-export const HabitThresholds = {
+export const HabitThresholds = lazySchema(() => ({
   lateOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 3),
   outOf: z._default(z.int().check(z.minimum(1), z.maximum(HABIT_HISTORY)), 5),
   minDaysLate: z._default(z.int().check(z.minimum(1), z.maximum(365)), 1),
-};
+}));
 
 /** The furthest ahead of an instalment its reminder may come: beyond two weeks it is forgotten by the date. */
 export const MAX_INSTALMENT_REMINDER_DAYS = 14;
 
-export const StageRule = z.object({
+export const StageRule = lazySchema(() => z.object({
   enabled: z.boolean(),
   /** Days from the anchor (issue date for receiptCheck, due date for every other stage). */
   offsetDays: z.int(),
@@ -118,20 +121,20 @@ export const StageRule = z.object({
   tone: z.optional(Tone),
   /** Never sooner than this many days after the previous contact about the invoice (a policy's offsets "from the previous contact"). */
   afterPreviousDays: z.optional(z.int().check(z.minimum(1))),
-});
+}));
 export type StageRule = z.infer<typeof StageRule>;
 
 /** An extra written reminder's id: the step key is `extra:<id>` (timeline/stages.ts). */
-export const ExtraId = z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and single hyphens'), z.maxLength(40));
+export const ExtraId = lazySchema(() => z.string().check(z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and single hyphens'), z.maxLength(40)));
 /** A step of the timeline as the invoice records it: a known stage or `extra:<id>`. */
-export const StepId = z.union([StageId, z.templateLiteral(['extra:', z.string()]).check(z.regex(/^extra:[a-z0-9]+(-[a-z0-9]+)*$/, 'a step: a stage id or extra:<id>'), z.maxLength(46))]);
+export const StepId = lazySchema(() => z.union([StageId, z.templateLiteral(['extra:', z.string()]).check(z.regex(/^extra:[a-z0-9]+(-[a-z0-9]+)*$/, 'a step: a stage id or extra:<id>'), z.maxLength(46))]));
 export type StepId = z.infer<typeof StepId>;
 
 /**
  * An extra written reminder of a company policy (the `furtherReminder` message): it follows the
  * stage `after`, in the order listed, before the next known stage.
  */
-export const ExtraRule = z.object({
+export const ExtraRule = lazySchema(() => z.object({
   id: ExtraId,
   after: StageId,
   /** Days from the due date (resolved from the company's "from": "previous" at compile time). */
@@ -140,18 +143,18 @@ export const ExtraRule = z.object({
   tone: z.optional(Tone),
   /** Never sooner than this many days after the previous contact about the invoice. */
   afterPreviousDays: z.optional(z.int().check(z.minimum(1))),
-});
+}));
 export type ExtraRule = z.infer<typeof ExtraRule>;
 
 /** A credit hold or hand-off waits until the invoice is this late and its open amount at least this much. */
-export const StageThreshold = z.object({
+export const StageThreshold = lazySchema(() => z.object({
   minDaysLate: z._default(z.int().check(z.minimum(0)), 0),
   /** Currency -> minimum open amount in minor units; a currency not named has no minimum. */
   minAmountMinor: z._default(z.record(Currency, z.int().check(z.minimum(0))), {}),
-});
+}));
 export type StageThreshold = z.infer<typeof StageThreshold>;
 
-export const Policy = z.object({
+export const Policy = lazySchema(() => z.object({
   id: z.string().check(z.minLength(1), z.maxLength(64)),
   /** The stored version the timeline was planned with (company policies; the built-ins are 1). */
   version: z._default(z.int().check(z.minimum(1)), 1),
@@ -204,25 +207,25 @@ export const Policy = z.object({
     }),
     { lateOf: 3, outOf: 5, minDaysLate: 1 },
   ),
-});
+}));
 export type Policy = z.infer<typeof Policy>;
 
 /** How one invoice of the customer ended: the day it was settled and how late. */
-export const PaymentOutcome = z.object({
+export const PaymentOutcome = lazySchema(() => z.object({
   dueDate: IsoDate,
   /** The value date of the payment that settled it; the day it was written off or escalated otherwise. */
   settledOn: IsoDate,
   daysLate: z.int().check(z.minimum(0)),
   how: z.enum(['paid', 'written_off', 'escalated']),
-});
+}));
 export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
 
-export const OfficeHours = z.object({
+export const OfficeHours = lazySchema(() => z.object({
   /** ISO weekdays, 1 = Monday … 7 = Sunday. */
   days: z.array(z.int().check(z.minimum(1), z.maximum(7))),
   from: HourMinute,
   to: HourMinute,
-});
+}));
 export type OfficeHours = z.infer<typeof OfficeHours>;
 
 /** A real calendar day as MM-DD (02-29 included: it comes in leap years) or YYYY-MM-DD. */
@@ -230,38 +233,38 @@ const isClosureDay = (s: string): boolean => {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : /^\d{2}-\d{2}$/.test(s) ? `2024-${s}` : undefined;
   return iso !== undefined && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) && new Date(`${iso}T00:00:00Z`).toISOString().slice(0, 10) === iso;
 };
-const ClosureDay = z.string().check(z.refine(isClosureDay, { message: 'not a day of the year as MM-DD (e.g. 08-08) nor a date as YYYY-MM-DD' }));
+const ClosureDay = lazySchema(() => z.string().check(z.refine(isClosureDay, { message: 'not a day of the year as MM-DD (e.g. 08-08) nor a date as YYYY-MM-DD' })));
 
 /**
  * Days nobody is contacted on (timeline/closures.ts): `from`..`to` inclusive, both MM-DD (every
  * year; "12-24".."01-06" crosses the new year) or both YYYY-MM-DD (once).
  */
-export const Closure = z
+export const Closure = lazySchema(() => z
   .object({ from: ClosureDay, to: ClosureDay, label: z.optional(Text(100)) })
   .check(
     z.refine((c) => c.from.length === c.to.length, { message: 'from and to must both be MM-DD (every year) or both YYYY-MM-DD (once)', path: ['to'] }),
     z.refine((c) => c.from.length !== 10 || c.from <= c.to, { message: 'a one-off closure must end on or after the day it starts', path: ['to'] }),
-  );
+  ));
 export type Closure = z.infer<typeof Closure>;
-export const Closures = z.array(Closure).check(z.maxLength(50));
+export const Closures = lazySchema(() => z.array(Closure).check(z.maxLength(50)));
 
 /** A state or region as date-holidays codes it (DE "BY", IT "25"); whether the country has it is checked where it enters (timeline/local-holidays.ts regionProblem). */
-export const RegionCode = z.string().check(z.regex(/^[A-Za-z0-9]{1,30}$/, 'a region code as date-holidays writes it, e.g. BY'));
+export const RegionCode = lazySchema(() => z.string().check(z.regex(/^[A-Za-z0-9]{1,30}$/, 'a region code as date-holidays writes it, e.g. BY')));
 
 /** A local HH:MM range messages may leave in; it must end after it starts. */
-export const SendWindow = z
+export const SendWindow = lazySchema(() => z
   .object({ from: HourMinute, to: HourMinute })
-  .check(z.refine((w) => w.from < w.to, { message: 'the window must end after it starts', path: ['to'] }));
+  .check(z.refine((w) => w.from < w.to, { message: 'the window must end after it starts', path: ['to'] })));
 
-export const ContactPerson = z.object({
+export const ContactPerson = lazySchema(() => z.object({
   name: Name,
   email: z.optional(z.email()),
   phone: z.optional(E164),
   role: z.optional(Text(100)),
-});
+}));
 export type ContactPerson = z.infer<typeof ContactPerson>;
 
-export const Customer = z.object({
+export const Customer = lazySchema(() => z.object({
   tenantId: Name,
   customerId: CustomerId,
   name: Name,
@@ -330,20 +333,20 @@ export const Customer = z.object({
   paymentHistory: z._default(z.record(z.string(), PaymentOutcome), {}),
   contactsVersion: z._default(z.int(), 0),
   version: z._default(z.int(), 0),
-});
+}));
 export type Customer = z.infer<typeof Customer>;
 export type CustomerInput = z.input<typeof Customer>;
 
-export const SalesNoteText = z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.salesNote));
+export const SalesNoteText = lazySchema(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.salesNote)));
 /** A sales note (how to approach this customer): an item in the customer's partition, like its log. */
-export const SalesNote = z.object({
+export const SalesNote = lazySchema(() => z.object({
   tenantId: z.string(),
   customerId: z.string(),
   noteId: z.string(),
   at: IsoDateTime,
   by: z.string(),
   text: SalesNoteText,
-});
+}));
 export type SalesNote = z.infer<typeof SalesNote>;
 
 export const INVOICE_STATUSES = [
@@ -357,12 +360,12 @@ export const INVOICE_STATUSES = [
   'written_off',
   'not_chased',
 ] as const;
-export const InvoiceStatus = z.enum(INVOICE_STATUSES);
+export const InvoiceStatus = lazySchema(() => z.enum(INVOICE_STATUSES));
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 /** Statuses where the timeline may still contact the customer or resume. */
 export const ACTIVE_STATUSES: readonly InvoiceStatus[] = ['open', 'promised', 'disputed', 'paused', 'payment_claimed'];
 
-export const Promise_ = z.object({
+export const Promise_ = lazySchema(() => z.object({
   date: IsoDate,
   amount: z.optional(MinorUnits),
   by: z.optional(Text(LIMITS.name)),
@@ -370,26 +373,26 @@ export const Promise_ = z.object({
   recordedAt: IsoDateTime,
   /** amountPaid the invoice must reach by `date` for the promise (or instalment) to be kept. */
   expectedPaid: z.optional(MinorUnits),
-});
+}));
 export type PromiseToPay = z.infer<typeof Promise_>;
 
 export const DISPUTE_REASONS = ['goods', 'service', 'amount', 'invoice_details', 'other'] as const;
-export const Dispute = z.object({
+export const Dispute = lazySchema(() => z.object({
   reason: z.enum(DISPUTE_REASONS),
   text: z._default(Text(LIMITS.text), ''),
   openedAt: IsoDateTime,
-});
+}));
 export type Dispute = z.infer<typeof Dispute>;
 
 /** An instalment plan agreed with the customer; the current instalment is also the invoice's `promise`. */
-export const InstalmentPlan = z.object({
+export const InstalmentPlan = lazySchema(() => z.object({
   instalments: z.array(z.object({ date: IsoDate, amount: MinorUnits })),
   /** amountPaid when the plan was agreed: instalment i is kept once amountPaid >= paidBefore + the first i amounts. */
   paidBefore: MinorUnits,
   agreedAt: IsoDateTime,
   by: z.optional(Text(LIMITS.name)),
   note: z.optional(Text(LIMITS.note)),
-});
+}));
 export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
 
 /**
@@ -397,7 +400,7 @@ export type InstalmentPlan = z.infer<typeof InstalmentPlan>;
  * a RiBa insoluto) or the finance team undid a wrong match. Kept on the invoice, where the
  * command reads it on every retry: a payment is reversed once.
  */
-export const PaymentReversal = z.object({
+export const PaymentReversal = lazySchema(() => z.object({
   paymentId: z.string(),
   amount: MinorUnits,
   at: IsoDateTime,
@@ -412,11 +415,11 @@ export const PaymentReversal = z.object({
   charge: z.optional(MinorUnits),
   /** The bank record behind it: the return's bank-credit id, or the credit whose match was undone. */
   creditId: z.optional(z.string()),
-});
+}));
 export type PaymentReversal = z.infer<typeof PaymentReversal>;
 
 /** A credit note netted off an invoice (domain/commands/credit-note.ts): what it took off, once per credit note. */
-export const CreditNoteApplied = z.object({
+export const CreditNoteApplied = lazySchema(() => z.object({
   /** The credit note's own invoice id (it is stored as a not-chased document too). */
   creditNoteId: z.string().check(z.minLength(1), z.maxLength(128)),
   number: z.string().check(z.minLength(1), z.maxLength(100)),
@@ -424,14 +427,14 @@ export const CreditNoteApplied = z.object({
   /** Taken off `amount`, minor units (0 when nothing was due: it all went to the customer's credit). */
   amount: MinorUnits,
   appliedAt: IsoDateTime,
-});
+}));
 export type CreditNoteApplied = z.infer<typeof CreditNoteApplied>;
 
 /**
  * What the Sistema di Interscambio said about a FatturaPA the company sent (domain/sdi/receipts.ts),
  * matched to the invoice by the file's name and the SdI's id for it.
  */
-export const SdiState = z.object({
+export const SdiState = lazySchema(() => z.object({
   /** The invoice file's name as transmitted, without .xml / .p7m, upper case (parsers/sdi-receipts.ts sdiFileStem). */
   file: z.optional(Text(100)),
   /** IdentificativoSdI: the SdI's id of the file, from its first receipt. */
@@ -444,10 +447,10 @@ export const SdiState = z.object({
   refused: z.optional(z.object({ at: IsoDateTime, reasons: z.array(Text(600)) })),
   /** NE: the public administration's answer (EC01 accepted, EC02 refused); DT: no answer within the 15 days. */
   outcome: z.optional(z.object({ code: z.enum(['EC01', 'EC02', 'DT']), at: IsoDateTime, text: z.optional(Text(1000)) })),
-});
+}));
 export type SdiState = z.infer<typeof SdiState>;
 
-export const Invoice = z.object({
+export const Invoice = lazySchema(() => z.object({
   tenantId: Name,
   invoiceId: z.string().check(z.minLength(1), z.maxLength(128)),
   number: z.string().check(z.minLength(1), z.maxLength(100)),
@@ -519,7 +522,7 @@ export const Invoice = z.object({
   creditNotes: z.optional(z.array(CreditNoteApplied)),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
-});
+}));
 export type Invoice = z.infer<typeof Invoice>;
 export type InvoiceInput = z.input<typeof Invoice>;
 
@@ -580,14 +583,14 @@ export const CONTACT_EVENT_TYPES = [
   /** A notification of the Sistema di Interscambio about the invoice (RC, MC, NS, NE, DT, AT: domain/sdi/receipts.ts). */
   'sdi_receipt',
 ] as const;
-export const ContactEventType = z.enum(CONTACT_EVENT_TYPES);
+export const ContactEventType = lazySchema(() => z.enum(CONTACT_EVENT_TYPES));
 export type ContactEventType = z.infer<typeof ContactEventType>;
 
-export const Channel = z.enum(['email', 'sms', 'phone', 'event', 'api', 'link', 'system']);
+export const Channel = lazySchema(() => z.enum(['email', 'sms', 'phone', 'event', 'api', 'link', 'system']));
 export type Channel = z.infer<typeof Channel>;
 
 /** One append-only entry of an invoice's contact log. */
-export const ContactEvent = z.object({
+export const ContactEvent = lazySchema(() => z.object({
   tenantId: Name,
   invoiceId: z.string(),
   eventId: z.string(),
@@ -603,10 +606,10 @@ export const ContactEvent = z.object({
   messageId: z.optional(Text(200)),
   outcome: z.optional(z.enum(['pending', 'sent', 'failed', 'delivered', 'bounced', 'complained', 'skipped', 'recorded'])),
   details: z.optional(z.record(z.string(), z.unknown())),
-});
+}));
 export type ContactEvent = z.infer<typeof ContactEvent>;
 
-export const PaymentSource = z.object({
+export const PaymentSource = lazySchema(() => z.object({
   /** 'credit': the customer's own credit (an overpayment's or a credit note's rest) offset against the invoice (domain/commands/customer-credit.ts). */
   kind: z.enum(['statement', 'api', 'link', 'credit']),
   /** The statement's object key (bank/…). */
@@ -615,11 +618,11 @@ export const PaymentSource = z.object({
   entry: z.optional(z.number()),
   /** The bank credit (adapters/dynamo-bank-credits.ts) the payment was applied from; for 'credit', the customer credit's id. */
   creditId: z.optional(z.string()),
-});
+}));
 export type PaymentSource = z.infer<typeof PaymentSource>;
 
 /** A payment recorded on an invoice (the admin API's payments, the dossier's history). */
-export const Payment = z.object({
+export const Payment = lazySchema(() => z.object({
   paymentId: z.string(),
   /** Minor units. */
   amount: z.number(),
@@ -637,11 +640,11 @@ export const Payment = z.object({
   source: z.optional(PaymentSource),
   /** Set once the payment was taken back (the invoice's `reversals` says why): it no longer counts as paid. */
   reversed: z.optional(z.object({ at: z.string(), by: z.string(), kind: z.enum(['return', 'undo']), reason: z.optional(z.string()), creditId: z.optional(z.string()) })),
-});
+}));
 export type Payment = z.infer<typeof Payment>;
 
 /** The supplier (tenant) on whose behalf Sollecito writes. */
-export const Tenant = z.object({
+export const Tenant = lazySchema(() => z.object({
   tenantId: Name,
   name: Name,
   vatId: z.optional(Text(30)),
@@ -688,5 +691,5 @@ export const Tenant = z.object({
    * up to 2.00 EUR. The difference is recorded on the invoice (settledDifference). Absent: none.
    */
   paymentTolerances: z.optional(z.array(z.object({ currency: Currency, shortBy: z.int().check(z.minimum(1), z.maximum(100_000)) })).check(z.maxLength(20))),
-});
+}));
 export type Tenant = z.infer<typeof Tenant>;

@@ -24,11 +24,12 @@ import * as deps from './lib/deps.js';
 import { requiredEnv } from './lib/env.js';
 import { parseTaskInput } from './lib/task-input.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-export const ReportEvent = z.object({
+export const ReportEvent = lazySchema(() => z.object({
   tenantId: z.optional(z.string().check(z.minLength(1))),
   scheduledTime: z.optional(z.string()),
-});
+}));
 
 export type { ReportResult };
 

@@ -15,18 +15,19 @@ import * as deps from './lib/deps.js';
 import { parseTaskInput } from './lib/task-input.js';
 import { inTaskState } from './lib/task-state.js';
 import { logger, metrics } from './lib/powertools.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-const Mailbox = z.union([
+const Mailbox = lazySchema(() => z.union([
   z.object({ kind: z.literal('thankYou'), sendAt: z.string(), paymentAmount: z.optional(z.number()), paymentDate: z.string() }),
   z.object({ kind: z.literal('digest'), sendAt: z.string(), customerId: z.string(), audience: z.enum(['salesRep', 'finance', 'agency']), notice: z.string(), day: z.string(), customerName: z.string() }),
-]);
-const MailboxInput = z.object({
+]));
+const MailboxInput = lazySchema(() => z.object({
   tenantId: z.string().check(z.minLength(1)),
   invoiceId: z.string().check(z.minLength(1)),
   revision: z.int().check(z.minimum(1)),
   run: z.int().check(z.minimum(0)),
   mailbox: Mailbox,
-}) satisfies z.ZodMiniType<MailboxRun>;
+})) satisfies z.ZodMiniType<MailboxRun>;
 
 export const makeDeliverMailboxHandler = (d: MailboxDeps) =>
   middy((event: unknown) => inTaskState('DeliverMailbox', () => deliverMailbox(d, parseTaskInput(MailboxInput, event))))

@@ -23,10 +23,11 @@ import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
 import { requiredEnv } from './lib/env.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-const SnsEvent = z.object({ Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })) });
-const EventBridgeEvent = z.object({ source: z.string(), detail: z.unknown() });
-const DeliveryEvent = z.union([SnsEvent, EventBridgeEvent]);
+const SnsEvent = lazySchema(() => z.object({ Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })) }));
+const EventBridgeEvent = lazySchema(() => z.object({ source: z.string(), detail: z.unknown() }));
+const DeliveryEvent = lazySchema(() => z.union([SnsEvent, EventBridgeEvent]));
 type DeliveryEvent = z.infer<typeof DeliveryEvent>;
 
 export interface DeliveryEventsDeps extends DeliveryFeedbackDeps {

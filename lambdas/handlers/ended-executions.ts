@@ -21,9 +21,10 @@ import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from '../domain/timel
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
 /** The fields of the status-change event used here (the service sends null for what is absent). */
-export const ExecutionStatusChangeEvent = z.object({
+export const ExecutionStatusChangeEvent = lazySchema(() => z.object({
   source: z.literal(STATUS_CHANGE_SOURCE),
   'detail-type': z.literal(STATUS_CHANGE_DETAIL_TYPE),
   time: z.iso.datetime({ offset: true }),
@@ -36,7 +37,7 @@ export const ExecutionStatusChangeEvent = z.object({
     error: z.nullish(z.string()),
     cause: z.nullish(z.string()),
   }),
-});
+}));
 
 export interface EndedExecutionsDeps extends RecordEndedExecutionDeps {
   logger: Logger;

@@ -20,15 +20,16 @@ import { clock } from '../adapters/clock.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
 export { FAILED_STATE } from '../domain/timeline/stream-failure.js';
 
 /** The on-failure record Lambda writes for a stream batch (the fields used here). */
-export const StreamFailureMessage = z.object({
+export const StreamFailureMessage = lazySchema(() => z.object({
   requestContext: z.object({ condition: z.string(), approximateInvokeCount: z.optional(z.number()) }),
   timestamp: z.optional(z.string()),
   DDBStreamBatchInfo: z.object({ streamArn: z.string(), shardId: z.string(), startSequenceNumber: z.string(), endSequenceNumber: z.string() }),
-});
+}));
 
 export interface StreamFailuresDeps extends MarkStreamFailuresDeps {
   logger: Logger;

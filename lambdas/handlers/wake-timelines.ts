@@ -23,11 +23,12 @@ import * as deps from './lib/deps.js';
 import { requiredEnv } from './lib/env.js';
 import { parseTaskInput } from './lib/task-input.js';
 import { count, logger, metrics } from './lib/powertools.js';
+import { lazySchema } from '../domain/shared/lazy-schema.js';
 
-export const WakeEvent = z.object({
+export const WakeEvent = lazySchema(() => z.object({
   tenantId: z.optional(z.string().check(z.minLength(1))),
   scheduledTime: z.optional(z.string()),
-});
+}));
 
 export interface WakeTimelinesHandlerDeps extends WakeTimelinesDeps {
   /** The deployment's tenant, when the input names none. */

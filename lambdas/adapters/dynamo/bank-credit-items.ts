@@ -7,6 +7,7 @@ import { BankCreditRecord } from '../../domain/bank/credit-records.js';
 import { CustomerCredit } from '../../domain/commands/customer-credit.js';
 import { keys } from './keys.js';
 import type { Item } from './query.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
 const strip = (item: Item): Item => {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, entity: _e, ...rest } = item;
@@ -21,7 +22,7 @@ export const bankCreditToItem = (c: BankCreditRecord): Item => ({
 });
 export const itemToBankCredit = (item: Item): BankCreditRecord => BankCreditRecord.parse(strip(item));
 
-const DebtorIbanItem = z.object({ iban: z.string(), customerId: z.string() });
+const DebtorIbanItem = lazySchema(() => z.object({ iban: z.string(), customerId: z.string() }));
 export const debtorIbanToItem = (tenantId: string, iban: string, customerId: string, at: string): Item => ({
   ...keys.debtorIban(tenantId, iban),
   entity: 'debtorIban',

@@ -15,6 +15,7 @@ import type { ShortLink } from '../../domain/messages/short-links.js';
 import { keys } from './keys.js';
 import { nameKey } from '../../domain/shared/name-key.js';
 import type { Item } from './query.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
 const strip = (item: Item): Item => {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, entity: _e, sendingUntil: _s, ttl: _t, ...rest } =
@@ -102,8 +103,8 @@ export const taxIdToItem = (tenantId: string, taxKey: string, customerId: string
 export const taskToItem = (t: FinanceTask): Item => ({ ...keys.task(t.tenantId, t.taskId), entity: 'task', ...t });
 export const itemToTask = (item: Item): FinanceTask => FinanceTask.parse(item);
 
-const StageBefore = z.union([StageId, z.literal('none')]);
-const activityBase = {
+const StageBefore = lazySchema(() => z.union([StageId, z.literal('none')]));
+const activityBase = lazySchema(() => ({
   tenantId: z.string(),
   invoiceId: z.string(),
   number: z.string(),
@@ -112,8 +113,8 @@ const activityBase = {
   date: z.string(),
   currency: z.string(),
   amount: z.number(),
-};
-const ActivityItemSchema: z.ZodMiniType<ActivityItem> = z.discriminatedUnion('kind', [
+}));
+const ActivityItemSchema: z.ZodMiniType<ActivityItem> = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ ...activityBase, kind: z.literal('issued') }),
   z.object({ ...activityBase, kind: z.literal('collected'), paymentId: z.string(), valueDate: z.string(), afterStage: StageBefore, policy: z.string() }),
   z.object({ ...activityBase, kind: z.literal('reversed'), paymentId: z.string(), reason: z.enum(['return', 'undo']) }),
@@ -129,7 +130,7 @@ const ActivityItemSchema: z.ZodMiniType<ActivityItem> = z.discriminatedUnion('ki
     firstOverdueDate: z.optional(z.string()),
     paidOn: z.optional(z.string()),
   }),
-]);
+]));
 
 export const activityToItem = (a: ActivityItem): Item => ({ ...keys.activity(a.tenantId, a.date, activityId(a)), entity: 'activity', ...a });
 /** An activity item, or undefined for an item of the feed's partition that is not one. */
@@ -150,8 +151,8 @@ export const customerCallFields = (call: CustomerCall): [string, unknown][] =>
 
 // Items of the call queue as stored: lenient, since items written before calls were shared carry
 // only some of these fields (and `at` where newer ones have `callAt`).
-const optionalString = z.optional(z.string());
-const CallBasisFields = {
+const optionalString = lazySchema(() => z.optional(z.string()));
+const CallBasisFields = lazySchema(() => ({
   tenantId: optionalString,
   day: optionalString,
   customerName: optionalString,
@@ -166,21 +167,21 @@ const CallBasisFields = {
   callId: optionalString,
   createdAt: optionalString,
   outcome: z.optional(z.record(z.string(), z.unknown())),
-};
-const StoredCallTaskSchema = z.object({
+}));
+const StoredCallTaskSchema = lazySchema(() => z.object({
   ...CallBasisFields,
   invoiceNumber: optionalString,
   currency: optionalString,
   amountDue: z.optional(z.number()),
   daysPastDue: z.optional(z.number()),
-});
-const CallMentionSchema = z.object({ invoiceId: z.string(), invoiceNumber: z.string(), currency: z.string(), amountDue: z.number(), daysPastDue: z.number() });
-const StoredCustomerCallSchema = z.object({
+}));
+const CallMentionSchema = lazySchema(() => z.object({ invoiceId: z.string(), invoiceNumber: z.string(), currency: z.string(), amountDue: z.number(), daysPastDue: z.number() }));
+const StoredCustomerCallSchema = lazySchema(() => z.object({
   ...CallBasisFields,
   leadInvoiceId: optionalString,
   alsoOverdue: z.optional(z.array(CallMentionSchema)),
   totals: z.optional(z.array(z.object({ currency: z.string(), amount: z.number() }))),
-});
+}));
 
 /** A call-queue item (sk `<customerId>#` for the customer's call, `<customerId>#<invoiceId>` for a line). */
 export const itemToStoredCall = (item: Item): StoredCallItem => {
@@ -200,7 +201,7 @@ export const itemToStoredCall = (item: Item): StoredCallItem => {
 export const openIndexUpdate = (inv: Pick<Invoice, 'tenantId' | 'invoiceId' | 'dueDate'>, active: boolean) =>
   active ? { set: keys.openByDue(inv.tenantId, inv.invoiceId, inv.dueDate), remove: [] as string[] } : { set: {}, remove: ['gsi1pk', 'gsi1sk'] };
 
-const ShortLinkSchema = z.object({
+const ShortLinkSchema = lazySchema(() => z.object({
   code: z.string(),
   tenantId: z.string(),
   invoiceId: z.string(),
@@ -208,7 +209,7 @@ const ShortLinkSchema = z.object({
   ref: z.string(),
   nonce: z.string(),
   expiresAt: z.number(),
-});
+}));
 
 /**
  * A short link's two items (keys.shortLink by its code, keys.messageShortLink by its message),

@@ -9,9 +9,10 @@ import * as z from 'zod/mini';
 import { Invoice, InvoiceStatus } from '../../domain/model.js';
 import type { InvoiceImage } from '../../domain/timeline/invoice-reactions.js';
 import type { InvoiceStreamChange } from '../../app/timeline/invoice-change.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
 /** The few invoice fields the stream reacts to; the rest is read from the table when needed. */
-const InvoiceImageSchema = z.object({
+const InvoiceImageSchema = lazySchema(() => z.object({
   entity: z.literal('invoice'),
   tenantId: z.string(),
   invoiceId: z.string(),
@@ -20,7 +21,7 @@ const InvoiceImageSchema = z.object({
   run: z._default(z.int(), 0),
   needsContact: z._default(z.boolean(), false),
   amountPaid: z._default(z.int(), 0),
-});
+}));
 
 const STORAGE_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'sendingUntil', 'ttl']);
 

@@ -13,12 +13,13 @@ import { resolvePolicy } from '../../app/policies/resolve-policy.js';
 import { ApiError } from '../errors.js';
 import { regionCode, regionProblem } from '../../domain/timeline/local-holidays.js';
 import { calendarChanged } from '../../domain/timeline/calendar-change.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
-export const ReleaseHoldResult = z
+export const ReleaseHoldResult = lazySchema(() => z
   .extend(CustomerDetail, {
     /** False when the CreditHoldReleased event could not be published (the release itself is recorded). */
     eventPublished: z.boolean(),
-  })
+  }))
   .register(responseSchemas, { id: 'ReleaseHoldResult', description: 'The customer after the release; the ERP hears of it through EventBridge.' });
 
 /** The customer with its sales notes (items of their own), the latest entries of its log and its payment habit. */

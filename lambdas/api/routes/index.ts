@@ -14,9 +14,10 @@ import { reportRoutes } from './reports.js';
 import { simulationRoutes } from './simulations.js';
 import { taskRoutes } from './tasks.js';
 import { wordingRoutes } from './wording.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
-const OpenApiJson = z
-  .record(z.string(), z.unknown())
+const OpenApiJson = lazySchema(() => z
+  .record(z.string(), z.unknown()))
   .register(responseSchemas, { id: 'OpenApiDocument', description: 'This document (OpenAPI 3.1).' });
 
 let document: Record<string, unknown> | undefined;

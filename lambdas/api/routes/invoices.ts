@@ -38,6 +38,7 @@ import {
 } from '../schemas.js';
 import { invoiceDetail, invoiceResource, paymentView } from '../views.js';
 import { localDay } from '../../domain/shared/days.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
 export const commandContext = (c: RouteContext<unknown, unknown>): CommandContext => ({
   actor: c.user.actor,
@@ -235,4 +236,4 @@ export const invoiceRoutes: RouteDef[] = [
   }),
 ];
 
-export const InvoiceIdParam = z.string().check(z.minLength(1), z.maxLength(128));
+export const InvoiceIdParam = lazySchema(() => z.string().check(z.minLength(1), z.maxLength(128)));

@@ -17,6 +17,7 @@ import { csvAmount, isCurrencyCode } from './amounts.js';
 import { isRibaReturnCharge, ribaReturnReason } from './riba.js';
 import { clean, StatementBuilder, stripUndefined } from './statement-builder.js';
 import { StatementRejected, type BankAccountRef, type StatementBalance, type StatementRead, type StatementSource } from './types.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 export const BANK_CSV_FIELDS = ['bookingDate', 'valueDate', 'amount', 'credit', 'debit', 'description', 'causale', 'currency', 'counterparty', 'counterpartyIban'] as const;
 export type BankCsvField = (typeof BANK_CSV_FIELDS)[number];
@@ -35,14 +36,14 @@ export const DEFAULT_BANK_CSV_COLUMNS: Record<BankCsvField, string[]> = {
   counterpartyIban: ['iban ordinante', 'iban controparte', 'counterparty iban', 'payer iban'],
 };
 
-const Aliases = z.union([z.string().check(z.minLength(1), z.maxLength(200)), z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(50))]);
+const Aliases = lazySchema(() => z.union([z.string().check(z.minLength(1), z.maxLength(200)), z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(50))]));
 
 /** A tenant's override for its bank's export (config data, validated). */
-export const BankCsvMapping = z.object({
+export const BankCsvMapping = lazySchema(() => z.object({
   columns: z.optional(z.partialRecord(z.enum(BANK_CSV_FIELDS), Aliases)),
   decimalMark: z.optional(z.enum([',', '.'])),
   delimiter: z.optional(z.enum([',', ';', '\t'])),
-});
+}));
 export type BankCsvMapping = z.infer<typeof BankCsvMapping>;
 
 export interface BankCsvOptions {

@@ -18,14 +18,15 @@ import { creditToConfirmTaskId, type FinanceTask } from '../commands/tasks.js';
 import type { Tenant } from '../model.js';
 import type { MatchableCredit, Suggestion } from '../money/matching/types.js';
 import type { BankAccountRef, BankCredit, BankReturn, StatementFormat } from './types.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 export const BANK_CREDIT_STATUSES = ['unmatched', 'suggested', 'matched', 'returned', 'rejected'] as const;
 export type BankCreditStatus = (typeof BANK_CREDIT_STATUSES)[number];
 
-const Party = z.object({ name: z.optional(z.string()), iban: z.optional(z.string()), otherAccountId: z.optional(z.string()) });
-const SuggestionSchema = z.object({ invoiceIds: z.array(z.string()), customerId: z.string(), score: z.number(), reasons: z.array(z.string()) });
+const Party = lazySchema(() => z.object({ name: z.optional(z.string()), iban: z.optional(z.string()), otherAccountId: z.optional(z.string()) }));
+const SuggestionSchema = lazySchema(() => z.object({ invoiceIds: z.array(z.string()), customerId: z.string(), score: z.number(), reasons: z.array(z.string()) }));
 
-export const BankCreditRecord = z.object({
+export const BankCreditRecord = lazySchema(() => z.object({
   tenantId: z.string(),
   /** Hash of the idempotency key (URL-safe): the id the API and the task use. */
   creditId: z.string(),
@@ -82,7 +83,7 @@ export const BankCreditRecord = z.object({
   /** Set once the matcher (or a person) decided: a credit without it is decided on the next run. */
   decidedAt: z.optional(z.string()),
   decidedBy: z.optional(z.string()),
-});
+}));
 export type BankCreditRecord = z.infer<typeof BankCreditRecord>;
 export type BankCreditInput = z.input<typeof BankCreditRecord>;
 

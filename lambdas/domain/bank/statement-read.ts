@@ -3,8 +3,9 @@
  * writes it, GET /v1/bank-statements lists it): one schema for the stored item and the API.
  */
 import * as z from 'zod/mini';
+import { lazySchema } from '../shared/lazy-schema.js';
 
-export const StatementReadRecord = z.object({
+export const StatementReadRecord = lazySchema(() => z.object({
   key: z.string(),
   readAt: z.string(),
   format: z.optional(z.string()),
@@ -23,5 +24,5 @@ export const StatementReadRecord = z.object({
   suggested: z.optional(z.number()),
   unmatched: z.optional(z.number()),
   payments: z.optional(z.number()),
-});
+}));
 export type StatementReadRecord = z.infer<typeof StatementReadRecord>;

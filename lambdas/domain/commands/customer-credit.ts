@@ -25,20 +25,21 @@ import { ACTIVE_STATUSES, amountDue, IsoDateTime, type ContactEvent, type Invoic
 import { recordPayment } from './commands.js';
 import { conflict, event, money, today, unprocessable, type CommandContext, type Decision } from './decision.js';
 import { customerCreditTaskId, type FinanceTask } from './tasks.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 export const CUSTOMER_CREDIT_STATUSES = ['open', 'used', 'refunded'] as const;
 export type CustomerCreditStatus = (typeof CUSTOMER_CREDIT_STATUSES)[number];
 
-export const CustomerCreditSource = z.union([
+export const CustomerCreditSource = lazySchema(() => z.union([
   /** A bank credit paid more than its invoices had due: the credit's id is the bank credit's. */
   z.object({ kind: z.literal('overpayment') }),
   /** A credit note's rest: the credit's id is the credit note's document id. */
   z.object({ kind: z.literal('creditNote'), number: z.string() }),
-]);
+]));
 export type CustomerCreditSource = z.infer<typeof CustomerCreditSource>;
 
 /** One application of the credit to an invoice: the offset payment it became. */
-export const CreditApplication = z.object({
+export const CreditApplication = lazySchema(() => z.object({
   invoiceId: z.string(),
   invoiceNumber: z.string(),
   /** Minor units. */
@@ -46,10 +47,10 @@ export const CreditApplication = z.object({
   paymentId: z.string(),
   at: IsoDateTime,
   by: z.string(),
-});
+}));
 export type CreditApplication = z.infer<typeof CreditApplication>;
 
-export const CustomerCredit = z.object({
+export const CustomerCredit = lazySchema(() => z.object({
   tenantId: z.string(),
   customerId: z.string(),
   creditId: z.string(),
@@ -68,7 +69,7 @@ export const CustomerCredit = z.object({
   applications: z.optional(z.array(CreditApplication)),
   /** Paid back to the customer (what was left then). */
   refund: z.optional(z.object({ at: IsoDateTime, by: z.string(), amount: z.number(), reference: z.optional(z.string()), note: z.optional(z.string()) })),
-});
+}));
 export type CustomerCredit = z.infer<typeof CustomerCredit>;
 
 /** What is left of the credit. */

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { ContactPerson, IsoDateTime } from '../model.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 export const TASK_KINDS = ['fixContact', 'planRequest', 'contactChange', 'creditToConfirm', 'staleStatements', 'returnToReview', 'customerCredit', 'sdiRejected'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -42,7 +43,7 @@ export const isAnswerTask = (taskId: string): boolean => ANSWER_TASK_KINDS.some(
 export const answerTaskPrefixes = (invoiceId: string, customerId: string): string[] => [planRequestTaskId(invoiceId, ''), contactChangeTaskId(customerId, '')];
 
 /** One task of the finance team's list, as stored and as the admin API shows it (without its tenant). */
-export const FinanceTask = z.object({
+export const FinanceTask = lazySchema(() => z.object({
   tenantId: z.string(),
   /** `<kind>#<customerId>` for fixContact (one open per customer), `<kind>#<invoiceId>#<ref>` otherwise. */
   taskId: z.string(),
@@ -96,7 +97,7 @@ export const FinanceTask = z.object({
   completedAt: z.optional(IsoDateTime),
   completedBy: z.optional(z.string()),
   resolution: z.optional(z.string()),
-});
+}));
 export type FinanceTask = z.infer<typeof FinanceTask>;
 
 export const fixContactTask = (input: {

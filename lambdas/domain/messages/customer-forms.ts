@@ -9,6 +9,7 @@ import { CLAIM_LOOKBACK_DAYS, MAX_REQUESTED_INSTALMENTS, type ContactChangeInput
 import { DISPUTE_REASONS, type ContactPerson } from '../model.js';
 import type { LinkAction } from './links.js';
 import { addDays, daysBetween } from '../shared/days.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 /** How far ahead a customer may promise through a link (the finance team may go further). */
 export const LINK_PROMISE_HORIZON_DAYS = 60;
@@ -52,7 +53,7 @@ export const FORM_FIELDS: Record<AnswerAction, readonly string[]> = {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isIsoDate = (s: string): boolean => ISO_DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-const Email = z.email();
+const Email = lazySchema(() => z.email());
 
 /** Collapses whitespace, drops control characters; '' when nothing is left. */
 const clean = (v: string | undefined, multiline = false): string => {

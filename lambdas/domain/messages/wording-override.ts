@@ -25,6 +25,7 @@ import { entry, fill, localeStrings } from './rendering/strings.js';
 import type { RenderInput, RenderedMessage } from './rendering/types.js';
 import { SHORT_LINK_MAX_LENGTH } from './short-links.js';
 import { Wording, WordingOverride, WORDING_KINDS, type WordingKind } from './wording.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 /**
  * The placeholders a message's words may use: the facts rendering/context.ts gives every message
@@ -251,11 +252,11 @@ export const checkWordingOverride = (input: unknown, tenant: Tenant, now: Date =
  * One kind and tone in every language it covers: what an upload (config/templates/<kind>.<tone>.json)
  * and a preview hold.
  */
-export const WordingSet = z.object({
+export const WordingSet = lazySchema(() => z.object({
   kind: z.enum(WORDING_KINDS),
   tone: z.enum(TONES),
   languages: z.partialRecord(z.enum(LANGUAGES), Wording),
-});
+}));
 export type WordingSet = z.infer<typeof WordingSet>;
 
 export type WordingSetCheck =

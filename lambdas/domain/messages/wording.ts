@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { LANGUAGES, TONES, type Language, type Tone } from '../model.js';
 import { MESSAGE_KINDS, STAGE_IDS } from '../timeline/stages.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 /** Every kind that writes to the customer (the stages but the phone call, and the one-off messages). */
 export const WORDING_KINDS = [...STAGE_IDS.filter((s) => s !== 'phoneCall'), ...MESSAGE_KINDS] as const;
@@ -16,23 +17,23 @@ export type WordingKind = (typeof WORDING_KINDS)[number];
 export const WORDING_LIMITS = { subject: 200, paragraph: 2000, paragraphs: 12, sms: 480 } as const;
 
 /** The words: what an override replaces. Without `sms`, the built-in SMS of the same kind, tone and language stays. */
-export const Wording = z.object({
+export const Wording = lazySchema(() => z.object({
   subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(WORDING_LIMITS.subject)),
   body: z
     .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(WORDING_LIMITS.paragraph)))
     .check(z.minLength(1), z.maxLength(WORDING_LIMITS.paragraphs)),
   sms: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(WORDING_LIMITS.sms))),
-});
+}));
 export type Wording = z.infer<typeof Wording>;
 
-export const WordingKey = z.object({
+export const WordingKey = lazySchema(() => z.object({
   kind: z.enum(WORDING_KINDS),
   tone: z.enum(TONES),
   language: z.enum(LANGUAGES),
-});
+}));
 export type WordingKey = z.infer<typeof WordingKey>;
 
-export const WordingOverride = z.object({ ...WordingKey.shape, ...Wording.shape });
+export const WordingOverride = lazySchema(() => z.object({ ...WordingKey.shape, ...Wording.shape }));
 export type WordingOverride = z.infer<typeof WordingOverride>;
 
 /** The built-in words of a message, as templates/<lang>.json hold them. */

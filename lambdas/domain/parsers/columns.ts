@@ -5,6 +5,7 @@
  * camelCase and repeated spaces do not matter ("Data Scadenza", "data_scadenza", "dataScadenza").
  */
 import * as z from 'zod/mini';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 export const INVOICE_FIELDS = [
   'number',
@@ -114,10 +115,10 @@ export const normaliseName = (name: string): string =>
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 
-const Aliases = z.union([z.string().check(z.minLength(1), z.maxLength(200)), z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(50))]);
+const Aliases = lazySchema(() => z.union([z.string().check(z.minLength(1), z.maxLength(200)), z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(50))]));
 
 /** `config/csv-mapping.json`: extra column names per field, the decimal mark, a default currency. */
-export const CsvMappingConfig = z.object({
+export const CsvMappingConfig = lazySchema(() => z.object({
   invoices: z.optional(
     z.object({
       columns: z.optional(z.partialRecord(z.enum(INVOICE_FIELDS), Aliases)),
@@ -130,7 +131,7 @@ export const CsvMappingConfig = z.object({
       columns: z.optional(z.partialRecord(z.enum(CUSTOMER_FIELDS), Aliases)),
     }),
   ),
-});
+}));
 export type CsvMappingConfig = z.infer<typeof CsvMappingConfig>;
 
 export interface ColumnMap<F extends string> {

@@ -2,8 +2,9 @@
 import * as z from 'zod/mini';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { LANGUAGES, type Language } from '../model.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
-const Email = z.email();
+const Email = lazySchema(() => z.email());
 export const isEmail = (s: string): boolean => z.safeParse(Email, s).success;
 
 /** Lower case, accents dropped, trimmed: "Lunedì " -> "lunedi". */

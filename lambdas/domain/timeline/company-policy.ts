@@ -9,17 +9,18 @@ import { Currency, ExtraId, HabitThresholds, HourMinute, MAX_INSTALMENT_REMINDER
 import { MAX_OFFSET_DAYS } from './policies.js';
 import { MAX_WALK_DAYS } from './execution-year.js';
 import { EXTRA_AFTER, MAX_EXTRA_REMINDERS, STAGE_ACTION, STAGE_IDS, WRITTEN_STAGES, stageIndex, type Stage } from './stages.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
-const Slug = z.string().check(
+const Slug = lazySchema(() => z.string().check(
   z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a slug: lower-case letters, digits and single hyphens'),
   z.maxLength(64),
   z.refine((s) => !(POLICY_IDS as readonly string[]).includes(s), { message: 'is a built-in policy id (read-only); pick another' }),
-);
+));
 
-export const Channel = z.enum(['email', 'sms', 'call']);
+export const Channel = lazySchema(() => z.enum(['email', 'sms', 'call']));
 export type Channel = z.infer<typeof Channel>;
 
-const CompanyStage = z.object({
+const CompanyStage = lazySchema(() => z.object({
   enabled: z._default(z.boolean(), true),
   /** Days from the due date (from the issue date for receiptCheck), or, with `from: "previous"`, days after the stage before it. */
   offsetDays: z.int(),
@@ -28,13 +29,13 @@ const CompanyStage = z.object({
   /** Absent: e-mail for a written stage, a credit hold or a hand-off; the call task for phoneCall. */
   channels: z.optional(z.array(Channel).check(z.minLength(1, 'at least one channel'))),
   tone: z.optional(Tone),
-});
+}));
 
 /**
  * An extra written reminder (the `furtherReminder` message): after the stage `after`, in the order
  * listed, before the next known stage; about an overdue invoice.
  */
-const CompanyExtra = z.object({
+const CompanyExtra = lazySchema(() => z.object({
   id: ExtraId,
   after: z.enum(EXTRA_AFTER),
   /** Days from the due date, or, with `from: "previous"`, days after the step before it (the stage `after` or the extra listed before it). */
@@ -42,17 +43,17 @@ const CompanyExtra = z.object({
   from: z._default(z.enum(['due', 'previous']), 'due'),
   channels: z._default(z.array(z.enum(['email', 'sms'])).check(z.minLength(1, 'at least one channel')), ['email']),
   tone: z.optional(Tone),
-});
+}));
 export type CompanyExtra = z.infer<typeof CompanyExtra>;
 
-const Threshold = {
+const Threshold = lazySchema(() => ({
   /** The stage waits until the invoice is at least this many days late. */
   minDaysLate: z._default(z.int().check(z.minimum(0), z.maximum(MAX_OFFSET_DAYS)), 0),
   /** Currency -> minimum open amount in minor units; below it the stage does not come. */
   minAmountMinor: z._default(z.record(Currency, z.int().check(z.minimum(0))), {}),
-};
+}));
 
-export const CompanyPolicy = z.object({
+export const CompanyPolicy = lazySchema(() => z.object({
   id: Slug,
   name: z.string().check(z.minLength(1), z.maxLength(100)),
   tone: Tone,
@@ -99,7 +100,7 @@ export const CompanyPolicy = z.object({
     }),
     { lateOf: 3, outOf: 5, minDaysLate: 1 },
   ),
-});
+}));
 export type CompanyPolicy = z.infer<typeof CompanyPolicy>;
 
 export interface PolicyProblem { path: string; message: string }

@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { ACTIVE_STATUSES, type ContactEvent, type Invoice } from '../model.js';
 import { contactEvent } from '../shared/contact-event.js';
 import { executionName } from './execution-name.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 
 /** The EventBridge event Step Functions sends when an execution changes status. */
 export const STATUS_CHANGE_SOURCE = 'aws.states';
@@ -43,12 +44,12 @@ export interface EndedExecution {
 }
 
 /** Which run of which invoice's timeline an execution was. */
-const ChaseInput = z.object({
+const ChaseInput = lazySchema(() => z.object({
   tenantId: z.string().check(z.minLength(1)),
   invoiceId: z.string().check(z.minLength(1)),
   revision: z.int(),
   run: z.int(),
-});
+}));
 
 export interface Interruption {
   at: string;

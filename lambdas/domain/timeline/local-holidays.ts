@@ -5,7 +5,8 @@
  * the table built out of date-holidays (scripts/holiday-table.ts), never its rule engine at runtime.
  */
 import { brotliDecompressSync } from 'node:zlib';
-import { HOLIDAY_REGIONS, HOLIDAY_TABLE } from './holiday-table.js';
+import { readPackagedFile } from '../shared/packaged-file.js';
+import { HOLIDAY_TABLE } from './holiday-table.js';
 import { CITY_ALIASES, ITALIAN_PATRON_DAYS, type PatronDay } from './patron-days.js';
 
 export interface Place {
@@ -17,9 +18,19 @@ export interface Place {
 /** The last year the table knows holidays for: later days are judged by their weekday alone. */
 export const HOLIDAYS_KNOWN_UNTIL: number = HOLIDAY_TABLE.to;
 
-let table: Readonly<Record<string, readonly string[]>> | undefined;
-const holidayRows = (): Readonly<Record<string, readonly string[]>> =>
-  (table ??= JSON.parse(brotliDecompressSync(Buffer.from(HOLIDAY_TABLE.data, 'base64')).toString('utf8')) as Record<string, string[]>);
+export interface HolidayData {
+  /** Country, `country-state` or `country-state-region` -> one string per year from HOLIDAY_TABLE.from: its holidays as MMDD. */
+  rows: Readonly<Record<string, readonly string[]>>;
+  /** Country -> state code, or state-region code (a city or province), -> its name in date-holidays. */
+  regions: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+let data: HolidayData | undefined;
+/** The table (scripts/holiday-table.ts), read from its file the first time a holiday or a region is asked for. */
+export const holidayData = (): HolidayData =>
+  (data ??= JSON.parse(brotliDecompressSync(readPackagedFile(HOLIDAY_TABLE.file)).toString('utf8')) as HolidayData);
+const holidayRows = () => holidayData().rows;
+const regionNames = (country: string): Readonly<Record<string, string>> => holidayData().regions[country] ?? {};
 
 const rowCache = new Map<string, ReadonlySet<string>>();
 
@@ -49,16 +60,17 @@ export const publicHolidays = (country: string, year: number, region?: string): 
 
 /** Why `region` is no region of `country` date-holidays knows, listing those it does; undefined when it is one. */
 export const regionProblem = (country: string, region: string): string | undefined => {
-  const known = Object.keys(HOLIDAY_REGIONS[country] ?? {}).filter((k) => !k.includes('-'));
+  const names = regionNames(country);
+  const known = Object.keys(names).filter((k) => !k.includes('-'));
   if (known.includes(region)) return undefined;
   if (known.length === 0) return `date-holidays knows no regions of ${country}: leave region empty`;
-  return `not a region of ${country} date-holidays knows (${known.map((k) => `${k} ${HOLIDAY_REGIONS[country]![k]}`).join(', ')})`;
+  return `not a region of ${country} date-holidays knows (${known.map((k) => `${k} ${names[k]}`).join(', ')})`;
 };
 
 /** The date-holidays code of a region written as its code or its name, any case ("by", "Bayern"); undefined when none. */
 export const regionCode = (country: string, written: string): string | undefined => {
   const w = plain(written);
-  return Object.entries(HOLIDAY_REGIONS[country] ?? {}).find(([k, n]) => !k.includes('-') && (plain(k) === w || plain(n) === w))?.[0];
+  return Object.entries(regionNames(country)).find(([k, n]) => !k.includes('-') && (plain(k) === w || plain(n) === w))?.[0];
 };
 
 const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').trim().toLowerCase();
@@ -66,7 +78,7 @@ const plain = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/g
 /** The table row of a city date-holidays knows (`25-MI` for Milan, Milano), if it knows the city. */
 const cityRow = (country: string, city: string): string | undefined => {
   const name = plain(CITY_ALIASES[country]?.[plain(city)] ?? city);
-  const entry = Object.entries(HOLIDAY_REGIONS[country] ?? {}).find(([k, n]) => k.includes('-') && plain(n) === name);
+  const entry = Object.entries(regionNames(country)).find(([k, n]) => k.includes('-') && plain(n) === name);
   return entry ? `${country}-${entry[0]}` : undefined;
 };
 

@@ -37,7 +37,7 @@ export const ITALIAN_PATRON_DAYS: readonly PatronDay[] = [
 ];
 
 /**
- * City names as customers write them -> the name date-holidays gives the city (HOLIDAY_REGIONS),
+ * City names as customers write them -> the name date-holidays gives the city (the holiday table's regions),
  * where the two differ: date-holidays writes Milan in English and the others in Italian.
  */
 export const CITY_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {

@@ -3,6 +3,7 @@
  * the issue date (receiptCheck) or the due date (every other stage).
  */
 import { Policy, type Customer, type PolicyId, type PolicyRef, type StageRule, type Tenant } from '../model.js';
+import { lazySchema } from '../shared/lazy-schema.js';
 import { STAGE_IDS, WRITTEN_STAGES, type Stage } from './stages.js';
 
 const on = (offsetDays: number, sms = false): StageRule => ({ enabled: true, offsetDays, sms });
@@ -19,7 +20,8 @@ const frozen = (p: Policy): Policy => {
 /** Offsets further than this from their anchor are a typing error, not a policy. */
 export const MAX_OFFSET_DAYS = 366;
 
-export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
+/** Parsed when first read: parsing them at import would build the Policy schema in every cold start. */
+export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = lazySchema(() => ({
   /** Key accounts: gentler words, longer gaps, no SMS, a call well before any credit hold. */
   relationship: frozen(Policy.parse({
     id: 'relationship',
@@ -78,7 +80,7 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyId, Policy>> = {
       escalation: on(30),
     },
   })),
-};
+}));
 
 export const isBuiltInPolicy = (ref: string): ref is PolicyId => Object.hasOwn(BUILT_IN_POLICIES, ref);
 

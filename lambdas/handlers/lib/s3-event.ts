@@ -1,7 +1,8 @@
 /** The S3 ObjectCreated notification the document functions receive (ingest, bank-statements), parsed with zod. */
 import * as z from 'zod/mini';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
-export const S3Event = z.object({
+export const S3Event = lazySchema(() => z.object({
   Records: z.array(
     z.object({
       eventName: z.string(),
@@ -19,5 +20,5 @@ export const S3Event = z.object({
       }),
     }),
   ),
-});
+}));
 export type S3Event = z.infer<typeof S3Event>;

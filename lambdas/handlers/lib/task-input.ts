@@ -6,16 +6,17 @@ import * as z from 'zod/mini';
 import { STAGE_IDS } from '../../domain/timeline/stages.js';
 import { StepId } from '../../domain/model.js';
 import type { TimelinePlan } from '../../domain/timeline/plan.js';
+import { lazySchema } from '../../domain/shared/lazy-schema.js';
 
-const Ids = {
+const Ids = lazySchema(() => ({
   tenantId: z.string().check(z.minLength(1)),
   invoiceId: z.string().check(z.minLength(1)),
   revision: z.int().check(z.minimum(1)),
   run: z.int().check(z.minimum(0)),
-};
+}));
 
-const StageEnum = z.enum(STAGE_IDS);
-const Plan = z.object({
+const StageEnum = lazySchema(() => z.enum(STAGE_IDS));
+const Plan = lazySchema(() => z.object({
   mode: z.enum(['timeline', 'promise', 'closed']),
   next: z.union([StageEnum, z.literal('none')]),
   at: z.record(StageEnum, z.string()),
@@ -25,25 +26,25 @@ const Plan = z.object({
   resumeAt: z.optional(z.string()),
   reason: z.string(),
   warnings: z.optional(z.array(z.string())),
-}) satisfies z.ZodMiniType<TimelinePlan>;
+})) satisfies z.ZodMiniType<TimelinePlan>;
 
-export const ExecutionInput = z.object(Ids);
+export const ExecutionInput = lazySchema(() => z.object(Ids));
 /** PlanTimeline's input: the ids and when the execution started (`$$.Execution.StartTime`), for the re-plan bound. */
-export const PlanTaskInput = z.object({ ...Ids, startedAt: z.optional(z.string()) });
+export const PlanTaskInput = lazySchema(() => z.object({ ...Ids, startedAt: z.optional(z.string()) }));
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 /** A written stage's task, or the extra reminder's (SendExtraReminder: `extra:<id>`). */
-export const StageTaskInput = z.object({ ...Ids, stage: StepId, plan: Plan });
+export const StageTaskInput = lazySchema(() => z.object({ ...Ids, stage: StepId, plan: Plan }));
 export type StageTaskInput = z.infer<typeof StageTaskInput>;
 
 /** CheckPromise's input: also when the execution started, for its year (keep-within-year.ts). */
-export const PromiseTaskInput = z.object({ ...Ids, plan: Plan, startedAt: z.optional(z.string()) });
+export const PromiseTaskInput = lazySchema(() => z.object({ ...Ids, plan: Plan, startedAt: z.optional(z.string()) }));
 export type PromiseTaskInput = z.infer<typeof PromiseTaskInput>;
 
-export const FailureTaskInput = z.object({
+export const FailureTaskInput = lazySchema(() => z.object({
   ...Ids,
   error: z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
-});
+}));
 export type FailureTaskInput = z.infer<typeof FailureTaskInput>;
 
 /** A state-machine input that does not have the expected shape. */

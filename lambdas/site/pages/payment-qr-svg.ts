@@ -2,7 +2,7 @@
  * The customer page's EPC QR code (domain/money/epc-qr.ts) as inline SVG: drawn from the code's
  * modules in this process, so it needs no image request, no data: URI and no CSP exception.
  */
-import QRCode from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode.js';
 import { epcQrPayload, type EpcTransfer } from '../../domain/money/epc-qr.js';
 import { escapeHtml } from '../../domain/shared/html.js';
 
@@ -11,7 +11,7 @@ const QUIET = 4;
 export const paymentQrSvg = (transfer: EpcTransfer, label: string): string | undefined => {
   const built = epcQrPayload(transfer);
   if (!built.ok) return undefined;
-  const { size, data } = QRCode.create(built.payload, { errorCorrectionLevel: 'M' }).modules;
+  const { size, data } = create(built.payload, { errorCorrectionLevel: 'M' }).modules;
   let path = '';
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (data[y * size + x]) path += `M${x + QUIET} ${y + QUIET}h1v1h-1z`;
   const box = size + 2 * QUIET;

@@ -75,4 +75,23 @@ describe('EPC069-12 QR payload', () => {
     expect(lines[7]).toBe('EUR980.40');
     expect(lines[9]).toBe('RF3620250405');
   });
+
+  it('draws the same symbol as an SVG, and the PNG with its four-module quiet zone white', async () => {
+    const payload = payloadOf();
+    const png = PNG.sync.read(Buffer.from(await new QrcodeImages().png(payload)));
+    const svg = await new QrcodeImages().svg(payload);
+    const box = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1]);
+    const dark = new Set([...svg.matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map(([, x, y]) => `${x},${y}`));
+    const scale = png.width / box;
+    const pngDark = new Set<string>();
+    for (let y = 0; y < box; y++)
+      for (let x = 0; x < box; x++) {
+        const at = (Math.floor((y + 0.5) * scale) * png.width + Math.floor((x + 0.5) * scale)) * 4;
+        if (png.data[at]! < 128) pngDark.add(`${x},${y}`);
+      }
+    expect(png.width).toBe(240);
+    expect(dark.size).toBeGreaterThan(100);
+    expect(pngDark).toEqual(dark);
+    expect([...dark].every((xy) => xy.split(',').every((c) => Number(c) >= 4 && Number(c) < box - 4))).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import { formatDate, formatTotals, localeFor, totalsByCurrency } from '../../shared/format.js';
 import { daysText } from './context.js';
-import { LAYOUT, cleanSubject, entry, fill, localeStrings, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
+import { cleanSubject, entry, fill, localeStrings, messageLayout, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
 
 export type CustomerAnswer = 'paid' | 'promise' | 'dispute' | 'plan' | 'contact';
 
@@ -117,7 +117,7 @@ export const internalNoticeHtml = (
   subject: string,
   paragraphs: readonly string[],
   digest?: { title: string; sections: readonly NoticeSection[] },
-): string => renderHtml(LAYOUT.noticeHtml, { lang: templateLanguage(language), subject, paragraphs, title: digest?.title ?? false, sections: digest?.sections ?? [] });
+): string => renderHtml(messageLayout().noticeHtml, { lang: templateLanguage(language), subject, paragraphs, title: digest?.title ?? false, sections: digest?.sections ?? [] });
 
 export const renderNotice = <K extends NoticeKind>(kind: K, language: string, facts: NoticeFacts[K]): RenderedNotice => {
   const strings = localeStrings(language);
@@ -128,6 +128,6 @@ export const renderNotice = <K extends NoticeKind>(kind: K, language: string, fa
   return {
     subject,
     html: internalNoticeHtml(language, subject, paragraphs),
-    text: renderText(LAYOUT.noticeText, { paragraphs }),
+    text: renderText(messageLayout().noticeText, { paragraphs }),
   };
 };

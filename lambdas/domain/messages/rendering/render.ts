@@ -16,7 +16,7 @@ import { composeSms } from './sms.js';
 import { paymentQrFor } from '../payment-qr.js';
 import { SHORT_LINK_MAX_LENGTH } from '../short-links.js';
 import { mergeWording, overrideFor } from '../wording.js';
-import { LAYOUT, cleanSubject, entry, fill, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
+import { cleanSubject, entry, fill, messageLayout, renderHtml, renderText, safeUrl, templateLanguage, type Vars } from './strings.js';
 
 export { renderCallSheet } from './call-sheet.js';
 export { renderNotice, type NoticeKind, type NoticeFacts, type RenderedNotice } from './notice.js';
@@ -261,8 +261,8 @@ export const renderMessage = (input: RenderInput): RenderedMessage => {
   const short = links.short && links.short.length <= SHORT_LINK_MAX_LENGTH ? safeUrl(links.short) : undefined;
   return {
     subject,
-    html: renderHtml(LAYOUT.html, view),
-    text: renderText(LAYOUT.text, view),
+    html: renderHtml(messageLayout().html, view),
+    text: renderText(messageLayout().text, view),
     sms: composeSms(fill(variant.sms, vars), short),
     ...(paymentQr ? { paymentQr } : {}),
   };

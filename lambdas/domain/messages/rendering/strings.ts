@@ -3,35 +3,60 @@
  * (templates/<lang>.json), and the Mustache helpers that fill them. English is the fallback
  * for a language without its own file; a key missing from a file that exists is an error,
  * never a silent switch to English.
+ *
+ * The files are read when a message first needs them, one language at a time: a Lambda carries
+ * them beside its bundle (domain/shared/packaged-file.ts), not as code it compiles at each cold start.
  */
 import Mustache from 'mustache';
-import en from '../../../../templates/en.json' with { type: 'json' };
-import it from '../../../../templates/it.json' with { type: 'json' };
-import ro from '../../../../templates/ro.json' with { type: 'json' };
-import layout from '../../../../templates/layout.json' with { type: 'json' };
+import type en from '../../../../templates/en.json';
+import type it from '../../../../templates/it.json';
+import type ro from '../../../../templates/ro.json';
+import type layout from '../../../../templates/layout.json';
 import { escapeHtml } from '../../shared/html.js';
+import { readPackagedFile } from '../../shared/packaged-file.js';
 
 export type LocaleStrings = typeof en;
 
-// Type-checked: each language file has every key the English one has.
-const LOCALES: Readonly<Record<string, LocaleStrings>> = { en, it, ro };
+/** Languages with their own template file. */
+export const TEMPLATE_LANGUAGES = ['en', 'it', 'ro'] as const;
+type TemplateLanguage = (typeof TEMPLATE_LANGUAGES)[number];
+
+// Type-checked: there is a file for each language, and each has every key the English one has.
+type EveryKey<Files extends Record<TemplateLanguage, LocaleStrings>> = Files;
+export type TemplateFiles = EveryKey<{ en: typeof en; it: typeof it; ro: typeof ro }>;
 
 export const FALLBACK_LANGUAGE = 'en';
 
+const readJson = <T>(path: string): T => JSON.parse(readPackagedFile(path).toString('utf8')) as T;
+
+const locales = new Map<string, LocaleStrings>();
+
 /** The strings of a language, English when the language has no file. */
-export const localeStrings = (language: string): LocaleStrings => LOCALES[templateLanguage(language)]!;
+export const localeStrings = (language: string): LocaleStrings => {
+  const lang = templateLanguage(language);
+  let strings = locales.get(lang);
+  if (!strings) locales.set(lang, (strings = readJson<LocaleStrings>(`templates/${lang}.json`)));
+  return strings;
+};
 
 /** The language whose file a message is written in: the language itself, or the fallback. */
-export const templateLanguage = (language: string): string => (Object.hasOwn(LOCALES, language) ? language : FALLBACK_LANGUAGE);
+export const templateLanguage = (language: string): string => ((TEMPLATE_LANGUAGES as readonly string[]).includes(language) ? language : FALLBACK_LANGUAGE);
 
-/** Languages with their own template file. */
-export const TEMPLATE_LANGUAGES = Object.keys(LOCALES);
+export interface Layout {
+  html: string;
+  text: string;
+  noticeHtml: string;
+  noticeText: string;
+}
 
-export const LAYOUT = {
-  html: layout.html.join('\n'),
-  text: layout.text.join('\n'),
-  noticeHtml: layout.noticeHtml.join('\n'),
-  noticeText: layout.noticeText.join('\n'),
+let layoutTemplates: Layout | undefined;
+/** The shared layouts of a customer message and an internal notice (templates/layout.json). */
+export const messageLayout = (): Layout => {
+  if (!layoutTemplates) {
+    const file = readJson<typeof layout>('templates/layout.json');
+    layoutTemplates = { html: file.html.join('\n'), text: file.text.join('\n'), noticeHtml: file.noticeHtml.join('\n'), noticeText: file.noticeText.join('\n') };
+  }
+  return layoutTemplates;
 };
 
 export class MissingTemplateError extends Error {
