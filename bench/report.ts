@@ -6,14 +6,17 @@
  * the same run, on the same table, best of two runs each.
  *
  * The table holds what use leaves behind: for every open invoice half a paid one and a contact-log
- * entry (so the Scan reads 2.5 items per open invoice; the index reads one). Best of two runs at
- * 10,000, one run at 100,000 (keeps the whole bench near three minutes).
+ * entry (so the Scan reads 2.5 items per open invoice; the index reads one), and an activity feed
+ * with as many invoices issued in the 90 days of the DSO period as there are open invoices (a
+ * company with 100,000 open invoices issues on that order in a quarter), plus a week of payments
+ * and promises. Best of two runs at 10,000, one run at 100,000.
  *
  * Then the buckets and today's DSO alone, three ways on the same table: from the ageing histogram
- * (the day items, built here by the repair as it would backfill an existing table, plus the credit
- * sales of the activity feed), from the open index (today's path), and from the Scan. The three
- * must give the same figures; each line prints items read and time, and the ratio against the
- * target of 20x the Scan's time.
+ * and the sales days (built here by the repair as it would backfill an existing table), from the
+ * open index and the period's feed (the path before the histogram), and from the Scan and the
+ * same feed. The three must give the same figures; each line prints items read and
+ * time, and the ratio against the target of 20x the Scan's time. Last, what the feed's writer pays
+ * per stream record for keeping the sales days, beside the plain write it made before.
  */
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -50,6 +53,7 @@ export const benchReport = async (): Promise<string[]> => {
     });
     // Imported after the environment is set: the shared client reads it once.
     const { dynamoRepositories } = await import('../lambdas/adapters/dynamo-repositories.js');
+    const { batchPut } = await import('../lambdas/adapters/dynamo/batch.js');
     const { DynamoReports } = await import('../lambdas/adapters/dynamo-reports.js');
     const { customerToItem, eventToItem, invoiceToItem, itemToInvoice, tenantToItem } = await import('../lambdas/adapters/dynamo/items.js');
     const { keys } = await import('../lambdas/adapters/dynamo/keys.js');
@@ -57,6 +61,8 @@ export const benchReport = async (): Promise<string[]> => {
     const { DynamoAgeingDays } = await import('../lambdas/adapters/dynamo-ageing-days.js');
     const { ageingSummary } = await import('../lambdas/app/reports/ageing-summary.js');
     const { rebuildAgeingDays } = await import('../lambdas/app/reports/rebuild-ageing-days.js');
+    const { rebuildSalesDays, salesRebuildRange } = await import('../lambdas/app/reports/rebuild-sales-days.js');
+    const { DynamoSalesDays } = await import('../lambdas/adapters/dynamo-sales-days.js');
     const store = dynamoRepositories();
 
     const writeAll = async (items: Item[]) => {
@@ -99,10 +105,26 @@ export const benchReport = async (): Promise<string[]> => {
     });
     await writeAll(activity.map((a) => ({ ...keys.activity(T, a.date, activityId(a)), entity: 'activity', ...a })));
 
+    const today = localDay(NOW, tenant.timeZone);
+    /** An invoice issued in the DSO period, as the feed files it: the period's days evenly, a tenth of each day's in RON. */
+    const issuedInPeriod = (tenantId: string, n: number): ActivityItem => ({
+      tenantId,
+      invoiceId: `S${n}`,
+      number: `S/${n}`,
+      customerId: `C${n % CUSTOMERS}`,
+      dueDate: addDays(today, 30 - (n % DSO_PERIOD_DAYS)),
+      kind: 'issued',
+      date: addDays(today, -(n % DSO_PERIOD_DAYS)),
+      currency: Math.floor(n / DSO_PERIOD_DAYS) % 10 === 0 ? 'RON' : 'EUR',
+      amount: 10_000 + (n % 5000) * 37,
+    });
+
     let loaded = 0;
     const load = async (upTo: number) => {
       const items: Item[] = [];
       for (let n = loaded; n < upTo; n++) {
+        const sale = issuedInPeriod(T, n);
+        items.push({ ...keys.activity(T, sale.date, activityId(sale)), entity: 'activity', ...sale });
         const common = {
           tenantId: T,
           customerId: `C${n % CUSTOMERS}`,
@@ -188,8 +210,9 @@ export const benchReport = async (): Promise<string[]> => {
     };
 
     const ageingDays = new DynamoAgeingDays(store);
+    const salesDays = new DynamoSalesDays(store);
     const quiet = () => undefined;
-    const today = localDay(NOW, tenant.timeZone);
+    const observability = { logger: { debug: quiet, info: quiet, warn: quiet, error: quiet }, count: quiet };
     /** Buckets and today's DSO from a list of open invoices (the index's or the Scan's), by the report's formulas. */
     const summaryOf = async (open: Invoice[]) => {
       const days = daysOf(open.flatMap((i) => shareOf(i) ?? []));
@@ -212,6 +235,7 @@ export const benchReport = async (): Promise<string[]> => {
     const scanReader = new ScanReportReader(store);
 
     const lines: string[] = [];
+    const n = (x: number) => x.toLocaleString('en');
     for (const size of SIZES) {
       const l = await load(size);
       lines.push(`table loaded to ${size.toLocaleString('en')} open invoices: +${l.items.toLocaleString('en')} items in ${l.seconds.toFixed(1)} s (BatchWriteItem, ${WRITE_CONCURRENCY} in parallel)`);
@@ -219,30 +243,56 @@ export const benchReport = async (): Promise<string[]> => {
       const index = await timeReport(store.reports, runs);
       const scan = await timeReport(new ScanReportReader(store), runs);
       if (index.open !== size || scan.open !== size) throw new Error(`report read ${index.open} (index) / ${scan.open} (scan) open invoices, expected ${size}`);
-      const n = (x: number) => x.toLocaleString('en');
       lines.push(
         `ageing report, ${n(size)} open invoices: ${(index.ms / 1000).toFixed(2)} s, ${n(index.items)} items read via the sparse index (gsi1, 4 shards) | baseline ${(scan.ms / 1000).toFixed(2)} s, ${n(scan.items)} items read via a parallel Scan (4 segments) | ${(scan.ms / index.ms).toFixed(1)}x time, ${(scan.items / index.items).toFixed(1)}x items`,
       );
 
       // The histogram, backfilled by the repair (the bench loads the table without the stream).
       const r0 = performance.now();
-      const rebuilt = await rebuildAgeingDays({ ageingDays, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet }, count: quiet }, { tenantId: T });
+      const rebuilt = await rebuildAgeingDays({ ageingDays, ...observability }, { tenantId: T });
       lines.push(
         `ageing histogram rebuilt from ${n(rebuilt.invoices)} invoices: ${n(rebuilt.sharesReplaced)} shares and ${n(rebuilt.daysReplaced)} day items written in ${((performance.now() - r0) / 1000).toFixed(1)} s (repair: consistent Scan, conditional puts)`,
+      );
+      const s0 = performance.now();
+      const salesRebuilt = await rebuildSalesDays({ salesDays, ...observability }, { tenantId: T, ...salesRebuildRange(today) });
+      lines.push(
+        `sales days rebuilt from the feed's issued items (${salesRebuilt.from} to ${salesRebuilt.to}): ${n(salesRebuilt.daysReplaced)} day items written in ${((performance.now() - s0) / 1000).toFixed(1)} s (repair: consistent Queries of the activity months, conditional puts)`,
       );
       const fromDays = await timeSummary(async () => {
         const s = await ageingSummary({ ageingDays, reports: store.reports }, tenant, NOW);
         return { totals: s.totals, dso: s.dso.currencies };
       }, 3);
       const daysRead = (await ageingDays.days(T)).length;
+      const salesRead = (await store.reports.salesDays(T, addDays(today, -(DSO_PERIOD_DAYS - 1)), today)).length;
       const fromIndex = await timeSummary(async () => summaryOf(await store.reports.openInvoices(T, today)), runs);
       const fromScan = await timeSummary(async () => summaryOf(await scanReader.openInvoices(T)), runs);
       if (fromDays.figures !== fromIndex.figures || fromIndex.figures !== fromScan.figures) throw new Error(`buckets and DSO differ: days ${fromDays.figures} | index ${fromIndex.figures} | scan ${fromScan.figures}`);
       const x = fromScan.ms / fromDays.ms;
       lines.push(
-        `ageing buckets + DSO, ${n(size)} open invoices (same figures three ways): histogram ${(fromDays.ms / 1000).toFixed(3)} s, ${n(fromDays.items)} items read (${n(daysRead)} day items + ${n(fromDays.items - daysRead)} activity items) | open index ${(fromIndex.ms / 1000).toFixed(2)} s, ${n(fromIndex.items)} items | Scan ${(fromScan.ms / 1000).toFixed(2)} s, ${n(fromScan.items)} items | histogram vs Scan ${x.toFixed(1)}x time (target 20x: ${x >= 20 ? 'met' : 'NOT met'}), vs index ${(fromIndex.ms / fromDays.ms).toFixed(1)}x time, ${(fromScan.items / fromDays.items).toFixed(0)}x fewer items than the Scan`,
+        `ageing buckets + DSO, ${n(size)} open invoices (same figures three ways): histogram ${(fromDays.ms / 1000).toFixed(3)} s, ${n(fromDays.items)} items read (${n(daysRead)} due-day items + ${n(salesRead)} sales-day items) | open index + the period's feed ${(fromIndex.ms / 1000).toFixed(2)} s, ${n(fromIndex.items)} items | Scan + the period's feed ${(fromScan.ms / 1000).toFixed(2)} s, ${n(fromScan.items)} items | histogram vs Scan ${x.toFixed(1)}x time (target 20x: ${x >= 20 ? 'met' : 'NOT met'}), vs index ${(fromIndex.ms / fromDays.ms).toFixed(1)}x time, ${(fromScan.items / fromDays.items).toFixed(0)}x fewer items than the Scan`,
       );
     }
+
+    // What keeping the sales days costs the feed's writer: the same issued items, for other tenants, one
+    // write per stream record as the stream makes them, a few shards side by side: through the writer, and
+    // as the writer did before (a BatchWriteItem of the one item).
+    const WRITES = 1_000;
+    const SHARDS = 4;
+    const sample = (tenantId: string) => Array.from({ length: WRITES }, (_, i) => issuedInPeriod(tenantId, i));
+    const perRecord = async (items: ActivityItem[], write: (a: ActivityItem) => Promise<unknown>) => {
+      const t = performance.now();
+      await Promise.all(Array.from({ length: SHARDS }, async (_, lane) => {
+        for (const a of items.filter((_, i) => i % SHARDS === lane)) await write(a);
+      }));
+      return performance.now() - t;
+    };
+    const writerMs = await perRecord(sample('bench-writer'), (a) => store.reports.recordActivity([a]));
+    const plainMs = await perRecord(sample('bench-plain'), (a) => batchPut(store, [{ ...keys.activity(a.tenantId, a.date, activityId(a)), entity: 'activity', ...a }]));
+    const writerDays = await store.reports.salesDays('bench-writer', addDays(today, -(DSO_PERIOD_DAYS - 1)), today);
+    if (writerDays.reduce((s, d) => s + d.invoices, 0) !== WRITES) throw new Error('the writer lost sales');
+    lines.push(
+      `feed writer, ${n(WRITES)} issued items, one per record, ${SHARDS} shards side by side: ${(writerMs / WRITES).toFixed(1)} ms per record with its sales day (a TransactWriteItems of the item and its day, ${n(writerDays.length)} days) | before: ${(plainMs / WRITES).toFixed(1)} ms per record (a BatchWriteItem of the item) | ${(writerMs / plainMs).toFixed(1)}x time`,
+    );
     return lines;
   } finally {
     await dynamo.stop();

@@ -6,12 +6,14 @@
  *   whatever the table's history);
  * - what happened (payments, promises, closures, issued invoices): the activity partitions of the
  *   months in range, sorted by day;
+ * - the credit sales of a period: one range of the tenant's sales-day partition, which every write
+ *   of an issued item keeps in the same transaction (dynamo-sales-days.ts);
  * - the call queues of the week: one partition per day;
  * - the customers named by all of this: BatchGetItem, 100 keys a request;
  * - whether an escalated customer ordered again: gsi2 (byCustomer) from the escalation day on.
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ActivityItem } from '../domain/reports/activity.js';
+import type { ActivityItem, IssuedActivity } from '../domain/reports/activity.js';
+import type { SalesDay } from '../domain/reports/sales-days.js';
 import type { Invoice, Tenant } from '../domain/model.js';
 import { analyticsWindow, type Reorder } from '../domain/reports/outcomes.js';
 import { compilePolicy } from '../domain/timeline/company-policy.js';
@@ -24,8 +26,10 @@ import { batchGet, batchPut } from './dynamo/batch.js';
 import { activityToItem, itemToActivity, itemToCustomer, itemToInvoice } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
 import { queryAll, type Item, type QueryInput } from './dynamo/query.js';
+import { monthsBetween } from './dynamo/activity-months.js';
 import { TABLE_SCHEMA } from './dynamo/schema.js';
 import { DynamoCallQueue } from './dynamo-call-queue.js';
+import { DynamoSalesDays } from './dynamo-sales-days.js';
 
 /**
  * The items the model can read, parsed; each one it cannot is named in `unreadable` and left out,
@@ -44,21 +48,6 @@ const readable = <T>(items: readonly Item[], parse: (item: Item) => T, unreadabl
 
 /** Smaller pages than the 1 MB default: many parallel ranges return sooner than a few large pages. */
 const PAGE_ITEMS = 1_000;
-
-/** The first day of every month from `from` to `to` (YYYY-MM-DD), as YYYY-MM. */
-const monthsBetween = (from: string, to: string): string[] => {
-  const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  const end = to.slice(0, 7);
-  for (;;) {
-    const ym = `${y}-${String(m).padStart(2, '0')}`;
-    if (ym > end) return out;
-    out.push(ym);
-    m = m === 12 ? 1 : m + 1;
-    if (m === 1) y += 1;
-  }
-};
 
 export class DynamoReports implements ReportRepository {
   constructor(protected readonly table: Table) {}
@@ -164,13 +153,23 @@ export class DynamoReports implements ReportRepository {
     return { tenant, now, open, customers, activity, calls, reorders, unreadable, companyPolicies };
   }
 
-  /** Writes activity items; a repeated item lands on the same key (activityId), so retries add nothing. */
-  async recordActivity(items: readonly ActivityItem[]): Promise<void> {
-    await batchPut(this.table, items.map(activityToItem));
+  /** The credit sales by issue day of the local days `from` to `to` (strongly consistent). */
+  async salesDays(tenantId: string, from: string, to: string): Promise<SalesDay[]> {
+    return (await new DynamoSalesDays(this.table).days(tenantId, from, to)).map(({ writes: _w, ...d }) => d);
   }
 
-  /** Removes one activity item (an invoice's issue filed under a date a corrected revision changed). */
+  /**
+   * Writes activity items; a repeated item lands on the same key (activityId), so retries add nothing.
+   * Issued items go with their sales day, in one transaction each (dynamo-sales-days.ts).
+   */
+  async recordActivity(items: readonly ActivityItem[]): Promise<void> {
+    const sales = new DynamoSalesDays(this.table);
+    const issued = items.filter((a): a is IssuedActivity => a.kind === 'issued');
+    await Promise.all([batchPut(this.table, items.filter((a) => a.kind !== 'issued').map(activityToItem)), ...issued.map((a) => sales.recordIssued(a))]);
+  }
+
+  /** Removes one activity item (an invoice's issue filed under a date a corrected revision changed), and what an issue added to its sales day. */
   async forgetActivity(tenantId: string, date: string, id: string): Promise<void> {
-    await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key: keys.activity(tenantId, date, id) }));
+    await new DynamoSalesDays(this.table).forget(tenantId, date, id);
   }
 }

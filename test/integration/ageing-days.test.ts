@@ -1,8 +1,9 @@
 /**
  * The ageing histogram on DynamoDB Local, kept through the real table-stream batch loop
  * (makeTableStreamRun) fed by the local stream poller: the same buckets and DSO as the per-invoice
- * report over a generated portfolio, exact under redelivered and concurrent batches, and rebuilt
- * exactly by the repair, also while the stream keeps writing.
+ * report over a generated portfolio (the DSO's credit sales from the sales days beside the report's
+ * from the activity feed), exact under redelivered and concurrent batches, and rebuilt exactly by
+ * the repair, also while the stream keeps writing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +22,7 @@ import { ageingSummary } from '../../lambdas/app/reports/ageing-summary.js';
 import { rebuildAgeingDays } from '../../lambdas/app/reports/rebuild-ageing-days.js';
 import { Customer, Invoice, INVOICE_STATUSES, type InvoiceInput, type InvoiceStatus } from '../../lambdas/domain/model.js';
 import { buildAgeingReport } from '../../lambdas/domain/reports/report.js';
+import { salesDaysOf, type SalesDay } from '../../lambdas/domain/reports/sales-days.js';
 import { addDays } from '../../lambdas/domain/shared/days.js';
 
 const table = await useLocalTable();
@@ -112,6 +114,8 @@ const fromDays = async () => {
   const s = await ageingSummary({ ageingDays, reports: store.reports }, tenant, NOW);
   return { totals: s.totals, dso: s.dso.currencies };
 };
+const order = (days: SalesDay[]) => [...days].sort((a, b) => `${a.date}${a.currency}`.localeCompare(`${b.date}${b.currency}`));
+const salesDayItems = async () => order((await store.reports.salesDays(T, '2025-01-01', '2026-12-31')).filter((d) => d.invoices !== 0 || d.amount !== 0));
 const dayItems = async () => (await ageingDays.days(T)).map(({ writes: _w, ...d }) => d).sort((a, b) => `${a.currency}${a.dueDate}`.localeCompare(`${b.currency}${b.dueDate}`));
 
 beforeAll(async () => {
@@ -124,14 +128,20 @@ beforeAll(async () => {
   await put(Invoice.parse({ ...owedNothing, settledDifference: { amount: 10, reason: 'rounding', at: '2026-03-03T10:00:00Z' } }));
   await settle();
   // Then what use does to it: payments, credit notes, moved due dates, corrected currencies, closings, deletions.
-  const open = () => [...invoices.values()].filter((i) => i.status === 'open' && i.amountPaid < i.amount && !i.invoiceId.endsWith('-NC'));
-  for (const inv of open().slice(0, 8)) await put(Invoice.parse({ ...inv, amountPaid: inv.amountPaid + Math.floor((inv.amount - inv.amountPaid) / 2), updatedAt: '2026-03-04T09:00:00Z' }));
-  for (const inv of open().slice(8, 14)) for (const doc of creditNote(inv, Math.floor(inv.amount / 3))) await put(doc);
-  for (const inv of open().slice(14, 19)) await put(Invoice.parse({ ...inv, dueDate: addDays(inv.dueDate, 45), updatedAt: '2026-03-05T09:00:00Z' }));
-  for (const inv of open().slice(19, 22)) await put(Invoice.parse({ ...inv, currency: 'RON', revision: inv.revision + 1, updatedAt: '2026-03-05T09:00:00Z' }));
-  for (const inv of open().slice(22, 27)) await put(Invoice.parse({ ...inv, status: 'paid', amountPaid: inv.amount, updatedAt: '2026-03-06T09:00:00Z' }));
-  for (const inv of open().slice(27, 29)) await put(Invoice.parse({ ...inv, status: 'written_off', updatedAt: '2026-03-06T09:00:00Z' }));
-  for (const inv of open().slice(29, 31)) {
+  // Enough open invoices for every change below to meet invoices of its own (one status in nine is open).
+  for (let i = 0; i < 24; i++) await put(newInvoice({ status: 'open', amountPaid: 0 }));
+  await settle();
+  const pool = [...invoices.values()].filter((i) => i.status === 'open' && i.amountPaid < i.amount && !i.invoiceId.endsWith('-NC'));
+  expect(pool.length).toBeGreaterThanOrEqual(37);
+  for (const inv of pool.slice(0, 8)) await put(Invoice.parse({ ...inv, amountPaid: inv.amountPaid + Math.floor((inv.amount - inv.amountPaid) / 2), updatedAt: '2026-03-04T09:00:00Z' }));
+  for (const inv of pool.slice(8, 14)) for (const doc of creditNote(inv, Math.floor(inv.amount / 3))) await put(doc);
+  for (const inv of pool.slice(14, 19)) await put(Invoice.parse({ ...inv, dueDate: addDays(inv.dueDate, 45), updatedAt: '2026-03-05T09:00:00Z' }));
+  for (const inv of pool.slice(19, 22)) await put(Invoice.parse({ ...inv, currency: 'RON', revision: inv.revision + 1, updatedAt: '2026-03-05T09:00:00Z' }));
+  for (const inv of pool.slice(22, 27)) await put(Invoice.parse({ ...inv, status: 'paid', amountPaid: inv.amount, updatedAt: '2026-03-06T09:00:00Z' }));
+  for (const inv of pool.slice(27, 29)) await put(Invoice.parse({ ...inv, status: 'written_off', updatedAt: '2026-03-06T09:00:00Z' }));
+  // Corrected issue dates: into the DSO period and out of it (the issue is filed again under the new day).
+  for (const [k, inv] of pool.slice(31, 37).entries()) await put(Invoice.parse({ ...inv, issueDate: addDays(TODAY, k % 2 === 0 ? -10 : -150), revision: inv.revision + 1, updatedAt: '2026-03-05T10:00:00Z' }));
+  for (const inv of pool.slice(29, 31)) {
     invoices.delete(inv.invoiceId);
     await store.doc.send(new DeleteCommand({ TableName: store.name, Key: keys.invoice(T, inv.invoiceId) }));
   }
@@ -171,31 +181,45 @@ describe('the histogram kept by the table stream', () => {
     expect(new Map(held.map((d) => [`${d.currency}#${d.dueDate}`, { amount: d.amount, invoices: d.invoices }]))).toEqual(want);
   });
 
+  it('holds the credit sales of each issue day as the activity feed adds them up', async () => {
+    const feed = await store.reports.activity(T, '2025-01-01', '2026-12-31');
+    expect(feed.filter((a) => a.kind === 'issued').length).toBeGreaterThan(90);
+    expect(await salesDayItems()).toEqual(order(salesDaysOf(feed)));
+  });
+
   it('stays exact when every batch is delivered again (retries, a batch resumed from a failed record)', async () => {
     const before = await dayItems();
+    const salesBefore = await salesDayItems();
     for (const event of delivered.slice()) expect((await run(event)).batchItemFailures).toEqual([]);
+    expect(await salesDayItems()).toEqual(salesBefore);
     // Older records after newer ones: the first batches again, alone.
     await run(delivered[0]!);
     expect(await dayItems()).toEqual(before);
+    // The feed files the older image's issue again (its amount before a credit note): the sales days follow the feed exactly.
+    expect(await salesDayItems()).toEqual(order(salesDaysOf(await store.reports.activity(T, '2025-01-01', '2026-12-31'))));
     expect(await fromDays()).toEqual(await fromInvoices());
   });
 
   it('adds two batches delivered at once on the same day exactly (atomic ADD, no lost update)', async () => {
     mode = 'hold';
     held.length = 0;
-    const sameDay = Array.from({ length: 24 }, () => newInvoice({ status: 'open', amountPaid: 0, currency: 'EUR', dueDate: '2026-01-20' }));
+    const sameDay = Array.from({ length: 24 }, () => newInvoice({ status: 'open', amountPaid: 0, currency: 'EUR', issueDate: '2026-01-02', dueDate: '2026-01-20' }));
     for (const inv of sameDay) await put(inv);
     await settle();
     mode = 'run';
     const records = held.flatMap((e) => e.Records);
     expect(records).toHaveLength(24);
     const before = (await ageingDays.days(T)).find((d) => d.currency === 'EUR' && d.dueDate === '2026-01-20');
+    const salesOf = async () => (await store.reports.salesDays(T, '2026-01-02', '2026-01-02')).find((d) => d.currency === 'EUR');
+    const salesBefore = await salesOf();
     const halves = [records.filter((_, i) => i % 2 === 0), records.filter((_, i) => i % 2 === 1)];
     const outs = await Promise.all(halves.map((Records) => run({ Records })));
     expect(outs.flatMap((o) => o.batchItemFailures)).toEqual([]);
     const after = (await ageingDays.days(T)).find((d) => d.currency === 'EUR' && d.dueDate === '2026-01-20')!;
     expect(after.amount - (before?.amount ?? 0)).toBe(sameDay.reduce((s, i) => s + i.amount, 0));
     expect(after.invoices - (before?.invoices ?? 0)).toBe(24);
+    const salesAfter = (await salesOf())!;
+    expect([salesAfter.amount - (salesBefore?.amount ?? 0), salesAfter.invoices - (salesBefore?.invoices ?? 0)]).toEqual([sameDay.reduce((s, i) => s + i.amount, 0), 24]);
     expect(await fromDays()).toEqual(await fromInvoices());
   });
 });

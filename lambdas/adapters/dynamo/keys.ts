@@ -71,6 +71,12 @@ export const keys = {
   activity: (t: string, date: string, id: string) => ({ pk: `T#${t}#ACT#${date.slice(0, 7)}`, sk: `${date}#${id}` }),
   /** The ageing histogram: one item per currency and due day, all of a tenant's in one partition (domain/reports/ageing-days.ts). */
   ageingDay: (t: string, currency: string, dueDate: string) => ({ pk: `T#${t}#AGEDAYS`, sk: `DAY#${currency}#${dueDate}` }),
+  /**
+   * Credit sales of one local issue day and currency: the issued activity items filed under that day
+   * added up (domain/reports/sales-days.ts), all of a tenant's in one partition sorted by day, so a
+   * period is one range of sort keys.
+   */
+  salesDay: (t: string, date: string, currency: string) => ({ pk: `T#${t}#SALESDAYS`, sk: `DAY#${date}#${currency}` }),
   /** What one invoice adds to the histogram now, and the last stream record applied: next to the invoice. */
   ageingShare: (t: string, invoiceId: string) => ({ pk: `T#${t}#INV#${invoiceId}`, sk: 'AGESHARE' }),
   /** A customer link's answer, consumed once (domain/messages/links.ts answerKey): a replayed form finds it taken. */

@@ -8,18 +8,19 @@
  *    the share), and each share written under the version read; a stream write in between moves the
  *    version: read again. An invoice changed after the read has a stream record still to come, later than the
  *    share's sequence, which moves the share from the value written here: nothing is lost.
- * 2. Days from the shares, round by round: read every day item (with its write counter), read every
- *    share, read the day items again. A day whose counter did not move between the two reads had no
- *    share moved on it meanwhile (every share move bumps the counters of its days in the same
- *    transaction), so the sum read is exact: it is written, on condition that the counter is still
- *    the one read. A day written meanwhile waits for the next round.
+ * 2. Days from the shares, round by round (settle-days.ts): read every day item (with its write
+ *    counter), read every share, read the day items again. A day whose counter did not move between
+ *    the two reads had no share moved on it meanwhile (every share move bumps the counters of its
+ *    days in the same transaction), so the sum read is exact: it is written, on condition that the
+ *    counter is still the one read. A day written meanwhile waits for the next round.
  * Between 1 and 2 the days can differ from the shares (step 1 writes shares alone); step 2 ends it.
  * One rebuild of a tenant at a time.
  */
 import pLimit from 'p-limit';
 import { daysOf, sameShare, type AgeDay, type DayShare } from '../../domain/reports/ageing-days.js';
 import type { Observability } from '../observability.js';
-import type { AgeingDayStore, StoredDay } from '../ports/ageing-days.js';
+import type { AgeingDayStore } from '../ports/ageing-days.js';
+import { settleDays } from './settle-days.js';
 
 export interface RebuildDeps extends Observability {
   ageingDays: AgeingDayStore;
@@ -77,35 +78,20 @@ export const rebuildAgeingDays = async (deps: RebuildDeps, input: { tenantId: st
   const sharesReplaced = (await Promise.all(chunks.map((ids) => limit(() => replaceShares(store, tenantId, ids))))).reduce((a, b) => a + b, 0);
 
   // 2. Days from the shares
-  let pending: Set<string> | undefined;
-  let daysReplaced = 0;
-  let days = 0;
-  for (let round = 0; round < ROUNDS && (pending === undefined || pending.size > 0); round++) {
-    const first = new Map((await store.days(tenantId)).map((d) => [dayKey(d), d]));
-    const expected = new Map(daysOf((await store.storedShares(tenantId)).flatMap((s): DayShare[] => (s.share ? [s.share] : []))).map((d) => [dayKey(d), d]));
-    const second = new Map((await store.days(tenantId)).map((d) => [dayKey(d), d]));
-    days = expected.size;
-    const keys = pending ?? new Set([...first.keys(), ...expected.keys(), ...second.keys()]);
-    const unsettled = new Set<string>();
-    await Promise.all(
-      [...keys].map((key) =>
-        limit(async () => {
-          const a: StoredDay | undefined = first.get(key);
-          const b: StoredDay | undefined = second.get(key);
-          if (a?.writes !== b?.writes) return void unsettled.add(key);
-          const [currency, dueDate] = [key.slice(0, key.indexOf('#')), key.slice(key.indexOf('#') + 1)];
-          const want = expected.get(key) ?? { currency: b?.currency ?? currency, dueDate: b?.dueDate ?? dueDate, amount: 0, invoices: 0 };
-          const empty = want.amount === 0 && want.invoices === 0;
-          // Right already; an empty day item the stream left behind is deleted.
-          if (b ? !empty && b.amount === want.amount && b.invoices === want.invoices : empty) return;
-          if (await store.setDay(tenantId, want, b?.writes)) daysReplaced++;
-          else unsettled.add(key);
-        }),
-      ),
-    );
-    pending = unsettled;
-  }
-  const result = { invoices: invoices.size, sharesReplaced, days, daysReplaced, daysUnsettled: pending?.size ?? 0 };
+  const settled = await settleDays<AgeDay>(
+    {
+      key: dayKey,
+      stored: () => store.days(tenantId),
+      expected: async () => daysOf((await store.storedShares(tenantId)).flatMap((s): DayShare[] => (s.share ? [s.share] : []))),
+      emptied: (d) => ({ currency: d.currency, dueDate: d.dueDate, amount: 0, invoices: 0 }),
+      isEmpty: (d) => d.amount === 0 && d.invoices === 0,
+      holds: (b, want) => b.amount === want.amount && b.invoices === want.invoices,
+      write: (want, writes) => store.setDay(tenantId, want, writes),
+    },
+    limit,
+    ROUNDS,
+  );
+  const result = { invoices: invoices.size, sharesReplaced, days: settled.days, daysReplaced: settled.replaced, daysUnsettled: settled.unsettled };
   deps.logger.info('ageing histogram rebuilt', { tenantId, ...result });
   return result;
 };
