@@ -46,7 +46,7 @@ export const AgeingSummaryResource = lazySchema(() => z
   .register(responseSchemas, {
     id: 'AgeingSummary',
     description:
-      "The ageing report's buckets per currency and today's DSO (simple method), read from the histogram of open amounts by due day that the table stream keeps: a few thousand items whatever the number of open invoices. The same figures as GET /v1/reports/ageing's `totals` and `dso.currencies`.",
+      "The ageing report's buckets per currency and today's DSO (simple method), read from the histogram of open amounts by due day and the daily totals of credit sales that the table stream keeps: a few thousand items whatever the number of open invoices. The same figures as GET /v1/reports/ageing's `totals` and `dso.currencies`.",
   });
 
 export const AgeingReportResource = lazySchema(() => z

@@ -456,8 +456,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Ageing buckets and DSO, from the due-day histogram
-         * @description The buckets per currency and today's DSO, computed at the moment of the request in the tenant time zone from the histogram of open amounts by due day (docs/reports.md): cheap at any portfolio size, for a dashboard. The full report, with its customers and lists, is GET /v1/reports/ageing.
+         * Ageing buckets and DSO, from the due-day histogram and the daily sales
+         * @description The buckets per currency and today's DSO, computed at the moment of the request in the tenant time zone from the histogram of open amounts by due day and the daily totals of credit sales (docs/reports.md): cheap at any portfolio size, for a dashboard. The full report, with its customers and lists, is GET /v1/reports/ageing.
          */
         get: operations["getAgeingSummary"];
         put?: never;

@@ -11,9 +11,9 @@ export const reportRoutes: RouteDef[] = [
     method: 'GET',
     path: '/v1/reports/ageing/summary',
     operationId: 'getAgeingSummary',
-    summary: 'Ageing buckets and DSO, from the due-day histogram',
+    summary: 'Ageing buckets and DSO, from the due-day histogram and the daily sales',
     description:
-      'The buckets per currency and today\'s DSO, computed at the moment of the request in the tenant time zone from the histogram of open amounts by due day (docs/reports.md): cheap at any portfolio size, for a dashboard. The full report, with its customers and lists, is GET /v1/reports/ageing.',
+      'The buckets per currency and today\'s DSO, computed at the moment of the request in the tenant time zone from the histogram of open amounts by due day and the daily totals of credit sales (docs/reports.md): cheap at any portfolio size, for a dashboard. The full report, with its customers and lists, is GET /v1/reports/ageing.',
     tag: 'reports',
     access: 'read',
     response: { status: 200, schema: AgeingSummaryResource, description: 'The buckets and DSO.' },
