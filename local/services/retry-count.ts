@@ -80,3 +80,9 @@ export class LocalRetryCounts {
     this.record[stateName] = 0;
   }
 }
+
+/** A whole definition as the local engine runs it, and a fresh execution's counts (one per run). */
+export const locallyCounted = <D extends { States: Record<string, unknown> }>(definition: D): { definition: D; retries: LocalRetryCounts } => ({
+  definition: { ...definition, States: Object.fromEntries(Object.entries(definition.States).map(([name, s]) => [name, withLocalRetryCount(name, s)])) },
+  retries: new LocalRetryCounts(definition.States as Record<string, TaskLike>),
+});

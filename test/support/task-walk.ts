@@ -12,7 +12,7 @@ import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
-import { LocalRetryCounts, withLocalRetryCount } from '../../local/services/retry-count.js';
+import { locallyCounted } from '../../local/services/retry-count.js';
 
 type Json = Parameters<StateMachine['run']>[0];
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -43,10 +43,8 @@ export interface WalkOptions {
 
 /** Runs the execution to its end; the states entered, in order. */
 export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
-  const written = substitutedDunningDefinition();
   // The engine has no $$.State.RetryCount: counted here as the Retry makes its attempts (retry-count.ts).
-  const retries = new LocalRetryCounts(written.States);
-  const definition = { ...written, States: Object.fromEntries(Object.entries(written.States).map(([name, s]) => [name, withLocalRetryCount(name, s)])) } as typeof written;
+  const { definition, retries } = locallyCounted(substitutedDunningDefinition());
   const seen: Record<string, number> = {};
   const local: Record<string, (input: Json) => Promise<Json>> = {};
   for (const [state, s] of Object.entries(definition.States)) {

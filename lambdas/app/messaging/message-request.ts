@@ -36,6 +36,12 @@ export interface MessageRequest {
   beforeClaim?: () => Promise<void>;
   /** Leave out the SMS whatever the stage says (a fallback that texts already, or a channel to spare). */
   emailOnly?: boolean;
+  /**
+   * The Task's last attempt its Retry allows (app/timeline/execution.ts isLastAttempt): an e-mail
+   * SES refuses for the sending rate is deferred (domain/timeline/rate-deferral.ts), its claim given
+   * back, instead of thrown to a retry that will not come.
+   */
+  lastAttempt?: boolean;
 }
 
 export interface ChannelOutcome {
