@@ -24,11 +24,11 @@ export const sendNoticeDigest = async (deps: DigestDeps, tenantId: string, m: Ex
   const now = deps.clock.now();
   const today = localDay(now, tenant.timeZone);
   const key = { tenantId, customerId: m.customerId, audience: m.audience, kind: m.notice, day: m.day };
-  const window = { timeZone: tenant.timeZone, country: tenant.country, window: DIGEST_WINDOW };
+  const calendar = { timeZone: tenant.timeZone, country: tenant.country, window: DIGEST_WINDOW };
   // 1. Today's one notice of this kind (a retry after the digest left: nothing to do)
   if (!(await deps.digests.waiting(key))) return { ...m, done: true };
   if (!(await deps.digests.claimDay({ ...key, day: today }))) {
-    const sendAt = openingOn(addDays(today, 1), window).toISOString();
+    const sendAt = openingOn(addDays(today, 1), calendar).toISOString();
     deps.logger.info('digest waits: a notice of its kind left today', { customerId: m.customerId, kind: m.notice, sendAt });
     return { ...m, sendAt, done: false };
   }
@@ -42,7 +42,7 @@ export const sendNoticeDigest = async (deps: DigestDeps, tenantId: string, m: Ex
   } catch (err) {
     await deps.digests.giveBack(key, today);
     if (!(lastAttempt && err instanceof SendingRateExceededError)) throw err;
-    const later = rateDeferral({ now, key: `${tenantId}/${m.customerId}/${m.notice}`, ctx: window, daily: err.daily });
+    const later = rateDeferral({ now, key: `${tenantId}/${m.customerId}/${m.notice}`, ctx: calendar, daily: err.daily });
     deps.logger.warn('digest waits: SES refused it for the sending rate on the last attempt', { customerId: m.customerId, kind: m.notice, sendAt: later.until.toISOString() });
     return { ...m, sendAt: later.until.toISOString(), done: false };
   }
