@@ -5,7 +5,8 @@
  * (`$$.LocalRetryCount.<state>`), and count each Task attempt as the engine's Retry will treat it:
  * a failure the state's first matching retrier still has attempts for is one more retry; anything
  * else (a success, a failure caught or not retried) ends the state and the count goes back to 0.
- * As on AWS, the count is the state's retries across all its retriers, 0 on its first attempt.
+ * The count is the state's retries across all its retriers, 0 on its first attempt (AWS documents
+ * `RetryCount` as the state's, not a retrier's).
  */
 
 export const RETRY_COUNT_PATH = '$$.State.RetryCount';

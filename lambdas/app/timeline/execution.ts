@@ -20,8 +20,9 @@ export interface TaskAttempt {
 }
 
 /**
- * No retry follows this attempt's Sollecito.Transient. RetryCount counts the state's retries by
- * every retrier, so after other retries this is true early, never late.
+ * No retry follows this attempt's Sollecito.Transient. RetryCount is the state's count (AWS
+ * documents it for the state, not per retrier): after an account-level refusal's retries this is
+ * true early, never late.
  */
 export const isLastAttempt = (a: TaskAttempt): boolean => a.retryCount !== undefined && a.lastRetry !== undefined && a.retryCount >= a.lastRetry;
 
