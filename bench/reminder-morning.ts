@@ -5,6 +5,9 @@
  * clock (local/services/ses-rate-limit.ts) and DynamoDB Local behind the fault proxy's counter.
  * `spread`: the planner spreads the morning at the rate (domain/timeline/send-spread.ts);
  * `flat`: every reminder at the opening, as before. From 09:00 the virtual clock follows real time.
+ * A send SES still refuses on the Task's last retry is deferred to a fresh slot (rate-deferral.ts);
+ * with `followDeferrals` the morning runs on until those slots have passed (at most RATE_PAUSE_MS +
+ * RATE_SPAN_MS more), so what they became is counted too.
  * Prints one JSON line: what happened to every invoice, and the requests the morning cost.
  */
 import { join } from 'node:path';
@@ -17,6 +20,7 @@ import { customerToItem, invoiceToItem } from '../lambdas/adapters/dynamo/items.
 import { keys } from '../lambdas/adapters/dynamo/keys.js';
 import { Customer, Invoice, Tenant } from '../lambdas/domain/model.js';
 import { spreadSeconds } from '../lambdas/domain/timeline/send-spread.js';
+import { RATE_PAUSE_MS, RATE_REFUSED, RATE_SPAN_MS } from '../lambdas/domain/timeline/rate-deferral.js';
 import { startFaultProxy, type FaultProxy } from '../test/faults/fault-proxy.js';
 
 export const RATE = 14;
@@ -31,6 +35,9 @@ export interface MorningResult {
   shape: 'spread' | 'flat';
   invoices: number;
   delivered: number;
+  /** Of the delivered, those that left at a later slot after SES refused them for the rate through the last retry. */
+  deliveredAfterRateDeferral: number;
+  /** Not delivered when the bench stopped, deferred with a reason (still waiting for its moment). */
   deferred: number;
   deferReasons: Record<string, number>;
   failed: number;
@@ -52,7 +59,7 @@ export interface MorningResult {
 
 const batches = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-export const morning = async (shape: 'spread' | 'flat', n: number): Promise<MorningResult> => {
+export const morning = async (shape: 'spread' | 'flat', n: number, opts: { followDeferrals?: boolean } = {}): Promise<MorningResult> => {
   let proxy: FaultProxy | undefined;
   const stack = await startStack({
     mode: 'discrete',
@@ -90,11 +97,15 @@ export const morning = async (shape: 'spread' | 'flat', n: number): Promise<Morn
     const lastSlot = shape === 'spread' ? spreadSeconds({ ratePerSecond: RATE, morningVolume: n }, windowMs) * 1000 : 0;
     // The morning runs at the pace of real time: SES's rate, the proxy's seconds and the engine's
     // Retry waits (real timers) then all count the same seconds, as on AWS.
-    const end = PRE_DUE + lastSlot + AFTER_LAST_SLOT_MS;
+    const end = PRE_DUE + lastSlot + AFTER_LAST_SLOT_MS + (opts.followDeferrals ? RATE_PAUSE_MS + RATE_SPAN_MS : 0);
+    // Quiet: every execution finished or parked and none due by `t` (following deferrals: by the end).
+    // Judged before this turn wakes anyone: an execution woken a moment ago still reads as parked until it runs.
+    const quiet = (t: number) => stack.sfn.settled() && !stack.activity.busy && !((stack.clock.nextWakeUp() ?? Infinity) <= (opts.followDeferrals ? end : t));
     for (;;) {
       const t = Math.min(end, PRE_DUE + (performance.now() - started));
+      if (t > PRE_DUE + lastSlot && quiet(t)) break;
       stack.clock.advanceTo(t);
-      if (t >= end || (t > PRE_DUE + lastSlot && stack.sfn.settled() && !stack.activity.busy)) break;
+      if (t >= end) break;
       await stack.poller.pollOnce();
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -107,7 +118,7 @@ export const morning = async (shape: 'spread' | 'flat', n: number): Promise<Morn
     const sent = stack.ses.sent().slice(sentBefore);
     const recipients = new Set(sent.flatMap((m) => m.to));
     const result: MorningResult = {
-      shape, invoices: n, delivered: 0, deferred: 0, deferReasons: {}, failed: 0, failReasons: {}, lost: 0, twice: 0,
+      shape, invoices: n, delivered: 0, deliveredAfterRateDeferral: 0, deferred: 0, deferReasons: {}, failed: 0, failReasons: {}, lost: 0, twice: 0,
       inboxDuplicates: sent.length - recipients.size,
       throttled: stack.sesRate!.throttled() - throttledBefore,
       busiestSecond: stack.sesRate!.busiestSecond(),
@@ -125,10 +136,13 @@ export const morning = async (shape: 'spread' | 'flat', n: number): Promise<Morn
       );
       for (const log of logs) {
         const emails = log.filter((e) => e.type === 'message' && e.outcome === 'sent' && e.channel === 'email').length;
-        const deferral = log.find((e) => e.type === 'deferred' && e.stage === 'preDue' && typeof e.details?.reason === 'string' && e.details.reason.length > 0);
+        const deferrals = log.filter((e) => e.type === 'deferred' && e.stage === 'preDue' && typeof e.details?.reason === 'string' && e.details.reason.length > 0);
+        const deferral = deferrals.at(-1);
         if (emails > 1) result.twice++;
-        if (emails >= 1) result.delivered++;
-        else if (deferral) {
+        if (emails >= 1) {
+          result.delivered++;
+          if (deferrals.some((d) => String(d.details.reason).startsWith(RATE_REFUSED))) result.deliveredAfterRateDeferral++;
+        } else if (deferral) {
           result.deferred++;
           const reason = String(deferral.details.reason);
           result.deferReasons[reason] = (result.deferReasons[reason] ?? 0) + 1;
@@ -152,7 +166,7 @@ if (process.argv[2] === '--morning') {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  const r = await morning(process.argv[3] === 'flat' ? 'flat' : 'spread', Number(process.argv[4]));
+  const r = await morning(process.argv[3] === 'flat' ? 'flat' : 'spread', Number(process.argv[4]), { followDeferrals: process.argv[5] === 'follow' });
   process.stdout.write(`MORNING ${JSON.stringify(r)}\n`);
   process.exit(0);
 }

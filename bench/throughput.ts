@@ -14,15 +14,16 @@ const N = Number(process.env.BENCH_THROUGHPUT_INVOICES ?? 5_000);
 const here = import.meta.dirname;
 const tsx = resolve(here, '../node_modules/tsx/dist/cli.mjs');
 
+/** One morning in its own process, following the sends deferred for the rate to their fresh slots. */
 const run = (shape: 'spread' | 'flat', n: number): MorningResult => {
-  const out = execFileSync(process.execPath, [tsx, join(here, 'reminder-morning.ts'), '--morning', shape, String(n)], { env: process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, [tsx, join(here, 'reminder-morning.ts'), '--morning', shape, String(n), 'follow'], { env: process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const line = out.split('\n').find((l) => l.startsWith('MORNING '));
   if (!line) throw new Error(`the ${shape} morning printed no result`);
   return JSON.parse(line.slice('MORNING '.length)) as MorningResult;
 };
 
 const describeMorning = (label: string, r: MorningResult): string[] => [
-  `${label}: ${r.delivered}/${r.invoices} delivered, ${r.deferred} deferred with a reason${r.deferred ? ` (${Object.entries(r.deferReasons).map(([k, v]) => `${v}× ${k}`).join('; ')})` : ''}, ${r.failed} failed after the retries${r.failed ? ` (${Object.entries(r.failReasons).map(([k, v]) => `${v}× ${k}`).join('; ')})` : ''}, ${r.lost} lost, ${r.twice} sent twice (inbox duplicates ${r.inboxDuplicates})`,
+  `${label}: ${r.delivered}/${r.invoices} delivered (${r.deliveredAfterRateDeferral} of them at a later slot after SES refused them for the rate through the last retry), ${r.deferred} deferred with a reason and still waiting when the bench stopped${r.deferred ? ` (${Object.entries(r.deferReasons).map(([k, v]) => `${v}× ${k}`).join('; ')})` : ''}, ${r.failed} failed after the retries${r.failed ? ` (${Object.entries(r.failReasons).map(([k, v]) => `${v}× ${k}`).join('; ')})` : ''}, ${r.lost} lost, ${r.twice} sent twice (inbox duplicates ${r.inboxDuplicates})`,
   `${label}: last e-mail ${r.lastSendAfterS} s after 09:00; SES refused ${r.throttled} calls for the rate, busiest second ${r.busiestSecond}/14; ${r.dynamoRequests.toLocaleString('en')} DynamoDB requests = ${(r.dynamoRequests / Math.max(1, r.invoices)).toFixed(1)} per reminder; ${r.wallSeconds.toFixed(0)} s`,
 ];
 

@@ -12,6 +12,7 @@
  *   Local) and `--tenant`: the use case over the production adapters.
  * Options: --from/--to (a past period), --contact-limit N, --sms-price minor units, --sms-currency,
  * --now ISO instant (the file's `now`, else the present: the local stack's virtual clock is not seen here).
+ * SES_MAX_SEND_RATE and SEND_SPREAD_VOLUME, when set, are the send spread the replay plans with (as deployed).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import type { Tenant } from '../lambdas/domain/model.js';
 import type { WhatIfResult } from '../lambdas/domain/simulation/compare.js';
 import { whatIfPage } from '../lambdas/domain/simulation/what-if-page.js';
 import { portfolioDeps, readPortfolio } from './what-if-file.js';
+import { sendSpreadFromEnv } from '../lambdas/adapters/send-spread-config.js';
 
 const { values } = parseArgs({
   options: {
@@ -76,9 +78,10 @@ if (nowArg && Number.isNaN(nowArg.getTime())) fail(`--now takes an ISO instant (
 
 const refused = (problems: readonly { path: string; message: string }[]): never => fail(`refused:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
 
-/** The use case here, over `deps`: the result and its page. */
+/** The use case here, over `deps` and the environment's send spread (as deployed): the result and its page. */
 const runHere = async (deps: SimulationDeps, tenant: Tenant, now: Date): Promise<{ result: WhatIfResult & { warnings: string[] }; html: string }> => {
-  const out = await runSimulation(deps, tenant, request, now);
+  const sendSpread = sendSpreadFromEnv();
+  const out = await runSimulation({ ...deps, ...(sendSpread ? { sendSpread } : {}) }, tenant, request, now);
   if (out.kind === 'refused') return refused(out.problems);
   return { result: { ...out.result, warnings: out.warnings }, html: whatIfPage(out.result, tenant.name) };
 };

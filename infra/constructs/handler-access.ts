@@ -37,7 +37,11 @@ export interface HandlerAccess {
   /** Reads one version of an object under `read` (GetObjectVersion): the version its S3 event named. */
   readonly readsVersions?: boolean;
   readonly write?: readonly string[];
-  /** Plans send instants: the SES sending rate and the morning volume it spreads (config.sesMaxSendRate, sendSpreadVolume). */
+  /**
+   * Places send instants: the SES sending rate and the morning volume it spreads (config.sesMaxSendRate,
+   * sendSpreadVolume). The planner, every sender (a send SES kept refusing moves to a later slot) and
+   * the admin API (the preview and the what-if show the planner's instants).
+   */
   readonly plansSends?: boolean;
 }
 
@@ -45,8 +49,8 @@ const { invoices, customers, config, rejected, dossiers, bank } = DOCUMENT_PREFI
 /** The one config file the bank-statements function reads: the company's bank CSV column names. */
 const BANK_CSV_MAPPING_KEY = `${config}bank-csv-mapping.json`;
 
-/** Sending a reminder: the guarded send (table), both channels, the signed links. */
-const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true };
+/** Sending a reminder: the guarded send (table), both channels, the signed links, the send spread. */
+const SENDS: HandlerAccess = { table: 'readWrite', mail: true, sms: true, linkSecret: true, plansSends: true };
 /** The collection dossier (hand-over-dossier): invoice copies in, the zip out, a signed link to it (GET /d/{token}). */
 const DOSSIER = { read: [invoices, dossiers], write: [dossiers], linkSecret: true } as const;
 
@@ -74,7 +78,7 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   // invoice's execution), writes the rejection report.
   'bank-statements': { table: 'readWrite', workflow: true, read: [bank, BANK_CSV_MAPPING_KEY], readsVersions: true, write: [rejected] },
   // Statements uploaded through the API go to bank/, where the bank-statements function reads them.
-  'admin-api': { table: 'readWrite', workflow: true, events: true, write: [bank] },
+  'admin-api': { table: 'readWrite', workflow: true, events: true, write: [bank], plansSends: true },
   // Answers through signed links: the admin API's commands (which stop an execution, never start
   // one: the stream does), a presigned URL of the invoice copy and of the agency's dossier, a note to
   // the finance inboxes. Only the tenant's items, without delete.

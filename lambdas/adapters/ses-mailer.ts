@@ -7,6 +7,7 @@
 import { SESv2Client, SendEmailCommand, type MessageTag } from '@aws-sdk/client-sesv2';
 import type { Mailer, OutgoingEmail } from '../app/ports/mailer.js';
 import { cleanSubject } from '../domain/shared/subject.js';
+import { SendingRateExceededError } from '../app/task-errors.js';
 import { classifySendError } from './workflow-errors.js';
 
 const CONNECT_TIMEOUT_MS = 1_000;
@@ -21,6 +22,19 @@ const sesClient = (): SESv2Client =>
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   }));
+
+/**
+ * SES's answer to a send beyond the account's maximum sending rate or daily quota: v2 answers 429
+ * TooManyRequestsException ("Maximum sending rate exceeded."), SES's guide names it a
+ * ThrottlingException ("Daily message quota exceeded" / "Maximum sending rate exceeded"). Nothing is accepted.
+ */
+const SENDING_QUOTA = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+const sendingQuotaRefusal = (err: unknown): SendingRateExceededError | undefined => {
+  if (!(err instanceof Error)) return undefined;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (!SENDING_QUOTA.has(err.name) && status !== 429) return undefined;
+  return new SendingRateExceededError(`SES SendEmail: ${err.name} (${err.message})`, { cause: err, daily: /daily/i.test(err.message) });
+};
 
 /** SES tag names and values allow only ASCII letters, digits, '_' and '-' (256 characters). */
 const tagValue = (v: string) => v.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
@@ -67,7 +81,7 @@ export class SesMailer implements Mailer {
       if (!out.MessageId) throw new Error('SES answered without a MessageId');
       return { messageId: out.MessageId };
     } catch (err) {
-      throw classifySendError('SES SendEmail', err);
+      throw sendingQuotaRefusal(err) ?? classifySendError('SES SendEmail', err);
     }
   }
 }

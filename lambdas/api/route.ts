@@ -23,6 +23,7 @@ import type { PolicyRepository, TimelineRestarts } from '../app/ports/policies.j
 import type { PortfolioReader } from '../app/ports/portfolio.js';
 import type { WordingRepository } from '../app/ports/wording.js';
 import type { Tenant } from '../domain/model.js';
+import type { SendSpread } from '../domain/timeline/send-spread.js';
 import type { Access, User } from './auth.js';
 import type { ApiEvent } from './http.js';
 
@@ -53,6 +54,8 @@ export interface AdminApiDeps {
   events: DomainEvents;
   /** The company's own wording of its messages (/v1/wording). */
   wording: WordingRepository;
+  /** The SES sending rate and the morning it carries (deploy settings): the preview and the what-if place sends as PlanTimeline does. */
+  sendSpread?: SendSpread;
   /** Powertools idempotency for POSTs carrying an Idempotency-Key; off when absent. */
   idempotency?: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds?: number };
   logger: Logger;

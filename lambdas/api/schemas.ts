@@ -248,6 +248,21 @@ export const NextStep = lazySchema(() => z
   }))
   .register(responseSchemas, { id: 'NextStep', description: 'What the timeline does next, and when, and the stages planned after it.' });
 
+export const ParkedTimeline = lazySchema(() => z
+  .object({
+    /** When the next run of the timeline starts (the schedule's hourly turn starts it within the hour). */
+    resumesAt: IsoDateTime,
+    /** The wake-up's moment has passed: the next turn of the schedule starts the run. */
+    due: z.boolean(),
+    /** What the next run waits for first, as the planner places it now. */
+    waitsFor: z.optional(z.object({ step: z.union([StageId, z.literal('promiseCheck')]), at: IsoDateTime })),
+    reason: z.string(),
+  }))
+  .register(responseSchemas, {
+    id: 'ParkedTimeline',
+    description: "The timeline's execution ended before a wait longer than one execution may last (Step Functions ends an execution a year after its start); a new run starts at `resumesAt`.",
+  });
+
 export const InvoiceDetail = lazySchema(() => z
   .object({
     invoice: InvoiceResource,
@@ -255,6 +270,8 @@ export const InvoiceDetail = lazySchema(() => z
     /** A reminder is being sent right now. */
     sending: z.boolean(),
     next: z.nullable(NextStep),
+    /** The timeline waits in no execution, for a later run (null while an execution carries it, or once it is no longer chased). */
+    parked: z.nullable(ParkedTimeline),
     log: z.array(LogEntry),
     payments: z.array(PaymentResource),
     promises: z.array(LogEntry),

@@ -2,9 +2,10 @@
 import type * as z from 'zod/mini';
 import type { InvoiceView } from '../app/ports/invoices.js';
 import { bucketFor, daysPastDue } from '../domain/reports/ageing.js';
-import { amountDue, type ContactEvent, type Customer, type Invoice, type Payment } from '../domain/model.js';
-import type { CallTask, InvoiceDetail, InvoiceResource, NextStep, PaymentResource } from './schemas.js';
+import { ACTIVE_STATUSES, amountDue, type ContactEvent, type Customer, type Invoice, type Payment } from '../domain/model.js';
+import type { CallTask, InvoiceDetail, InvoiceResource, NextStep, ParkedTimeline, PaymentResource } from './schemas.js';
 import { localDay } from '../domain/shared/days.js';
+import { EXECUTION_MAX_DAYS, RESUME_LEAD_DAYS } from '../domain/timeline/execution-year.js';
 
 export const invoiceResource = (inv: Invoice, now: Date, timeZone: string): z.input<typeof InvoiceResource> => {
   const late = daysPastDue(inv.dueDate, localDay(now, timeZone));
@@ -31,6 +32,26 @@ export const paymentView = (p: Payment): z.input<typeof PaymentResource> => ({
 
 const ofType = (events: ContactEvent[], ...types: ContactEvent['type'][]) => events.filter((e) => types.includes(e.type));
 
+/**
+ * The timeline parked between two runs (app/timeline/keep-within-year.ts): when it resumes and why,
+ * from the invoice's `resumeAt` and what the planner says comes next. Nothing of the wake-up's
+ * storage: its instant and the reason only.
+ */
+export const parkedView = (inv: Invoice, next: z.input<typeof NextStep> | null, now: Date): z.input<typeof ParkedTimeline> | null => {
+  if (!inv.resumeAt || !ACTIVE_STATUSES.includes(inv.status)) return null;
+  const due = inv.resumeAt <= now.toISOString();
+  const what = next ? `the next step (${next.step}, ${next.at})` : 'what the timeline waits for';
+  return {
+    resumesAt: inv.resumeAt,
+    due,
+    ...(next ? { waitsFor: { step: next.step, at: next.at } } : {}),
+    reason:
+      `Step Functions ends an execution ${EXECUTION_MAX_DAYS} days after its start and ${what} lay past what this one could wait for: ` +
+      `the execution ended and a new run starts at ${inv.resumeAt}, up to ${RESUME_LEAD_DAYS} days ahead of it` +
+      (due ? '; that moment has passed and the schedule starts the run at its next turn.' : '.'),
+  };
+};
+
 export const invoiceDetail = (
   view: InvoiceView,
   customer: Pick<Customer, 'customerId' | 'name'> | undefined,
@@ -42,6 +63,7 @@ export const invoiceDetail = (
   customer: { customerId: view.invoice.customerId, name: customer?.name ?? '' },
   sending: view.sendingUntil !== undefined && view.sendingUntil >= now.toISOString(),
   next,
+  parked: parkedView(view.invoice, next, now),
   log: view.events,
   payments: [...view.payments].sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : 1)).map(paymentView),
   promises: ofType(view.events, 'promise', 'promise_kept', 'promise_broken'),

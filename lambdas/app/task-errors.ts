@@ -12,6 +12,21 @@ export class TransientError extends Error {
   }
 }
 
+/**
+ * The e-mail provider refused the call for the account's sending rate (SES: 429
+ * TooManyRequestsException, "Maximum sending rate exceeded."; or its daily quota): nothing left.
+ * Still Sollecito.Transient to the state machine, whose Retry sends it again; on the last attempt
+ * the Retry allows, the guarded send defers the message instead (domain/timeline/rate-deferral.ts).
+ */
+export class SendingRateExceededError extends TransientError {
+  /** SES said its daily quota is spent, not only the per-second rate. */
+  readonly daily: boolean;
+  constructor(message: string, options: { cause?: unknown; daily: boolean }) {
+    super(message, { cause: options.cause });
+    this.daily = options.daily;
+  }
+}
+
 /** The stage is held back (contact limits, an answer waiting, the call coming forward): PlanTimeline again. */
 export class DeferredError extends Error {
   override readonly name = 'Sollecito.Deferred';

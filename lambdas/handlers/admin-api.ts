@@ -3,7 +3,8 @@
  * (adapter) --> use case --> domain: wiring only. The HTTP app and its routes are lambdas/api, each
  * route running its command (domain/commands/commands.ts) through the Commands port
  * (adapters/dynamo-commands.ts).
- * Config: TENANT_ID, TABLE_NAME, STATE_MACHINE_ARN, EVENT_BUS_NAME (+ the SDK's endpoint variables locally).
+ * Config: TENANT_ID, TABLE_NAME, STATE_MACHINE_ARN, EVENT_BUS_NAME, SES_MAX_SEND_RATE and
+ * SEND_SPREAD_VOLUME (the preview's and the what-if's send spread) (+ the SDK's endpoint variables locally).
  */
 import { createAdminApi } from '../api/app.js';
 import type { AdminApiDeps } from '../api/route.js';
@@ -11,9 +12,12 @@ import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
 import { requiredEnv } from './lib/env.js';
 import { logger } from './lib/powertools.js';
+import { sendSpreadFromEnv } from '../adapters/send-spread-config.js';
 
 /** The Lambda handler over any dependencies: tests pass theirs, the deployed function those of its environment. */
 export const makeAdminApiHandler = (d: AdminApiDeps) => createAdminApi(d);
+
+const sendSpread = sendSpreadFromEnv();
 
 const fromEnvironment = (): AdminApiDeps => ({
   tenantId: requiredEnv('TENANT_ID'),
@@ -36,6 +40,7 @@ const fromEnvironment = (): AdminApiDeps => ({
   events: deps.events(),
   wording: deps.wording(),
   idempotency: { persistenceStore: deps.idempotencyStore() },
+  ...(sendSpread ? { sendSpread } : {}),
   logger,
 });
 

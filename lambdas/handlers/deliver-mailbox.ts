@@ -12,7 +12,7 @@ import type { MailboxRun } from '../app/messaging/mailbox-runs.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import { caseDeps, messagingWith } from './lib/compose.js';
 import * as deps from './lib/deps.js';
-import { parseTaskInput } from './lib/task-input.js';
+import { Attempt, parseTaskInput } from './lib/task-input.js';
 import { inTaskState } from './lib/task-state.js';
 import { logger, metrics } from './lib/powertools.js';
 import { lazySchema } from '../domain/shared/lazy-schema.js';
@@ -27,6 +27,7 @@ const MailboxInput = lazySchema(() => z.object({
   revision: z.int().check(z.minimum(1)),
   run: z.int().check(z.minimum(0)),
   mailbox: Mailbox,
+  ...Attempt,
 })) satisfies z.ZodMiniType<MailboxRun>;
 
 export const makeDeliverMailboxHandler = (d: MailboxDeps) =>

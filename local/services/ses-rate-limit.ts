@@ -23,13 +23,16 @@ export interface SesRateLimit {
   throttled(): number;
   /** The most calls let through within one second of the product's clock (never above the rate). */
   busiestSecond(): number;
+  /** Another rate from now on: 0 refuses every SendEmail, as an account SES keeps throttling. */
+  setRate(perSecond: number): void;
   stop(): Promise<void>;
 }
 
 const isSendEmail = (req: IncomingMessage) => req.method === 'POST' && (req.url ?? '').startsWith('/v2/email/outbound-emails');
 
-export const startSesRateLimit = async (target: string, perSecond = SES_DEFAULT_MAX_SEND_RATE): Promise<SesRateLimit> => {
+export const startSesRateLimit = async (target: string, rate = SES_DEFAULT_MAX_SEND_RATE): Promise<SesRateLimit> => {
   const upstream = new URL(target);
+  let perSecond = rate;
   const perSecondCount = new Map<number, number>();
   let accepted = 0;
   let throttled = 0;
@@ -65,6 +68,9 @@ export const startSesRateLimit = async (target: string, perSecond = SES_DEFAULT_
     accepted: () => accepted,
     throttled: () => throttled,
     busiestSecond: () => Math.max(0, ...perSecondCount.values()),
+    setRate: (n) => {
+      perSecond = n;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

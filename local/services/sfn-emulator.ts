@@ -7,6 +7,9 @@
  * each Wait becomes a Task of the same name whose local handler sleeps on the virtual clock until
  * the Wait's Timestamp/TimestampPath/Seconds instant, so a 60-day timeline plays in seconds and
  * the demo's discrete clock can jump from one wake-up to the next.
+ *
+ * The engine's context object has no `State`: a Task's `$$.State.RetryCount` is counted here per
+ * execution (retry-count.ts), as the state's Retry makes its attempts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { JSONPath } from 'jsonpath-plus';
@@ -14,6 +17,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import pLimit from 'p-limit';
 import type { VirtualClock } from '../clock.js';
 import type { Activity } from '../activity.js';
+import { LocalRetryCounts, withLocalRetryCount } from './retry-count.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type TaskFn = (input: Json) => Promise<Json>;
@@ -42,6 +46,8 @@ interface Execution {
   /** True while the execution sleeps on the clock in one of its Wait states. */
   parked: boolean;
   done: Promise<void>;
+  /** What its Tasks read as `$$.State.RetryCount` (retry-count.ts). */
+  retries: LocalRetryCounts;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -131,6 +137,8 @@ const withVirtualStartTime = (value: unknown): unknown => {
 
 export class SfnEmulator {
   private readonly executions = new Map<string, Execution>();
+  /** The latest execution started for each tenant/invoice/revision/run (what a Task's input names). */
+  private readonly byRun = new Map<string, Execution>();
   private readonly machine: StateMachine;
   private readonly taskFns: Record<string, TaskFn> = {};
   /** State types of the file as written (a Wait stays a Wait in the history). */
@@ -152,14 +160,18 @@ export class SfnEmulator {
         const fn = opts.resolveTask(name, state.Resource);
         const timeoutSeconds = (state as { TimeoutSeconds?: number }).TimeoutSeconds;
         const run = slots && timeoutSeconds ? (input: Json) => withStateTimeout(fn(input), timeoutSeconds, name) : fn;
-        this.taskFns[name] = async (input) => {
+        const attempt = async (input: Json) => {
           this.checkPayload(name, 'input', input, input);
           const output = await opts.activity.track(() => (slots ? slots(() => run(input)) : run(input)));
           this.checkPayload(name, 'output', output, input);
           return output;
         };
+        this.taskFns[name] = (input) => {
+          const retries = this.executionFor(input)?.retries;
+          return retries ? retries.attempt(name, () => attempt(input)) : attempt(input);
+        };
         // With slots the emulator times the handler itself, from its start; the engine's own timer would count the queue.
-        states[name] = withVirtualStartTime({ ...state, Resource: localArn(name), ...(slots && timeoutSeconds ? { TimeoutSeconds: MAX_REAL_TIMEOUT_SECONDS } : {}) });
+        states[name] = withVirtualStartTime(withLocalRetryCount(name, { ...state, Resource: localArn(name), ...(slots && timeoutSeconds ? { TimeoutSeconds: MAX_REAL_TIMEOUT_SECONDS } : {}) }));
       } else {
         states[name] = withVirtualStartTime(state);
       }
@@ -231,6 +243,8 @@ export class SfnEmulator {
   private executionFor(input: Json): Execution | undefined {
     const key = runKey(input);
     if (!key) return undefined;
+    const latest = this.byRun.get(key);
+    if (latest?.status === 'RUNNING') return latest;
     for (const e of this.executions.values()) if (e.status === 'RUNNING' && runKey(JSON.parse(e.input)) === key) return e;
     return undefined;
   }
@@ -257,15 +271,18 @@ export class SfnEmulator {
       parked: false,
       abort: () => undefined,
       done: Promise.resolve(),
+      retries: new LocalRetryCounts(this.opts.definition.States as Record<string, { Type: string }>),
     };
     this.executions.set(name, exec);
+    const key = runKey(JSON.parse(input) as Json);
+    if (key) this.byRun.set(key, exec);
     const run = this.machine.run(JSON.parse(input) as Json, {
       overrides: {
         taskResourceLocalHandlers: this.taskFns,
         retryIntervalOverrides: Object.fromEntries(Object.keys(this.taskFns).map((k) => [k, 0])),
       },
       noThrowOnAbort: true,
-      context: { Execution: { Id: arn, Name: name, Input: JSON.parse(input) as Json, StartTime: new Date(startDate).toISOString() }, VirtualClock: { StartTime: new Date(startDate).toISOString() } },
+      context: { Execution: { Id: arn, Name: name, Input: JSON.parse(input) as Json, StartTime: new Date(startDate).toISOString() }, VirtualClock: { StartTime: new Date(startDate).toISOString() }, ...exec.retries.context() },
     });
     exec.abort = run.abort;
     this.record(exec, { type: 'ExecutionStarted' });

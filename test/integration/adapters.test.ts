@@ -23,6 +23,7 @@ import { VirtualClock } from '../../local/clock.js';
 import { Activity } from '../../local/activity.js';
 import { polyfillWithResolvers } from '../../local/polyfills.js';
 import { SesMailer } from '../../lambdas/adapters/ses-mailer.js';
+import { SendingRateExceededError } from '../../lambdas/app/task-errors.js';
 import { PinpointSmsSender } from '../../lambdas/adapters/sms-sender.js';
 import { BlobNotFoundError, S3Blobs } from '../../lambdas/adapters/s3-blobs.js';
 import { SfnWorkflow } from '../../lambdas/adapters/sfn-workflow.js';
@@ -155,6 +156,13 @@ describe('SES errors', () => {
   it('turns throttling into Sollecito.Transient, so the state machine retries', async () => {
     sesMock.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'Too many requests', $metadata: { httpStatusCode: 429 } }));
     await expect(new SesMailer().send(mail)).rejects.toMatchObject({ name: 'Sollecito.Transient' });
+  });
+
+  it('tells a spent daily quota from the per-second rate (no local service answers the daily one)', async () => {
+    sesMock.on(SendEmailCommand).rejects(Object.assign(new Error('Daily message quota exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    const daily = await new SesMailer().send(mail).catch((e: unknown) => e);
+    expect(daily).toBeInstanceOf(SendingRateExceededError);
+    expect(daily).toMatchObject({ name: 'Sollecito.Transient', daily: true });
   });
 
   it('turns a 5xx into Sollecito.Transient', async () => {

@@ -18,6 +18,8 @@ import { Activity } from '../../local/activity.js';
 import { localContext } from '../../local/lambda-context.js';
 import { freePort } from '../../local/services/ports.js';
 import { dynamoRepositories } from '../../lambdas/adapters/dynamo-repositories.js';
+import { DynamoTimelineWakeUps } from '../../lambdas/adapters/dynamo-timeline-wake-ups.js';
+import { tableFromEnv } from '../../lambdas/adapters/dynamo/client.js';
 import { executionName } from '../../lambdas/domain/timeline/execution-name.js';
 import { WORDING_KINDS } from '../../lambdas/domain/messages/wording.js';
 import { Customer, Invoice, Tenant, type InvoiceInput } from '../../lambdas/domain/model.js';
@@ -40,6 +42,7 @@ Object.assign(process.env, {
 });
 const { handler } = await import('../../lambdas/handlers/admin-api.js');
 const store = dynamoRepositories();
+const wakeUps = new DynamoTimelineWakeUps(tableFromEnv());
 
 /** Attribute names of the single table (adapters/dynamo/items.ts strip): none may reach a client. */
 const STORAGE_KEY = /^(pk|sk|gsi\d+(pk|sk)|entity|ttl|sendingUntil)$/;
@@ -162,6 +165,15 @@ describe('the admin API keeps the contract it serves', () => {
     expect((await api({ method: 'POST', path: `/v1/invoices/${d.invoiceId}/instalment-plan`, body: { instalments: [{ date: '2026-03-20', amount: 30_000 }, { date: '2026-04-20', amount: 30_000 }] } })).status).toBe(201);
     const e = await chased();
     expect((await api({ method: 'POST', path: `/v1/invoices/${e.invoiceId}/escalate`, body: { reason: 'no answer in 60 days' } })).status).toBe(200);
+    // A timeline parked for a later run (app/timeline/keep-within-year.ts): when it resumes and why, nothing of the wake-up's storage.
+    expect(read.body.parked).toBeNull();
+    const f = await chased({ dueDate: '2027-03-01' });
+    expect(await wakeUps.record({ tenantId: T, invoiceId: f.invoiceId, revision: 1, run: 0 }, '2027-02-22T08:00:00.000Z')).toBe(true);
+    const parked = (await api({ method: 'GET', path: `/v1/invoices/${f.invoiceId}`, user: viewerUser })).body.parked;
+    expect(parked).toMatchObject({ resumesAt: '2027-02-22T08:00:00.000Z', due: false, waitsFor: { step: expect.any(String), at: expect.any(String) } });
+    expect(parked.reason).toMatch(/one year|365 days/);
+    expect(parked.reason).toContain('a new run starts at 2027-02-22T08:00:00.000Z');
+    expect(JSON.stringify(parked)).not.toMatch(/WAKEUP|T#/);
     await api({ method: 'GET', path: '/v1/invoices?customerId=C-1&status=written_off' });
 
     expect((await api({ method: 'GET', path: '/v1/customers/C-1' })).status).toBe(200);

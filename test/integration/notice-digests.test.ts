@@ -13,7 +13,7 @@ import { deliverInternalNotice, type InternalNotice } from '../../lambdas/app/me
 import type { Mailbox } from '../../lambdas/app/messaging/mailbox-runs.js';
 import { sendNoticeDigest } from '../../lambdas/app/messaging/send-notice-digest.js';
 import { startSes } from '../../local/services/ses.js';
-import { TransientError } from '../../lambdas/app/task-errors.js';
+import { SendingRateExceededError, TransientError } from '../../lambdas/app/task-errors.js';
 
 await useLocalTable();
 const ses = await startSes();
@@ -110,6 +110,26 @@ describe('internal notices, one a day per customer and kind', () => {
     await expect(sendNoticeDigest(down, T, m)).rejects.toThrow(TransientError);
     expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
     expect(toRep().filter((x) => x.subject.startsWith('Gamma: '))).toHaveLength(1);
+  });
+
+  it('waits for a later moment when SES refuses it for the sending rate on the Task’s last attempt, then sends it once', async () => {
+    now = new Date('2026-03-12T09:00:00Z');
+    const c4 = { ...notice('First'), customerId: 'C-4', customerName: 'Delta' };
+    await deliverInternalNotice(deps, c4);
+    await deliverInternalNotice(deps, { ...c4, notice: { ...c4.notice, subject: 'Second', text: 'Second: kept' } });
+    const m = started.at(-1)!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    now = new Date('2026-03-13T07:30:00Z');
+    const refused = new SendingRateExceededError('SES SendEmail: TooManyRequestsException (Maximum sending rate exceeded.)', { daily: false });
+    const throttled = { ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(refused) } };
+    // A retry is still to come: the error goes to it.
+    await expect(sendNoticeDigest(throttled, T, m)).rejects.toBe(refused);
+    const later = await sendNoticeDigest(throttled, T, m, true);
+    expect(later.done).toBe(false);
+    expect(Date.parse(later.sendAt) - now.getTime()).toBeGreaterThanOrEqual(60_000);
+    expect(later.sendAt.slice(0, 10)).toBe('2026-03-13');
+    now = new Date(later.sendAt);
+    expect(await sendNoticeDigest(deps, T, { ...m, sendAt: later.sendAt })).toMatchObject({ done: true });
+    expect(toRep().filter((x) => x.subject.startsWith('Delta: '))).toHaveLength(1);
   });
 });
 

@@ -10,6 +10,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { join } from 'node:path';
 import { useLocalTable } from '../support/dynamo.js';
 import { substitutedDunningDefinition } from '../support/dunning-definition.js';
+import { locallyCounted } from '../../local/services/retry-count.js';
 import { DUNNING_TASKS, dunningTaskOf } from '../../statemachines/dunning.tasks.js';
 import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
@@ -138,19 +139,22 @@ type Json = Parameters<StateMachine['run']>[0];
 
 /** Runs one execution; `before` runs ahead of a Task's handler (after the clock moved to its Wait's instant). */
 const walk = async (inv: Invoice, before: Record<string, () => Promise<void>> = {}) => {
+  // $$.State.RetryCount, which the engine leaves out, counted per execution (local/services/retry-count.ts).
+  const { definition: counted, retries } = locallyCounted(definition);
   const local: Record<string, (input: Json) => Promise<Json>> = {};
-  for (const [state, s] of Object.entries(definition.States)) {
+  for (const [state, s] of Object.entries(counted.States)) {
     if (s.Type !== 'Task') continue;
-    local[state] = async (input) => {
-      const i = input as { stage?: Stage; plan?: { at: Record<Stage, string>; checkAt?: string } };
-      const waitedUntil = i.stage ? i.plan?.at[i.stage] : state === 'CheckPromise' ? i.plan?.checkAt : undefined;
-      if (waitedUntil && Date.parse(waitedUntil) > now.getTime()) now = new Date(waitedUntil);
-      await before[state]?.();
-      return (await handlers[handlerOf(state)]!(input, localContext(handlerOf(state)))) as Json;
-    };
+    local[state] = (input) =>
+      retries.attempt(state, async () => {
+        const i = input as { stage?: Stage; plan?: { at: Record<Stage, string>; checkAt?: string } };
+        const waitedUntil = i.stage ? i.plan?.at[i.stage] : state === 'CheckPromise' ? i.plan?.checkAt : undefined;
+        if (waitedUntil && Date.parse(waitedUntil) > now.getTime()) now = new Date(waitedUntil);
+        await before[state]?.();
+        return (await handlers[handlerOf(state)]!(input, localContext(handlerOf(state)))) as Json;
+      });
   }
-  const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const waits = Object.keys(counted.States).filter((s) => counted.States[s]!.Type === 'Wait');
+  const machine = new StateMachine(counted, { validationOptions: { checkArn: false } });
   const execution = machine.run(
     { tenantId: inv.tenantId, invoiceId: inv.invoiceId, revision: inv.revision, run: inv.run },
     {
@@ -159,6 +163,7 @@ const walk = async (inv: Invoice, before: Record<string, () => Promise<void>> = 
         waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])),
         retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])),
       },
+      context: retries.context(),
     },
   );
   const entered: string[] = [];

@@ -2,7 +2,8 @@
  * SES's sending rate in front of SES local (local/services/ses-rate-limit.ts), met by the production
  * SesMailer and its SDK client: 14 SendEmail calls a second go through, the 15th is refused the way
  * SES refuses it, and the mailer reads that as Sollecito.Transient (nothing left: the state
- * machine's Retry sends it later; the send guard gives the claim back meanwhile).
+ * machine's Retry sends it later; the send guard gives the claim back meanwhile), a sending-rate
+ * refusal (on the Task's last attempt the send is deferred instead).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -10,6 +11,7 @@ import { startSes } from '../../local/services/ses.js';
 import { startSesRateLimit } from '../../local/services/ses-rate-limit.js';
 import { useClock, useSystemClock } from '../../lambdas/adapters/clock.js';
 import { SesMailer } from '../../lambdas/adapters/ses-mailer.js';
+import { SendingRateExceededError } from '../../lambdas/app/task-errors.js';
 
 const ses = await startSes();
 const limit = await startSesRateLimit(ses.endpoint, 14);
@@ -38,6 +40,9 @@ describe("SES's maximum sending rate, locally", () => {
     expect(refused).toHaveLength(6);
     for (const e of refused) {
       expect(e.name).toBe('Sollecito.Transient');
+      // Told apart from other transient errors: on a Task's last attempt the send is deferred, not failed.
+      expect(e).toBeInstanceOf(SendingRateExceededError);
+      expect((e as SendingRateExceededError).daily).toBe(false);
       expect((e.cause as Error).name).toBe('TooManyRequestsException');
       expect((e.cause as Error).message).toBe('Maximum sending rate exceeded.');
       expect((e.cause as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(429);

@@ -27,13 +27,13 @@ let invoiceId: string;
 const problems: string[] = [];
 
 type LogEntry = { type: string; stage?: string; channel?: string; outcome?: string; at: string };
-type InvoiceBody = { invoice: { invoiceId: string; status: string; run: number; revision: number; failure?: unknown }; log: LogEntry[] };
+type InvoiceBody = { invoice: { invoiceId: string; status: string; run: number; revision: number; failure?: unknown }; log: LogEntry[]; parked: { resumesAt: string; due: boolean; reason: string } | null };
 
 const api = stackApi(() => stack);
 const invoice = async () => (await api<InvoiceBody>(`/v1/invoices/${invoiceId}`)).body;
 const runOf = (revision: number, run: number) => stack.sfn.list().find((e) => e.name === executionName('demo', invoiceId, revision, run));
 const emails = (log: LogEntry[]) => log.filter((e) => e.type === 'message' && e.channel === 'email' && e.outcome === 'sent');
-/** The stored invoice's resumeAt (the API does not show it yet). */
+/** The stored invoice's resumeAt. */
 const resumeAtOf = async () => (await dynamoRepositories().invoices.getInvoice('demo', invoiceId))?.resumeAt;
 
 beforeAll(async () => {
@@ -67,6 +67,8 @@ describe('a pause of 365 days under Step Functions\' one-year limit', () => {
     expect(Date.parse(wakeAt)).toBeLessThan(Date.parse(`${PAUSE_UNTIL}T00:00:00Z`));
     expect(Date.parse(`${PAUSE_UNTIL}T00:00:00Z`) - Date.parse(wakeAt)).toBeLessThanOrEqual((RESUME_LEAD_DAYS + 1) * DAY);
     expect(await new DynamoTimelineWakeUps({ doc: dynamoRepositories().doc, name: dynamoRepositories().name }).first('demo')).toBe(wakeAt);
+    // The admin API says so: parked until the wake-up, and why.
+    expect((await invoice()).parked).toMatchObject({ resumesAt: wakeAt, due: false, reason: expect.stringContaining(`a new run starts at ${wakeAt}`) });
     expect(problems).toEqual([]);
   });
 
@@ -86,6 +88,7 @@ describe('a pause of 365 days under Step Functions\' one-year limit', () => {
     expect(now.run).toBe(paused.run + 1);
     expect(now.status).toBe('paused');
     expect(await resumeAtOf()).toBeUndefined();
+    expect((await invoice()).parked).toBeNull();
     // The wake-up is spent: a second turn of the schedule starts nothing.
     const wake = (await import('../../lambdas/handlers/wake-timelines.js')).handler;
     expect(await wake({ scheduledTime: new Date(stack.clock.nowMs()).toISOString() }, { functionName: 'wake-timelines' } as never)).toEqual({ due: 0, started: 0 });

@@ -14,6 +14,7 @@ import { startSes, type RunningSes } from '../../local/services/ses.js';
 import { startSmsSink, type RunningSmsSink } from '../../local/services/sms-sink.js';
 import { startEventsSink } from '../../local/services/events-sink.js';
 import { freePort } from '../../local/services/ports.js';
+import { locallyCounted } from '../../local/services/retry-count.js';
 
 type Json = Parameters<StateMachine['run']>[0];
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -45,23 +46,26 @@ export interface WalkOptions {
 /** Runs the execution to its end; the states entered, in order. */
 export const walkDunning = async (o: WalkOptions): Promise<string[]> => {
   enforceTableAccess(documentClient());
-  const definition = substitutedDunningDefinition();
+  // The engine has no $$.State.RetryCount: counted here as the Retry makes its attempts (retry-count.ts).
+  const { definition, retries } = locallyCounted(substitutedDunningDefinition());
   const seen: Record<string, number> = {};
   const local: Record<string, (input: Json) => Promise<Json>> = {};
   for (const [state, s] of Object.entries(definition.States)) {
     if (s.Type !== 'Task') continue;
     const handler = dunningTaskOf(state)!.handler;
-    local[state] = async (input) => {
-      const waited = waitedFor(state, input as TaskInput);
-      if (waited && Date.parse(waited) > o.clock.get().getTime()) o.clock.set(new Date(waited));
-      await o.before?.[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
-      // As its function: its DynamoDB requests meet its AWS role's actions (local/services/table-access.ts).
-      return (await asFunction(handler, () => o.handlers[handler]!(input, localContext(handler)))) as Json;
-    };
+    local[state] = (input) =>
+      retries.attempt(state, async () => {
+        const waited = waitedFor(state, input as TaskInput);
+        if (waited && Date.parse(waited) > o.clock.get().getTime()) o.clock.set(new Date(waited));
+        await o.before?.[state]?.((seen[state] = (seen[state] ?? 0) + 1) - 1);
+        // As its function: its DynamoDB requests meet its AWS role's actions (local/services/table-access.ts).
+        return (await asFunction(handler, () => o.handlers[handler]!(input, localContext(handler)))) as Json;
+      });
   }
   const waits = Object.keys(definition.States).filter((s) => definition.States[s]!.Type === 'Wait');
   const execution = new StateMachine(definition, { validationOptions: { checkArn: false } }).run(o.input, {
     overrides: { taskResourceLocalHandlers: local, waitTimeOverrides: Object.fromEntries(waits.map((w) => [w, 0])), retryIntervalOverrides: Object.fromEntries(Object.keys(local).map((t) => [t, 0])) },
+    context: retries.context(),
   });
   const entered: string[] = [];
   const logs = (async () => {

@@ -100,6 +100,8 @@ describe('dunning.asl.json', () => {
         'run.$': '$.run',
         stage,
         'plan.$': '$.plan',
+        // The call sends no e-mail: nothing for SES to refuse.
+        ...(SENDING_TASKS.includes(taskName) ? { 'retryCount.$': '$$.State.RetryCount', lastRetry: 6 } : {}),
       });
       const next = STAGE_IDS[i + 1];
       expect(task.Next).toBe(next ? `${EXTRA_PLACES.includes(stateSuffix(next)) ? 'Before' : 'Wait'}${stateSuffix(next)}` : 'Escalated');
@@ -153,6 +155,19 @@ describe('dunning.asl.json', () => {
     expect(states.WaitMailboxSenderUnblocked).toMatchObject({ Type: 'Wait', Seconds: 21_600, Next: 'DeliverMailbox' });
     const parkedBy = tasks.filter(([, t]) => (t.Catch ?? []).some((c: State) => c.ErrorEquals.includes('Sollecito.SenderBlocked'))).map(([n]) => n);
     expect(parkedBy.sort()).toEqual([...SENDING_TASKS].sort());
+  });
+
+  it('tells every sending Task where it stands in its Retry, so the last attempt defers a send SES keeps refusing for its rate', () => {
+    for (const [name, task] of tasks) {
+      if (!SENDING_TASKS.includes(name)) {
+        expect(task.Parameters['retryCount.$'], name).toBeUndefined();
+        continue;
+      }
+      expect(task.Parameters['retryCount.$'], name).toBe('$$.State.RetryCount');
+      // The handler reads the Retry's own MaxAttempts from here: the two may not drift apart.
+      const transient = task.Retry.find((r: State) => r.ErrorEquals.includes('Sollecito.Transient'));
+      expect(task.Parameters.lastRetry, name).toBe(transient.MaxAttempts);
+    }
   });
 
   it('names every Task resource after an existing handler file', () => {

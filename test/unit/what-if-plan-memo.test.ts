@@ -1,7 +1,8 @@
 /**
  * The what-if's plan memo gives exactly the planner's plan, for invoices and customers that vary in
  * everything the planner reads: due dates and calendars, SMS reach, bounced addresses, payment days,
- * deferrals, the SdI's receipt, earlier contacts, and amounts around a policy's hold threshold.
+ * deferrals, the SdI's receipt, earlier contacts, amounts around a policy's hold threshold, the
+ * customer's send window, city and closures and the company's closures.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,26 @@ describe('memoPlanner', () => {
       }),
       { numRuns: 60, seed: 17 },
     );
+  });
+
+  it('keeps apart customers that differ only in what else the calendar reads: send window, city, closures, the company’s closures', () => {
+    const plan = memoPlanner(BUILT_IN_POLICIES.standard);
+    const base = { tenantId: 't', name: 'C', country: 'IT', language: 'it', timeZone: 'Europe/Rome', email: 'a@c.example' };
+    // Due on Monday 7 December 2026: Sant'Ambrogio in Milan.
+    const invoice = invoiceOf({ tenantId: 't', invoiceId: 'I-1', customerId: 'C-1', issueDate: '2026-11-06', dueDate: '2026-12-07' });
+    const customers = [
+      Customer.parse({ ...base, customerId: 'C-1' }),
+      Customer.parse({ ...base, customerId: 'C-1', sendWindow: { from: '14:00', to: '18:00' } }),
+      Customer.parse({ ...base, customerId: 'C-1', city: 'Milano' }),
+      Customer.parse({ ...base, customerId: 'C-1', closures: [{ from: '12-07', to: '12-09' }] }),
+    ];
+    const now = new Date('2026-11-06T10:00:00Z');
+    const inputs = [
+      ...customers.map((customer) => ({ invoice, customer, policy: BUILT_IN_POLICIES.standard, stagesDone: [], now })),
+      { invoice, customer: customers[0]!, policy: BUILT_IN_POLICIES.standard, stagesDone: [], now, companyClosures: [{ from: '12-07', to: '12-08' }] },
+    ];
+    for (const input of inputs) expect(plan(input)).toEqual(planTimeline(input));
+    expect(new Set(inputs.map((i) => plan(i).at.dueDate)).size).toBeGreaterThan(2);
   });
 
   it('plans an invoice of another status, or with stages done, through the planner itself', () => {

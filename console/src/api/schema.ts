@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * One invoice with its full timeline
-         * @description The invoice with its amount due and ageing, its contact log, payments (oldest first), promises, disputes and notes, the stages done, and what the timeline does next (null once nothing is planned).
+         * @description The invoice with its amount due and ageing, its contact log, payments (oldest first), promises, disputes and notes, the stages done, what the timeline does next (null once nothing is planned), and `parked` when its execution ended before a wait longer than one execution may last: when the next run starts, and why.
          */
         get: operations["getInvoice"];
         put?: never;
@@ -1421,6 +1421,17 @@ export interface components {
                 at: string;
             }[];
         };
+        ParkedTimeline: {
+            /** Format: date-time */
+            resumesAt: string;
+            due: boolean;
+            waitsFor?: {
+                step: ("receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation") | "promiseCheck";
+                /** Format: date-time */
+                at: string;
+            };
+            reason: string;
+        };
         InvoiceDetail: {
             invoice: components["schemas"]["Invoice"];
             customer: {
@@ -1429,6 +1440,7 @@ export interface components {
             };
             sending: boolean;
             next: components["schemas"]["NextStep"] | null;
+            parked: components["schemas"]["ParkedTimeline"] | null;
             log: components["schemas"]["ContactEvent"][];
             payments: components["schemas"]["Payment"][];
             promises: components["schemas"]["ContactEvent"][];

@@ -119,7 +119,7 @@ export const invoiceRoutes: RouteDef[] = [
     path: '/v1/invoices/{id}',
     operationId: 'getInvoice',
     summary: 'One invoice with its full timeline',
-    description: 'The invoice with its amount due and ageing, its contact log, payments (oldest first), promises, disputes and notes, the stages done, and what the timeline does next (null once nothing is planned).',
+    description: 'The invoice with its amount due and ageing, its contact log, payments (oldest first), promises, disputes and notes, the stages done, what the timeline does next (null once nothing is planned), and `parked` when its execution ended before a wait longer than one execution may last: when the next run starts, and why.',
     tag: 'invoices',
     access: 'read',
     response: { status: 200, schema: InvoiceDetail, description: 'The invoice, its contact log, payments, promises, disputes, notes and next step.' },

@@ -131,7 +131,7 @@ export const policyRoutes: RouteDef[] = [
       }
       const issueDate = sample.issueDate ?? localDay(c.now, c.tenant.timeZone);
       if (sample.dueDate && sample.dueDate < issueDate) throw new ApiError(422, 'due_before_issue', 'The sample is due before it is issued.', [{ field: 'sample.dueDate', message: 'must not be before issueDate' }]);
-      return previewPolicy(policy, c.tenant, { issueDate, ...(sample.dueDate ? { dueDate: sample.dueDate } : {}), amountMinor: sample.amountMinor, currency: sample.currency });
+      return previewPolicy(policy, c.tenant, { issueDate, ...(sample.dueDate ? { dueDate: sample.dueDate } : {}), amountMinor: sample.amountMinor, currency: sample.currency }, c.deps.sendSpread);
     },
   }),
 ];

@@ -25,7 +25,7 @@ export const simulationRoutes: RouteDef[] = [
     alternateContent: { contentType: 'text/html', description: 'The comparison as a self-contained HTML page (format=html or Accept: text/html).' },
     errors: [422],
     handle: async (c) => {
-      const deps = { portfolio: c.deps.portfolio, reports: c.deps.reports, policies: c.deps.policies };
+      const deps = { portfolio: c.deps.portfolio, reports: c.deps.reports, policies: c.deps.policies, ...(c.deps.sendSpread ? { sendSpread: c.deps.sendSpread } : {}) };
       const [a, b] = c.body.policies;
       const out = await runSimulation(deps, c.tenant, { ...c.body, policies: [a!, b!] }, c.now);
       if (out.kind === 'refused') {

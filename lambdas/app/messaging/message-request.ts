@@ -40,6 +40,12 @@ export interface MessageRequest {
   /** Leave out the SMS whatever the stage says (a fallback that texts already, or a channel to spare). */
   emailOnly?: boolean;
   /**
+   * The Task's last attempt its Retry allows (app/timeline/execution.ts isLastAttempt): an e-mail
+   * SES refuses for the sending rate is deferred (domain/timeline/rate-deferral.ts), its claim given
+   * back, instead of thrown to a retry that will not come.
+   */
+  lastAttempt?: boolean;
+  /**
    * What the caller read beside its case, the turn among it: used as read when nobody spoke to the
    * customer between that read and the turn (VoiceLease.quiet), read again within the turn otherwise.
    */

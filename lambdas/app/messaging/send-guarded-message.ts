@@ -12,12 +12,17 @@
  *    that states interest every other overdue invoice of the customer too.
  * 5. Claim the send with the send guard, the carried invoices' guards in the same transaction.
  * 6. Send by e-mail and SMS while the lease covers the call, and complete the claim (the customer's
- *    turn given back in the same write).
+ *    turn given back in the same write). Nothing left on a transient refusal: the claim is given
+ *    back and the error goes to the Task's Retry; on the Retry's last attempt an e-mail SES refuses
+ *    for its sending rate is deferred instead, to a later slot today or the next business morning
+ *    (domain/timeline/rate-deferral.ts), and the caller defers it like a contact limit.
  */
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import { localDay } from '../../domain/shared/days.js';
 import { decideReminder, showsInterest, writtenChannelBlocked, type MessageChannel, type ReminderDecision } from '../../domain/messages/reminder.js';
-import { nextSendMoment } from '../../domain/timeline/calendar.js';
+import { nextSendMoment, sendContext } from '../../domain/timeline/calendar.js';
+import { rateDeferral } from '../../domain/timeline/rate-deferral.js';
+import { spreadKey } from '../../domain/timeline/send-spread.js';
 import { channelVerdict, rememberContacts, type LimitedChannel } from '../../domain/timeline/contact-limits.js';
 import { shareTheDay, type DayItem } from '../../domain/timeline/customer-day.js';
 import { canText, ignoredEmailsInARow } from '../../domain/timeline/engagement.js';
@@ -28,7 +33,7 @@ import { creditsInFavour } from '../../domain/commands/customer-credit.js';
 import type { MessageLine } from '../../domain/messages/rendering/types.js';
 import type { Closure, ContactEvent, Customer, Invoice, Payment, Policy } from '../../domain/model.js';
 import { leaseAllows, type SendLease, type SendResult } from '../ports/send-guard.js';
-import { ACCOUNT_REFUSAL_METRIC, SendOutcomeUnknownError, SenderBlockedError, TransientError } from '../task-errors.js';
+import { ACCOUNT_REFUSAL_METRIC, SendOutcomeUnknownError, SenderBlockedError, SendingRateExceededError, TransientError } from '../task-errors.js';
 import type { MessagingDeps } from '../timeline/ports.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
 import type { VoiceLease } from '../ports/customer-voice.js';
@@ -330,8 +335,18 @@ const speak = async (deps: MessagingDeps, asked: MessageRequest, turn: Turn): Pr
     rendered = render(keptLines);
     if (decision.email && rendered.paymentQr !== before) qrImage = await paymentQrImage(deps, rendered.paymentQr);
   }
-  // 6. The sends
-  const results = await deliver(deps, claim.lease, deliveries);
+  // 6. The sends; on the Task's last attempt, an e-mail SES keeps refusing for its rate waits for a
+  // later moment (its claim was given back before the error left deliver)
+  let results: SendResult[];
+  try {
+    results = await deliver(deps, claim.lease, deliveries);
+  } catch (err) {
+    if (!(req.lastAttempt && err instanceof SendingRateExceededError)) throw err;
+    const later = rateDeferral({ now: deps.clock.now(), key: spreadKey(req.invoice), ctx: sendContext(customer, req.policy, req.tenant.closures), spread: deps.sendSpread, daily: err.daily });
+    count('SendsDeferredForRate');
+    logger.warn('message deferred: SES refused it for the sending rate on the last attempt', { ...ids, until: later.until.toISOString(), error: err.message });
+    return { outcome: 'deferred', channels: [], until: later.until.toISOString(), reason: later.reason };
+  }
   // Each carried invoice's log entry completes like this invoice's own: same outcome, same message id.
   const companionResults = results.flatMap((r, i) =>
     deliveries[i]!.companionEvents.filter((e) => kept.has(e.invoiceId)).map((e) => ({ ...r, eventId: e.eventId })),

@@ -16,7 +16,7 @@ import { sendGuardedMessage } from './send-guarded-message.js';
 
 export type ThankYouDeps = CaseDeps & MessagingDeps;
 
-export const sendThankYou = async (deps: ThankYouDeps, input: MailboxRun & { mailbox: Extract<Mailbox, { kind: 'thankYou' }> }): Promise<Mailbox & { done: boolean }> => {
+export const sendThankYou = async (deps: ThankYouDeps, input: MailboxRun & { mailbox: Extract<Mailbox, { kind: 'thankYou' }> }, lastAttempt = false): Promise<Mailbox & { done: boolean }> => {
   // 1. The case
   const c = await loadCase(deps, input.tenantId, input.invoiceId);
   if (!c || c.view.invoice.status !== 'paid') throw new InvoiceClosedError(`nothing to thank for: the invoice is ${c?.view.invoice.status ?? 'gone'}`);
@@ -37,6 +37,7 @@ export const sendThankYou = async (deps: ThankYouDeps, input: MailboxRun & { mai
     run: input.run,
     events: c.view.events,
     facts: { ...(m.paymentAmount ? { paymentAmount: m.paymentAmount } : {}), paymentDate: m.paymentDate },
+    lastAttempt,
   });
   if (out.outcome !== 'deferred') return { ...m, done: true };
   const inv = c.view.invoice;

@@ -22,11 +22,14 @@ import { BUILT_IN_POLICIES, isBuiltInPolicy, policyFor } from '../../domain/time
 import type { PolicyRepository } from '../ports/policies.js';
 import type { PortfolioReader } from '../ports/portfolio.js';
 import type { ReportRepository } from '../ports/reports.js';
+import type { SendSpread } from '../../domain/timeline/send-spread.js';
 
 export type SimulationDeps = {
   portfolio: PortfolioReader;
   reports: Pick<ReportRepository, 'activity'>;
   policies: Pick<PolicyRepository, 'latest' | 'list'>;
+  /** The deployment's send spread (deploy settings): the replay places sends where PlanTimeline does. */
+  sendSpread?: SendSpread;
 };
 
 /** A playbook to replay: a preset or stored policy by id, or a company policy written out. */
@@ -123,5 +126,5 @@ export const runSimulation = async (deps: SimulationDeps, tenant: Tenant, reques
   if (orphans > 0) warnings.push(`${orphans} invoice${orphans === 1 ? '' : 's'} left out: ${orphans === 1 ? 'its customer is' : 'their customers are'} not in the directory`);
   const options: MetricOptions = { contactLimit: request.contactLimit ?? DEFAULT_CONTACT_LIMIT, smsPrice: request.smsPrice ?? DEFAULT_SMS_PRICE };
   const scope: WhatIfScope = period ? { kind: 'period', from: period.from, to: period.to } : { kind: 'open', asOf: today };
-  return { kind: 'done', result: whatIf({ scope, cases, policies, model, options, now }), warnings };
+  return { kind: 'done', result: whatIf({ scope, cases, policies, model, options, now, settings: { sendSpread: deps.sendSpread } }), warnings };
 };

@@ -28,12 +28,12 @@ import { guardedTransition } from './guarded-transition.js';
 import { contactEvent } from '../../domain/shared/contact-event.js';
 import { closedPlan, isCurrent, loadCase } from './invoice-case.js';
 import { planFor } from './plan-timeline.js';
-import type { ExecutionRef } from './execution.js';
+import { isLastAttempt, type ExecutionRef, type TaskAttempt } from './execution.js';
 import type { CaseDeps, MessagingDeps, TimelinePorts } from './ports.js';
 import { keepWithinYear, type YearDeps } from './keep-within-year.js';
 
 export type CheckPromiseDeps = CaseDeps & MessagingDeps & Pick<TimelinePorts, 'tasks'> & YearDeps;
-type CheckInput = ExecutionRef & { plan: Pick<TimelinePlan, 'checkAt'>; startedAt?: string };
+type CheckInput = ExecutionRef & TaskAttempt & { plan: Pick<TimelinePlan, 'checkAt'>; startedAt?: string };
 
 export const checkPromise = async (deps: CheckPromiseDeps, input: CheckInput): Promise<TimelinePlan> => {
   const plan = await checkAndPlan(deps, input);
@@ -73,6 +73,7 @@ const checkAndPlan = async (deps: CheckPromiseDeps, input: CheckInput): Promise<
       events: c.view.events,
       ...exec,
       facts: { promiseDate: r.promiseDate },
+      lastAttempt: isLastAttempt(input),
     });
   // 4c. A plan's instalment announced ahead of its date
   if (check.outcome === 'instalmentDue') {
@@ -115,6 +116,7 @@ const checkAndPlan = async (deps: CheckPromiseDeps, input: CheckInput): Promise<
       ...exec,
       facts: { promiseDate },
       beforeClaim: () => guardedTransition(deps, c, exec, check.transition),
+      lastAttempt: isLastAttempt(input),
     });
     if (out.outcome === 'deferred') {
       await deps.invoices.appendEventOnce(

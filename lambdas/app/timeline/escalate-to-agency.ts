@@ -21,7 +21,7 @@ import { escalationFile } from '../../domain/reports/escalation-file.js';
 import { stageDueToday } from '../../domain/timeline/customer-day.js';
 import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
 import { InvoiceClosedError } from '../task-errors.js';
-import { isSkipped, type StageRequest } from './execution.js';
+import { isLastAttempt, isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase, type InvoiceCase } from './invoice-case.js';
 import { deferUnlessBankAgrees, type FirmStageDeps } from './bank-truth.js';
 import { deferStage, noticeDidNotLeave } from './defer-stage.js';
@@ -76,6 +76,7 @@ export const escalateToAgency = async (deps: EscalateDeps, input: StageRequest):
       payments: c.view.payments,
       events: c.view.events,
       ...exec,
+      lastAttempt: isLastAttempt(input),
     });
     if (out.outcome === 'deferred') return deferStage(deps, input, out, deps.clock.now());
     notice = { outcome: out.outcome, channels: out.channels };

@@ -10,7 +10,8 @@
  * 3. The final notice, through the customer's gate (app/messaging/send-guarded-message.ts): one
  *    message listing every overdue invoice of the customer with its interest and compensation,
  *    carrying the final notices of the other invoices whose hold falls today. Not now (one message
- *    a day, caps, window, a hand-off due today): the stage is deferred.
+ *    a day, caps, window, a hand-off due today; SES's sending rate through the last retry): the
+ *    stage is deferred.
  *    The notice did not leave (every channel refused it or found no way; an SES refusal of the
  *    sending account never gets here: it is retried, app/messaging/send-guarded-message.ts): no
  *    hold on its strength. The stage waits for a working contact, the reason in the log.
@@ -30,7 +31,7 @@ import { renderNotice } from '../../domain/messages/rendering/notice.js';
 import { noticeDelivery, unreachable } from '../../domain/timeline/reach.js';
 import { holdBasisOf, holdReasonInEnglish } from '../../domain/timeline/hold-basis.js';
 import { InvoiceClosedError } from '../task-errors.js';
-import { isSkipped, type StageRequest } from './execution.js';
+import { isLastAttempt, isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCase, type InvoiceCase } from './invoice-case.js';
 import { deferUnlessBankAgrees, type FirmStageDeps } from './bank-truth.js';
 import { deferStage, noticeDidNotLeave } from './defer-stage.js';
@@ -86,6 +87,7 @@ export const placeCreditHold = async (deps: CreditHoldDeps, input: StageRequest)
       payments: c.view.payments,
       events: c.view.events,
       ...exec,
+      lastAttempt: isLastAttempt(input),
     });
     if (out.outcome === 'deferred') return deferStage(deps, input, out, deps.clock.now());
     notice = { outcome: out.outcome, channels: out.channels };

@@ -26,6 +26,7 @@ import type { NoticeDigests } from '../ports/notice-digests.js';
 import type { PolicyRepository } from '../ports/policies.js';
 import type { WordingRepository } from '../ports/wording.js';
 import type { TimelineWakeUps } from '../ports/wake-ups.js';
+import type { SendSpread } from '../../domain/timeline/send-spread.js';
 
 export interface TimelinePorts extends Observability {
   workflow: Workflow;
@@ -61,13 +62,15 @@ export interface TimelinePorts extends Observability {
   qr?: QrImages;
   /** The company's own wording of its messages (read again only when it changed); without it the built-in words. */
   wording?: Pick<WordingRepository, 'current'>;
+  /** The SES sending rate and the morning it carries (deploy settings): where a send SES kept refusing goes (rate-deferral.ts). */
+  sendSpread?: SendSpread;
 }
 
 /** What loading an invoice's case needs. */
 export type CaseDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'tenants' | 'policies'>;
 
 /** What one guarded customer message needs (app/messaging/send-guarded-message.ts). */
-export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr' | 'wording'> & {
+export type MessagingDeps = Pick<TimelinePorts, 'invoices' | 'customers' | 'sendGuard' | 'voice' | 'mailer' | 'sms' | 'sender' | 'links' | 'clock' | 'logger' | 'count' | 'qr' | 'wording' | 'sendSpread'> & {
   /** The customer's credits still open, shown in every message beside what is due. */
   bankCredits: Pick<BankCreditRepository, 'openCustomerCredits'>;
 };

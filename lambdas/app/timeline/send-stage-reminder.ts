@@ -12,7 +12,8 @@
  *    and the invoice's log says the chase resumed although the credit is unconfirmed.
  * 5. Send through the customer's gate (app/messaging/send-guarded-message.ts), carrying what the
  *    customer's other invoices have due today, or deferred by it (one message a day, caps, window,
- *    a firmer message of another invoice due today).
+ *    a firmer message of another invoice due today; on the Task's last attempt, SES refusing it
+ *    for the sending rate).
  * The invoice's copy is not attached: each invoice's signed "view" link serves it (customer pages),
  * which keeps reminders light for spam filters and lets the copy expire with the link.
  */
@@ -21,7 +22,7 @@ import { stageHold } from '../../domain/timeline/stage-holds.js';
 import { extraStep, isExtraStep, type Step } from '../../domain/timeline/stages.js';
 import { sendGuardedMessage, type ChannelOutcome } from '../messaging/send-guarded-message.js';
 import { DeferredError, InvoiceClosedError } from '../task-errors.js';
-import { isSkipped, type StageRequest } from './execution.js';
+import { isLastAttempt, isSkipped, type StageRequest } from './execution.js';
 import { isCurrent, loadCaseWith } from './invoice-case.js';
 import { checkUnconfirmedCredits, heldMessage, noteLapsedCredits, type BankTruthDeps } from './bank-truth.js';
 import type { MessagingDeps } from './ports.js';
@@ -118,6 +119,7 @@ export const sendStageReminder = async (deps: SendStageDeps, input: StageRequest
     payments: c.view.payments,
     events: c.view.events,
     readBeside: { voice, done, credits, overrides },
+    lastAttempt: isLastAttempt(input),
   });
   if (out.outcome === 'deferred') return deferStage(deps, input, out, now);
   return { stage: input.stage, outcome: out.outcome, channels: out.channels };

@@ -10,7 +10,7 @@ import { STAGE_IDS } from '../timeline/stages.js';
 import { policyFigures, RECOVERY_HORIZONS, type MetricOptions, type PolicyFigures } from './metrics.js';
 import type { ResponseModel, StageResponse } from './response-model.js';
 import { memoPlanner } from './plan-memo.js';
-import { simulateInvoice, type InvoiceRun, type SimCase } from './simulate.js';
+import { simulateInvoice, type InvoiceRun, type SimCase, type SimSettings } from './simulate.js';
 
 export interface NamedPolicy {
   policy: Policy;
@@ -45,14 +45,16 @@ export interface WhatIfInput {
   model: ResponseModel;
   options: MetricOptions;
   now: Date;
+  /** The deployment's send spread: the replay plans each invoice as PlanTimeline would. */
+  settings?: SimSettings;
 }
 
-const runAll = (cases: readonly SimCase[], policy: Policy, model: ResponseModel): { runs: InvoiceRun[]; skipped: number } => {
+const runAll = (cases: readonly SimCase[], policy: Policy, model: ResponseModel, settings: SimSettings = {}): { runs: InvoiceRun[]; skipped: number } => {
   const runs: InvoiceRun[] = [];
   let skipped = 0;
   const plan = memoPlanner(policy);
   for (const c of cases) {
-    const run = simulateInvoice(c, policy, model, plan);
+    const run = simulateInvoice(c, policy, model, plan, settings);
     if (run) runs.push(run);
     else skipped++;
   }
@@ -70,7 +72,7 @@ const stagesUsed = (runs: readonly InvoiceRun[], model: ResponseModel): PolicyRe
 
 export const whatIf = (input: WhatIfInput): WhatIfResult => {
   const results = input.policies.map((named): PolicyResult => {
-    const { runs, skipped } = runAll(input.cases, named.policy, input.model);
+    const { runs, skipped } = runAll(input.cases, named.policy, input.model, input.settings);
     const p = named.policy;
     return {
       policy: { id: p.id, ...(p.name ? { name: p.name } : {}), version: p.version, source: named.source },

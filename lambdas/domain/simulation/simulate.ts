@@ -13,6 +13,7 @@ import { planTimeline } from '../timeline/planner.js';
 import type { Planner } from './plan-memo.js';
 import { STAGE_ACTION, extraIdOf, isExtraStep, type ExtraStep, type Stage } from '../timeline/stages.js';
 import { walkTimeline } from '../timeline/walk.js';
+import type { SendSpread } from '../timeline/send-spread.js';
 import { dayNumber, isoOfDay, localDayIn } from './sim-days.js';
 import type { ResponseModel } from './response-model.js';
 
@@ -25,6 +26,8 @@ export interface SimContact {
   extra?: ExtraStep;
   /** The customer's local day. */
   day: string;
+  /** UTC ISO instant, as the planner places it (a written stage at the opening at its slot of the send spread). */
+  at: string;
   /** Empty for a hand-off the policy only prepares (no message to the customer). */
   channels: ContactChannel[];
   /** 0..1: the chance the invoice is still unpaid when the stage acts. */
@@ -76,8 +79,13 @@ const channelsOf = (stage: Stage, policy: Policy, customer: Customer): ContactCh
   return policy.stages[stage]!.sms && canText(policy, customer) ? ['email', 'sms'] : ['email'];
 };
 
+/** What the deployment plans with beside the policy: the send spread (deploy settings), as PlanTimeline has it. */
+export interface SimSettings {
+  sendSpread?: SendSpread | undefined;
+}
+
 /** The run of an open invoice, or undefined when the planner has nothing to send (a promise, a dispute, a pause). */
-export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel, plan: Planner = planTimeline): InvoiceRun | undefined => {
+export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel, plan: Planner = planTimeline, settings: SimSettings = {}): InvoiceRun | undefined => {
   const { invoice, customer, start } = c;
   if (invoice.status !== 'open') return undefined;
   const { first: planned, steps } = walkTimeline({
@@ -86,6 +94,7 @@ export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel
     policy,
     stagesDone: [],
     ...(invoice.lastContactAt ? { lastContactAt: invoice.lastContactAt } : {}),
+    ...(settings.sendSpread ? { sendSpread: settings.sendSpread } : {}),
     now: start,
   }, plan);
   if (planned.mode !== 'timeline') return undefined;
@@ -93,10 +102,10 @@ export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel
   // An extra reminder is answered like the stage it follows: the outcomes are measured per known stage.
   const acting = steps.map(({ step, at }) => {
     const day = localDayIn(new Date(at), zone);
-    if (!isExtraStep(step)) return { stage: step, day, channels: channelsOf(step, policy, customer) };
+    if (!isExtraStep(step)) return { stage: step, day, at, channels: channelsOf(step, policy, customer) };
     const rule = policy.extraReminders.find((e) => e.id === extraIdOf(step));
     const channels: ContactChannel[] = rule?.sms && canText(policy, customer) ? ['email', 'sms'] : ['email'];
-    return { stage: rule?.after ?? 'secondOverdue', extra: step, day, channels };
+    return { stage: rule?.after ?? 'secondOverdue', extra: step, day, at, channels };
   });
   const startDay = localDayIn(start, zone);
   const due = dayNumber(invoice.dueDate);
@@ -121,7 +130,7 @@ export const simulateInvoice = (c: SimCase, policy: Policy, model: ResponseModel
   for (const [i, a] of acting.entries()) {
     const day = dayNumber(a.day);
     const reach = open;
-    contacts.push({ stage: a.stage, ...(a.extra ? { extra: a.extra } : {}), day: a.day, channels: a.channels, reach });
+    contacts.push({ stage: a.stage, ...(a.extra ? { extra: a.extra } : {}), day: a.day, at: a.at, channels: a.channels, reach });
     const milestone = { day: a.day, daysLate: day - due, reach };
     if (a.stage === 'creditHold' && !a.extra) creditHold = milestone;
     if (a.stage === 'escalation' && !a.extra) handOff = milestone;

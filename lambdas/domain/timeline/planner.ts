@@ -12,7 +12,7 @@ import { canText, unheardEscalation } from './engagement.js';
 import { writtenChannelBlocked } from '../messages/reminder.js';
 import { addDays, daysBetween, localDay } from '../shared/days.js';
 import { instalmentReminder } from './instalment-reminder.js';
-import { spreadAtOpening } from './send-spread.js';
+import { spreadAtOpening, spreadKey } from './send-spread.js';
 
 /** Tenant.paymentClaimGraceDays default, used when the input does not carry the tenant's value. */
 export const DEFAULT_CLAIM_GRACE_DAYS = 7;
@@ -270,7 +270,7 @@ const timeline = (input: PlanInput): TimelinePlan => {
       keepGap = true;
     }
     // A written step planned at the window's opening leaves at its slot in the window (send-spread.ts).
-    const instant = isWritten(c.step) ? spreadAtOpening(nextMoment(earliest, c.ctx), `${invoice.tenantId}/${invoice.invoiceId}`, c.ctx, input.sendSpread) : nextMoment(earliest, c.ctx);
+    const instant = isWritten(c.step) ? spreadAtOpening(nextMoment(earliest, c.ctx), spreadKey(invoice), c.ctx, input.sendSpread) : nextMoment(earliest, c.ctx);
     instants.set(c.step, instant);
     previous = instant;
     fromLastContact = false;

@@ -1,12 +1,14 @@
 /**
  * What a policy would do to one sample invoice: each stage that acts, on which local day and hour,
  * by which channels, planned by the real planner from the day the invoice is issued, with the
- * company's closures (a stage that would fall in the August break moves after it). Pure.
+ * company's closures (a stage that would fall in the August break moves after it) and the
+ * deployment's send spread (a written stage at 09:00 shows the second it leaves at). Pure.
  */
 import { Customer, Invoice, type Currency, type Policy, type Tenant } from '../model.js';
 import { addDays, localDay } from '../shared/days.js';
 import { openingOn, sendContext } from './calendar.js';
 import { walkTimeline } from './walk.js';
+import type { SendSpread } from './send-spread.js';
 import { STAGE_ACTION, STAGE_IDS, extraIdOf, isExtraStep, type Stage, type Step } from './stages.js';
 
 export interface PreviewSample {
@@ -37,7 +39,13 @@ export interface PolicyPreview {
 
 const dayDiff = (a: string, b: string): number => Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000);
 
-export const previewPolicy = (policy: Policy, tenant: Pick<Tenant, 'tenantId' | 'country' | 'timeZone' | 'language'> & Partial<Pick<Tenant, 'closures'>>, sample: PreviewSample): PolicyPreview => {
+/** `sendSpread`: the deployment's (deploy settings), so a written stage at the opening shows the slot it leaves at, as PlanTimeline places it. */
+export const previewPolicy = (
+  policy: Policy,
+  tenant: Pick<Tenant, 'tenantId' | 'country' | 'timeZone' | 'language'> & Partial<Pick<Tenant, 'closures'>>,
+  sample: PreviewSample,
+  sendSpread?: SendSpread,
+): PolicyPreview => {
   const dueDate = sample.dueDate ?? addDays(sample.issueDate, 30);
   const customer = Customer.parse({
     tenantId: tenant.tenantId, customerId: 'SAMPLE', name: 'Sample customer', country: tenant.country, language: tenant.language,
@@ -49,7 +57,12 @@ export const previewPolicy = (policy: Policy, tenant: Pick<Tenant, 'tenantId' | 
   });
   // Planned the morning the invoice is issued, before any stage is due.
   const now = openingOn(sample.issueDate, sendContext(customer, policy));
-  const { first: plan, steps } = walkTimeline({ invoice, customer, policy, stagesDone: [], ...(tenant.closures?.length ? { companyClosures: tenant.closures } : {}), now: new Date(now.getTime() - 3_600_000) });
+  const { first: plan, steps } = walkTimeline({
+    invoice, customer, policy, stagesDone: [],
+    ...(tenant.closures?.length ? { companyClosures: tenant.closures } : {}),
+    ...(sendSpread ? { sendSpread } : {}),
+    now: new Date(now.getTime() - 3_600_000),
+  });
   const stages = steps.map(({ step, at: instant }): PreviewStage => {
     const at = new Date(instant);
     const day = localDay(at, customer.timeZone);

@@ -25,7 +25,7 @@ export const SPREAD_HEADROOM = 0.8;
 export const SPREAD_TAIL_MS = 30 * 60_000;
 
 /** FNV-1a (32-bit): a stable, well-mixed number from an id; not for secrecy. */
-const fnv1a = (s: string): number => {
+export const fnv1a = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -50,6 +50,12 @@ const minutes = (hhmm: string): number => {
   return h! * 60 + m!;
 };
 
+/** How long the context's send window lasts, in milliseconds. */
+export const windowLengthMs = (ctx: Pick<CalendarContext, 'window'>): number => (minutes(ctx.window.to) - minutes(ctx.window.from)) * 60_000;
+
+/** What an invoice's slot is drawn from: the planner, the preview and the what-if use the same key. */
+export const spreadKey = (invoice: { tenantId: string; invoiceId: string }): string => `${invoice.tenantId}/${invoice.invoiceId}`;
+
 /**
  * The instant a written stage leaves: an instant at the window's opening moves to its slot in the
  * window; any other (a backlog sent now, a deferral's moment) is kept as planned.
@@ -57,6 +63,5 @@ const minutes = (hhmm: string): number => {
 export const spreadAtOpening = (instant: Date, key: string, ctx: CalendarContext, spread: SendSpread | undefined): Date => {
   if (!spread) return instant;
   if (openingOn(localDay(instant, ctx.timeZone), ctx).getTime() !== instant.getTime()) return instant;
-  const windowMs = (minutes(ctx.window.to) - minutes(ctx.window.from)) * 60_000;
-  return new Date(instant.getTime() + sendSlotOffsetMs(key, spread, windowMs));
+  return new Date(instant.getTime() + sendSlotOffsetMs(key, spread, windowLengthMs(ctx)));
 };

@@ -3,6 +3,7 @@
  * composition root. Each group reaches only its own adapters, so a bundle keeps what its handler uses.
  */
 import { clock } from '../../adapters/clock.js';
+import { sendSpreadFromEnv } from '../../adapters/send-spread-config.js';
 import type { CaseDeps, MessagingDeps } from '../../app/timeline/ports.js';
 import type { Observability } from '../../app/observability.js';
 import * as deps from './deps.js';
@@ -31,7 +32,13 @@ export const messagingDeps = (): MessagingDeps => ({
   clock,
   qr: deps.qrImages(),
   wording: deps.wording(),
+  ...spreadFromEnv(),
 });
+
+const spreadFromEnv = (): Pick<MessagingDeps, 'sendSpread'> => {
+  const sendSpread = sendSpreadFromEnv();
+  return sendSpread ? { sendSpread } : {};
+};
 
 /** The messaging ports with more beside them (spreading would build the channels now: their getters would run). */
 export const messagingWith = <T extends object>(extra: T): MessagingDeps & T => Object.assign(messagingDeps(), extra);

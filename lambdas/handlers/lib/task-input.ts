@@ -15,6 +15,15 @@ const Ids = lazySchema(() => ({
   run: z.int().check(z.minimum(0)),
 }));
 
+/**
+ * A sending Task's place in its Retry: `$$.State.RetryCount` and the Retry's MaxAttempts for
+ * Sollecito.Transient (app/timeline/execution.ts TaskAttempt). Absent: never the last attempt.
+ */
+export const Attempt = lazySchema(() => ({
+  retryCount: z.optional(z.int().check(z.minimum(0))),
+  lastRetry: z.optional(z.int().check(z.minimum(0))),
+}));
+
 const StageEnum = lazySchema(() => z.enum(STAGE_IDS));
 const Plan = lazySchema(() => z.object({
   mode: z.enum(['timeline', 'promise', 'closed']),
@@ -34,11 +43,11 @@ export const PlanTaskInput = lazySchema(() => z.object({ ...Ids, startedAt: z.op
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 /** A written stage's task, or the extra reminder's (SendExtraReminder: `extra:<id>`). */
-export const StageTaskInput = lazySchema(() => z.object({ ...Ids, stage: StepId, plan: Plan }));
+export const StageTaskInput = lazySchema(() => z.object({ ...Ids, ...Attempt, stage: StepId, plan: Plan }));
 export type StageTaskInput = z.infer<typeof StageTaskInput>;
 
 /** CheckPromise's input: also when the execution started, for its year (keep-within-year.ts). */
-export const PromiseTaskInput = lazySchema(() => z.object({ ...Ids, plan: Plan, startedAt: z.optional(z.string()) }));
+export const PromiseTaskInput = lazySchema(() => z.object({ ...Ids, ...Attempt, plan: Plan, startedAt: z.optional(z.string()) }));
 export type PromiseTaskInput = z.infer<typeof PromiseTaskInput>;
 
 export const FailureTaskInput = lazySchema(() => z.object({
