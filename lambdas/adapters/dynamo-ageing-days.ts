@@ -8,13 +8,14 @@
  * The stream changes a share and ADDs the difference to its days in one transaction, so outside a
  * repair every day item is the sum of the shares on it.
  */
-import { DeleteCommand, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { AgeDay, DayMove, DayShare } from '../domain/reports/ageing-days.js';
 import { shareOf, type ShareSource } from '../domain/reports/ageing-days.js';
 import type { AgeingDayStore, StoredDay, StoredShare } from '../app/ports/ageing-days.js';
 import type { Table } from './dynamo/client.js';
 import { isConditionFailure } from './dynamo/errors.js';
 import { keys } from './dynamo/keys.js';
+import { settleDayItem } from './dynamo/day-items.js';
 import { queryAll, type Item } from './dynamo/query.js';
 import { batchGet } from './dynamo/batch.js';
 import { transactWithRetry } from './dynamo/transact.js';
@@ -175,23 +176,6 @@ export class DynamoAgeingDays implements AgeingDayStore {
   }
 
   async setDay(tenantId: string, day: AgeDay, expectedWrites: number | undefined): Promise<boolean> {
-    const Key = keys.ageingDay(tenantId, day.currency, day.dueDate);
-    const condition =
-      expectedWrites === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: '#writes = :w', ExpressionAttributeNames: { '#writes': 'writes' }, ExpressionAttributeValues: { ':w': expectedWrites } };
-    try {
-      if (day.amount === 0 && day.invoices === 0) {
-        if (expectedWrites === undefined) return true;
-        await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key, ...condition }));
-      } else {
-        const Item = { ...Key, entity: DAY, tenantId, currency: day.currency, dueDate: day.dueDate, amount: day.amount, invoices: day.invoices, writes: (expectedWrites ?? 0) + 1 };
-        await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item, ...condition }));
-      }
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return settleDayItem(this.table, keys.ageingDay(tenantId, day.currency, day.dueDate), { entity: DAY, tenantId, currency: day.currency, dueDate: day.dueDate, amount: day.amount, invoices: day.invoices }, expectedWrites);
   }
 }

@@ -19,6 +19,7 @@ import { monthsBetween } from './dynamo/activity-months.js';
 import { isConditionFailure } from './dynamo/errors.js';
 import { activityToItem, itemToActivity } from './dynamo/items.js';
 import { keys } from './dynamo/keys.js';
+import { settleDayItem } from './dynamo/day-items.js';
 import { queryAll, type Item } from './dynamo/query.js';
 import { transactWithRetry } from './dynamo/transact.js';
 import type { TransactItem } from './dynamo/transaction-part.js';
@@ -142,23 +143,6 @@ export class DynamoSalesDays implements SalesDayStore {
   }
 
   async setDay(tenantId: string, day: SalesDay, expectedWrites: number | undefined): Promise<boolean> {
-    const Key = keys.salesDay(tenantId, day.date, day.currency);
-    const condition =
-      expectedWrites === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: '#writes = :w', ExpressionAttributeNames: { '#writes': 'writes' }, ExpressionAttributeValues: { ':w': expectedWrites } };
-    try {
-      if (day.amount === 0 && day.invoices === 0) {
-        if (expectedWrites === undefined) return true;
-        await this.table.doc.send(new DeleteCommand({ TableName: this.table.name, Key, ...condition }));
-      } else {
-        const Item = { ...Key, entity: DAY, tenantId, currency: day.currency, date: day.date, amount: day.amount, invoices: day.invoices, writes: (expectedWrites ?? 0) + 1 };
-        await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item, ...condition }));
-      }
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    return settleDayItem(this.table, keys.salesDay(tenantId, day.date, day.currency), { entity: DAY, tenantId, currency: day.currency, date: day.date, amount: day.amount, invoices: day.invoices }, expectedWrites);
   }
 }
