@@ -7,7 +7,7 @@
  *   (never lowered: a writer may have counted a credit it has not written yet);
  * - the company's `wordingVersion` raised once if it has wording and no version.
  */
-import { paginateScan, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isAnswerTask } from '../../domain/commands/tasks.js';
 import { creditLeft, creditStatus } from '../../domain/commands/customer-credit.js';
 import { UNCONFIRMED_CREDIT_STATUSES } from '../../domain/timeline/stage-holds.js';
@@ -52,11 +52,11 @@ export const rebuildMarks = async (table: Table, tenantId: string): Promise<Mark
     } else if (item.entity === 'bankCredit' && (UNCONFIRMED_CREDIT_STATUSES as readonly unknown[]).includes(item.status)) unconfirmed++;
     else if (item.entity === 'wording') hasWording = true;
   }
-  for (const m of marks) await table.doc.send(new TransactWriteCommand({ TransactItems: [m] }));
+  for (const m of marks) await table.doc.send(new UpdateCommand(m.Update!));
   const now = await readTenantMarks(table, tenantId);
   const raiseBy = Math.max(0, unconfirmed - now.unconfirmedCredits);
   await moveUnconfirmedCredits(table, tenantId, raiseBy);
   const wordingVersionRaised = hasWording && now.wordingVersion === 0;
-  if (wordingVersionRaised) await table.doc.send(new TransactWriteCommand({ TransactItems: [wordingVersionRaise(table, tenantId)] }));
+  if (wordingVersionRaised) await table.doc.send(new UpdateCommand(wordingVersionRaise(table, tenantId).Update!));
   return { answersMarked, creditsMarked, unconfirmedCredits: unconfirmed, unconfirmedRaisedBy: raiseBy, wordingVersionRaised };
 };
