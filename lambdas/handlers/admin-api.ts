@@ -10,6 +10,7 @@ import { createAdminApi } from '../api/app.js';
 import type { AdminApiDeps } from '../api/route.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
+import { idempotencyStore } from './lib/idempotency-store.js';
 import { requiredEnv } from './lib/env.js';
 import { logger } from './lib/powertools.js';
 import { sendSpreadFromEnv } from '../adapters/send-spread-config.js';
@@ -39,7 +40,7 @@ const fromEnvironment = (): AdminApiDeps => ({
   statementFeed: deps.statementFeed(),
   events: deps.events(),
   wording: deps.wording(),
-  idempotency: { persistenceStore: deps.idempotencyStore() },
+  idempotency: { persistenceStore: idempotencyStore() },
   ...(sendSpread ? { sendSpread } : {}),
   logger,
 });

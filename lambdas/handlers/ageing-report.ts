@@ -21,6 +21,7 @@ import { clock } from '../adapters/clock.js';
 import { idempotentHandler } from '../adapters/idempotent-middleware.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
+import { idempotencyStore } from './lib/idempotency-store.js';
 import { requiredEnv } from './lib/env.js';
 import { parseTaskInput } from './lib/task-input.js';
 import { count, logger, metrics } from './lib/powertools.js';
@@ -62,7 +63,7 @@ const fromEnvironment = (): AgeingReportDeps => ({
   reports: deps.reports(),
   mailer: deps.mailer(),
   sender: deps.sender(),
-  idempotencyStore: deps.idempotencyStore(),
+  idempotencyStore: idempotencyStore(),
   now: () => clock.now(),
   logger,
   metrics,

@@ -24,6 +24,7 @@ import type { IngestSummary } from '../app/ingest/ingest-file.js';
 import { clock } from '../adapters/clock.js';
 import { builtOnFirstCall } from './lib/built-on-first-call.js';
 import * as deps from './lib/deps.js';
+import { idempotencyStore } from './lib/idempotency-store.js';
 import { requiredEnv } from './lib/env.js';
 import { S3Event } from './lib/s3-event.js';
 import { count, logger, metrics } from './lib/powertools.js';
@@ -102,7 +103,7 @@ const fromEnvironment = (): IngestDeps => ({
   policies: { policies: deps.policies(), restarts: deps.timelineRestarts() },
   // The company's wording (config/templates/…), kept once checked.
   wording: deps.wording(),
-  idempotencyStore: deps.idempotencyStore(),
+  idempotencyStore: idempotencyStore(),
   now: () => clock.now(),
   logger,
   metrics,

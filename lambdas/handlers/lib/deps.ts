@@ -31,8 +31,6 @@ import type { PolicyRepository, TimelineRestarts } from '../../app/ports/policie
 import type { Workflow } from '../../app/ports/workflow.js';
 import type { CustomerVoice } from '../../app/ports/customer-voice.js';
 import type { NoticeDigests } from '../../app/ports/notice-digests.js';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Observability } from '../../app/observability.js';
 import { tableFromEnv, type Table } from '../../adapters/dynamo/client.js';
 import { DynamoBankCredits } from '../../adapters/dynamo-bank-credits.js';
@@ -120,13 +118,6 @@ export const commandsWarningOnStopFailure = (logger: Observability['logger']): C
 /** Commands on customers only: they start and stop no execution, so no workflow client is built. */
 export const customerCommands = /* @__PURE__ */ once((): CustomerCommands => new DynamoCommands(undefined, table()));
 export const smsMessages = /* @__PURE__ */ once((): SmsMessageRepository => new DynamoSmsMessages(table()));
-/**
- * Powertools idempotency records, in the single table (pk/sk, expiring through `ttl`). One layer
- * per handler: a layer keeps the configuration of the first handler that uses it, and the local
- * stack runs every handler in one process.
- */
-export const idempotencyStore = (): BasePersistenceLayer =>
-  new DynamoDBPersistenceLayer({ tableName: table().name, keyAttr: 'pk', sortKeyAttr: 'sk', expiryAttr: 'ttl' });
 /** A new writer for each file: its claims and customer cache are the file's (never shared across files). */
 export const invoiceWriter = (): InvoiceIngest => new DynamoInvoiceWriter(table());
 export const customerDirectory = (): CustomerDirectory => new DynamoCustomerDirectory(table());
