@@ -23,7 +23,9 @@ export class DynamoNoticeDigests implements NoticeDigests {
         new PutCommand({
           TableName: this.table.name,
           Item: { ...keys.noticeDay(k.tenantId, k.customerId, k.audience, k.kind, k.day), entity: 'noticeDay', ttl: ttlFrom(k.day) },
-          ConditionExpression: itemIsNew,
+          // A day given back (releaseDay) is taken again; the Put clears the mark.
+          ConditionExpression: `${itemIsNew} OR released = :yes`,
+          ExpressionAttributeValues: { ':yes': true },
         }),
       );
       return true;
@@ -31,6 +33,23 @@ export class DynamoNoticeDigests implements NoticeDigests {
       if (isConditionFailure(err)) return false;
       throw err;
     }
+  }
+
+  // An UpdateItem, not a DeleteItem: the customer pages, which send the finance team's notices, may not delete.
+  async releaseDay(k: DigestKey): Promise<void> {
+    await this.table.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: keys.noticeDay(k.tenantId, k.customerId, k.audience, k.kind, k.day),
+          UpdateExpression: 'SET released = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
   }
 
   async add(k: DigestKey, to: readonly string[], entry: DigestEntry): Promise<{ created: boolean; day: string }> {

@@ -57,7 +57,7 @@ Object.assign(process.env, {
 });
 // Each test hands over a case of its own for the same customer on one day: without the digests every
 // agency e-mail leaves at once (test/integration/notice-digests.test.ts has the one-a-day rule).
-const everyNoticeAtOnce: NoticeDigests = { claimDay: async () => true, add: async () => ({ created: false, day: '' }), waiting: async () => false, take: async () => undefined, giveBack: async () => undefined };
+const everyNoticeAtOnce: NoticeDigests = { claimDay: async () => true, releaseDay: async () => undefined, add: async () => ({ created: false, day: '' }), waiting: async () => false, take: async () => undefined, giveBack: async () => undefined };
 const deps = Object.assign(timelineDeps({ digests: everyNoticeAtOnce }), { dossierLinks: envDossierLinks });
 const handOverDossier = (ids: Parameters<typeof handOverDossierUseCase>[1]) => handOverDossierUseCase(deps, ids);
 const dossierConsumer = makeDossierRun(deps);

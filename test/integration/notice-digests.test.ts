@@ -131,5 +131,35 @@ describe('internal notices, one a day per customer and kind', () => {
     expect(await sendNoticeDigest(deps, T, { ...m, sendAt: later.sendAt })).toMatchObject({ done: true });
     expect(toRep().filter((x) => x.subject.startsWith('Delta: '))).toHaveLength(1);
   });
-});
 
+  it('keeps a first notice SES refuses for the sending rate for a digest a few minutes on, which takes the day and sends it once', async () => {
+    now = new Date('2026-03-16T08:15:00Z'); // Monday 09:15 in Rome, the reminders' busy morning
+    const refused = new SendingRateExceededError('SES SendEmail: TooManyRequestsException (Maximum sending rate exceeded.)', { daily: false });
+    const throttled = { ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(refused) } };
+    const c5 = { ...notice('Customer answered'), customerId: 'C-5', customerName: 'Epsilon' };
+    expect(await deliverInternalNotice(throttled, c5)).toEqual({ outcome: 'digest', day: '2026-03-16' });
+    const m = started.at(-1)!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    expect(m).toMatchObject({ kind: 'digest', day: '2026-03-16', customerId: 'C-5' });
+    const wait = Date.parse(m.sendAt) - now.getTime();
+    expect(wait).toBeGreaterThanOrEqual(60_000);
+    expect(wait).toBeLessThanOrEqual(11 * 60_000);
+    // At its moment the digest takes the day the refused notice gave back, and leaves once.
+    now = new Date(m.sendAt);
+    expect(await sendNoticeDigest(deps, T, m)).toMatchObject({ done: true });
+    const sent = toRep().filter((x) => x.subject.startsWith('Epsilon: '));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body.text).toContain('Customer answered: the details');
+    // That was the day's notice of its kind: the next one waits for tomorrow's digest.
+    expect(await deliverInternalNotice(deps, { ...c5, notice: { ...c5.notice, subject: 'Again' } })).toEqual({ outcome: 'digest', day: '2026-03-17' });
+  });
+
+  it('keeps a notice refused for the rate at the end of the window, or for the spent daily quota, for the next business morning', async () => {
+    const refused = (daily: boolean) => ({ ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(new SendingRateExceededError('refused', { daily })) } });
+    now = new Date('2026-03-20T16:59:30Z'); // Friday 17:59:30 in Rome: no minute of the window left
+    expect(await deliverInternalNotice(refused(false), { ...notice('Late Friday'), customerId: 'C-6', customerName: 'Zeta' })).toEqual({ outcome: 'digest', day: '2026-03-23' });
+    expect(started.at(-1)!.input.mailbox).toMatchObject({ customerId: 'C-6', day: '2026-03-23', sendAt: '2026-03-23T07:30:00.000Z' });
+    now = new Date('2026-03-20T09:00:00Z');
+    expect(await deliverInternalNotice(refused(true), { ...notice('Quota spent'), customerId: 'C-7', customerName: 'Eta' })).toEqual({ outcome: 'digest', day: '2026-03-23' });
+    expect(started.at(-1)!.input.mailbox).toMatchObject({ customerId: 'C-7', day: '2026-03-23', sendAt: '2026-03-23T07:30:00.000Z' });
+  });
+});

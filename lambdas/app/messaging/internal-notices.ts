@@ -2,15 +2,17 @@
  * An e-mail to the supplier's own people about a customer (the sales representative, the finance
  * inboxes, the collection agency): at most one a day per customer and kind. The first of the day
  * leaves at once; a later one waits in the next morning's digest, delivered by a mailbox run
- * (mailbox-runs.ts). Without the digests port (a test of one notice) every notice leaves at once.
+ * (mailbox-runs.ts). One SES refuses for the sending rate waits in a digest a few minutes on.
+ * Without the digests port (a test of one notice) every notice leaves at once.
  */
 import type { RenderedNotice } from '../../domain/messages/notices.js';
 import type { Tenant } from '../../domain/model.js';
 import { addDays, localDay } from '../../domain/shared/days.js';
 import { openingOn } from '../../domain/timeline/calendar.js';
 import type { OutgoingEmail } from '../ports/mailer.js';
-import type { NoticeAudience } from '../ports/notice-digests.js';
-import { ACCOUNT_REFUSAL_METRIC, SenderBlockedError, TransientError } from '../task-errors.js';
+import type { DigestKey, NoticeAudience } from '../ports/notice-digests.js';
+import { rateDeferral } from '../../domain/timeline/rate-deferral.js';
+import { ACCOUNT_REFUSAL_METRIC, SenderBlockedError, SendingRateExceededError, TransientError } from '../task-errors.js';
 import type { TimelinePorts } from '../timeline/ports.js';
 import { startDigestRun } from './mailbox-runs.js';
 
@@ -55,6 +57,8 @@ export const deliverInternalNotice = async (deps: InternalNoticeDeps, n: Interna
       });
       return { outcome: 'sent', messageId };
     } catch (err) {
+      // A busy morning: the notice waits for a later moment of the window, in a digest of its own, instead of failing.
+      if (err instanceof SendingRateExceededError && digests && workflow) return waitForRate({ ...deps, digests, workflow }, n, key, err);
       if (err instanceof TransientError) throw err;
       // Our own people are not chased: the notice is recorded as failed, the account refusal is still counted (and alarmed).
       if (err instanceof SenderBlockedError) deps.count(ACCOUNT_REFUSAL_METRIC);
@@ -62,12 +66,36 @@ export const deliverInternalNotice = async (deps: InternalNoticeDeps, n: Interna
       return { outcome: 'failed', error: (err as Error).name };
     }
   }
-  const added = await digests.add({ ...key, day: addDays(day, 1) }, n.to, { at: now.toISOString(), subject: n.notice.subject, text: n.digestText ?? n.notice.text });
-  if (added.created) {
-    const sendAt = openingOn(added.day, { timeZone: n.tenant.timeZone, country: n.tenant.country, window: DIGEST_WINDOW }).toISOString();
-    await startDigestRun(workflow, n.tenant.tenantId, { kind: 'digest', sendAt, customerId: n.customerId, audience: n.audience, notice: n.kind, day: added.day, customerName: n.customerName });
-  }
+  const added = await keepInDigest({ ...deps, digests, workflow }, n, { ...key, day: addDays(day, 1) });
   deps.count('InternalNoticesDigested');
   deps.logger.info('internal notice kept for the digest', { audience: n.audience, kind: n.kind, customerId: n.customerId, day: added.day });
+  return { outcome: 'digest', day: added.day };
+};
+
+type DigestingDeps = InternalNoticeDeps & Required<Pick<InternalNoticeDeps, 'digests' | 'workflow'>>;
+
+const calendarOf = (t: Tenant) => ({ timeZone: t.timeZone, country: t.country, window: DIGEST_WINDOW });
+
+/** Adds the notice to the digest of `key.day` (or the next one open); its first entry schedules its run, at `sendAt` when it is that day's. */
+const keepInDigest = async (deps: DigestingDeps, n: InternalNotice, key: DigestKey, sendAt?: Date): Promise<{ day: string; sendAt?: string }> => {
+  const added = await deps.digests.add(key, n.to, { at: deps.clock.now().toISOString(), subject: n.notice.subject, text: n.digestText ?? n.notice.text });
+  if (!added.created) return { day: added.day };
+  const at = (sendAt && added.day === key.day ? sendAt : openingOn(added.day, calendarOf(n.tenant))).toISOString();
+  await startDigestRun(deps.workflow, n.tenant.tenantId, { kind: 'digest', sendAt: at, customerId: n.customerId, audience: n.audience, notice: n.kind, day: added.day, customerName: n.customerName });
+  return { day: added.day, sendAt: at };
+};
+
+/**
+ * SES refused the notice for the account's sending rate (its own retries spent): the day's notice
+ * is given back and the notice waits in a digest delivered at a later moment of the window
+ * (domain/timeline/rate-deferral.ts: a few minutes on, or the next morning when the window is
+ * over or the daily quota spent), which takes the day when it leaves.
+ */
+const waitForRate = async (deps: DigestingDeps, n: InternalNotice, key: DigestKey, err: SendingRateExceededError): Promise<InternalDelivery> => {
+  await deps.digests.releaseDay(key);
+  const later = rateDeferral({ now: deps.clock.now(), key: `${key.tenantId}/${key.customerId}/${key.audience}/${key.kind}`, ctx: calendarOf(n.tenant), daily: err.daily });
+  const added = await keepInDigest(deps, n, { ...key, day: localDay(later.until, n.tenant.timeZone) }, later.until);
+  deps.count('InternalNoticesDeferredForRate');
+  deps.logger.warn('internal notice waits: SES refused it for the sending rate', { audience: n.audience, kind: n.kind, customerId: n.customerId, day: added.day, reason: later.reason });
   return { outcome: 'digest', day: added.day };
 };

@@ -25,6 +25,11 @@ export interface NoticeDigests {
   /** Takes the day's one notice of this kind for the customer: false when it is taken already. */
   claimDay(key: DigestKey): Promise<boolean>;
   /**
+   * Gives back the day's notice a notice took and could not use (SES refused it for the sending
+   * rate): the digest that carries it instead takes the day when it leaves.
+   */
+  releaseDay(key: DigestKey): Promise<void>;
+  /**
    * Adds a notice to the digest of `key.day` (or, once that one has left, of the next day):
    * `created` when it is the digest's first entry (its delivery is to be scheduled).
    */
