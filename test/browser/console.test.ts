@@ -259,6 +259,30 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     await page.locator('ol.timeline .event-invoice', { hasText: '2026/0007' }).first().waitFor();
     await noViolations(page, 'customer');
     await shot(page, 'customer');
+
+    // The finance user corrects the customer's e-mail (as after a bounce), and moves the key account to the firm policy, a key account no more.
+    const before = await apiGet<{ customer: { email?: string; phone?: string; billingContact?: unknown; policy?: string } }>('/v1/customers/C-BIANCHI');
+    await page.locator('summary', { hasText: 'Edit the contacts' }).click();
+    const contacts = page.getByRole('form', { name: 'Edit the contacts' });
+    await contacts.getByLabel('E-mail', { exact: true }).fill('  tesoreria@bianchi-costruzioni.example ');
+    await noViolations(page, 'customer-edit');
+    await shot(page, 'customer-edit');
+    await contacts.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toContain('Saved: Edit the contacts.');
+    await page.getByText('tesoreria@bianchi-costruzioni.example', { exact: true }).waitFor();
+    const after = await apiGet<typeof before>('/v1/customers/C-BIANCHI');
+    // Only the e-mail changed: the phone and the billing contact the form showed went back as they were, so were not sent.
+    expect(after.customer).toMatchObject({ email: 'tesoreria@bianchi-costruzioni.example', ...(before.customer.phone ? { phone: before.customer.phone } : {}) });
+    expect(after.customer.billingContact).toEqual(before.customer.billingContact);
+    await page.locator('summary', { hasText: 'Change the policy' }).click();
+    const policy = page.getByRole('form', { name: 'Change the policy' });
+    await policy.getByLabel('Chase policy').selectOption({ label: 'Firm (chronic late payers)' });
+    expect(await policy.getByRole('checkbox').isChecked(), 'Bianchi is a key account in the sample').toBe(true);
+    await policy.getByRole('checkbox').uncheck();
+    await policy.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toContain('Saved: Change the policy.');
+    await page.getByText('Firm (chronic late payers)', { exact: true }).first().waitFor();
+    expect((await apiGet<{ customer: { policy?: string; preserveRelationship?: boolean } }>('/v1/customers/C-BIANCHI')).customer).toMatchObject({ policy: 'firm', preserveRelationship: false });
     await page.close();
   });
 

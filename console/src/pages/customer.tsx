@@ -1,29 +1,35 @@
 /**
  * One customer: what it owes per currency, its credit status, policy, contacts and office hours,
  * sales notes, all its invoices, and one timeline of every contact across them (with its own log:
- * contact changes, notes, holds).
+ * contact changes, notes, holds). A finance user changes its policy (a preset or one of the
+ * company's, GET /v1/policies), its segment and key-account flag, and its contacts: a corrected
+ * e-mail after a bounce takes the written chase up again (PATCH /v1/customers/{id}).
  */
-import { must, type ContactEvent, type Customer, type Invoice } from '../api.js';
+import { must, type ContactEvent, type Customer, type Invoice, type Schemas } from '../api.js';
 import { ActionForm, Async, Day, Field, Lateness, Money, Page, Status, Timeline, text } from '../components.js';
 import { instant } from '../format.js';
 import { href, useResource } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useSession, type Session } from '../session.js';
+import { contactChanges } from './customer-edits.js';
 
-const POLICIES = ['relationship', 'standard', 'firm'] as const;
+const LANGUAGES = ['it', 'en', 'ro'] as const;
 /** The invoices whose logs the customer timeline reads (the newest ones when there are more). */
 const TIMELINE_INVOICES = 25;
 
 interface CustomerView {
   customer: Customer;
+  /** Every policy a customer may follow (the presets and the company's own) and the segments the company gave a policy. */
+  policies: Schemas['PolicyList'];
   history: ContactEvent[];
   invoices: Invoice[];
   events: (ContactEvent & { invoiceLabel?: string; currency?: string })[];
 }
 
 const loadCustomer = async (s: Session, id: string): Promise<CustomerView> => {
-  const [detail, invoices] = await Promise.all([
+  const [detail, policies, invoices] = await Promise.all([
     must(s.api.GET('/v1/customers/{id}', { params: { path: { id } } })),
+    must(s.api.GET('/v1/policies')),
     (async () => {
       const out: Invoice[] = [];
       let cursor: string | undefined;
@@ -42,7 +48,7 @@ const loadCustomer = async (s: Session, id: string): Promise<CustomerView> => {
     ...detail.history,
     ...logs.flatMap((d) => d.log.map((e) => ({ ...e, invoiceLabel: d.invoice.number, currency: d.invoice.currency }))),
   ];
-  return { customer: detail.customer, history: detail.history, invoices, events };
+  return { customer: detail.customer, policies, history: detail.history, invoices, events };
 };
 
 const owedByCurrency = (invoices: Invoice[]): { currency: string; amount: number }[] => {
@@ -63,6 +69,7 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
           const c = v.customer;
           const owed = owedByCurrency(v.invoices);
           const path = { params: { path: { id: c.customerId } } };
+          const policyName = (id: string | undefined) => (id ? (v.policies.policies.find((p) => p.id === id)?.name ?? id) : undefined);
           return (
             <>
               <section aria-labelledby="owed-h">
@@ -97,30 +104,61 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
                   </ActionForm>
                 )}
                 <h3>{t('customer.policy')}</h3>
-                <p>{c.policy ?? t('customer.policyDefault')}</p>
+                <p>{policyName(c.policy) ?? t('customer.policyDefault')}</p>
+                <dl class="facts">
+                  <dt>{t('customer.segment')}</dt>
+                  <dd>{c.segment ?? t('customer.segmentNone')}</dd>
+                  <dt>{t('customer.keyAccount')}</dt>
+                  <dd>{c.preserveRelationship ? t('common.yes') : t('common.no')}</dd>
+                </dl>
                 {s.user.canWrite && (
                   <ActionForm
                     title={t('customer.changePolicy')}
                     submit={t('common.save')}
                     onDone={view.reload}
                     run={async (f) => {
-                      const p = text(f, 'policy');
-                      await must(s.api.PATCH('/v1/customers/{id}', { ...path, body: { policy: p && (POLICIES as readonly string[]).includes(p) ? (p as (typeof POLICIES)[number]) : null } }));
-                      return t('common.saved');
+                      const policy = text(f, 'policy') ?? null;
+                      const segment = text(f, 'segment') ?? null;
+                      const preserveRelationship = f.get('preserveRelationship') === 'on';
+                      const body = {
+                        ...(policy !== (c.policy ?? null) ? { policy } : {}),
+                        ...(segment !== (c.segment ?? null) ? { segment } : {}),
+                        ...(preserveRelationship !== Boolean(c.preserveRelationship) ? { preserveRelationship } : {}),
+                      };
+                      if (Object.keys(body).length === 0) return t('customer.nothingChanged');
+                      await must(s.api.PATCH('/v1/customers/{id}', { ...path, body }));
+                      return t('customer.saved', { what: t('customer.changePolicy') });
                     }}
                   >
                     <Field label={t('customer.policy')}>
                       {(id) => (
                         <select id={id} name="policy">
                           <option value="" selected={!c.policy}>{t('customer.policyDefault')}</option>
-                          {POLICIES.map((p) => (
-                            <option key={p} value={p} selected={c.policy === p}>
-                              {p}
+                          {v.policies.policies.map((p) => (
+                            <option key={p.id} value={p.id} selected={c.policy === p.id}>
+                              {p.readOnly ? p.name : t('customer.companyPolicy', { name: p.name })}
                             </option>
                           ))}
                         </select>
                       )}
                     </Field>
+                    <Field label={t('customer.segment')} hint={t('customer.segmentHint')}>
+                      {(id, hint) => (
+                        <select id={id} name="segment" aria-describedby={hint}>
+                          <option value="" selected={!c.segment}>{t('customer.segmentNone')}</option>
+                          {[...new Set([...Object.keys(v.policies.segmentPolicies), ...(c.segment ? [c.segment] : [])])].sort().map((seg) => (
+                            <option key={seg} value={seg} selected={c.segment === seg}>
+                              {seg}
+                            </option>
+                          ))}
+                        </select>
+                      )}
+                    </Field>
+                    <div class="field">
+                      <label>
+                        <input type="checkbox" name="preserveRelationship" defaultChecked={Boolean(c.preserveRelationship)} /> {t('customer.keyAccountHint')}
+                      </label>
+                    </div>
                   </ActionForm>
                 )}
               </section>
@@ -138,7 +176,7 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
                   <dt>{t('customer.salesRep')}</dt>
                   <dd>{c.salesRep ? [c.salesRep.name, c.salesRep.email].filter(Boolean).join(' · ') : '—'}</dd>
                   <dt>{t('customer.language')}</dt>
-                  <dd>{c.language}</dd>
+                  <dd>{tx('language', c.language)}</dd>
                   <dt>{t('customer.timeZone')}</dt>
                   <dd>{c.timeZone}</dd>
                   <dt>{t('customer.officeHours')}</dt>
@@ -148,6 +186,47 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
                   <dt>{t('customer.paymentDays')}</dt>
                   <dd>{c.paymentDays && c.paymentDays.length > 0 ? c.paymentDays.join(', ') : t('customer.anyDay')}</dd>
                 </dl>
+                {s.user.canWrite && (
+                  <ActionForm
+                    title={t('customer.editContacts')}
+                    submit={t('common.save')}
+                    onDone={view.reload}
+                    run={async (f) => {
+                      const body = contactChanges(c, (name) => text(f, name));
+                      if (Object.keys(body).length === 0) return t('customer.nothingChanged');
+                      await must(s.api.PATCH('/v1/customers/{id}', { ...path, body }));
+                      return t('customer.saved', { what: t('customer.editContacts') });
+                    }}
+                  >
+                    <Field label={t('customer.email')}>{(id) => <input id={id} name="email" type="email" autocomplete="off" maxLength={254} defaultValue={c.email ?? ''} />}</Field>
+                    <Field label={t('customer.phone')} hint={t('customer.phoneHint')}>
+                      {(id, hint) => <input id={id} name="phone" type="tel" autocomplete="off" maxLength={20} defaultValue={c.phone ?? ''} aria-describedby={hint} />}
+                    </Field>
+                    <fieldset>
+                      <legend>{t('customer.billingContact')}</legend>
+                      <Field label={t('customer.personName')}>{(id) => <input id={id} name="billingName" autocomplete="off" maxLength={200} defaultValue={c.billingContact?.name ?? ''} />}</Field>
+                      <Field label={`${t('customer.personRole')} ${t('common.optional')}`}>{(id) => <input id={id} name="billingRole" autocomplete="off" maxLength={100} defaultValue={c.billingContact?.role ?? ''} />}</Field>
+                      <Field label={`${t('customer.email')} ${t('common.optional')}`}>{(id) => <input id={id} name="billingEmail" type="email" autocomplete="off" maxLength={254} defaultValue={c.billingContact?.email ?? ''} />}</Field>
+                      <Field label={`${t('customer.phone')} ${t('common.optional')}`}>{(id) => <input id={id} name="billingPhone" type="tel" autocomplete="off" maxLength={20} defaultValue={c.billingContact?.phone ?? ''} />}</Field>
+                    </fieldset>
+                    <fieldset>
+                      <legend>{t('customer.salesRep')}</legend>
+                      <Field label={t('customer.personName')}>{(id) => <input id={id} name="repName" autocomplete="off" maxLength={200} defaultValue={c.salesRep?.name ?? ''} />}</Field>
+                      <Field label={`${t('customer.email')} ${t('common.optional')}`}>{(id) => <input id={id} name="repEmail" type="email" autocomplete="off" maxLength={254} defaultValue={c.salesRep?.email ?? ''} />}</Field>
+                    </fieldset>
+                    <Field label={t('customer.language')}>
+                      {(id) => (
+                        <select id={id} name="language">
+                          {LANGUAGES.map((l) => (
+                            <option key={l} value={l} selected={c.language === l}>
+                              {tx('language', l)}
+                            </option>
+                          ))}
+                        </select>
+                      )}
+                    </Field>
+                  </ActionForm>
+                )}
               </section>
               <section aria-labelledby="notes-h">
                 <h2 id="notes-h">{t('customer.salesNotes')}</h2>
