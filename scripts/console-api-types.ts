@@ -23,7 +23,9 @@ const HEADER = `/**
 /** The schema module's text for the API as it is now. */
 export const consoleApiTypes = async (): Promise<string> => {
   const ast = await openapiTS(JSON.stringify(adminApiDocument()), {
-    // Required properties stay required, optional ones optional (as zod's output says).
+    // Required properties stay required, optional ones optional, as the document says (zod's input
+    // for requests, its output for responses): a request field with a default stays optional to send.
+    defaultNonNullable: false,
     exportType: false,
     alphabetize: false,
   });

@@ -53,8 +53,13 @@ export type Api = ReturnType<typeof makeApi>;
 export const must = async <T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> => {
   const { data, error, response } = await call;
   if (response.ok && data !== undefined) return data;
-  const e = (error ?? {}) as { message?: unknown; code?: unknown };
-  throw new ApiFailure(response.status, typeof e.message === 'string' ? e.message : `HTTP ${response.status}`, typeof e.code === 'string' ? e.code : undefined);
+  const e = (error ?? {}) as { message?: unknown; code?: unknown; errors?: unknown };
+  const message = typeof e.message === 'string' ? e.message : `HTTP ${response.status}`;
+  // The fields the API names ("email: Invalid email address"), so the person sees what to correct.
+  const fields = Array.isArray(e.errors)
+    ? e.errors.flatMap((x: { field?: unknown; message?: unknown }) => (typeof x?.field === 'string' && typeof x.message === 'string' ? [`${x.field}: ${x.message}`] : []))
+    : [];
+  throw new ApiFailure(response.status, fields.length ? `${message} ${fields.join('; ')}` : message, typeof e.code === 'string' ? e.code : undefined);
 };
 
 /** The ageing report as JSON (the route also answers CSV, which the generated type includes). */

@@ -8,6 +8,7 @@ import { SessionContext, type Session } from './session.js';
 import { TodayPage } from './pages/today.js';
 import { InvoicePage } from './pages/invoice.js';
 import { CustomerPage } from './pages/customer.js';
+import { PoliciesPage, PolicyPage } from './pages/policies.js';
 
 /** The ageing page and its chart library load only when opened: the first load stays small. */
 const AgeingLazy = () => {
@@ -38,6 +39,11 @@ const Header = ({ session, onLang }: { session: Session; onLang: (l: Lang) => vo
           <li>
             <a href={href('ageing')} aria-current={current('ageing')}>
               {t('nav.ageing')}
+            </a>
+          </li>
+          <li>
+            <a href={href('policies')} aria-current={current('policies')}>
+              {t('nav.policies')}
             </a>
           </li>
         </ul>
@@ -72,6 +78,8 @@ const Routes = () => {
   if (name === 'invoices' && id) return <InvoicePage key={id} invoiceId={id} />;
   if (name === 'customers' && id) return <CustomerPage key={id} customerId={id} />;
   if (name === 'ageing') return <AgeingLazy />;
+  if (name === 'policies' && id) return <PolicyPage key={id} policyId={id} />;
+  if (name === 'policies') return <PoliciesPage />;
   return <TodayPage />;
 };
 

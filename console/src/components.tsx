@@ -142,6 +142,7 @@ export const ActionForm = ({
   children,
   open: initiallyOpen = false,
   inline = false,
+  keepValues = false,
 }: {
   title: string;
   submit: string;
@@ -151,6 +152,8 @@ export const ActionForm = ({
   open?: boolean;
   /** A button without a disclosure (the form has no fields, or they are always shown). */
   inline?: boolean;
+  /** The fields keep what was chosen after a success (a query asked again with one change), instead of being reset. */
+  keepValues?: boolean;
 }) => {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -165,7 +168,7 @@ export const ActionForm = ({
       const words = await run(new FormData(form));
       setDone(words);
       announce(words);
-      form.reset();
+      if (!keepValues) form.reset();
       await onDone?.();
     } catch (err) {
       setError(err instanceof ApiFailure || err instanceof Error ? err.message : String(err));

@@ -354,6 +354,56 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     await page.close();
   });
 
+  it('shows the policies, compares two over the open portfolio, and saves a copy of a preset as the company\'s own', async () => {
+    const page = await finance.newPage();
+    watch(page);
+    await page.goto(stack.consoleUrl);
+    await page.getByRole('link', { name: 'Policies' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Chase policies' }).waitFor();
+    for (const name of ['Relationship (key accounts)', 'Standard', 'Firm (chronic late payers)']) await page.getByRole('link', { name }).waitFor();
+    // The what-if: the company default against the firm preset, over the sample's open invoices.
+    const compare = page.getByRole('region', { name: 'Compare two policies (what-if)' });
+    await compare.getByLabel('First policy').selectOption('standard');
+    await compare.getByLabel('Second policy').selectOption('firm');
+    await compare.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent(), { timeout: 30_000 }).toContain('Compared.');
+    const row = compare.getByRole('row', { name: /^Invoices replayed/ });
+    const [standardCount, firmCount] = await row.getByRole('cell').allTextContents();
+    const open = (await apiGet<{ items: unknown[] }>('/v1/invoices?status=open&limit=100')).items.length;
+    expect(Number(standardCount), 'the open invoices, replayed').toBeGreaterThan(0);
+    expect(Number(standardCount)).toBeLessThanOrEqual(open);
+    expect(firmCount).toBe(standardCount);
+    await compare.getByRole('columnheader', { name: 'Firm (chronic late payers)' }).waitFor();
+    // The choice stays, for the next comparison with one change.
+    expect(await compare.getByLabel('Second policy').inputValue()).toBe('firm');
+    await noViolations(page, 'policies');
+    await shot(page, 'policies');
+
+    // One preset's timeline, then a copy of it saved as the company's own policy.
+    await page.getByRole('link', { name: 'Standard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Standard' }).waitFor();
+    await page.getByRole('row', { name: /Reminder on the due date/ }).getByText('on the due date', { exact: true }).waitFor();
+    await page.locator('summary', { hasText: "Save a copy as the company’s own policy" }).click();
+    const form = page.getByRole('form', { name: "Save a copy as the company’s own policy" });
+    const json = JSON.parse(await form.getByRole('textbox').inputValue()) as { id: string; name: string; stages: Record<string, unknown> };
+    expect(json.id).toBe('standard-own');
+    // A policy the timeline rules refuse comes back with its problem beside the form, nothing saved.
+    await form.getByRole('textbox').fill(JSON.stringify({ ...json, id: 'rossi-standard', name: 'Officine Rossi', stages: {} }));
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/stages/);
+    // The browser logs that 422 as an error: it is the one this step asked for.
+    await expect.poll(() => consoleErrors.findIndex((m) => m.includes('status of 422'))).toBeGreaterThanOrEqual(0);
+    consoleErrors.splice(consoleErrors.findIndex((m) => m.includes('status of 422')), 1);
+    await form.getByRole('textbox').fill(JSON.stringify({ ...json, id: 'rossi-standard', name: 'Officine Rossi' }));
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Officine Rossi' }).waitFor();
+    await page.getByText("the company's, version 1").waitFor();
+    expect((await apiGet<{ policies: { id: string; readOnly: boolean }[] }>('/v1/policies')).policies).toContainEqual(expect.objectContaining({ id: 'rossi-standard', readOnly: false }));
+    await noViolations(page, 'policy');
+    await shot(page, 'policy');
+    await page.close();
+  });
+
   it('a viewer sees everything, has no action anywhere, and the API refuses its writes', async () => {
     const viewer = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
     const page = await viewer.newPage();

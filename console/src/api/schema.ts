@@ -960,20 +960,20 @@ export interface components {
             stages: {
                 [key: string]: {
                     /** @default true */
-                    enabled: boolean;
+                    enabled?: boolean;
                     offsetDays: number;
                     /**
                      * @default due
                      * @enum {string}
                      */
-                    from: "due" | "previous";
+                    from?: "due" | "previous";
                     channels?: ("email" | "sms" | "call")[];
                     /** @enum {string} */
                     tone?: "gentle" | "standard" | "firm";
                 };
             };
             /** @default [] */
-            extraReminders: {
+            extraReminders?: {
                 id: string;
                 /** @enum {string} */
                 after: "secondOverdue" | "creditHold";
@@ -982,45 +982,45 @@ export interface components {
                  * @default due
                  * @enum {string}
                  */
-                from: "due" | "previous";
+                from?: "due" | "previous";
                 /**
                  * @default [
                  *       "email"
                  *     ]
                  */
-                channels: ("email" | "sms")[];
+                channels?: ("email" | "sms")[];
                 /** @enum {string} */
                 tone?: "gentle" | "standard" | "firm";
             }[];
             /** @default 5 */
-            minGapDays: number;
+            minGapDays?: number;
             /** @default 3 */
-            emailsPerWeek: number;
+            emailsPerWeek?: number;
             /** @default 1 */
-            smsPerWeek: number;
+            smsPerWeek?: number;
             /**
              * @default {
              *       "from": "09:00",
              *       "to": "18:00"
              *     }
              */
-            sendWindow: {
+            sendWindow?: {
                 from: string;
                 to: string;
             };
             /** @default [] */
-            quietDays: number[];
+            quietDays?: number[];
             /**
              * @default {
              *       "minDaysLate": 0,
              *       "minAmountMinor": {}
              *     }
              */
-            creditHold: {
+            creditHold?: {
                 /** @default 0 */
-                minDaysLate: number;
+                minDaysLate?: number;
                 /** @default {} */
-                minAmountMinor: {
+                minAmountMinor?: {
                     [key: string]: number;
                 };
             };
@@ -1031,27 +1031,27 @@ export interface components {
              *       "mode": "send"
              *     }
              */
-            escalation: {
+            escalation?: {
                 /** @default 0 */
-                minDaysLate: number;
+                minDaysLate?: number;
                 /** @default {} */
-                minAmountMinor: {
+                minAmountMinor?: {
                     [key: string]: number;
                 };
                 /**
                  * @default send
                  * @enum {string}
                  */
-                mode: "send" | "prepare";
+                mode?: "send" | "prepare";
             };
             /**
              * @default {
              *       "claimed": true
              *     }
              */
-            interest: {
+            interest?: {
                 /** @default true */
-                claimed: boolean;
+                claimed?: boolean;
                 /** @enum {string} */
                 fromStage?: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "phoneCall" | "creditHold" | "escalation";
             };
@@ -1060,18 +1060,18 @@ export interface components {
              *       "claimed": true
              *     }
              */
-            compensation: {
+            compensation?: {
                 /** @default true */
-                claimed: boolean;
+                claimed?: boolean;
             };
             /**
              * @default {
              *       "graceDays": 0
              *     }
              */
-            promises: {
+            promises?: {
                 /** @default 0 */
-                graceDays: number;
+                graceDays?: number;
             };
             /**
              * @default {
@@ -1079,11 +1079,11 @@ export interface components {
              *       "reminderDaysBefore": 0
              *     }
              */
-            plans: {
+            plans?: {
                 /** @default 0 */
-                graceDays: number;
+                graceDays?: number;
                 /** @default 0 */
-                reminderDaysBefore: number;
+                reminderDaysBefore?: number;
             };
             /**
              * @default {
@@ -1092,13 +1092,13 @@ export interface components {
              *       "minDaysLate": 1
              *     }
              */
-            habitualLatePayers: {
+            habitualLatePayers?: {
                 /** @default 3 */
-                lateOf: number;
+                lateOf?: number;
                 /** @default 5 */
-                outOf: number;
+                outOf?: number;
                 /** @default 1 */
-                minDaysLate: number;
+                minDaysLate?: number;
                 extraBeforeDue?: {
                     offsetDays: number;
                     /**
@@ -1106,7 +1106,7 @@ export interface components {
                      *       "email"
                      *     ]
                      */
-                    channels: ("email" | "sms")[];
+                    channels?: ("email" | "sms")[];
                 };
             };
         };
@@ -1119,15 +1119,15 @@ export interface components {
              *       "currency": "EUR"
              *     }
              */
-            sample: {
+            sample?: {
                 /** Format: date */
                 issueDate?: string;
                 /** Format: date */
                 dueDate?: string;
                 /** @default 120000 */
-                amountMinor: number;
+                amountMinor?: number;
                 /** @default EUR */
-                currency: string;
+                currency?: string;
             };
         };
         SimulationRequest: {
@@ -1143,14 +1143,14 @@ export interface components {
                 to: string;
             };
             /** @default 4 */
-            contactLimit: number;
+            contactLimit?: number;
             /**
              * @default {
              *       "minor": 8,
              *       "currency": "EUR"
              *     }
              */
-            smsPrice: {
+            smsPrice?: {
                 minor: number;
                 currency: string;
             };
