@@ -9,6 +9,7 @@ import { TodayPage } from './pages/today.js';
 import { InvoicePage } from './pages/invoice.js';
 import { CustomerPage } from './pages/customer.js';
 import { PoliciesPage, PolicyPage } from './pages/policies.js';
+import { WordingListPage, WordingPage } from './pages/wording.js';
 
 /** The ageing page and its chart library load only when opened: the first load stays small. */
 const AgeingLazy = () => {
@@ -46,6 +47,11 @@ const Header = ({ session, onLang }: { session: Session; onLang: (l: Lang) => vo
               {t('nav.policies')}
             </a>
           </li>
+          <li>
+            <a href={href('wording')} aria-current={current('wording')}>
+              {t('nav.wording')}
+            </a>
+          </li>
         </ul>
       </nav>
       <div class="who">
@@ -80,6 +86,8 @@ const Routes = () => {
   if (name === 'ageing') return <AgeingLazy />;
   if (name === 'policies' && id) return <PolicyPage key={id} policyId={id} />;
   if (name === 'policies') return <PoliciesPage />;
+  if (name === 'wording' && id) return <WordingPage key={route.join('/')} kind={id} tone={route[2]} language={route[3]} />;
+  if (name === 'wording') return <WordingListPage />;
   return <TodayPage />;
 };
 

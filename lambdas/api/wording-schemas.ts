@@ -17,6 +17,13 @@ export const WordingResource = lazySchema(() => z
     description: "The company's own subject, paragraphs and SMS of one message (kind, tone, language); without `sms`, the built-in SMS.",
   });
 
+export const BuiltInWordingResource = lazySchema(() => z
+  .object({ kind: z.enum(WORDING_KINDS), tone: z.enum(TONES), language: z.enum(LANGUAGES), subject: z.string(), body: z.array(z.string()), sms: z.string() }))
+  .register(responseSchemas, {
+    id: 'BuiltInWording',
+    description: "The built-in subject, paragraphs and SMS of one message (kind, tone, language), as Mustache texts: what an override replaces, and a company's starting point.",
+  });
+
 export const WordingList = lazySchema(() => z
   .object({ items: z.array(WordingResource) }))
   .register(responseSchemas, { id: 'WordingList', description: "Every override of the company's wording." });

@@ -404,6 +404,48 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     await page.close();
   });
 
+  it('rewrites a message in the company\'s own words: from the built-in ones, previewed, refused with its problem, saved, then back to the built-in', async () => {
+    const page = await finance.newPage();
+    watch(page);
+    await page.goto(stack.consoleUrl);
+    await page.getByRole('link', { name: 'Wording' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Message wording' }).waitFor();
+    const open = page.getByRole('region', { name: 'Open a message' });
+    await open.getByLabel('Message').selectOption({ label: 'First overdue reminder' });
+    await open.getByLabel('Tone').selectOption('firm');
+    await open.getByLabel('Language').selectOption('it');
+    await open.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('heading', { level: 1, name: 'First overdue reminder, firm, Italian' }).waitFor();
+    const italian = JSON.parse(readFileSync(join(ROOT, 'templates/it.json'), 'utf8')) as { messages: Record<string, Record<string, { subject: string; body: string[] }>> };
+    const builtIn = italian.messages.firstOverdue!.firm!;
+    const editor = page.getByRole('form', { name: 'The words of this message' });
+    expect(await editor.getByLabel('Subject').inputValue()).toBe(builtIn.subject);
+    expect(await editor.getByLabel('Paragraphs').inputValue()).toBe(builtIn.body.join('\n\n'));
+    await noViolations(page, 'wording');
+    // The built-in words leave the payment facts to the layout; the company's own must name them: refused, saying which.
+    await editor.getByLabel('Subject').fill('Fattura {{invoiceNumber}} scaduta: ci contatti');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => editor.getByRole('alert').textContent()).toMatch(/IBAN is missing/);
+    await expect.poll(() => consoleErrors.findIndex((m) => m.includes('status of 422'))).toBeGreaterThanOrEqual(0);
+    consoleErrors.splice(consoleErrors.findIndex((m) => m.includes('status of 422')), 1);
+    await editor.getByLabel('Paragraphs').fill(`${builtIn.body.join('\n\n')}\n\nFattura del {{issueDate}}: bonifico su {{iban}}, causale {{paymentReference}}.`);
+    await editor.getByRole('button', { name: 'Preview on the sample invoice' }).click();
+    await expect.poll(() => page.locator('.preview-subject').textContent()).toMatch(/^Fattura \S+ scaduta: ci contatti$/);
+    await page.locator('.preview-text', { hasText: 'Fattura del ' }).waitFor();
+    expect((await apiGet<{ items: unknown[] }>('/v1/wording')).items).toHaveLength(0);
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await page.getByText("This message uses the company's words", { exact: false }).waitFor();
+    expect((await apiGet<{ items: { kind: string; tone: string; language: string; subject: string }[] }>('/v1/wording')).items).toEqual([
+      expect.objectContaining({ kind: 'firstOverdue', tone: 'firm', language: 'it', subject: 'Fattura {{invoiceNumber}} scaduta: ci contatti' }),
+    ]);
+    await noViolations(page, 'wording (own words)');
+    await shot(page, 'wording');
+    await page.getByRole('button', { name: 'Back to the built-in words' }).click();
+    await page.getByText('This message uses the built-in words', { exact: false }).waitFor();
+    expect((await apiGet<{ items: unknown[] }>('/v1/wording')).items).toHaveLength(0);
+    await page.close();
+  });
+
   it('a viewer sees everything, has no action anywhere, and the API refuses its writes', async () => {
     const viewer = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
     const page = await viewer.newPage();

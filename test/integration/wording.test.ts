@@ -4,7 +4,10 @@
  * (refusals with every reason and nothing changed, the preview in every language), and a reminder
  * sent through the real use case with the override's words (SES v2 local).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../infra/constructs/defaults.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTable } from '../support/dynamo.js';
 import { callApi, financeUser, viewerUser } from '../support/api-events.js';
@@ -126,6 +129,23 @@ describe('/v1/wording', () => {
     const bad = await callApi(api, { method: 'POST', path: '/v1/wording/preview', body: { kind: 'firstOverdue', tone: 'firm', languages: { it: { subject: 'x', body: ['{{nope}}'] } } } });
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('languages.it.body.0');
+  });
+
+  it('answers the built-in words a company starts from, whatever override it keeps', async () => {
+    const res = await callApi(api, { method: 'GET', path: '/v1/wording/firstOverdue/firm/it/built-in', user: viewerUser });
+    expect(res.status).toBe(200);
+    const italian = JSON.parse(readFileSync(join(REPO_ROOT, 'templates/it.json'), 'utf8')) as { messages: Record<string, Record<string, { subject: string; body: string[]; sms: string }>> };
+    expect(res.body).toEqual({ kind: 'firstOverdue', tone: 'firm', language: 'it', ...italian.messages.firstOverdue!.firm });
+    // The override kept above does not change what is built in.
+    expect((await callApi(api, { method: 'GET', path: `${path}/built-in` })).body.subject).not.toBe(words.subject);
+    // A company starting from them names in its own words the facts the layout's payment block carries
+    // for the built-ins (docs/wording.md), and its override is accepted.
+    const { subject, body, sms } = res.body as { subject: string; body: string[]; sms: string };
+    const asIs = await callApi(api, { method: 'POST', path: '/v1/wording/preview', body: { kind: 'firstOverdue', tone: 'firm', languages: { it: { subject, body, sms } } } });
+    expect(asIs.status).toBe(422);
+    const own = { subject, body: [...body, 'Fattura del {{issueDate}}: bonifico su {{iban}}, causale {{paymentReference}}.'], sms };
+    expect((await callApi(api, { method: 'POST', path: '/v1/wording/preview', body: { kind: 'firstOverdue', tone: 'firm', languages: { it: own } } })).status).toBe(200);
+    expect((await callApi(api, { method: 'GET', path: '/v1/wording/phoneCall/firm/it/built-in' })).status).toBe(400);
   });
 
   it('deletes an override (404 once gone)', async () => {

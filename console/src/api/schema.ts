@@ -784,6 +784,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/wording/{kind}/{tone}/{language}/built-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The built-in words of one message
+         * @description What the message of this kind, tone and language says without an override (Mustache texts with their {{placeholders}}): the starting point of a company's own wording.
+         */
+        get: operations["getBuiltInWording"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wording/preview": {
         parameters: {
             query?: never;
@@ -2687,6 +2707,17 @@ export interface components {
             sms?: string;
             updatedAt: string;
             updatedBy: string;
+        };
+        BuiltInWording: {
+            /** @enum {string} */
+            kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
+            /** @enum {string} */
+            tone: "gentle" | "standard" | "firm";
+            /** @enum {string} */
+            language: "it" | "en" | "ro";
+            subject: string;
+            body: string[];
+            sms: string;
         };
         WordingList: {
             items: components["schemas"]["Wording"][];
@@ -7637,6 +7668,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WordingDeleted"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid bearer token. In AWS the JWT authorizer answers first, with `{"message":"Unauthorized"}`; the function answers `Error` with code `unauthenticated`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Signed in, but not in a group that may do this (writes need `finance` or `admin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such invoice or customer. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests: the stage's throttle (API Gateway's own answer, `{"message":"Too Many Requests"}`). Retry later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Our fault; nothing was recorded unless the answer says so. An `{"message":"Internal Server Error"}` body is API Gateway's, when the function itself failed. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Busy: a reminder for this invoice is being sent right now (`invoice_busy`), or the table is throttled (`service_busy`). Nothing was recorded; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's 30 seconds (`{"message":…}`): a write may or may not have been recorded; repeat it with the same Idempotency-Key. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getBuiltInWording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
+                tone: "gentle" | "standard" | "firm";
+                language: "it" | "en" | "ro";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The built-in words. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuiltInWording"];
                 };
             };
             /** @description Invalid input: `errors` names each field and what is wrong with it. A query parameter the route does not take is refused too (`validation_failed`, the parameter named with "unknown field"). */

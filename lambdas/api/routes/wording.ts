@@ -3,9 +3,10 @@ import type { Language } from '../../domain/model.js';
 import type { RenderedMessage } from '../../domain/messages/rendering/types.js';
 import { checkWordingOverride, checkWordingSet, type WordingProblem } from '../../domain/messages/wording-override.js';
 import type { WordingKey } from '../../domain/messages/wording.js';
+import { builtInWording } from '../../domain/messages/built-in-wording.js';
 import { ApiError } from '../errors.js';
 import { route, type RouteDef } from '../route.js';
-import { WordingDeleted, WordingList, WordingParams, WordingPreview, WordingPreviewRequest, WordingRequest, WordingResource, WordingSaved } from '../wording-schemas.js';
+import { BuiltInWordingResource, WordingDeleted, WordingList, WordingParams, WordingPreview, WordingPreviewRequest, WordingRequest, WordingResource, WordingSaved } from '../wording-schemas.js';
 
 const PATH = '/v1/wording/{kind}/{tone}/{language}';
 
@@ -49,6 +50,24 @@ export const wordingRoutes: RouteDef[] = [
       const found = await c.deps.wording.get(c.tenant.tenantId, keyOf(c.params));
       if (!found) throw new ApiError(404, 'wording_not_found', `No override for ${c.params.kind} ${c.params.tone} ${c.params.language}: the built-in words are used.`);
       return found;
+    },
+  }),
+  route({
+    method: 'GET',
+    path: `${PATH}/built-in`,
+    operationId: 'getBuiltInWording',
+    summary: 'The built-in words of one message',
+    description: 'What the message of this kind, tone and language says without an override (Mustache texts with their {{placeholders}}): the starting point of a company\'s own wording.',
+    tag: 'wording',
+    access: 'read',
+    params: WordingParams,
+    response: { status: 200, schema: BuiltInWordingResource, description: 'The built-in words.' },
+    errors: [404],
+    handle: async (c) => {
+      const key = keyOf(c.params);
+      const words = builtInWording(key);
+      if (!words) throw new ApiError(404, 'wording_not_found', `The templates hold no ${key.kind} ${key.tone} message in ${key.language}.`);
+      return { ...key, ...words };
     },
   }),
   route({
