@@ -385,8 +385,12 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     await page.getByRole('row', { name: /Reminder on the due date/ }).getByText('on the due date', { exact: true }).waitFor();
     await page.locator('summary', { hasText: "Save a copy as the company’s own policy" }).click();
     const form = page.getByRole('form', { name: "Save a copy as the company’s own policy" });
-    const json = JSON.parse(await form.getByRole('textbox').inputValue()) as { id: string; name: string; stages: Record<string, unknown> };
+    const json = JSON.parse(await form.getByRole('textbox').inputValue()) as { id: string; name: string; stages: Record<string, unknown>; escalation: { minDaysLate: number; mode: string } };
     expect(json.id).toBe('standard-own');
+    // When the hand-off may come, as the policy says it.
+    const handOff = page.locator('dl.facts dt', { hasText: 'Hand-off to the collection agency' }).locator('xpath=following-sibling::dd[1]');
+    expect(await handOff.textContent()).toContain(json.escalation.minDaysLate > 0 ? `at ${json.escalation.minDaysLate} days late at the earliest` : 'on its day in the timeline');
+    expect(await handOff.textContent()).toContain(json.escalation.mode === 'prepare' ? 'prepared for the team to send' : 'the agency receives the case');
     // A policy the timeline rules refuse comes back with its problem beside the form, nothing saved.
     await form.getByRole('textbox').fill(JSON.stringify({ ...json, id: 'rossi-standard', name: 'Officine Rossi', stages: {} }));
     await form.getByRole('button', { name: 'Save' }).click();

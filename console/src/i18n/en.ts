@@ -440,6 +440,11 @@ export const en = {
   'kind.thankYou': 'Thank you for the payment',
   'kind.paymentClaimAck': 'Payment claim received',
   'kind.furtherReminder': 'Extra reminder',
+  'policies.minDaysLate': 'at {days} days late at the earliest',
+  'policies.atItsStage': 'on its day in the timeline',
+  'policies.minAmount': 'when at least {amounts} is open',
+  'policies.modeSend': '(the agency receives the case)',
+  'policies.modePrepare': '(the case is prepared for the team to send)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -442,4 +442,9 @@ export const it: Messages = {
   'kind.thankYou': 'Grazie per il pagamento',
   'kind.paymentClaimAck': 'Conferma della segnalazione di pagamento',
   'kind.furtherReminder': 'Sollecito aggiuntivo',
+  'policies.minDaysLate': 'non prima di {days} giorni di ritardo',
+  'policies.atItsStage': 'nel suo giorno della sequenza',
+  'policies.minAmount': 'se restano aperti almeno {amounts}',
+  'policies.modeSend': "(l'agenzia riceve la pratica)",
+  'policies.modePrepare': '(la pratica viene preparata e la invia il team)',
 };

@@ -442,4 +442,9 @@ export const ro: Messages = {
   'kind.thankYou': 'Mulțumire pentru plată',
   'kind.paymentClaimAck': 'Confirmarea plății anunțate',
   'kind.furtherReminder': 'Memento suplimentar',
+  'policies.minDaysLate': 'cel mai devreme la {days} zile de întârziere',
+  'policies.atItsStage': 'în ziua sa din calendar',
+  'policies.minAmount': 'dacă rămân deschiși cel puțin {amounts}',
+  'policies.modeSend': '(agenția primește dosarul)',
+  'policies.modePrepare': '(dosarul este pregătit, echipa îl trimite)',
 };

@@ -9,7 +9,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { must, type Schemas } from '../api.js';
 import { ActionForm, Async, Day, Field, Money, Page, text } from '../components.js';
-import { instant } from '../format.js';
+import { instant, money } from '../format.js';
 import { href, useResource } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useSession } from '../session.js';
@@ -185,13 +185,19 @@ const WhatIfTable = ({ result, list }: { result: Simulation; list: PolicyList })
 
 export const PolicyPage = ({ policyId }: { policyId: string }) => {
   const s = useSession();
-  const { t, tx } = useI18n();
+  const { t, tx, locale } = useI18n();
   const view = useResource(() => must(s.api.GET('/v1/policies/{policyId}', { params: { path: { policyId } } })), [policyId]);
   return (
     <Page title={view.data ? view.data.policy.name : t('policies.title')}>
       <Async resource={view}>
         {(v) => {
           const p = v.policy;
+          /** When a firm stage may come: its days late and the least open amount per currency it waits for. */
+          const threshold = (x: { minDaysLate?: number; minAmountMinor?: Record<string, number> } | undefined) => {
+            const amounts = Object.entries(x?.minAmountMinor ?? {}).map(([currency, minor]) => money(locale, minor, currency));
+            const days = x?.minDaysLate ? t('policies.minDaysLate', { days: x.minDaysLate }) : t('policies.atItsStage');
+            return amounts.length ? `${days}, ${t('policies.minAmount', { amounts: amounts.join(', ') })}` : days;
+          };
           return (
             <>
               <p>
@@ -208,6 +214,12 @@ export const PolicyPage = ({ policyId }: { policyId: string }) => {
                 </dd>
                 <dt>{t('policies.caps')}</dt>
                 <dd>{t('policies.capsValue', { emails: p.emailsPerWeek ?? 3, sms: p.smsPerWeek ?? 1, gap: p.minGapDays ?? 5 })}</dd>
+                <dt>{t('stage.creditHold')}</dt>
+                <dd>{threshold(p.creditHold)}</dd>
+                <dt>{t('stage.escalation')}</dt>
+                <dd>
+                  {threshold(p.escalation)} {p.escalation?.mode === 'prepare' ? t('policies.modePrepare') : t('policies.modeSend')}
+                </dd>
               </dl>
               <table>
                 <caption>{t('policies.stages')}</caption>
