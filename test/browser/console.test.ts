@@ -283,6 +283,19 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     await expect.poll(() => page.locator('#announcer').textContent()).toContain('Saved: Change the policy.');
     await page.getByText('Firm (chronic late payers)', { exact: true }).first().waitFor();
     expect((await apiGet<{ customer: { policy?: string; preserveRelationship?: boolean } }>('/v1/customers/C-BIANCHI')).customer).toMatchObject({ policy: 'firm', preserveRelationship: false });
+    // The customer closes every August: the chase will not write to it then.
+    const closuresBefore = (await apiGet<{ customer: { closures?: unknown[] } }>('/v1/customers/C-BIANCHI')).customer.closures ?? [];
+    await page.locator('summary', { hasText: 'Edit the calendar' }).click();
+    const calendar = page.getByRole('form', { name: 'Edit the calendar' });
+    await calendar.getByLabel('A new closure from').fill('2026-08-10');
+    await calendar.getByLabel('to (optional)').fill('2026-08-24');
+    await calendar.getByLabel('Why (optional)').fill('Ferie');
+    await calendar.getByLabel('Every year on these days').check();
+    await noViolations(page, 'customer-calendar');
+    await calendar.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#announcer').textContent()).toContain('Saved: Edit the calendar.');
+    await page.getByText('10 Aug – 24 Aug every year (Ferie)', { exact: false }).first().waitFor();
+    expect((await apiGet<{ customer: { closures?: unknown[] } }>('/v1/customers/C-BIANCHI')).customer.closures).toEqual([...closuresBefore, { from: '08-10', to: '08-24', label: 'Ferie' }]);
     await page.close();
   });
 

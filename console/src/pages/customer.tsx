@@ -12,6 +12,7 @@ import { href, useResource } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useSession, type Session } from '../session.js';
 import { contactChanges } from './customer-edits.js';
+import { calendarChanges } from './customer-calendar.js';
 
 const LANGUAGES = ['it', 'en', 'ro'] as const;
 /** The invoices whose logs the customer timeline reads (the newest ones when there are more). */
@@ -69,6 +70,13 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
           const c = v.customer;
           const owed = owedByCurrency(v.invoices);
           const path = { params: { path: { id: c.customerId } } };
+          /** "10 Aug – 24 Aug every year (Ferie)", "24 Dec 2026 – 31 Dec 2026". */
+          const closureText = (x: NonNullable<typeof c.closures>[number]) => {
+            const yearly = x.from.length === 5;
+            const d = (v: string) => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', ...(yearly ? {} : { year: 'numeric' }), timeZone: 'UTC' }).format(new Date(`${yearly ? '2000-' : ''}${v}T00:00:00Z`));
+            const span = x.from === x.to ? d(x.from) : `${d(x.from)} – ${d(x.to)}`;
+            return `${span}${yearly ? ` ${t('customer.everyYear')}` : ''}${x.label ? ` (${x.label})` : ''}`;
+          };
           const policyName = (id: string | undefined) => (id ? (v.policies.policies.find((p) => p.id === id)?.name ?? id) : undefined);
           return (
             <>
@@ -185,6 +193,12 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
                   </dd>
                   <dt>{t('customer.paymentDays')}</dt>
                   <dd>{c.paymentDays && c.paymentDays.length > 0 ? c.paymentDays.join(', ') : t('customer.anyDay')}</dd>
+                  <dt>{t('customer.sendWindow')}</dt>
+                  <dd>{c.sendWindow ? `${c.sendWindow.from}–${c.sendWindow.to}` : t('customer.policyWindow')}</dd>
+                  <dt>{t('customer.place')}</dt>
+                  <dd>{[c.city, c.region].filter(Boolean).join(', ') || '—'}</dd>
+                  <dt>{t('customer.closures')}</dt>
+                  <dd>{c.closures && c.closures.length > 0 ? c.closures.map(closureText).join('; ') : t('common.none')}</dd>
                 </dl>
                 {s.user.canWrite && (
                   <ActionForm
@@ -225,6 +239,60 @@ export const CustomerPage = ({ customerId }: { customerId: string }) => {
                         </select>
                       )}
                     </Field>
+                  </ActionForm>
+                )}
+                {s.user.canWrite && (
+                  <ActionForm
+                    title={t('customer.editCalendar')}
+                    submit={t('common.save')}
+                    onDone={view.reload}
+                    run={async (f) => {
+                      const body = calendarChanges(c, { field: (name) => text(f, name), all: (name) => f.getAll(name).map(String) });
+                      if (Object.keys(body).length === 0) return t('customer.nothingChanged');
+                      await must(s.api.PATCH('/v1/customers/{id}', { ...path, body }));
+                      return t('customer.saved', { what: t('customer.editCalendar') });
+                    }}
+                  >
+                    <fieldset>
+                      <legend>{t('customer.officeHours')}</legend>
+                      <div class="checks">
+                        {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+                          <label key={d}>
+                            <input type="checkbox" name="officeDay" value={String(d)} defaultChecked={c.officeHours?.days.includes(d) ?? false} /> {tx('weekday', String(d))}
+                          </label>
+                        ))}
+                      </div>
+                      <Field label={t('customer.from')}>{(id) => <input id={id} name="officeFrom" type="time" defaultValue={c.officeHours?.from ?? ''} />}</Field>
+                      <Field label={t('customer.to')}>{(id) => <input id={id} name="officeTo" type="time" defaultValue={c.officeHours?.to ?? ''} />}</Field>
+                    </fieldset>
+                    <Field label={t('customer.paymentDays')} hint={t('customer.paymentDaysHint')}>
+                      {(id, hint) => <input id={id} name="paymentDays" inputMode="numeric" aria-describedby={hint} defaultValue={(c.paymentDays ?? []).join(', ')} />}
+                    </Field>
+                    <fieldset>
+                      <legend>{`${t('customer.sendWindow')} ${t('common.optional')}`}</legend>
+                      <Field label={t('customer.from')}>{(id) => <input id={id} name="windowFrom" type="time" defaultValue={c.sendWindow?.from ?? ''} />}</Field>
+                      <Field label={t('customer.to')}>{(id) => <input id={id} name="windowTo" type="time" defaultValue={c.sendWindow?.to ?? ''} />}</Field>
+                    </fieldset>
+                    <Field label={`${t('customer.city')} ${t('common.optional')}`} hint={t('customer.cityHint')}>
+                      {(id, hint) => <input id={id} name="city" maxLength={100} aria-describedby={hint} defaultValue={c.city ?? ''} />}
+                    </Field>
+                    <Field label={`${t('customer.region')} ${t('common.optional')}`} hint={t('customer.regionHint')}>
+                      {(id, hint) => <input id={id} name="region" maxLength={30} aria-describedby={hint} defaultValue={c.region ?? ''} />}
+                    </Field>
+                    <fieldset>
+                      <legend>{t('customer.closures')}</legend>
+                      {(c.closures ?? []).map((x, i) => (
+                        <label key={`${x.from}-${x.to}-${i}`}>
+                          <input type="checkbox" name="keepClosure" value={String(i)} defaultChecked /> {t('customer.keepClosure', { closure: closureText(x) })}
+                        </label>
+                      ))}
+                      <Field label={t('customer.closureFrom')}>{(id) => <input id={id} name="closureFrom" type="date" />}</Field>
+                      <Field label={`${t('customer.closureTo')} ${t('common.optional')}`}>{(id) => <input id={id} name="closureTo" type="date" />}</Field>
+                      <Field label={`${t('customer.closureLabel')} ${t('common.optional')}`}>{(id) => <input id={id} name="closureLabel" maxLength={100} />}</Field>
+                      <label>
+                        <input type="checkbox" name="closureYearly" /> {t('customer.closureYearly')}
+                      </label>
+                    </fieldset>
                   </ActionForm>
                 )}
               </section>
