@@ -77,12 +77,13 @@ type DigestingDeps = InternalNoticeDeps & Required<Pick<InternalNoticeDeps, 'dig
 const calendarOf = (t: Tenant) => ({ timeZone: t.timeZone, country: t.country, window: DIGEST_WINDOW });
 
 /** Adds the notice to the digest of `key.day` (or the next one open); its first entry schedules its run, at `sendAt` when it is that day's. */
-const keepInDigest = async (deps: DigestingDeps, n: InternalNotice, key: DigestKey, sendAt?: Date): Promise<{ day: string; sendAt?: string }> => {
+const keepInDigest = async (deps: DigestingDeps, n: InternalNotice, key: DigestKey, sendAt?: Date): Promise<{ day: string }> => {
   const added = await deps.digests.add(key, n.to, { at: deps.clock.now().toISOString(), subject: n.notice.subject, text: n.digestText ?? n.notice.text });
-  if (!added.created) return { day: added.day };
-  const at = (sendAt && added.day === key.day ? sendAt : openingOn(added.day, calendarOf(n.tenant))).toISOString();
-  await startDigestRun(deps.workflow, n.tenant.tenantId, { kind: 'digest', sendAt: at, customerId: n.customerId, audience: n.audience, notice: n.kind, day: added.day, customerName: n.customerName });
-  return { day: added.day, sendAt: at };
+  if (added.created) {
+    const at = (sendAt && added.day === key.day ? sendAt : openingOn(added.day, calendarOf(n.tenant))).toISOString();
+    await startDigestRun(deps.workflow, n.tenant.tenantId, { kind: 'digest', sendAt: at, customerId: n.customerId, audience: n.audience, notice: n.kind, day: added.day, customerName: n.customerName });
+  }
+  return { day: added.day };
 };
 
 /**
