@@ -17,15 +17,14 @@ const ttlFrom = (day: string) => Math.floor(Date.parse(`${day}T00:00:00Z`) / 100
 export class DynamoNoticeDigests implements NoticeDigests {
   constructor(private readonly table: Table) {}
 
-  async claimDay(k: DigestKey): Promise<boolean> {
+  async claimDay(k: DigestKey, opts: { released?: boolean } = {}): Promise<boolean> {
     try {
       await this.table.doc.send(
         new PutCommand({
           TableName: this.table.name,
           Item: { ...keys.noticeDay(k.tenantId, k.customerId, k.audience, k.kind, k.day), entity: 'noticeDay', ttl: ttlFrom(k.day) },
-          // A day given back (releaseDay) is taken again; the Put clears the mark.
-          ConditionExpression: `${itemIsNew} OR released = :yes`,
-          ExpressionAttributeValues: { ':yes': true },
+          // A day given back (releaseDay) is taken again by a digest; the Put clears the mark.
+          ...(opts.released ? { ConditionExpression: `${itemIsNew} OR released = :yes`, ExpressionAttributeValues: { ':yes': true } } : { ConditionExpression: itemIsNew }),
         }),
       );
       return true;

@@ -153,6 +153,24 @@ describe('internal notices, one a day per customer and kind', () => {
     expect(await deliverInternalNotice(deps, { ...c5, notice: { ...c5.notice, subject: 'Again' } })).toEqual({ outcome: 'digest', day: '2026-03-17' });
   });
 
+  it('keeps a later notice of the day for the next morning while the refused one waits its few minutes', async () => {
+    now = new Date('2026-03-18T08:15:00Z');
+    const refused = new SendingRateExceededError('SES SendEmail: TooManyRequestsException (Maximum sending rate exceeded.)', { daily: false });
+    const throttled = { ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(refused) } };
+    const c8 = { ...notice('First answer'), customerId: 'C-8', customerName: 'Theta' };
+    expect(await deliverInternalNotice(throttled, c8)).toEqual({ outcome: 'digest', day: '2026-03-18' });
+    const waiting = started.at(-1)!.input.mailbox as Extract<Mailbox, { kind: 'digest' }>;
+    // SES has room again a minute on: a second notice does not take the day the first gave back.
+    now = new Date('2026-03-18T08:16:00Z');
+    expect(await deliverInternalNotice(deps, { ...c8, notice: { ...c8.notice, subject: 'Second answer' } })).toEqual({ outcome: 'digest', day: '2026-03-19' });
+    now = new Date(waiting.sendAt);
+    expect(await sendNoticeDigest(deps, T, waiting)).toMatchObject({ done: true });
+    const theta = toRep().filter((x) => x.subject.startsWith('Theta: '));
+    expect(theta).toHaveLength(1);
+    expect(theta[0]!.body.text).toContain('First answer: the details');
+    expect(theta[0]!.body.text).not.toContain('Second answer');
+  });
+
   it('keeps a notice refused for the rate at the end of the window, or for the spent daily quota, for the next business morning', async () => {
     const refused = (daily: boolean) => ({ ...deps, mailer: { deadlineMs: 5_000, send: async () => Promise.reject(new SendingRateExceededError('refused', { daily })) } });
     now = new Date('2026-03-20T16:59:30Z'); // Friday 17:59:30 in Rome: no minute of the window left

@@ -27,7 +27,7 @@ export const sendNoticeDigest = async (deps: DigestDeps, tenantId: string, m: Ex
   const calendar = { timeZone: tenant.timeZone, country: tenant.country, window: DIGEST_WINDOW };
   // 1. Today's one notice of this kind (a retry after the digest left: nothing to do)
   if (!(await deps.digests.waiting(key))) return { ...m, done: true };
-  if (!(await deps.digests.claimDay({ ...key, day: today }))) {
+  if (!(await deps.digests.claimDay({ ...key, day: today }, { released: true }))) {
     const sendAt = openingOn(addDays(today, 1), calendar).toISOString();
     deps.logger.info('digest waits: a notice of its kind left today', { customerId: m.customerId, kind: m.notice, sendAt });
     return { ...m, sendAt, done: false };

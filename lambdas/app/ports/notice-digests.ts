@@ -22,8 +22,12 @@ export interface DigestEntry {
 }
 
 export interface NoticeDigests {
-  /** Takes the day's one notice of this kind for the customer: false when it is taken already. */
-  claimDay(key: DigestKey): Promise<boolean>;
+  /**
+   * Takes the day's one notice of this kind for the customer: false when it is taken already.
+   * `released`: a day a refused notice gave back (releaseDay) may be taken too; only a digest does,
+   * so a later notice of that day waits for the next morning while the refused one's digest leaves.
+   */
+  claimDay(key: DigestKey, opts?: { released?: boolean }): Promise<boolean>;
   /**
    * Gives back the day's notice a notice took and could not use (SES refused it for the sending
    * rate): the digest that carries it instead takes the day when it leaves.
