@@ -17,12 +17,6 @@ export const WordingResource = lazySchema(() => z
     description: "The company's own subject, paragraphs and SMS of one message (kind, tone, language); without `sms`, the built-in SMS.",
   });
 
-export const BuiltInWordingResource = lazySchema(() => z
-  .object({ kind: z.enum(WORDING_KINDS), tone: z.enum(TONES), language: z.enum(LANGUAGES), subject: z.string(), body: z.array(z.string()), sms: z.string() }))
-  .register(responseSchemas, {
-    id: 'BuiltInWording',
-    description: "The built-in subject, paragraphs and SMS of one message (kind, tone, language), as Mustache texts: what an override replaces, and a company's starting point.",
-  });
 
 export const WordingList = lazySchema(() => z
   .object({ items: z.array(WordingResource) }))
@@ -37,6 +31,13 @@ export const WordingRequest = lazySchema(() => z
   });
 
 const Rendered = lazySchema(() => z.object({ subject: z.string(), html: z.string(), text: z.string(), sms: z.string() }));
+
+export const BuiltInWordingResource = lazySchema(() => z
+  .object({ kind: z.enum(WORDING_KINDS), tone: z.enum(TONES), language: z.enum(LANGUAGES), subject: z.string(), body: z.array(z.string()), sms: z.string(), preview: Rendered }))
+  .register(responseSchemas, {
+    id: 'BuiltInWording',
+    description: "The built-in subject, paragraphs and SMS of one message (kind, tone, language), as Mustache texts: what an override replaces, and a company's starting point; `preview`: the message they write on the sample invoice, as a customer gets it without an override.",
+  });
 
 export const WordingSaved = lazySchema(() => z
   .object({ wording: WordingResource, preview: Rendered }))

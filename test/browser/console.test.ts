@@ -496,6 +496,18 @@ describe.skipIf(!available)('finance console in Chromium', { timeout: 90_000 }, 
     expect(status).toBe(403);
     await noViolations(page, 'invoice (viewer, phone)');
     await shot(page, 'invoice-viewer-phone');
+    // The playbook too: a viewer reads a policy and previews a wording, and saves neither.
+    await page.goto(`${stack.viewerConsoleUrl}#/policies/standard`);
+    await page.getByRole('heading', { level: 1, name: 'Standard' }).waitFor();
+    await expect.poll(() => page.locator('main form, main details.action').count()).toBe(0);
+    await page.goto(`${stack.viewerConsoleUrl}#/wording/preDue/standard/en`);
+    await page.getByRole('button', { name: 'Preview on the sample invoice' }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    // The built-in words as they are: the message a customer gets today, though an override would need more.
+    await page.getByRole('button', { name: 'Preview on the sample invoice' }).click();
+    await page.getByText('The built-in words, as a customer gets them today').waitFor();
+    await expect.poll(() => page.locator('.preview-subject').textContent()).toContain('FT-2026-0042');
+    await noViolations(page, 'wording (viewer, phone)');
     await viewer.close();
   });
 

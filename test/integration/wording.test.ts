@@ -135,7 +135,11 @@ describe('/v1/wording', () => {
     const res = await callApi(api, { method: 'GET', path: '/v1/wording/firstOverdue/firm/it/built-in', user: viewerUser });
     expect(res.status).toBe(200);
     const italian = JSON.parse(readFileSync(join(REPO_ROOT, 'templates/it.json'), 'utf8')) as { messages: Record<string, Record<string, { subject: string; body: string[]; sms: string }>> };
-    expect(res.body).toEqual({ kind: 'firstOverdue', tone: 'firm', language: 'it', ...italian.messages.firstOverdue!.firm });
+    expect(res.body).toEqual({ kind: 'firstOverdue', tone: 'firm', language: 'it', ...italian.messages.firstOverdue!.firm, preview: expect.any(Object) });
+    // Beside them, the message they write on the sample invoice, as a customer gets it today.
+    expect(res.body.preview.subject).toContain('FT-2026-0042');
+    expect(res.body.preview.text).toContain('IT60 X054 2811 1010 0000 0123 456');
+    expect(res.body.preview.html).toContain("<html lang='it'");
     // The override kept above does not change what is built in.
     expect((await callApi(api, { method: 'GET', path: `${path}/built-in` })).body.subject).not.toBe(words.subject);
     // A company starting from them names in its own words the facts the layout's payment block carries

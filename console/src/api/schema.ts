@@ -2708,6 +2708,9 @@ export interface components {
             updatedAt: string;
             updatedBy: string;
         };
+        WordingList: {
+            items: components["schemas"]["Wording"][];
+        };
         BuiltInWording: {
             /** @enum {string} */
             kind: "receiptCheck" | "preDue" | "dueDate" | "firstOverdue" | "secondOverdue" | "creditHold" | "escalation" | "brokenPromise" | "instalmentMissed" | "instalmentDue" | "thankYou" | "paymentClaimAck" | "furtherReminder";
@@ -2718,9 +2721,12 @@ export interface components {
             subject: string;
             body: string[];
             sms: string;
-        };
-        WordingList: {
-            items: components["schemas"]["Wording"][];
+            preview: {
+                subject: string;
+                html: string;
+                text: string;
+                sms: string;
+            };
         };
         WordingSaved: {
             wording: components["schemas"]["Wording"];

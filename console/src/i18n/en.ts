@@ -463,6 +463,7 @@ export const en = {
   'customer.closureTo': 'to',
   'customer.closureLabel': 'Why',
   'customer.closureYearly': 'Every year on these days',
+  'wording.asSentToday': 'The built-in words, as a customer gets them today (below).',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -465,4 +465,5 @@ export const it: Messages = {
   'customer.closureTo': 'al',
   'customer.closureLabel': 'Motivo',
   'customer.closureYearly': 'Ogni anno in questi giorni',
+  'wording.asSentToday': 'Il testo predefinito, come lo riceve oggi un cliente (qui sotto).',
 };

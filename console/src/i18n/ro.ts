@@ -465,4 +465,5 @@ export const ro: Messages = {
   'customer.closureTo': 'până la',
   'customer.closureLabel': 'Motiv',
   'customer.closureYearly': 'În fiecare an în aceste zile',
+  'wording.asSentToday': 'Textul implicit, așa cum îl primește azi un client (mai jos).',
 };

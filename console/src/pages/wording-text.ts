@@ -27,3 +27,7 @@ export const paragraphsOf = (text: string): string[] =>
     .split(/\n[ \t]*\n/)
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
+
+/** The words as written are the built-in ones: an SMS left empty stands for the built-in SMS. */
+export const sameWords = (w: { subject: string; body: readonly string[]; sms?: string }, builtIn: { subject: string; body: readonly string[]; sms: string }): boolean =>
+  w.subject === builtIn.subject.trim() && JSON.stringify(w.body) === JSON.stringify(builtIn.body.map((p) => p.trim())) && (w.sms === undefined || w.sms === builtIn.sms.trim());

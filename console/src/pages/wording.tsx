@@ -13,7 +13,7 @@ import { instant } from '../format.js';
 import { href, useResource } from '../hooks.js';
 import { useI18n } from '../i18n/index.js';
 import { useSession } from '../session.js';
-import { WORDING_KINDS, paragraphsOf, wordsAsText } from './wording-text.js';
+import { WORDING_KINDS, paragraphsOf, sameWords, wordsAsText } from './wording-text.js';
 
 type Key = { kind: Schemas['WordingDeleted']['kind']; tone: Schemas['WordingDeleted']['tone']; language: Schemas['WordingDeleted']['language'] };
 type Rendered = Schemas['WordingSaved']['preview'];
@@ -162,6 +162,10 @@ const Editor = ({ wordKey, own, builtIn, onSaved }: { wordKey: Key; own: Schemas
         setPreview(saved.preview);
         setDone(t('wording.saved'));
         await onSaved();
+      } else if (sameWords(words, builtIn)) {
+        // The built-in words as they are: the message a customer gets today (the override check would ask for more).
+        setPreview(builtIn.preview);
+        setDone(t('wording.asSentToday'));
       } else {
         const out = await must(s.api.POST('/v1/wording/preview', { body: { kind: wordKey.kind, tone: wordKey.tone, languages: { [wordKey.language]: words } } }));
         setPreview(out.languages[wordKey.language]);

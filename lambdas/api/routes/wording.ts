@@ -1,7 +1,8 @@
 /** /v1/wording: the company's own wording of its customer messages (domain/messages/wording.ts, docs/wording.md). */
 import type { Language } from '../../domain/model.js';
 import type { RenderedMessage } from '../../domain/messages/rendering/types.js';
-import { checkWordingOverride, checkWordingSet, type WordingProblem } from '../../domain/messages/wording-override.js';
+import { checkWordingOverride, checkWordingSet, sampleRenderInput, type WordingProblem } from '../../domain/messages/wording-override.js';
+import { renderMessage } from '../../domain/messages/rendering/render.js';
 import type { WordingKey } from '../../domain/messages/wording.js';
 import { builtInWording } from '../../domain/messages/built-in-wording.js';
 import { ApiError } from '../errors.js';
@@ -67,7 +68,7 @@ export const wordingRoutes: RouteDef[] = [
       const key = keyOf(c.params);
       const words = builtInWording(key);
       if (!words) throw new ApiError(404, 'wording_not_found', `The templates hold no ${key.kind} ${key.tone} message in ${key.language}.`);
-      return { ...key, ...words };
+      return { ...key, ...words, preview: shown(renderMessage(sampleRenderInput(key.kind, key.tone, key.language, c.tenant, c.now))) };
     },
   }),
   route({
