@@ -83,7 +83,7 @@ const runHere = async (deps: SimulationDeps, tenant: Tenant, now: Date): Promise
   const sendSpread = sendSpreadFromEnv();
   const out = await runSimulation({ ...deps, ...(sendSpread ? { sendSpread } : {}) }, tenant, request, now);
   if (out.kind === 'refused') return refused(out.problems);
-  return { result: { ...out.result, warnings: out.warnings }, html: whatIfPage(out.result, tenant.name) };
+  return { result: { ...out.result, warnings: out.warnings }, html: whatIfPage(out.result, tenant.name, tenant.language) };
 };
 
 const viaApi = async (api: string, token: string): Promise<{ result: unknown; html: string }> => {

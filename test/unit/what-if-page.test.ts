@@ -39,11 +39,28 @@ describe('whatIfPage', () => {
     expect(html).toContain('firm-copy');
     expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(3);
     expect(html).toContain('default response curve');
-    expect(html).toContain('default (no history read)');
+    expect(html).toContain('default (no invoice reached it; 20 needed)');
   });
 
-  it('is valid HTML', async () => {
-    const report = await new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off' } }).validateString(html);
-    expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
+  it("speaks the finance team's language: its words, its numbers and its stage names", () => {
+    const italian = whatIfPage(result, 'Officine Rossi', 'it');
+    expect(italian).toMatch(/<html lang="it">/);
+    expect(italian).toContain('<h2>Fianco a fianco</h2>');
+    expect(italian).toContain('Fatture ripercorse');
+    expect(italian).toContain('Prima di ogni sollecito');
+    expect(italian).toContain('predefinita (nessuna fattura l’ha raggiunta; ne servono 20)');
+    expect(italian).not.toContain('Side by side');
+    // Italian amounts: "0,08 €", not "€0.08".
+    expect(italian).toMatch(/Costo degli SMS \(0,08\s€ l’uno\)/);
+    const ro = whatIfPage(result, 'Officine Rossi', 'ro');
+    expect(ro).toMatch(/<html lang="ro">/);
+    expect(ro).toContain('Facturi reluate');
+  });
+
+  it('is valid HTML in every language', async () => {
+    for (const page of [html, whatIfPage(result, 'Officine Rossi', 'it'), whatIfPage(result, 'Officine Rossi', 'ro')]) {
+      const report = await new HtmlValidate({ extends: ['html-validate:recommended'], rules: { 'no-inline-style': 'off' } }).validateString(page);
+      expect(report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([]);
+    }
   });
 });

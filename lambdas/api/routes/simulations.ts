@@ -34,7 +34,7 @@ export const simulationRoutes: RouteDef[] = [
       }
       const result = { ...out.result, warnings: out.warnings };
       if (!wantsHtml(c.query.format, c.event.headers?.accept)) return result;
-      return new RawResponse(200, whatIfPage(out.result, c.tenant.name), {
+      return new RawResponse(200, whatIfPage(out.result, c.tenant.name, c.tenant.language), {
         'content-type': 'text/html; charset=utf-8',
         // The page needs nothing from anywhere: its style is inline and it runs no script.
         'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",

@@ -1,11 +1,16 @@
 /**
- * The what-if comparison as one self-contained HTML page: inline SVG charts (messages per month
- * by channel, recovery within 30/60/90 days, days to the credit hold and the hand-off), the
- * figures side by side, and the response model with what was fitted and what is a default. No
- * script, no external style sheet or font; every text from the data is escaped. Pure.
+ * The what-if comparison as one self-contained HTML page in the finance team's language
+ * (what-if-words.ts): inline SVG charts (messages per month by channel, recovery within 30/60/90
+ * days, days to the credit hold and the hand-off), the figures side by side, and the response model
+ * with what was fitted and what is a default. No script, no external style sheet or font; every
+ * text from the data is escaped. Pure.
  */
+import type { Language } from '../model.js';
+import { reportStrings } from '../reports/report-strings.js';
 import { escapeHtml } from '../shared/html.js';
 import type { PolicyResult, WhatIfResult } from './compare.js';
+import { MIN_FIT_INVOICES } from './response-model.js';
+import { whatIfWords, type WhatIfWords } from './what-if-words.js';
 
 const COLORS = ['#1f5fa8', '#a4410e'] as const;
 const CHANNEL_SHADES: Record<'email' | 'sms' | 'call', readonly [string, string]> = {
@@ -17,15 +22,22 @@ const INK = '#1f2933';
 const MUTED = '#52606d';
 
 const e = escapeHtml;
-const fixed = (n: number, digits = 1) => n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const pct = (share: number) => `${fixed(share * 100, 1)}%`;
-const nullable = (n: number | null, suffix = '') => (n === null ? '–' : `${fixed(n, n % 1 === 0 ? 0 : 1)}${suffix}`);
 
-const money = (minor: number, currency: string): string => {
-  const f = new Intl.NumberFormat('en-GB', { style: 'currency', currency });
-  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+/** Numbers, percentages and amounts in the page's locale. */
+const formats = (locale: string) => {
+  const fixed = (n: number, digits = 1) => n.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return {
+    fixed,
+    pct: (share: number) => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share),
+    nullable: (n: number | null, suffix = '') => (n === null ? '–' : `${fixed(n, n % 1 === 0 ? 0 : 1)}${suffix}`),
+    money: (minor: number, currency: string): string => {
+      const f = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+      return f.format(minor / 10 ** digits);
+    },
+  };
 };
+type Formats = ReturnType<typeof formats>;
 
 const label = (p: PolicyResult) => `${p.policy.name ?? p.policy.id} (${p.policy.id}${p.policy.source === 'company' ? ` v${p.policy.version}` : ''})`;
 
@@ -83,71 +95,76 @@ const table = (caption: string, head: readonly string[], rows: readonly (readonl
 
 const monthsOf = (r: WhatIfResult) => [...new Set(r.policies.flatMap((p) => p.byMonth.map((m) => m.month)))].sort();
 
-const messagesChart = (r: WhatIfResult): string => {
+const messagesChart = (r: WhatIfResult, w: WhatIfWords, f: Formats): string => {
   const bars: Bar[] = monthsOf(r).map((month) => ({
     group: month,
     series: r.policies.map((p, i) => {
       const m = p.byMonth.find((x) => x.month === month);
       return {
         name: label(p),
-        parts: (['email', 'sms', 'call'] as const).map((ch) => ({ name: ch, value: m?.[ch] ?? 0, color: CHANNEL_SHADES[ch][i]! })),
+        parts: (['email', 'sms', 'call'] as const).map((ch) => ({ name: w.channel[ch], value: m?.[ch] ?? 0, color: CHANNEL_SHADES[ch][i]! })),
       };
     }),
   }));
-  const legend = r.policies.flatMap((p, i) => (['email', 'sms', 'call'] as const).map((ch) => ({ name: `${p.policy.id}: ${ch}`, color: CHANNEL_SHADES[ch][i]! })));
-  return barChart('chart-messages', 'Expected messages per month, by channel (one per customer-day)', bars, { unit: (n) => fixed(n, 0), legend });
+  const legend = r.policies.flatMap((p, i) => (['email', 'sms', 'call'] as const).map((ch) => ({ name: `${p.policy.id}: ${w.channel[ch]}`, color: CHANNEL_SHADES[ch][i]! })));
+  return barChart('chart-messages', w.messagesChart, bars, { unit: (n) => f.fixed(n, 0), legend });
 };
 
-const recoveryChart = (r: WhatIfResult, currency: string): string => {
+const recoveryChart = (r: WhatIfResult, currency: string, w: WhatIfWords, f: Formats): string => {
   const bars: Bar[] = r.assumptions.horizons.map((h) => ({
-    group: `${h} days`,
-    series: r.policies.map((p, i) => ({ name: label(p), parts: [{ name: 'recovered', value: p.recovery.find((c) => c.currency === currency)?.within.find((w) => w.days === h)?.share ?? 0, color: COLORS[i]! }] })),
+    group: w.days(h),
+    series: r.policies.map((p, i) => ({ name: label(p), parts: [{ name: w.recovered, value: p.recovery.find((c) => c.currency === currency)?.within.find((x) => x.days === h)?.share ?? 0, color: COLORS[i]! }] })),
   }));
-  return barChart(`chart-recovery-${currency.toLowerCase()}`, `Expected share recovered within 30, 60 and 90 days (${currency})`, bars, {
-    unit: pct,
+  return barChart(`chart-recovery-${currency.toLowerCase()}`, w.recoveryChart(currency), bars, {
+    unit: f.pct,
     legend: r.policies.map((p, i) => ({ name: p.policy.id, color: COLORS[i]! })),
   });
 };
 
-const milestoneChart = (r: WhatIfResult): string => {
+const milestoneChart = (r: WhatIfResult, w: WhatIfWords, f: Formats): string => {
   const bars: Bar[] = [
-    { group: 'Credit hold', series: r.policies.map((p, i) => ({ name: label(p), parts: [{ name: 'median days late', value: p.creditHold.medianDaysLate ?? 0, color: COLORS[i]! }] })) },
-    { group: 'Hand-off', series: r.policies.map((p, i) => ({ name: label(p), parts: [{ name: 'median days late', value: p.handOff.medianDaysLate ?? 0, color: COLORS[i]! }] })) },
+    { group: w.creditHold, series: r.policies.map((p, i) => ({ name: label(p), parts: [{ name: w.medianDaysLate, value: p.creditHold.medianDaysLate ?? 0, color: COLORS[i]! }] })) },
+    { group: w.handOff, series: r.policies.map((p, i) => ({ name: label(p), parts: [{ name: w.medianDaysLate, value: p.handOff.medianDaysLate ?? 0, color: COLORS[i]! }] })) },
   ];
-  return barChart('chart-milestones', 'Median days after the due date to the credit hold and the hand-off', bars, {
-    unit: (n) => `${fixed(n, 0)} d`,
+  return barChart('chart-milestones', w.milestoneChart, bars, {
+    unit: (n) => w.daysShort(f.fixed(n, 0)),
     legend: r.policies.map((p, i) => ({ name: p.policy.id, color: COLORS[i]! })),
   });
 };
 
-const scopeText = (r: WhatIfResult) =>
-  r.scope.kind === 'open' ? `the open portfolio as of ${r.scope.asOf}, replayed from today` : `the invoices issued from ${r.scope.from} to ${r.scope.to}, each replayed from its issue date`;
+const scopeText = (r: WhatIfResult, w: WhatIfWords) => (r.scope.kind === 'open' ? w.scopeOpen(r.scope.asOf) : w.scopePeriod(r.scope.from, r.scope.to));
 
-export const whatIfPage = (r: WhatIfResult, company: string): string => {
+/** The page in the finance team's `language` (English by default). */
+export const whatIfPage = (r: WhatIfResult, company: string, language: Language | string = 'en'): string => {
+  const w = whatIfWords(language);
+  const f = formats(w.locale);
+  const { fixed, pct, nullable, money } = f;
+  const stages = reportStrings(language as Language).stages as Record<string, string>;
   const [a, b] = r.policies;
   const both = (f: (p: PolicyResult) => string) => [f(a), f(b)];
   const currencies = [...new Set(r.policies.flatMap((p) => p.recovery.map((c) => c.currency)))].sort();
+  const R = w.rows;
   const summary: string[][] = [
-    ['Invoices replayed', ...both((p) => String(p.invoices))],
-    ['Left out (a promise, a dispute, a pause)', ...both((p) => String(p.notSimulated))],
-    ['E-mails (customer-days)', ...both((p) => fixed(p.messages.email))],
-    ['SMS (customer-days)', ...both((p) => fixed(p.messages.sms))],
-    ['Calls (customer-days)', ...both((p) => fixed(p.messages.call))],
-    [`Customers contacted more than ${r.assumptions.contactLimit} times in a month`, ...both((p) => String(p.overLimit.customers))],
-    [`SMS cost (${money(r.assumptions.smsPrice.minor, r.assumptions.smsPrice.currency)} each)`, ...both((p) => money(p.sms.costMinor, p.sms.currency))],
-    ['Credit hold: median days late', ...both((p) => nullable(p.creditHold.medianDaysLate))],
-    ['Credit hold: invoices expected to reach it', ...both((p) => `${fixed(p.creditHold.expectedReaching)} of ${p.creditHold.planned} planned`)],
-    ['Hand-off: median days late', ...both((p) => nullable(p.handOff.medianDaysLate))],
-    ['Hand-off: invoices expected to reach it', ...both((p) => `${fixed(p.handOff.expectedReaching)} of ${p.handOff.planned} planned`)],
+    [R.invoices, ...both((p) => String(p.invoices))],
+    [R.leftOut, ...both((p) => String(p.notSimulated))],
+    [R.emails, ...both((p) => fixed(p.messages.email))],
+    [R.sms, ...both((p) => fixed(p.messages.sms))],
+    [R.calls, ...both((p) => fixed(p.messages.call))],
+    [R.overLimit(r.assumptions.contactLimit), ...both((p) => String(p.overLimit.customers))],
+    [R.smsCost(money(r.assumptions.smsPrice.minor, r.assumptions.smsPrice.currency)), ...both((p) => money(p.sms.costMinor, p.sms.currency))],
+    [R.holdDays, ...both((p) => nullable(p.creditHold.medianDaysLate))],
+    [R.holdReaching, ...both((p) => R.ofPlanned(fixed(p.creditHold.expectedReaching), p.creditHold.planned))],
+    [R.handOffDays, ...both((p) => nullable(p.handOff.medianDaysLate))],
+    [R.handOffReaching, ...both((p) => R.ofPlanned(fixed(p.handOff.expectedReaching), p.handOff.planned))],
     ...currencies.flatMap((cur) => [
       ...r.assumptions.horizons.map((h) => [
-        `Recovered within ${h} days (${cur})`,
+        R.recoveredWithin(h, cur),
         ...both((p) => {
-          const w = p.recovery.find((c) => c.currency === cur)?.within.find((x) => x.days === h);
-          return w ? `${money(w.amount, cur)} (${pct(w.share)})` : '–';
+          const within = p.recovery.find((c) => c.currency === cur)?.within.find((x) => x.days === h);
+          return within ? `${money(within.amount, cur)} (${pct(within.share)})` : '–';
         }),
       ]),
-      [`DSO, expected days (${cur})`, ...both((p) => nullable(p.recovery.find((c) => c.currency === cur)?.dsoDays ?? null))],
+      [R.dso(cur), ...both((p) => nullable(p.recovery.find((c) => c.currency === cur)?.dsoDays ?? null))],
     ]),
   ];
   const months = monthsOf(r);
@@ -158,31 +175,29 @@ export const whatIfPage = (r: WhatIfResult, company: string): string => {
       return x ? [fixed(x.perCustomer.email, 2), fixed(x.perCustomer.sms, 2), fixed(x.perCustomer.call, 2)] : ['–', '–', '–'];
     }),
   ]);
-  const model = r.model.map((s) => [s.stage, pct(s.payProbability), `${s.delayDays} d`, s.note]);
-  const defaults = r.usesDefaults
-    ? `<p class="warn" role="note">Some stages are priced with the default response curve: the company's history is too thin there (fewer invoices reached them than the fit needs). See the response model below.</p>`
-    : '';
+  const model = r.model.map((s) => [stages[s.stage] ?? s.stage, pct(s.payProbability), w.daysShort(s.delayDays), w.note(s.source, s.reached, MIN_FIT_INVOICES)]);
+  const defaults = r.usesDefaults ? `<p class="warn" role="note">${e(w.defaults)}</p>` : '';
 
   return [
     '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">',
-    `<title>${e(`What-if: ${a.policy.id} vs ${b.policy.id}, ${company}`)}</title>`,
+    `<html lang="${e(w.locale.slice(0, 2))}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+    `<title>${e(w.title(a.policy.id, b.policy.id, company))}</title>`,
     `<style>body{font-family:system-ui,sans-serif;color:${INK};margin:24px;max-width:960px}h1{font-size:22px}h2{font-size:17px;margin-top:28px}table{border-collapse:collapse;margin:12px 0;width:100%}caption{text-align:left;font-weight:600;padding:4px 0}th,td{border-bottom:1px solid #d9e2ec;padding:4px 8px;text-align:left}.num{text-align:right}figure{margin:12px 0}figcaption{color:${MUTED};font-size:13px}.warn{background:#fff4e5;border-left:4px solid #a4410e;padding:8px 12px}.muted{color:${MUTED}}svg{max-width:100%;height:auto}</style>`,
     '</head><body><main>',
-    `<h1>${e(`What-if for ${company}: ${label(a)} vs ${label(b)}`)}</h1>`,
-    `<p>${e(`Replayed: ${scopeText(r)}. Expected values from the response model, generated ${r.generatedAt}.`)}</p>`,
+    `<h1>${e(w.heading(company, label(a), label(b)))}</h1>`,
+    `<p>${e(w.intro(scopeText(r, w), r.generatedAt))}</p>`,
     defaults,
-    '<h2>Side by side</h2>',
-    table('The two playbooks on the same invoices', ['Figure', label(a), label(b)], summary),
-    '<h2>Charts</h2>',
-    messagesChart(r),
-    ...currencies.map((c) => recoveryChart(r, c)),
-    milestoneChart(r),
-    '<h2>Messages per customer per month</h2>',
-    table('Expected messages per contacted customer, by month and channel', ['Month', ...r.policies.flatMap((p) => [`${p.policy.id} e-mail`, `${p.policy.id} SMS`, `${p.policy.id} call`])], perCustomer),
-    '<h2>Response model</h2>',
-    table('Chance an invoice still open pays after each stage, and the delay', ['Stage', 'Pays after it', 'Delay', 'Source'], model),
-    `<p class="muted">${e('Limits: expected values (no sampling); customers are assumed to answer the new playbook as they answered the old one (tone is not modelled); invoices of one customer are treated as independent; the weekly caps are not applied, only one message per customer per day. docs/what-if.md explains the model.')}</p>`,
+    `<h2>${e(w.sideBySide)}</h2>`,
+    table(w.sideBySideCaption, [w.figure, label(a), label(b)], summary),
+    `<h2>${e(w.charts)}</h2>`,
+    messagesChart(r, w, f),
+    ...currencies.map((c) => recoveryChart(r, c, w, f)),
+    milestoneChart(r, w, f),
+    `<h2>${e(w.perCustomer)}</h2>`,
+    table(w.perCustomerCaption, [w.month, ...r.policies.flatMap((p) => (['email', 'sms', 'call'] as const).map((ch) => `${p.policy.id} ${w.channel[ch]}`))], perCustomer),
+    `<h2>${e(w.model)}</h2>`,
+    table(w.modelCaption, [w.stage, w.paysAfter, w.delay, w.source], model),
+    `<p class="muted">${e(w.limits)}</p>`,
     '</main></body></html>',
   ].join('\n');
 };
