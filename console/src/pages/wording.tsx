@@ -119,7 +119,7 @@ export const WordingListPage = () => {
 
 export const WordingPage = ({ kind, tone, language }: Partial<Record<keyof Key, string>>) => {
   const s = useSession();
-  const { t, tx, locale } = useI18n();
+  const { t, tx } = useI18n();
   const key = { kind, tone, language };
   const view = useResource(async () => {
     if (!isKey(key)) throw new Error(t('wording.pick'));
